@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VpcSecTools.Errors;
+
+namespace VpcSecTools.Cli;
+
+/// <summary>Output and failure handling shared by every command.</summary>
+public static class CliOutput
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Runs a command body; any failure becomes one line on stderr and exit code 2.</summary>
+    public static int Guard(Func<int> body, TextWriter? stderr = null)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e)
+        {
+            var info = ErrorCatalog.Classify(e);
+            (stderr ?? Console.Error).WriteLine($"vpcsec: {info.ErrorId}: {OneLine(info.Message)}");
+            return Program.Error;
+        }
+    }
+
+    public static void WriteJson<T>(T value, TextWriter? stdout = null) =>
+        (stdout ?? Console.Out).WriteLine(JsonSerializer.Serialize(value, Json));
+
+    /// <summary>A plain aligned table: headers, then one row per item.</summary>
+    public static void WriteTable(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, TextWriter? stdout = null)
+    {
+        var all = rows.ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
+        var w = stdout ?? Console.Out;
+        w.WriteLine(string.Join("  ", headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        w.WriteLine(string.Join("  ", widths.Select(n => new string('-', n))));
+        foreach (var r in all) w.WriteLine(string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+    }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using VpcSecTools.Cli.Commands;
+
+namespace VpcSecTools.Cli;
+
+/// <summary><c>vpcsec</c>: the VpcSecTools engine for bash runbooks and CI gates.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    /// <summary>Exit codes shared by every command (reach adds 1 = not reachable, 3 = unknown).</summary>
+    public const int Ok = 0, Findings = 1, Error = 2, Unknown = 3;
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("vpcsec: AWS VPC network security answers from a snapshot or live AWS.");
+        root.Subcommands.Add(SnapshotCommand.Create());
+        return root;
+    }
+}

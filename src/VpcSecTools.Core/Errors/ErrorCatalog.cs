@@ -1,0 +1,29 @@
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Errors;
+
+/// <summary>A classified failure: a stable id for scripts, a PowerShell ErrorCategory name, and the offending value.</summary>
+public sealed record ErrorInfo(string ErrorId, string Category, string Message, object? Target);
+
+/// <summary>
+/// Maps engine exceptions to stable ErrorIds so cmdlets and the CLI report the same thing the same way.
+/// Category names are those of System.Management.Automation.ErrorCategory.
+/// </summary>
+public static class ErrorCatalog
+{
+    public const string SnapshotInvalid = "SnapshotInvalid";
+    public const string SnapshotNotFound = "SnapshotNotFound";
+    public const string InvalidArgument = "InvalidArgument";
+    public const string FileWriteFailed = "FileWriteFailed";
+    public const string Unexpected = "UnexpectedError";
+
+    public static ErrorInfo Classify(Exception e, object? target = null) => e switch
+    {
+        SnapshotFormatException s when s.Problem == "no such file or folder" =>
+            new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
+        SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
+        FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
+        IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
+        _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
+    };
+}

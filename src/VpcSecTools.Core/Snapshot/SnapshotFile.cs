@@ -1,0 +1,114 @@
+using System.Collections;
+using System.Reflection;
+using System.Text.Json;
+
+namespace VpcSecTools.Snapshot;
+
+/// <summary>
+/// Our snapshot file: one JSON document, versioned, every region inside, keys in a fixed order and
+/// items sorted by id, so the same network always writes the same bytes.
+/// </summary>
+public static class SnapshotFile
+{
+    public const int CurrentVersion = 1;
+
+    public static string Generator =>
+        $"VpcSecTools {typeof(SnapshotFile).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"}";
+
+    public static void Write(VpcSnapshot snapshot, string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        // Write beside and rename, so a failed export never leaves half a file behind.
+        var temp = full + ".tmp";
+        using (var stream = File.Create(temp)) Write(snapshot, stream);
+        File.Move(temp, full, overwrite: true);
+    }
+
+    public static void Write(VpcSnapshot snapshot, Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        var m = snapshot.Metadata;
+        w.WriteNumber(nameof(SnapshotMetadata.SnapshotVersion), CurrentVersion);
+        if (m.Source is not null) w.WriteString(nameof(SnapshotMetadata.Source), m.Source);
+        if (m.CapturedAt is not null) w.WriteString(nameof(SnapshotMetadata.CapturedAt), m.CapturedAt);
+        w.WriteString(nameof(SnapshotMetadata.Generator), m.Generator ?? Generator);
+        w.WriteStartArray(nameof(VpcSnapshot.Regions));
+        foreach (var region in snapshot.Regions.OrderBy(r => r.AccountId, StringComparer.Ordinal).ThenBy(r => r.Region, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString(nameof(RegionInventory.Region), region.Region);
+            if (region.AccountId is not null) w.WriteString(nameof(RegionInventory.AccountId), region.AccountId);
+            if (region.MissingSections.Count > 0)
+            {
+                w.WritePropertyName(nameof(RegionInventory.MissingSections));
+                JsonSerializer.Serialize(w, region.MissingSections, SnapshotJson.Options);
+            }
+            foreach (var section in Section.All)
+            {
+                if (!region.Has(section.Key)) continue;
+                w.WritePropertyName(section.Key);
+                w.WriteStartArray();
+                foreach (var item in section.Get(region)) JsonSerializer.Serialize(w, item, section.ItemType, SnapshotJson.Options);
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public static bool LooksLikeSnapshot(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(nameof(SnapshotMetadata.SnapshotVersion), out _);
+
+    public static VpcSnapshot Read(JsonElement root, string file, Action<string>? verbose = null)
+    {
+        var version = root.GetProperty(nameof(SnapshotMetadata.SnapshotVersion));
+        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int v) || v < 1)
+            throw new SnapshotFormatException($"{file}: $.SnapshotVersion", "expected a positive integer");
+        if (v > CurrentVersion)
+            throw new SnapshotFormatException($"{file}: $.SnapshotVersion", $"version {v} was written by a newer VpcSecTools (this one reads up to {CurrentVersion})");
+        if (!root.TryGetProperty(nameof(VpcSnapshot.Regions), out var regions) || regions.ValueKind != JsonValueKind.Array)
+            throw new SnapshotFormatException($"{file}: $.Regions", "expected an array of regions");
+
+        var unknown = new SortedSet<string>(StringComparer.Ordinal);
+        var inventories = new List<RegionInventory>();
+        int index = 0;
+        foreach (var region in regions.EnumerateArray())
+        {
+            string path = $"$.Regions[{index++}]";
+            if (region.ValueKind != JsonValueKind.Object)
+                throw new SnapshotFormatException($"{file}: {path}", $"expected an object, found {region.ValueKind}");
+            var builder = new InventoryBuilder(StringOf(region, "Region", file, path), StringOf(region, "AccountId", file, path));
+            if (region.TryGetProperty(nameof(RegionInventory.MissingSections), out var missing))
+                foreach (var m in missing.EnumerateArray())
+                    builder.AddMissing((MissingSection)SnapshotJson.ReadItem(m, typeof(MissingSection), file, $"{path}.MissingSections[]"));
+            foreach (var key in builder.AddDocument(region, $"{file}: {path}", unknown))
+                if (key is not ("Region" or "AccountId" or "MissingSections")) unknown.Add(key);
+            inventories.Add(builder.Build());
+        }
+        if (unknown.Count > 0) verbose?.Invoke($"{file}: ignored members the model does not use: {string.Join(", ", unknown)}");
+        return new VpcSnapshot
+        {
+            Metadata = new SnapshotMetadata
+            {
+                SnapshotVersion = v,
+                Source = OptionalString(root, nameof(SnapshotMetadata.Source)),
+                CapturedAt = OptionalString(root, nameof(SnapshotMetadata.CapturedAt)),
+                Generator = OptionalString(root, nameof(SnapshotMetadata.Generator)),
+            },
+            Regions = inventories,
+        };
+    }
+
+    private static string? OptionalString(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+
+    private static string? StringOf(JsonElement e, string name, string file, string path)
+    {
+        if (!e.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null) return null;
+        if (p.ValueKind != JsonValueKind.String) throw new SnapshotFormatException($"{file}: {path}.{name}", $"expected a string, found {p.ValueKind}");
+        return p.GetString();
+    }
+}

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Commands;
+
+/// <summary>
+/// <para type="synopsis">Loads a snapshot once, for reuse by every VpcSecTools cmdlet.</para>
+/// <para type="description">Reads a snapshot file, a folder of aws ec2 describe-* outputs or a Batfish
+/// aws_configs folder, builds its index and returns it. Pass the result to -Snapshot of any cmdlet so the
+/// work is done once.</para>
+/// </summary>
+[Cmdlet(VerbsData.Import, "VpcSnapshot")]
+[OutputType(typeof(SnapshotIndex))]
+public sealed class ImportVpcSnapshotCommand : VpcSecCmdlet
+{
+    /// <summary>A snapshot file, a folder of describe-* outputs, or a Batfish aws_configs folder.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    protected override void ProcessRecord()
+    {
+        var full = GetUnresolvedProviderPathFromPSPath(Path);
+        try
+        {
+            WriteVerbose($"Reading snapshot from {full}");
+            var index = new SnapshotIndex(SnapshotLoader.Load(full, WriteVerbose));
+            foreach (var note in index.Notes) WriteVerbose(note);
+            WriteObject(index);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            WriteClassifiedError(e, Path);
+        }
+    }
+}

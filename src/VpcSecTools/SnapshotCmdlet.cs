@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Commands;
+
+/// <summary>
+/// The base of every cmdlet that analyses a network: <c>-Snapshot</c> takes a path (file or folder)
+/// or a snapshot object from <c>Import-VpcSnapshot</c>, so one capture serves many questions.
+/// </summary>
+public abstract class SnapshotCmdlet : VpcSecCmdlet
+{
+    /// <summary>A snapshot file, a folder of describe-* outputs, or a snapshot object.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? Snapshot { get; set; }
+
+    private SnapshotIndex? _index;
+
+    /// <summary>The snapshot in use, loaded and indexed once per invocation.</summary>
+    protected SnapshotIndex Index => _index ??= ResolveSnapshot();
+
+    private SnapshotIndex ResolveSnapshot()
+    {
+        var value = Snapshot is PSObject pso ? pso.BaseObject : Snapshot;
+        switch (value)
+        {
+            case SnapshotIndex index: return index;
+            case VpcSnapshot snapshot: return new SnapshotIndex(snapshot);
+            case string path:
+                var full = GetUnresolvedProviderPathFromPSPath(path);
+                WriteVerbose($"Reading snapshot from {full}");
+                return new SnapshotIndex(SnapshotLoader.Load(full, WriteVerbose));
+            case null:
+                throw new ArgumentException("No snapshot given: pass -Snapshot with a snapshot file, a folder of describe-* outputs, or the object from Import-VpcSnapshot.");
+            default:
+                throw new ArgumentException($"-Snapshot takes a path or a snapshot object, not {value.GetType().Name}.");
+        }
+    }
+}
