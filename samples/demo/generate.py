@@ -1480,7 +1480,7 @@ def generate_flows(ipr: IpRanges, ev: Evaluator) -> FlowLog:
                                eph(1024, 65535), jitter(3_500), jitter(38_000), path=2)
             # scanners
             targets = [("legacy", E["legacy"]["ip"]), ("bastion", E["bastion"]["ip"])] + [(lb, E[lb]["ip"]) for lb in alb]
-            for _ in range(rng.randint(5, 9)):
+            for _ in range(rng.randint(18, 30)):
                 scanner = rng.choice(SCANNERS_V4)
                 tgt, tip = rng.choice(targets)
                 port = rng.choice((22, 22, 22, 3389, 3389, 23, 445, 8080, 5432, 1433, 6379))
@@ -1578,8 +1578,8 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
 
     reach = [
         q(1, "192.0.2.50 (internet)", f"{E['rds-primary']['ip']} rds-primary", "tcp", 5432, "NotReachable",
-          "The RDS ENI has no public IPv4 address (nothing for the IGW to map) and the db route table has no route to the internet gateway.",
-          IDS["rtb-db"], "NO_ROUTE_TO_DESTINATION"),
+          "The RDS ENI has no public IPv4 address (nothing for the IGW to map) and the db route table has no route to the internet gateway; SG and NACL would also refuse it.",
+          E["rds-primary"]["id"], None),
         q(2, f"{E['app-1']['ip']} app-1", f"{E['rds-primary']['ip']} rds-primary", "tcp", 5432, "Reachable",
           "app-1 egress all; db SG allows 5432 from prod-app-sg; db NACL inbound 100 (10.0.10.0/23) and outbound 100 (ephemeral)."),
         q(3, f"{E['app-3']['ip']} app-3", f"{E['rds-primary']['ip']} rds-primary", "tcp", 5432, "Reachable",
@@ -1624,8 +1624,8 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
           f"No route to 10.200.0.0/16: the partner peering {IDS['pcx-partner']} is still pending-acceptance and no route table uses it.",
           IDS["rtb-app-a"], "NO_ROUTE_TO_DESTINATION"),
         q(20, "192.0.2.50 (internet)", f"{E['app-1']['ip']} app-1", "tcp", 8080, "NotReachable",
-          "app-1 has no public IP and its subnet routes 0.0.0.0/0 to a NAT gateway (unsolicited inbound is dropped). The ALB path (internet -> ALB 443 -> app 8080) is Reachable instead.",
-          IDS["rtb-app-a"], "NO_ROUTE_TO_DESTINATION"),
+          "app-1 has no public IP (nothing for the IGW to map) and its subnet routes 0.0.0.0/0 to a NAT gateway, which drops unsolicited inbound. The ALB path (internet -> ALB 443 -> app 8080) is the Reachable one.",
+          E["app-1"]["id"], None),
         q(21, f"{E['app-1']['ip']} app-1", "52.217.161.42 (S3 us-east-1)", "tcp", 443, "Reachable",
           f"via the S3 gateway endpoint {IDS['vpce-s3']} (route {S3_PL} in the app-a table; longest prefix 52.216.0.0/15 beats 0.0.0.0/0)."),
         q(22, f"{E['app-3']['ip']} app-3", "52.217.161.42 (S3 us-east-1)", "tcp", 443, "Reachable",
@@ -1696,7 +1696,7 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
         "nat_bytes_definition": "bytes of the flow as logged on the client ENI (request + response), counted once per flow; "
                                 "equal to the NAT ENI's internet-side records (srcaddr or dstaddr = NAT private IP and the other a public address).",
         "s3_gateway_endpoint_bytes": dict(sorted(fl.gwe_bytes.items())),
-        "igw_direct_bytes": {f"{svc} from {src}": v for (svc, src), v in sorted(fl.igw_bytes.items())},
+        "igw_direct_bytes": {f"{'internet' if svc == '-' else svc} from {src}": v for (svc, src), v in sorted(fl.igw_bytes.items())},
         "flow_records": dict(fl.counts, total=len(fl.records)),
     }
 
@@ -2049,7 +2049,12 @@ def check_all(model_path: str | None, verbose=True) -> int:
             ips, nets = eni_ips[r["interface-id"]]
             mine = lambda a: a in ips or any(ipaddress.ip_address(a) in n for n in nets if ":" not in a)
             if not (mine(r["srcaddr"]) or mine(r["dstaddr"])):
-                errors.append(f"record addresses not on its ENI: {ln}")
+                # a TGW attachment ENI carries transit traffic: one side must then be inside its VPC
+                vpc_net = ipaddress.ip_network(next(v["CidrBlock"] for v in docs["Vpcs"] if v["VpcId"] == enis[r["interface-id"]]["VpcId"]))
+                inside = lambda a: ":" not in a and ipaddress.ip_address(a) in vpc_net
+                if not (enis[r["interface-id"]]["InterfaceType"] == "transit_gateway"
+                        and (inside(r["srcaddr"]) or inside(r["dstaddr"]))):
+                    errors.append(f"record addresses not on its ENI: {ln}")
     if total_gz > 5 * 1024 * 1024:
         errors.append(f"flow logs are {total_gz} bytes compressed (> 5 MB)")
 
