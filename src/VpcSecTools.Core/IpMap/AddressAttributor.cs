@@ -27,6 +27,12 @@ public sealed class AddressAttributor
     /// <summary>The route-table tries of a VPC, by VPC id.</summary>
     public IReadOnlyList<RouteTableLookup> RouteTablesOf(string vpcId) => _vpcs.GetValueOrDefault(vpcId)?.Tables ?? [];
 
+    /// <summary>The transit-gateway route tables the VPC's attachments are associated with.</summary>
+    public IEnumerable<TransitGatewayRouteTableLookup> TransitGatewayRouteTablesOf(string vpcId) =>
+        _tgwAttachmentOfVpc.Where(kv => kv.Key.Vpc == vpcId)
+            .Select(kv => _tgwRouteTableOfAttachment.GetValueOrDefault(kv.Value.TransitGatewayAttachmentId))
+            .OfType<string>().Distinct().Select(id => _tgwTables.GetValueOrDefault(id)).OfType<TransitGatewayRouteTableLookup>();
+
     /// <summary>The transit-gateway route tables, by id.</summary>
     public IReadOnlyDictionary<string, TransitGatewayRouteTableLookup> TransitGatewayRouteTables => _tgwTables;
 

@@ -120,6 +120,9 @@ public sealed class TransitGatewayRouteTableLookup
         RoutesKnown = staticKnown || propagatedKnown;
     }
 
+    /// <summary>Every route the table holds (captured or derived), one per CIDR.</summary>
+    public IEnumerable<TransitGatewayRouteChoice> Routes => _trie.All.Select(e => e.Value.Route);
+
     /// <summary>The route for <paramref name="address"/>, or null when none covers it.</summary>
     public TransitGatewayRouteChoice? Lookup(IpAddress address) =>
         _trie.TryLongestMatch(address, out _, out var hit) ? hit.Route : null;

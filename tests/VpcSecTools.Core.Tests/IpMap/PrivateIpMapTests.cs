@@ -51,3 +51,30 @@ public class PrivateIpMapTests
         Assert.Equal("eni-other", map.At("vpc-2", IpAddress.Parse("10.0.0.10"))!.NetworkInterfaceId);
     }
 }
+
+public class CidrOverlapReportTests
+{
+    private static readonly VpcSecTools.AwsIpRanges.AwsIpRangeSet Ranges =
+        VpcSecTools.AwsIpRanges.AwsIpRangeSet.Load(Path.Combine(TestPaths.Fixtures, "ip-ranges", "ip-ranges-subset-s3-ddb.json"));
+
+    private static IReadOnlyList<CidrOverlap> For(string scenario) =>
+        CidrOverlapReport.Find(new AddressAttributor(new SnapshotIndex(SnapshotLoader.Load(TestPaths.Batfish(scenario))), Ranges));
+
+    [Fact]
+    public void The_two_peers_of_vpc_a_overlap_and_a_sees_both()
+    {
+        var overlap = Assert.Single(For("test-vpc-peering"));
+        Assert.Equal(("192.168.0.0/16", "192.168.0.0/16"), (overlap.Cidr, overlap.OtherCidr));
+        Assert.Equal(new[] { "vpc-00a31ce9d0c06675c", "vpc-09095dbf2886404ee" }.Order(), new[] { overlap.Source, overlap.OtherSource }.Order());
+        // The disassociated 192.169.0.0/16 blocks are not ranges of anyone.
+        Assert.Equal(["vpc-0404e08ceddf7f650"], overlap.SeenFrom);
+        Assert.Contains("Ambiguous", overlap.Effect);
+    }
+
+    [Fact]
+    public void Networks_without_overlap_report_nothing()
+    {
+        Assert.Empty(For("test-transit-gateway"));
+        Assert.Empty(For("test-nat-gateway"));
+    }
+}
