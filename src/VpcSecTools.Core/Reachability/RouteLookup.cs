@@ -144,7 +144,9 @@ public static class TransitGatewayRouteLookup
 
     public static IEnumerable<TransitGatewayRouteChoice> Routes(SnapshotIndex index, string routeTableId, ref string? unknown)
     {
-        var region = index.RegionOf(routeTableId);
+        // The table's own record may be missing while its routes were captured: find the region by either.
+        var region = index.RegionOf(routeTableId) ?? index.Snapshot.Regions.FirstOrDefault(r =>
+            r.TransitGatewayStaticRoutes.Any(s => s.TransitGatewayRouteTableId == routeTableId) || r.TransitGatewayPropagations.Any(s => s.TransitGatewayRouteTableId == routeTableId));
         var list = new List<TransitGatewayRouteChoice>();
         if (region is null) { unknown = $"transit gateway route table {routeTableId} is not in the snapshot"; return list; }
         if (!region.Has(Section.TransitGatewayStaticRoutes)) unknown = "TransitGatewayStaticRoutes not captured";
