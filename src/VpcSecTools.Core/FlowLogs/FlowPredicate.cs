@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using VpcSecTools.Net;
 
@@ -19,6 +20,7 @@ internal sealed class FlowPredicate
     public bool IsEmpty => _tests.Length == 0;
 
     /// <summary>True when the line matches; false with <paramref name="problem"/> set when a tested field is malformed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Matches(scoped in RawLine line, ref string? problem)
     {
         foreach (var t in _tests)
@@ -81,6 +83,7 @@ internal sealed class FlowPredicate
 
     private sealed class TextTest(int index, byte[][] values) : FieldTest
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Test(scoped in RawLine line, ref string? problem)
         {
             var f = line.Field(index);
@@ -92,6 +95,7 @@ internal sealed class FlowPredicate
     /// <summary>Ports and protocol numbers: '-' never matches; anything else that is not a number is a malformed line.</summary>
     private sealed class PortTest(int[] indexes, PortRange[] ranges, string name) : FieldTest
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Test(scoped in RawLine line, ref string? problem)
         {
             foreach (var index in indexes)
@@ -124,6 +128,7 @@ internal sealed class FlowPredicate
             _v6 = cidrs.Where(c => c.IsIPv6).ToArray();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Test(scoped in RawLine line, ref string? problem)
         {
             foreach (var index in _indexes)
@@ -146,6 +151,7 @@ internal sealed class FlowPredicate
     /// <summary>The record's capture window [start, end] overlaps [since, until).</summary>
     private sealed class TimeTest(int startIndex, int endIndex, long since, long until) : FieldTest
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Test(scoped in RawLine line, ref string? problem)
         {
             var s = line.Field(startIndex);

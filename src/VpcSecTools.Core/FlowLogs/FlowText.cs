@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using VpcSecTools.Net;
 
@@ -25,6 +26,7 @@ internal static class FlowText
 
     public static bool IsDash(ReadOnlySpan<byte> s) => s.Length == 1 && s[0] == (byte)'-';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseLong(ReadOnlySpan<byte> s, out long value)
     {
         value = 0;
@@ -46,6 +48,7 @@ internal static class FlowText
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseIPv4(ReadOnlySpan<byte> s, out uint value)
     {
         value = 0;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -39,6 +40,7 @@ internal sealed class GroupTable
     public int Count => _count;
 
     /// <summary>Adds a record; false with <paramref name="problem"/> set when a counted field is malformed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Add(scoped in RawLine line, ref string? problem)
     {
         long packets = 0, bytes = 0, start = long.MaxValue, end = long.MinValue;
@@ -85,6 +87,7 @@ internal sealed class GroupTable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accumulate(ReadOnlySpan<byte> key, long records, long packets, long bytes, long first, long last)
     {
         ulong h = Hash(key);
@@ -150,12 +153,31 @@ internal sealed class GroupTable
     }
 
     /// <summary>The groups, largest first by <paramref name="by"/>, at most <paramref name="top"/>.</summary>
+    /// <remarks>Ties break by record count, then by key (ordinal), so results are the same run to run.</remarks>
     public IReadOnlyList<FlowGroup> Results(IReadOnlyList<string> fields, FlowMetric by, int? top)
     {
         var metric = by switch { FlowMetric.Packets => _packetSum, FlowMetric.Count => _records, _ => _byteSum };
-        var order = Enumerable.Range(0, _count)
-            .OrderByDescending(g => metric[g]).ThenByDescending(g => _records[g]).ThenBy(g => Encoding.UTF8.GetString(KeyOf(g)), StringComparer.Ordinal);
-        return order.Take(top ?? int.MaxValue).Select(g => ToGroup(g, fields)).ToList();
+        int Rank(int a, int b)
+        {
+            int c = metric[b].CompareTo(metric[a]);
+            if (c == 0) c = _records[b].CompareTo(_records[a]);
+            return c != 0 ? c : KeyOf(a).SequenceCompareTo(KeyOf(b));
+        }
+        int[] chosen;
+        if (top is { } n && n < _count)
+        {
+            // Keep the best n in a heap whose root is the worst of them: O(groups log n), and only n keys decoded.
+            var heap = new PriorityQueue<int, int>(n + 1, Comparer<int>.Create((a, b) => Rank(b, a)));
+            for (int g = 0; g < _count; g++)
+            {
+                if (heap.Count < n) heap.Enqueue(g, g);
+                else if (Rank(g, heap.Peek()) < 0) heap.EnqueueDequeue(g, g);
+            }
+            chosen = heap.UnorderedItems.Select(x => x.Element).ToArray();
+        }
+        else chosen = Enumerable.Range(0, _count).ToArray();
+        Array.Sort(chosen, Rank);
+        return chosen.Select(g => ToGroup(g, fields)).ToList();
     }
 
     private ReadOnlySpan<byte> KeyOf(int g) => _arena.AsSpan(_keyOffset[g], _keyLength[g]);
@@ -188,6 +210,7 @@ internal sealed class GroupTable
     }
 
     /// <summary>A multiply-xorshift hash over 8-byte words: keys are short and this is on the hot path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong Hash(ReadOnlySpan<byte> key)
     {
         ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)key.Length;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -48,6 +49,8 @@ internal sealed class LineScanner
     }
 
     /// <summary>Scans <paramref name="data"/>, which holds whole lines and ends with a newline.</summary>
+    // Fully optimised from the first call: a CLI run is over before tiered compilation would promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scan(ReadOnlySpan<byte> data)
     {
         int n = data.Length, i = 0, lineStart = 0, separators = 0, lastField = _fieldCount - 1;
@@ -98,6 +101,7 @@ internal sealed class LineScanner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EndLine(ReadOnlySpan<byte> data, int start, int newline, int separators)
     {
         long lineNumber = ++_tally.Lines;
