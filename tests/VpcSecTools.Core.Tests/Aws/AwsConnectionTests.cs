@@ -3,6 +3,7 @@ using VpcSecTools.Aws;
 namespace VpcSecTools.Tests.Aws;
 
 /// <summary>Credential and region resolution follow AWS.Tools' order, and say where each came from.</summary>
+[Collection(ProcessEnvironment.Name)]
 public class AwsConnectionTests
 {
     private static Func<string, string?> Env(params (string Name, string Value)[] vars)
