@@ -106,7 +106,10 @@ public sealed class ReachabilityAnalyzer
         var srcSeenUntranslated = forward.Src == srcAddress;
         if (source.NetworkInterface is { } s)
         {
-            var peerEni = forward.DeliveredTo is { } d && forward.Dst == dstAddress ? d : null;
+            // The destination's identity, for group references: where the packet arrived, or (when the walk stopped
+            // earlier) the ENI the user named, if the packet is addressed to its private address.
+            var peerEni = forward.DeliveredTo is { } d ? (forward.Dst == dstAddress ? d : null)
+                : destination.NetworkInterface is { } named && Index.EnisAt(dstAddress).Contains(named) ? named : null;
             var egress = SecurityGroupEvaluator.Evaluate(Index, s, ingress: false, new SecurityGroupPeer(dstAddress, peerEni, forward.ReferencesPreserved && peerEni is not null), traffic);
             hops.Add(SecurityGroupHop(egress, s));
         }
