@@ -19,7 +19,7 @@ public class ReferenceComparisonTests
     private static readonly int[] QueryPorts = [22, 80, 443, 5432];
 
     /// <summary>A random network and query, built from a seed so that FsCheck shrinks and reports it.</summary>
-    private static (TestNetwork Network, string Src, string Dst, int Protocol, int Port, bool Windows) Generate(int seed)
+    internal static (TestNetwork Network, string Src, string Dst, int Protocol, int Port, bool Windows) Generate(int seed)
     {
         var rnd = new Random(seed);
         T Pick<T>(T[] items) => items[rnd.Next(items.Length)];
