@@ -1,3 +1,4 @@
+using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Errors;
@@ -16,12 +17,14 @@ public static class ErrorCatalog
     public const string InvalidArgument = "InvalidArgument";
     public const string FileWriteFailed = "FileWriteFailed";
     public const string Unexpected = "UnexpectedError";
+    public const string EndpointNotFound = "ReachabilityEndpointNotFound";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
         SnapshotFormatException s when s.Problem == "no such file or folder" =>
             new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
         SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
+        EndpointNotFoundException n => new(EndpointNotFound, "ObjectNotFound", n.Message, target ?? n.Endpoint),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),

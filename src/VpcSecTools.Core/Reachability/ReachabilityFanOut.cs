@@ -48,11 +48,11 @@ public sealed class ReachabilityFanOut
         var s = selector.Trim();
         if (s == "*") return Index.NetworkInterfaces.Values.ToArray();
         if (s.StartsWith("vpc-", StringComparison.Ordinal))
-            return Index.Vpcs.ContainsKey(s) ? Index.NetworkInterfaces.Values.Where(e => e.VpcId == s).ToArray() : throw new ArgumentException($"VPC '{s}' is not in the snapshot");
+            return Index.Vpcs.ContainsKey(s) ? Index.NetworkInterfaces.Values.Where(e => e.VpcId == s).ToArray() : throw new EndpointNotFoundException(s, $"VPC '{s}' is not in the snapshot");
         if (s.StartsWith("subnet-", StringComparison.Ordinal))
-            return Index.Subnets.ContainsKey(s) ? Index.EnisInSubnet(s) : throw new ArgumentException($"subnet '{s}' is not in the snapshot");
+            return Index.Subnets.ContainsKey(s) ? Index.EnisInSubnet(s) : throw new EndpointNotFoundException(s, $"subnet '{s}' is not in the snapshot");
         if (s.StartsWith("sg-", StringComparison.Ordinal))
-            return Index.SecurityGroups.ContainsKey(s) ? Index.EnisInGroup(s) : throw new ArgumentException($"security group '{s}' is not in the snapshot");
+            return Index.SecurityGroups.ContainsKey(s) ? Index.EnisInGroup(s) : throw new EndpointNotFoundException(s, $"security group '{s}' is not in the snapshot");
         return null;
     }
 
@@ -75,7 +75,8 @@ public sealed class ReachabilityFanOut
 
         foreach (var eni in sources)
         {
-            if (dstEni is not null && eni.NetworkInterfaceId == dstEni.NetworkInterfaceId) continue;
+            // NAT gateways and TGW attachments forward other hosts' connections; they do not open their own.
+            if (dstEni is not null && eni.NetworkInterfaceId == dstEni.NetworkInterfaceId || SecurityGroupEvaluator.IsUnfiltered(eni)) continue;
             var srcAddress = ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.Value.IsIPv6);
             if (srcAddress is null || eni.SubnetId is null) continue;
             var source = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, srcAddress, eni.Attachment?.InstanceId);
@@ -190,7 +191,7 @@ public sealed class ReachabilityFanOut
     };
 
     private static string? AllowedRule(ReachabilityResult r) =>
-        r.ForwardPath.LastOrDefault(h => h.ComponentType == "SecurityGroup" && h.Result == HopResult.Allowed)?.Rule;
+        r.ForwardPath.LastOrDefault(h => h.ComponentType == "SecurityGroup" && h.Result == HopResult.Allowed) is { } h ? $"{h.ComponentId}: {h.Rule}" : null;
 
     /// <summary>The destination's inbound rules for one traffic, as an address set plus referenced groups.</summary>
     private sealed class InboundSet

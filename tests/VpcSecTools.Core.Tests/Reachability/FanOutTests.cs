@@ -58,6 +58,6 @@ public class FanOutTests
         Assert.DoesNotContain(results, r => r.Source == "eni-b");
         Assert.Equal(2, fan.SourcesMatching("subnet-a")!.Count);
         Assert.Null(fan.SourcesMatching("i-a"));
-        Assert.Throws<ArgumentException>(() => fan.SourcesMatching("sg-missing"));
+        Assert.Throws<EndpointNotFoundException>(() => fan.SourcesMatching("sg-missing"));
     }
 }
