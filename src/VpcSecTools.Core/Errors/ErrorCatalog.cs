@@ -1,4 +1,5 @@
 using VpcSecTools.Aws;
+using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Errors;
@@ -22,6 +23,7 @@ public static class ErrorCatalog
     public const string AwsMalformedResponse = "AwsMalformedResponse";
     public const string AwsCallFailed = "AwsCallFailed";
     public const string AwsConfigurationInvalid = "AwsConfigurationInvalid";
+    public const string EndpointNotFound = "ReachabilityEndpointNotFound";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
@@ -33,6 +35,7 @@ public static class ErrorCatalog
         AwsMalformedResponseException a => new(AwsMalformedResponse, "InvalidResult", a.Message, target ?? a.Operation),
         AwsCallException a => new(AwsCallFailed, "ConnectionError", a.Message, target ?? a.Operation),
         AwsConfigurationException a => new(AwsConfigurationInvalid, "InvalidArgument", a.Message, target),
+        EndpointNotFoundException n => new(EndpointNotFound, "ObjectNotFound", n.Message, target ?? n.Endpoint),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
