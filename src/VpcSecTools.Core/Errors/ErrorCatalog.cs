@@ -16,12 +16,18 @@ public static class ErrorCatalog
     public const string InvalidArgument = "InvalidArgument";
     public const string FileWriteFailed = "FileWriteFailed";
     public const string Unexpected = "UnexpectedError";
+    public const string InvalidIpAddress = "InvalidIpAddress";
+    public const string VpcNotFound = "VpcNotFound";
+    public const string FileNotFound = "FileNotFound";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
         SnapshotFormatException s when s.Problem == "no such file or folder" =>
             new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
         SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
+        IpMap.InvalidIpAddressException a => new(InvalidIpAddress, "InvalidArgument", a.Message, target ?? a.Address),
+        IpMap.VpcNotInSnapshotException v => new(VpcNotFound, "ObjectNotFound", v.Message, target ?? v.VpcId),
+        FileNotFoundException f => new(FileNotFound, "ObjectNotFound", f.Message, target ?? f.FileName),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
