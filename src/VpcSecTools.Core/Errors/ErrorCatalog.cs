@@ -1,3 +1,4 @@
+using VpcSecTools.Aws;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Errors;
@@ -19,6 +20,11 @@ public static class ErrorCatalog
     public const string InvalidIpAddress = "InvalidIpAddress";
     public const string VpcNotFound = "VpcNotFound";
     public const string FileNotFound = "FileNotFound";
+    public const string AwsAccessDenied = "AwsAccessDenied";
+    public const string AwsAuthenticationFailed = "AwsAuthenticationFailed";
+    public const string AwsMalformedResponse = "AwsMalformedResponse";
+    public const string AwsCallFailed = "AwsCallFailed";
+    public const string AwsConfigurationInvalid = "AwsConfigurationInvalid";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
@@ -28,6 +34,11 @@ public static class ErrorCatalog
         IpMap.InvalidIpAddressException a => new(InvalidIpAddress, "InvalidArgument", a.Message, target ?? a.Address),
         IpMap.VpcNotInSnapshotException v => new(VpcNotFound, "ObjectNotFound", v.Message, target ?? v.VpcId),
         FileNotFoundException f => new(FileNotFound, "ObjectNotFound", f.Message, target ?? f.FileName),
+        AwsAccessDeniedException a => new(AwsAccessDenied, "PermissionDenied", a.Message, target ?? a.IamAction),
+        AwsAuthenticationException a => new(AwsAuthenticationFailed, "AuthenticationError", a.Message, target ?? a.Region),
+        AwsMalformedResponseException a => new(AwsMalformedResponse, "InvalidResult", a.Message, target ?? a.Operation),
+        AwsCallException a => new(AwsCallFailed, "ConnectionError", a.Message, target ?? a.Operation),
+        AwsConfigurationException a => new(AwsConfigurationInvalid, "InvalidArgument", a.Message, target),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
