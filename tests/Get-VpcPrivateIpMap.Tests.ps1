@@ -37,33 +37,33 @@ Describe 'Get-VpcPrivateIpMap' {
 
     Context 'attribution' {
         It 'follows the route table to the right one of two overlapping peers' {
-            $b = Get-VpcPrivateIpMap -Snapshot $peering -IpAddress 192.168.1.106 -FromVpcId $vpcA
+            $b = Get-VpcPrivateIpMap -Snapshot $peering -IpAddress '192.168.1.106' -FromVpcId $vpcA
             $b.Scope | Should -Be 'PeeredVpc'
             $b.VpcPeeringConnectionId | Should -Be 'pcx-0b89b559e3319d6cf'
             $b.Route | Should -Match '192\.168\.1\.0/24 -> pcx-0b89b559e3319d6cf'
-            $c = Get-VpcPrivateIpMap -Snapshot $peering -IpAddress 192.168.2.229 -FromVpcId $vpcA
+            $c = Get-VpcPrivateIpMap -Snapshot $peering -IpAddress '192.168.2.229' -FromVpcId $vpcA
             $c.VpcId | Should -Be 'vpc-09095dbf2886404ee'
         }
 
         It 'says Ambiguous with every candidate when overlapping VPCs both contain the address' {
-            $a = Get-VpcPrivateIpMap -Snapshot $peering -IpAddress 192.168.1.50
+            $a = Get-VpcPrivateIpMap -Snapshot $peering -IpAddress '192.168.1.50'
             $a.Scope | Should -Be 'Ambiguous'
             $a.Candidates.VpcId | Sort-Object | Should -Be @('vpc-00a31ce9d0c06675c', 'vpc-09095dbf2886404ee')
         }
 
         It 'names transit gateway attachments' {
             $tgw = Join-Path $FixtureRoot 'batfish-aws/test-transit-gateway'
-            $r = Get-VpcPrivateIpMap -Snapshot $tgw -IpAddress 192.168.1.106 -FromVpcId $vpcA
+            $r = Get-VpcPrivateIpMap -Snapshot $tgw -IpAddress '192.168.1.106' -FromVpcId $vpcA
             $r.Scope | Should -Be 'TransitGateway'
             $r.TransitGatewayAttachmentId | Should -Be 'tgw-attach-0ae2696617bb06fb4'
         }
 
         It 'names reserved addresses' {
-            (Get-VpcPrivateIpMap -Snapshot $demo -IpAddress 10.0.10.1 -FromVpcId $prod).ReservedRole | Should -Be 'VPC router'
+            (Get-VpcPrivateIpMap -Snapshot $demo -IpAddress '10.0.10.1' -FromVpcId $prod).ReservedRole | Should -Be 'VPC router'
         }
 
         It 'writes one error per bad address and still answers the others' {
-            $results = Get-VpcPrivateIpMap -Snapshot $demo -IpAddress 10.0.10.37, 'not-an-ip', 10.1.1 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $results = Get-VpcPrivateIpMap -Snapshot $demo -IpAddress '10.0.10.37', 'not-an-ip', '10.1.1' -ErrorVariable errs -ErrorAction SilentlyContinue
             $results | Should -HaveCount 1
             $errs | Should -HaveCount 2
             $errs[0].FullyQualifiedErrorId | Should -Match '^InvalidIpAddress'
@@ -80,7 +80,7 @@ Describe 'Get-VpcPrivateIpMap' {
         }
 
         It 'fails with VpcNotFound for a VPC the snapshot does not hold' {
-            { Get-VpcPrivateIpMap -Snapshot $demo -IpAddress 10.0.0.1 -FromVpcId vpc-nope } |
+            { Get-VpcPrivateIpMap -Snapshot $demo -IpAddress '10.0.0.1' -FromVpcId vpc-nope } |
                 Should -Throw -ErrorId 'VpcNotFound*'
         }
     }
