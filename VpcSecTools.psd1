@@ -14,6 +14,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Export-VpcSnapshot'
+        'Get-VpcPrivateIpMap'
         'Import-VpcSnapshot'
         'Test-InstanceReachability'
     )

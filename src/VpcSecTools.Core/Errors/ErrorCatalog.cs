@@ -18,6 +18,9 @@ public static class ErrorCatalog
     public const string InvalidArgument = "InvalidArgument";
     public const string FileWriteFailed = "FileWriteFailed";
     public const string Unexpected = "UnexpectedError";
+    public const string InvalidIpAddress = "InvalidIpAddress";
+    public const string VpcNotFound = "VpcNotFound";
+    public const string FileNotFound = "FileNotFound";
     public const string AwsAccessDenied = "AwsAccessDenied";
     public const string AwsAuthenticationFailed = "AwsAuthenticationFailed";
     public const string AwsMalformedResponse = "AwsMalformedResponse";
@@ -30,6 +33,9 @@ public static class ErrorCatalog
         SnapshotFormatException s when s.Problem == "no such file or folder" =>
             new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
         SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
+        IpMap.InvalidIpAddressException a => new(InvalidIpAddress, "InvalidArgument", a.Message, target ?? a.Address),
+        IpMap.VpcNotInSnapshotException v => new(VpcNotFound, "ObjectNotFound", v.Message, target ?? v.VpcId),
+        FileNotFoundException f => new(FileNotFound, "ObjectNotFound", f.Message, target ?? f.FileName),
         AwsAccessDeniedException a => new(AwsAccessDenied, "PermissionDenied", a.Message, target ?? a.IamAction),
         AwsAuthenticationException a => new(AwsAuthenticationFailed, "AuthenticationError", a.Message, target ?? a.Region),
         AwsMalformedResponseException a => new(AwsMalformedResponse, "InvalidResult", a.Message, target ?? a.Operation),
