@@ -15,6 +15,7 @@ public static class Program
     {
         var root = new RootCommand("vpcsec: AWS VPC network security answers from a snapshot or live AWS.");
         root.Subcommands.Add(SnapshotCommand.Create());
+        root.Subcommands.Add(FlowLogsCommand.Create());
         return root;
     }
 }

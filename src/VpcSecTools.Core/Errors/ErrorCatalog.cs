@@ -1,3 +1,4 @@
+using VpcSecTools.FlowLogs;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Errors;
@@ -16,12 +17,21 @@ public static class ErrorCatalog
     public const string InvalidArgument = "InvalidArgument";
     public const string FileWriteFailed = "FileWriteFailed";
     public const string Unexpected = "UnexpectedError";
+    /// <summary>A flow-log path that matches no file.</summary>
+    public const string FlowLogPathNotFound = "FlowLogPathNotFound";
+    /// <summary>A flow-log file that could not be read to its end (truncated gzip, I/O error).</summary>
+    public const string FlowLogFileUnreadable = "FlowLogFileUnreadable";
+    /// <summary>A query needs a field the flow log's format does not have.</summary>
+    public const string FlowLogFormatMismatch = "FlowLogFormatMismatch";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
         SnapshotFormatException s when s.Problem == "no such file or folder" =>
             new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
         SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
+        FlowLogFormatMismatchException => new(FlowLogFormatMismatch, "InvalidArgument", e.Message, target),
+        FlowLogPathNotFoundException p => new(FlowLogPathNotFound, "ObjectNotFound", e.Message, target ?? p.Path),
+        FlowLogFileException f => new(FlowLogFileUnreadable, "ReadError", e.Message, target ?? f.Error.File),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
