@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(SnapshotCommand.Create());
         root.Subcommands.Add(ReachCommand.Create());
         root.Subcommands.Add(IpMapCommand.Create());
+        root.Subcommands.Add(FlowLogsCommand.Create());
         return root;
     }
 }

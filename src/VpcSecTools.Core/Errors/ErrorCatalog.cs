@@ -1,5 +1,6 @@
 using VpcSecTools.Aws;
 using VpcSecTools.Reachability;
+using VpcSecTools.FlowLogs;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Errors;
@@ -27,6 +28,12 @@ public static class ErrorCatalog
     public const string AwsCallFailed = "AwsCallFailed";
     public const string AwsConfigurationInvalid = "AwsConfigurationInvalid";
     public const string EndpointNotFound = "ReachabilityEndpointNotFound";
+    /// <summary>A flow-log path that matches no file.</summary>
+    public const string FlowLogPathNotFound = "FlowLogPathNotFound";
+    /// <summary>A flow-log file that could not be read to its end (truncated gzip, I/O error).</summary>
+    public const string FlowLogFileUnreadable = "FlowLogFileUnreadable";
+    /// <summary>A query needs a field the flow log's format does not have.</summary>
+    public const string FlowLogFormatMismatch = "FlowLogFormatMismatch";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
@@ -42,6 +49,9 @@ public static class ErrorCatalog
         AwsCallException a => new(AwsCallFailed, "ConnectionError", a.Message, target ?? a.Operation),
         AwsConfigurationException a => new(AwsConfigurationInvalid, "InvalidArgument", a.Message, target),
         EndpointNotFoundException n => new(EndpointNotFound, "ObjectNotFound", n.Message, target ?? n.Endpoint),
+        FlowLogFormatMismatchException => new(FlowLogFormatMismatch, "InvalidArgument", e.Message, target),
+        FlowLogPathNotFoundException p => new(FlowLogPathNotFound, "ObjectNotFound", e.Message, target ?? p.Path),
+        FlowLogFileException f => new(FlowLogFileUnreadable, "ReadError", e.Message, target ?? f.Error.File),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
