@@ -15,6 +15,7 @@ public static class ErrorCatalog
     public const string SnapshotNotFound = "SnapshotNotFound";
     public const string InvalidArgument = "InvalidArgument";
     public const string FileWriteFailed = "FileWriteFailed";
+    public const string FileNotFound = "FileNotFound";
     public const string Unexpected = "UnexpectedError";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
@@ -22,6 +23,7 @@ public static class ErrorCatalog
         SnapshotFormatException s when s.Problem == "no such file or folder" =>
             new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
         SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
+        FileNotFoundException f => new(FileNotFound, "ObjectNotFound", f.Message, target ?? f.FileName),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
