@@ -1,3 +1,4 @@
+using VpcSecTools.Aws;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Errors;
@@ -17,6 +18,11 @@ public static class ErrorCatalog
     public const string FileWriteFailed = "FileWriteFailed";
     public const string FileNotFound = "FileNotFound";
     public const string Unexpected = "UnexpectedError";
+    public const string AwsAccessDenied = "AwsAccessDenied";
+    public const string AwsAuthenticationFailed = "AwsAuthenticationFailed";
+    public const string AwsMalformedResponse = "AwsMalformedResponse";
+    public const string AwsCallFailed = "AwsCallFailed";
+    public const string AwsConfigurationInvalid = "AwsConfigurationInvalid";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
@@ -24,6 +30,11 @@ public static class ErrorCatalog
             new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
         SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
         FileNotFoundException f => new(FileNotFound, "ObjectNotFound", f.Message, target ?? f.FileName),
+        AwsAccessDeniedException a => new(AwsAccessDenied, "PermissionDenied", a.Message, target ?? a.IamAction),
+        AwsAuthenticationException a => new(AwsAuthenticationFailed, "AuthenticationError", a.Message, target ?? a.Region),
+        AwsMalformedResponseException a => new(AwsMalformedResponse, "InvalidResult", a.Message, target ?? a.Operation),
+        AwsCallException a => new(AwsCallFailed, "ConnectionError", a.Message, target ?? a.Operation),
+        AwsConfigurationException a => new(AwsConfigurationInvalid, "InvalidArgument", a.Message, target),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
