@@ -18,10 +18,10 @@ public static class ErrorCatalog
     public const string SnapshotNotFound = "SnapshotNotFound";
     public const string InvalidArgument = "InvalidArgument";
     public const string FileWriteFailed = "FileWriteFailed";
+    public const string FileNotFound = "FileNotFound";
     public const string Unexpected = "UnexpectedError";
     public const string InvalidIpAddress = "InvalidIpAddress";
     public const string VpcNotFound = "VpcNotFound";
-    public const string FileNotFound = "FileNotFound";
     public const string AwsAccessDenied = "AwsAccessDenied";
     public const string AwsAuthenticationFailed = "AwsAuthenticationFailed";
     public const string AwsMalformedResponse = "AwsMalformedResponse";
