@@ -1,3 +1,4 @@
+using VpcSecTools.Endpoints;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Errors;
@@ -16,12 +17,14 @@ public static class ErrorCatalog
     public const string InvalidArgument = "InvalidArgument";
     public const string FileWriteFailed = "FileWriteFailed";
     public const string Unexpected = "UnexpectedError";
+    public const string PriceTableInvalid = "PriceTableInvalid";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
         SnapshotFormatException s when s.Problem == "no such file or folder" =>
             new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
         SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
+        PriceTableException p => new(PriceTableInvalid, "InvalidData", p.Message, target ?? p.TableSource),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
