@@ -7,7 +7,7 @@ Everything under aws_configs/, flowlogs/ and expected.json is written by this sc
     python3 generate.py --check              # validate what is on disk, write nothing
 
 Deterministic: stdlib only, fixed seeds, ids derived from names, gzip with mtime=0, so two runs
-produce byte-identical files. The ip-ranges file defaults to ../../tests/fixtures/ip-ranges-2026-08-22.json
+produce byte-identical files. The ip-ranges file defaults to ../../tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json
 when present, else /work/shared/data/ip-ranges-2026-08-22.json. It supplies the AWS-managed
 prefix-list entries and proves that every AWS address used in the flow logs belongs to the
 service (S3, DYNAMODB, AMAZON, EC2) the demo says it does.
@@ -24,7 +24,6 @@ import hashlib
 import io
 import ipaddress
 import json
-import math
 import os
 import random
 import re
@@ -38,8 +37,8 @@ FLOW_ROOT = os.path.join(HERE, "flowlogs")
 EXPECTED = os.path.join(HERE, "expected.json")
 IP_RANGES_NAME = "ip-ranges-2026-08-22.json"
 IP_RANGES_CANDIDATES = [
-    os.path.normpath(os.path.join(HERE, "..", "..", "tests", "fixtures", IP_RANGES_NAME)),
-    os.path.join("/work/shared/data", IP_RANGES_NAME),
+    os.path.normpath(os.path.join(HERE, "..", "..", "tests", "fixtures", "ip-ranges", IP_RANGES_NAME)),
+    os.path.join(HERE, "..", "..", "..", "shared", "data", IP_RANGES_NAME),
 ]
 BOTOCORE_MODEL_CANDIDATES = [
     "/usr/lib/python3/dist-packages/botocore/data/ec2/2016-11-15/service-2.json",
@@ -422,10 +421,6 @@ INSTANCE_DEFS = {
     "directory": ("shared-ad-dns-1", "m5.large", "running", "windows", "2024-01-08 13:45:27", "AD DS / DNS in shared-services"),
 }
 TERMINATED = ("temp-migration", "t3.small", "2026-11-02 09:00:00", "a")
-
-
-def subnet_v6(key):
-    return SUBNETS[key][3]
 
 
 def eni_meta():
@@ -1455,12 +1450,14 @@ def generate_flows(ipr: IpRanges, ev: Evaluator) -> FlowLog:
             assert fl.ev.sg_allows("app-3", False, TCP, 443, client)
             fl.rec("tgw-b", client, a_ip, port, 443, TCP, 3, 180, s, s + 31, "ACCEPT", 2, "egress", 1)
             fl.rec("app-3", client, a_ip, port, 443, TCP, 3, 180, s, s + 31, "ACCEPT", 2, "ingress", 0)
-            fl.rec("app-3", a_ip, client, 443, port, TCP, 3, 180, s, s + 31, "ACCEPT", 18, "egress", 1)
+            fl.rec("app-3", a_ip, client, 443, port, TCP, 3, 180, s, s + 31, "ACCEPT", 18, "egress", None)
             # monitoring -> reporting replica in db-c: SG and NACL allow it, but db-c uses the main route
             # table, which has no route back to 10.100.0.0/16; the replica's SYN-ACKs go nowhere
             s = ws + 600 * rng.randint(0, 5) + rng.randint(0, 500)
-            fl.intra(s, s + 31, None, E["monitoring"]["ip"], "rds-replica", E["rds-replica"]["ip"], 5432, eph(),
-                     180, 180, flags=(2, 18), c_logged=False, back_path="-")
+            port, m_ip, r_ip = eph(), E["monitoring"]["ip"], E["rds-replica"]["ip"]
+            assert fl.ev.sg_allows("rds-replica", False, TCP, 5432, m_ip) and fl.ev.nacl_allows("db-c", False, TCP, 5432, m_ip)
+            fl.rec("rds-replica", m_ip, r_ip, port, 5432, TCP, 3, 180, s, s + 31, "ACCEPT", 2, "ingress", None)
+            fl.rec("rds-replica", r_ip, m_ip, 5432, port, TCP, 3, 180, s, s + 31, "ACCEPT", 18, "egress", None)
             # IPv6 egress through the egress-only IGW
             for a in ("app-1", "app-2"):
                 s, e = span(ws + 600 * rng.randint(0, 5), long=False)
@@ -1557,6 +1554,12 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
         nat_by_cat[cat] = nat_by_cat.get(cat, 0) + v
         nat_by_src.setdefault(cat, {})
         nat_by_src[cat][f"{src} via {nat}"] = nat_by_src[cat].get(f"{src} via {nat}", 0) + v
+    rtb_of = {"app-1": "rtb-app-a", "lambda-a": "rtb-app-a", "app-2": "rtb-app-b", "lambda-b": "rtb-app-b",
+              "ecs-1": "rtb-app-b", "app-3": "rtb-app-c"}
+    nat_by_rtb: dict = {}
+    for (cat, _nat, src), v in sorted(fl.nat_bytes.items()):
+        t = nat_by_rtb.setdefault(cat, {})
+        t[IDS[rtb_of[src]]] = t.get(IDS[rtb_of[src]], 0) + v
     labels = {"S3": "S3 us-east-1 (gateway-endpoint eligible)", "DYNAMODB": "DynamoDB us-east-1 (gateway-endpoint eligible)",
               "S3-usw2": "S3 us-west-2 (cross-region: not endpoint eligible)",
               "AMAZON": "AMAZON-only us-east-1 (STS/SQS/KMS-like; needs DNS logs to name)",
@@ -1572,9 +1575,10 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
     ips = {k: {"private": [m["ip"]] + m["secondary"], "ipv4_prefixes": m["prefixes"], "ipv6": m["v6"],
                "public": m["public_ip"]} for k, m in E.items()}
 
-    def q(n, src, dst, proto, port, verdict, why, component=None, code=None, ip_version=4):
+    def q(n, src, dst, proto, port, verdict, why, component=None, code=None, ip_version=4, rule=None):
         return {"id": n, "source": src, "destination": dst, "protocol": proto, "port": port, "verdict": verdict,
-                "explanation_code": code, "blocking_component": component, "why": why, "ip_version": ip_version}
+                "explanation_code": code, "blocking_component": component, "blocking_rule": rule, "why": why,
+                "ip_version": ip_version}
 
     reach = [
         q(1, "192.0.2.50 (internet)", f"{E['rds-primary']['ip']} rds-primary", "tcp", 5432, "NotReachable",
@@ -1588,14 +1592,15 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
           "shared rtb 10.0.0.0/16 -> pcx (active); db SG 5432 from 10.100.0.0/16; db NACL inbound 120 / outbound 120; db rtb routes 10.100.0.0/16 back to the pcx."),
         q(5, f"{E['monitoring']['ip']} shared monitoring", f"{E['rds-replica']['ip']} rds-replica (db-c)", "tcp", 5432, "NotReachable",
           "Forward path is allowed (pcx, SG, NACL 120), but db-c has no explicit route-table association and uses the main table, which has no route to 10.100.0.0/16: the response is dropped.",
-          IDS["rtb-main"], "NO_ROUTE_TO_DESTINATION"),
+          IDS["rtb-main"], "NO_ROUTE_TO_DESTINATION", rule="no route to 10.100.0.0/16 (return path)"),
         q(6, f"{E['bastion']['ip']} bastion", f"{E['rds-primary']['ip']} rds-primary", "tcp", 5432, "NotReachable",
           "db SG allows it (5432 from prod-bastion-sg) and NACL rule 130 would allow 10.0.0.0/16, but inbound rule 50 (deny all from 10.0.0.0/22) matches first.",
-          IDS["acl-db"] + " inbound rule 50", "SUBNET_ACL_RESTRICTION"),
+          IDS["acl-db"], "SUBNET_ACL_RESTRICTION", rule="inbound rule 50 deny -1 10.0.0.0/22"),
         q(7, "192.0.2.50 (internet)", f"{E['legacy']['public_ip']} legacy EIP ({E['legacy']['ip']})", "tcp", 22, "Reachable",
           "legacy-admin allows 22 from 0.0.0.0/0; public rtb 0.0.0.0/0 -> igw; default NACL; EIP maps to the private IP."),
         q(8, "192.0.2.50 (internet)", f"{E['legacy']['public_ip']} legacy EIP", "tcp", 8080, "NotReachable",
-          "legacy-admin opens 8080 to ::/0 only; no IPv4 rule covers 8080.", SG("legacy"), "ENI_SG_RULES_MISMATCH"),
+          "legacy-admin opens 8080 to ::/0 only; no IPv4 rule covers 8080.", SG("legacy"), "ENI_SG_RULES_MISMATCH",
+          rule="no IPv4 ingress rule for tcp 8080"),
         q(9, "2001:db8:5ca7::1f (internet, IPv6)", f"{E['legacy']['v6'][0]} legacy IPv6", "tcp", 8080, "Reachable",
           "legacy-admin allows 8080 from ::/0; public rtb ::/0 -> igw; default NACL rule 101; the IPv6 address is global.",
           ip_version=6),
@@ -1609,10 +1614,10 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
           "VPN attachment -> TGW route table 10.0.0.0/16 propagated from the prod VPC attachment -> ENI in app-a; app SG 443 from 172.16.0.0/12; return: app-a rtb 172.16.0.0/12 -> tgw (AZ a has an attachment subnet) -> propagated VPN route."),
         q(14, "172.16.5.5 (on-prem via VPN)", f"{E['app-3']['ip']} app-3", "tcp", 443, "NotReachable",
           "Forward path is delivered (TGW -> attachment ENI in AZ a/b -> app-c), and the app SG allows it, but the response from app-3 must enter the TGW from us-east-1c, where the VPC attachment has no subnet: it is dropped. Same verdict for any traffic app-3 initiates towards 172.16.0.0/12.",
-          IDS["att-vpc"], "TGW_ROUTE_AZ_RESTRICTION"),
+          IDS["att-vpc"], "TGW_ROUTE_AZ_RESTRICTION", rule=f"{IDS['rtb-app-c']} route 172.16.0.0/12 -> {IDS['tgw']} (return path)"),
         q(15, f"{E['app-1']['ip']} app-1", "192.168.10.10", "tcp", 443, "NotReachable",
           "app-a rtb sends 192.168.0.0/16 to the TGW; the TGW route table has a static blackhole for 192.168.0.0/16.",
-          IDS["tgw-rtb"], "BAD_STATE_ROUTE"),
+          IDS["tgw-rtb"], "BAD_STATE_ROUTE", rule="static 192.168.0.0/16 blackhole"),
         q(16, f"{E['app-3']['ip']} app-3", f"{E['efs-a']['ip']} EFS mount target (app-a)", "tcp", 2049, "NotReachable",
           "The mount target carries only the VPC default SG, whose only inbound rule is the self-reference; app-3 is not in the default SG.",
           SG("prod-default"), "ENI_SG_RULES_MISMATCH"),
@@ -1695,6 +1700,23 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
         "nat_bytes_by_service_and_source": nat_by_src,
         "nat_bytes_definition": "bytes of the flow as logged on the client ENI (request + response), counted once per flow; "
                                 "equal to the NAT ENI's internet-side records (srcaddr or dstaddr = NAT private IP and the other a public address).",
+        "nat_bytes_by_route_table": nat_by_rtb,
+        "endpoint_plan": {
+            "s3_gateway": {"action": f"associate existing {IDS['vpce-s3']} with {IDS['rtb-app-c']}",
+                           "daily_bytes": nat_by_rtb.get("S3", {}).get(IDS["rtb-app-c"], 0)},
+            "dynamodb_gateway": {"action": f"create a com.amazonaws.{REGION}.dynamodb gateway endpoint for "
+                                           f"{IDS['rtb-app-a']}, {IDS['rtb-app-b']}, {IDS['rtb-app-c']}",
+                                 "daily_bytes": nat_by_cat.get("DYNAMODB", 0)},
+            "not_eligible": {"S3 us-west-2 (other region)": nat_by_cat.get("S3-usw2", 0),
+                             "EC2 us-east-1 (third-party hosts)": nat_by_cat.get("EC2", 0),
+                             "non-AWS internet": nat_by_cat.get("INTERNET", 0)},
+            "unattributed_same_region_aws": {"bytes": nat_by_cat.get("AMAZON", 0),
+                                             "note": "AMAZON-only prefixes: the service cannot be named from flow logs; "
+                                                     "~30x daily is far below one interface endpoint's break-even (~209 GB/month per AZ)"},
+            "existing_endpoints": {IDS["vpce-ssm"]: "interface endpoint with traffic (not idle, not re-recommended)",
+                                   IDS["vpce-s3"]: "gateway endpoint with traffic from app-1/app-2"},
+            "nat_gateways_still_needed": [IDS["nat-a"], IDS["nat-b"]],
+        },
         "s3_gateway_endpoint_bytes": dict(sorted(fl.gwe_bytes.items())),
         "igw_direct_bytes": {f"{'internet' if svc == '-' else svc} from {src}": v for (svc, src), v in sorted(fl.igw_bytes.items())},
         "flow_records": dict(fl.counts, total=len(fl.records)),
@@ -1940,7 +1962,9 @@ def check_all(model_path: str | None, verbose=True) -> int:
             errors.append(f"duplicate address {ip}: {owner} and {seen[ip]}")
         seen[ip] = owner
     for e in docs["NetworkInterfaces"]:
-        s = subnet[e["SubnetId"]]
+        s = subnet.get(e["SubnetId"])
+        if s is None:
+            continue      # already reported as an unresolved id
         net = ipaddress.ip_network(s["CidrBlock"])
         reserved = {net.network_address + i for i in range(4)} | {net.broadcast_address}
         if e["VpcId"] != s["VpcId"]:

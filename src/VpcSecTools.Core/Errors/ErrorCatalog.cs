@@ -1,3 +1,4 @@
+using VpcSecTools.Aws;
 using VpcSecTools.Endpoints;
 using VpcSecTools.Snapshot;
 
@@ -17,6 +18,11 @@ public static class ErrorCatalog
     public const string InvalidArgument = "InvalidArgument";
     public const string FileWriteFailed = "FileWriteFailed";
     public const string Unexpected = "UnexpectedError";
+    public const string AwsAccessDenied = "AwsAccessDenied";
+    public const string AwsAuthenticationFailed = "AwsAuthenticationFailed";
+    public const string AwsMalformedResponse = "AwsMalformedResponse";
+    public const string AwsCallFailed = "AwsCallFailed";
+    public const string AwsConfigurationInvalid = "AwsConfigurationInvalid";
     public const string PriceTableInvalid = "PriceTableInvalid";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
@@ -24,6 +30,11 @@ public static class ErrorCatalog
         SnapshotFormatException s when s.Problem == "no such file or folder" =>
             new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
         SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
+        AwsAccessDeniedException a => new(AwsAccessDenied, "PermissionDenied", a.Message, target ?? a.IamAction),
+        AwsAuthenticationException a => new(AwsAuthenticationFailed, "AuthenticationError", a.Message, target ?? a.Region),
+        AwsMalformedResponseException a => new(AwsMalformedResponse, "InvalidResult", a.Message, target ?? a.Operation),
+        AwsCallException a => new(AwsCallFailed, "ConnectionError", a.Message, target ?? a.Operation),
+        AwsConfigurationException a => new(AwsConfigurationInvalid, "InvalidArgument", a.Message, target),
         PriceTableException p => new(PriceTableInvalid, "InvalidData", p.Message, target ?? p.TableSource),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
