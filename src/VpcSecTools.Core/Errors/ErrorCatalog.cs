@@ -1,6 +1,7 @@
 using VpcSecTools.Aws;
 using VpcSecTools.Reachability;
 using VpcSecTools.FlowLogs;
+using VpcSecTools.Endpoints;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Errors;
@@ -34,6 +35,7 @@ public static class ErrorCatalog
     public const string FlowLogFileUnreadable = "FlowLogFileUnreadable";
     /// <summary>A query needs a field the flow log's format does not have.</summary>
     public const string FlowLogFormatMismatch = "FlowLogFormatMismatch";
+    public const string PriceTableInvalid = "PriceTableInvalid";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
@@ -52,6 +54,7 @@ public static class ErrorCatalog
         FlowLogFormatMismatchException => new(FlowLogFormatMismatch, "InvalidArgument", e.Message, target),
         FlowLogPathNotFoundException p => new(FlowLogPathNotFound, "ObjectNotFound", e.Message, target ?? p.Path),
         FlowLogFileException f => new(FlowLogFileUnreadable, "ReadError", e.Message, target ?? f.Error.File),
+        PriceTableException p => new(PriceTableInvalid, "InvalidData", p.Message, target ?? p.TableSource),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
         IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
         _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
