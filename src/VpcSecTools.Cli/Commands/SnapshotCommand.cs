@@ -59,12 +59,14 @@ public static class SnapshotCommand
     {
         if (format == "json") { CliOutput.WriteJson(summaries); return; }
         CliOutput.WriteTable(
-            ["Account", "Region", "VPCs", "Subnets", "SGs", "ENIs", "Instances", "RouteTables", "NACLs", "Missing sections"],
+            ["Account", "Region", "VPCs", "Subnets", "SGs", "ENIs", "Instances", "RouteTables", "NACLs", "Sections missing"],
             summaries.Select(s => (IReadOnlyList<string>)
             [
                 s.AccountId ?? "?", s.Region, $"{s.Vpcs}", $"{s.Subnets}", $"{s.SecurityGroups}", $"{s.NetworkInterfaces}",
-                $"{s.Instances}", $"{s.RouteTables}", $"{s.NetworkAcls}", s.MissingSections.Count == 0 ? "-" : string.Join(",", s.MissingSections),
+                $"{s.Instances}", $"{s.RouteTables}", $"{s.NetworkAcls}", $"{s.MissingSections.Count}",
             ]));
+        foreach (var s in summaries.Where(s => s.MissingSections.Count > 0))
+            Console.WriteLine($"\n{s.AccountId ?? "?"} {s.Region} has no {string.Join(", ", s.MissingSections)}: analyses that need them answer Unknown.");
         if (summaries.FirstOrDefault()?.OutFile is { } written) Console.WriteLine($"\nWrote {written}");
     }
 }
