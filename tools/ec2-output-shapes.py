@@ -17,6 +17,7 @@ OPERATIONS = [
     "DescribeTransitGatewayVpcAttachments", "DescribeTransitGatewayRouteTables", "SearchTransitGatewayRoutes",
     "GetTransitGatewayRouteTableAssociations", "GetTransitGatewayRouteTablePropagations",
     "DescribeManagedPrefixLists", "GetManagedPrefixListEntries", "DescribeVpnGateways", "DescribeVpnConnections",
+    "DescribeCustomerGateways",
     "DescribeFlowLogs", "DescribeRegions",
 ]
 

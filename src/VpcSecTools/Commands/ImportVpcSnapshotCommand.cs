@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VpcSecTools.Completion;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Commands;
@@ -7,7 +8,8 @@ namespace VpcSecTools.Commands;
 /// <para type="synopsis">Loads a snapshot once, for reuse by every VpcSecTools cmdlet.</para>
 /// <para type="description">Reads a snapshot file, a folder of aws ec2 describe-* outputs or a Batfish
 /// aws_configs folder, builds its index and returns it. Pass the result to -Snapshot of any cmdlet so the
-/// work is done once.</para>
+/// work is done once. The last snapshot imported also feeds tab completion of -VpcId, -SubnetId,
+/// -InstanceId and -GroupId.</para>
 /// </summary>
 [Cmdlet(VerbsData.Import, "VpcSnapshot")]
 [OutputType(typeof(SnapshotIndex))]
@@ -27,6 +29,8 @@ public sealed class ImportVpcSnapshotCommand : VpcSecCmdlet
             WriteVerbose($"Reading snapshot from {full}");
             var index = new SnapshotIndex(SnapshotLoader.Load(full, WriteVerbose));
             foreach (var note in index.Notes) WriteVerbose(note);
+            // The completers of -VpcId, -SubnetId, ... offer this snapshot's ids until the next import.
+            SessionSnapshot.Remember(this, index);
             WriteObject(index);
         }
         catch (Exception e) when (e is not PipelineStoppedException)

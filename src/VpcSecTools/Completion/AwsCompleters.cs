@@ -1,0 +1,32 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+
+namespace VpcSecTools.Completion;
+
+/// <summary>Completes <c>-Region</c> from the known AWS Regions.</summary>
+public sealed class RegionCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionResults.From(KnownRegions.Complete(wordToComplete));
+}
+
+/// <summary>
+/// Completes <c>-ProfileName</c> from the AWS shared config and credentials files; a <c>-ProfileLocation</c>
+/// already on the command line replaces the credentials file, as it does when the cmdlet runs.
+/// </summary>
+public sealed class ProfileNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var (config, credentials) = AwsProfileNames.SharedFiles(Environment.GetEnvironmentVariable,
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        var location = fakeBoundParameters.Contains("ProfileLocation") ? fakeBoundParameters["ProfileLocation"] : null;
+        if ((location is PSObject pso ? pso.BaseObject : location) is string { Length: > 0 } given) credentials = given;
+        return CompletionResults.From(AwsProfileNames.Complete(AwsProfileNames.Read(config, credentials), wordToComplete));
+    }
+}
