@@ -107,11 +107,9 @@ public sealed class ReachabilityFanOut
                 (ingress, allowedBy) = inbound.Decide(seen, sourceIdentity);
                 if (ingress == HopResult.Denied)
                 {
-                    results.Add(new ReachableSource
+                    results.Add(Row(eni.NetworkInterfaceId, eni, dst, traffic) with
                     {
-                        Source = eni.NetworkInterfaceId, InstanceId = eni.Attachment?.InstanceId, PrivateIpAddress = eni.PrivateIpAddress, VpcId = eni.VpcId, SubnetId = eni.SubnetId,
-                        Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText, Verdict = Verdict.NotReachable,
-                        ExplanationCode = ExplanationCodes.SecurityGroupRules, BlockingComponent = string.Join(", ", dstEni!.Groups.Select(g => g.GroupId)),
+                        Verdict = Verdict.NotReachable, ExplanationCode = ExplanationCodes.SecurityGroupRules, BlockingComponent = string.Join(", ", dstEni!.Groups.Select(g => g.GroupId)),
                         BlockingRule = $"no inbound rule allows {traffic} from {seen}", BlockingDirection = PathDirection.Forward,
                     });
                     continue;
@@ -179,18 +177,20 @@ public sealed class ReachabilityFanOut
     private static string Signature(Cidr[] splitters, IpAddress address) =>
         string.Concat(splitters.Select(c => c.Contains(address) ? '1' : '0'));
 
-    private static ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => new()
+    private static ReachableSource Row(string source, NetworkInterface? eni, ReachabilityEndpoint dst, Traffic traffic) => new()
     {
         Source = source, InstanceId = eni?.Attachment?.InstanceId, PrivateIpAddress = eni?.PrivateIpAddress, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
-        Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText, Verdict = r.Verdict,
-        ExplanationCode = r.ExplanationCode, BlockingComponent = r.BlockingComponent, BlockingRule = r.BlockingRule, BlockingDirection = r.BlockingDirection,
+        Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText,
     };
 
-    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic) => new()
+    private static ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
     {
-        Source = eni.NetworkInterfaceId, InstanceId = eni.Attachment?.InstanceId, PrivateIpAddress = eni.PrivateIpAddress, VpcId = eni.VpcId, SubnetId = eni.SubnetId,
-        Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText, Verdict = Verdict.NotReachable,
-        ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId, BlockingRule = d.Rule, BlockingDirection = PathDirection.Forward,
+        Verdict = r.Verdict, ExplanationCode = r.ExplanationCode, BlockingComponent = r.BlockingComponent, BlockingRule = r.BlockingRule, BlockingDirection = r.BlockingDirection,
+    };
+
+    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic) => Row(eni.NetworkInterfaceId, eni, dst, traffic) with
+    {
+        Verdict = Verdict.NotReachable, ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId, BlockingRule = d.Rule, BlockingDirection = PathDirection.Forward,
     };
 
     private static string? AllowedRule(ReachabilityResult r) =>

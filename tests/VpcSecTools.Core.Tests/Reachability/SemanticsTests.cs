@@ -158,6 +158,7 @@ public class SemanticsTests
         Assert.Equal(Verdict.NotReachable, r.Verdict);
         Assert.Equal(100, r.BlockingRuleNumber);
         Assert.Equal(ExplanationCodes.SecurityGroupRules, Db(n, 22).ExplanationCode); // the NACL's 5432 deny does not catch 22; the SG does
+        Assert.Equal(100, NetworkAclEvaluator.ForSubnet(n.Build(), "subnet-b", false, IpAddress.Parse("10.0.1.10"), Traffic.Tcp(5432))!.RuleNumber);
         var acl = n.NetworkAcls.Single(a => a.NetworkAclId == "acl-b");
         // The IPv6 deny at 50 does not touch IPv4 traffic: 10.0.3.1 falls through to 200 allow.
         Assert.True(NetworkAclEvaluator.Evaluate(acl, false, IpAddress.Parse("10.0.3.1"), Traffic.Tcp(5432)).Allowed);
@@ -206,9 +207,12 @@ public class SemanticsTests
         n.Enis[0] = n.Enis[0] with { PrivateIpAddresses = [new NetworkInterfacePrivateIpAddress { PrivateIpAddress = "10.0.1.10", Association = new NetworkInterfaceAssociation { PublicIp = "54.1.1.1" } }] };
         Assert.Equal(Verdict.Reachable, n.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443)).Verdict);
         n.Routes("rtb-private", "vpc-a", ["subnet-a"]);
-        var r = n.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
+        var index = n.Build();
+        var r = new ReachabilityAnalyzer(index).Analyze("i-a", "Internet", Traffic.Tcp(443));
         Assert.Equal(ExplanationCodes.NoRoute, r.ExplanationCode);
         Assert.Equal("rtb-private", r.BlockingComponent);
+        Assert.Equal(HopResult.Denied, RouteLookup.ForSubnet(index, "subnet-a", IpAddress.Parse("8.8.8.8"))!.Result);
+        Assert.Equal(RouteTargetKind.InternetGateway, RouteLookup.ForSubnet(index, "subnet-b", IpAddress.Parse("8.8.8.8"))!.Target);
     }
 
     [Fact]
