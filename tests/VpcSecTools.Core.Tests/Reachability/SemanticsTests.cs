@@ -448,3 +448,24 @@ public class SemanticsTests
         return n;
     }
 }
+
+/// <summary>"Internet" as a source: any public address, including those only a narrow rule admits.</summary>
+public class InternetSourceTests
+{
+    [Fact]
+    public void A_rule_for_one_public_range_makes_the_instance_reachable_from_that_range_only()
+    {
+        var pub = new NetworkInterfaceAssociation { PublicIp = "54.1.1.1" };
+        var n = TwoSubnets().Igw("igw-1", "vpc-a").MainRoutes("vpc-a", To("0.0.0.0/0", gateway: "igw-1"));
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(443, "198.51.100.0/24")] };
+        n.Enis[1] = n.Enis[1] with { Association = pub, PrivateIpAddresses = [new NetworkInterfacePrivateIpAddress { PrivateIpAddress = "10.0.2.20", Association = pub }] };
+        var a = n.Analyzer();
+        var r = a.Analyze("Internet", "i-b", Traffic.Tcp(443));
+        Assert.Equal(Verdict.Reachable, r.Verdict);
+        Assert.StartsWith("198.51.100.", r.SourceAddress);
+        Assert.Equal(ExplanationCodes.SecurityGroupRules, a.Analyze("203.0.113.77", "i-b", Traffic.Tcp(443)).ExplanationCode);
+        var text = a.FromInternet(n.Build().NetworkInterfaces["eni-b"], Traffic.Tcp(443)).Explain();
+        Assert.Contains("Return traffic to client ephemeral ports:", text);
+        Assert.Contains("sg-db", text);
+    }
+}
