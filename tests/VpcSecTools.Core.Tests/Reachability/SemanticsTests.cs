@@ -17,9 +17,7 @@ public class SemanticsTests
         var n = TwoSubnets();
         n.SecurityGroups[0] = n.SecurityGroups[0] with { IpPermissionsEgress = [] };
         var r = Db(n);
-        Assert.Equal(Verdict.NotReachable, r.Verdict);
-        Assert.Equal(ExplanationCodes.SecurityGroupRules, r.ExplanationCode);
-        Assert.Equal("sg-client", r.BlockingComponent);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.SecurityGroupRules, "sg-client");
         Assert.Equal(Verdict.NotReachable, Db(TwoSubnets(), 22).Verdict); // no inbound rule for 22
     }
 
@@ -113,8 +111,7 @@ public class SemanticsTests
         n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, PrefixListIds = [new PrefixListReference { PrefixListId = "pl-1" }] }] };
         n.PrefixLists.Add(new ManagedPrefixList { PrefixListId = "pl-1" });
         var unknown = Db(n);
-        Assert.Equal(Verdict.Unknown, unknown.Verdict);
-        Assert.Equal(ExplanationCodes.PrefixListEntriesMissing, unknown.ExplanationCode);
+        ReachabilityAssert.Blocked(unknown, ExplanationCodes.PrefixListEntriesMissing, null, verdict: Verdict.Unknown);
         n.PrefixListEntries.Add(new PrefixListEntries { PrefixListId = "pl-1", Entries = [new PrefixListEntry { Cidr = "10.0.1.0/24" }] });
         Assert.Equal(Verdict.Reachable, Db(n).Verdict);
         n.PrefixListEntries[0] = new PrefixListEntries { PrefixListId = "pl-1", Entries = [new PrefixListEntry { Cidr = "10.0.3.0/24" }] };
@@ -142,9 +139,7 @@ public class SemanticsTests
         Assert.Equal(Verdict.Reachable, Db(n).Verdict);
         n.Acl("acl-new", "vpc-a", ["subnet-b"], Entry(32767, false, "deny"), Entry(32767, true, "deny"));
         var r = Db(n);
-        Assert.Equal(Verdict.NotReachable, r.Verdict);
-        Assert.Equal(ExplanationCodes.SubnetAcl, r.ExplanationCode);
-        Assert.Equal("acl-new", r.BlockingComponent);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.SubnetAcl, "acl-new");
         Assert.Equal(32767, r.BlockingRuleNumber);
     }
 
@@ -404,8 +399,7 @@ public class SemanticsTests
         Assert.Equal(Verdict.Reachable, outbound.Verdict);
         Assert.Contains(outbound.ReturnPath, h => h.ComponentType == "EgressOnlyInternetGateway");
         var inbound = a.Analyze("Internet", "i-web", Traffic.Tcp(443));
-        Assert.Equal(Verdict.NotReachable, inbound.Verdict);
-        Assert.Equal(ExplanationCodes.NoInternetGateway, inbound.ExplanationCode);
+        ReachabilityAssert.Blocked(inbound, ExplanationCodes.NoInternetGateway);
         // With an IGW the global IPv6 address is public: reachable on 443 (IPv6 rule), not on 80.
         n.Igw("igw-6", "vpc-6");
         a = n.Analyzer();
