@@ -97,8 +97,9 @@ public sealed class ReachabilityAnalyzer
     }
 
     /// <summary>One path between two resolved addresses; with <paramref name="securityGroups"/> false, the network part only
-    /// (routes, NACLs, gateways), as the fan-out checks groups as sets.</summary>
-    internal ReachabilityResult Path(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic, IpAddress srcAddress, IpAddress dstAddress, bool securityGroups = true)
+    /// (routes, NACLs, gateways), as the fan-out checks groups as sets; with <paramref name="returnPath"/> false, the request only.</summary>
+    internal ReachabilityResult Path(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic, IpAddress srcAddress, IpAddress dstAddress,
+        bool securityGroups = true, bool returnPath = true)
     {
         var forward = new PathWalk(Index, PathDirection.Forward, srcAddress, dstAddress, traffic);
         if (source.NetworkInterface is { } srcEni) forward.FromEni(srcEni);
@@ -140,6 +141,9 @@ public sealed class ReachabilityAnalyzer
         var block = hops.FirstOrDefault(h => h.Result == HopResult.Denied);
         if (block is not null) return Blocked(result, block, PathDirection.Forward);
         if (!forward.Reached) return Blocked(result, hops.First(h => h.Result == HopResult.Unknown), PathDirection.Forward);
+        if (!returnPath)
+            return hops.FirstOrDefault(h => h.Result == HopResult.Unknown) is { } u ? Blocked(result, u, PathDirection.Forward)
+                : result with { Verdict = Verdict.Reachable, Reason = "the request arrives (the response was not analysed)." };
 
         // The response: stateless checks on the way back, to each plausible client's ephemeral ports.
         var clients = traffic.Protocol.HasPorts ? ClientRangesOf(source) : [];

@@ -71,7 +71,8 @@ public sealed class ReachabilityFanOut
         if (dstAddress is null) throw new ArgumentException($"{destination} has no private address to reach");
         var inbound = dstEni is null ? null : InboundSet.Of(Index, dstEni, traffic, dstAddress.Value.IsIPv6);
         var egressCache = new Dictionary<(string Groups, bool Refs), SecurityGroupDecision>();
-        var networkCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
+        var forwardCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
+        var fullCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
 
         foreach (var eni in sources)
         {
@@ -80,7 +81,8 @@ public sealed class ReachabilityFanOut
             var srcAddress = ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.Value.IsIPv6);
             if (srcAddress is null || eni.SubnetId is null) continue;
             var source = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, srcAddress, eni.Attachment?.InstanceId);
-            var network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, networkCache);
+            // The request's routes and NACLs first; the response is walked only for sources the groups let through.
+            var network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, forwardCache, returnPath: false);
 
             // 1. The source's outbound groups, once per distinct group set.
             var groupsKey = string.Join(",", eni.Groups.Select(g => g.GroupId).Order(StringComparer.Ordinal));
@@ -105,17 +107,16 @@ public sealed class ReachabilityFanOut
                 (ingress, allowedBy) = inbound.Decide(seen, sourceIdentity);
                 if (ingress == HopResult.Denied)
                 {
-                    results.Add(new ReachableSource
+                    results.Add(Row(eni.NetworkInterfaceId, eni, dst, traffic) with
                     {
-                        Source = eni.NetworkInterfaceId, InstanceId = eni.Attachment?.InstanceId, PrivateIpAddress = eni.PrivateIpAddress, VpcId = eni.VpcId, SubnetId = eni.SubnetId,
-                        Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText, Verdict = Verdict.NotReachable,
-                        ExplanationCode = ExplanationCodes.SecurityGroupRules, BlockingComponent = string.Join(", ", dstEni!.Groups.Select(g => g.GroupId)),
+                        Verdict = Verdict.NotReachable, ExplanationCode = ExplanationCodes.SecurityGroupRules, BlockingComponent = string.Join(", ", dstEni!.Groups.Select(g => g.GroupId)),
                         BlockingRule = $"no inbound rule allows {traffic} from {seen}", BlockingDirection = PathDirection.Forward,
                     });
                     continue;
                 }
             }
             // 4. The return path, then anything unknown.
+            network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, fullCache, returnPath: true);
             var entry = Entry(eni.NetworkInterfaceId, eni, network, dst, traffic) with { AllowedBy = allowedBy };
             if (entry.Verdict == Verdict.Reachable && (egress.Result == HopResult.Unknown || ingress == HopResult.Unknown))
             {
@@ -132,23 +133,23 @@ public sealed class ReachabilityFanOut
     }
 
     private ReachabilityResult Network(ReachabilityEndpoint source, ReachabilityEndpoint dst, Traffic traffic, IpAddress srcAddress, IpAddress dstAddress,
-        Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)> cache)
+        Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)> cache, bool returnPath)
     {
         var eni = source.NetworkInterface!;
         var clients = string.Join(",", _analyzer.ClientRangesOf(source).Select(c => c.Client));
         var baseKey = eni.SubnetId + "|" + clients;
         if (cache.TryGetValue(baseKey, out var first) && first.Result.SeenSourceAddress is { } seen && seen != first.Result.SourceAddress)
-            return _analyzer.Path(source, dst, traffic, srcAddress, dstAddress, securityGroups: false); // translated (NAT, IGW): per source
+            return _analyzer.Path(source, dst, traffic, srcAddress, dstAddress, securityGroups: false, returnPath); // translated (NAT, IGW): per source
         if (cache.TryGetValue(baseKey, out var shared))
         {
             if (shared.Splitters.Length == 0) return shared.Result;
             var key = baseKey + "|" + Signature(shared.Splitters, srcAddress);
             if (cache.TryGetValue(key, out var classResult)) return classResult.Result;
-            var r = _analyzer.Path(source, dst, traffic, srcAddress, dstAddress, securityGroups: false);
+            var r = _analyzer.Path(source, dst, traffic, srcAddress, dstAddress, securityGroups: false, returnPath);
             cache[key] = (r, shared.Splitters);
             return r;
         }
-        var result = _analyzer.Path(source, dst, traffic, srcAddress, dstAddress, securityGroups: false);
+        var result = _analyzer.Path(source, dst, traffic, srcAddress, dstAddress, securityGroups: false, returnPath);
         var splitters = Splitters(result, Index.SubnetCidrs(eni.SubnetId!));
         cache[baseKey] = (result, splitters);
         if (splitters.Length > 0) cache[baseKey + "|" + Signature(splitters, srcAddress)] = (result, splitters);
@@ -176,18 +177,20 @@ public sealed class ReachabilityFanOut
     private static string Signature(Cidr[] splitters, IpAddress address) =>
         string.Concat(splitters.Select(c => c.Contains(address) ? '1' : '0'));
 
-    private static ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => new()
+    private static ReachableSource Row(string source, NetworkInterface? eni, ReachabilityEndpoint dst, Traffic traffic) => new()
     {
         Source = source, InstanceId = eni?.Attachment?.InstanceId, PrivateIpAddress = eni?.PrivateIpAddress, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
-        Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText, Verdict = r.Verdict,
-        ExplanationCode = r.ExplanationCode, BlockingComponent = r.BlockingComponent, BlockingRule = r.BlockingRule, BlockingDirection = r.BlockingDirection,
+        Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText,
     };
 
-    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic) => new()
+    private static ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
     {
-        Source = eni.NetworkInterfaceId, InstanceId = eni.Attachment?.InstanceId, PrivateIpAddress = eni.PrivateIpAddress, VpcId = eni.VpcId, SubnetId = eni.SubnetId,
-        Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText, Verdict = Verdict.NotReachable,
-        ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId, BlockingRule = d.Rule, BlockingDirection = PathDirection.Forward,
+        Verdict = r.Verdict, ExplanationCode = r.ExplanationCode, BlockingComponent = r.BlockingComponent, BlockingRule = r.BlockingRule, BlockingDirection = r.BlockingDirection,
+    };
+
+    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic) => Row(eni.NetworkInterfaceId, eni, dst, traffic) with
+    {
+        Verdict = Verdict.NotReachable, ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId, BlockingRule = d.Rule, BlockingDirection = PathDirection.Forward,
     };
 
     private static string? AllowedRule(ReachabilityResult r) =>
