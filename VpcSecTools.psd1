@@ -14,6 +14,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Export-VpcSnapshot'
+        'Get-VpcSnapshot'
         'Import-VpcSnapshot'
     )
     VariablesToExport    = @()

@@ -148,6 +148,7 @@ public static class Ec2Inventory
         Simple(Section.VpnGateways, Ec2Operations.DescribeVpnGateways),
         Simple(Section.VpnConnections, Ec2Operations.DescribeVpnConnections),
         Simple(Section.FlowLogs, Ec2Operations.DescribeFlowLogs),
+        Simple(Section.CustomerGateways, Ec2Operations.DescribeCustomerGateways),
     ];
 
     private static Step Simple(string section, Ec2Operation operation) => new(section, (c, ct) => c.ListAsync(section, operation, ct));
