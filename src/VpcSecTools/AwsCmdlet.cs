@@ -57,6 +57,7 @@ public abstract class AwsCmdlet : VpcSecCmdlet
     [ValidateNotNullOrEmpty]
     public string? EndpointUrl { get; set; }
 
+    // Not disposed: it has no timer, and derived cmdlets may capture in EndProcessing after calling the base.
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Ctrl+C: the capture's calls are cancelled and the cmdlet returns promptly.</summary>
@@ -87,7 +88,7 @@ public abstract class AwsCmdlet : VpcSecCmdlet
     protected VpcSnapshot CaptureLive(IReadOnlyList<string> vpcIds, bool allRegions)
     {
         var request = new InventoryRequest { Regions = Region ?? [], AllRegions = allRegions, VpcIds = vpcIds };
-        var events = new BlockingCollection<object>();
+        using var events = new BlockingCollection<object>();
         var capture = Task.Run(async () =>
         {
             try { return await LiveSnapshot.CaptureAsync(ConnectionRequest(), request, null, events.Add, events.Add, _stop.Token).ConfigureAwait(false); }
@@ -110,6 +111,4 @@ public abstract class AwsCmdlet : VpcSecCmdlet
             WriteClassifiedError(fault, fault is AwsAccessDeniedException denied ? denied.IamAction : fault.Operation);
         return result.Snapshot;
     }
-
-    protected override void EndProcessing() => _stop.Dispose();
 }

@@ -77,6 +77,5 @@ public sealed class ExportVpcSnapshotCommand : AwsCmdlet
         {
             ThrowClassifiedError(e, OutFile);
         }
-        finally { base.EndProcessing(); }
     }
 }

@@ -40,6 +40,5 @@ public sealed class GetVpcSnapshotCommand : AwsCmdlet
         {
             ThrowClassifiedError(e, Region);
         }
-        finally { base.EndProcessing(); }
     }
 }
