@@ -16,6 +16,7 @@
         'Export-VpcSnapshot'
         'Get-VpcFlowLogCoverage'
         'Get-VpcPrivateIpMap'
+        'Get-VpcSnapshot'
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'
         'Test-InstanceReachability'

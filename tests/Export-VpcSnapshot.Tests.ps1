@@ -133,4 +133,30 @@ Describe 'Export-VpcSnapshot' {
             ($text -split '\r?\n' | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Region\s+AccountId\s+Vpcs'
         }
     }
+
+    Context 'live' {
+        BeforeAll {
+            . $PSScriptRoot/Ec2Replay.ps1
+            $script:Replay = Start-Ec2Replay -Scenario 'test-transit-gateway'
+        }
+        AfterAll { Stop-Ec2Replay $script:Replay }
+
+        It 'writes the same snapshot as the describe outputs of the same account' {
+            $live = Join-Path $TestDrive 'live.json'
+            $summary = Export-VpcSnapshot @FakeAws -EndpointUrl $Replay.Url -OutFile $live
+            $summary.Region | Should -Be 'us-east-2'
+            $summary.MissingSections | Should -BeNullOrEmpty
+            $a = Import-VpcSnapshot -Path $live
+            $b = Import-VpcSnapshot -Path (Join-Path $FixtureRoot 'ec2-wire' 'test-transit-gateway' 'describe')
+            @($a.Vpcs.Keys | Sort-Object) | Should -Be @($b.Vpcs.Keys | Sort-Object)
+            @($a.TransitGatewayAttachments.Keys | Sort-Object) | Should -Be @($b.TransitGatewayAttachments.Keys | Sort-Object)
+            @($a.SecurityGroups.Keys | Sort-Object) | Should -Be @($b.SecurityGroups.Keys | Sort-Object)
+        }
+
+        It 'writes nothing with -WhatIf' {
+            $out = Join-Path $TestDrive 'whatif.json'
+            Export-VpcSnapshot @FakeAws -EndpointUrl $Replay.Url -OutFile $out -WhatIf
+            Test-Path $out | Should -BeFalse
+        }
+    }
 }

@@ -17,8 +17,7 @@ OPERATIONS = [
     "DescribeTransitGatewayVpcAttachments", "DescribeTransitGatewayRouteTables", "SearchTransitGatewayRoutes",
     "GetTransitGatewayRouteTableAssociations", "GetTransitGatewayRouteTablePropagations",
     "DescribeManagedPrefixLists", "GetManagedPrefixListEntries", "DescribeVpnGateways", "DescribeVpnConnections",
-    "DescribeCustomerGateways",
-    "DescribeFlowLogs", "DescribeRegions",
+    "DescribeFlowLogs", "DescribeCustomerGateways", "DescribeRegions",
 ]
 
 # Members the current EC2 API returns that an older installed botocore may not know yet (Debian's is older than

@@ -7,6 +7,7 @@ public static class Program
     {
         ["flowlogs"] = FlowLogsBench.Run,
         ["reachability"] = ReachabilityBench.Run,
+        ["inventory"] = InventoryBench.Run,
     };
 
     public static int Main(string[] args)

@@ -27,6 +27,7 @@ public class Ec2ModelTests
         { Section.TransitGatewayVpcAttachments, "DescribeTransitGatewayVpcAttachments" },
         { Section.TransitGatewayRouteTables, "DescribeTransitGatewayRouteTables" }, { Section.PrefixLists, "DescribeManagedPrefixLists" },
         { Section.VpnGateways, "DescribeVpnGateways" }, { Section.VpnConnections, "DescribeVpnConnections" }, { Section.FlowLogs, "DescribeFlowLogs" },
+        { Section.CustomerGateways, "DescribeCustomerGateways" },
     };
 
     [Theory]

@@ -43,8 +43,8 @@ public static class Ec2Operations
         GetManagedPrefixListEntries = new(nameof(GetManagedPrefixListEntries), 100),
         DescribeVpnGateways = new(nameof(DescribeVpnGateways), null, "attachment.vpc-id"),
         DescribeVpnConnections = new(nameof(DescribeVpnConnections), null),
-        DescribeCustomerGateways = new(nameof(DescribeCustomerGateways), null),
         DescribeFlowLogs = new(nameof(DescribeFlowLogs), 1000, "resource-id"),
+        DescribeCustomerGateways = new(nameof(DescribeCustomerGateways), null),
         DescribeRegions = new(nameof(DescribeRegions), null);
 
     /// <summary>
@@ -60,6 +60,6 @@ public static class Ec2Operations
         DescribeVpcPeeringConnections, DescribeTransitGateways, DescribeTransitGatewayAttachments, DescribeTransitGatewayVpcAttachments,
         DescribeTransitGatewayRouteTables, SearchTransitGatewayRoutes, GetTransitGatewayRouteTableAssociations,
         GetTransitGatewayRouteTablePropagations, DescribeManagedPrefixLists, GetManagedPrefixListEntries, DescribeVpnGateways,
-        DescribeVpnConnections, DescribeCustomerGateways, DescribeFlowLogs, DescribeRegions,
+        DescribeVpnConnections, DescribeFlowLogs, DescribeCustomerGateways, DescribeRegions,
     ];
 }
