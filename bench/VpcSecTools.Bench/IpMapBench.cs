@@ -37,20 +37,12 @@ public static class IpMapBench
             File.Delete(path);
         }
 
-        sw.Restart();
-        var index = new SnapshotIndex(snapshot);
-        var indexTime = sw.Elapsed;
-        sw.Restart();
-        var map = new PrivateIpMap(index);
-        var mapTime = sw.Elapsed;
-        sw.Restart();
-        var ranges = AwsIpRangeSet.Bundled;
-        var rangesTime = sw.Elapsed;
-        sw.Restart();
-        var attributor = new AddressAttributor(index, ranges, map);
-        var attributorTime = sw.Elapsed;
-        Console.WriteLine($"SnapshotIndex {indexTime.TotalSeconds:F2} s, PrivateIpMap {mapTime.TotalSeconds:F2} s " +
-                          $"({map.Entries.Count:N0} addresses), ip-ranges {rangesTime.TotalMilliseconds:F0} ms, attributor {attributorTime.TotalSeconds:F2} s");
+        var (index, indexCpu) = Cpu(() => new SnapshotIndex(snapshot));
+        var (map, mapCpu) = Cpu(() => new PrivateIpMap(index));
+        var (ranges, rangesCpu) = Cpu(() => AwsIpRangeSet.Bundled);
+        var (attributor, attributorCpu) = Cpu(() => new AddressAttributor(index, ranges, map));
+        Console.WriteLine($"CPU seconds: SnapshotIndex {indexCpu:F2}, PrivateIpMap {mapCpu:F2} ({map.Entries.Count:N0} addresses), " +
+                          $"bundled ip-ranges {rangesCpu:F2}, attributor {attributorCpu:F2}");
 
         var vpcIds = index.Vpcs.Keys.Order(StringComparer.Ordinal).ToArray();
         var owned = map.Entries.Select(e => (e.Cidr.Network, e.VpcId)).ToArray();
@@ -118,6 +110,15 @@ public static class IpMapBench
             best = Math.Max(best, operations / Math.Max((process.TotalProcessorTime - cpu).TotalSeconds, 1e-6));
         }
         return best;
+    }
+
+    private static (T Value, double CpuSeconds) Cpu<T>(Func<T> build)
+    {
+        var process = Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        var value = build();
+        process.Refresh();
+        return (value, (process.TotalProcessorTime - before).TotalSeconds);
     }
 
     private static string Peer(string vpcId, string[] vpcs) => vpcs[(Array.IndexOf(vpcs, vpcId) + 1) % vpcs.Length];
