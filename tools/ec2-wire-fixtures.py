@@ -36,7 +36,8 @@ TOP_LEVEL = [
     ("DescribeTransitGatewayAttachments", "TransitGatewayAttachments"),
     ("DescribeTransitGatewayVpcAttachments", "TransitGatewayVpcAttachments"),
     ("DescribeTransitGatewayRouteTables", "TransitGatewayRouteTables"), ("DescribeManagedPrefixLists", "PrefixLists"),
-    ("DescribeVpnGateways", "VpnGateways"), ("DescribeVpnConnections", "VpnConnections"), ("DescribeFlowLogs", "FlowLogs"),
+    ("DescribeVpnGateways", "VpnGateways"), ("DescribeVpnConnections", "VpnConnections"),
+    ("DescribeCustomerGateways", "CustomerGateways"), ("DescribeFlowLogs", "FlowLogs"),
 ]
 
 # Per route table: (snapshot section, operation, file suffix, list key in the wrapper item, list key in the response)

@@ -43,6 +43,7 @@ public static class Ec2Operations
         GetManagedPrefixListEntries = new(nameof(GetManagedPrefixListEntries), 100),
         DescribeVpnGateways = new(nameof(DescribeVpnGateways), null, "attachment.vpc-id"),
         DescribeVpnConnections = new(nameof(DescribeVpnConnections), null),
+        DescribeCustomerGateways = new(nameof(DescribeCustomerGateways), null),
         DescribeFlowLogs = new(nameof(DescribeFlowLogs), 1000, "resource-id"),
         DescribeRegions = new(nameof(DescribeRegions), null);
 
@@ -59,6 +60,6 @@ public static class Ec2Operations
         DescribeVpcPeeringConnections, DescribeTransitGateways, DescribeTransitGatewayAttachments, DescribeTransitGatewayVpcAttachments,
         DescribeTransitGatewayRouteTables, SearchTransitGatewayRoutes, GetTransitGatewayRouteTableAssociations,
         GetTransitGatewayRouteTablePropagations, DescribeManagedPrefixLists, GetManagedPrefixListEntries, DescribeVpnGateways,
-        DescribeVpnConnections, DescribeFlowLogs, DescribeRegions,
+        DescribeVpnConnections, DescribeCustomerGateways, DescribeFlowLogs, DescribeRegions,
     ];
 }
