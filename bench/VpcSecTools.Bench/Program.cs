@@ -8,6 +8,7 @@ public static class Program
         ["flowlogs"] = FlowLogsBench.Run,
         ["reachability"] = ReachabilityBench.Run,
         ["inventory"] = InventoryBench.Run,
+        ["ipmap"] = IpMapBench.Run,
     };
 
     public static int Main(string[] args)
