@@ -26,7 +26,7 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
 
     private readonly string _dependencyDirectory;
 
-    private ModuleLoadContext(string dependencyDirectory) : base(nameof(VpcSecTools), isCollectible: false) =>
+    private ModuleLoadContext(string dependencyDirectory) : base(ModuleAssemblyName, isCollectible: false) =>
         _dependencyDirectory = dependencyDirectory;
 
     /// <summary>The module assembly, loaded (once per process) into the module's private context.</summary>
