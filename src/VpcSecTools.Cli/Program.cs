@@ -6,7 +6,17 @@ namespace VpcSecTools.Cli;
 /// <summary><c>vpcsec</c>: the VpcSecTools engine for bash runbooks and CI gates.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        var parse = BuildRoot().Parse(args);
+        // Usage errors exit 2, never 1: CI gates read 1 as "findings" or "not reachable".
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"vpcsec: UsageError: {error.Message}");
+            return Error;
+        }
+        return parse.Invoke();
+    }
 
     /// <summary>Exit codes shared by every command (reach adds 1 = not reachable, 3 = unknown).</summary>
     public const int Ok = 0, Findings = 1, Error = 2, Unknown = 3;
@@ -15,6 +25,9 @@ public static class Program
     {
         var root = new RootCommand("vpcsec: AWS VPC network security answers from a snapshot or live AWS.");
         root.Subcommands.Add(SnapshotCommand.Create());
+        root.Subcommands.Add(ReachCommand.Create());
+        root.Subcommands.Add(IpMapCommand.Create());
+        root.Subcommands.Add(FlowLogsCommand.Create());
         return root;
     }
 }

@@ -33,6 +33,7 @@ public sealed record RegionInventory
     public IReadOnlyList<PrefixListEntries> PrefixListEntries { get; init; } = [];
     public IReadOnlyList<VpnGateway> VpnGateways { get; init; } = [];
     public IReadOnlyList<VpnConnection> VpnConnections { get; init; } = [];
+    public IReadOnlyList<CustomerGateway> CustomerGateways { get; init; } = [];
     public IReadOnlyList<FlowLog> FlowLogs { get; init; } = [];
 
     /// <summary>Section keys (as in <see cref="Section"/>) that the source held, even if empty.</summary>

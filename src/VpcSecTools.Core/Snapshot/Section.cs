@@ -20,6 +20,7 @@ public sealed class Section
         TransitGatewayPropagations = nameof(TransitGatewayPropagations), TransitGatewayStaticRoutes = nameof(TransitGatewayStaticRoutes),
         TransitGatewayPropagatedRoutes = nameof(TransitGatewayPropagatedRoutes), PrefixLists = nameof(PrefixLists),
         PrefixListEntries = nameof(PrefixListEntries), VpnGateways = nameof(VpnGateways), VpnConnections = nameof(VpnConnections),
+        CustomerGateways = nameof(CustomerGateways),
         FlowLogs = nameof(FlowLogs);
 
     private readonly Func<RegionInventory, IList> _get;
@@ -74,6 +75,7 @@ public sealed class Section
         Of<PrefixListEntries>(PrefixListEntries, "PrefixListId", x => x.PrefixListId, i => i.PrefixListEntries, (i, v) => i with { PrefixListEntries = v }),
         Of<VpnGateway>(VpnGateways, "VpnGatewayId", x => x.VpnGatewayId, i => i.VpnGateways, (i, v) => i with { VpnGateways = v }),
         Of<VpnConnection>(VpnConnections, "VpnConnectionId", x => x.VpnConnectionId, i => i.VpnConnections, (i, v) => i with { VpnConnections = v }),
+        Of<CustomerGateway>(CustomerGateways, "CustomerGatewayId", x => x.CustomerGatewayId, i => i.CustomerGateways, (i, v) => i with { CustomerGateways = v }),
         Of<FlowLog>(FlowLogs, "FlowLogId", x => x.FlowLogId, i => i.FlowLogs, (i, v) => i with { FlowLogs = v }),
     ];
 

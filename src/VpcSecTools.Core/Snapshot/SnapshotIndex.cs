@@ -49,6 +49,7 @@ public sealed class SnapshotIndex
     public IReadOnlyDictionary<string, ManagedPrefixList> PrefixLists { get; }
     public IReadOnlyDictionary<string, VpnGateway> VpnGateways { get; }
     public IReadOnlyDictionary<string, VpnConnection> VpnConnections { get; }
+    public IReadOnlyDictionary<string, CustomerGateway> CustomerGateways { get; }
     public IReadOnlyDictionary<string, FlowLog> FlowLogs { get; }
 
     /// <summary>Data the index could not use (e.g. an unparsable CIDR), one sentence each.</summary>
@@ -76,6 +77,7 @@ public sealed class SnapshotIndex
         PrefixLists = ById(r => r.PrefixLists, x => x.PrefixListId);
         VpnGateways = ById(r => r.VpnGateways, x => x.VpnGatewayId);
         VpnConnections = ById(r => r.VpnConnections, x => x.VpnConnectionId);
+        CustomerGateways = ById(r => r.CustomerGateways, x => x.CustomerGatewayId);
         FlowLogs = ById(r => r.FlowLogs, x => x.FlowLogId);
 
         foreach (var region in snapshot.Regions)

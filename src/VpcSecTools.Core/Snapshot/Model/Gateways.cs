@@ -111,3 +111,15 @@ public sealed record VgwTelemetry
     public string? Status { get; init; }
     public string? StatusMessage { get; init; }
 }
+
+/// <summary>describe-customer-gateways: the on-premises end of a Site-to-Site VPN.</summary>
+public sealed record CustomerGateway
+{
+    public string CustomerGatewayId { get; init; } = "";
+    public string? BgpAsn { get; init; }
+    public string? IpAddress { get; init; }
+    public string? DeviceName { get; init; }
+    public string? State { get; init; }
+    public string? Type { get; init; }
+    public IReadOnlyList<Tag> Tags { get; init; } = [];
+}

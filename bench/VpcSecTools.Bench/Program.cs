@@ -1,0 +1,20 @@
+namespace VpcSecTools.Bench;
+
+/// <summary>Benchmarks by area: <c>dotnet run -c Release --project bench/VpcSecTools.Bench -- &lt;area&gt; [args]</c>.</summary>
+public static class Program
+{
+    private static readonly Dictionary<string, Func<string[], int>> Areas = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["flowlogs"] = FlowLogsBench.Run,
+    };
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || !Areas.TryGetValue(args[0], out var run))
+        {
+            Console.Error.WriteLine($"usage: VpcSecTools.Bench <{string.Join('|', Areas.Keys)}> [args]");
+            return 2;
+        }
+        return run(args[1..]);
+    }
+}

@@ -1,0 +1,287 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VpcSecTools.Aws.Ec2;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Aws;
+
+/// <summary>What to capture live: regions (or all enabled ones), optionally only some VPCs, and how wide to fan out.</summary>
+public sealed record InventoryRequest
+{
+    /// <summary>Regions to capture; empty = the connection's region.</summary>
+    public IReadOnlyList<string> Regions { get; init; } = [];
+    /// <summary>Every region enabled for the account (DescribeRegions), instead of <see cref="Regions"/>.</summary>
+    public bool AllRegions { get; init; }
+    /// <summary>Only these VPCs, where the API can filter by VPC; empty = every VPC.</summary>
+    public IReadOnlyList<string> VpcIds { get; init; } = [];
+    /// <summary>Regions captured at the same time.</summary>
+    public int MaxParallelRegions { get; init; } = 4;
+    /// <summary>Calls in flight at the same time within one region (the SDK retries throttling on top).</summary>
+    public int MaxParallelCallsPerRegion { get; init; } = 6;
+}
+
+/// <summary>A step finished: <paramref name="Step"/> is a section key, or <c>region</c> when the whole region is done.</summary>
+public sealed record InventoryProgress(string Region, string Step, int Completed, int Total);
+
+/// <summary>
+/// The result of a live capture: the snapshot (sections that could not be read are listed in each region's
+/// MissingSections, never left looking empty), the access-denied and unreadable-response faults behind them,
+/// and the number of calls made.
+/// </summary>
+public sealed record InventoryResult(VpcSnapshot Snapshot, IReadOnlyList<AwsCallException> Faults, int Calls);
+
+/// <summary>
+/// Live capture of the EC2 network configuration into the snapshot model. One paginated call per resource
+/// type per region (filtered by VPC where the API can), plus one per transit-gateway route table and per
+/// prefix list; so the number of calls does not grow with the number of VPCs. Regions run in parallel, and
+/// resource types in parallel within a region, both bounded. Every response goes through the loaders' own
+/// reader (<see cref="InventoryBuilder.AddDocument"/>), so live and offline data build the same model.
+/// </summary>
+public static class Ec2Inventory
+{
+    /// <summary>
+    /// Captures the requested regions. Access denied and unreadable responses mark the section missing and are
+    /// returned as faults; credentials that cannot be used, and any other failure, stop the capture with one error.
+    /// </summary>
+    public static async Task<InventoryResult> CaptureAsync(AwsConnection connection, InventoryRequest request,
+        Action<InventoryProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var regions = await RegionsOf(connection, request, cancellationToken).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var regionGate = new SemaphoreSlim(Math.Max(1, request.MaxParallelRegions));
+        var faults = new ConcurrentQueue<AwsCallException>();
+        int calls = 0;
+        Exception? fatal = null;
+        var tasks = regions.Select(async region =>
+        {
+            await regionGate.WaitAsync(stop.Token).ConfigureAwait(false);
+            try
+            {
+                using var ec2 = new Ec2Client(connection, region);
+                try { return await CaptureRegion(ec2, request, faults, progress, stop.Token).ConfigureAwait(false); }
+                finally { Interlocked.Add(ref calls, ec2.Calls); }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The first real failure wins; the cancellations it causes in other regions are not news.
+                if (e is not OperationCanceledException) Interlocked.CompareExchange(ref fatal, e, null);
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+            finally { regionGate.Release(); }
+        }).ToArray();
+        try { await Task.WhenAll(tasks).ConfigureAwait(false); }
+        catch (Exception) when (fatal is not null) { throw Rethrowable(fatal); }
+        var snapshot = new VpcSnapshot
+        {
+            Metadata = new SnapshotMetadata
+            {
+                Source = connection.EndpointUrl is null ? "aws" : "aws " + connection.EndpointUrl,
+                CapturedAt = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                Generator = SnapshotFile.Generator,
+            },
+            Regions = tasks.Select(t => t.Result).ToArray(),
+        };
+        return new InventoryResult(snapshot, faults.ToArray(), calls);
+    }
+
+    private static Exception Rethrowable(Exception e) => e is AwsCallException or AwsConfigurationException ? e : new AggregateException(e);
+
+    private static async Task<IReadOnlyList<string>> RegionsOf(AwsConnection connection, InventoryRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.AllRegions)
+        {
+            var named = request.Regions.Count > 0 ? request.Regions.Select(r => r.Trim()).ToArray() : [connection.Region];
+            foreach (var region in named)
+                if (!InventoryBuilder.IsRegionName(region)) throw new AwsConfigurationException($"-Region '{region}' is not a region name such as eu-west-1");
+            return named.Distinct(StringComparer.Ordinal).ToArray();
+        }
+        using var ec2 = new Ec2Client(connection, connection.Region);
+        // Without AllRegions=true, DescribeRegions lists only the regions enabled for the account.
+        var pages = await ec2.ListAsync(Ec2Operations.DescribeRegions, [], null, cancellationToken).ConfigureAwait(false);
+        return pages.SelectMany(p => p["Regions"]?.AsArray() ?? [])
+            .Select(r => r?["RegionName"]?.GetValue<string>())
+            .OfType<string>().Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>One top-level step: an operation (or a parent operation and its per-parent calls).</summary>
+    private sealed record Step(string Section, Func<RegionCapture, CancellationToken, Task> Run);
+
+    private static async Task<RegionInventory> CaptureRegion(Ec2Client ec2, InventoryRequest request, ConcurrentQueue<AwsCallException> faults,
+        Action<InventoryProgress>? progress, CancellationToken cancellationToken)
+    {
+        var capture = new RegionCapture(ec2, request.VpcIds, Math.Max(1, request.MaxParallelCallsPerRegion));
+        var steps = Plan();
+        int done = 0;
+        progress?.Invoke(new InventoryProgress(ec2.Region, "start", 0, steps.Count));
+        await Task.WhenAll(steps.Select(async step =>
+        {
+            await step.Run(capture, cancellationToken).ConfigureAwait(false);
+            progress?.Invoke(new InventoryProgress(ec2.Region, step.Section, Interlocked.Increment(ref done), steps.Count));
+        })).ConfigureAwait(false);
+        foreach (var fault in capture.Faults) faults.Enqueue(fault);
+        progress?.Invoke(new InventoryProgress(ec2.Region, "region", steps.Count, steps.Count));
+        return capture.Build();
+    }
+
+    private static IReadOnlyList<Step> Plan() =>
+    [
+        Simple(Section.Vpcs, Ec2Operations.DescribeVpcs),
+        Simple(Section.Subnets, Ec2Operations.DescribeSubnets),
+        Simple(Section.RouteTables, Ec2Operations.DescribeRouteTables),
+        Simple(Section.NetworkAcls, Ec2Operations.DescribeNetworkAcls),
+        Simple(Section.SecurityGroups, Ec2Operations.DescribeSecurityGroups),
+        Simple(Section.NetworkInterfaces, Ec2Operations.DescribeNetworkInterfaces),
+        Simple(Section.Reservations, Ec2Operations.DescribeInstances),
+        Simple(Section.InternetGateways, Ec2Operations.DescribeInternetGateways),
+        Simple(Section.EgressOnlyInternetGateways, Ec2Operations.DescribeEgressOnlyInternetGateways),
+        Simple(Section.NatGateways, Ec2Operations.DescribeNatGateways),
+        Simple(Section.VpcEndpoints, Ec2Operations.DescribeVpcEndpoints),
+        Simple(Section.VpcPeeringConnections, Ec2Operations.DescribeVpcPeeringConnections),
+        Simple(Section.TransitGateways, Ec2Operations.DescribeTransitGateways),
+        Simple(Section.TransitGatewayAttachments, Ec2Operations.DescribeTransitGatewayAttachments),
+        Simple(Section.TransitGatewayVpcAttachments, Ec2Operations.DescribeTransitGatewayVpcAttachments),
+        new(Section.TransitGatewayRouteTables, (c, ct) => c.TransitGatewayRouteTablesAsync(ct)),
+        new(Section.PrefixLists, (c, ct) => c.PrefixListsAsync(ct)),
+        Simple(Section.VpnGateways, Ec2Operations.DescribeVpnGateways),
+        Simple(Section.VpnConnections, Ec2Operations.DescribeVpnConnections),
+        Simple(Section.CustomerGateways, Ec2Operations.DescribeCustomerGateways),
+        Simple(Section.FlowLogs, Ec2Operations.DescribeFlowLogs),
+    ];
+
+    private static Step Simple(string section, Ec2Operation operation) => new(section, (c, ct) => c.ListAsync(section, operation, ct));
+
+    /// <summary>
+    /// The documents of one region as they arrive from parallel calls; sections that failed are dropped
+    /// whole and recorded as missing, so nothing half-read is presented as complete.
+    /// </summary>
+    private sealed class RegionCapture(Ec2Client ec2, IReadOnlyList<string> vpcIds, int parallelCalls)
+    {
+        private readonly SemaphoreSlim _gate = new(parallelCalls);
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _documents = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, AwsCallException> _failed = new(StringComparer.Ordinal);
+
+        public IEnumerable<AwsCallException> Faults => _failed.Values.Distinct().OrderBy(f => f.Operation, StringComparer.Ordinal);
+
+        private async Task<IReadOnlyList<JsonObject>> Pages(Ec2Operation operation, IReadOnlyList<Ec2Filter> filters,
+            IReadOnlyList<KeyValuePair<string, string>>? extra, CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try { return await ec2.ListAsync(operation, filters, extra, cancellationToken).ConfigureAwait(false); }
+            finally { _gate.Release(); }
+        }
+
+        /// <summary>Runs a call for <paramref name="sections"/>; a denied or unreadable answer marks them all missing.</summary>
+        private async Task<T?> Guard<T>(string[] sections, Func<Task<T>> call) where T : class
+        {
+            try { return await call().ConfigureAwait(false); }
+            catch (AwsCallException e) when (e is AwsAccessDeniedException or AwsMalformedResponseException)
+            {
+                foreach (var section in sections) _failed.TryAdd(section, e);
+                return null;
+            }
+        }
+
+        private void Add(string section, JsonObject document) =>
+            _documents.GetOrAdd(section, _ => new ConcurrentQueue<JsonObject>()).Enqueue(document);
+
+        private void Capture(string section) => _documents.GetOrAdd(section, _ => new ConcurrentQueue<JsonObject>());
+
+        /// <summary>All pages of a top-level operation; with VPC ids, one filtered call per VPC filter name.</summary>
+        public async Task ListAsync(string section, Ec2Operation operation, CancellationToken cancellationToken)
+        {
+            var filterSets = vpcIds.Count == 0 || operation.VpcFilters.Length == 0
+                ? [[]]
+                : operation.VpcFilters.Select(name => (IReadOnlyList<Ec2Filter>)[new Ec2Filter(name, vpcIds.ToArray())]).ToArray();
+            var results = await Guard([section], async () => await Task.WhenAll(filterSets.Select(f => Pages(operation, f, null, cancellationToken))).ConfigureAwait(false)).ConfigureAwait(false);
+            if (results is null) return;
+            Capture(section);
+            foreach (var page in results.SelectMany(p => p)) Add(section, page);
+        }
+
+        /// <summary>Route tables, then for each: static and propagated routes, associations, propagations.</summary>
+        public async Task TransitGatewayRouteTablesAsync(CancellationToken cancellationToken)
+        {
+            string[] children = [Section.TransitGatewayStaticRoutes, Section.TransitGatewayPropagatedRoutes, Section.TransitGatewayRouteTableAssociations, Section.TransitGatewayPropagations];
+            var pages = await Guard([Section.TransitGatewayRouteTables, .. children],
+                () => Pages(Ec2Operations.DescribeTransitGatewayRouteTables, [], null, cancellationToken)).ConfigureAwait(false);
+            if (pages is null) return;
+            Capture(Section.TransitGatewayRouteTables);
+            foreach (var page in pages) Add(Section.TransitGatewayRouteTables, page);
+            foreach (var child in children) Capture(child);
+            var tables = IdsOf(pages, "TransitGatewayRouteTables", "TransitGatewayRouteTableId");
+            await Task.WhenAll(tables.SelectMany(table => new[]
+            {
+                Routes(table, "static", Section.TransitGatewayStaticRoutes, cancellationToken),
+                Routes(table, "propagated", Section.TransitGatewayPropagatedRoutes, cancellationToken),
+                PerParent(Section.TransitGatewayRouteTableAssociations, Ec2Operations.GetTransitGatewayRouteTableAssociations,
+                    "TransitGatewayRouteTableId", table, "Associations", "Associations", cancellationToken),
+                PerParent(Section.TransitGatewayPropagations, Ec2Operations.GetTransitGatewayRouteTablePropagations,
+                    "TransitGatewayRouteTableId", table, "TransitGatewayRouteTablePropagations", "TransitGatewayRouteTablePropagations", cancellationToken),
+            })).ConfigureAwait(false);
+        }
+
+        /// <summary>Managed prefix lists, then the entries of each.</summary>
+        public async Task PrefixListsAsync(CancellationToken cancellationToken)
+        {
+            var pages = await Guard([Section.PrefixLists, Section.PrefixListEntries],
+                () => Pages(Ec2Operations.DescribeManagedPrefixLists, [], null, cancellationToken)).ConfigureAwait(false);
+            if (pages is null) return;
+            Capture(Section.PrefixLists);
+            Capture(Section.PrefixListEntries);
+            foreach (var page in pages) Add(Section.PrefixLists, page);
+            await Task.WhenAll(IdsOf(pages, "PrefixLists", "PrefixListId").Select(list =>
+                PerParent(Section.PrefixListEntries, Ec2Operations.GetManagedPrefixListEntries, "PrefixListId", list, "Entries", "Entries", cancellationToken))).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// SearchTransitGatewayRoutes with <c>type</c>, as Batfish's collector stores it: one item per route table
+        /// with Routes and AdditionalRoutesAvailable (the API has no paging; true means the list was cut at 1,000).
+        /// </summary>
+        private async Task Routes(string table, string type, string section, CancellationToken cancellationToken)
+        {
+            KeyValuePair<string, string>[] extra = [new("TransitGatewayRouteTableId", table), new("MaxResults", Ec2Operations.SearchTransitGatewayRoutesMax.ToString(CultureInfo.InvariantCulture))];
+            var pages = await Guard([section], () => Pages(Ec2Operations.SearchTransitGatewayRoutes, [new Ec2Filter("type", type)], extra, cancellationToken)).ConfigureAwait(false);
+            if (pages is null) return;
+            var item = new JsonObject
+            {
+                ["TransitGatewayRouteTableId"] = table,
+                ["Routes"] = Concat(pages, "Routes"),
+            };
+            if (pages[^1]["AdditionalRoutesAvailable"] is { } more) item["AdditionalRoutesAvailable"] = more.DeepClone();
+            Add(section, new JsonObject { [section] = new JsonArray(item) });
+        }
+
+        /// <summary>A per-parent Get* call, all pages merged into the one wrapper item the snapshot keeps per parent.</summary>
+        private async Task PerParent(string section, Ec2Operation operation, string parentIdName, string parentId, string outputKey, string itemKey, CancellationToken cancellationToken)
+        {
+            var pages = await Guard([section], () => Pages(operation, [], [new(parentIdName, parentId)], cancellationToken)).ConfigureAwait(false);
+            if (pages is null) return;
+            Add(section, new JsonObject { [section] = new JsonArray(new JsonObject { [parentIdName] = parentId, [itemKey] = Concat(pages, outputKey) }) });
+        }
+
+        private static JsonArray Concat(IReadOnlyList<JsonObject> pages, string key) =>
+            new(pages.SelectMany(p => p[key]?.AsArray() ?? []).Select(n => n?.DeepClone()).ToArray());
+
+        private static IEnumerable<string> IdsOf(IReadOnlyList<JsonObject> pages, string key, string idName) =>
+            pages.SelectMany(p => p[key]?.AsArray() ?? []).Select(n => n?[idName]?.GetValue<string>()).OfType<string>().Distinct(StringComparer.Ordinal);
+
+        public RegionInventory Build()
+        {
+            var builder = new InventoryBuilder(ec2.Region);
+            foreach (var (section, documents) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                if (_failed.ContainsKey(section)) continue;
+                if (!Section.TryGet(section, out var known)) continue;
+                builder.Capture(known);
+                foreach (var document in documents)
+                    builder.AddDocument(JsonSerializer.SerializeToElement(document), $"aws ec2 {section} ({ec2.Region})");
+            }
+            foreach (var (section, fault) in _failed.OrderBy(f => f.Key, StringComparer.Ordinal))
+                builder.AddMissing(new MissingSection(section, fault.ErrorCode, fault.Message));
+            return builder.Build();
+        }
+    }
+}

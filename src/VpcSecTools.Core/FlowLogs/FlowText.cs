@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using VpcSecTools.Net;
+
+namespace VpcSecTools.FlowLogs;
+
+/// <summary>The fields of one flow-log line as spans into the reader's buffer: nothing is copied.</summary>
+internal readonly ref struct RawLine(ReadOnlySpan<byte> data, ReadOnlySpan<int> bounds)
+{
+    private readonly ReadOnlySpan<byte> _data = data;
+    /// <summary>Bounds[i] is where field i starts; field i ends one byte before Bounds[i + 1].</summary>
+    private readonly ReadOnlySpan<int> _bounds = bounds;
+
+    public ReadOnlySpan<byte> Field(int index) => _data[_bounds[index]..(_bounds[index + 1] - 1)];
+
+    public int FieldCount => _bounds.Length - 1;
+
+    public ReadOnlySpan<byte> Text => _data[_bounds[0]..(_bounds[^1] - 1)];
+}
+
+/// <summary>Parsing of field values straight from UTF-8 bytes, without making strings.</summary>
+internal static class FlowText
+{
+    /// <summary>Values above this are milliseconds: 10^11 seconds is the year 5138, 10^11 ms is 1973.</summary>
+    private const long MillisecondThreshold = 100_000_000_000;
+
+    public static bool IsDash(ReadOnlySpan<byte> s) => s.Length == 1 && s[0] == (byte)'-';
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryParseLong(ReadOnlySpan<byte> s, out long value)
+    {
+        value = 0;
+        if (s.IsEmpty || s.Length > 18) return false;
+        foreach (var b in s)
+        {
+            uint d = (uint)(b - '0');
+            if (d > 9) return false;
+            value = value * 10 + d;
+        }
+        return true;
+    }
+
+    /// <summary>Unix seconds or milliseconds, as milliseconds.</summary>
+    public static bool TryParseTime(ReadOnlySpan<byte> s, out long milliseconds)
+    {
+        if (!TryParseLong(s, out milliseconds)) return false;
+        if (milliseconds < MillisecondThreshold) milliseconds *= 1000;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryParseIPv4(ReadOnlySpan<byte> s, out uint value)
+    {
+        value = 0;
+        int octets = 0, i = 0;
+        while (true)
+        {
+            int start = i, n = 0;
+            while (i < s.Length && (uint)(s[i] - '0') <= 9)
+            {
+                n = n * 10 + (s[i] - '0');
+                if (++i - start > 3) return false;
+            }
+            if (i == start || n > 255 || (i - start > 1 && s[start] == '0')) return false;
+            value = (value << 8) | (uint)n;
+            if (++octets == 4) return i == s.Length;
+            if (i == s.Length || s[i] != '.') return false;
+            i++;
+        }
+    }
+
+    public static bool TryParseAddress(ReadOnlySpan<byte> s, out IpAddress address)
+    {
+        if (TryParseIPv4(s, out uint v4)) { address = IpAddress.FromIPv4(v4); return true; }
+        address = default;
+        if (s.Length > 45 || s.IndexOf((byte)':') < 0) return false;
+        Span<char> chars = stackalloc char[45];
+        int n = Encoding.ASCII.GetChars(s, chars);
+        return IpAddress.TryParse(chars[..n], out address, out _);
+    }
+
+    public static string Describe(ReadOnlySpan<byte> s) =>
+        s.Length > 60 ? Encoding.UTF8.GetString(s[..60]) + "..." : Encoding.UTF8.GetString(s);
+
+    public static DateTimeOffset FromMilliseconds(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    public static long ToMilliseconds(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
+}

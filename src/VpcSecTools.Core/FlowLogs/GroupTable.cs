@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace VpcSecTools.FlowLogs;
+
+/// <summary>
+/// Aggregates records by the raw bytes of their group-by fields (and time bin) in an open-addressing table
+/// whose keys live in one byte arena: a record that joins an existing group allocates nothing, so memory grows
+/// with the number of groups, never with the input.
+/// </summary>
+internal sealed class GroupTable
+{
+        private readonly int[] _keyIndexes;
+    private readonly int _packets, _bytes, _start, _end;
+    private readonly long _binMs;
+    private byte[] _scratch = new byte[256];
+
+    private byte[] _arena = new byte[1 << 16];
+    private int _arenaUsed;
+    private int[] _slots = new int[1024];
+    private int _count;
+    private int[] _keyOffset = new int[512], _keyLength = new int[512];
+    private ulong[] _hash = new ulong[512];
+    private long[] _records = new long[512], _packetSum = new long[512], _byteSum = new long[512];
+    private long[] _first = new long[512], _last = new long[512];
+
+    /// <summary>
+    /// Takes the field positions (in this table's format) of the group-by fields and of packets, bytes, start and
+    /// end (-1 where absent), and the time-bin width in milliseconds (0 for no bins).
+    /// </summary>
+    public GroupTable(int[] keyIndexes, int packets, int bytes, int start, int end, long binMs)
+    {
+        _keyIndexes = keyIndexes;
+        _packets = packets; _bytes = bytes; _start = start; _end = end;
+        _binMs = binMs;
+    }
+
+    public int Count => _count;
+
+    /// <summary>Adds a record; false with <paramref name="problem"/> set when a counted field is malformed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Add(scoped in RawLine line, ref string? problem)
+    {
+        long packets = 0, bytes = 0, start = long.MaxValue, end = long.MinValue;
+        if (_packets >= 0 && !Counter(line.Field(_packets), "packets", ref packets, ref problem)) return false;
+        if (_bytes >= 0 && !Counter(line.Field(_bytes), "bytes", ref bytes, ref problem)) return false;
+        if (_start >= 0 && !Time(line.Field(_start), "start", ref start, ref problem)) return false;
+        if (_end >= 0 && !Time(line.Field(_end), "end", ref end, ref problem)) return false;
+
+        int length = 0;
+        for (int k = 0; k < _keyIndexes.Length; k++)
+        {
+            var f = line.Field(_keyIndexes[k]);
+            if (length + f.Length + 9 > _scratch.Length) Array.Resize(ref _scratch, (length + f.Length + 9) * 2);
+            if (k > 0) _scratch[length++] = (byte)' ';
+            f.CopyTo(_scratch.AsSpan(length));
+            length += f.Length;
+        }
+        if (_binMs > 0)
+        {
+            if (length + 9 > _scratch.Length) Array.Resize(ref _scratch, (length + 9) * 2);
+            // A record without a start time has no bin; it groups under bin long.MinValue and is shown without one.
+            long bin = start == long.MaxValue ? long.MinValue : start - Modulo(start, _binMs);
+            BinaryPrimitives.WriteInt64LittleEndian(_scratch.AsSpan(length), bin);
+            length += 8;
+        }
+        Accumulate(_scratch.AsSpan(0, length), 1, packets, bytes, start, end);
+        return true;
+    }
+
+    private static long Modulo(long a, long m) => ((a % m) + m) % m;
+
+    private static bool Counter(ReadOnlySpan<byte> f, string name, ref long value, ref string? problem)
+    {
+        if (FlowText.TryParseLong(f, out value) || FlowText.IsDash(f)) return true;
+        problem = $"{name} '{FlowText.Describe(f)}' is not a number";
+        return false;
+    }
+
+    private static bool Time(ReadOnlySpan<byte> f, string name, ref long value, ref string? problem)
+    {
+        if (FlowText.TryParseTime(f, out long ms)) { value = ms; return true; }
+        if (FlowText.IsDash(f)) return true;
+        problem = $"{name} '{FlowText.Describe(f)}' is not a Unix time";
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Accumulate(ReadOnlySpan<byte> key, long records, long packets, long bytes, long first, long last)
+    {
+        ulong h = Hash(key);
+        int mask = _slots.Length - 1;
+        int slot = (int)h & mask;
+        while (true)
+        {
+            int g = _slots[slot] - 1;
+            if (g < 0) break;
+            if (_hash[g] == h && key.SequenceEqual(_arena.AsSpan(_keyOffset[g], _keyLength[g])))
+            {
+                _records[g] += records;
+                _packetSum[g] += packets;
+                _byteSum[g] += bytes;
+                if (first < _first[g]) _first[g] = first;
+                if (last > _last[g]) _last[g] = last;
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+        int group = NewGroup(key, h);
+        _slots[slot] = group + 1;
+        _records[group] = records; _packetSum[group] = packets; _byteSum[group] = bytes;
+        _first[group] = first; _last[group] = last;
+        if (_count * 2 > _slots.Length) Rehash();
+    }
+
+    private int NewGroup(ReadOnlySpan<byte> key, ulong h)
+    {
+        if (_count == _hash.Length)
+        {
+            int n = _count * 2;
+            Array.Resize(ref _keyOffset, n); Array.Resize(ref _keyLength, n); Array.Resize(ref _hash, n);
+            Array.Resize(ref _records, n); Array.Resize(ref _packetSum, n); Array.Resize(ref _byteSum, n);
+            Array.Resize(ref _first, n); Array.Resize(ref _last, n);
+        }
+        if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
+        key.CopyTo(_arena.AsSpan(_arenaUsed));
+        int g = _count++;
+        _keyOffset[g] = _arenaUsed; _keyLength[g] = key.Length; _hash[g] = h;
+        _arenaUsed += key.Length;
+        return g;
+    }
+
+    private void Rehash()
+    {
+        _slots = new int[_slots.Length * 2];
+        int mask = _slots.Length - 1;
+        for (int g = 0; g < _count; g++)
+        {
+            int slot = (int)_hash[g] & mask;
+            while (_slots[slot] != 0) slot = (slot + 1) & mask;
+            _slots[slot] = g + 1;
+        }
+    }
+
+    /// <summary>Folds another worker's groups into this one (same group-by fields, any format).</summary>
+    public void MergeFrom(GroupTable other)
+    {
+        for (int g = 0; g < other._count; g++)
+            Accumulate(other._arena.AsSpan(other._keyOffset[g], other._keyLength[g]),
+                other._records[g], other._packetSum[g], other._byteSum[g], other._first[g], other._last[g]);
+    }
+
+    /// <summary>The groups, largest first by <paramref name="by"/>, at most <paramref name="top"/>.</summary>
+    /// <remarks>Ties break by record count, then by key (ordinal), so results are the same run to run.</remarks>
+    public IReadOnlyList<FlowGroup> Results(IReadOnlyList<string> fields, FlowMetric by, int? top)
+    {
+        var metric = by switch { FlowMetric.Packets => _packetSum, FlowMetric.Count => _records, _ => _byteSum };
+        int Rank(int a, int b)
+        {
+            int c = metric[b].CompareTo(metric[a]);
+            if (c == 0) c = _records[b].CompareTo(_records[a]);
+            return c != 0 ? c : KeyOf(a).SequenceCompareTo(KeyOf(b));
+        }
+        int[] chosen;
+        if (top is { } n && n < _count)
+        {
+            // Keep the best n in a heap whose root is the worst of them: O(groups log n), and only n keys decoded.
+            var heap = new PriorityQueue<int, int>(n + 1, Comparer<int>.Create((a, b) => Rank(b, a)));
+            for (int g = 0; g < _count; g++)
+            {
+                if (heap.Count < n) heap.Enqueue(g, g);
+                else if (Rank(g, heap.Peek()) < 0) heap.EnqueueDequeue(g, g);
+            }
+            chosen = heap.UnorderedItems.Select(x => x.Element).ToArray();
+        }
+        else chosen = Enumerable.Range(0, _count).ToArray();
+        Array.Sort(chosen, Rank);
+        return chosen.Select(g => ToGroup(g, fields)).ToList();
+    }
+
+    private ReadOnlySpan<byte> KeyOf(int g) => _arena.AsSpan(_keyOffset[g], _keyLength[g]);
+
+    private FlowGroup ToGroup(int g, IReadOnlyList<string> fields)
+    {
+        var key = KeyOf(g);
+        DateTimeOffset? bin = null;
+        if (_binMs > 0)
+        {
+            long b = BinaryPrimitives.ReadInt64LittleEndian(key[^8..]);
+            if (b != long.MinValue) bin = FlowText.FromMilliseconds(b);
+            key = key[..^8];
+        }
+        var values = new string?[fields.Count];
+        for (int k = 0; k < fields.Count; k++)
+        {
+            int space = k == fields.Count - 1 ? key.Length : key.IndexOf((byte)' ');
+            var v = key[..space];
+            values[k] = FlowText.IsDash(v) ? null : Encoding.UTF8.GetString(v);
+            key = space < key.Length ? key[(space + 1)..] : [];
+        }
+        return new FlowGroup
+        {
+            Fields = fields, Values = values, Bin = bin,
+            Count = _records[g], Packets = _packetSum[g], Bytes = _byteSum[g],
+            FirstSeen = _first[g] == long.MaxValue ? null : FlowText.FromMilliseconds(_first[g]),
+            LastSeen = _last[g] == long.MinValue ? null : FlowText.FromMilliseconds(_last[g]),
+        };
+    }
+
+    /// <summary>A multiply-xorshift hash over 8-byte words: keys are short and this is on the hot path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ulong Hash(ReadOnlySpan<byte> key)
+    {
+        ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)key.Length;
+        var words = MemoryMarshal.Cast<byte, ulong>(key);
+        foreach (var w in words) { h = (h ^ w) * 0xFF51AFD7ED558CCDUL; h ^= h >> 29; }
+        int tail = words.Length * 8;
+        if (tail < key.Length)
+        {
+            ulong t = 0;
+            for (int i = key.Length - 1; i >= tail; i--) t = (t << 8) | key[i];
+            h = (h ^ t) * 0xC4CEB9FE1A85EC53UL;
+        }
+        h ^= h >> 33; h *= 0xFF51AFD7ED558CCDUL; h ^= h >> 33;
+        return h;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace VpcSecTools.FlowLogs.S3;
+
+/// <summary>A flow-log object found in S3.</summary>
+public sealed record S3FlowLogObject(string Bucket, string Key, long Size, string? Account, string? Region)
+{
+    public override string ToString() => $"s3://{Bucket}/{Key}";
+}
+
+/// <summary>
+/// Finds and opens flow-log objects under an S3 location, listing only the day and hour prefixes of the
+/// time window, in both the default and the Hive-compatible layout. Accounts and regions under
+/// <c>AWSLogs/</c> are discovered unless given.
+/// </summary>
+public sealed class S3FlowLogSource(IAmazonS3 s3)
+{
+    public async IAsyncEnumerable<S3FlowLogObject> ListAsync(S3Location location, DateTimeOffset? since, DateTimeOffset? until,
+        string? account = null, string? region = null, [EnumeratorCancellation] CancellationToken cancel = default)
+    {
+        await foreach (var (regionPrefix, acct, reg, hive) in RegionPrefixesAsync(location, account, region, cancel))
+        {
+            IAsyncEnumerable<string> prefixes = since is null || until is null
+                ? One(regionPrefix)
+                : WindowPrefixesAsync(location.Bucket, regionPrefix, since.Value, until.Value, hive, cancel);
+            await foreach (var prefix in prefixes)
+                await foreach (var obj in ListObjectsAsync(location.Bucket, prefix, cancel))
+                    if (FlowLogS3Layout.IsTextLogObject(obj.Key) && FlowLogS3Layout.MayHoldWindow(obj.Key, since, until))
+                        yield return new S3FlowLogObject(location.Bucket, obj.Key, obj.Size ?? 0, acct, reg);
+        }
+    }
+
+    public async Task<Stream> OpenAsync(S3FlowLogObject obj, CancellationToken cancel = default)
+    {
+        var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = obj.Bucket, Key = obj.Key }, cancel).ConfigureAwait(false);
+        return response.ResponseStream;
+    }
+
+    /// <summary>Region prefixes under <c>AWSLogs/</c>: the given account/region, or every one found, in either layout.</summary>
+    private async IAsyncEnumerable<(string Prefix, string Account, string Region, bool Hive)> RegionPrefixesAsync(
+        S3Location location, string? account, string? region, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        var root = $"{location.Prefix}AWSLogs/";
+        var accounts = await FoldersAsync(location.Bucket, root, cancel).ConfigureAwait(false);
+        foreach (var accountFolder in accounts)
+        {
+            bool hive = accountFolder.StartsWith("aws-account-id=", StringComparison.Ordinal);
+            var acct = hive ? accountFolder["aws-account-id=".Length..] : accountFolder;
+            if (account is not null && acct != account) continue;
+            var servicePrefix = hive ? $"{root}{accountFolder}/aws-service=vpcflowlogs/" : $"{root}{accountFolder}/vpcflowlogs/";
+            foreach (var regionFolder in await FoldersAsync(location.Bucket, servicePrefix, cancel).ConfigureAwait(false))
+            {
+                var reg = hive && regionFolder.StartsWith("aws-region=", StringComparison.Ordinal) ? regionFolder["aws-region=".Length..] : regionFolder;
+                if (region is not null && reg != region) continue;
+                yield return ($"{servicePrefix}{regionFolder}/", acct, reg, hive);
+            }
+        }
+    }
+
+    /// <summary>Day prefixes of the window; within a day, only its hours when the log partitions per hour.</summary>
+    private async IAsyncEnumerable<string> WindowPrefixesAsync(string bucket, string regionPrefix, DateTimeOffset since, DateTimeOffset until,
+        bool hive, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        foreach (var day in FlowLogS3Layout.Days(since, until))
+        {
+            var dayPrefix = FlowLogS3Layout.DayPrefix(regionPrefix, day, hive);
+            var folders = await FoldersAsync(bucket, dayPrefix, cancel).ConfigureAwait(false);
+            bool perHour = folders.Count > 0 && folders.All(f => FlowLogS3Layout.IsHourFolder($"/{f}/"));
+            if (!perHour) { yield return dayPrefix; continue; }
+            var present = folders.ToHashSet(StringComparer.Ordinal);
+            foreach (var hour in FlowLogS3Layout.Hours(day, since, until))
+            {
+                var hourPrefix = FlowLogS3Layout.HourPrefix(dayPrefix, hour, hive);
+                if (present.Contains(hourPrefix[dayPrefix.Length..].TrimEnd('/'))) yield return hourPrefix;
+            }
+        }
+    }
+
+    /// <summary>Immediate sub-folder names under a prefix (delimiter listing).</summary>
+    private async Task<IReadOnlyList<string>> FoldersAsync(string bucket, string prefix, CancellationToken cancel)
+    {
+        var names = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = bucket, Prefix = prefix, Delimiter = "/", ContinuationToken = token,
+            }, cancel).ConfigureAwait(false);
+            foreach (var p in page.CommonPrefixes ?? []) names.Add(p[prefix.Length..].TrimEnd('/'));
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        } while (token is not null);
+        return names;
+    }
+
+    private async IAsyncEnumerable<S3Object> ListObjectsAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        string? token = null;
+        do
+        {
+            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token }, cancel)
+                .ConfigureAwait(false);
+            foreach (var o in page.S3Objects ?? []) yield return o;
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        } while (token is not null);
+    }
+
+    private static async IAsyncEnumerable<string> One(string value)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield return value;
+    }
+}

@@ -1,0 +1,474 @@
+using VpcSecTools.AwsIpRanges;
+using VpcSecTools.Net;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.IpMap;
+
+/// <summary>
+/// Says who an arbitrary address could be, as seen from a VPC (SEMANTICS 24): an ENI of the VPC, a reserved
+/// address, unassigned space of the VPC, a peered VPC (active and routed), a transit-gateway attachment, a VPN,
+/// an AWS service range, the public internet, or Unknown with the missing fact. Candidates that overlap give
+/// Ambiguous with every one listed.
+/// </summary>
+/// <remarks>All indexes are built in the constructor; <see cref="Attribute(IpAddress, string?)"/> only reads, from any thread.</remarks>
+public sealed class AddressAttributor
+{
+    private readonly SnapshotIndex _index;
+    private readonly AwsIpRangeSet _ranges;
+    private readonly Dictionary<string, VpcView> _vpcs = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Tgw, string Vpc), TransitGatewayAttachment> _tgwAttachmentOfVpc = [];
+    private readonly Dictionary<string, string> _tgwRouteTableOfAttachment = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TransitGatewayRouteTableLookup> _tgwTables = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _eniOnlyVpcs;
+
+    public PrivateIpMap Map { get; }
+    public AwsIpRangeSet Ranges => _ranges;
+
+    /// <summary>The route-table tries of a VPC, by VPC id.</summary>
+    public IReadOnlyList<RouteTableLookup> RouteTablesOf(string vpcId) => _vpcs.GetValueOrDefault(vpcId)?.Tables ?? [];
+
+    /// <summary>The transit-gateway route tables the VPC's attachments are associated with.</summary>
+    public IEnumerable<TransitGatewayRouteTableLookup> TransitGatewayRouteTablesOf(string vpcId) =>
+        _tgwAttachmentOfVpc.Where(kv => kv.Key.Vpc == vpcId)
+            .Select(kv => _tgwRouteTableOfAttachment.GetValueOrDefault(kv.Value.TransitGatewayAttachmentId))
+            .OfType<string>().Distinct().Select(id => _tgwTables.GetValueOrDefault(id)).OfType<TransitGatewayRouteTableLookup>();
+
+    /// <summary>The transit-gateway route tables, by id.</summary>
+    public IReadOnlyDictionary<string, TransitGatewayRouteTableLookup> TransitGatewayRouteTables => _tgwTables;
+
+    public AddressAttributor(SnapshotIndex index, AwsIpRangeSet ranges, PrivateIpMap? map = null)
+    {
+        _index = index;
+        _ranges = ranges;
+        Map = map ?? new PrivateIpMap(index);
+        _eniOnlyVpcs = Map.Entries.Select(e => e.VpcId).OfType<string>().Where(v => !index.Vpcs.ContainsKey(v)).ToHashSet(StringComparer.Ordinal);
+        foreach (var region in index.Snapshot.Regions)
+        {
+            foreach (var vpc in region.Vpcs) _vpcs[vpc.VpcId] = new VpcView(vpc, region, index);
+            IndexTransitGateways(region);
+        }
+    }
+
+    /// <summary>Parses and attributes; a malformed address throws <see cref="InvalidIpAddressException"/> naming it.</summary>
+    public AddressAttribution Attribute(string address, string? fromVpcId = null) =>
+        IpAddress.TryParse(address, out var ip, out var error) ? Attribute(ip, fromVpcId) : throw new InvalidIpAddressException(address, error);
+
+    /// <summary>
+    /// Attributes <paramref name="address"/> as seen from <paramref name="fromVpcId"/>; without one, from the VPC
+    /// whose ENI holds it, else the VPC whose CIDR contains it, else the only VPC, else from every VPC (Ambiguous
+    /// when they disagree).
+    /// </summary>
+    public AddressAttribution Attribute(IpAddress address, string? fromVpcId = null)
+    {
+        var text = address.ToString();
+        if (fromVpcId is not null)
+        {
+            if (_vpcs.TryGetValue(fromVpcId, out var from)) return From(address, text, from);
+            if (!_eniOnlyVpcs.Contains(fromVpcId)) throw new VpcNotInSnapshotException(fromVpcId);
+            return EniOnly(address, text, fromVpcId);
+        }
+        var holders = Map.At(address);
+        if (holders.Count > 0)
+        {
+            var holderVpcs = holders.Select(h => h.VpcId).OfType<string>().Distinct().ToArray();
+            if (holderVpcs.Length == 1 && !_vpcs.ContainsKey(holderVpcs[0])) return EniOnly(address, text, holderVpcs[0]);
+            holderVpcs = holderVpcs.Where(_vpcs.ContainsKey).ToArray();
+            if (holderVpcs.Length == 1)
+            {
+                var result = From(address, text, _vpcs[holderVpcs[0]]);
+                var others = _index.VpcsContaining(address).Where(v => v.VpcId != holderVpcs[0]).Select(v => v.VpcId).ToArray();
+                return others.Length == 0 ? result
+                    : result with { Reason = Join(result.Reason, $"the address is also inside the CIDRs of {string.Join(", ", others)} (overlap): pass -FromVpcId to see it from there") };
+            }
+            if (holderVpcs.Length > 1)
+                return Ambiguous(text, null, holderVpcs.Select(v => From(address, text, _vpcs[v])).ToArray(),
+                    $"ENIs in {holderVpcs.Length} VPCs hold this address (overlapping CIDRs)");
+        }
+        var containing = _index.VpcsContaining(address).Select(v => v.VpcId).Where(_vpcs.ContainsKey).ToArray();
+        if (containing.Length == 1) return From(address, text, _vpcs[containing[0]]);
+        if (containing.Length > 1)
+            return Ambiguous(text, null, containing.Select(v => From(address, text, _vpcs[v])).ToArray(),
+                $"the address is inside the CIDRs of {containing.Length} VPCs ({string.Join(", ", containing)}) and no ENI holds it");
+        if (_vpcs.Count == 1) return From(address, text, _vpcs.Values.First());
+        if (_vpcs.Count == 0) return NotRouted(address, text, null, "the snapshot holds no VPC to see it from");
+        var views = _vpcs.Values.Select(v => From(address, text, v)).ToArray();
+        var distinct = views.GroupBy(Key).Select(g => g.First()).ToArray();
+        if (distinct.Length == 1)
+            return distinct[0] with { FromVpcId = null, Reason = Join(distinct[0].Reason, $"the same from each of the {views.Length} VPCs") };
+        return Ambiguous(text, null, views, $"seen from the {views.Length} VPCs of the snapshot the answers differ: pass -FromVpcId");
+    }
+
+    /// <summary>A VPC the snapshot knows only through its ENIs (describe-vpcs not captured): owners, nothing else.</summary>
+    private AddressAttribution EniOnly(IpAddress address, string text, string vpcId)
+    {
+        var start = new AddressAttribution { IpAddress = text, FromVpcId = vpcId };
+        var owner = Map.At(vpcId, address);
+        const string note = "the VPC itself (CIDRs, route tables) is not in the snapshot, only its network interfaces";
+        return owner is not null
+            ? start with { Scope = AttributionScope.ThisVpc, VpcId = vpcId, SubnetId = owner.SubnetId, Owner = owner, Reason = note }
+            : start with { Scope = AttributionScope.Unknown, Reason = $"no ENI of {vpcId} holds it and {note}" };
+    }
+
+    private AddressAttribution From(IpAddress address, string text, VpcView from)
+    {
+        var start = new AddressAttribution { IpAddress = text, FromVpcId = from.Vpc.VpcId };
+        if (LinkLocalService(address) is { } service)
+            return start with { Scope = AttributionScope.ReservedAddress, ReservedRole = service, Reason = "an AWS link-local service, answered by the Nitro host of every instance" };
+        if (from.Contains(address)) return Inside(address, from, start) with { Route = "local" };
+        if (!from.Region.Has(Section.RouteTables))
+            return start with { Scope = AttributionScope.Unknown, Reason = $"route tables of {from.Region.Region} were not captured: cannot tell where {from.Vpc.VpcId} sends it" };
+        if (from.Tables.Count == 0)
+            return start with { Scope = AttributionScope.Unknown, Reason = $"no route table of {from.Vpc.VpcId} is in the snapshot" };
+
+        AddressAttribution? only = null;
+        List<AddressAttribution>? outcomes = null;
+        List<string>? notRouted = null;
+        foreach (var table in from.Tables)
+        {
+            var route = table.Lookup(address);
+            var outcome = route is null ? null : Routed(address, start, from, route);
+            if (outcome is null)
+            {
+                (notRouted ??= []).Add(route is null ? $"no route in {table.Table.RouteTableId}" : $"{route.Evidence} leads nowhere for this address");
+                continue;
+            }
+            if (only is null) only = outcome;
+            else (outcomes ??= [only]).Add(outcome);
+        }
+        if (only is null) return NotRouted(address, text, from.Vpc.VpcId, string.Join("; ", notRouted ?? []));
+        var routedNote = notRouted is null ? null : $"not routed from every table: {string.Join("; ", notRouted)}";
+        if (outcomes is null) return only with { Reason = Join(only.Reason, routedNote) };
+        var groups = outcomes.GroupBy(Key).ToArray();
+        if (groups.Length == 1)
+        {
+            var merged = groups[0].ToArray();
+            return merged[0] with
+            {
+                RouteTableId = string.Join(",", merged.Select(m => m.RouteTableId).Distinct()),
+                Route = string.Join("; ", merged.Select(m => m.Route).Distinct()),
+                Reason = Join(merged[0].Reason, routedNote),
+            };
+        }
+        return Ambiguous(text, from.Vpc.VpcId, groups.Select(g => g.First()).ToArray(),
+            Join($"the route tables of {from.Vpc.VpcId} send it to different places", routedNote) ?? "");
+    }
+
+    /// <summary>An address inside one of the VPC's CIDRs: its ENI, a reserved address, or unassigned.</summary>
+    private AddressAttribution Inside(IpAddress address, VpcView vpc, AddressAttribution start)
+    {
+        var vpcId = vpc.Vpc.VpcId;
+        var owner = Map.At(vpcId, address);
+        if (owner is not null)
+            return start with { Scope = AttributionScope.ThisVpc, VpcId = vpcId, SubnetId = owner.SubnetId, Owner = owner };
+        var subnet = _index.SubnetContaining(vpcId, address);
+        var role = ReservedRole(address, subnet, vpc);
+        if (role is not null)
+            return start with { Scope = AttributionScope.ReservedAddress, VpcId = vpcId, SubnetId = subnet?.SubnetId, ReservedRole = role };
+        if (!vpc.Region.Has(Section.NetworkInterfaces))
+            return start with { Scope = AttributionScope.Unknown, VpcId = vpcId, SubnetId = subnet?.SubnetId, Reason = $"network interfaces of {vpc.Region.Region} were not captured: cannot tell who holds it" };
+        return start with
+        {
+            Scope = AttributionScope.UnassignedInVpc, VpcId = vpcId, SubnetId = subnet?.SubnetId,
+            Reason = subnet is null ? $"inside {vpcId}'s CIDRs but in no subnet of the snapshot" : $"in {subnet.SubnetId}, held by no ENI of the snapshot",
+        };
+    }
+
+    /// <summary>What a route leads to; null when it is a dead end for this address (blackhole, private address to the internet).</summary>
+    private AddressAttribution? Routed(IpAddress address, AddressAttribution start, VpcView from, ChosenRoute route)
+    {
+        if (route.IsBlackhole) return null;
+        var r = start with { RouteTableId = route.RouteTableId, Route = route.Evidence };
+        var target = route.Target;
+        if (target.StartsWith("pcx-", StringComparison.Ordinal)) return Peered(address, r, from, target);
+        if (target.StartsWith("tgw-", StringComparison.Ordinal)) return ViaTransitGateway(address, r, from, target);
+        if (target.StartsWith("vgw-", StringComparison.Ordinal)) return ViaVpn(r, from, target);
+        if (target.StartsWith("vpce-", StringComparison.Ordinal))
+        {
+            var endpoint = _index.VpcEndpoints.GetValueOrDefault(target);
+            var hit = _ranges.Find(address);
+            return r with
+            {
+                Scope = AttributionScope.AwsService,
+                Service = hit?.Service ?? endpoint?.ServiceName,
+                Region = hit?.Region ?? from.Region.Region,
+                NetworkBorderGroup = hit?.NetworkBorderGroup,
+                AwsPrefix = hit?.Prefix.ToString(),
+                Reason = $"through gateway endpoint {target}{(endpoint?.ServiceName is { } s ? $" ({s})" : "")}",
+            };
+        }
+        if (target.StartsWith("igw-", StringComparison.Ordinal) || target.StartsWith("nat-", StringComparison.Ordinal)
+            || target.StartsWith("eigw-", StringComparison.Ordinal))
+            return Outside(address, r);
+        if (target == "local")
+            return r with { Scope = AttributionScope.Unknown, Reason = "a local route covers it but no associated CIDR of the VPC does (a disassociated block?)" };
+        if (target.StartsWith("eni-", StringComparison.Ordinal) || target.StartsWith("i-", StringComparison.Ordinal))
+            return r with { Scope = AttributionScope.Unknown, Reason = $"routed to the appliance {target}: what lies beyond it is not in the snapshot" };
+        return r with { Scope = AttributionScope.Unknown, Reason = $"routed to {target}, a target this analysis does not model" };
+    }
+
+    private AddressAttribution? Outside(IpAddress address, AddressAttribution r)
+    {
+        if (_ranges.Find(address) is { } hit) return AwsService(r, hit);
+        if (!address.IsPrivate && !IsSpecialUse(address)) return r with { Scope = AttributionScope.Public };
+        return null;
+    }
+
+    private static AddressAttribution AwsService(AddressAttribution r, AwsIpPrefix hit) => r with
+    {
+        Scope = AttributionScope.AwsService, Service = hit.Service, Region = hit.Region,
+        NetworkBorderGroup = hit.NetworkBorderGroup, AwsPrefix = hit.Prefix.ToString(),
+    };
+
+    /// <summary>No route of the VPC covers it (or every one is a dead end): AWS range, public, or Unknown.</summary>
+    private AddressAttribution NotRouted(IpAddress address, string text, string? fromVpcId, string why)
+    {
+        var r = new AddressAttribution { IpAddress = text, FromVpcId = fromVpcId };
+        if (_ranges.Find(address) is { } hit) return AwsService(r, hit) with { Reason = Join("not routed from the VPC", why) };
+        if (!address.IsPrivate && !IsSpecialUse(address)) return r with { Scope = AttributionScope.Public, Reason = Join("not routed from the VPC", why) };
+        return r with { Scope = AttributionScope.Unknown, Reason = Join("a private address no peering, transit gateway or VPN route covers", why) };
+    }
+
+    private AddressAttribution Peered(IpAddress address, AddressAttribution r, VpcView from, string pcxId)
+    {
+        var pcx = _index.VpcPeeringConnections.GetValueOrDefault(pcxId);
+        if (pcx is null)
+            return r with
+            {
+                Scope = AttributionScope.Unknown, VpcPeeringConnectionId = pcxId,
+                Reason = from.Region.Has(Section.VpcPeeringConnections)
+                    ? $"{pcxId} is not in the snapshot (deleted, or shared from elsewhere)"
+                    : $"peering connections of {from.Region.Region} were not captured",
+            };
+        var status = pcx.Status?.Code;
+        if (!string.Equals(status, "active", StringComparison.OrdinalIgnoreCase))
+            return r with { Scope = AttributionScope.Unknown, VpcPeeringConnectionId = pcxId, Reason = $"{pcxId} is {status ?? "of unknown status"}, not active: no traffic flows" };
+        var peer = pcx.RequesterVpcInfo?.VpcId == from.Vpc.VpcId ? pcx.AccepterVpcInfo : pcx.RequesterVpcInfo;
+        var peerVpcId = peer?.VpcId;
+        var peerView = peerVpcId is null ? null : _vpcs.GetValueOrDefault(peerVpcId);
+        var result = r with { Scope = AttributionScope.PeeredVpc, VpcId = peerVpcId, VpcPeeringConnectionId = pcxId };
+        if (peerView is not null)
+        {
+            if (!peerView.Contains(address))
+                return result with { Scope = AttributionScope.Unknown, Reason = $"not inside {peerVpcId}'s CIDRs: a peering carries only addresses of the peer VPC (PCX_REQUIRES_ADDRESS_IN_VPC_CIDR)" };
+            return FarSide(result, Inside(address, peerView, new AddressAttribution()));
+        }
+        var peerCidrs = PeerCidrs(peer);
+        if (peerCidrs.Count > 0 && !peerCidrs.Any(c => c.Contains(address)))
+            return result with { Scope = AttributionScope.Unknown, Reason = $"not inside the CIDRs {peerVpcId} shares over {pcxId} (PCX_REQUIRES_ADDRESS_IN_VPC_CIDR)" };
+        return result with { Reason = $"{peerVpcId} (account {peer?.OwnerId}, {peer?.Region}) is not in the snapshot: its owner is unknown" };
+    }
+
+    private AddressAttribution ViaTransitGateway(IpAddress address, AddressAttribution r, VpcView from, string tgwId)
+    {
+        r = r with { TransitGatewayId = tgwId };
+        var vpcId = from.Vpc.VpcId;
+        if (!_tgwAttachmentOfVpc.TryGetValue((tgwId, vpcId), out var own))
+            return r with
+            {
+                Scope = AttributionScope.Unknown,
+                Reason = from.Region.Has(Section.TransitGatewayAttachments) || from.Region.Has(Section.TransitGatewayVpcAttachments)
+                    ? $"no attachment of {vpcId} to {tgwId} is in the snapshot (the transit gateway may belong to another account)"
+                    : $"transit gateway attachments of {from.Region.Region} were not captured",
+            };
+        if (!_tgwRouteTableOfAttachment.TryGetValue(own.TransitGatewayAttachmentId, out var rtbId))
+            return r with { Scope = AttributionScope.Unknown, Reason = $"{own.TransitGatewayAttachmentId} has no associated transit gateway route table in the snapshot" };
+        r = r with { TransitGatewayRouteTableId = rtbId };
+        if (!_tgwTables.TryGetValue(rtbId, out var table) || !table.RoutesKnown)
+            return r with { Scope = AttributionScope.Unknown, Reason = $"the routes of {rtbId} were not captured (static routes or propagations)" };
+        var choice = table.Lookup(address);
+        if (choice is null)
+            return r with
+            {
+                Scope = AttributionScope.Unknown,
+                Reason = table.UnknownPropagations.Count > 0
+                    ? $"no known route in {rtbId}; propagated routes not in the snapshot could cover it: {string.Join(", ", table.UnknownPropagations)}"
+                    : $"no route in {rtbId}: the transit gateway drops it",
+            };
+        r = r with { Route = $"{r.Route}; {choice.Evidence(rtbId)}" };
+        if (choice.Blackhole) return r with { Scope = AttributionScope.Unknown, Reason = $"a blackhole route in {rtbId} drops it" };
+        var attachments = choice.AttachmentIds.Select(id => _index.TransitGatewayAttachments.GetValueOrDefault(id)).ToArray();
+        var first = attachments.FirstOrDefault();
+        var result = r with
+        {
+            Scope = AttributionScope.TransitGateway,
+            TransitGatewayAttachmentId = string.Join(",", choice.AttachmentIds),
+            TransitGatewayAttachmentType = first?.ResourceType ?? AttachmentTypeFromVpcAttachments(choice.AttachmentIds),
+            TransitGatewayAttachmentResourceId = first?.ResourceId ?? VpcOfAttachment(choice.AttachmentIds.FirstOrDefault()),
+            Reason = choice.AttachmentIds.Count > 1 ? "equal-cost routes over several attachments" : null,
+        };
+        if (result.TransitGatewayAttachmentType == "vpc" && result.TransitGatewayAttachmentResourceId is { } farVpc && _vpcs.TryGetValue(farVpc, out var far))
+        {
+            result = result with { VpcId = farVpc };
+            return far.Contains(address)
+                ? FarSide(result, Inside(address, far, new AddressAttribution()))
+                : result with { Reason = Join(result.Reason, $"not inside {farVpc}'s CIDRs") };
+        }
+        return result;
+    }
+
+    private AddressAttribution ViaVpn(AddressAttribution r, VpcView from, string vgwId)
+    {
+        var connections = _index.VpnConnections.Values.Where(c => c.VpnGatewayId == vgwId && c.State is not ("deleted" or "deleting"))
+            .Select(c => c.VpnConnectionId).ToArray();
+        var vgw = _index.VpnGateways.GetValueOrDefault(vgwId);
+        return r with
+        {
+            Scope = AttributionScope.Vpn,
+            VpnGatewayId = vgwId,
+            VpnConnectionIds = connections,
+            Reason = !from.Region.Has(Section.VpnConnections) ? "VPN connections were not captured: on-premises behind the gateway (VPN or Direct Connect)"
+                : connections.Length == 0 ? $"no VPN connection uses {vgwId}: Direct Connect or on-premises behind the gateway{(vgw?.State is { } s ? $" ({s})" : "")}"
+                : null,
+        };
+    }
+
+    /// <summary>Copies what the far VPC says about the address (owner, subnet, reserved role) onto a peering or TGW result.</summary>
+    private static AddressAttribution FarSide(AddressAttribution result, AddressAttribution far) => result with
+    {
+        SubnetId = far.SubnetId,
+        Owner = far.Owner,
+        ReservedRole = far.ReservedRole,
+        Reason = Join(result.Reason, far.Scope switch
+        {
+            AttributionScope.ThisVpc => null,
+            AttributionScope.ReservedAddress => $"a reserved address ({far.ReservedRole}) of the far VPC",
+            _ => $"{far.Scope} in {far.VpcId}: {far.Reason}",
+        }),
+    };
+
+    private static AddressAttribution Ambiguous(string text, string? fromVpcId, IReadOnlyList<AddressAttribution> candidates, string reason) =>
+        new() { IpAddress = text, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates, Reason = reason };
+
+    /// <summary>Two outcomes are the same answer when they name the same place, whatever route led there.</summary>
+    private static string Key(AddressAttribution a) =>
+        $"{a.Scope}|{a.VpcId}|{a.Owner?.NetworkInterfaceId}|{a.ReservedRole}|{a.VpcPeeringConnectionId}|{a.TransitGatewayAttachmentId}|{a.VpnGatewayId}|{a.Service}|{a.Region}|{(a.Scope == AttributionScope.Unknown ? a.Reason : "")}";
+
+    /// <summary>Reserved per subnet: network, +1 router, +2 DNS, +3 future use, last (IPv4 broadcast; AWS reserves it in IPv6 too).</summary>
+    public static string? ReservedRole(IpAddress address, Cidr subnetCidr)
+    {
+        if (!subnetCidr.Contains(address)) return null;
+        var offset = address.Value - subnetCidr.Network.Value;
+        if (offset == 0) return "network address";
+        if (offset == 1) return "VPC router";
+        if (offset == 2) return "Amazon DNS";
+        if (offset == 3) return "reserved by AWS";
+        if (address == subnetCidr.Last) return subnetCidr.IsIPv6 ? "reserved by AWS (last address)" : "broadcast";
+        return null;
+    }
+
+    private string? ReservedRole(IpAddress address, Subnet? subnet, VpcView vpc)
+    {
+        if (subnet is not null)
+            foreach (var cidr in _index.SubnetCidrs(subnet.SubnetId))
+                if (ReservedRole(address, cidr) is { } role) return role;
+        // The resolver answers at the primary CIDR's base + 2 even where no subnet starts there.
+        if (vpc.PrimaryCidr is { } primary && !address.IsIPv6 && address == primary.Network.Add(2)) return "Amazon DNS";
+        return null;
+    }
+
+    /// <summary>The link-local services every instance reaches without routing: DNS, metadata, time.</summary>
+    public static string? LinkLocalService(IpAddress address)
+    {
+        if (!address.IsIPv6)
+            return (uint)address.Value switch
+            {
+                0xA9FEA9FD => "Amazon DNS (169.254.169.253)",
+                0xA9FEA9FE => "instance metadata (169.254.169.254)",
+                0xA9FEA97B => "Amazon Time Sync (169.254.169.123)",
+                _ => null,
+            };
+        var text = address.ToString();
+        return text switch
+        {
+            "fd00:ec2::253" => "Amazon DNS (fd00:ec2::253)",
+            "fd00:ec2::254" => "instance metadata (fd00:ec2::254)",
+            "fd00:ec2::123" => "Amazon Time Sync (fd00:ec2::123)",
+            _ => null,
+        };
+    }
+
+    /// <summary>Loopback, link-local, multicast and documentation ranges: never a public host.</summary>
+    private static bool IsSpecialUse(IpAddress address)
+    {
+        foreach (var c in address.IsIPv6 ? SpecialV6 : SpecialV4) if (c.Contains(address)) return true;
+        return false;
+    }
+
+    private static readonly Cidr[] SpecialV4 =
+        new[] { "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/3" }
+            .Select(s => Cidr.Parse(s)).ToArray();
+    private static readonly Cidr[] SpecialV6 =
+        new[] { "::/8", "fe80::/10", "ff00::/8", "2001:db8::/32" }.Select(s => Cidr.Parse(s)).ToArray();
+
+    private static List<Cidr> PeerCidrs(VpcPeeringConnectionVpcInfo? side)
+    {
+        var cidrs = new List<Cidr>();
+        if (side is null) return cidrs;
+        foreach (var text in side.CidrBlockSet.Select(c => c.CidrBlock).Append(side.CidrBlock).Concat(side.Ipv6CidrBlockSet.Select(c => c.Ipv6CidrBlock)))
+            if (Cidr.TryParse(text, out var c, HostBits.Normalise)) cidrs.Add(c);
+        return cidrs;
+    }
+
+    private string? AttachmentTypeFromVpcAttachments(IReadOnlyList<string> ids) =>
+        ids.Any(id => _index.TransitGatewayVpcAttachments.ContainsKey(id)) ? "vpc" : null;
+
+    private string? VpcOfAttachment(string? id) => id is null ? null : _index.TransitGatewayVpcAttachments.GetValueOrDefault(id)?.VpcId;
+
+    private void IndexTransitGateways(RegionInventory region)
+    {
+        foreach (var a in region.TransitGatewayAttachments)
+        {
+            if (a.State is "deleted" or "deleting" or "failed" or "rejected") continue;
+            if (a.ResourceType == "vpc" && a.TransitGatewayId is { } tgw && a.ResourceId is { } vpc) _tgwAttachmentOfVpc.TryAdd((tgw, vpc), a);
+            if (a.Association?.TransitGatewayRouteTableId is { } rtb && a.Association.State is null or "associated" or "associating")
+                _tgwRouteTableOfAttachment.TryAdd(a.TransitGatewayAttachmentId, rtb);
+        }
+        foreach (var a in region.TransitGatewayVpcAttachments)
+            if (a.State is not ("deleted" or "deleting" or "failed" or "rejected") && a.TransitGatewayId is { } tgw && a.VpcId is { } vpc)
+                _tgwAttachmentOfVpc.TryAdd((tgw, vpc), new TransitGatewayAttachment
+                {
+                    TransitGatewayAttachmentId = a.TransitGatewayAttachmentId, TransitGatewayId = tgw, ResourceId = vpc, ResourceType = "vpc", State = a.State,
+                });
+        foreach (var table in region.TransitGatewayRouteTableAssociations)
+            foreach (var a in table.Associations)
+                if (a.TransitGatewayAttachmentId is { } id && a.State is null or "associated")
+                    _tgwRouteTableOfAttachment.TryAdd(id, table.TransitGatewayRouteTableId);
+        var tableIds = region.TransitGatewayRouteTables.Select(t => t.TransitGatewayRouteTableId)
+            .Concat(region.TransitGatewayStaticRoutes.Select(t => t.TransitGatewayRouteTableId))
+            .Concat(region.TransitGatewayPropagatedRoutes.Select(t => t.TransitGatewayRouteTableId))
+            .Concat(region.TransitGatewayPropagations.Select(t => t.TransitGatewayRouteTableId))
+            .Distinct();
+        foreach (var id in tableIds) _tgwTables.TryAdd(id, new TransitGatewayRouteTableLookup(id, region, _index));
+    }
+
+    private static string? Join(string? a, string? b) =>
+        string.IsNullOrEmpty(a) ? b : string.IsNullOrEmpty(b) ? a : $"{a}; {b}";
+
+    /// <summary>A VPC's CIDRs and the route tables its subnets use, ready for lookups.</summary>
+    private sealed class VpcView
+    {
+        public Vpc Vpc { get; }
+        public RegionInventory Region { get; }
+        public Cidr[] Cidrs { get; }
+        public Cidr? PrimaryCidr { get; }
+        public IReadOnlyList<RouteTableLookup> Tables { get; }
+
+        public VpcView(Vpc vpc, RegionInventory region, SnapshotIndex index)
+        {
+            Vpc = vpc;
+            Region = region;
+            Cidrs = index.VpcCidrs(vpc.VpcId).ToArray();
+            PrimaryCidr = Cidr.TryParse(vpc.CidrBlock, out var primary, HostBits.Normalise) ? primary : null;
+            var used = index.SubnetsOf(vpc.VpcId).Select(s => index.RouteTableOf(s.SubnetId).Table)
+                .Append(index.MainRouteTable(vpc.VpcId)).OfType<RouteTable>()
+                .DistinctBy(t => t.RouteTableId);
+            Tables = used.Select(t => new RouteTableLookup(t, index)).ToArray();
+        }
+
+        public bool Contains(IpAddress address)
+        {
+            foreach (var c in Cidrs) if (c.Contains(address)) return true;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,377 @@
+using VpcSecTools.Net;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Reachability;
+
+/// <summary>Where a walk ended.</summary>
+internal enum WalkOutcome { Walking, Delivered, Internet, Service, Blocked, Unknown }
+
+/// <summary>A NAT gateway translation made on the forward path, reversed by the response.</summary>
+internal sealed record NatTranslation(string NatGatewayId, IpAddress NatAddress, IpAddress OriginalSource);
+
+/// <summary>
+/// One direction of a path through the network (routes, NACLs, gateways; security groups are checked by
+/// the analyser at the two ENIs). Mutable while it walks, then read once: one instance per walk.
+/// </summary>
+internal sealed class PathWalk
+{
+    private const int MaxHops = 16;
+    private readonly SnapshotIndex _ix;
+    private readonly PathDirection _direction;
+    private int _routeLookups;
+
+    public PathWalk(SnapshotIndex index, PathDirection direction, IpAddress src, IpAddress dst, Traffic traffic)
+    {
+        _ix = index; _direction = direction; Src = src; Dst = dst; Traffic = traffic; ClientTraffic = traffic;
+    }
+
+    public IpAddress Src { get; private set; }
+    public IpAddress Dst { get; private set; }
+    public Traffic Traffic { get; private set; }
+    /// <summary>On a return walk through a NAT gateway: the traffic after translating back (to the client's ephemeral range).</summary>
+    public Traffic ClientTraffic { get; init; }
+    /// <summary>False once the packet's identity is lost (NAT, internet gateway, TGW without referencing support...).</summary>
+    public bool ReferencesPreserved { get; private set; } = true;
+    public bool ViaEgressOnly { get; set; }
+    public List<NatTranslation> Nats { get; init; } = [];
+    public List<PathHop> Hops { get; } = [];
+    public WalkOutcome Outcome { get; private set; }
+    public NetworkInterface? DeliveredTo { get; private set; }
+    public string? ServiceVpcId { get; private set; }
+    public List<string> Notes { get; } = [];
+
+    public bool Reached => Outcome is WalkOutcome.Delivered or WalkOutcome.Internet or WalkOutcome.Service;
+
+    // ---- entry points ----
+
+    public void FromEni(NetworkInterface eni)
+    {
+        if (eni.SubnetId is null) { Unknown("NetworkInterface", eni.NetworkInterfaceId, null, null, "the ENI has no subnet", ExplanationCodes.ComponentNotInSnapshot); return; }
+        RouteFrom(eni.SubnetId);
+    }
+
+    /// <summary>The packet is on the internet, addressed to <see cref="Dst"/>.</summary>
+    public void FromInternet()
+    {
+        var eni = Dst.IsIPv6 ? _ix.EnisAt(Dst).FirstOrDefault() : _ix.EniByPublicIp(Dst);
+        if (eni is null)
+        {
+            if (!AddressScope.IsInternet(Dst)) { Block("Internet", "internet", null, null, $"{Dst} is not an internet address", ExplanationCodes.NoRoute); return; }
+            Allow("Internet", "internet", null, null, $"{Dst} is an internet address outside the snapshot");
+            Outcome = WalkOutcome.Internet;
+            return;
+        }
+        var vpc = eni.VpcId ?? "";
+        if (Dst.IsIPv6 && _direction == PathDirection.Return && ViaEgressOnly)
+            Allow("EgressOnlyInternetGateway", vpc, null, null, "response to a connection opened through the egress-only internet gateway");
+        else
+        {
+            if (!SectionCaptured(vpc, Section.InternetGateways)) return;
+            var igw = _ix.InternetGateways.Values.FirstOrDefault(g => IsAttached(g.Attachments, vpc));
+            if (igw is null) { Block("Vpc", vpc, null, null, $"{vpc} has no attached internet gateway, so nothing from the internet reaches {Dst}", ExplanationCodes.NoInternetGateway); return; }
+            var edge = _ix.RouteTables.Values.FirstOrDefault(t => t.VpcId == vpc && t.Associations.Any(a => a.GatewayId == igw.InternetGatewayId));
+            if (edge is not null) { Unknown("RouteTable", edge.RouteTableId, null, null, $"ingress routing (gateway route table of {igw.InternetGatewayId}) is not modelled", ExplanationCodes.ComponentNotModelled); return; }
+            var publicIp = Dst;
+            if (!Dst.IsIPv6)
+            {
+                var text = Dst.ToString();
+                var mapped = eni.PrivateIpAddresses.FirstOrDefault(p => p.Association?.PublicIp == text)?.PrivateIpAddress ?? eni.PrivateIpAddress;
+                if (mapped is null || !IpAddress.TryParse(mapped, out var privateIp)) { Unknown("NetworkInterface", eni.NetworkInterfaceId, null, null, $"no private address maps to {Dst}", ExplanationCodes.ComponentNotInSnapshot); return; }
+                Dst = privateIp;
+            }
+            ReferencesPreserved = false;
+            Allow("InternetGateway", igw.InternetGatewayId, null, null, Dst.IsIPv6 ? $"inbound to {Dst}" : $"inbound: destination {publicIp} translated to {Dst}");
+        }
+        if (eni.SubnetId is null || !Nacl(eni.SubnetId, egress: false)) return;
+        Arrive(eni);
+    }
+
+    /// <summary>A gateway endpoint's service answers: the packet enters the VPC towards <see cref="Dst"/>.</summary>
+    public void FromService(string vpcId) => DeliverInVpc(vpcId, null);
+
+    // ---- routing ----
+
+    private void RouteFrom(string subnetId)
+    {
+        if (++_routeLookups > MaxHops) { Unknown("RouteTable", subnetId, null, null, "routing loop", ExplanationCodes.ComponentNotModelled); return; }
+        if (!_ix.Subnets.TryGetValue(subnetId, out var subnet)) { Unknown("Subnet", subnetId, null, null, $"{subnetId} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (_ix.SubnetCidrs(subnetId).Any(c => c.Contains(Dst)))
+        {
+            // Within one subnet traffic is delivered directly: no route table, no NACL.
+            Allow("Subnet", subnetId, null, null, $"{Dst} is in the same subnet: delivered without routing");
+            DeliverInVpc(subnet.VpcId, subnetId);
+            return;
+        }
+        if (!SectionCaptured(subnetId, Section.RouteTables)) return;
+        var (table, isExplicit) = _ix.RouteTableOf(subnetId);
+        if (table is null) { Unknown("Subnet", subnetId, null, null, $"no route table for {subnetId} (no main table of {subnet.VpcId} in the snapshot)", ExplanationCodes.ComponentNotInSnapshot); return; }
+        var d = RouteLookup.Find(_ix, table, Dst);
+        var detail = $"{d.Detail} ({(isExplicit ? "associated with" : "main table for")} {subnetId})";
+        Add("RouteTable", table.RouteTableId, d.Result, d.Route is null ? null : d.Rule, d.Index, detail, d.ExplanationCode);
+        if (d.Result != HopResult.Allowed) return;
+        var id = d.TargetId ?? "";
+        switch (d.Target)
+        {
+            case RouteTargetKind.Local: DeliverInVpc(subnet.VpcId, subnetId); break;
+            case RouteTargetKind.InternetGateway: if (Nacl(subnetId, true)) ToInternetGateway(id, subnet.VpcId); break;
+            case RouteTargetKind.EgressOnlyInternetGateway: if (Nacl(subnetId, true)) ToEgressOnly(id, subnet.VpcId); break;
+            case RouteTargetKind.NatGateway: ToNat(id, subnet); break;
+            case RouteTargetKind.VpcPeeringConnection: ToPeering(id, subnet); break;
+            case RouteTargetKind.TransitGateway: ToTransitGateway(id, subnet); break;
+            case RouteTargetKind.GatewayEndpoint: if (Nacl(subnetId, true)) ToGatewayEndpoint(id, subnet.VpcId); break;
+            case RouteTargetKind.NetworkInterface or RouteTargetKind.Instance: ToAppliance(d.Target, id); break;
+            case RouteTargetKind.VirtualPrivateGateway:
+                Unknown("VpnGateway", id, null, null, $"traffic leaves through {id} to a VPN or Direct Connect network outside the snapshot", ExplanationCodes.ComponentNotModelled); break;
+            default:
+                Unknown(d.Target.ToString(), id, null, null, $"{d.Target} targets ({id}) are not modelled", ExplanationCodes.ComponentNotModelled); break;
+        }
+    }
+
+    private void DeliverInVpc(string vpcId, string? fromSubnetId)
+    {
+        var dstSubnet = _ix.SubnetContaining(vpcId, Dst);
+        if (dstSubnet is null) { Block("Vpc", vpcId, null, null, $"no subnet of {vpcId} holds {Dst}", ExplanationCodes.AddressUnassigned); return; }
+        if (fromSubnetId != dstSubnet.SubnetId)
+        {
+            // NACLs filter only where traffic crosses a subnet boundary, never within one subnet (SEMANTICS 10).
+            if (fromSubnetId is not null && !Nacl(fromSubnetId, true)) return;
+            if (!Nacl(dstSubnet.SubnetId, false)) return;
+        }
+        var eni = _ix.EniAt(vpcId, Dst);
+        if (eni is null)
+        {
+            if (!SectionCaptured(vpcId, Section.NetworkInterfaces)) return;
+            Block("Subnet", dstSubnet.SubnetId, null, null, $"no ENI holds {Dst}", ExplanationCodes.AddressUnassigned);
+            return;
+        }
+        Arrive(eni);
+    }
+
+    private void Arrive(NetworkInterface eni)
+    {
+        var nat = _ix.NatGateways.Values.FirstOrDefault(n => n.NatGatewayAddresses.Any(a => a.NetworkInterfaceId == eni.NetworkInterfaceId));
+        if (nat is not null) { ReverseNat(nat); return; }
+        Allow("NetworkInterface", eni.NetworkInterfaceId, null, null, $"delivered to {Dst}{(eni.Attachment?.InstanceId is { } i ? " on " + i : "")}");
+        DeliveredTo = eni;
+        Outcome = WalkOutcome.Delivered;
+    }
+
+    // ---- targets ----
+
+    private void ToInternetGateway(string igwId, string vpcId)
+    {
+        if (!SectionCaptured(vpcId, Section.InternetGateways)) return;
+        if (!_ix.InternetGateways.TryGetValue(igwId, out var igw) || !IsAttached(igw.Attachments, vpcId))
+        { Block("InternetGateway", igwId, null, null, $"{igwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute); return; }
+        if (!AddressScope.IsInternet(Dst)) { Block("InternetGateway", igwId, null, null, $"{Dst} is not an internet address", ExplanationCodes.NoRoute); return; }
+        var before = Src;
+        if (!Src.IsIPv6)
+        {
+            var publicIp = PublicIpOf(vpcId, Src);
+            if (publicIp is null)
+            { Block("InternetGateway", igwId, null, null, $"{Src} has no public IPv4 or Elastic IP, so the internet gateway cannot send it", ExplanationCodes.IgwPublicIpForEgress); return; }
+            Src = publicIp.Value;
+        }
+        else if (!AddressScope.IsInternet(Src)) { Block("InternetGateway", igwId, null, null, $"{Src} is not a global IPv6 address", ExplanationCodes.IgwPublicIpForEgress); return; }
+        ReferencesPreserved = false;
+        Allow("InternetGateway", igwId, null, null, Src == before ? $"outbound from {Src}" : $"outbound: source {before} translated to {Src}");
+        FromInternet();
+    }
+
+    private void ToEgressOnly(string eigwId, string vpcId)
+    {
+        if (!SectionCaptured(vpcId, Section.EgressOnlyInternetGateways)) return;
+        if (!_ix.EgressOnlyInternetGateways.TryGetValue(eigwId, out var eigw) || !IsAttached(eigw.Attachments, vpcId))
+        { Block("EgressOnlyInternetGateway", eigwId, null, null, $"{eigwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute); return; }
+        if (!Dst.IsIPv6 || !AddressScope.IsInternet(Dst)) { Block("EgressOnlyInternetGateway", eigwId, null, null, $"{Dst} is not a global IPv6 address", ExplanationCodes.NoRoute); return; }
+        ReferencesPreserved = false;
+        ViaEgressOnly = true;
+        Allow("EgressOnlyInternetGateway", eigwId, null, null, "outbound IPv6 (responses allowed back, nothing unsolicited)");
+        FromInternet();
+    }
+
+    private void ToNat(string natId, Subnet from)
+    {
+        if (!SectionCaptured(from.VpcId, Section.NatGateways)) return;
+        if (!_ix.NatGateways.TryGetValue(natId, out var nat) || !string.Equals(nat.State, "available", StringComparison.OrdinalIgnoreCase))
+        { Block("NatGateway", natId, null, null, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute); return; }
+        if (Traffic.Protocol.Number is not (6 or 17 or 1))
+        { Block("NatGateway", natId, null, null, $"a NAT gateway forwards only TCP, UDP and ICMP, not {Traffic.Protocol}", ExplanationCodes.NatProtocol); return; }
+        if (nat.VpcId is null || !_ix.VpcCidrs(nat.VpcId).Any(c => c.Contains(Src)))
+        { Block("NatGateway", natId, null, null, $"source {Src} is not inside {nat.VpcId}", ExplanationCodes.NatSourceNotInVpc); return; }
+        if (nat.SubnetId is null) { Unknown("NatGateway", natId, null, null, "the NAT gateway has no subnet", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (from.SubnetId != nat.SubnetId && !(Nacl(from.SubnetId, true) && Nacl(nat.SubnetId, false))) return;
+        var address = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary != false && a.PrivateIp is not null);
+        if (address?.PrivateIp is null || !IpAddress.TryParse(address.PrivateIp, out var natIp))
+        { Unknown("NatGateway", natId, null, null, "the NAT gateway's private address is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        Nats.Add(new NatTranslation(natId, natIp, Src));
+        Allow("NatGateway", natId, null, null, $"source {Src} translated to {natIp}");
+        Src = natIp;
+        ReferencesPreserved = false;
+        RouteFrom(nat.SubnetId);
+    }
+
+    private void ReverseNat(NatGateway nat)
+    {
+        var t = Nats.FirstOrDefault(n => n.NatGatewayId == nat.NatGatewayId && n.NatAddress == Dst);
+        if (_direction == PathDirection.Forward || t is null)
+        { Block("NatGateway", nat.NatGatewayId, null, null, "a NAT gateway drops connections opened from outside", ExplanationCodes.NatUnsolicitedInbound); return; }
+        Allow("NatGateway", nat.NatGatewayId, null, null, $"response: destination {Dst} translated back to {t.OriginalSource}");
+        Dst = t.OriginalSource;
+        Traffic = ClientTraffic;
+        if (nat.SubnetId is not null) RouteFrom(nat.SubnetId);
+    }
+
+    private void ToPeering(string pcxId, Subnet from)
+    {
+        if (!SectionCaptured(from.VpcId, Section.VpcPeeringConnections)) return;
+        if (!_ix.VpcPeeringConnections.TryGetValue(pcxId, out var pcx))
+        { Block("VpcPeeringConnection", pcxId, null, null, $"{pcxId} is not in the snapshot (deleted)", ExplanationCodes.PeeringNotActive); return; }
+        if (!string.Equals(pcx.Status?.Code, "active", StringComparison.OrdinalIgnoreCase))
+        { Block("VpcPeeringConnection", pcxId, null, null, $"{pcxId} is {pcx.Status?.Code ?? "in an unknown state"}", ExplanationCodes.PeeringNotActive); return; }
+        var (self, peer) = pcx.RequesterVpcInfo?.VpcId == from.VpcId ? (pcx.RequesterVpcInfo, pcx.AccepterVpcInfo)
+            : pcx.AccepterVpcInfo?.VpcId == from.VpcId ? (pcx.AccepterVpcInfo, pcx.RequesterVpcInfo) : (null, null);
+        if (peer?.VpcId is null) { Block("VpcPeeringConnection", pcxId, null, null, $"{pcxId} does not connect {from.VpcId}", ExplanationCodes.BadStateRoute); return; }
+        var peerCidrs = PeeredCidrs(peer);
+        if (!peerCidrs.Any(c => c.Contains(Dst)))
+        { Block("VpcPeeringConnection", pcxId, null, null, $"{Dst} is not in {peer.VpcId}'s CIDRs ({string.Join(", ", peerCidrs)}): peering is not transitive", ExplanationCodes.PeeringCidr); return; }
+        if (self?.Region is not null && peer.Region is not null && self.Region != peer.Region) ReferencesPreserved = false;
+        Allow("VpcPeeringConnection", pcxId, null, null, $"to {peer.VpcId}");
+        if (!Nacl(from.SubnetId, true)) return;
+        if (!_ix.Vpcs.ContainsKey(peer.VpcId))
+        { Unknown("Vpc", peer.VpcId, null, null, $"peer {peer.VpcId} (account {peer.OwnerId}) is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        // Arriving over a peering, only the peer's own addresses are delivered: no edge-to-edge routing.
+        DeliverInVpc(peer.VpcId, null);
+    }
+
+    private IReadOnlyList<Cidr> PeeredCidrs(VpcPeeringConnectionVpcInfo info)
+    {
+        var cidrs = new List<Cidr>();
+        foreach (var t in info.CidrBlockSet.Select(c => c.CidrBlock).Append(info.CidrBlock).Concat(info.Ipv6CidrBlockSet.Select(c => c.Ipv6CidrBlock)))
+            if (Cidr.TryParse(t, out var c, HostBits.Normalise) && !cidrs.Contains(c)) cidrs.Add(c);
+        return cidrs.Count > 0 || info.VpcId is null ? cidrs : _ix.VpcCidrs(info.VpcId);
+    }
+
+    private void ToTransitGateway(string tgwId, Subnet from)
+    {
+        if (!SectionCaptured(from.VpcId, Section.TransitGatewayVpcAttachments)) return;
+        var attachment = VpcAttachment(tgwId, from.VpcId);
+        if (attachment is null) { Block("TransitGateway", tgwId, null, null, $"{from.VpcId} has no available attachment to {tgwId}", ExplanationCodes.TgwAttachmentMissing); return; }
+        var entry = attachment.SubnetIds.Select(id => _ix.Subnets.GetValueOrDefault(id)).FirstOrDefault(s => s?.AvailabilityZone == from.AvailabilityZone);
+        if (entry is null)
+        {
+            Block("TransitGatewayAttachment", attachment.TransitGatewayAttachmentId, null, null,
+                $"{attachment.TransitGatewayAttachmentId} has no subnet in {from.AvailabilityZone} (it uses {string.Join(", ", attachment.SubnetIds)}), so {from.SubnetId} cannot send to {tgwId}", ExplanationCodes.TgwAzRestriction);
+            return;
+        }
+        // To the TGW: the sender's subnet outbound rules and the attachment subnet's inbound rules apply (AWS TGW NACL rules).
+        if (!Nacl(from.SubnetId, true) || !Nacl(entry.SubnetId, false)) return;
+        Allow("TransitGatewayAttachment", attachment.TransitGatewayAttachmentId, null, null, $"enters {tgwId} through {entry.SubnetId} ({entry.AvailabilityZone})");
+        TransitGatewayForward(tgwId, attachment);
+    }
+
+    private void TransitGatewayForward(string tgwId, TransitGatewayVpcAttachment fromAttachment)
+    {
+        var vpc = fromAttachment.VpcId ?? "";
+        if (!SectionCaptured(vpc, Section.TransitGatewayAttachments)) return;
+        var tableId = _ix.TransitGatewayAttachments.GetValueOrDefault(fromAttachment.TransitGatewayAttachmentId)?.Association?.TransitGatewayRouteTableId
+            ?? _ix.RegionOf(vpc)?.TransitGatewayRouteTableAssociations.FirstOrDefault(a => a.Associations.Any(x => x.TransitGatewayAttachmentId == fromAttachment.TransitGatewayAttachmentId))?.TransitGatewayRouteTableId;
+        if (tableId is null)
+        { Block("TransitGatewayAttachment", fromAttachment.TransitGatewayAttachmentId, null, null, "the attachment is associated with no transit gateway route table", ExplanationCodes.NoRoute); return; }
+        var choice = TransitGatewayRouteLookup.Find(_ix, tableId, Dst, out var unknown);
+        if (unknown is not null) { Unknown("TransitGatewayRouteTable", tableId, null, null, unknown, ExplanationCodes.SectionNotCaptured); return; }
+        if (choice is null) { Block("TransitGatewayRouteTable", tableId, null, null, $"{tableId} has no route to {Dst}", ExplanationCodes.NoRoute); return; }
+        var rule = $"{choice.Destination} -> {(choice.Blackhole ? "blackhole" : choice.AttachmentId)} ({choice.Type})";
+        if (choice.Blackhole) { Block("TransitGatewayRouteTable", tableId, rule, null, $"{choice.Destination} is a blackhole route", ExplanationCodes.BadStateRoute); return; }
+        if (!string.Equals(choice.ResourceType, "vpc", StringComparison.OrdinalIgnoreCase))
+        { Unknown("TransitGatewayAttachment", choice.AttachmentId ?? tableId, rule, null, $"{choice.ResourceType} attachments are not modelled", ExplanationCodes.ComponentNotModelled); return; }
+        var target = choice.AttachmentId is null ? null : _ix.TransitGatewayVpcAttachments.GetValueOrDefault(choice.AttachmentId);
+        if (target?.VpcId is null) { Unknown("TransitGatewayAttachment", choice.AttachmentId ?? tableId, rule, null, "the target attachment is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        Add("TransitGatewayRouteTable", tableId, HopResult.Allowed, rule, null, $"{Dst} matches {choice.Destination}", null);
+        var tgw = _ix.TransitGateways.GetValueOrDefault(tgwId);
+        bool referencing = Enabled(tgw?.Options?.SecurityGroupReferencingSupport) && Enabled(fromAttachment.Options?.SecurityGroupReferencingSupport) && Enabled(target.Options?.SecurityGroupReferencingSupport);
+        if (!referencing) ReferencesPreserved = false;
+        // Traffic from a TGW reaches every subnet: it enters through the attachment subnet of the destination's AZ, else any.
+        var dstSubnet = _ix.SubnetContaining(target.VpcId, Dst);
+        var subnets = target.SubnetIds.Select(id => _ix.Subnets.GetValueOrDefault(id)).OfType<Subnet>().ToList();
+        var exit = subnets.FirstOrDefault(s => s.AvailabilityZone == dstSubnet?.AvailabilityZone) ?? subnets.FirstOrDefault();
+        if (exit is null) { Unknown("TransitGatewayAttachment", target.TransitGatewayAttachmentId, null, null, "the attachment's subnets are not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        Allow("TransitGatewayAttachment", target.TransitGatewayAttachmentId, null, null, $"leaves {tgwId} into {target.VpcId} through {exit.SubnetId}");
+        RouteFrom(exit.SubnetId);
+    }
+
+    private TransitGatewayVpcAttachment? VpcAttachment(string tgwId, string vpcId) =>
+        _ix.TransitGatewayVpcAttachments.Values.FirstOrDefault(a => a.TransitGatewayId == tgwId && a.VpcId == vpcId && a.State is null or "available" or "modifying");
+
+    private void ToGatewayEndpoint(string vpceId, string vpcId)
+    {
+        if (!SectionCaptured(vpcId, Section.VpcEndpoints)) return;
+        if (!_ix.VpcEndpoints.TryGetValue(vpceId, out var ep)) { Unknown("VpcEndpoint", vpceId, null, null, $"{vpceId} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (!string.Equals(ep.VpcEndpointType, "Gateway", StringComparison.OrdinalIgnoreCase))
+        { Unknown("VpcEndpoint", vpceId, null, null, $"{ep.VpcEndpointType} endpoints (e.g. Gateway Load Balancer) are not modelled", ExplanationCodes.ComponentNotModelled); return; }
+        Allow("VpcEndpoint", vpceId, null, null, $"to {ep.ServiceName}");
+        Notes.Add($"{vpceId}'s endpoint policy and the service's own policies are not evaluated");
+        ServiceVpcId = vpcId;
+        Outcome = WalkOutcome.Service;
+    }
+
+    private void ToAppliance(RouteTargetKind kind, string id)
+    {
+        var eni = kind == RouteTargetKind.NetworkInterface ? _ix.NetworkInterfaces.GetValueOrDefault(id)
+            : _ix.EnisOfInstance(id).OrderBy(e => e.Attachment?.DeviceIndex ?? int.MaxValue).FirstOrDefault();
+        if (eni is null) { Unknown(kind.ToString(), id, null, null, $"route target {id} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (eni.SourceDestCheck != false)
+        { Block("NetworkInterface", eni.NetworkInterfaceId, null, null, $"{eni.NetworkInterfaceId} is a route target but has source/destination check enabled, so it drops traffic not addressed to it", ExplanationCodes.SourceDestCheck); return; }
+        Unknown("NetworkInterface", eni.NetworkInterfaceId, null, null, $"appliance {eni.NetworkInterfaceId}{(eni.Attachment?.InstanceId is { } i ? " (" + i + ")" : "")} forwards the traffic; what it does is not modelled", ExplanationCodes.ComponentNotModelled);
+    }
+
+    // ---- helpers ----
+
+    private bool Nacl(string subnetId, bool egress)
+    {
+        if (!SectionCaptured(subnetId, Section.NetworkAcls)) return false;
+        var (acl, _) = _ix.NetworkAclOf(subnetId);
+        if (acl is null) { Unknown("Subnet", subnetId, null, null, $"no network ACL for {subnetId} in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return false; }
+        var d = NetworkAclEvaluator.Evaluate(acl, egress, egress ? Dst : Src, Traffic);
+        Add("NetworkAcl", acl.NetworkAclId, d.Allowed ? HopResult.Allowed : HopResult.Denied, d.Rule, d.RuleNumber,
+            $"{(egress ? "leaving" : "entering")} {subnetId}: {d.Detail}", d.Allowed ? null : ExplanationCodes.SubnetAcl);
+        return d.Allowed;
+    }
+
+    private bool SectionCaptured(string id, string section)
+    {
+        if (_ix.Captured(id, section)) return true;
+        Unknown("Section", section, null, null, $"the snapshot did not capture {section}{(_ix.RegionOf(id) is { } r ? " for " + r.Region : "")}", ExplanationCodes.SectionNotCaptured);
+        return false;
+    }
+
+    private IpAddress? PublicIpOf(string vpcId, IpAddress privateIp)
+    {
+        var eni = _ix.EniAt(vpcId, privateIp);
+        if (eni is null) return null;
+        var text = privateIp.ToString();
+        var pub = eni.PrivateIpAddresses.FirstOrDefault(p => p.PrivateIpAddress == text)?.Association?.PublicIp
+            ?? (eni.PrivateIpAddress == text ? eni.Association?.PublicIp : null);
+        return pub is not null && IpAddress.TryParse(pub, out var ip) ? ip : null;
+    }
+
+    private static bool IsAttached(IEnumerable<InternetGatewayAttachment> attachments, string vpcId) =>
+        attachments.Any(a => a.VpcId == vpcId && a.State is null or "available" or "attached");
+
+    private static bool Enabled(string? option) => string.Equals(option, "enable", StringComparison.OrdinalIgnoreCase);
+
+    private void Add(string type, string id, HopResult result, string? rule, int? number, string? detail, string? code)
+    {
+        Hops.Add(new PathHop { Direction = _direction, ComponentType = type, ComponentId = id, Result = result, Rule = rule, RuleNumber = number, Detail = detail, ExplanationCode = code });
+        if (result == HopResult.Denied) Outcome = WalkOutcome.Blocked;
+        else if (result == HopResult.Unknown) Outcome = WalkOutcome.Unknown;
+    }
+
+    private void Allow(string type, string id, string? rule, int? number, string detail) => Add(type, id, HopResult.Allowed, rule, number, detail, null);
+
+    private void Block(string type, string id, string? rule, int? number, string detail, string code) =>
+        Add(type, id, HopResult.Denied, rule, number, detail, code);
+
+    private void Unknown(string type, string id, string? rule, int? number, string detail, string code) =>
+        Add(type, id, HopResult.Unknown, rule, number, detail, code);
+}

@@ -1,0 +1,99 @@
+using VpcSecTools.Net;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Reachability;
+
+/// <summary>What an endpoint of a query is.</summary>
+public enum EndpointKind
+{
+    /// <summary>An ENI of the snapshot (given by ENI id, instance id, or one of its addresses).</summary>
+    NetworkInterface,
+    /// <summary>An address no ENI of the snapshot holds privately (a destination attributed by routing).</summary>
+    Address,
+    /// <summary>Any public address, or a given one.</summary>
+    Internet,
+}
+
+/// <summary>A resolved source or destination.</summary>
+/// <param name="Text">What the user gave.</param>
+/// <param name="Kind">ENI, address or internet.</param>
+/// <param name="NetworkInterface">The ENI, for an ENI endpoint.</param>
+/// <param name="Address">The address given, or the ENI's address chosen for the query; null for "any public address".</param>
+/// <param name="InstanceId">The instance the ENI is attached to, if any.</param>
+public sealed record ReachabilityEndpoint(string Text, EndpointKind Kind, NetworkInterface? NetworkInterface, IpAddress? Address, string? InstanceId)
+{
+    /// <summary>
+    /// Resolves an instance id (its primary ENI), an ENI id, a private or public IP, or <c>Internet</c>
+    /// (any public address). A private address held by ENIs in several VPCs is ambiguous for a source
+    /// (say which ENI); as a destination it is attributed by the route tables along the way.
+    /// </summary>
+    public static ReachabilityEndpoint Resolve(SnapshotIndex index, string text, bool asSource)
+    {
+        var t = (text ?? "").Trim();
+        if (t.Length == 0) throw new ArgumentException($"empty {(asSource ? "source" : "destination")}");
+        if (t.Equals("Internet", StringComparison.OrdinalIgnoreCase))
+            return new(t, EndpointKind.Internet, null, null, null);
+        if (t.StartsWith("i-", StringComparison.Ordinal))
+        {
+            var enis = index.EnisOfInstance(t);
+            var primary = enis.OrderBy(e => e.Attachment?.DeviceIndex ?? int.MaxValue).FirstOrDefault()
+                ?? throw new EndpointNotFoundException(t, $"instance '{t}' has no network interface in the snapshot");
+            return new(t, EndpointKind.NetworkInterface, primary, null, t);
+        }
+        if (t.StartsWith("eni-", StringComparison.Ordinal))
+        {
+            if (!index.NetworkInterfaces.TryGetValue(t, out var eni)) throw new EndpointNotFoundException(t, $"network interface '{t}' is not in the snapshot");
+            return new(t, EndpointKind.NetworkInterface, eni, null, eni.Attachment?.InstanceId);
+        }
+        if (!IpAddress.TryParse(t, out var ip, out var error))
+            throw new ArgumentException($"'{t}' is not an instance id, ENI id, IP address or 'Internet' ({error})");
+        var holders = index.EnisAt(ip);
+        if (holders.Count == 1 || holders.Count > 1 && !asSource)
+        {
+            if (holders.Count > 1) return new(t, EndpointKind.Address, null, ip, null);
+            return new(t, EndpointKind.NetworkInterface, holders[0], ip, holders[0].Attachment?.InstanceId);
+        }
+        if (holders.Count > 1)
+            throw new ArgumentException($"{t} is held by {string.Join(", ", holders.Select(h => $"{h.NetworkInterfaceId} ({h.VpcId})"))}: give the ENI id");
+        if (index.EniByPublicIp(ip) is { } owner)
+            return asSource ? new(t, EndpointKind.NetworkInterface, owner, null, owner.Attachment?.InstanceId) : new(t, EndpointKind.Address, null, ip, null);
+        if (AddressScope.IsInternet(ip)) return new(t, EndpointKind.Internet, null, ip, null);
+        if (asSource) throw new EndpointNotFoundException(t, $"source {t} is not an address of any ENI in the snapshot: give an ENI, an instance, a public address or 'Internet'");
+        return new(t, EndpointKind.Address, null, ip, null);
+    }
+}
+
+/// <summary>Which addresses count as "the internet", and a representative one when the user said just "Internet".</summary>
+public static class AddressScope
+{
+    /// <summary>The address used for "any public address" unless a rule asks for another (TEST-NET-3, RFC 5737).</summary>
+    public static readonly IpAddress DefaultInternetIPv4 = IpAddress.Parse("203.0.113.10");
+    public static readonly IpAddress DefaultInternetIPv6 = IpAddress.Parse("2001:db8::10");
+
+    private static readonly Cidr[] NotInternetV4 =
+        [Cidr.Parse("0.0.0.0/8"), Cidr.Parse("127.0.0.0/8"), Cidr.Parse("169.254.0.0/16"), Cidr.Parse("224.0.0.0/3")];
+    private static readonly Cidr GlobalUnicastV6 = Cidr.Parse("2000::/3");
+
+    /// <summary>A globally routable address: not RFC 1918/6598/ULA, loopback, link-local or multicast.</summary>
+    public static bool IsInternet(IpAddress ip)
+    {
+        if (ip.IsIPv6) return GlobalUnicastV6.Contains(ip);
+        return !ip.IsPrivate && !NotInternetV4.Any(c => c.Contains(ip));
+    }
+
+    /// <summary>An internet address inside <paramref name="cidr"/> (the default one if it is inside), or null if it has none.</summary>
+    public static IpAddress? WitnessIn(Cidr cidr)
+    {
+        var preferred = cidr.IsIPv6 ? DefaultInternetIPv6 : DefaultInternetIPv4;
+        if (cidr.Contains(preferred)) return preferred;
+        foreach (var candidate in new[] { cidr.First.Add(cidr.Size > 2 ? 1 : 0), cidr.Last.Add(cidr.Size > 2 ? -1 : 0) })
+            if (IsInternet(candidate)) return candidate;
+        return null;
+    }
+}
+
+/// <summary>A source or destination (instance, ENI, address, VPC, subnet or group) that the snapshot does not hold.</summary>
+public sealed class EndpointNotFoundException(string endpoint, string message) : ArgumentException(message)
+{
+    public string Endpoint { get; } = endpoint;
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace VpcSecTools.Tests.Aws;
+
+/// <summary>A request as the loopback server saw it.</summary>
+public sealed record SeenRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body);
+
+/// <summary>A canned answer.</summary>
+public sealed record Reply(int Status, byte[] Body, string ContentType = "text/xml", IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public static Reply Xml(string xml, int status = 200) => new(status, Encoding.UTF8.GetBytes(xml));
+}
+
+/// <summary>
+/// An HTTP server on 127.0.0.1 (never any other address) that answers AWS SDK clients from a handler
+/// and records every request, so tests drive the real client stack against recorded AWS shapes.
+/// </summary>
+public sealed class LoopbackServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Func<SeenRequest, Reply> _handler;
+    private readonly Task _loop;
+
+    public LoopbackServer(Func<SeenRequest, Reply> handler)
+    {
+        _handler = handler;
+        int port = FreePort();
+        Url = $"http://127.0.0.1:{port}";
+        _listener.Prefixes.Add(Url + "/");
+        _listener.Start();
+        _loop = Task.Run(Loop);
+    }
+
+    public string Url { get; }
+    public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+
+    private async Task Loop()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try { context = await _listener.GetContextAsync(); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            using var reader = new StreamReader(context.Request.InputStream);
+            var seen = new SeenRequest(context.Request.HttpMethod, Uri.UnescapeDataString(context.Request.Url!.AbsolutePath),
+                context.Request.Url.Query, context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase),
+                await reader.ReadToEndAsync());
+            Requests.Enqueue(seen);
+            Reply reply;
+            try { reply = _handler(seen); }
+            catch (Exception e) { reply = new Reply(500, Encoding.UTF8.GetBytes(e.Message), "text/plain"); }
+            context.Response.StatusCode = reply.Status;
+            context.Response.ContentType = reply.ContentType;
+            foreach (var (k, v) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[k] = v;
+            context.Response.ContentLength64 = reply.Body.Length;
+            await context.Response.OutputStream.WriteAsync(reply.Body);
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+    }
+}
