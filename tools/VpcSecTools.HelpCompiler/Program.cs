@@ -44,10 +44,24 @@ public static class Program
         return problems;
     }
 
-    /// <summary>The markdown help of one cmdlet, or null when it has none.</summary>
+    /// <summary>Descriptions of the parameters every AWS-reading cmdlet inherits, written once.</summary>
+    public const string SharedParametersFile = "shared/AwsCommonParameters.md";
+
+    /// <summary>
+    /// The markdown help of one cmdlet, or null when it has none. Inherited AWS parameters its file does not
+    /// describe take their text from <see cref="SharedParametersFile"/>.
+    /// </summary>
     public static MarkdownHelp? HelpFor(string docsFolder, CmdletMetadata cmdlet)
     {
         var file = Path.Combine(docsFolder, cmdlet.Name + ".md");
-        return File.Exists(file) ? MarkdownHelp.Read(file) : null;
+        if (!File.Exists(file)) return null;
+        var help = MarkdownHelp.Read(file);
+        var sharedFile = Path.Combine(docsFolder, SharedParametersFile);
+        if (!File.Exists(sharedFile)) return help;
+        var shared = MarkdownHelp.Read(sharedFile).Parameters;
+        var parameters = new Dictionary<string, string>(help.Parameters, StringComparer.OrdinalIgnoreCase);
+        foreach (var p in cmdlet.Parameters)
+            if (!parameters.ContainsKey(p.Name) && shared.TryGetValue(p.Name, out var text)) parameters[p.Name] = text;
+        return help with { Parameters = parameters };
     }
 }
