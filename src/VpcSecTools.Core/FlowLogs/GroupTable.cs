@@ -19,12 +19,18 @@ internal sealed class GroupTable
 
     private byte[] _arena = new byte[1 << 16];
     private int _arenaUsed;
-    private int[] _slots = new int[1024];
+    /// <summary>Open addressing: the high 32 bits of the hash (a tag checked before touching the group) and group + 1.</summary>
+    private ulong[] _slots = new ulong[1024];
     private int _count;
-    private int[] _keyOffset = new int[512], _keyLength = new int[512];
-    private ulong[] _hash = new ulong[512];
-    private long[] _records = new long[512], _packetSum = new long[512], _byteSum = new long[512];
-    private long[] _first = new long[512], _last = new long[512];
+    /// <summary>One struct per group so a lookup touches one cache line of totals, not one per array.</summary>
+    private Group[] _groups = new Group[512];
+
+    private struct Group
+    {
+        public ulong Hash;
+        public int KeyOffset, KeyLength;
+        public long Records, Packets, Bytes, First, Last;
+    }
 
     /// <summary>
     /// Takes the field positions (in this table's format) of the group-by fields and of packets, bytes, start and
@@ -49,6 +55,12 @@ internal sealed class GroupTable
         if (_start >= 0 && !Time(line.Field(_start), "start", ref start, ref problem)) return false;
         if (_end >= 0 && !Time(line.Field(_end), "end", ref end, ref problem)) return false;
 
+        if (_keyIndexes.Length == 1 && _binMs == 0)
+        {
+            // One field, no bins (top talkers): the field's bytes are the key, no copy.
+            Accumulate(line.Field(_keyIndexes[0]), 1, packets, bytes, start, end);
+            return true;
+        }
         int length = 0;
         for (int k = 0; k < _keyIndexes.Length; k++)
         {
@@ -91,76 +103,73 @@ internal sealed class GroupTable
     private void Accumulate(ReadOnlySpan<byte> key, long records, long packets, long bytes, long first, long last)
     {
         ulong h = Hash(key);
+        ulong tag = h & 0xFFFFFFFF00000000UL;
         int mask = _slots.Length - 1;
         int slot = (int)h & mask;
         while (true)
         {
-            int g = _slots[slot] - 1;
-            if (g < 0) break;
-            if (_hash[g] == h && key.SequenceEqual(_arena.AsSpan(_keyOffset[g], _keyLength[g])))
+            ulong entry = _slots[slot];
+            if (entry == 0) break;
+            if ((entry & 0xFFFFFFFF00000000UL) == tag)
             {
-                _records[g] += records;
-                _packetSum[g] += packets;
-                _byteSum[g] += bytes;
-                if (first < _first[g]) _first[g] = first;
-                if (last > _last[g]) _last[g] = last;
-                return;
+                ref var g = ref _groups[(int)(uint)entry - 1];
+                if (key.SequenceEqual(_arena.AsSpan(g.KeyOffset, g.KeyLength)))
+                {
+                    g.Records += records;
+                    g.Packets += packets;
+                    g.Bytes += bytes;
+                    if (first < g.First) g.First = first;
+                    if (last > g.Last) g.Last = last;
+                    return;
+                }
             }
             slot = (slot + 1) & mask;
         }
-        int group = NewGroup(key, h);
-        _slots[slot] = group + 1;
-        _records[group] = records; _packetSum[group] = packets; _byteSum[group] = bytes;
-        _first[group] = first; _last[group] = last;
-        if (_count * 2 > _slots.Length) Rehash();
-    }
-
-    private int NewGroup(ReadOnlySpan<byte> key, ulong h)
-    {
-        if (_count == _hash.Length)
-        {
-            int n = _count * 2;
-            Array.Resize(ref _keyOffset, n); Array.Resize(ref _keyLength, n); Array.Resize(ref _hash, n);
-            Array.Resize(ref _records, n); Array.Resize(ref _packetSum, n); Array.Resize(ref _byteSum, n);
-            Array.Resize(ref _first, n); Array.Resize(ref _last, n);
-        }
+        if (_count == _groups.Length) Array.Resize(ref _groups, _count * 2);
         if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
         key.CopyTo(_arena.AsSpan(_arenaUsed));
-        int g = _count++;
-        _keyOffset[g] = _arenaUsed; _keyLength[g] = key.Length; _hash[g] = h;
+        _groups[_count] = new Group
+        {
+            Hash = h, KeyOffset = _arenaUsed, KeyLength = key.Length,
+            Records = records, Packets = packets, Bytes = bytes, First = first, Last = last,
+        };
         _arenaUsed += key.Length;
-        return g;
+        _slots[slot] = tag | (uint)(++_count);
+        if (_count * 2 > _slots.Length) Rehash();
     }
 
     private void Rehash()
     {
-        _slots = new int[_slots.Length * 2];
+        _slots = new ulong[_slots.Length * 2];
         int mask = _slots.Length - 1;
         for (int g = 0; g < _count; g++)
         {
-            int slot = (int)_hash[g] & mask;
+            ulong h = _groups[g].Hash;
+            int slot = (int)h & mask;
             while (_slots[slot] != 0) slot = (slot + 1) & mask;
-            _slots[slot] = g + 1;
+            _slots[slot] = (h & 0xFFFFFFFF00000000UL) | (uint)(g + 1);
         }
     }
 
     /// <summary>Folds another worker's groups into this one (same group-by fields, any format).</summary>
     public void MergeFrom(GroupTable other)
     {
-        for (int g = 0; g < other._count; g++)
-            Accumulate(other._arena.AsSpan(other._keyOffset[g], other._keyLength[g]),
-                other._records[g], other._packetSum[g], other._byteSum[g], other._first[g], other._last[g]);
+        for (int i = 0; i < other._count; i++)
+        {
+            ref var g = ref other._groups[i];
+            Accumulate(other._arena.AsSpan(g.KeyOffset, g.KeyLength), g.Records, g.Packets, g.Bytes, g.First, g.Last);
+        }
     }
 
     /// <summary>The groups, largest first by <paramref name="by"/>, at most <paramref name="top"/>.</summary>
     /// <remarks>Ties break by record count, then by key (ordinal), so results are the same run to run.</remarks>
     public IReadOnlyList<FlowGroup> Results(IReadOnlyList<string> fields, FlowMetric by, int? top)
     {
-        var metric = by switch { FlowMetric.Packets => _packetSum, FlowMetric.Count => _records, _ => _byteSum };
+        long Metric(int g) => by switch { FlowMetric.Packets => _groups[g].Packets, FlowMetric.Count => _groups[g].Records, _ => _groups[g].Bytes };
         int Rank(int a, int b)
         {
-            int c = metric[b].CompareTo(metric[a]);
-            if (c == 0) c = _records[b].CompareTo(_records[a]);
+            int c = Metric(b).CompareTo(Metric(a));
+            if (c == 0) c = _groups[b].Records.CompareTo(_groups[a].Records);
             return c != 0 ? c : KeyOf(a).SequenceCompareTo(KeyOf(b));
         }
         int[] chosen;
@@ -180,7 +189,7 @@ internal sealed class GroupTable
         return chosen.Select(g => ToGroup(g, fields)).ToList();
     }
 
-    private ReadOnlySpan<byte> KeyOf(int g) => _arena.AsSpan(_keyOffset[g], _keyLength[g]);
+    private ReadOnlySpan<byte> KeyOf(int g) => _arena.AsSpan(_groups[g].KeyOffset, _groups[g].KeyLength);
 
     private FlowGroup ToGroup(int g, IReadOnlyList<string> fields)
     {
@@ -203,9 +212,9 @@ internal sealed class GroupTable
         return new FlowGroup
         {
             Fields = fields, Values = values, Bin = bin,
-            Count = _records[g], Packets = _packetSum[g], Bytes = _byteSum[g],
-            FirstSeen = _first[g] == long.MaxValue ? null : FlowText.FromMilliseconds(_first[g]),
-            LastSeen = _last[g] == long.MinValue ? null : FlowText.FromMilliseconds(_last[g]),
+            Count = _groups[g].Records, Packets = _groups[g].Packets, Bytes = _groups[g].Bytes,
+            FirstSeen = _groups[g].First == long.MaxValue ? null : FlowText.FromMilliseconds(_groups[g].First),
+            LastSeen = _groups[g].Last == long.MinValue ? null : FlowText.FromMilliseconds(_groups[g].Last),
         };
     }
 
@@ -219,8 +228,10 @@ internal sealed class GroupTable
         int tail = words.Length * 8;
         if (tail < key.Length)
         {
+            // The last 8 bytes (overlapping the words already mixed) when there are 8; else byte by byte.
             ulong t = 0;
-            for (int i = key.Length - 1; i >= tail; i--) t = (t << 8) | key[i];
+            if (key.Length >= 8) t = BinaryPrimitives.ReadUInt64LittleEndian(key[^8..]);
+            else for (int i = key.Length - 1; i >= tail; i--) t = (t << 8) | key[i];
             h = (h ^ t) * 0xC4CEB9FE1A85EC53UL;
         }
         h ^= h >> 33; h *= 0xFF51AFD7ED558CCDUL; h ^= h >> 33;

@@ -314,3 +314,24 @@ public class FlowLogQueryTests
         gz.Write(Encoding.UTF8.GetBytes(text));
     }
 }
+
+public class FlowTextTests
+{
+    [Fact]
+    public void Numbers_parse_like_long_parse_at_every_length_and_refuse_non_digits()
+    {
+        var rnd = new Random(3);
+        for (int i = 0; i < 20000; i++)
+        {
+            int digits = rnd.Next(1, 19);
+            var text = string.Concat(Enumerable.Range(0, digits).Select(_ => (char)('0' + rnd.Next(10))));
+            Assert.True(FlowText.TryParseLong(System.Text.Encoding.ASCII.GetBytes(text), out long v));
+            Assert.Equal(long.Parse(text, System.Globalization.CultureInfo.InvariantCulture), v);
+            var bad = text.ToCharArray();
+            bad[rnd.Next(bad.Length)] = "/:a -.x\u00ff"[rnd.Next(8)];
+            Assert.False(FlowText.TryParseLong(System.Text.Encoding.Latin1.GetBytes(bad), out _), new string(bad));
+        }
+        Assert.False(FlowText.TryParseLong([], out _));
+        Assert.False(FlowText.TryParseLong(System.Text.Encoding.ASCII.GetBytes("1234567890123456789"), out _));
+    }
+}
