@@ -19,16 +19,28 @@ internal sealed class GroupTable
 
     private byte[] _arena = new byte[1 << 16];
     private int _arenaUsed;
-    /// <summary>Open addressing: the high 32 bits of the hash (a tag checked before touching the group) and group + 1.</summary>
-    private ulong[] _slots = new ulong[1024];
     private int _count;
-    /// <summary>One struct per group so a lookup touches one cache line of totals, not one per array.</summary>
-    private Group[] _groups = new Group[512];
+    /// <summary>
+    /// Open addressing over the groups themselves, keys up to <see cref="InlineKey"/> bytes stored in the entry:
+    /// a lookup of a known group touches one entry and nothing else. An entry with no records is empty.
+    /// </summary>
+    private Group[] _groups = new Group[1024];
+
+    private const int InlineKey = 24;
+
+    [InlineArray(InlineKey)]
+    private struct KeyBytes
+    {
+        private byte _first;
+    }
 
     private struct Group
     {
         public ulong Hash;
-        public int KeyOffset, KeyLength;
+        /// <summary>Where a long key is in the arena; -1 when the key is inline.</summary>
+        public int KeyOffset;
+        public int KeyLength;
+        public KeyBytes Key;
         public long Records, Packets, Bytes, First, Last;
     }
 
@@ -103,61 +115,66 @@ internal sealed class GroupTable
     private void Accumulate(ReadOnlySpan<byte> key, long records, long packets, long bytes, long first, long last)
     {
         ulong h = Hash(key);
-        ulong tag = h & 0xFFFFFFFF00000000UL;
-        int mask = _slots.Length - 1;
+        int mask = _groups.Length - 1;
         int slot = (int)h & mask;
         while (true)
         {
-            ulong entry = _slots[slot];
-            if (entry == 0) break;
-            if ((entry & 0xFFFFFFFF00000000UL) == tag)
+            ref var g = ref _groups[slot];
+            if (g.Records == 0) break;
+            if (g.Hash == h && key.SequenceEqual(KeyOf(ref g)))
             {
-                ref var g = ref _groups[(int)(uint)entry - 1];
-                if (key.SequenceEqual(_arena.AsSpan(g.KeyOffset, g.KeyLength)))
-                {
-                    g.Records += records;
-                    g.Packets += packets;
-                    g.Bytes += bytes;
-                    if (first < g.First) g.First = first;
-                    if (last > g.Last) g.Last = last;
-                    return;
-                }
+                g.Records += records;
+                g.Packets += packets;
+                g.Bytes += bytes;
+                if (first < g.First) g.First = first;
+                if (last > g.Last) g.Last = last;
+                return;
             }
             slot = (slot + 1) & mask;
         }
-        if (_count == _groups.Length) Array.Resize(ref _groups, _count * 2);
-        if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
-        key.CopyTo(_arena.AsSpan(_arenaUsed));
-        _groups[_count] = new Group
+        ref var added = ref _groups[slot];
+        added.Hash = h;
+        added.KeyLength = key.Length;
+        if (key.Length <= InlineKey)
         {
-            Hash = h, KeyOffset = _arenaUsed, KeyLength = key.Length,
-            Records = records, Packets = packets, Bytes = bytes, First = first, Last = last,
-        };
-        _arenaUsed += key.Length;
-        _slots[slot] = tag | (uint)(++_count);
-        if (_count * 2 > _slots.Length) Rehash();
+            added.KeyOffset = -1;
+            key.CopyTo(added.Key);
+        }
+        else
+        {
+            if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
+            key.CopyTo(_arena.AsSpan(_arenaUsed));
+            added.KeyOffset = _arenaUsed;
+            _arenaUsed += key.Length;
+        }
+        added.Records = records; added.Packets = packets; added.Bytes = bytes; added.First = first; added.Last = last;
+        if (++_count * 2 > _groups.Length) Rehash();
     }
+
+    private ReadOnlySpan<byte> KeyOf(ref Group g) =>
+        g.KeyOffset < 0 ? ((ReadOnlySpan<byte>)g.Key)[..g.KeyLength] : _arena.AsSpan(g.KeyOffset, g.KeyLength);
 
     private void Rehash()
     {
-        _slots = new ulong[_slots.Length * 2];
-        int mask = _slots.Length - 1;
-        for (int g = 0; g < _count; g++)
+        var old = _groups;
+        _groups = new Group[old.Length * 2];
+        int mask = _groups.Length - 1;
+        foreach (ref readonly var g in old.AsSpan())
         {
-            ulong h = _groups[g].Hash;
-            int slot = (int)h & mask;
-            while (_slots[slot] != 0) slot = (slot + 1) & mask;
-            _slots[slot] = (h & 0xFFFFFFFF00000000UL) | (uint)(g + 1);
+            if (g.Records == 0) continue;
+            int slot = (int)g.Hash & mask;
+            while (_groups[slot].Records != 0) slot = (slot + 1) & mask;
+            _groups[slot] = g;
         }
     }
 
     /// <summary>Folds another worker's groups into this one (same group-by fields, any format).</summary>
     public void MergeFrom(GroupTable other)
     {
-        for (int i = 0; i < other._count; i++)
+        for (int i = 0; i < other._groups.Length; i++)
         {
             ref var g = ref other._groups[i];
-            Accumulate(other._arena.AsSpan(g.KeyOffset, g.KeyLength), g.Records, g.Packets, g.Bytes, g.First, g.Last);
+            if (g.Records > 0) Accumulate(other.KeyOf(ref g), g.Records, g.Packets, g.Bytes, g.First, g.Last);
         }
     }
 
@@ -172,24 +189,25 @@ internal sealed class GroupTable
             if (c == 0) c = _groups[b].Records.CompareTo(_groups[a].Records);
             return c != 0 ? c : KeyOf(a).SequenceCompareTo(KeyOf(b));
         }
+        var used = Enumerable.Range(0, _groups.Length).Where(g => _groups[g].Records > 0);
         int[] chosen;
         if (top is { } n && n < _count)
         {
             // Keep the best n in a heap whose root is the worst of them: O(groups log n), and only n keys decoded.
             var heap = new PriorityQueue<int, int>(n + 1, Comparer<int>.Create((a, b) => Rank(b, a)));
-            for (int g = 0; g < _count; g++)
+            foreach (int g in used)
             {
                 if (heap.Count < n) heap.Enqueue(g, g);
                 else if (Rank(g, heap.Peek()) < 0) heap.EnqueueDequeue(g, g);
             }
             chosen = heap.UnorderedItems.Select(x => x.Element).ToArray();
         }
-        else chosen = Enumerable.Range(0, _count).ToArray();
+        else chosen = used.ToArray();
         Array.Sort(chosen, Rank);
         return chosen.Select(g => ToGroup(g, fields)).ToList();
     }
 
-    private ReadOnlySpan<byte> KeyOf(int g) => _arena.AsSpan(_groups[g].KeyOffset, _groups[g].KeyLength);
+    private ReadOnlySpan<byte> KeyOf(int g) => KeyOf(ref _groups[g]);
 
     private FlowGroup ToGroup(int g, IReadOnlyList<string> fields)
     {
