@@ -150,6 +150,37 @@ public class FlowLogQueryTests
     }
 
     [Fact]
+    public void Many_groups_with_long_and_short_keys_survive_rehashing_and_merging()
+    {
+        using var dir = new TestPaths.TempDir();
+        var rnd = new Random(17);
+        var lines = Enumerable.Range(0, 20000).Select(i =>
+        {
+            // Keys of 30+ bytes (IPv6 pairs, kept outside the table) and short ones (ports, kept inside it).
+            var src = $"2001:db8:{rnd.Next(40):x}::{rnd.Next(1, 60):x}";
+            var dst = $"2001:db8:ffff::{rnd.Next(1, 30):x}";
+            return $"2 1 eni-1 {src} {dst} {rnd.Next(1024, 3000)} 443 6 1 {rnd.Next(1, 1000)} {T0 + i} {T0 + i + 5} ACCEPT OK";
+        }).ToList();
+        File.WriteAllLines(dir.File("a.log"), lines.Take(12000));
+        File.WriteAllLines(dir.File("b.log"), lines.Skip(12000));
+        foreach (var (fields, key) in new (string[], Func<string[], string>)[]
+        {
+            (["srcaddr", "dstaddr"], f => f[3] + " " + f[4]),
+            (["srcport"], f => f[5]),
+        })
+        {
+            var expected = lines.Select(F).GroupBy(key)
+                .ToDictionary(g => g.Key, g => (Count: g.LongCount(), Bytes: g.Sum(f => long.Parse(f[9], CultureInfo.InvariantCulture))));
+            var result = Run([dir.Path], new FlowLogQuery { GroupBy = fields }, new FlowLogReadOptions { Threads = 2 });
+            Assert.Equal(expected.Count, result.GroupCount);
+            Assert.True(expected.Count > 600);
+            foreach (var g in result.Groups)
+                Assert.Equal(expected[g.Key], (g.Count, g.Bytes));
+            Assert.Equal(expected.Values.Select(v => v.Bytes).Max(), result.Groups[0].Bytes);
+        }
+    }
+
+    [Fact]
     public void Garbage_crlf_blank_lines_and_no_final_newline_are_counted_not_fatal()
     {
         using var dir = new TestPaths.TempDir();
