@@ -70,6 +70,7 @@ public sealed record FlowLogQuery
     public string? Validate()
     {
         if (Top is <= 0) return $"Top must be positive, not {Top}";
+        if (Top is not null && !IsAggregate) return "Top ranks groups: give GroupBy fields or a Bin as well";
         if (Limit is < 0) return $"Limit must not be negative, not {Limit}";
         if (Bin is { } bin && bin <= TimeSpan.Zero) return $"Bin must be a positive duration, not {bin}";
         if (Filter.Since is { } s && Filter.Until is { } u && u <= s) return $"Until ({u:u}) must be after Since ({s:u})";

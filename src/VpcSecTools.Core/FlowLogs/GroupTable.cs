@@ -19,12 +19,30 @@ internal sealed class GroupTable
 
     private byte[] _arena = new byte[1 << 16];
     private int _arenaUsed;
-    private int[] _slots = new int[1024];
     private int _count;
-    private int[] _keyOffset = new int[512], _keyLength = new int[512];
-    private ulong[] _hash = new ulong[512];
-    private long[] _records = new long[512], _packetSum = new long[512], _byteSum = new long[512];
-    private long[] _first = new long[512], _last = new long[512];
+    /// <summary>
+    /// Open addressing over the groups themselves, keys up to <see cref="InlineKey"/> bytes stored in the entry:
+    /// a lookup of a known group touches one entry and nothing else. An entry with no records is empty.
+    /// </summary>
+    private Group[] _groups = new Group[1024];
+
+    private const int InlineKey = 24;
+
+    [InlineArray(InlineKey)]
+    private struct KeyBytes
+    {
+        private byte _first;
+    }
+
+    private struct Group
+    {
+        public ulong Hash;
+        /// <summary>Where a long key is in the arena; -1 when the key is inline.</summary>
+        public int KeyOffset;
+        public int KeyLength;
+        public KeyBytes Key;
+        public long Records, Packets, Bytes, First, Last;
+    }
 
     /// <summary>
     /// Takes the field positions (in this table's format) of the group-by fields and of packets, bytes, start and
@@ -49,6 +67,12 @@ internal sealed class GroupTable
         if (_start >= 0 && !Time(line.Field(_start), "start", ref start, ref problem)) return false;
         if (_end >= 0 && !Time(line.Field(_end), "end", ref end, ref problem)) return false;
 
+        if (_keyIndexes.Length == 1 && _binMs == 0)
+        {
+            // One field, no bins (top talkers): the field's bytes are the key, no copy.
+            Accumulate(line.Field(_keyIndexes[0]), 1, packets, bytes, start, end);
+            return true;
+        }
         int length = 0;
         for (int k = 0; k < _keyIndexes.Length; k++)
         {
@@ -91,96 +115,99 @@ internal sealed class GroupTable
     private void Accumulate(ReadOnlySpan<byte> key, long records, long packets, long bytes, long first, long last)
     {
         ulong h = Hash(key);
-        int mask = _slots.Length - 1;
+        int mask = _groups.Length - 1;
         int slot = (int)h & mask;
         while (true)
         {
-            int g = _slots[slot] - 1;
-            if (g < 0) break;
-            if (_hash[g] == h && key.SequenceEqual(_arena.AsSpan(_keyOffset[g], _keyLength[g])))
+            ref var g = ref _groups[slot];
+            if (g.Records == 0) break;
+            if (g.Hash == h && key.SequenceEqual(KeyOf(ref g)))
             {
-                _records[g] += records;
-                _packetSum[g] += packets;
-                _byteSum[g] += bytes;
-                if (first < _first[g]) _first[g] = first;
-                if (last > _last[g]) _last[g] = last;
+                g.Records += records;
+                g.Packets += packets;
+                g.Bytes += bytes;
+                if (first < g.First) g.First = first;
+                if (last > g.Last) g.Last = last;
                 return;
             }
             slot = (slot + 1) & mask;
         }
-        int group = NewGroup(key, h);
-        _slots[slot] = group + 1;
-        _records[group] = records; _packetSum[group] = packets; _byteSum[group] = bytes;
-        _first[group] = first; _last[group] = last;
-        if (_count * 2 > _slots.Length) Rehash();
+        ref var added = ref _groups[slot];
+        added.Hash = h;
+        added.KeyLength = key.Length;
+        if (key.Length <= InlineKey)
+        {
+            added.KeyOffset = -1;
+            key.CopyTo(added.Key);
+        }
+        else
+        {
+            if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
+            key.CopyTo(_arena.AsSpan(_arenaUsed));
+            added.KeyOffset = _arenaUsed;
+            _arenaUsed += key.Length;
+        }
+        added.Records = records; added.Packets = packets; added.Bytes = bytes; added.First = first; added.Last = last;
+        if (++_count * 2 > _groups.Length) Rehash();
     }
 
-    private int NewGroup(ReadOnlySpan<byte> key, ulong h)
-    {
-        if (_count == _hash.Length)
-        {
-            int n = _count * 2;
-            Array.Resize(ref _keyOffset, n); Array.Resize(ref _keyLength, n); Array.Resize(ref _hash, n);
-            Array.Resize(ref _records, n); Array.Resize(ref _packetSum, n); Array.Resize(ref _byteSum, n);
-            Array.Resize(ref _first, n); Array.Resize(ref _last, n);
-        }
-        if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
-        key.CopyTo(_arena.AsSpan(_arenaUsed));
-        int g = _count++;
-        _keyOffset[g] = _arenaUsed; _keyLength[g] = key.Length; _hash[g] = h;
-        _arenaUsed += key.Length;
-        return g;
-    }
+    private ReadOnlySpan<byte> KeyOf(ref Group g) =>
+        g.KeyOffset < 0 ? ((ReadOnlySpan<byte>)g.Key)[..g.KeyLength] : _arena.AsSpan(g.KeyOffset, g.KeyLength);
 
     private void Rehash()
     {
-        _slots = new int[_slots.Length * 2];
-        int mask = _slots.Length - 1;
-        for (int g = 0; g < _count; g++)
+        var old = _groups;
+        _groups = new Group[old.Length * 2];
+        int mask = _groups.Length - 1;
+        foreach (ref readonly var g in old.AsSpan())
         {
-            int slot = (int)_hash[g] & mask;
-            while (_slots[slot] != 0) slot = (slot + 1) & mask;
-            _slots[slot] = g + 1;
+            if (g.Records == 0) continue;
+            int slot = (int)g.Hash & mask;
+            while (_groups[slot].Records != 0) slot = (slot + 1) & mask;
+            _groups[slot] = g;
         }
     }
 
     /// <summary>Folds another worker's groups into this one (same group-by fields, any format).</summary>
     public void MergeFrom(GroupTable other)
     {
-        for (int g = 0; g < other._count; g++)
-            Accumulate(other._arena.AsSpan(other._keyOffset[g], other._keyLength[g]),
-                other._records[g], other._packetSum[g], other._byteSum[g], other._first[g], other._last[g]);
+        for (int i = 0; i < other._groups.Length; i++)
+        {
+            ref var g = ref other._groups[i];
+            if (g.Records > 0) Accumulate(other.KeyOf(ref g), g.Records, g.Packets, g.Bytes, g.First, g.Last);
+        }
     }
 
     /// <summary>The groups, largest first by <paramref name="by"/>, at most <paramref name="top"/>.</summary>
     /// <remarks>Ties break by record count, then by key (ordinal), so results are the same run to run.</remarks>
     public IReadOnlyList<FlowGroup> Results(IReadOnlyList<string> fields, FlowMetric by, int? top)
     {
-        var metric = by switch { FlowMetric.Packets => _packetSum, FlowMetric.Count => _records, _ => _byteSum };
+        long Metric(int g) => by switch { FlowMetric.Packets => _groups[g].Packets, FlowMetric.Count => _groups[g].Records, _ => _groups[g].Bytes };
         int Rank(int a, int b)
         {
-            int c = metric[b].CompareTo(metric[a]);
-            if (c == 0) c = _records[b].CompareTo(_records[a]);
+            int c = Metric(b).CompareTo(Metric(a));
+            if (c == 0) c = _groups[b].Records.CompareTo(_groups[a].Records);
             return c != 0 ? c : KeyOf(a).SequenceCompareTo(KeyOf(b));
         }
+        var used = Enumerable.Range(0, _groups.Length).Where(g => _groups[g].Records > 0);
         int[] chosen;
         if (top is { } n && n < _count)
         {
             // Keep the best n in a heap whose root is the worst of them: O(groups log n), and only n keys decoded.
             var heap = new PriorityQueue<int, int>(n + 1, Comparer<int>.Create((a, b) => Rank(b, a)));
-            for (int g = 0; g < _count; g++)
+            foreach (int g in used)
             {
                 if (heap.Count < n) heap.Enqueue(g, g);
                 else if (Rank(g, heap.Peek()) < 0) heap.EnqueueDequeue(g, g);
             }
             chosen = heap.UnorderedItems.Select(x => x.Element).ToArray();
         }
-        else chosen = Enumerable.Range(0, _count).ToArray();
+        else chosen = used.ToArray();
         Array.Sort(chosen, Rank);
         return chosen.Select(g => ToGroup(g, fields)).ToList();
     }
 
-    private ReadOnlySpan<byte> KeyOf(int g) => _arena.AsSpan(_keyOffset[g], _keyLength[g]);
+    private ReadOnlySpan<byte> KeyOf(int g) => KeyOf(ref _groups[g]);
 
     private FlowGroup ToGroup(int g, IReadOnlyList<string> fields)
     {
@@ -203,9 +230,9 @@ internal sealed class GroupTable
         return new FlowGroup
         {
             Fields = fields, Values = values, Bin = bin,
-            Count = _records[g], Packets = _packetSum[g], Bytes = _byteSum[g],
-            FirstSeen = _first[g] == long.MaxValue ? null : FlowText.FromMilliseconds(_first[g]),
-            LastSeen = _last[g] == long.MinValue ? null : FlowText.FromMilliseconds(_last[g]),
+            Count = _groups[g].Records, Packets = _groups[g].Packets, Bytes = _groups[g].Bytes,
+            FirstSeen = _groups[g].First == long.MaxValue ? null : FlowText.FromMilliseconds(_groups[g].First),
+            LastSeen = _groups[g].Last == long.MinValue ? null : FlowText.FromMilliseconds(_groups[g].Last),
         };
     }
 
@@ -219,8 +246,10 @@ internal sealed class GroupTable
         int tail = words.Length * 8;
         if (tail < key.Length)
         {
+            // The last 8 bytes (overlapping the words already mixed) when there are 8; else byte by byte.
             ulong t = 0;
-            for (int i = key.Length - 1; i >= tail; i--) t = (t << 8) | key[i];
+            if (key.Length >= 8) t = BinaryPrimitives.ReadUInt64LittleEndian(key[^8..]);
+            else for (int i = key.Length - 1; i >= tail; i--) t = (t << 8) | key[i];
             h = (h ^ t) * 0xC4CEB9FE1A85EC53UL;
         }
         h ^= h >> 33; h *= 0xFF51AFD7ED558CCDUL; h ^= h >> 33;

@@ -150,6 +150,37 @@ public class FlowLogQueryTests
     }
 
     [Fact]
+    public void Many_groups_with_long_and_short_keys_survive_rehashing_and_merging()
+    {
+        using var dir = new TestPaths.TempDir();
+        var rnd = new Random(17);
+        var lines = Enumerable.Range(0, 20000).Select(i =>
+        {
+            // Keys of 30+ bytes (IPv6 pairs, kept outside the table) and short ones (ports, kept inside it).
+            var src = $"2001:db8:{rnd.Next(40):x}::{rnd.Next(1, 60):x}";
+            var dst = $"2001:db8:ffff::{rnd.Next(1, 30):x}";
+            return $"2 1 eni-1 {src} {dst} {rnd.Next(1024, 3000)} 443 6 1 {rnd.Next(1, 1000)} {T0 + i} {T0 + i + 5} ACCEPT OK";
+        }).ToList();
+        File.WriteAllLines(dir.File("a.log"), lines.Take(12000));
+        File.WriteAllLines(dir.File("b.log"), lines.Skip(12000));
+        foreach (var (fields, key) in new (string[], Func<string[], string>)[]
+        {
+            (["srcaddr", "dstaddr"], f => f[3] + " " + f[4]),
+            (["srcport"], f => f[5]),
+        })
+        {
+            var expected = lines.Select(F).GroupBy(key)
+                .ToDictionary(g => g.Key, g => (Count: g.LongCount(), Bytes: g.Sum(f => long.Parse(f[9], CultureInfo.InvariantCulture))));
+            var result = Run([dir.Path], new FlowLogQuery { GroupBy = fields }, new FlowLogReadOptions { Threads = 2 });
+            Assert.Equal(expected.Count, result.GroupCount);
+            Assert.True(expected.Count > 600);
+            foreach (var g in result.Groups)
+                Assert.Equal(expected[g.Key], (g.Count, g.Bytes));
+            Assert.Equal(expected.Values.Select(v => v.Bytes).Max(), result.Groups[0].Bytes);
+        }
+    }
+
+    [Fact]
     public void Garbage_crlf_blank_lines_and_no_final_newline_are_counted_not_fatal()
     {
         using var dir = new TestPaths.TempDir();
@@ -312,5 +343,26 @@ public class FlowLogQueryTests
         using var file = File.Create(path);
         using var gz = new GZipStream(file, CompressionLevel.Fastest);
         gz.Write(Encoding.UTF8.GetBytes(text));
+    }
+}
+
+public class FlowTextTests
+{
+    [Fact]
+    public void Numbers_parse_like_long_parse_at_every_length_and_refuse_non_digits()
+    {
+        var rnd = new Random(3);
+        for (int i = 0; i < 20000; i++)
+        {
+            int digits = rnd.Next(1, 19);
+            var text = string.Concat(Enumerable.Range(0, digits).Select(_ => (char)('0' + rnd.Next(10))));
+            Assert.True(FlowText.TryParseLong(System.Text.Encoding.ASCII.GetBytes(text), out long v));
+            Assert.Equal(long.Parse(text, System.Globalization.CultureInfo.InvariantCulture), v);
+            var bad = text.ToCharArray();
+            bad[rnd.Next(bad.Length)] = "/:a -.x\u00ff"[rnd.Next(8)];
+            Assert.False(FlowText.TryParseLong(System.Text.Encoding.Latin1.GetBytes(bad), out _), new string(bad));
+        }
+        Assert.False(FlowText.TryParseLong([], out _));
+        Assert.False(FlowText.TryParseLong(System.Text.Encoding.ASCII.GetBytes("1234567890123456789"), out _));
     }
 }

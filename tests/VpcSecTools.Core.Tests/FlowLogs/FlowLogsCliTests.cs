@@ -65,7 +65,12 @@ public class FlowLogsCliTests
         Assert.Throws<FormatException>(() => new FlowQueryArguments { Address = ["10.0.0.5/24"] }.ToQuery());
         Assert.Throws<FormatException>(() => new FlowQueryArguments { DestinationPort = ["70000"] }.ToQuery());
         Assert.Throws<FormatException>(() => new FlowQueryArguments { Bin = "soon" }.ToQuery());
+        Assert.Throws<FormatException>(() => new FlowQueryArguments { Top = 5 }.ToQuery());
         Assert.Equal(TimeSpan.FromMinutes(5), FlowQueryArguments.ParseDuration("5m"));
+        Assert.Equal("FlowLogPathNotFound", Errors.ErrorCatalog.Classify(new FlowLogPathNotFoundException("x.log")).ErrorId);
+        var unreadable = Errors.ErrorCatalog.Classify(new FlowLogFileException(new FlowLogFileError("a.gz", "the gzip data is truncated", 10)));
+        Assert.Equal(("FlowLogFileUnreadable", "a.gz"), (unreadable.ErrorId, unreadable.Target));
+        Assert.Equal("FlowLogFormatMismatch", Errors.ErrorCatalog.Classify(new FlowLogFormatMismatchException("no vpc-id")).ErrorId);
         Assert.Equal(TimeSpan.FromDays(1), FlowQueryArguments.ParseDuration("1d"));
         int exit = Cli.Program.BuildRoot().Parse(["flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--action", "DROP"]).Invoke();
         Assert.Equal(2, exit);
