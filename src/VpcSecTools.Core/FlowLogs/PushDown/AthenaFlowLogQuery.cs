@@ -28,13 +28,13 @@ public sealed record AthenaFlowLogOptions
 public static class AthenaFlowLogQuery
 {
     /// <summary>The SQL that <see cref="RunAsync"/> would run (for <c>-ShowQuery</c>).</summary>
-    public static string Translate(PushDownQuery query, AthenaFlowLogTable table) => AthenaSql.Translate(query, table);
+    public static string Translate(FlowLogQuery query, AthenaFlowLogTable table) => AthenaSql.Translate(query, table);
 
     /// <exception cref="ArgumentException">The query or table is invalid.</exception>
     /// <exception cref="RemoteQueryFailedException">Athena ended the query FAILED or CANCELLED.</exception>
     /// <exception cref="AwsCallException">A call failed (denied: names the IAM action).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the query was stopped on the service.</exception>
-    public static async Task<RemoteFlowLogResult> RunAsync(PushDownQuery query, AthenaFlowLogOptions options,
+    public static async Task<RemoteFlowLogResult> RunAsync(FlowLogQuery query, AthenaFlowLogOptions options,
         IProgress<RemoteQueryProgress>? progress = null, CancellationToken cancel = default)
     {
         var sql = AthenaSql.Translate(query, options.Table);
