@@ -14,7 +14,11 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Export-VpcSnapshot'
+        'Get-VpcFlowLogCoverage'
+        'Get-VpcPrivateIpMap'
         'Import-VpcSnapshot'
+        'Invoke-FlowLogQuery'
+        'Test-InstanceReachability'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -49,8 +49,9 @@ public sealed class AddressAttributor
         }
     }
 
-    /// <summary>Parses and attributes; a malformed address throws <see cref="FormatException"/> naming it.</summary>
-    public AddressAttribution Attribute(string address, string? fromVpcId = null) => Attribute(IpAddress.Parse(address), fromVpcId);
+    /// <summary>Parses and attributes; a malformed address throws <see cref="InvalidIpAddressException"/> naming it.</summary>
+    public AddressAttribution Attribute(string address, string? fromVpcId = null) =>
+        IpAddress.TryParse(address, out var ip, out var error) ? Attribute(ip, fromVpcId) : throw new InvalidIpAddressException(address, error);
 
     /// <summary>
     /// Attributes <paramref name="address"/> as seen from <paramref name="fromVpcId"/>; without one, from the VPC
@@ -63,7 +64,7 @@ public sealed class AddressAttributor
         if (fromVpcId is not null)
         {
             if (_vpcs.TryGetValue(fromVpcId, out var from)) return From(address, text, from);
-            if (!_eniOnlyVpcs.Contains(fromVpcId)) throw new ArgumentException($"VPC '{fromVpcId}' is not in the snapshot.", nameof(fromVpcId));
+            if (!_eniOnlyVpcs.Contains(fromVpcId)) throw new VpcNotInSnapshotException(fromVpcId);
             return EniOnly(address, text, fromVpcId);
         }
         var holders = Map.At(address);

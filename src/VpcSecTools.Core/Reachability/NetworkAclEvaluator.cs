@@ -39,7 +39,7 @@ public static class NetworkAclEvaluator
             if (match == Coverage.Partial) continue; // an allow for part of a "all protocols" query decides nothing
             if (traffic.Protocol.HasPorts)
             {
-                var ports = entry.PortRange is null ? PortRange.All : PortRange.FromRule(entry.PortRange.From, entry.PortRange.To);
+                var ports = protocol.IsAll || entry.PortRange is null ? PortRange.All : PortRange.FromRule(entry.PortRange.From, entry.PortRange.To);
                 Subtract(open, ports);
                 lastAllow = entry;
                 if (open.Count > 0) continue;

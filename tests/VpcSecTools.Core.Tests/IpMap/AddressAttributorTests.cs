@@ -296,10 +296,12 @@ public class AddressAttributorTests
     public void Bad_addresses_and_unknown_vpcs_are_named_in_the_error()
     {
         var attributor = For("test-nat-gateway");
-        var e = Assert.Throws<FormatException>(() => attributor.Attribute("10.1.1", NatVpc));
-        Assert.Contains("10.1.1", e.Message);
-        var v = Assert.Throws<ArgumentException>(() => attributor.Attribute("10.1.1.1", "vpc-nope"));
+        var e = Assert.Throws<InvalidIpAddressException>(() => attributor.Attribute("10.1.1", NatVpc));
+        Assert.Contains("'10.1.1'", e.Message);
+        Assert.Equal(VpcSecTools.Errors.ErrorCatalog.InvalidIpAddress, VpcSecTools.Errors.ErrorCatalog.Classify(e).ErrorId);
+        var v = Assert.Throws<VpcNotInSnapshotException>(() => attributor.Attribute("10.1.1.1", "vpc-nope"));
         Assert.Contains("vpc-nope", v.Message);
+        Assert.Equal(VpcSecTools.Errors.ErrorCatalog.VpcNotFound, VpcSecTools.Errors.ErrorCatalog.Classify(v).ErrorId);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.Tests.Snapshot;
+namespace VpcSecTools.Tests.Snapshots;
 
 public class LoaderTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.Tests.Cli;
+namespace VpcSecTools.Tests.CliCommands;
 
 [Collection(CliRunner.Name)]
 public class SnapshotCommandTests

@@ -1,6 +1,6 @@
 using VpcSecTools.Cli;
 
-namespace VpcSecTools.Tests.Cli;
+namespace VpcSecTools.Tests.CliCommands;
 
 /// <summary>Runs <c>vpcsec</c> in process with captured stdout/stderr. Console is global, so CLI tests never run in parallel.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

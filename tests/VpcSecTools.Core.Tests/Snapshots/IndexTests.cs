@@ -1,7 +1,7 @@
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.Tests.Snapshot;
+namespace VpcSecTools.Tests.Snapshots;
 
 public class IndexTests
 {

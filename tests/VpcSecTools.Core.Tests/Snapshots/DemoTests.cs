@@ -1,7 +1,7 @@
 using System.Text.Json;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.Tests.Snapshot;
+namespace VpcSecTools.Tests.Snapshots;
 
 /// <summary>The bundled demo network loads whole and agrees with its own ground truth (samples/demo/expected.json).</summary>
 public class DemoTests

@@ -1,6 +1,6 @@
 using VpcSecTools.Net;
 
-namespace VpcSecTools.Tests.Net;
+namespace VpcSecTools.Tests.Primitives;
 
 public class IpAddressTests
 {

@@ -1,0 +1,54 @@
+namespace VpcSecTools.Endpoints;
+
+/// <summary>How the destination service of NAT traffic was named.</summary>
+public enum ServiceNamedBy
+{
+    /// <summary>The v5 flow-log field <c>pkt-dst-aws-service</c>.</summary>
+    FlowLogField,
+    /// <summary>AWS ip-ranges.json: longest prefix, then the most specific service.</summary>
+    IpRanges,
+    /// <summary>Given by the user or by DNS query logs (an endpoint service name such as <c>sqs</c>).</summary>
+    Given,
+    /// <summary>Nothing named it: the destination is not in AWS's published ranges.</summary>
+    None,
+}
+
+/// <summary>
+/// Bytes that went through one NAT gateway from one source to one AWS service (or the internet), already
+/// counted once per flow. This is the neutral input of the planner: whoever reads the flow logs produces it.
+/// </summary>
+/// <param name="NatGatewayId">The NAT gateway the traffic went through.</param>
+/// <param name="SourceSubnetId">The sending subnet when known (the flow-log <c>subnet-id</c> of the client side).</param>
+/// <param name="SourceAddress">The original source address (<c>pkt-srcaddr</c>); used to find the subnet when it is not given.</param>
+/// <param name="Service">
+/// The destination: an ip-ranges / <c>pkt-dst-aws-service</c> name (<c>S3</c>, <c>DYNAMODB</c>, <c>EC2</c>, <c>AMAZON</c>…),
+/// a lower-case endpoint service name from DNS logs (<c>sqs</c>, <c>ecr.dkr</c>), or <see cref="NatTraffic.Internet"/>.
+/// </param>
+/// <param name="Region">The destination's region (<c>GLOBAL</c> or null when it has none).</param>
+/// <param name="Bytes">Bytes of the flows, both directions, counted once.</param>
+/// <param name="NamedBy">What named <paramref name="Service"/>.</param>
+public sealed record NatTraffic(string NatGatewayId, string? SourceSubnetId, string? SourceAddress, string Service, string? Region,
+    long Bytes, ServiceNamedBy NamedBy = ServiceNamedBy.IpRanges)
+{
+    /// <summary>The service name for destinations outside AWS's published ranges.</summary>
+    public const string Internet = "INTERNET";
+}
+
+/// <summary>
+/// What the planner is given: attributed NAT traffic over an observed window, plus the bytes seen on
+/// each ENI (to tell whether existing interface endpoints carry traffic).
+/// </summary>
+public sealed record ObservedTraffic
+{
+    public IReadOnlyList<NatTraffic> Flows { get; init; } = [];
+    /// <summary>Start of the first flow record (UTC).</summary>
+    public DateTimeOffset WindowStart { get; init; }
+    /// <summary>End of the last flow record (UTC).</summary>
+    public DateTimeOffset WindowEnd { get; init; }
+    /// <summary>Bytes observed per ENI in the window (any direction); an ENI absent here had no records.</summary>
+    public IReadOnlyDictionary<string, long> BytesByInterface { get; init; } = new Dictionary<string, long>();
+    /// <summary>Sentences about the input the planner should pass on (skipped lines, SKIPDATA windows…).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public TimeSpan Window => WindowEnd - WindowStart;
+}
