@@ -110,13 +110,7 @@ public class AthenaWireTests
     public async Task Cancelling_while_the_query_runs_sends_StopQueryExecution()
     {
         using var cancel = new CancellationTokenSource();
-        int polls = 0;
-        var script = Script("running");
-        using var server = new LoopbackServer(r =>
-        {
-            if (JsonWire.Operation(r) == "GetQueryExecution" && ++polls == 3) cancel.Cancel();
-            return script(r);
-        });
+        using var server = new LoopbackServer(JsonWire.CancelOn("GetQueryExecution", 3, cancel, Script("running")));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => AthenaFlowLogQuery.RunAsync(TopSources, Options(server), null, cancel.Token));
 
         var stop = Assert.Single(server.Requests, r => JsonWire.Operation(r) == "StopQueryExecution");

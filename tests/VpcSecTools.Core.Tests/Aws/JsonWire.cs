@@ -23,6 +23,17 @@ public static class JsonWire
 
     public static JsonObject Body(SeenRequest request) => JsonNode.Parse(request.Body)!.AsObject();
 
+    /// <summary>Answers by <paramref name="script"/>, cancelling <paramref name="cancel"/> when the n-th <paramref name="operation"/> call arrives (Ctrl+C mid-query).</summary>
+    public static Func<SeenRequest, Reply> CancelOn(string operation, int nth, CancellationTokenSource cancel, Func<SeenRequest, Reply> script)
+    {
+        int seen = 0;
+        return request =>
+        {
+            if (Operation(request) == operation && ++seen == nth) cancel.Cancel();
+            return script(request);
+        };
+    }
+
     public static AwsConnection Connection(LoopbackServer server) => AwsConnection.Resolve(new AwsConnectionRequest
     {
         Region = Region, AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", EndpointUrl = server.Url, Environment = _ => null,

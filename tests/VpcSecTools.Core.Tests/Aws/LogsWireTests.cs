@@ -158,13 +158,7 @@ public class LogsWireTests
     public async Task Cancelling_while_the_query_runs_sends_StopQuery()
     {
         using var cancel = new CancellationTokenSource();
-        int polls = 0;
-        var script = InsightsScript("running");
-        using var server = new LoopbackServer(r =>
-        {
-            if (JsonWire.Operation(r) == "GetQueryResults" && ++polls == 2) cancel.Cancel();
-            return script(r);
-        });
+        using var server = new LoopbackServer(JsonWire.CancelOn("GetQueryResults", 2, cancel, InsightsScript("running")));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => InsightsFlowLogQuery.RunAsync(TopSources, Options(server), null, cancel.Token));
 
         var stop = Assert.Single(server.Requests, r => JsonWire.Operation(r) == "StopQuery");

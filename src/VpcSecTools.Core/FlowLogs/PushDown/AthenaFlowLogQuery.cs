@@ -4,10 +4,8 @@ using VpcSecTools.Aws.Athena;
 namespace VpcSecTools.FlowLogs.PushDown;
 
 /// <summary>Where and how <see cref="AthenaFlowLogQuery"/> runs.</summary>
-public sealed record AthenaFlowLogOptions
+public sealed record AthenaFlowLogOptions : RemoteFlowLogOptions
 {
-    public required AwsConnection Connection { get; init; }
-    public required string Region { get; init; }
     /// <summary>The table over the flow logs (its database is the query's database).</summary>
     public required AthenaFlowLogTable Table { get; init; }
     public string? Catalog { get; init; }
@@ -18,7 +16,6 @@ public sealed record AthenaFlowLogOptions
     public bool CreateTable { get; init; }
     /// <summary>Stop reading results after this many rows (raw queries can be large); the result says it was cut.</summary>
     public int? MaxRows { get; init; }
-    public QueryPolling Polling { get; init; } = new();
 }
 
 /// <summary>

@@ -4,15 +4,12 @@ using VpcSecTools.Aws.Logs;
 namespace VpcSecTools.FlowLogs.PushDown;
 
 /// <summary>Where and how <see cref="InsightsFlowLogQuery"/> runs.</summary>
-public sealed record InsightsFlowLogOptions
+public sealed record InsightsFlowLogOptions : RemoteFlowLogOptions
 {
-    public required AwsConnection Connection { get; init; }
-    public required string Region { get; init; }
     /// <summary>The log groups the flow logs deliver to (at most 50 per query).</summary>
     public required IReadOnlyList<string> LogGroupNames { get; init; }
     /// <summary>The flow log's fields in order (its LogFormat); the default format uses Insights' discovered fields.</summary>
     public FlowLogFormat Format { get; init; } = FlowLogFormat.Default;
-    public QueryPolling Polling { get; init; } = new();
     /// <summary>The clock, for the default window (the last day).</summary>
     public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
 }

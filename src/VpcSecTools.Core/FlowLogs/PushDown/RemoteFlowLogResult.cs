@@ -1,6 +1,15 @@
 using System.Globalization;
+using VpcSecTools.Aws;
 
 namespace VpcSecTools.FlowLogs.PushDown;
+
+/// <summary>What every remote engine needs: credentials and endpoint, the region, and how to poll.</summary>
+public abstract record RemoteFlowLogOptions
+{
+    public required AwsConnection Connection { get; init; }
+    public required string Region { get; init; }
+    public QueryPolling Polling { get; init; } = new();
+}
 
 /// <summary>What a remote engine (Athena, Logs Insights) answered for a flow-log query.</summary>
 public sealed record RemoteFlowLogResult
