@@ -22,7 +22,7 @@ public static class FlowLogsCommand
 
     private static Command Query()
     {
-        var paths = new Argument<string[]>("path") { Description = "Flow-log files, folders (recursive) or wildcards.", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("path") { Description = "Flow-log files, folders (recursive) or wildcards (the local engine).", Arity = ArgumentArity.ZeroOrMore };
         var src = Many("--source-address", "Source address or CIDR (repeat or comma-separate for any of several).");
         var dst = Many("--destination-address", "Destination address or CIDR.");
         var addr = Many("--address", "Address or CIDR on either side.");
@@ -54,6 +54,8 @@ public static class FlowLogsCommand
             paths, src, dst, addr, srcPort, dstPort, port, protocol, action, logStatus, eni, vpc, subnet, instance, direction,
             since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, format,
         };
+        var remote = new FlowLogsRemote();
+        remote.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(() =>
         {
             var arguments = new FlowQueryArguments
@@ -68,9 +70,12 @@ public static class FlowLogsCommand
                 GroupBy = parse.GetValue(groupBy), Bin = parse.GetValue(bin), Top = parse.GetValue(top), By = parse.GetValue(by),
                 First = parse.GetValue(first),
             };
+            var logFormatGiven = parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null;
+            if (remote.Applies(parse)) return remote.Run(parse, arguments.ToQuery(), logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error);
+            if (parse.GetValue(paths) is not { Length: > 0 }) throw new ArgumentException("give flow-log paths, or --engine athena|insights");
             var options = new FlowLogReadOptions
             {
-                Format = parse.GetValue(logFormat) is { } f ? FlowLogFormat.Parse(f) : null,
+                Format = logFormatGiven,
                 Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
             };
             return RunQuery(parse.GetValue(paths)!, arguments.ToQuery(), options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error);
@@ -147,7 +152,7 @@ public static class FlowLogsCommand
         }
     }
 
-    private static void WriteGroups(IReadOnlyList<FlowGroup> groups, bool binned, string format, TextWriter w)
+    internal static void WriteGroups(IReadOnlyList<FlowGroup> groups, bool binned, string format, TextWriter w)
     {
         var fields = groups.FirstOrDefault()?.Fields ?? [];
         var names = fields.Select(f => FlowFieldCatalog.Find(f)?.PropertyName ?? f).ToList();

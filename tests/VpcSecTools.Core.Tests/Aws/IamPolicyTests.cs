@@ -1,14 +1,26 @@
 using System.Text.Json;
+using VpcSecTools.Aws.Athena;
 using VpcSecTools.Aws.Ec2;
+using VpcSecTools.Aws.Logs;
+using VpcSecTools.FlowLogs.S3;
 
 namespace VpcSecTools.Tests.Aws;
 
-/// <summary>The shipped least-privilege policy lists exactly the EC2 actions the code calls.</summary>
+/// <summary>The shipped least-privilege policy lists exactly the actions the code calls (EC2, S3, CloudWatch Logs, Athena).</summary>
 public class IamPolicyTests
 {
     private static readonly string PolicyFile = Path.Combine(TestPaths.RepoRoot, "module", "iam", "VpcSecTools-ReadOnly.json");
 
-    private static IReadOnlySet<string> Ec2ActionsInPolicy()
+    /// <summary>Every action the code can call, by the clients' own operation lists.</summary>
+    private static IEnumerable<string> ActionsCalled() =>
+        Ec2Operations.All.Select(o => o.IamAction)
+            .Concat(S3FlowLogSource.IamActions)
+            .Concat(CloudWatchLogsClient.Operations.Select(o => "logs:" + o))
+            .Concat(AthenaClient.Operations.Select(o => "athena:" + o));
+
+    private static IReadOnlySet<string> Ec2ActionsInPolicy() => ActionsInPolicy("ec2:");
+
+    private static IReadOnlySet<string> ActionsInPolicy(string prefix = "")
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(PolicyFile));
         Assert.Equal("2012-10-17", doc.RootElement.GetProperty("Version").GetString());
@@ -17,16 +29,16 @@ public class IamPolicyTests
         {
             Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
             foreach (var action in statement.GetProperty("Action").EnumerateArray())
-                if (action.GetString()!.StartsWith("ec2:", StringComparison.Ordinal)) actions.Add(action.GetString()!);
+                if (action.GetString()!.StartsWith(prefix, StringComparison.Ordinal)) actions.Add(action.GetString()!);
         }
         return actions;
     }
 
     [Fact]
-    public void Policy_lists_exactly_the_operations_of_the_EC2_client()
+    public void Policy_lists_exactly_the_operations_of_the_clients()
     {
-        Assert.Equal(Ec2Operations.All.Select(o => o.IamAction).Order(StringComparer.Ordinal), Ec2ActionsInPolicy().Order(StringComparer.Ordinal));
-        Assert.DoesNotContain(Ec2ActionsInPolicy(), a => a.Contains('*'));
+        Assert.Equal(ActionsCalled().Order(StringComparer.Ordinal), ActionsInPolicy().Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(ActionsInPolicy(), a => a.Contains('*'));
     }
 
     [Fact]

@@ -26,10 +26,10 @@ public sealed partial class CloudWatchLogsFlowLogSource(AwsConnection connection
     public int Calls => _client.Calls;
 
     /// <summary>Every line of the group that may match the query (all lines when <paramref name="query"/> is null).</summary>
-    public async IAsyncEnumerable<CloudWatchFlowLogLine> ReadAsync(string logGroupName, PushDownQuery? query, IReadOnlyList<string>? fields = null,
+    public async IAsyncEnumerable<CloudWatchFlowLogLine> ReadAsync(string logGroupName, FlowLogQuery? query, FlowLogFormat? format = null,
         [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        var filter = FilterFor(logGroupName, query, fields ?? PushDownQuery.DefaultFields);
+        var filter = FilterFor(logGroupName, query, format ?? FlowLogFormat.Default);
         await foreach (var e in _client.FilterLogEventsAsync(filter, cancel).ConfigureAwait(false))
             yield return new CloudWatchFlowLogLine(e.LogStreamName, InterfaceOf(e.LogStreamName), e.Timestamp, e.Message);
     }
@@ -38,13 +38,13 @@ public sealed partial class CloudWatchLogsFlowLogSource(AwsConnection connection
     /// The FilterLogEvents request for a query: the window widened by <see cref="InsightsFlowLogQuery.EventTimeMargin"/>
     /// (an event's time is near, not at, its record's window), the stream prefix of a single interface, the pattern.
     /// </summary>
-    public static LogEventFilter FilterFor(string logGroupName, PushDownQuery? query, IReadOnlyList<string> fields) => new()
+    public static LogEventFilter FilterFor(string logGroupName, FlowLogQuery? query, FlowLogFormat format) => new()
     {
         LogGroupName = logGroupName,
-        StartTime = query?.Since - InsightsFlowLogQuery.EventTimeMargin,
-        EndTime = query?.Until + InsightsFlowLogQuery.EventTimeMargin,
-        LogStreamNamePrefix = query?.InterfaceId is [var eni] ? eni : null,
-        FilterPattern = query is null ? null : FilterPattern(query, fields),
+        StartTime = query?.Filter.Since - InsightsFlowLogQuery.EventTimeMargin,
+        EndTime = query?.Filter.Until + InsightsFlowLogQuery.EventTimeMargin,
+        LogStreamNamePrefix = query?.Filter.InterfaceId is [var eni] ? eni : null,
+        FilterPattern = query is null ? null : FilterPattern(query.Filter, format),
     };
 
     /// <summary>
@@ -52,12 +52,12 @@ public sealed partial class CloudWatchLogsFlowLogSource(AwsConnection connection
     /// holding the criteria that are one value on one field; null when there are none. Either-side criteria
     /// (<c>-Address</c>, <c>-Port</c>) and ranges stay with the local filter.
     /// </summary>
-    public static string? FilterPattern(PushDownQuery query, IReadOnlyList<string> fields)
+    public static string? FilterPattern(FlowFilter filter, FlowLogFormat format)
     {
         var conditions = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var criterion in query.Criteria())
+        foreach (var criterion in PushDownPlan.Criteria(filter))
         {
-            if (criterion.Fields.Count != 1 || !fields.Contains(criterion.Fields[0])) continue;
+            if (criterion.Fields.Count != 1 || !format.Fields.Contains(criterion.Fields[0])) continue;
             var field = criterion.Fields[0];
             var condition = criterion switch
             {
@@ -69,7 +69,7 @@ public sealed partial class CloudWatchLogsFlowLogSource(AwsConnection connection
             if (condition is not null) conditions[field] = condition;
         }
         if (conditions.Count == 0) return null;
-        return "[" + string.Join(", ", fields.Select(f =>
+        return "[" + string.Join(", ", format.Fields.Select(f =>
         {
             var name = f.Replace('-', '_');
             return conditions.TryGetValue(f, out var c) ? $"{name}={c}" : name;

@@ -4,10 +4,8 @@ using VpcSecTools.Aws.Athena;
 namespace VpcSecTools.FlowLogs.PushDown;
 
 /// <summary>Where and how <see cref="AthenaFlowLogQuery"/> runs.</summary>
-public sealed record AthenaFlowLogOptions
+public sealed record AthenaFlowLogOptions : RemoteFlowLogOptions
 {
-    public required AwsConnection Connection { get; init; }
-    public required string Region { get; init; }
     /// <summary>The table over the flow logs (its database is the query's database).</summary>
     public required AthenaFlowLogTable Table { get; init; }
     public string? Catalog { get; init; }
@@ -18,7 +16,6 @@ public sealed record AthenaFlowLogOptions
     public bool CreateTable { get; init; }
     /// <summary>Stop reading results after this many rows (raw queries can be large); the result says it was cut.</summary>
     public int? MaxRows { get; init; }
-    public QueryPolling Polling { get; init; } = new();
 }
 
 /// <summary>
@@ -28,13 +25,13 @@ public sealed record AthenaFlowLogOptions
 public static class AthenaFlowLogQuery
 {
     /// <summary>The SQL that <see cref="RunAsync"/> would run (for <c>-ShowQuery</c>).</summary>
-    public static string Translate(PushDownQuery query, AthenaFlowLogTable table) => AthenaSql.Translate(query, table);
+    public static string Translate(FlowLogQuery query, AthenaFlowLogTable table) => AthenaSql.Translate(query, table);
 
     /// <exception cref="ArgumentException">The query or table is invalid.</exception>
     /// <exception cref="RemoteQueryFailedException">Athena ended the query FAILED or CANCELLED.</exception>
     /// <exception cref="AwsCallException">A call failed (denied: names the IAM action).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the query was stopped on the service.</exception>
-    public static async Task<RemoteFlowLogResult> RunAsync(PushDownQuery query, AthenaFlowLogOptions options,
+    public static async Task<RemoteFlowLogResult> RunAsync(FlowLogQuery query, AthenaFlowLogOptions options,
         IProgress<RemoteQueryProgress>? progress = null, CancellationToken cancel = default)
     {
         var sql = AthenaSql.Translate(query, options.Table);

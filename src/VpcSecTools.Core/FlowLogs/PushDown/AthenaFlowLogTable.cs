@@ -25,7 +25,7 @@ public sealed partial record AthenaFlowLogTable
     /// <summary>Regions whose logs are under the location (projected as an enum).</summary>
     public required IReadOnlyList<string> Regions { get; init; }
     /// <summary>The flow log's fields in order (its LogFormat).</summary>
-    public IReadOnlyList<string> Fields { get; init; } = PushDownQuery.DefaultFields;
+    public FlowLogFormat Format { get; init; } = FlowLogFormat.Default;
     public AthenaStorage Storage { get; init; } = AthenaStorage.Text;
     /// <summary>Hive-compatible S3 prefixes (<c>aws-account-id=/aws-service=vpcflowlogs/aws-region=/year=/month=/day=</c>).</summary>
     public bool Hive { get; init; }
@@ -54,8 +54,6 @@ public sealed partial record AthenaFlowLogTable
             return $"the table location '{Location}' must be an s3:// URL";
         if (Accounts.Count == 0 || Accounts.Any(a => !AccountId().IsMatch(a))) return $"accounts must be 12-digit AWS account ids: {string.Join(",", Accounts)}";
         if (Regions.Count == 0 || Regions.Any(r => !Snapshot.InventoryBuilder.IsRegionName(r))) return $"regions must be region names such as eu-west-1: {string.Join(",", Regions)}";
-        if (Fields.Count == 0 || Fields.Any(f => !PushDownQuery.IsFieldName(f))) return $"the format has fields that are not flow-log field names: {string.Join(' ', Fields)}";
-        if (Fields.Distinct().Count() != Fields.Count) return $"the format names a field twice: {string.Join(' ', Fields)}";
         return null;
     }
 
@@ -74,7 +72,7 @@ public sealed partial record AthenaFlowLogTable
         Check();
         var sb = new StringBuilder();
         sb.Append("CREATE EXTERNAL TABLE IF NOT EXISTS `").Append(Database).Append("`.`").Append(Table).Append("` (\n");
-        sb.Append(string.Join(",\n", Fields.Select(f => $"  `{AthenaSql.Column(f)}` {ColumnType(f)}")));
+        sb.Append(string.Join(",\n", Format.Fields.Select(f => $"  `{AthenaSql.Column(f)}` {ColumnType(f)}")));
         sb.Append("\n)\nPARTITIONED BY (`aws_account` string, `aws_region` string, `day` string");
         if (PerHour) sb.Append(", `hour` string");
         sb.Append(")\n");

@@ -5,7 +5,7 @@ using VpcSecTools.Net;
 namespace VpcSecTools.FlowLogs.PushDown;
 
 /// <summary>
-/// Translates a <see cref="PushDownQuery"/> into Athena (Trino) SQL over an <see cref="AthenaFlowLogTable"/>:
+/// Translates a <see cref="FlowLogQuery"/> into Athena (Trino) SQL over an <see cref="AthenaFlowLogTable"/>:
 /// partition predicates for the window, exact <c>start</c>/<c>end</c> bounds, the filters (CIDRs with
 /// <c>contains(cidr, TRY_CAST(addr AS IPADDRESS))</c>), and for aggregates GROUP BY with count, sums and
 /// first/last seen, ordered by the metric, with LIMIT for top-N.
@@ -17,27 +17,27 @@ public static class AthenaSql
 
     /// <summary>The SELECT statement for a query.</summary>
     /// <exception cref="ArgumentException">The query or table is invalid, or uses a field the format lacks.</exception>
-    public static string Translate(PushDownQuery query, AthenaFlowLogTable table)
+    public static string Translate(FlowLogQuery query, AthenaFlowLogTable table)
     {
         table.Check();
-        query.Check(table.Fields);
+        PushDownPlan.Check(query, table.Format);
         var sb = new StringBuilder("SELECT ");
-        var groups = query.GroupBy.Select(Column).ToList();
+        var groups = PushDownPlan.GroupFields(query).Select(Column).ToList();
         if (query.IsAggregate)
         {
             var select = new List<string>(groups.Select(Quote));
             if (query.Bin is { } bin) select.Add($"{BinExpression(bin)} AS {BinStart}");
             select.Add($"count(*) AS {Flows}");
-            select.AddRange(PushDownDialect.Aggregates(table.Fields).Select(a => $"{a.Function}({Quote(a.Field)}) AS {a.Alias}"));
+            select.AddRange(PushDownDialect.Aggregates(table.Format).Select(a => $"{a.Function}({Quote(a.Field)}) AS {a.Alias}"));
             sb.Append(string.Join(", ", select));
         }
         else sb.Append('*');
         sb.Append("\nFROM ").Append(table.QualifiedName);
 
-        var where = new List<string>(table.PartitionPredicates(query.Since, query.Until));
-        if (query.Since is { } since) where.Add($"\"end\" >= {since.ToUnixTimeSeconds()}");
-        if (query.Until is { } until) where.Add($"start < {until.ToUnixTimeSeconds()}");
-        where.AddRange(query.Criteria().Select(c => Dialect.Instance.Condition(c, Column)));
+        var where = new List<string>(table.PartitionPredicates(query.Filter.Since, query.Filter.Until));
+        if (query.Filter.Since is { } since) where.Add($"\"end\" >= {since.ToUnixTimeSeconds()}");
+        if (query.Filter.Until is { } until) where.Add($"start < {until.ToUnixTimeSeconds()}");
+        where.AddRange(PushDownPlan.Criteria(query.Filter).Select(c => Dialect.Instance.Condition(c, Column)));
         if (where.Count > 0) sb.Append("\nWHERE ").Append(string.Join("\n  AND ", where));
 
         if (query.IsAggregate)
@@ -45,7 +45,7 @@ public static class AthenaSql
             var groupBy = new List<string>(groups.Select(Quote));
             if (query.Bin is { } bin) groupBy.Add(BinExpression(bin));
             if (groupBy.Count > 0) sb.Append("\nGROUP BY ").Append(string.Join(", ", groupBy));
-            var metric = PushDownDialect.MetricAlias(query.By, table.Fields);
+            var metric = PushDownDialect.MetricAlias(query.By, table.Format);
             sb.Append("\nORDER BY ").Append(metric).Append(" DESC");
             if (query.Bin is not null) sb.Append(", ").Append(BinStart);
             if (query.Top is { } top) sb.Append("\nLIMIT ").Append(top.ToString(CultureInfo.InvariantCulture));

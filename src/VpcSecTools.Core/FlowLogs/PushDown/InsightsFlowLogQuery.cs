@@ -4,15 +4,12 @@ using VpcSecTools.Aws.Logs;
 namespace VpcSecTools.FlowLogs.PushDown;
 
 /// <summary>Where and how <see cref="InsightsFlowLogQuery"/> runs.</summary>
-public sealed record InsightsFlowLogOptions
+public sealed record InsightsFlowLogOptions : RemoteFlowLogOptions
 {
-    public required AwsConnection Connection { get; init; }
-    public required string Region { get; init; }
     /// <summary>The log groups the flow logs deliver to (at most 50 per query).</summary>
     public required IReadOnlyList<string> LogGroupNames { get; init; }
     /// <summary>The flow log's fields in order (its LogFormat); the default format uses Insights' discovered fields.</summary>
-    public IReadOnlyList<string> Fields { get; init; } = PushDownQuery.DefaultFields;
-    public QueryPolling Polling { get; init; } = new();
+    public FlowLogFormat Format { get; init; } = FlowLogFormat.Default;
     /// <summary>The clock, for the default window (the last day).</summary>
     public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
 }
@@ -34,22 +31,22 @@ public static class InsightsFlowLogQuery
     public static readonly TimeSpan EventTimeMargin = TimeSpan.FromMinutes(15);
 
     /// <summary>The query text that <see cref="RunAsync"/> would run (for <c>-ShowQuery</c>).</summary>
-    public static string Translate(PushDownQuery query, IReadOnlyList<string> fields) => InsightsQuery.Translate(query, fields);
+    public static string Translate(FlowLogQuery query, FlowLogFormat format) => InsightsQuery.Translate(query, format);
 
     /// <exception cref="ArgumentException">The query is invalid, or there are no or too many log groups.</exception>
     /// <exception cref="RemoteQueryFailedException">Insights ended the query Failed, Cancelled or Timeout.</exception>
     /// <exception cref="AwsCallException">A call failed (denied: names the IAM action).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the query was stopped on the service.</exception>
-    public static async Task<RemoteFlowLogResult> RunAsync(PushDownQuery query, InsightsFlowLogOptions options,
+    public static async Task<RemoteFlowLogResult> RunAsync(FlowLogQuery query, InsightsFlowLogOptions options,
         IProgress<RemoteQueryProgress>? progress = null, CancellationToken cancel = default)
     {
         if (options.LogGroupNames.Count is 0 or > MaxLogGroups)
             throw new ArgumentException($"Logs Insights queries 1 to {MaxLogGroups} log groups at a time, not {options.LogGroupNames.Count}");
-        var text = InsightsQuery.Translate(query, options.Fields);
+        var text = InsightsQuery.Translate(query, options.Format);
         var notes = new List<string>();
-        var until = query.Until ?? options.Now();
-        var since = query.Since ?? until - DefaultWindow;
-        if (query.Since is null) notes.Add($"No start time was given: the query covers the last {DefaultWindow.TotalHours:0} hours before {until:u}.");
+        var until = query.Filter.Until ?? options.Now();
+        var since = query.Filter.Since ?? until - DefaultWindow;
+        if (query.Filter.Since is null) notes.Add($"No start time was given: the query covers the last {DefaultWindow.TotalHours:0} hours before {until:u}.");
 
         using var client = new CloudWatchLogsClient(options.Connection, options.Region);
         var id = await client.StartQueryAsync(new InsightsQueryRequest(options.LogGroupNames, since - EventTimeMargin, until + EventTimeMargin,
@@ -69,7 +66,7 @@ public static class InsightsFlowLogQuery
             Engine = "LogsInsights", QueryText = text, QueryId = id, Truncated = truncated, Notes = notes,
             BytesScanned = (long?)results.Statistics?.BytesScanned, RecordsScanned = (long?)results.Statistics?.RecordsScanned,
             Groups = query.IsAggregate
-                ? rows.Select(r => RemoteRows.ToGroup(r, query, f => InsightsQuery.FieldName(f, options.Fields),
+                ? rows.Select(r => RemoteRows.ToGroup(r, query, f => InsightsQuery.FieldName(f, options.Format),
                     query.Bin is { } bin ? InsightsQuery.BinExpression(bin) : null)).ToList()
                 : [],
             Records = query.IsAggregate ? [] : rows,

@@ -5,7 +5,7 @@ using VpcSecTools.Net;
 namespace VpcSecTools.FlowLogs.PushDown;
 
 /// <summary>
-/// Translates a <see cref="PushDownQuery"/> into CloudWatch Logs Insights query text: the default format's
+/// Translates a <see cref="FlowLogQuery"/> into CloudWatch Logs Insights query text: the default format's
 /// discovered fields (<c>srcAddr</c>, <c>dstPort</c>, <c>startTime</c>...) or <c>parse @message</c> for a custom
 /// format, <c>filter</c> (CIDRs with <c>isIpv4InSubnet</c>/<c>isIpv6InSubnet</c>), <c>stats ... by</c>,
 /// <c>sort</c> and <c>limit</c>. Insights returns at most <see cref="MaxRows"/> rows.
@@ -28,38 +28,38 @@ public static class InsightsQuery
     };
 
     /// <summary>The Insights name of a field in a format: discovered for the default format, parsed otherwise.</summary>
-    public static string FieldName(string field, IReadOnlyList<string> format) =>
+    public static string FieldName(string field, FlowLogFormat format) =>
         IsDefault(format) ? DiscoveredFields[field] : field.Replace('-', '_');
 
     /// <summary>Whether a format is exactly the default one, so Insights discovers its fields without <c>parse</c>.</summary>
-    public static bool IsDefault(IReadOnlyList<string> format) => format.SequenceEqual(PushDownQuery.DefaultFields);
+    public static bool IsDefault(FlowLogFormat format) => format.Fields.SequenceEqual(FlowFieldCatalog.DefaultFields);
 
     /// <summary>How many rows the query asks Insights for: top-N or the raw limit, capped at <see cref="MaxRows"/>.</summary>
-    public static int RowLimit(PushDownQuery query) => Math.Min((query.IsAggregate ? query.Top : query.Limit) ?? MaxRows, MaxRows);
+    public static int RowLimit(FlowLogQuery query) => Math.Min((query.IsAggregate ? query.Top : query.Limit) ?? MaxRows, MaxRows);
 
     /// <summary>Whether the answer may be cut by the row cap: the query asks for more rows than Insights returns.</summary>
-    public static bool MayExceedLimit(PushDownQuery query) => ((query.IsAggregate ? query.Top : query.Limit) ?? int.MaxValue) > MaxRows;
+    public static bool MayExceedLimit(FlowLogQuery query) => ((query.IsAggregate ? query.Top : query.Limit) ?? int.MaxValue) > MaxRows;
 
     /// <summary>The query text. The window itself is passed to StartQuery; the exact start/end bounds are filters here.</summary>
     /// <exception cref="ArgumentException">The query uses a field the format lacks, or is otherwise invalid.</exception>
-    public static string Translate(PushDownQuery query, IReadOnlyList<string> format)
+    public static string Translate(FlowLogQuery query, FlowLogFormat format)
     {
-        query.Check(format);
+        PushDownPlan.Check(query, format);
         string Name(string field) => FieldName(field, format);
         var lines = new List<string>();
         if (!query.IsAggregate) lines.Add("fields @timestamp, @logStream, @message");
         if (!IsDefault(format))
-            lines.Add($"parse @message \"{string.Join(' ', format.Select(_ => "*"))}\" as {string.Join(", ", format.Select(Name))}");
+            lines.Add($"parse @message \"{string.Join(' ', format.Fields.Select(_ => "*"))}\" as {string.Join(", ", format.Fields.Select(Name))}");
         var filters = new List<string>();
-        if (query.Since is { } since) filters.Add($"{Name("end")} >= {since.ToUnixTimeSeconds()}");
-        if (query.Until is { } until) filters.Add($"{Name("start")} < {until.ToUnixTimeSeconds()}");
-        filters.AddRange(query.Criteria().Select(c => Dialect.Instance.Condition(c, Name)));
+        if (query.Filter.Since is { } since) filters.Add($"{Name("end")} >= {since.ToUnixTimeSeconds()}");
+        if (query.Filter.Until is { } until) filters.Add($"{Name("start")} < {until.ToUnixTimeSeconds()}");
+        filters.AddRange(PushDownPlan.Criteria(query.Filter).Select(c => Dialect.Instance.Condition(c, Name)));
         if (filters.Count > 0) lines.Add("filter " + string.Join(" and ", filters));
         if (query.IsAggregate)
         {
             var stats = new List<string> { $"count(*) as {AthenaSql.Flows}" };
             stats.AddRange(PushDownDialect.Aggregates(format).Select(a => $"{a.Function}({Name(a.Field)}) as {a.Alias}"));
-            var by = query.GroupBy.Select(Name).ToList();
+            var by = PushDownPlan.GroupFields(query).Select(Name).ToList();
             if (query.Bin is { } bin) by.Add(BinExpression(bin));
             lines.Add($"stats {string.Join(", ", stats)} by {string.Join(", ", by)}");
             lines.Add($"sort {PushDownDialect.MetricAlias(query.By, format)} desc");

@@ -15,18 +15,18 @@ internal abstract class PushDownDialect
     public abstract string TextIn(string field, IReadOnlyList<string> values);
 
     /// <summary>The alias of the column a query ranks by; the metric's field must be in the format.</summary>
-    public static string MetricAlias(PushDownMetric by, IReadOnlyList<string> format) => by switch
+    public static string MetricAlias(FlowMetric by, FlowLogFormat format) => by switch
     {
-        PushDownMetric.Bytes when format.Contains("bytes") => AthenaSql.TotalBytes,
-        PushDownMetric.Packets when format.Contains("packets") => AthenaSql.TotalPackets,
-        PushDownMetric.Bytes or PushDownMetric.Packets => throw new ArgumentException($"ranking by {by} needs the '{by.ToString().ToLowerInvariant()}' field, which the flow log's format lacks"),
+        FlowMetric.Bytes when format.Fields.Contains("bytes") => AthenaSql.TotalBytes,
+        FlowMetric.Packets when format.Fields.Contains("packets") => AthenaSql.TotalPackets,
+        FlowMetric.Bytes or FlowMetric.Packets => throw new ArgumentException($"ranking by {by} needs the '{by.ToString().ToLowerInvariant()}' field, which the flow log's format lacks"),
         _ => AthenaSql.Flows,
     };
 
     /// <summary>The aggregates after the count, for the fields the format has: sums of packets and bytes, first start, last end.</summary>
-    public static IEnumerable<(string Function, string Field, string Alias)> Aggregates(IReadOnlyList<string> format) =>
+    public static IEnumerable<(string Function, string Field, string Alias)> Aggregates(FlowLogFormat format) =>
         new[] { ("sum", "packets", AthenaSql.TotalPackets), ("sum", "bytes", AthenaSql.TotalBytes), ("min", "start", AthenaSql.FirstSeen), ("max", "end", AthenaSql.LastSeen) }
-            .Where(a => format.Contains(a.Item2));
+            .Where(a => format.Fields.Contains(a.Item2));
 
     /// <summary>One criterion: any of its fields matching any of its values.</summary>
     public string Condition(PushDownCriterion criterion, Func<string, string> name)

@@ -1,6 +1,15 @@
 using System.Globalization;
+using VpcSecTools.Aws;
 
 namespace VpcSecTools.FlowLogs.PushDown;
+
+/// <summary>What every remote engine needs: credentials and endpoint, the region, and how to poll.</summary>
+public abstract record RemoteFlowLogOptions
+{
+    public required AwsConnection Connection { get; init; }
+    public required string Region { get; init; }
+    public QueryPolling Polling { get; init; } = new();
+}
 
 /// <summary>What a remote engine (Athena, Logs Insights) answered for a flow-log query.</summary>
 public sealed record RemoteFlowLogResult
@@ -12,7 +21,7 @@ public sealed record RemoteFlowLogResult
     /// <summary>The service's id of the query (Athena QueryExecutionId, Insights queryId).</summary>
     public required string QueryId { get; init; }
     /// <summary>For aggregate queries: the groups, in the engine's order (largest first).</summary>
-    public IReadOnlyList<PushDownGroup> Groups { get; init; } = [];
+    public IReadOnlyList<FlowGroup> Groups { get; init; } = [];
     /// <summary>For raw queries: each row, column name to value (null for SQL NULL).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string?>> Records { get; init; } = [];
     /// <summary>True when the answer was cut by a row limit (Insights' 10,000, or the caller's maximum).</summary>
@@ -23,24 +32,25 @@ public sealed record RemoteFlowLogResult
     public long? RecordsScanned { get; init; }
 }
 
-/// <summary>Reads result rows (column name to text) into <see cref="PushDownGroup"/>s.</summary>
+/// <summary>Reads result rows (column name to text) into <see cref="FlowGroup"/>s, the local engine's shape.</summary>
 internal static class RemoteRows
 {
     /// <summary>
     /// One aggregate row: the group-by values by <paramref name="columnOf"/> (the engine's name of each field), the
     /// bin from <paramref name="binColumn"/>, and the aggregate aliases shared by both translations.
     /// </summary>
-    public static PushDownGroup ToGroup(IReadOnlyDictionary<string, string?> row, PushDownQuery query, Func<string, string> columnOf, string? binColumn)
+    public static FlowGroup ToGroup(IReadOnlyDictionary<string, string?> row, FlowLogQuery query, Func<string, string> columnOf, string? binColumn)
     {
         string? Get(string column) => row.TryGetValue(column, out var v) && !string.IsNullOrEmpty(v) && v != "-" ? v : null;
-        return new PushDownGroup
+        var fields = PushDownPlan.GroupFields(query);
+        return new FlowGroup
         {
-            Fields = query.GroupBy,
-            Values = query.GroupBy.Select(f => Get(columnOf(f))).ToList(),
+            Fields = fields,
+            Values = fields.Select(f => Get(columnOf(f))).ToList(),
             Bin = binColumn is null ? null : Time(Get(binColumn)),
             Count = Number(Get(AthenaSql.Flows)) ?? 0,
-            Packets = Number(Get(AthenaSql.TotalPackets)),
-            Bytes = Number(Get(AthenaSql.TotalBytes)),
+            Packets = Number(Get(AthenaSql.TotalPackets)) ?? 0,
+            Bytes = Number(Get(AthenaSql.TotalBytes)) ?? 0,
             FirstSeen = Time(Get(AthenaSql.FirstSeen)),
             LastSeen = Time(Get(AthenaSql.LastSeen)),
         };

@@ -17,6 +17,9 @@ public sealed record S3FlowLogObject(string Bucket, string Key, long Size, strin
 /// </summary>
 public sealed class S3FlowLogSource(IAmazonS3 s3)
 {
+    /// <summary>The IAM actions this source needs: ListObjectsV2 is s3:ListBucket (the IAM policy test compares with this list).</summary>
+    public static readonly IReadOnlyList<string> IamActions = ["s3:GetObject", "s3:ListBucket"];
+
     public async IAsyncEnumerable<S3FlowLogObject> ListAsync(S3Location location, DateTimeOffset? since, DateTimeOffset? until,
         string? account = null, string? region = null, [EnumeratorCancellation] CancellationToken cancel = default)
     {

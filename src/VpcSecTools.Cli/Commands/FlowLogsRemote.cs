@@ -1,0 +1,113 @@
+using System.CommandLine;
+using VpcSecTools.Aws;
+using VpcSecTools.FlowLogs;
+using VpcSecTools.FlowLogs.PushDown;
+
+namespace VpcSecTools.Cli.Commands;
+
+/// <summary>
+/// The push-down part of <c>vpcsec flowlogs query</c>: <c>--engine athena|insights</c> runs the query where the data
+/// lives, <c>--show-query</c> prints the SQL (with the table DDL) or the Insights text without calling AWS.
+/// </summary>
+public sealed class FlowLogsRemote
+{
+    private readonly Option<string> _engine = new("--engine") { Description = "Where the query runs: local (the paths), athena or insights.", DefaultValueFactory = _ => "local" };
+    private readonly Option<bool> _showQuery = new("--show-query") { Description = "Print the Athena SQL and table DDL, or the Logs Insights query, instead of running it." };
+    private readonly Option<string[]> _logGroups = new("--log-group-name") { Description = "Insights: the log group(s) the flow logs deliver to.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string?> _region = new("--region") { Description = "Athena/Insights: the region to query (default: AWS_REGION or the profile's region)." };
+    private readonly Option<string?> _profile = new("--profile") { Description = "Athena/Insights: the named profile." };
+    private readonly Option<string?> _endpointUrl = new("--endpoint-url") { Description = "Athena/Insights: send calls to this URL instead of the regional endpoint." };
+    private readonly Option<string> _table = new("--athena-table") { Description = "Athena: database.table over the flow logs.", DefaultValueFactory = _ => "default.vpc_flow_logs" };
+    private readonly Option<string?> _location = new("--athena-location") { Description = "Athena: the s3://bucket/prefix/ that holds AWSLogs/." };
+    private readonly Option<string[]> _accounts = new("--athena-account") { Description = "Athena: account ids whose logs are under the location.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string[]> _logRegions = new("--athena-log-region") { Description = "Athena: regions whose logs are under the location (default: --region).", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<bool> _hive = new("--hive") { Description = "Athena: the flow log uses Hive-compatible S3 prefixes." };
+    private readonly Option<bool> _perHour = new("--per-hour") { Description = "Athena: the flow log partitions per hour." };
+    private readonly Option<bool> _parquet = new("--parquet") { Description = "Athena: the flow log delivers Parquet." };
+    private readonly Option<bool> _createTable = new("--create-table") { Description = "Athena: run the table DDL (CREATE EXTERNAL TABLE IF NOT EXISTS) first." };
+    private readonly Option<string?> _workGroup = new("--athena-workgroup") { Description = "Athena: the workgroup (default primary)." };
+    private readonly Option<string?> _output = new("--athena-output") { Description = "Athena: s3:// location for results (default: the workgroup's)." };
+
+    public FlowLogsRemote() => _engine.AcceptOnlyFromAmong("local", "athena", "insights");
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _engine, _showQuery, _logGroups, _region, _profile, _endpointUrl, _table, _location, _accounts, _logRegions,
+                     _hive, _perHour, _parquet, _createTable, _workGroup, _output })
+            command.Options.Add(option);
+    }
+
+    /// <summary>True when the command line asks for a remote engine or for the query text.</summary>
+    public bool Applies(ParseResult parse) => parse.GetValue(_engine) is "athena" or "insights" || parse.GetValue(_showQuery);
+
+    /// <summary>Translates, and prints or runs, the query; Ctrl+C stops the remote query.</summary>
+    public int Run(ParseResult parse, FlowLogQuery query, FlowLogFormat? format, string outputFormat, TextWriter stdout, TextWriter stderr)
+    {
+        var engine = parse.GetValue(_engine);
+        if (engine is "local") throw new ArgumentException("--show-query prints a push-down translation: add --engine athena or --engine insights");
+        format ??= FlowLogFormat.Default;
+        if (parse.GetValue(_showQuery))
+        {
+            if (engine is "athena")
+            {
+                var table = Table(parse, format, parse.GetValue(_region) ?? "us-east-1");
+                stdout.WriteLine(table.CreateTableStatement() + ";");
+                stdout.WriteLine();
+                stdout.WriteLine(AthenaFlowLogQuery.Translate(query, table) + ";");
+            }
+            else stdout.WriteLine(InsightsFlowLogQuery.Translate(query, format));
+            return Program.Ok;
+        }
+
+        var connection = AwsConnection.Resolve(new AwsConnectionRequest { Region = parse.GetValue(_region), ProfileName = parse.GetValue(_profile), EndpointUrl = parse.GetValue(_endpointUrl) });
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var progress = new Progress<RemoteQueryProgress>(p => stderr.WriteLine($"vpcsec: {engine} query {p.QueryId}: {p.State}"));
+            var result = engine is "athena"
+                ? AthenaFlowLogQuery.RunAsync(query, new AthenaFlowLogOptions
+                {
+                    Connection = connection, Region = connection.Region, Table = Table(parse, format, connection.Region),
+                    WorkGroup = parse.GetValue(_workGroup), OutputLocation = parse.GetValue(_output), CreateTable = parse.GetValue(_createTable),
+                }, progress, cancel.Token).GetAwaiter().GetResult()
+                : InsightsFlowLogQuery.RunAsync(query, new InsightsFlowLogOptions
+                {
+                    Connection = connection, Region = connection.Region, Format = format,
+                    LogGroupNames = parse.GetValue(_logGroups)?.SelectMany(g => g.Split(',')).ToList() ?? [],
+                }, progress, cancel.Token).GetAwaiter().GetResult();
+            foreach (var note in result.Notes) stderr.WriteLine($"vpcsec: warning: {note}");
+            if (query.IsAggregate) FlowLogsCommand.WriteGroups(result.Groups, query.Bin is not null, outputFormat, stdout);
+            else WriteRows(result.Records, outputFormat, stdout);
+            return Program.Ok;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private AthenaFlowLogTable Table(ParseResult parse, FlowLogFormat format, string region)
+    {
+        var name = parse.GetValue(_table)!;
+        int dot = name.IndexOf('.');
+        if (dot <= 0 || dot == name.Length - 1) throw new ArgumentException($"--athena-table '{name}' must be database.table");
+        var location = parse.GetValue(_location) ?? throw new ArgumentException("--engine athena needs --athena-location s3://bucket/prefix/ (where AWSLogs/ is)");
+        var accounts = parse.GetValue(_accounts)?.SelectMany(a => a.Split(',')).ToList() ?? [];
+        if (accounts.Count == 0) throw new ArgumentException("--engine athena needs --athena-account (the account ids under AWSLogs/)");
+        var regions = parse.GetValue(_logRegions)?.SelectMany(r => r.Split(',')).ToList() is { Count: > 0 } given ? given : [region];
+        return new AthenaFlowLogTable
+        {
+            Database = name[..dot], Table = name[(dot + 1)..], Location = location, Accounts = accounts, Regions = regions, Format = format,
+            Hive = parse.GetValue(_hive), PerHour = parse.GetValue(_perHour), Storage = parse.GetValue(_parquet) ? AthenaStorage.Parquet : AthenaStorage.Text,
+        };
+    }
+
+    private static void WriteRows(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, string format, TextWriter w)
+    {
+        if (format == "json") { CliOutput.WriteJson(rows, w); return; }
+        var headers = rows.FirstOrDefault()?.Keys.ToList() ?? [];
+        CliOutput.WriteTable(headers, rows.Select(r => (IReadOnlyList<string>)headers.Select(h => r.GetValueOrDefault(h) ?? "-").ToList()), w);
+    }
+}
