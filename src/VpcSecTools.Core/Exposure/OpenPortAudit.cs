@@ -195,7 +195,8 @@ public sealed class OpenPortAudit
         if (!_options.PortHygiene || !hasPorts) return;
         bool internet = r.Cidrs.Any(c => c.Prefix == 0);
         var admin = PortsOf(r, _options.AdminPorts);
-        if (admin.Length > 0 && !internet && !IsBastionSource(r))
+        // A group referencing itself (the default group's peers) is a cluster, not an admin path from elsewhere.
+        if (admin.Length > 0 && !internet && !IsBastionSource(r) && r.Source != g.GroupId)
             Add(Checks.AdminPortNotFromBastion, g, [r], $"Admin port {string.Join(",", admin)} is open to {r.Source}, which is not a bastion security group.", r.ProtocolText, string.Join(",", admin));
         var services = PortsOf(r, _options.DefaultServicePorts);
         if (services.Length > 0 && r.Kind != RuleSourceKind.SecurityGroup && !internet && !r.OpensAllPorts && r.Ports.Count <= _options.WidePortRangeThreshold)
