@@ -13,7 +13,10 @@
     FormatsToProcess     = @('VpcSecTools.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'ConvertTo-OcsfFinding'
+        'ConvertTo-SecurityHubFinding'
         'Export-VpcSnapshot'
+        'Find-OverlyOpenPort'
         'Get-VpcFlowLogCoverage'
         'Get-VpcPrivateIpMap'
         'Get-VpcSnapshot'

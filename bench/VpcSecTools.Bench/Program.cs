@@ -9,6 +9,7 @@ public static class Program
         ["reachability"] = ReachabilityBench.Run,
         ["inventory"] = InventoryBench.Run,
         ["ipmap"] = IpMapBench.Run,
+        ["audit"] = AuditBench.Run,
     };
 
     public static int Main(string[] args)

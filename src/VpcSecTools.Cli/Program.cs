@@ -28,6 +28,7 @@ public static class Program
         root.Subcommands.Add(ReachCommand.Create());
         root.Subcommands.Add(IpMapCommand.Create());
         root.Subcommands.Add(FlowLogsCommand.Create());
+        root.Subcommands.Add(OpenPortsCommand.Create());
         return root;
     }
 }

@@ -1,25 +1,29 @@
 using VpcSecTools.Net;
+using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Exposure;
 
 /// <summary>
-/// Whether an internet opening of a security group really reaches its ENIs: a public address (public IPv4 /
-/// Elastic IP, or a global IPv6 address), an active route to an internet gateway in the subnet's route table,
-/// and a subnet NACL that admits the request in and the response out to the client's ephemeral ports
-/// (SEMANTICS 9, 11, 19). Severity follows Prowler: private only = medium, public address without a way in =
-/// high, reachable = critical.
-/// <para>Built on <see cref="SnapshotIndex"/> directly; the Internet -> ENI question of the reachability
-/// analyser answers the same thing more completely (ingress routing, appliances) and can replace
-/// <see cref="OfEni"/> when it lands.</para>
+/// Whether an internet opening of a security group really reaches its ENIs, answered by the reachability
+/// analyser's Internet -> ENI path (public address or EIP, IGW route, subnet NACL in and out to the client's
+/// ephemeral ports, every group on the ENI). Severity follows Prowler: private only = medium, public address
+/// without a way in = high, reachable = critical.
 /// </summary>
 public sealed class ExposureAnalysis
 {
+    private static readonly ReachabilityEndpoint Internet = new("Internet", EndpointKind.Internet, null, null, null);
     private readonly SnapshotIndex _index;
-    private readonly Dictionary<(string Acl, bool Egress, bool IPv6), IReadOnlyList<AclEntryView>> _aclEntries = [];
-    private readonly Dictionary<(string Subnet, int Protocol, PortRange Ports, bool IPv6), (ExposureVerdict, string?, string?, string)> _subnetVerdicts = [];
+    private readonly ReachabilityAnalyzer _analyzer;
+    private readonly Dictionary<(string Acl, bool IPv6), IReadOnlyList<AclEntryView>> _aclEntries = [];
+    // ENIs of one subnet with the same groups and kind of address get the same answer: analyse once.
+    private readonly Dictionary<(string? Subnet, string Groups, bool DenyIgw, bool IPv6, string Traffic), ReachabilityResult> _paths = [];
 
-    public ExposureAnalysis(SnapshotIndex index) => _index = index;
+    public ExposureAnalysis(SnapshotIndex index)
+    {
+        _index = index;
+        _analyzer = new ReachabilityAnalyzer(index);
+    }
 
     /// <summary>Severity of an internet-ingress finding given its exposure; unknown or unattached keeps the check's own.</summary>
     public static Severity SeverityFor(ExposureVerdict verdict, Severity baseSeverity) => verdict switch
@@ -53,90 +57,67 @@ public sealed class ExposureAnalysis
         var address = PublicAddress(eni, opening.IsIPv6);
         if (address is null)
             return result with { Verdict = ExposureVerdict.PrivateOnly, Reason = opening.IsIPv6 ? "no global IPv6 address" : "no public IPv4 address" };
-        result = result with { PublicAddress = address };
-        if (eni.DenyAllIgwTraffic == true)
-            return result with { Verdict = ExposureVerdict.PublicIpNotReachable, Reason = "DenyAllIgwTraffic is set on the interface" };
-        if (eni.SubnetId is null)
-            return result with { Verdict = ExposureVerdict.Unknown, Reason = "the interface has no subnet" };
-        foreach (var section in new[] { Section.RouteTables, Section.NetworkAcls })
-            if (!_index.Captured(eni.NetworkInterfaceId, section))
-                return result with { Verdict = ExposureVerdict.Unknown, Reason = $"{section} not captured" };
+        result = result with { PublicAddress = address.Value.ToString() };
 
-        var key = (eni.SubnetId, opening.Protocol.Number, opening.Ports, opening.IsIPv6);
-        if (!_subnetVerdicts.TryGetValue(key, out var v)) _subnetVerdicts[key] = v = OfSubnet(eni.SubnetId, opening);
-        return result with { Verdict = v.Item1, Route = v.Item2, NetworkAcl = v.Item3, Reason = v.Item4 };
-    }
+        var traffic = Probe(eni, opening);
+        var key = (eni.SubnetId, string.Join(",", eni.Groups.Select(g => g.GroupId).Order(StringComparer.Ordinal)), eni.DenyAllIgwTraffic == true, opening.IsIPv6, traffic.ToString());
+        if (!_paths.TryGetValue(key, out var path))
+            _paths[key] = path = _analyzer.Analyze(Internet, new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, address, eni.Attachment?.InstanceId), traffic);
 
-    private (ExposureVerdict, string?, string?, string) OfSubnet(string subnetId, InternetOpening opening)
-    {
-        var (table, _) = _index.RouteTableOf(subnetId);
-        if (table is null) return (ExposureVerdict.Unknown, null, null, $"no route table found for {subnetId}");
-        var route = IgwRoute(table, opening.IsIPv6);
-        if (route is null) return (ExposureVerdict.PublicIpNotReachable, null, null, $"{table.RouteTableId} has no active route to an internet gateway");
-
-        var (acl, _) = _index.NetworkAclOf(subnetId);
-        if (acl is null) return (ExposureVerdict.Unknown, route, null, $"no network ACL found for {subnetId}");
-        var inbound = Entries(acl, false, opening.IsIPv6);
-        var outbound = Entries(acl, true, opening.IsIPv6);
-        IpProtocol[] protocols = opening.Protocol.IsAll ? [IpProtocol.Tcp, IpProtocol.Udp, IpProtocol.Icmp] : [opening.Protocol];
-        foreach (var protocol in protocols)
+        // The response leaves through the subnet's route table to the IGW: that route is the evidence.
+        var route = path.ForwardPath.Concat(path.ReturnPath).Where(h => h.ComponentType is "RouteTable" or "InternetGateway" && h.Result == HopResult.Allowed)
+            .Select(h => h.Rule is null ? h.ComponentId : $"{h.ComponentId}: {h.Rule}").Distinct().ToArray() is { Length: > 0 } hops ? string.Join("; ", hops) : null;
+        var acl = path.ReturnEphemeralRanges.Count == 0 ? null
+            : $"{traffic} in; responses to {string.Join(", ", path.ReturnEphemeralRanges.Select(c => $"{c.Client} {c.Ports}: {c.Verdict}"))}";
+        var verdict = path.Verdict switch
         {
-            var ports = protocol.HasPorts ? opening.Ports : PortRange.All;
-            var admitted = NetworkAclEvaluation.OpenToInternet(inbound, protocol, ports, opening.IsIPv6);
-            if (admitted.IsEmpty) continue;
-            if (!protocol.HasPorts)
-            {
-                var back = NetworkAclEvaluation.OpenToInternet(outbound, protocol, PortRange.All, opening.IsIPv6);
-                if (!back.IsEmpty) return (ExposureVerdict.Reachable, route, $"{acl.NetworkAclId} admits {protocol} both ways", "reachable");
-                continue;
-            }
-            var response = NetworkAclEvaluation.OpenToInternet(outbound, protocol, PortRange.AwsServiceEphemeral, opening.IsIPv6);
-            var clients = new List<string>();
-            if (response.CoversAll(PortRange.LinuxEphemeral)) clients.Add($"Linux {PortRange.LinuxEphemeral}");
-            if (response.CoversAll(PortRange.WindowsEphemeral)) clients.Add($"Windows {PortRange.WindowsEphemeral}");
-            if (clients.Count == 0) continue;
-            return (ExposureVerdict.Reachable, route,
-                $"{acl.NetworkAclId} admits {protocol} {admitted.PortsText} in; responses out to {string.Join(" and ", clients)} client ports", "reachable");
-        }
-        return (ExposureVerdict.PublicIpNotReachable, route, $"{acl.NetworkAclId} blocks the opening",
-            $"network ACL {acl.NetworkAclId} does not admit {opening.ProtocolText} {opening.PortsText} from the internet in both directions");
+            Verdict.Reachable => ExposureVerdict.Reachable,
+            Verdict.Unknown => ExposureVerdict.Unknown,
+            _ => ExposureVerdict.PublicIpNotReachable,
+        };
+        var reason = path.Verdict == Verdict.Reachable ? $"{traffic} reaches {address} from the internet both ways"
+            : $"{path.BlockingComponent}{(path.BlockingRule is null ? "" : $" ({path.BlockingRule})")}: {path.Reason}";
+        return result with { Verdict = verdict, Route = route, NetworkAcl = acl, Reason = reason };
     }
 
-    private IReadOnlyList<AclEntryView> Entries(NetworkAcl acl, bool egress, bool ipv6)
+    /// <summary>
+    /// The traffic to ask the analyser about: the opening's protocol and the first port of it that the subnet
+    /// NACL admits from the internet (so a range is judged by a port that can get in), else its first port.
+    /// </summary>
+    private Traffic Probe(NetworkInterface eni, InternetOpening opening)
     {
-        var key = (acl.NetworkAclId, egress, ipv6);
-        if (!_aclEntries.TryGetValue(key, out var entries)) _aclEntries[key] = entries = NetworkAclEvaluation.Entries(acl, egress, ipv6);
+        IpProtocol[] protocols = opening.Protocol.IsAll ? [IpProtocol.Tcp, IpProtocol.Udp] : [opening.Protocol];
+        var acl = eni.SubnetId is null ? null : _index.NetworkAclOf(eni.SubnetId).Acl;
+        if (acl is not null)
+        {
+            var entries = AclEntries(acl, opening.IsIPv6);
+            foreach (var protocol in protocols)
+            {
+                var admitted = NetworkAclEvaluation.OpenToInternet(entries, protocol, opening.Ports, opening.IsIPv6);
+                if (!admitted.IsEmpty) return new Traffic(protocol, new PortRange(admitted.Ports[0].From, admitted.Ports[0].From));
+            }
+        }
+        return new Traffic(protocols[0], new PortRange(opening.Ports.From, opening.Ports.From));
+    }
+
+    private IReadOnlyList<AclEntryView> AclEntries(NetworkAcl acl, bool ipv6)
+    {
+        var key = (acl.NetworkAclId, ipv6);
+        if (!_aclEntries.TryGetValue(key, out var entries)) _aclEntries[key] = entries = NetworkAclEvaluation.Entries(acl, false, ipv6);
         return entries;
     }
 
-    /// <summary>The active route to an internet gateway for this family, shortest prefix (widest reach) first.</summary>
-    private static string? IgwRoute(RouteTable table, bool ipv6)
-    {
-        string? best = null;
-        int bestPrefix = int.MaxValue;
-        foreach (var r in table.Routes)
-        {
-            if (r.GatewayId is not { } gw || !gw.StartsWith("igw-", StringComparison.Ordinal) || r.State == "blackhole") continue;
-            var text = ipv6 ? r.DestinationIpv6CidrBlock : r.DestinationCidrBlock;
-            if (text is null || !Cidr.TryParse(text, out var cidr, HostBits.Normalise) || cidr.Prefix >= bestPrefix) continue;
-            bestPrefix = cidr.Prefix;
-            best = $"{table.RouteTableId}: {cidr} -> {gw}";
-        }
-        return best;
-    }
-
-    private static string? PublicAddress(NetworkInterface eni, bool ipv6)
+    private static IpAddress? PublicAddress(NetworkInterface eni, bool ipv6)
     {
         if (ipv6)
         {
             foreach (var a in eni.Ipv6Addresses)
-                if (IpAddress.TryParse(a.Ipv6Address, out var ip) && !ip.IsPrivate && !LinkLocal.Contains(ip)) return a.Ipv6Address;
+                if (IpAddress.TryParse(a.Ipv6Address, out var ip) && AddressScope.IsInternet(ip)) return ip;
             return null;
         }
-        return eni.Association?.PublicIp ?? eni.PrivateIpAddresses.Select(p => p.Association?.PublicIp).FirstOrDefault(p => p is not null);
+        var text = eni.Association?.PublicIp ?? eni.PrivateIpAddresses.Select(p => p.Association?.PublicIp).FirstOrDefault(p => p is not null);
+        return text is not null && IpAddress.TryParse(text, out var v4) ? v4 : null;
     }
-
-    private static readonly Cidr LinkLocal = Cidr.Parse("fe80::/10");
 
     /// <summary>Who owns an ENI: the instance, else the service (interface type), requester or description.</summary>
     public static string? OwnerOf(NetworkInterface eni) =>

@@ -93,7 +93,7 @@ public static class InternetCoverage
 
     private static bool Covers(IEnumerable<SecurityGroupRule> rules, bool ipv6)
     {
-        var set = new AddressSpace(ipv6);
+        var set = new AddressRangeSet(ipv6);
         foreach (var r in rules)
             foreach (var c in r.Cidrs!)
                 if (c.IsIPv6 == ipv6) set.Add(c);

@@ -93,8 +93,8 @@ public static class NetworkAclEvaluation
     private static (bool Open, List<AclEntryView> Allowing, List<AclEntryView> Shadowing) Decide(
         IReadOnlyList<AclEntryView> entries, IpProtocol protocol, int port, bool ipv6)
     {
-        var decided = new AddressSpace(ipv6);
-        var admitted = new AddressSpace(ipv6);
+        var decided = new AddressRangeSet(ipv6);
+        var admitted = new AddressRangeSet(ipv6);
         var allowing = new List<AclEntryView>();
         var shadowing = new List<AclEntryView>();
         foreach (var e in entries)

@@ -195,7 +195,8 @@ public sealed class OpenPortAudit
         if (!_options.PortHygiene || !hasPorts) return;
         bool internet = r.Cidrs.Any(c => c.Prefix == 0);
         var admin = PortsOf(r, _options.AdminPorts);
-        if (admin.Length > 0 && !internet && !IsBastionSource(r))
+        // A group referencing itself (the default group's peers) is a cluster, not an admin path from elsewhere.
+        if (admin.Length > 0 && !internet && !IsBastionSource(r) && r.Source != g.GroupId)
             Add(Checks.AdminPortNotFromBastion, g, [r], $"Admin port {string.Join(",", admin)} is open to {r.Source}, which is not a bastion security group.", r.ProtocolText, string.Join(",", admin));
         var services = PortsOf(r, _options.DefaultServicePorts);
         if (services.Length > 0 && r.Kind != RuleSourceKind.SecurityGroup && !internet && !r.OpensAllPorts && r.Ports.Count <= _options.WidePortRangeThreshold)
@@ -274,17 +275,28 @@ public sealed class OpenPortAudit
             _notes.Add($"{g.GroupId}: NetworkInterfaces not captured, so whether it is used is Unknown");
             return;
         }
-        if (_index.EnisInGroup(g.GroupId).Count > 0) return;
-        if (_index.Instances.Values.Any(i => i.SecurityGroups.Any(s => s.GroupId == g.GroupId))) return;
-        if (_index.VpcEndpoints.Values.Any(v => v.Groups.Any(s => s.GroupId == g.GroupId))) return;
-        var referencedBy = _index.SecurityGroups.Values.Where(o => o.GroupId != g.GroupId && References(o, g.GroupId)).Select(o => o.GroupId).ToArray();
-        if (referencedBy.Length > 0) return;
+        if (_index.EnisInGroup(g.GroupId).Count > 0 || InUse.Contains(g.GroupId)) return;
         Add(Checks.UnusedSecurityGroup, g, [],
             "No network interface, instance or endpoint in the snapshot uses it and no other group references it. Lambda functions, ECS services, launch templates and other accounts are not in the snapshot: check them before deleting.");
     }
 
-    private static bool References(SecurityGroup g, string groupId) =>
-        g.IpPermissions.Concat(g.IpPermissionsEgress).Any(p => p.UserIdGroupPairs.Any(u => u.GroupId == groupId));
+    private HashSet<string>? _inUse;
+
+    /// <summary>Groups named by an instance, an endpoint or another group's rule (built once: the audit is linear).</summary>
+    private HashSet<string> InUse => _inUse ??= BuildInUse();
+
+    private HashSet<string> BuildInUse()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var i in _index.Instances.Values) foreach (var s in i.SecurityGroups) used.Add(s.GroupId);
+        foreach (var v in _index.VpcEndpoints.Values) foreach (var s in v.Groups) used.Add(s.GroupId);
+        foreach (var g in _index.SecurityGroups.Values)
+            foreach (var id in ReferencedBy(g)) if (id != g.GroupId) used.Add(id);
+        return used;
+    }
+
+    private static IEnumerable<string> ReferencedBy(SecurityGroup g) =>
+        g.IpPermissions.Concat(g.IpPermissionsEgress).SelectMany(p => p.UserIdGroupPairs).Select(u => u.GroupId).OfType<string>();
 
     /// <summary>Openings that only the union of the groups on an ENI makes (coverage across groups).</summary>
     private void AuditCombinedGroups(IReadOnlyList<SecurityGroup> inScope)
@@ -332,26 +344,51 @@ public sealed class OpenPortAudit
                 if (_options.AllowedPorts.Contains(port) || _options.AdminPorts.Contains(port)) continue;
                 var key = (g.VpcId, r.Protocol.Number, port);
                 if (!byPort.TryGetValue(key, out var list)) byPort[key] = list = [];
-                if (!list.Any(x => x.GroupId == r.GroupId)) list.Add(r);
+                // Rules of one group arrive together: comparing with the last one keeps one rule per group.
+                if (list.Count == 0 || list[^1].GroupId != r.GroupId) list.Add(r);
             }
         }
         foreach (var ((_, _, port), rules) in byPort)
         {
             if (rules.Count < 2) continue;
+            var openers = rules.Select(o => o.GroupId).ToHashSet(StringComparer.Ordinal);
             foreach (var r in rules)
             {
-                var unrelated = rules.Where(o => o.GroupId != r.GroupId && !Related(r.Group, o.Group)).Select(o => o.GroupId).ToArray();
-                if (unrelated.Length == 0) continue;
+                // Related groups are few (references both ways, groups sharing an ENI): count the rest by
+                // subtraction and name the first few, so a port opened by thousands of groups stays linear.
+                var related = RelatedGroups(r.Group);
+                related.Remove(r.GroupId);
+                int unrelatedCount = rules.Count - 1 - related.Count(openers.Contains);
+                if (unrelatedCount == 0) continue;
+                var named = rules.Where(o => o.GroupId != r.GroupId && !related.Contains(o.GroupId)).Take(5).Select(o => o.GroupId).ToArray();
+                string more = unrelatedCount > named.Length ? $" and {unrelatedCount - named.Length} more" : "";
                 Add(Checks.PortSharedByTiers, r.Group, [r],
-                    $"{r.ProtocolText} {port} is also opened by {string.Join(", ", unrelated)}, which neither reference this group nor share its network interfaces.",
-                    r.ProtocolText, port.ToString(System.Globalization.CultureInfo.InvariantCulture), related: unrelated);
+                    $"{r.ProtocolText} {port} is also opened by {string.Join(", ", named)}{more}, which neither reference this group nor share its network interfaces.",
+                    r.ProtocolText, port.ToString(System.Globalization.CultureInfo.InvariantCulture), related: named);
             }
         }
     }
 
-    private bool Related(SecurityGroup a, SecurityGroup b) =>
-        References(a, b.GroupId) || References(b, a.GroupId)
-        || _index.EnisInGroup(a.GroupId).Any(e => e.Groups.Any(x => x.GroupId == b.GroupId));
+    private Dictionary<string, HashSet<string>>? _referencedByGroup;
+
+    /// <summary>Groups this one references, groups referencing it, and groups on the same ENIs.</summary>
+    private HashSet<string> RelatedGroups(SecurityGroup g)
+    {
+        if (_referencedByGroup is null)
+        {
+            _referencedByGroup = new(StringComparer.Ordinal);
+            foreach (var other in _index.SecurityGroups.Values)
+                foreach (var id in ReferencedBy(other))
+                {
+                    if (!_referencedByGroup.TryGetValue(id, out var set)) _referencedByGroup[id] = set = new(StringComparer.Ordinal);
+                    set.Add(other.GroupId);
+                }
+        }
+        var related = new HashSet<string>(ReferencedBy(g), StringComparer.Ordinal);
+        if (_referencedByGroup.TryGetValue(g.GroupId, out var referrers)) related.UnionWith(referrers);
+        foreach (var eni in _index.EnisInGroup(g.GroupId)) foreach (var x in eni.Groups) related.Add(x.GroupId);
+        return related;
+    }
 
     // ---------------------------------------------------------------- network ACLs
 

@@ -23,7 +23,11 @@ public sealed class AddressRangeSet
     public void Add(Cidr cidr)
     {
         if (cidr.IsIPv6 != IsIPv6) throw new ArgumentException($"{cidr} is not an {(IsIPv6 ? "IPv6" : "IPv4")} CIDR", nameof(cidr));
-        UInt128 first = cidr.First.Value, last = cidr.Last.Value;
+        AddRange(cidr.First.Value, cidr.Last.Value);
+    }
+
+    private void AddRange(UInt128 first, UInt128 last)
+    {
         int i = 0;
         while (i < _ranges.Count && _ranges[i].Last != UInt128.MaxValue && _ranges[i].Last + 1 < first) i++;
         int j = i;
@@ -35,6 +39,30 @@ public sealed class AddressRangeSet
         }
         _ranges.RemoveRange(i, j - i);
         _ranges.Insert(i, (first, last));
+    }
+
+    /// <summary>Adds every range of <paramref name="other"/> (same family).</summary>
+    public void Add(AddressRangeSet other)
+    {
+        if (other.IsIPv6 != IsIPv6) throw new ArgumentException("address families differ", nameof(other));
+        foreach (var (f, l) in other._ranges) AddRange(f, l);
+    }
+
+    /// <summary>The part of <paramref name="cidr"/> not in this set (first-match evaluation: what an entry still decides).</summary>
+    public AddressRangeSet Outside(Cidr cidr)
+    {
+        var result = new AddressRangeSet(IsIPv6);
+        UInt128 cursor = cidr.First.Value, end = cidr.Last.Value;
+        foreach (var (f, l) in _ranges)
+        {
+            if (l < cursor) continue;
+            if (f > end) break;
+            if (f > cursor) result.AddRange(cursor, f - 1);
+            if (l >= end) return result;
+            cursor = l + 1;
+        }
+        result.AddRange(cursor, end);
+        return result;
     }
 
     public bool Covers(Cidr cidr) =>

@@ -43,7 +43,7 @@ public class BatfishAuditTests
     }
 
     [Fact]
-    public void TransitGatewayScenarioHasOnePublicInstanceReachableThroughTheMainTable()
+    public void TransitGatewayScenarioPublicInstanceIsUnknownWithoutTheInternetGateways()
     {
         var report = Run("test-transit-gateway");
         // launch-wizard-1 is on an instance with 3.136.41.161; the other two groups' instances are private.
@@ -53,9 +53,11 @@ public class BatfishAuditTests
         Assert.Equal(Severity.Medium, ssh["sg-051f619de836dbaf3"].Severity);
         var pub = ssh["sg-065c26b39e45ae384"].Exposure!.NetworkInterfaces.Single();
         Assert.Equal("3.136.41.161", pub.PublicAddress);
-        // VPC A's main table routes 0.0.0.0/0 to igw-0a48... and its default NACL admits all: reachable.
-        Assert.Equal(ExposureVerdict.Reachable, pub.Verdict);
-        Assert.Equal(Severity.Critical, ssh["sg-065c26b39e45ae384"].Severity);
+        // VPC A's main table routes 0.0.0.0/0 to igw-0a48..., but the capture has no InternetGateways section:
+        // whether that gateway is attached is Unknown, so the check keeps its own severity.
+        Assert.Equal(ExposureVerdict.Unknown, pub.Verdict);
+        Assert.Contains("InternetGateways", pub.Reason);
+        Assert.Equal(Severity.High, ssh["sg-065c26b39e45ae384"].Severity);
         Assert.Equal(2, report.Of("SG.DefaultGroupHasRules").Length);
     }
 

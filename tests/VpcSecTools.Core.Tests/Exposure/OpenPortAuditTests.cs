@@ -273,8 +273,8 @@ public class OpenPortAuditTests
         var linuxOnly = Acl("acl-1", false, [SubnetA], Entry(100, false, "-1", "allow", "0.0.0.0/0"), Entry(100, true, "6", "allow", "0.0.0.0/0", 32768, 60999));
         var f = Audit(Index([sg], [eni], [linuxOnly])).Of("SG.SshFromInternet").Single();
         Assert.Equal("Reachable", f.ExposureVerdict);
-        Assert.Contains("Linux", f.Exposure!.NetworkInterfaces[0].NetworkAcl);
-        Assert.DoesNotContain("Windows", f.Exposure!.NetworkInterfaces[0].NetworkAcl);
+        Assert.Contains("Linux 32768-60999: Reachable", f.Exposure!.NetworkInterfaces[0].NetworkAcl);
+        Assert.Contains("Windows 49152-65535: NotReachable", f.Exposure!.NetworkInterfaces[0].NetworkAcl);
     }
 
     [Fact]

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using VpcSecTools.Exposure;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Cli.Commands;
+
+/// <summary><c>vpcsec open-ports</c>: Find-OverlyOpenPort for runbooks and CI gates.</summary>
+public static class OpenPortsCommand
+{
+    public static Command Create()
+    {
+        var snapshot = SnapshotCommand.SnapshotOption();
+        var minSeverity = new Option<string>("--min-severity") { Description = "Only findings at or above this severity (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL).", DefaultValueFactory = _ => "INFORMATIONAL" };
+        var format = SnapshotCommand.FormatOption("table", "json", "asff", "ocsf");
+        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding at or above this severity exists (CI gate)." };
+        var allowList = new Option<string?>("--allow-list") { Description = "A JSON file of allowed CIDRs, accepted findings and check settings." };
+        var includeSuppressed = new Option<bool>("--include-suppressed") { Description = "Also show findings suppressed by the allow-list." };
+        var vpc = new Option<string[]>("--vpc-id") { Description = "Only these VPCs.", AllowMultipleArgumentsPerToken = true };
+        var group = new Option<string[]>("--group-id") { Description = "Only these security groups.", AllowMultipleArgumentsPerToken = true };
+        var account = new Option<string?>("--account-id") { Description = "Account id for asff/ocsf when the snapshot has none." };
+        var region = new Option<string?>("--region") { Description = "Region for asff/ocsf when the snapshot has none." };
+        var command = new Command("open-ports", "Find security group and NACL rules that open too much, with their real exposure.")
+        {
+            snapshot, minSeverity, format, failOn, allowList, includeSuppressed, vpc, group, account, region,
+        };
+        command.SetAction(parse => CliOutput.Guard(() =>
+        {
+            var minimum = SeverityLabels.Parse(parse.GetValue(minSeverity)!);
+            Severity? gate = parse.GetValue(failOn) is { } f ? SeverityLabels.Parse(f) : null;
+            var options = new AuditOptions();
+            if (parse.GetValue(allowList) is { } path) options = options.WithFile(path);
+            var scope = new AuditScope { VpcIds = parse.GetValue(vpc) ?? [], GroupIds = parse.GetValue(group) ?? [] };
+            var report = OpenPortAudit.Run(new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!)), options, scope);
+            var findings = report.Select(minimum, parse.GetValue(includeSuppressed)).ToArray();
+            var context = new ExportContext { AccountId = parse.GetValue(account), Region = parse.GetValue(region) };
+            switch (parse.GetValue(format))
+            {
+                case "json": CliOutput.WriteJson(findings); break;
+                case "asff": CliOutput.WriteJson(findings.Select(x => FindingExport.ToAsff(x, context)).ToArray()); break;
+                case "ocsf": CliOutput.WriteJson(findings.Select(x => FindingExport.ToOcsf(x, context)).ToArray()); break;
+                default: WriteTable(findings, report.Notes); break;
+            }
+            // The gate counts what the user asked to see as a problem: unsuppressed findings at or above --fail-on.
+            return gate is { } g && report.Select(g).Any() ? Program.Findings : Program.Ok;
+        }));
+        return command;
+    }
+
+    private static void WriteTable(IReadOnlyList<Finding> findings, IReadOnlyList<string> notes)
+    {
+        CliOutput.WriteTable(["Severity", "Check", "Resource", "Rule", "Protocol", "Ports", "Source", "Exposure", "Suppressed"],
+            findings.Select(f => (IReadOnlyList<string>)
+            [
+                f.Severity.Label(), f.CheckId, f.ResourceId, f.Rule ?? "-", f.Protocol ?? "-", f.Ports ?? "-", f.Source ?? "-",
+                f.ExposureVerdict ?? "-", f.Suppressed ? "yes" : "",
+            ]));
+        Console.WriteLine($"\n{findings.Count} finding(s).");
+        foreach (var n in notes) Console.Error.WriteLine($"note: {n}");
+    }
+}

@@ -1,0 +1,79 @@
+using System.Management.Automation;
+using VpcSecTools.Exposure;
+
+namespace VpcSecTools.Commands;
+
+/// <summary>
+/// <para type="synopsis">Finds security group and network ACL rules that open too much, with their real exposure.</para>
+/// <para type="description">Runs every audit check (internet-open ports by address coverage, SSH/RDP, the Security
+/// Hub EC2.19 and extended high-risk ports, wide CIDRs and port ranges, default and unused groups, NACLs in rule
+/// order, IPv4/IPv6 parity, CIDRs that should be group references, port hygiene) and, for internet openings,
+/// asks whether the ENIs behind the group are really reachable from the internet.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Find, "OverlyOpenPort")]
+[OutputType(typeof(Finding))]
+public sealed class FindOverlyOpenPortCommand : SnapshotCmdlet
+{
+    /// <summary>Only findings at or above this severity.</summary>
+    [Parameter]
+    public Severity MinimumSeverity { get; set; } = Severity.Informational;
+
+    /// <summary>A JSON file of allowed CIDRs, accepted findings and check settings.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AllowListPath { get; set; }
+
+    /// <summary>Also return findings suppressed by the allow-list (Suppressed = true, SuppressedBy says why).</summary>
+    [Parameter]
+    public SwitchParameter IncludeSuppressed { get; set; }
+
+    /// <summary>Only these VPCs.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? VpcId { get; set; }
+
+    /// <summary>Only these security groups (no NACL findings).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? GroupId { get; set; }
+
+    /// <summary>Only these checks (ids such as SG.SshFromInternet).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? CheckId { get; set; }
+
+    /// <summary>Skip the low-severity port hygiene checks.</summary>
+    [Parameter]
+    public SwitchParameter NoPortHygiene { get; set; }
+
+    private readonly List<string> _vpcIds = [];
+    private readonly List<string> _groupIds = [];
+
+    protected override void ProcessRecord()
+    {
+        // Pipeline input by property name accumulates; the audit runs once at the end.
+        if (VpcId is not null) _vpcIds.AddRange(VpcId);
+        if (GroupId is not null) _groupIds.AddRange(GroupId);
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            foreach (var id in CheckId ?? [])
+                if (Checks.Find(id) is null) throw new ArgumentException($"'{id}' is not a check id ({string.Join(", ", Checks.All.Select(c => c.Id))})");
+            var options = new AuditOptions();
+            if (AllowListPath is not null) options = options.WithFile(GetUnresolvedProviderPathFromPSPath(AllowListPath));
+            if (NoPortHygiene) options = options with { PortHygiene = false };
+            var scope = new AuditScope { VpcIds = _vpcIds.Distinct().ToArray(), GroupIds = _groupIds.Distinct().ToArray() };
+            var report = OpenPortAudit.Run(Index, options, scope);
+            foreach (var note in report.Notes) WriteVerbose(note);
+            foreach (var f in report.Select(MinimumSeverity, IncludeSuppressed))
+                if (CheckId is null || CheckId.Any(c => c.Equals(f.CheckId, StringComparison.OrdinalIgnoreCase))) WriteObject(f);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            ThrowClassifiedError(e, AllowListPath);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using VpcSecTools.Exposure;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Tests.Exposure;
+
+/// <summary>The demo network against the ground truth of samples/demo/expected.json (overly_open_rules, nacl_findings, not_findings).</summary>
+public class DemoAuditTests
+{
+    private static readonly Lazy<AuditReport> Report = new(() =>
+        OpenPortAudit.Run(new SnapshotIndex(SnapshotLoader.Load(Path.Combine(TestPaths.Demo, "aws_configs")))));
+
+    [Fact]
+    public void LegacyAdminSshRdpAndIpv6OnlyHighRiskPortAreReachableAndCritical()
+    {
+        var r = Report.Value;
+        const string legacy = "sg-04ce5d4dc299e624b";
+        foreach (var check in new[] { "SG.SshFromInternet", "SG.RdpFromInternet" })
+        {
+            var f = r.Of(check, legacy).Single();
+            Assert.Equal((Severity.Critical, "Reachable", "0.0.0.0/0"), (f.Severity, f.ExposureVerdict, f.Source));
+        }
+        var v6 = r.Of("SG.HighRiskPortFromInternet", legacy).Single(f => f.Ports == "8080");
+        Assert.Equal(("::/0", "Reachable"), (v6.Source, v6.ExposureVerdict));
+        Assert.Equal("8080", r.Of("SG.Ipv6ParityOpenOnIpv6", legacy).Single().Ports);
+    }
+
+    [Fact]
+    public void DefaultGroupUnusedGroupAndDefaultNaclAreFlagged()
+    {
+        var r = Report.Value;
+        Assert.Single(r.Of("SG.DefaultGroupHasRules", "sg-0893132dd87c6c949"));
+        Assert.Single(r.Of("SG.Unused"));
+        Assert.Single(r.Of("SG.Unused", "sg-03b42c4d8a4e091f7"));
+        foreach (var check in new[] { "NACL.AllTrafficFromInternet", "NACL.SshFromInternet", "NACL.RdpFromInternet" })
+            Assert.Equal(["0.0.0.0/0", "::/0"], r.Of(check, "acl-03e400625f4e9af8c").Select(f => f.Source ?? "").Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public void NotFindingsStayQuiet()
+    {
+        var r = Report.Value;
+        // The ALB's 80/443 from the internet is allow-listed by default.
+        Assert.DoesNotContain(r.Findings, f => f.ResourceId == "sg-0fc75055f4ebf4a00" && f.CheckId.StartsWith("SG.", StringComparison.Ordinal) && f.Exposure is not null);
+        // A private deny ahead of a private allow is ordering, not an internet exposure.
+        Assert.DoesNotContain(r.Findings, f => f.ResourceId == "acl-001e1520cf164ff6c");
+        // Self-references of default groups are not admin paths.
+        Assert.DoesNotContain(r.Findings, f => f.CheckId == "Hygiene.AdminPortNotFromBastion" && f.Source == f.ResourceId);
+    }
+}
