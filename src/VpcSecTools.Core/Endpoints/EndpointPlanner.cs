@@ -92,6 +92,8 @@ public static class EndpointPlanner
             case EndpointKind.Unnamed:
                 return (TrafficDisposition.Unnamed, $"AWS, {(c.Dest is "" ? "no region" : c.Dest)}: {EndpointCatalog.HowToNameAmazonTraffic}");
         }
+        if (c.Dest == "" && c.Flows.Any(f => f.Flow.NamedBy != ServiceNamedBy.Given))
+            return (TrafficDisposition.Unknown, $"{c.Service}: the destination's region is not in ip-ranges.json, so whether an endpoint in {c.Region} serves it is unknown");
         if (c.Dest != "" && c.Dest != c.Region)
             return (TrafficDisposition.CrossRegion,
                 $"{c.Service} in {c.Dest}, VPC in {c.Region}: endpoints serve only their own region, so this stays on the NAT gateway");
@@ -106,11 +108,14 @@ public static class EndpointPlanner
     {
         var inside = c.Flows.Where(f => f.Subnet is not null).ToArray();
         var reasons = new List<string> { c.WindowReason, $"{serviceName} is a gateway endpoint: free, same region only" };
-        var outside = c.Flows.Where(f => f.Subnet is null).ToArray();
+        var outside = c.Flows.Where(f => f.Subnet is null && f.Flow.SourceAddress is not null).ToArray();
         if (outside.Length > 0)
             reasons.Add($"{Round(c.Gb(outside))} GB/month comes from outside the VPC's subnets (on-premises, peering, VPN or TGW): a gateway endpoint cannot carry it");
+        var unknown = c.Flows.Where(f => f.Flow.SourceAddress is null && f.Flow.SourceSubnetId is null).ToArray();
+        if (unknown.Length > 0)
+            reasons.Add($"{Round(c.Gb(unknown))} GB/month has no known sending subnet (flow logs without pkt-srcaddr/pkt-dstaddr): its route tables cannot be named");
         if (inside.Length == 0)
-            return (TrafficDisposition.NoEndpoint, string.Join("; ", reasons.Skip(2)));
+            return (unknown.Length > 0 ? TrafficDisposition.Unknown : TrafficDisposition.NoEndpoint, string.Join("; ", reasons.Skip(2)));
 
         var confidence = c.Window;
         var tables = new SortedDictionary<string, List<ResolvedFlow>>(StringComparer.Ordinal);
@@ -202,7 +207,7 @@ public static class EndpointPlanner
         var sources = inside.Select(f => f.Subnet!.SubnetId).Distinct().Order(StringComparer.Ordinal).ToArray();
         var cidrs = sources.Select(s => c.Index.Subnets[s].CidrBlock).OfType<string>().ToList();
         var reasons = new List<string> { c.WindowReason, figures, $"saves {Round(saving)} {c.Price.Currency}/month ({Round(natCost)} through NAT, {Round(endpointCost)} for the endpoint)" };
-        var outside = c.Flows.Where(f => f.Subnet is null).ToArray();
+        var outside = c.Flows.Where(f => f.Subnet is null && f.Flow.SourceAddress is not null).ToArray();
         if (outside.Length > 0)
         {
             reasons.Add($"{Round(c.Gb(outside))} GB/month comes from outside the VPC: it moves only if those clients resolve the endpoint (Route 53 Resolver inbound endpoint), and their addresses need the 443 rule too");
