@@ -15,6 +15,7 @@
     CmdletsToExport      = @(
         'Export-VpcSnapshot'
         'Import-VpcSnapshot'
+        'New-VpcEndpointPlan'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

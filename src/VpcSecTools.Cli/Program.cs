@@ -25,6 +25,7 @@ public static class Program
     {
         var root = new RootCommand("vpcsec: AWS VPC network security answers from a snapshot or live AWS.");
         root.Subcommands.Add(SnapshotCommand.Create());
+        root.Subcommands.Add(EndpointPlanCommand.Create());
         return root;
     }
 }

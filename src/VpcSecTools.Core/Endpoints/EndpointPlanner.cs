@@ -288,12 +288,13 @@ public static class EndpointPlanner
     private static PlanConfidence WindowConfidence(TimeSpan window, out string reason)
     {
         var hours = Math.Round(window.TotalHours, 1);
-        if (window < TimeSpan.FromDays(1))
+        // A day of logs ends at 23:59:59: an hour's slack keeps a full day from counting as less.
+        if (window < TimeSpan.FromHours(23))
         {
             reason = $"observed {hours} h, less than a day: daily peaks may be missed or over-counted";
             return PlanConfidence.Low;
         }
-        if (window < TimeSpan.FromDays(7))
+        if (window < TimeSpan.FromDays(7) - TimeSpan.FromHours(1))
         {
             reason = $"observed {hours} h scaled to a month: weekly patterns are not seen";
             return PlanConfidence.Medium;
