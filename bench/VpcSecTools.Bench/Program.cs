@@ -6,6 +6,7 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], int>> Areas = new(StringComparer.OrdinalIgnoreCase)
     {
         ["flowlogs"] = FlowLogsBench.Run,
+        ["endpoints"] = EndpointsBench.Run,
     };
 
     public static int Main(string[] args)

@@ -18,7 +18,7 @@ public static class EndpointPlanning
         var inputs = FlowLogPaths.Expand(flowLogPaths, out var unmatched);
         if (unmatched.Count > 0) throw new ArgumentException($"no flow-log files at {string.Join(", ", unmatched)}");
         if (inputs.Count == 0) throw new ArgumentException("no flow-log files given");
-        var (groups, report) = NatTrafficAttribution.Read(new FlowLogReader(readOptions), inputs);
+        var (groups, report) = NatTrafficAttribution.Read(new FlowLogReader(readOptions), inputs, index);
         var notes = new List<string>();
         if (report.SkippedLines > 0)
             notes.Add($"{report.SkippedLines} malformed flow-log lines skipped (first: {report.Skipped.FirstOrDefault()?.File}:{report.Skipped.FirstOrDefault()?.Line} {report.Skipped.FirstOrDefault()?.Reason})");

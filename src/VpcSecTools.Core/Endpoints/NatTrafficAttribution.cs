@@ -16,23 +16,32 @@ namespace VpcSecTools.Endpoints;
 /// </summary>
 public static class NatTrafficAttribution
 {
-    /// <summary>The group-by fields the attribution reads, from richest format to the default one.</summary>
+    /// <summary>
+    /// The group-by fields the attribution reads, from richest format to the default one. The packet
+    /// addresses alone tell the NAT ENI's two sides apart (the internet side has the NAT's own address),
+    /// so srcaddr/dstaddr are needed only without them.
+    /// </summary>
     public static readonly IReadOnlyList<IReadOnlyList<string>> GroupFieldSets =
     [
-        ["interface-id", "srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "pkt-src-aws-service", "pkt-dst-aws-service"],
-        ["interface-id", "srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr"],
+        ["interface-id", "pkt-srcaddr", "pkt-dstaddr", "pkt-src-aws-service", "pkt-dst-aws-service"],
+        ["interface-id", "pkt-srcaddr", "pkt-dstaddr"],
         ["interface-id", "srcaddr", "dstaddr"],
     ];
 
     /// <summary>
-    /// Reads the flow logs grouped as the attribution needs, trying the richest field set the files have.
+    /// Reads the records of the NAT gateways' ENIs and the interface endpoints' ENIs (nothing else is
+    /// needed), grouped as the attribution needs, trying the richest field set the files have.
     /// </summary>
-    public static (IReadOnlyList<FlowGroup> Groups, FlowLogReadReport Report) Read(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowFilter? filter = null)
+    public static (IReadOnlyList<FlowGroup> Groups, FlowLogReadReport Report) Read(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index)
     {
+        var enis = index.NatGateways.Values.SelectMany(n => n.NatGatewayAddresses).Select(a => a.NetworkInterfaceId)
+            .Concat(index.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds)).OfType<string>().Distinct().ToArray();
+        // With no ENI to look for, an empty filter would read everything: ask for an id that cannot match.
+        var filter = new FlowFilter { InterfaceId = enis.Length > 0 ? enis : ["eni-none"] };
         FlowLogResult? result = null;
         foreach (var fields in GroupFieldSets)
         {
-            result = reader.Run(inputs, new FlowLogQuery { GroupBy = fields, Filter = filter ?? new FlowFilter() });
+            result = reader.Run(inputs, new FlowLogQuery { GroupBy = fields, Filter = filter });
             // A format without a field fails per file: retry the whole read with fewer fields.
             if (!result.Report.FileErrors.Any(e => e.Message.Contains("cannot group by", StringComparison.Ordinal))) break;
         }
@@ -60,17 +69,19 @@ public static class NatTrafficAttribution
         var bytesByInterface = new Dictionary<string, long>(StringComparer.Ordinal);
         var flows = new Dictionary<(string Nat, string? Client, string Service, string? Region, ServiceNamedBy By), long>();
         DateTimeOffset? first = null, last = null;
-        long withoutClient = 0, natGroups = 0;
+        long withoutClient = 0;
+        Columns? columns = null;
         foreach (var g in groups)
         {
+            // Field positions are looked up once per field list, not per group and field.
+            if (columns is null || !ReferenceEquals(columns.Fields, g.Fields)) columns = new Columns(g.Fields);
             if (g.FirstSeen is { } f && (first is null || f < first)) first = f;
             if (g.LastSeen is { } l && (last is null || l > last)) last = l;
-            var eni = g["interface-id"];
+            var eni = columns.Get(g, columns.InterfaceId);
             if (eni is null || g.Bytes == 0) continue;
             bytesByInterface[eni] = bytesByInterface.GetValueOrDefault(eni) + g.Bytes;
             if (!natByEni.TryGetValue(eni, out var nat)) continue;
-            natGroups++;
-            if (!OneSide(g, natAddresses, out var client, out var remote, out var awsService)) continue;
+            if (!OneSide(g, columns, natAddresses, out var client, out var remote, out var awsService)) continue;
             var (service, region, by) = Name(remote, awsService, ranges);
             if (client is null) withoutClient += g.Bytes;
             var key = (nat.NatGatewayId, client?.ToString(), service, region, by);
@@ -97,23 +108,23 @@ public static class NatTrafficAttribution
     /// Picks the one side of a NAT ENI record that is counted, and reads the client, the remote and the
     /// v5 service name of the remote from it. False for the side that is not counted.
     /// </summary>
-    private static bool OneSide(FlowGroup g, HashSet<IpAddress> natAddresses, out IpAddress? client, out IpAddress remote, out string? awsService)
+    private static bool OneSide(FlowGroup g, Columns c, HashSet<IpAddress> natAddresses, out IpAddress? client, out IpAddress remote, out string? awsService)
     {
         client = null; remote = default; awsService = null;
-        if (!IpAddress.TryParse(g["srcaddr"], out var src) || !IpAddress.TryParse(g["dstaddr"], out var dst)) return false;
-        var other = natAddresses.Contains(src) ? dst : natAddresses.Contains(dst) ? src : (IpAddress?)null;
-        if (other is not { } peer) return false;
-        bool hasPacketAddresses = IpAddress.TryParse(g["pkt-srcaddr"], out var psrc) & IpAddress.TryParse(g["pkt-dstaddr"], out var pdst);
-        if (hasPacketAddresses)
+        if (IpAddress.TryParse(c.Get(g, c.PacketSource), out var psrc) && IpAddress.TryParse(c.Get(g, c.PacketDestination), out var pdst))
         {
-            if (!peer.IsPrivate) return false; // internet side: the VPC side of the same flow is counted
-            client = peer;
-            var clientSends = psrc == peer;
+            // The internet side carries the NAT's own address; the VPC side carries the client and the real remote.
+            if (natAddresses.Contains(psrc) || natAddresses.Contains(pdst) || psrc.IsPrivate == pdst.IsPrivate) return false;
+            var clientSends = psrc.IsPrivate;
+            client = clientSends ? psrc : pdst;
             remote = clientSends ? pdst : psrc;
-            awsService = clientSends ? g["pkt-dst-aws-service"] : g["pkt-src-aws-service"];
-            return !natAddresses.Contains(remote) && remote != peer;
+            awsService = clientSends ? c.Get(g, c.DestinationService) : c.Get(g, c.SourceService);
+            return true;
         }
-        if (peer.IsPrivate) return false; // v2 VPC side: the remote is not in the record
+        if (!IpAddress.TryParse(c.Get(g, c.Source), out var src) || !IpAddress.TryParse(c.Get(g, c.Destination), out var dst)) return false;
+        var other = natAddresses.Contains(src) ? dst : natAddresses.Contains(dst) ? src : (IpAddress?)null;
+        // v2: only the internet side names the remote; its client is unknown.
+        if (other is not { } peer || peer.IsPrivate) return false;
         remote = peer;
         return true;
     }
@@ -123,5 +134,26 @@ public static class NatTrafficAttribution
         var prefix = ranges.Find(remote);
         if (!string.IsNullOrEmpty(awsService)) return (awsService, prefix?.Region, ServiceNamedBy.FlowLogField);
         return prefix is null ? (NatTraffic.Internet, null, ServiceNamedBy.None) : (prefix.Service, prefix.Region, ServiceNamedBy.IpRanges);
+    }
+
+    /// <summary>Where each field the attribution reads sits in a group's values (-1: absent).</summary>
+    private sealed class Columns(IReadOnlyList<string> fields)
+    {
+        public IReadOnlyList<string> Fields { get; } = fields;
+        public int InterfaceId { get; } = Position(fields, "interface-id");
+        public int Source { get; } = Position(fields, "srcaddr");
+        public int Destination { get; } = Position(fields, "dstaddr");
+        public int PacketSource { get; } = Position(fields, "pkt-srcaddr");
+        public int PacketDestination { get; } = Position(fields, "pkt-dstaddr");
+        public int SourceService { get; } = Position(fields, "pkt-src-aws-service");
+        public int DestinationService { get; } = Position(fields, "pkt-dst-aws-service");
+
+        public string? Get(FlowGroup g, int position) => position < 0 ? null : g.Values[position];
+
+        private static int Position(IReadOnlyList<string> fields, string name)
+        {
+            for (int i = 0; i < fields.Count; i++) if (fields[i] == name) return i;
+            return -1;
+        }
     }
 }

@@ -21,7 +21,7 @@ public class DemoPlanTests
     {
         var index = new SnapshotIndex(SnapshotLoader.Load(TestPaths.Demo));
         var inputs = FlowLogPaths.Expand([Logs], out _);
-        var (groups, _) = NatTrafficAttribution.Read(new FlowLogReader(), inputs);
+        var (groups, _) = NatTrafficAttribution.Read(new FlowLogReader(), inputs, index);
         var traffic = NatTrafficAttribution.Attribute(index, groups, AwsIpRangeSet.Load(IpRangesFile));
         return EndpointPlanner.Plan(index, traffic, PriceTable.Bundled());
     }

@@ -25,7 +25,7 @@ public class NatTrafficAttributionTests
     private static FlowGroup Group(string eni, string src, string dst, string? psrc, string? pdst, string? srcService, string? dstService, long bytes, int minute = 0)
     {
         string[] fields = psrc is null ? ["interface-id", "srcaddr", "dstaddr"] : NatTrafficAttribution.GroupFieldSets[0].ToArray();
-        string?[] values = psrc is null ? [eni, src, dst] : [eni, src, dst, psrc, pdst, srcService, dstService];
+        string?[] values = psrc is null ? [eni, src, dst] : [eni, psrc, pdst, srcService, dstService];
         return new FlowGroup { Fields = fields, Values = values, Bytes = bytes, Count = 1, FirstSeen = T0.AddMinutes(minute), LastSeen = T0.AddMinutes(minute + 60) };
     }
 
