@@ -139,8 +139,7 @@ public static class EndpointPlanner
             reasons.Add($"{tableId} is the main route table: the endpoint route serves every subnet using it implicitly ({string.Join(", ", implicitSubnets)})");
         }
 
-        var existing = c.Index.VpcEndpoints.Values.FirstOrDefault(e => e.VpcId == c.VpcId && e.ServiceName == serviceName
-            && string.Equals(e.VpcEndpointType, "Gateway", StringComparison.OrdinalIgnoreCase) && IsLive(e.State));
+        var existing = Existing(c, serviceName, "Gateway");
         var wanted = tables.Keys.ToList();
         if (existing is not null)
         {
@@ -179,8 +178,7 @@ public static class EndpointPlanner
     private static (TrafficDisposition, string) InterfaceEndpoint(GroupContext c, string serviceName, string endpointName,
         List<EndpointRecommendation> recommendations)
     {
-        var existing = c.Index.VpcEndpoints.Values.FirstOrDefault(e => e.VpcId == c.VpcId && e.ServiceName == serviceName
-            && string.Equals(e.VpcEndpointType, "Interface", StringComparison.OrdinalIgnoreCase) && IsLive(e.State));
+        var existing = Existing(c, serviceName, "Interface");
         if (existing is not null)
             return (TrafficDisposition.ExistingEndpoint,
                 $"{existing.VpcEndpointId} exists for {serviceName}; traffic still reaching NAT suggests clients not using its DNS (private DNS {(existing.PrivateDnsEnabled == true ? "on" : "off")})");
@@ -302,6 +300,11 @@ public static class EndpointPlanner
         reason = $"observed {Math.Round(window.TotalDays, 1)} days scaled to a month";
         return PlanConfidence.High;
     }
+
+    /// <summary>The live endpoint of this type for the service in the group's VPC, if any.</summary>
+    private static VpcEndpoint? Existing(GroupContext c, string serviceName, string type) =>
+        c.Index.VpcEndpoints.Values.FirstOrDefault(e => e.VpcId == c.VpcId && e.ServiceName == serviceName
+            && string.Equals(e.VpcEndpointType, type, StringComparison.OrdinalIgnoreCase) && IsLive(e.State));
 
     private static bool IsLive(string? state) =>
         state is null || !(state.Equals("deleted", StringComparison.OrdinalIgnoreCase) || state.Equals("deleting", StringComparison.OrdinalIgnoreCase)
