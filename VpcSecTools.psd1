@@ -14,7 +14,12 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Export-VpcSnapshot'
+        'Get-VpcFlowLogCoverage'
+        'Get-VpcPrivateIpMap'
+        'Get-VpcSnapshot'
         'Import-VpcSnapshot'
+        'Invoke-FlowLogQuery'
+        'Test-InstanceReachability'
         'New-VpcEndpointPlan'
     )
     VariablesToExport    = @()

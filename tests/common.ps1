@@ -1,4 +1,19 @@
-$ModulePath = Get-ChildItem -Path (Join-Path $PSScriptRoot '../output/VpcSecTools/*/VpcSecTools.psd1') | Select-Object -First 1
-Import-Module $ModulePath.FullName -Force
-$DemoSnapshot = (Resolve-Path (Join-Path $PSScriptRoot '../samples/demo')).Path
-$FixtureRoot = (Resolve-Path (Join-Path $PSScriptRoot 'fixtures')).Path
+# Shared by every tests/<Verb-Noun>.Tests.ps1, dot-sourced first thing: BeforeAll { . $PSScriptRoot/common.ps1 }
+# Imports the module built into output/ (./build.ps1 -Task Build or ./build.sh) and names the test data:
+#   $DemoSnapshot  samples/demo, the demo network (a Batfish-style aws_configs folder with flow logs)
+#   $FixtureRoot   tests/fixtures (batfish-aws/<scenario>, flowlogs/, ip-ranges/, ...)
+$repoRoot = Split-Path -Parent $PSScriptRoot
+$builtManifest = Get-ChildItem -Path (Join-Path $repoRoot 'output' 'VpcSecTools' '*' 'VpcSecTools.psd1') -File -ErrorAction Ignore |
+    Sort-Object -Property { [version]$_.Directory.Name } -Descending |
+    Select-Object -First 1
+if (-not $builtManifest) {
+    throw "VpcSecTools is not built: run ./build.ps1 -Task Build (or ./build.sh) before the Pester suite."
+}
+# Import once per session: every test file dot-sources this, and a re-import reloads nothing new.
+if (-not (Get-Module -Name VpcSecTools | Where-Object ModuleBase -EQ $builtManifest.DirectoryName)) {
+    Get-Module -Name VpcSecTools | Remove-Module -Force
+    Import-Module -Name $builtManifest.FullName -Force -ErrorAction Stop
+}
+
+$DemoSnapshot = Join-Path $repoRoot 'samples' 'demo'
+$FixtureRoot = Join-Path $repoRoot 'tests' 'fixtures'

@@ -17,8 +17,17 @@ OPERATIONS = [
     "DescribeTransitGatewayVpcAttachments", "DescribeTransitGatewayRouteTables", "SearchTransitGatewayRoutes",
     "GetTransitGatewayRouteTableAssociations", "GetTransitGatewayRouteTablePropagations",
     "DescribeManagedPrefixLists", "GetManagedPrefixListEntries", "DescribeVpnGateways", "DescribeVpnConnections",
-    "DescribeFlowLogs", "DescribeRegions",
+    "DescribeFlowLogs", "DescribeCustomerGateways", "DescribeRegions",
 ]
+
+# Members the current EC2 API returns that an older installed botocore may not know yet (Debian's is older than
+# these). Names and XML locationNames from the EC2 API reference; added only when the model lacks them, and
+# marked "supplement" in the output so tests can tell them apart.
+SUPPLEMENT = {
+    "TransitGatewayOptions": {"SecurityGroupReferencingSupport": ("String", "securityGroupReferencingSupport")},
+    "TransitGatewayVpcAttachmentOptions": {"SecurityGroupReferencingSupport": ("String", "securityGroupReferencingSupport")},
+    "NatGatewayAddress": {"IsPrimary": ("Boolean", "isPrimary"), "Status": ("String", "status")},
+}
 
 MODEL = "/usr/lib/python3/dist-packages/botocore/data/ec2/2016-11-15/service-2.json"
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "VpcSecTools.Core", "Aws", "Ec2",
@@ -42,6 +51,10 @@ def main():
                 # The EC2 protocol names an output element by its locationName, else by the member name.
                 entry["members"][member] = {"shape": ref["shape"], "xml": ref.get("locationName", member)}
                 visit(ref["shape"])
+            for member, (member_shape, xml) in SUPPLEMENT.get(name, {}).items():
+                if member not in entry["members"]:
+                    entry["members"][member] = {"shape": member_shape, "xml": xml, "supplement": True}
+                    visit(member_shape)
         elif kind == "list":
             ref = shape["member"]
             out_shapes[name] = {"type": kind, "member": ref["shape"], "xml": ref.get("locationName", "member"),

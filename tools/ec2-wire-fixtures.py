@@ -37,6 +37,7 @@ TOP_LEVEL = [
     ("DescribeTransitGatewayVpcAttachments", "TransitGatewayVpcAttachments"),
     ("DescribeTransitGatewayRouteTables", "TransitGatewayRouteTables"), ("DescribeManagedPrefixLists", "PrefixLists"),
     ("DescribeVpnGateways", "VpnGateways"), ("DescribeVpnConnections", "VpnConnections"), ("DescribeFlowLogs", "FlowLogs"),
+    ("DescribeCustomerGateways", "CustomerGateways"),
 ]
 
 # Per route table: (snapshot section, operation, file suffix, list key in the wrapper item, list key in the response)

@@ -6,6 +6,9 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], int>> Areas = new(StringComparer.OrdinalIgnoreCase)
     {
         ["flowlogs"] = FlowLogsBench.Run,
+        ["reachability"] = ReachabilityBench.Run,
+        ["inventory"] = InventoryBench.Run,
+        ["ipmap"] = IpMapBench.Run,
         ["endpoints"] = EndpointsBench.Run,
     };
 

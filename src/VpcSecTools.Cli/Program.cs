@@ -25,6 +25,9 @@ public static class Program
     {
         var root = new RootCommand("vpcsec: AWS VPC network security answers from a snapshot or live AWS.");
         root.Subcommands.Add(SnapshotCommand.Create());
+        root.Subcommands.Add(ReachCommand.Create());
+        root.Subcommands.Add(IpMapCommand.Create());
+        root.Subcommands.Add(FlowLogsCommand.Create());
         root.Subcommands.Add(EndpointPlanCommand.Create());
         return root;
     }

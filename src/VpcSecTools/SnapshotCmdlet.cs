@@ -5,11 +5,12 @@ namespace VpcSecTools.Commands;
 
 /// <summary>
 /// The base of every cmdlet that analyses a network: <c>-Snapshot</c> takes a path (file or folder)
-/// or a snapshot object from <c>Import-VpcSnapshot</c>, so one capture serves many questions.
+/// or a snapshot object from <c>Import-VpcSnapshot</c>, so one capture serves many questions. Without
+/// <c>-Snapshot</c>, the network is captured live with the common AWS parameters (<see cref="AwsCmdlet"/>).
 /// </summary>
-public abstract class SnapshotCmdlet : VpcSecCmdlet
+public abstract class SnapshotCmdlet : AwsCmdlet
 {
-    /// <summary>A snapshot file, a folder of describe-* outputs, or a snapshot object.</summary>
+    /// <summary>A snapshot file, a folder of describe-* outputs, or a snapshot object; live AWS when omitted.</summary>
     [Parameter]
     [ValidateNotNull]
     public object? Snapshot { get; set; }
@@ -31,7 +32,8 @@ public abstract class SnapshotCmdlet : VpcSecCmdlet
                 WriteVerbose($"Reading snapshot from {full}");
                 return new SnapshotIndex(SnapshotLoader.Load(full, WriteVerbose));
             case null:
-                throw new ArgumentException("No snapshot given: pass -Snapshot with a snapshot file, a folder of describe-* outputs, or the object from Import-VpcSnapshot.");
+                WriteVerbose("No -Snapshot: capturing the network live from AWS (pass -Snapshot to work offline).");
+                return new SnapshotIndex(CaptureLive([], allRegions: false));
             default:
                 throw new ArgumentException($"-Snapshot takes a path or a snapshot object, not {value.GetType().Name}.");
         }

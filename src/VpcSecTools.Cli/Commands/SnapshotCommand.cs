@@ -1,4 +1,6 @@
 using System.CommandLine;
+using VpcSecTools.Aws;
+using VpcSecTools.Errors;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Cli.Commands;
@@ -16,19 +18,52 @@ public static class SnapshotCommand
 
     private static Command Export()
     {
-        var from = new Option<string>("--from") { Description = "A folder of aws ec2 describe-* JSON outputs, a Batfish aws_configs folder, or a snapshot file.", Required = true };
+        var from = new Option<string>("--from") { Description = "Offline: a folder of aws ec2 describe-* JSON outputs, a Batfish aws_configs folder, or a snapshot file." };
+        var region = new Option<string[]>("--region") { Description = "Live: the region(s) to capture (default: AWS_REGION or the profile's region).", AllowMultipleArgumentsPerToken = true };
+        var allRegions = new Option<bool>("--all-regions") { Description = "Live: every region enabled for the account (DescribeRegions)." };
+        var vpcId = new Option<string[]>("--vpc-id") { Description = "Live: only these VPCs, where the API can filter by VPC.", AllowMultipleArgumentsPerToken = true };
+        var profile = new Option<string>("--profile") { Description = "Live: the named profile (shared config/credentials files, including SSO)." };
+        var endpointUrl = new Option<string>("--endpoint-url") { Description = "Live: send EC2 calls to this URL instead of the regional endpoint." };
         var output = new Option<string>("--out") { Description = "The snapshot file to write.", Required = true };
         var format = FormatOption();
-        var verbose = new Option<bool>("--verbose") { Description = "Say what was skipped or ignored." };
-        var command = new Command("export", "Write one snapshot file from a folder of describe-* outputs or another snapshot.") { from, output, format, verbose };
+        var verbose = new Option<bool>("--verbose") { Description = "Say what was skipped or ignored, and where credentials and region came from." };
+        var command = new Command("export", "Write one snapshot file, from live AWS (--region/--all-regions) or from a folder of describe-* outputs (--from).")
+            { from, region, allRegions, vpcId, profile, endpointUrl, output, format, verbose };
         command.SetAction(parse => CliOutput.Guard(() =>
         {
             var outFile = parse.GetValue(output)!;
-            var snapshot = SnapshotExport.FromPath(parse.GetValue(from)!, outFile, parse.GetValue(verbose) ? Console.Error.WriteLine : null);
+            Action<string>? log = parse.GetValue(verbose) ? Console.Error.WriteLine : null;
+            var source = parse.GetValue(from);
+            var live = new LiveExportOptions(parse.GetValue(region) ?? [], parse.GetValue(allRegions), parse.GetValue(vpcId) ?? [],
+                parse.GetValue(profile), parse.GetValue(endpointUrl));
+            VpcSnapshot snapshot;
+            if (source is not null)
+            {
+                if (live.Given) throw new ArgumentException("--from reads saved describe outputs; --region, --all-regions, --vpc-id, --profile and --endpoint-url capture live. Use one or the other.");
+                snapshot = SnapshotExport.FromPath(source, outFile, log);
+            }
+            else
+            {
+                var result = LiveSnapshot.CaptureAsync(live.Connection, live.Inventory, outFile, null, log).GetAwaiter().GetResult();
+                foreach (var fault in result.Faults)
+                {
+                    var info = ErrorCatalog.Classify(fault);
+                    Console.Error.WriteLine($"vpcsec: warning: {info.ErrorId}: {info.Message}");
+                }
+                snapshot = result.Snapshot;
+            }
             Write(SnapshotSummary.Of(snapshot, outFile), parse.GetValue(format));
             return Program.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The live options of <c>snapshot export</c>, as the engine's requests.</summary>
+    private sealed record LiveExportOptions(string[] Regions, bool AllRegions, string[] VpcIds, string? Profile, string? EndpointUrl)
+    {
+        public bool Given => Regions.Length > 0 || AllRegions || VpcIds.Length > 0 || Profile is not null || EndpointUrl is not null;
+        public AwsConnectionRequest Connection => new() { Region = Regions.FirstOrDefault(), ProfileName = Profile, EndpointUrl = EndpointUrl };
+        public InventoryRequest Inventory => new() { Regions = Regions, AllRegions = AllRegions, VpcIds = VpcIds };
     }
 
     private static Command Show()

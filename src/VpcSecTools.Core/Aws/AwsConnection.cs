@@ -103,9 +103,9 @@ public sealed class AwsConnection
         if (profiles.TryGetAWSCredentials("default", out var defaults))
             return (defaults, ProfileSource("default", r.ProfileLocation, profiles), "default");
         if (!string.IsNullOrEmpty(r.Environment("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) || !string.IsNullOrEmpty(r.Environment("AWS_CONTAINER_CREDENTIALS_FULL_URI")))
-            return (new GenericContainerCredentials(), "container credentials endpoint (AWS_CONTAINER_CREDENTIALS_*)", null);
+            return (new DeferredCredentials(() => new GenericContainerCredentials(), "container credentials"), "container credentials endpoint (AWS_CONTAINER_CREDENTIALS_*)", null);
         if (!string.Equals(r.Environment("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase))
-            return (new InstanceProfileAWSCredentials(), "EC2 instance profile (instance metadata service)", null);
+            return (new DeferredCredentials(() => new InstanceProfileAWSCredentials(), "EC2 instance profile credentials"), "EC2 instance profile (instance metadata service)", null);
         throw new AwsConfigurationException("No AWS credentials found: pass -ProfileName or -AccessKey/-SecretKey, run Set-AWSCredential, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or configure a default profile.");
     }
 
@@ -172,4 +172,24 @@ public sealed class AwsConnection
             throw new AwsConfigurationException($"{from}: a {type.Name} is not AWS credentials (expected an AWSCredentials object)");
         return KeysOf(key, secret, Read("Token"));
     }
+}
+
+/// <summary>
+/// Builds an SDK credential provider on first use. The container and instance providers contact their
+/// endpoints as soon as they are constructed, which must not happen merely because the chain reached them.
+/// </summary>
+internal sealed class DeferredCredentials(Func<AWSCredentials> create, string what) : AWSCredentials
+{
+    private readonly Lazy<AWSCredentials> _inner = new(() =>
+    {
+        try { return create(); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new AwsConfigurationException($"No AWS credentials: the chain reached {what}, which are not available here ({e.Message}). Pass -ProfileName or -AccessKey/-SecretKey.", e);
+        }
+    });
+
+    public override ImmutableCredentials GetCredentials() => _inner.Value.GetCredentials();
+
+    public override Task<ImmutableCredentials> GetCredentialsAsync() => _inner.Value.GetCredentialsAsync();
 }

@@ -85,6 +85,15 @@ internal sealed class AwsServiceMetadata(string serviceId) : IServiceMetadata
 /// endpoint and region handling all come from the SDK. Protocols (EC2 Query, JSON 1.1) plug in a request
 /// marshaller and a response unmarshaller per call.
 /// </summary>
+/// <remarks>
+/// A JSON 1.1 service (CloudWatch Logs, Athena) needs only its <see cref="AwsServiceDescription"/>
+/// (e.g. <c>new("CloudWatch Logs", "logs", "logs", "2014-03-28")</c>), a marshaller producing a POST
+/// <c>DefaultRequest</c> with header <c>X-Amz-Target: &lt;TargetPrefix&gt;.&lt;Operation&gt;</c>
+/// (<c>Logs_20140328</c>, <c>AmazonAthena</c>), <c>Content-Type: application/x-amz-json-1.1</c> and the JSON body
+/// as <c>Content</c>, and a <c>JsonResponseUnmarshaller</c> for the response and the <c>__type</c> error body.
+/// Configuration, endpoint, auth stages and this client are shared unchanged; see <c>Ec2/Ec2Query.cs</c> for the
+/// EC2 Query counterpart.
+/// </remarks>
 internal sealed class AwsServiceClient : AmazonServiceClient
 {
     private readonly AwsServiceMetadata _metadata;
@@ -95,6 +104,17 @@ internal sealed class AwsServiceClient : AmazonServiceClient
     }
 
     protected override IServiceMetadata ServiceMetadata => _metadata;
+
+    /// <summary>
+    /// A client for <paramref name="service"/> in <paramref name="region"/>, at the connection's explicit endpoint when
+    /// it has one; signing uses the region even when the endpoint (e.g. 127.0.0.1) hides it from the host name.
+    /// </summary>
+    public static AwsServiceClient Create(AwsServiceDescription service, AwsConnection connection, string region)
+    {
+        var config = new AwsServiceConfig(service) { RegionEndpoint = RegionEndpoint.GetBySystemName(region), AuthenticationRegion = region };
+        if (connection.EndpointUrl is { } url) config.ServiceURL = url;
+        return new AwsServiceClient(connection.Credentials, config);
+    }
 
     protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
     {

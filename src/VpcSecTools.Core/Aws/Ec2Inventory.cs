@@ -147,6 +147,7 @@ public static class Ec2Inventory
         new(Section.PrefixLists, (c, ct) => c.PrefixListsAsync(ct)),
         Simple(Section.VpnGateways, Ec2Operations.DescribeVpnGateways),
         Simple(Section.VpnConnections, Ec2Operations.DescribeVpnConnections),
+        Simple(Section.CustomerGateways, Ec2Operations.DescribeCustomerGateways),
         Simple(Section.FlowLogs, Ec2Operations.DescribeFlowLogs),
     ];
 

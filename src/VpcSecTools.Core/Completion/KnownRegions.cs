@@ -51,13 +51,17 @@ public static class KnownRegions
         new("us-west-2", "US West (Oregon)"),
     ];
 
-    /// <summary>Regions whose code starts with the word, or whose name contains it ("tokyo" finds ap-northeast-1).</summary>
+    /// <summary>
+    /// Regions whose code starts with the word, or, for a plain word, whose name contains it ("tokyo" finds
+    /// ap-northeast-1). A word with a hyphen or digit is a code being typed: "us-e" must not also offer GovCloud (US-East).
+    /// </summary>
     public static IReadOnlyList<CompletionCandidate> Complete(string? wordToComplete)
     {
         var word = SnapshotIdCandidates.Unquote(wordToComplete);
+        var byName = word.Length > 0 && word.All(char.IsLetter);
         return All
             .Where(r => r.Code.StartsWith(word, StringComparison.OrdinalIgnoreCase)
-                        || r.Name.Contains(word, StringComparison.OrdinalIgnoreCase))
+                        || (byName && r.Name.Contains(word, StringComparison.OrdinalIgnoreCase)))
             .Select(r => new CompletionCandidate(r.Code, r.Code, r.Name))
             .ToArray();
     }

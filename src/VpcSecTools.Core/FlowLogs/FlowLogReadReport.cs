@@ -6,6 +6,20 @@ public sealed record SkippedLine(string File, long Line, string Reason);
 /// <summary>A file (or stream) the reader could not read to its end: the records before the failure were counted.</summary>
 public sealed record FlowLogFileError(string File, string Message, long LinesRead);
 
+/// <summary>A flow-log path (file, folder or wildcard) that matches nothing.</summary>
+public sealed class FlowLogPathNotFoundException(string path)
+    : Exception($"no flow-log file at '{path}' (no such file or folder, or the wildcard matches nothing)")
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>A file's read error as an exception, for front ends that report errors as exceptions.</summary>
+public sealed class FlowLogFileException(FlowLogFileError error)
+    : Exception($"{error.File}: {error.Message} (after {error.LinesRead} lines)")
+{
+    public FlowLogFileError Error { get; } = error;
+}
+
 /// <summary>What a read covered: every figure a responder needs to trust (or distrust) the answer.</summary>
 public sealed class FlowLogReadReport
 {

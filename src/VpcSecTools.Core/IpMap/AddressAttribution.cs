@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace VpcSecTools.IpMap;
 
 /// <summary>Where an address lies as seen from a VPC (SEMANTICS 24), in the order they are tried.</summary>
@@ -31,8 +33,14 @@ public enum AttributionScope
 /// </summary>
 public sealed record AddressAttribution
 {
-    /// <summary>The address asked about, in canonical form (so results pipe on by <c>IpAddress</c>).</summary>
-    public string IpAddress { get; init; } = "";
+    private string? _text;
+
+    /// <summary>The address asked about.</summary>
+    [JsonIgnore]
+    public VpcSecTools.Net.IpAddress Address { get; init; }
+
+    /// <summary>The address in canonical form (so results pipe on by <c>IpAddress</c>); formatted on first use.</summary>
+    public string IpAddress { get => _text ??= Address.ToString(); init => _text = value; }
     /// <summary>The VPC it is seen from (null when none could be chosen).</summary>
     public string? FromVpcId { get; init; }
     public AttributionScope Scope { get; init; }

@@ -44,13 +44,15 @@ public sealed class AddressAttributor
         _eniOnlyVpcs = Map.Entries.Select(e => e.VpcId).OfType<string>().Where(v => !index.Vpcs.ContainsKey(v)).ToHashSet(StringComparer.Ordinal);
         foreach (var region in index.Snapshot.Regions)
         {
-            foreach (var vpc in region.Vpcs) _vpcs[vpc.VpcId] = new VpcView(vpc, region, index);
+            foreach (var vpc in region.Vpcs) _vpcs[vpc.VpcId] = new VpcView(vpc, region, index, Map);
             IndexTransitGateways(region);
         }
+        MarkOverlappingVpcs();
     }
 
-    /// <summary>Parses and attributes; a malformed address throws <see cref="FormatException"/> naming it.</summary>
-    public AddressAttribution Attribute(string address, string? fromVpcId = null) => Attribute(IpAddress.Parse(address), fromVpcId);
+    /// <summary>Parses and attributes; a malformed address throws <see cref="InvalidIpAddressException"/> naming it.</summary>
+    public AddressAttribution Attribute(string address, string? fromVpcId = null) =>
+        IpAddress.TryParse(address, out var ip, out var error) ? Attribute(ip, fromVpcId) : throw new InvalidIpAddressException(address, error);
 
     /// <summary>
     /// Attributes <paramref name="address"/> as seen from <paramref name="fromVpcId"/>; without one, from the VPC
@@ -59,48 +61,50 @@ public sealed class AddressAttributor
     /// </summary>
     public AddressAttribution Attribute(IpAddress address, string? fromVpcId = null)
     {
-        var text = address.ToString();
         if (fromVpcId is not null)
         {
-            if (_vpcs.TryGetValue(fromVpcId, out var from)) return From(address, text, from);
-            if (!_eniOnlyVpcs.Contains(fromVpcId)) throw new ArgumentException($"VPC '{fromVpcId}' is not in the snapshot.", nameof(fromVpcId));
-            return EniOnly(address, text, fromVpcId);
+            if (_vpcs.TryGetValue(fromVpcId, out var from)) return From(address, from);
+            if (!_eniOnlyVpcs.Contains(fromVpcId)) throw new VpcNotInSnapshotException(fromVpcId);
+            return EniOnly(address, fromVpcId);
         }
         var holders = Map.At(address);
+        // The common case: one ENI holds it, in a VPC whose CIDRs overlap no other VPC's.
+        if (holders.Count == 1 && holders[0].VpcId is { } holderVpc && _vpcs.TryGetValue(holderVpc, out var holderView) && !holderView.OverlapsAnotherVpc)
+            return From(address, holderView);
         if (holders.Count > 0)
         {
             var holderVpcs = holders.Select(h => h.VpcId).OfType<string>().Distinct().ToArray();
-            if (holderVpcs.Length == 1 && !_vpcs.ContainsKey(holderVpcs[0])) return EniOnly(address, text, holderVpcs[0]);
+            if (holderVpcs.Length == 1 && !_vpcs.ContainsKey(holderVpcs[0])) return EniOnly(address, holderVpcs[0]);
             holderVpcs = holderVpcs.Where(_vpcs.ContainsKey).ToArray();
             if (holderVpcs.Length == 1)
             {
-                var result = From(address, text, _vpcs[holderVpcs[0]]);
+                var result = From(address, _vpcs[holderVpcs[0]]);
                 var others = _index.VpcsContaining(address).Where(v => v.VpcId != holderVpcs[0]).Select(v => v.VpcId).ToArray();
                 return others.Length == 0 ? result
                     : result with { Reason = Join(result.Reason, $"the address is also inside the CIDRs of {string.Join(", ", others)} (overlap): pass -FromVpcId to see it from there") };
             }
             if (holderVpcs.Length > 1)
-                return Ambiguous(text, null, holderVpcs.Select(v => From(address, text, _vpcs[v])).ToArray(),
+                return Ambiguous(address, null, holderVpcs.Select(v => From(address, _vpcs[v])).ToArray(),
                     $"ENIs in {holderVpcs.Length} VPCs hold this address (overlapping CIDRs)");
         }
         var containing = _index.VpcsContaining(address).Select(v => v.VpcId).Where(_vpcs.ContainsKey).ToArray();
-        if (containing.Length == 1) return From(address, text, _vpcs[containing[0]]);
+        if (containing.Length == 1) return From(address, _vpcs[containing[0]]);
         if (containing.Length > 1)
-            return Ambiguous(text, null, containing.Select(v => From(address, text, _vpcs[v])).ToArray(),
+            return Ambiguous(address, null, containing.Select(v => From(address, _vpcs[v])).ToArray(),
                 $"the address is inside the CIDRs of {containing.Length} VPCs ({string.Join(", ", containing)}) and no ENI holds it");
-        if (_vpcs.Count == 1) return From(address, text, _vpcs.Values.First());
-        if (_vpcs.Count == 0) return NotRouted(address, text, null, "the snapshot holds no VPC to see it from");
-        var views = _vpcs.Values.Select(v => From(address, text, v)).ToArray();
+        if (_vpcs.Count == 1) return From(address, _vpcs.Values.First());
+        if (_vpcs.Count == 0) return NotRouted(address, null, "the snapshot holds no VPC to see it from");
+        var views = _vpcs.Values.Select(v => From(address, v)).ToArray();
         var distinct = views.GroupBy(Key).Select(g => g.First()).ToArray();
         if (distinct.Length == 1)
             return distinct[0] with { FromVpcId = null, Reason = Join(distinct[0].Reason, $"the same from each of the {views.Length} VPCs") };
-        return Ambiguous(text, null, views, $"seen from the {views.Length} VPCs of the snapshot the answers differ: pass -FromVpcId");
+        return Ambiguous(address, null, views, $"seen from the {views.Length} VPCs of the snapshot the answers differ: pass -FromVpcId");
     }
 
     /// <summary>A VPC the snapshot knows only through its ENIs (describe-vpcs not captured): owners, nothing else.</summary>
-    private AddressAttribution EniOnly(IpAddress address, string text, string vpcId)
+    private AddressAttribution EniOnly(IpAddress address, string vpcId)
     {
-        var start = new AddressAttribution { IpAddress = text, FromVpcId = vpcId };
+        var start = new AddressAttribution { Address = address, FromVpcId = vpcId };
         var owner = Map.At(vpcId, address);
         const string note = "the VPC itself (CIDRs, route tables) is not in the snapshot, only its network interfaces";
         return owner is not null
@@ -108,12 +112,12 @@ public sealed class AddressAttributor
             : start with { Scope = AttributionScope.Unknown, Reason = $"no ENI of {vpcId} holds it and {note}" };
     }
 
-    private AddressAttribution From(IpAddress address, string text, VpcView from)
+    private AddressAttribution From(IpAddress address, VpcView from)
     {
-        var start = new AddressAttribution { IpAddress = text, FromVpcId = from.Vpc.VpcId };
+        if (from.Contains(address)) return Inside(address, from, new AddressAttribution { Address = address, FromVpcId = from.Vpc.VpcId, Route = "local" });
+        var start = new AddressAttribution { Address = address, FromVpcId = from.Vpc.VpcId };
         if (LinkLocalService(address) is { } service)
             return start with { Scope = AttributionScope.ReservedAddress, ReservedRole = service, Reason = "an AWS link-local service, answered by the Nitro host of every instance" };
-        if (from.Contains(address)) return Inside(address, from, start) with { Route = "local" };
         if (!from.Region.Has(Section.RouteTables))
             return start with { Scope = AttributionScope.Unknown, Reason = $"route tables of {from.Region.Region} were not captured: cannot tell where {from.Vpc.VpcId} sends it" };
         if (from.Tables.Count == 0)
@@ -134,7 +138,7 @@ public sealed class AddressAttributor
             if (only is null) only = outcome;
             else (outcomes ??= [only]).Add(outcome);
         }
-        if (only is null) return NotRouted(address, text, from.Vpc.VpcId, string.Join("; ", notRouted ?? []));
+        if (only is null) return NotRouted(address, from.Vpc.VpcId, string.Join("; ", notRouted ?? []));
         var routedNote = notRouted is null ? null : $"not routed from every table: {string.Join("; ", notRouted)}";
         if (outcomes is null) return only with { Reason = Join(only.Reason, routedNote) };
         var groups = outcomes.GroupBy(Key).ToArray();
@@ -148,7 +152,7 @@ public sealed class AddressAttributor
                 Reason = Join(merged[0].Reason, routedNote),
             };
         }
-        return Ambiguous(text, from.Vpc.VpcId, groups.Select(g => g.First()).ToArray(),
+        return Ambiguous(address, from.Vpc.VpcId, groups.Select(g => g.First()).ToArray(),
             Join($"the route tables of {from.Vpc.VpcId} send it to different places", routedNote) ?? "");
     }
 
@@ -156,7 +160,7 @@ public sealed class AddressAttributor
     private AddressAttribution Inside(IpAddress address, VpcView vpc, AddressAttribution start)
     {
         var vpcId = vpc.Vpc.VpcId;
-        var owner = Map.At(vpcId, address);
+        var owner = vpc.Addresses.TryGetValue(address, out var exact) ? exact : Map.HasDelegatedPrefixes ? Map.At(vpcId, address) : null;
         if (owner is not null)
             return start with { Scope = AttributionScope.ThisVpc, VpcId = vpcId, SubnetId = owner.SubnetId, Owner = owner };
         var subnet = _index.SubnetContaining(vpcId, address);
@@ -219,9 +223,9 @@ public sealed class AddressAttributor
     };
 
     /// <summary>No route of the VPC covers it (or every one is a dead end): AWS range, public, or Unknown.</summary>
-    private AddressAttribution NotRouted(IpAddress address, string text, string? fromVpcId, string why)
+    private AddressAttribution NotRouted(IpAddress address, string? fromVpcId, string why)
     {
-        var r = new AddressAttribution { IpAddress = text, FromVpcId = fromVpcId };
+        var r = new AddressAttribution { Address = address, FromVpcId = fromVpcId };
         if (_ranges.Find(address) is { } hit) return AwsService(r, hit) with { Reason = Join("not routed from the VPC", why) };
         if (!address.IsPrivate && !IsSpecialUse(address)) return r with { Scope = AttributionScope.Public, Reason = Join("not routed from the VPC", why) };
         return r with { Scope = AttributionScope.Unknown, Reason = Join("a private address no peering, transit gateway or VPN route covers", why) };
@@ -283,7 +287,7 @@ public sealed class AddressAttributor
                     ? $"no known route in {rtbId}; propagated routes not in the snapshot could cover it: {string.Join(", ", table.UnknownPropagations)}"
                     : $"no route in {rtbId}: the transit gateway drops it",
             };
-        r = r with { Route = $"{r.Route}; {choice.Evidence(rtbId)}" };
+        r = r with { Route = $"{r.Route}; {choice.Evidence}" };
         if (choice.Blackhole) return r with { Scope = AttributionScope.Unknown, Reason = $"a blackhole route in {rtbId} drops it" };
         var attachments = choice.AttachmentIds.Select(id => _index.TransitGatewayAttachments.GetValueOrDefault(id)).ToArray();
         var first = attachments.FirstOrDefault();
@@ -335,8 +339,8 @@ public sealed class AddressAttributor
         }),
     };
 
-    private static AddressAttribution Ambiguous(string text, string? fromVpcId, IReadOnlyList<AddressAttribution> candidates, string reason) =>
-        new() { IpAddress = text, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates, Reason = reason };
+    private static AddressAttribution Ambiguous(IpAddress address, string? fromVpcId, IReadOnlyList<AddressAttribution> candidates, string reason) =>
+        new() { Address = address, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates, Reason = reason };
 
     /// <summary>Two outcomes are the same answer when they name the same place, whatever route led there.</summary>
     private static string Key(AddressAttribution a) =>
@@ -376,15 +380,14 @@ public sealed class AddressAttributor
                 0xA9FEA97B => "Amazon Time Sync (169.254.169.123)",
                 _ => null,
             };
-        var text = address.ToString();
-        return text switch
-        {
-            "fd00:ec2::253" => "Amazon DNS (fd00:ec2::253)",
-            "fd00:ec2::254" => "instance metadata (fd00:ec2::254)",
-            "fd00:ec2::123" => "Amazon Time Sync (fd00:ec2::123)",
-            _ => null,
-        };
+        if (address == AwsDnsV6) return "Amazon DNS (fd00:ec2::253)";
+        if (address == MetadataV6) return "instance metadata (fd00:ec2::254)";
+        if (address == TimeSyncV6) return "Amazon Time Sync (fd00:ec2::123)";
+        return null;
     }
+
+    private static readonly IpAddress AwsDnsV6 = IpAddress.Parse("fd00:ec2::253"), MetadataV6 = IpAddress.Parse("fd00:ec2::254"),
+        TimeSyncV6 = IpAddress.Parse("fd00:ec2::123");
 
     /// <summary>Loopback, link-local, multicast and documentation ranges: never a public host.</summary>
     private static bool IsSpecialUse(IpAddress address)
@@ -440,6 +443,20 @@ public sealed class AddressAttributor
         foreach (var id in tableIds) _tgwTables.TryAdd(id, new TransitGatewayRouteTableLookup(id, region, _index));
     }
 
+    /// <summary>Flags VPCs whose CIDRs overlap another VPC's, so lookups elsewhere can skip the overlap check.</summary>
+    private void MarkOverlappingVpcs()
+    {
+        var trie = new PrefixTrie<List<VpcView>>();
+        foreach (var view in _vpcs.Values)
+            foreach (var c in view.Cidrs)
+            {
+                if (!trie.TryGetExact(c, out var list)) trie.Set(c, list = []);
+                list.Add(view);
+            }
+        foreach (var view in _vpcs.Values)
+            view.OverlapsAnotherVpc = view.Cidrs.Any(c => trie.Overlapping(c).Any(m => m.Value.Any(v => v != view)));
+    }
+
     private static string? Join(string? a, string? b) =>
         string.IsNullOrEmpty(a) ? b : string.IsNullOrEmpty(b) ? a : $"{a}; {b}";
 
@@ -451,9 +468,13 @@ public sealed class AddressAttributor
         public Cidr[] Cidrs { get; }
         public Cidr? PrimaryCidr { get; }
         public IReadOnlyList<RouteTableLookup> Tables { get; }
+        public IReadOnlyDictionary<IpAddress, PrivateIpMapEntry> Addresses { get; }
+        /// <summary>Set once by the attributor's constructor, before any lookup.</summary>
+        public bool OverlapsAnotherVpc { get; set; }
 
-        public VpcView(Vpc vpc, RegionInventory region, SnapshotIndex index)
+        public VpcView(Vpc vpc, RegionInventory region, SnapshotIndex index, PrivateIpMap map)
         {
+            Addresses = map.AddressesIn(vpc.VpcId);
             Vpc = vpc;
             Region = region;
             Cidrs = index.VpcCidrs(vpc.VpcId).ToArray();

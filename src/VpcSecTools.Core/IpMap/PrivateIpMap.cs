@@ -10,7 +10,7 @@ namespace VpcSecTools.IpMap;
 /// <remarks>Immutable after construction; safe to read from any number of threads.</remarks>
 public sealed class PrivateIpMap
 {
-    private readonly Dictionary<(string Vpc, IpAddress Address), PrivateIpMapEntry> _byVpcAddress = [];
+    private readonly Dictionary<string, Dictionary<IpAddress, PrivateIpMapEntry>> _byVpc = new(StringComparer.Ordinal);
     private readonly Dictionary<IpAddress, List<PrivateIpMapEntry>> _byAddress = [];
     private readonly PrefixTrie<List<PrivateIpMapEntry>> _delegated = new();
 
@@ -37,7 +37,9 @@ public sealed class PrivateIpMap
                     {
                         if (!_byAddress.TryGetValue(entry.Cidr.Network, out var list)) _byAddress[entry.Cidr.Network] = list = [];
                         list.Add(entry);
-                        if (entry.VpcId is not null) _byVpcAddress.TryAdd((entry.VpcId, entry.Cidr.Network), entry);
+                        if (entry.VpcId is null) continue;
+                        if (!_byVpc.TryGetValue(entry.VpcId, out var inVpc)) _byVpc[entry.VpcId] = inVpc = [];
+                        inVpc.TryAdd(entry.Cidr.Network, entry);
                     }
                 }
         Entries = entries;
@@ -47,12 +49,21 @@ public sealed class PrivateIpMap
     /// <summary>The entry holding this address in one VPC (an exact address first, else a delegated prefix).</summary>
     public PrivateIpMapEntry? At(string vpcId, IpAddress address)
     {
-        if (_byVpcAddress.TryGetValue((vpcId, address), out var entry)) return entry;
+        if (_byVpc.TryGetValue(vpcId, out var inVpc) && inVpc.TryGetValue(address, out var entry)) return entry;
         if (_delegated.Count == 0) return null;
         foreach (var (_, list) in _delegated.Matches(address))
             foreach (var e in list) if (e.VpcId == vpcId) return e;
         return null;
     }
+
+    /// <summary>The single addresses (not delegated prefixes) of one VPC, by address.</summary>
+    public IReadOnlyDictionary<IpAddress, PrivateIpMapEntry> AddressesIn(string vpcId) =>
+        _byVpc.TryGetValue(vpcId, out var inVpc) ? inVpc : EmptyAddresses;
+
+    /// <summary>Whether any ENI has a delegated prefix (lookups can skip the prefix trie when none has).</summary>
+    public bool HasDelegatedPrefixes => _delegated.Count > 0;
+
+    private static readonly IReadOnlyDictionary<IpAddress, PrivateIpMapEntry> EmptyAddresses = new Dictionary<IpAddress, PrivateIpMapEntry>();
 
     /// <summary>Every entry holding this address, in any VPC (overlapping VPCs can give several).</summary>
     public IReadOnlyList<PrivateIpMapEntry> At(IpAddress address)

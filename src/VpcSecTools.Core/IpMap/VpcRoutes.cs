@@ -10,10 +10,10 @@ namespace VpcSecTools.IpMap;
 /// <param name="Target">The target id (<c>local</c>, <c>igw-…</c>, <c>pcx-…</c>, <c>tgw-…</c>...).</param>
 public sealed record ChosenRoute(Cidr Destination, Route Route, string RouteTableId, string Target)
 {
-    public bool IsBlackhole => string.Equals(Route.State, "blackhole", StringComparison.OrdinalIgnoreCase);
+    public bool IsBlackhole { get; } = string.Equals(Route.State, "blackhole", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>E.g. <c>rtb-0891…: 192.168.1.0/24 -> pcx-0b89… (active)</c>.</summary>
-    public string Evidence =>
+    /// <summary>E.g. <c>rtb-0891…: 192.168.1.0/24 -> pcx-0b89… (active)</c>; built once, shown with every answer the route gives.</summary>
+    public string Evidence { get; } =
         $"{RouteTableId}: {(Route.DestinationPrefixListId is { } pl ? $"{pl} ({Destination})" : Destination.ToString())} -> {Target} ({Route.State ?? "active"}{(Route.Origin == "EnableVgwRoutePropagation" ? ", propagated" : "")})";
 
     /// <summary>The first target field set on the route: EC2 fills exactly one.</summary>
@@ -70,15 +70,17 @@ public sealed class RouteTableLookup
 }
 
 /// <summary>One route of a transit-gateway route table: a CIDR to one or more attachments (ECMP), or a blackhole.</summary>
+/// <param name="RouteTableId">The transit-gateway route table holding it.</param>
 /// <param name="Destination">The CIDR.</param>
 /// <param name="AttachmentIds">The attachments the route sends to.</param>
 /// <param name="Type"><c>static</c> or <c>propagated</c>.</param>
 /// <param name="Blackhole">True when the route drops traffic.</param>
 /// <param name="Source">Where the route came from (captured routes, or derived from a propagation of a VPC's CIDRs).</param>
-public sealed record TransitGatewayRouteChoice(Cidr Destination, IReadOnlyList<string> AttachmentIds, string Type, bool Blackhole, string Source)
+public sealed record TransitGatewayRouteChoice(string RouteTableId, Cidr Destination, IReadOnlyList<string> AttachmentIds, string Type, bool Blackhole, string Source)
 {
-    public string Evidence(string routeTableId) =>
-        $"{routeTableId}: {Destination} -> {(Blackhole ? "blackhole" : string.Join(",", AttachmentIds))} ({Type}{(Source.Length > 0 ? ", " + Source : "")})";
+    /// <summary>E.g. <c>tgw-rtb-…: 10.10.0.0/16 -> tgw-attach-… (propagated, …)</c>; built once.</summary>
+    public string Evidence { get; } =
+        $"{RouteTableId}: {Destination} -> {(Blackhole ? "blackhole" : string.Join(",", AttachmentIds))} ({Type}{(Source.Length > 0 ? ", " + Source : "")})";
 }
 
 /// <summary>
@@ -143,7 +145,7 @@ public sealed class TransitGatewayRouteTableLookup
                 else _unknownPropagations.Add($"{pl} (prefix list entries not captured)");
             }
             foreach (var cidr in cidrs)
-                Offer(new TransitGatewayRouteChoice(cidr, attachments, r.Type ?? "static", blackhole, source), rank);
+                Offer(new TransitGatewayRouteChoice(RouteTableId, cidr, attachments, r.Type ?? "static", blackhole, source), rank);
         }
     }
 
@@ -154,14 +156,14 @@ public sealed class TransitGatewayRouteTableLookup
         if (p.ResourceType == "vpc" && p.ResourceId is { } vpcId && index.Vpcs.ContainsKey(vpcId))
         {
             foreach (var cidr in index.VpcCidrs(vpcId))
-                Offer(new TransitGatewayRouteChoice(cidr, [attachment], "propagated", false, source), RankOf("vpc"));
+                Offer(new TransitGatewayRouteChoice(RouteTableId, cidr, [attachment], "propagated", false, source), RankOf("vpc"));
             return;
         }
         if (p.ResourceType == "vpn" && p.ResourceId is { } vpnId && index.VpnConnections.GetValueOrDefault(vpnId) is { } vpn)
         {
             foreach (var r in vpn.Routes)
                 if (r.State is null or "available" && Cidr.TryParse(r.DestinationCidrBlock, out var cidr, HostBits.Normalise))
-                    Offer(new TransitGatewayRouteChoice(cidr, [attachment], "propagated", false, source), RankOf("vpn"));
+                    Offer(new TransitGatewayRouteChoice(RouteTableId, cidr, [attachment], "propagated", false, source), RankOf("vpn"));
             if (vpn.Options?.StaticRoutesOnly == true) return;
         }
         _unknownPropagations.Add($"{attachment} ({p.ResourceType} {p.ResourceId})");

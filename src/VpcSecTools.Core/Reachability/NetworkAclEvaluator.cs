@@ -18,6 +18,10 @@ public sealed record NetworkAclDecision(bool Allowed, NetworkAclEntry? Entry, st
 /// </summary>
 public static class NetworkAclEvaluator
 {
+    /// <summary>The decision of the NACL a subnet uses (explicit association, else the VPC's default); null when the snapshot has none.</summary>
+    public static NetworkAclDecision? ForSubnet(SnapshotIndex index, string subnetId, bool egress, IpAddress remote, Traffic traffic) =>
+        index.NetworkAclOf(subnetId).Acl is { } acl ? Evaluate(acl, egress, remote, traffic) : null;
+
     /// <param name="acl">The subnet's NACL.</param>
     /// <param name="egress">True for outbound entries (traffic leaving the subnet).</param>
     /// <param name="remote">The other end: the destination for outbound, the source for inbound.</param>
@@ -39,7 +43,7 @@ public static class NetworkAclEvaluator
             if (match == Coverage.Partial) continue; // an allow for part of a "all protocols" query decides nothing
             if (traffic.Protocol.HasPorts)
             {
-                var ports = entry.PortRange is null ? PortRange.All : PortRange.FromRule(entry.PortRange.From, entry.PortRange.To);
+                var ports = protocol.IsAll || entry.PortRange is null ? PortRange.All : PortRange.FromRule(entry.PortRange.From, entry.PortRange.To);
                 Subtract(open, ports);
                 lastAllow = entry;
                 if (open.Count > 0) continue;

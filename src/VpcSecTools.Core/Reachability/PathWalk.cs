@@ -95,6 +95,13 @@ internal sealed class PathWalk
     {
         if (++_routeLookups > MaxHops) { Unknown("RouteTable", subnetId, null, null, "routing loop", ExplanationCodes.ComponentNotModelled); return; }
         if (!_ix.Subnets.TryGetValue(subnetId, out var subnet)) { Unknown("Subnet", subnetId, null, null, $"{subnetId} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (_ix.SubnetCidrs(subnetId).Any(c => c.Contains(Dst)))
+        {
+            // Within one subnet traffic is delivered directly: no route table, no NACL.
+            Allow("Subnet", subnetId, null, null, $"{Dst} is in the same subnet: delivered without routing");
+            DeliverInVpc(subnet.VpcId, subnetId);
+            return;
+        }
         if (!SectionCaptured(subnetId, Section.RouteTables)) return;
         var (table, isExplicit) = _ix.RouteTableOf(subnetId);
         if (table is null) { Unknown("Subnet", subnetId, null, null, $"no route table for {subnetId} (no main table of {subnet.VpcId} in the snapshot)", ExplanationCodes.ComponentNotInSnapshot); return; }

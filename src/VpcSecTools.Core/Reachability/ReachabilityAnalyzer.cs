@@ -96,7 +96,10 @@ public sealed class ReachabilityAnalyzer
         return list;
     }
 
-    private ReachabilityResult Path(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic, IpAddress srcAddress, IpAddress dstAddress)
+    /// <summary>One path between two resolved addresses; with <paramref name="securityGroups"/> false, the network part only
+    /// (routes, NACLs, gateways), as the fan-out checks groups as sets; with <paramref name="returnPath"/> false, the request only.</summary>
+    internal ReachabilityResult Path(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic, IpAddress srcAddress, IpAddress dstAddress,
+        bool securityGroups = true, bool returnPath = true)
     {
         var forward = new PathWalk(Index, PathDirection.Forward, srcAddress, dstAddress, traffic);
         if (source.NetworkInterface is { } srcEni) forward.FromEni(srcEni);
@@ -104,9 +107,12 @@ public sealed class ReachabilityAnalyzer
 
         var hops = new List<PathHop>();
         var srcSeenUntranslated = forward.Src == srcAddress;
-        if (source.NetworkInterface is { } s)
+        if (securityGroups && source.NetworkInterface is { } s)
         {
-            var peerEni = forward.DeliveredTo is { } d && forward.Dst == dstAddress ? d : null;
+            // The destination's identity, for group references: where the packet arrived, or (when the walk stopped
+            // earlier) the ENI the user named, if the packet is addressed to its private address.
+            var peerEni = forward.DeliveredTo is { } d ? (forward.Dst == dstAddress ? d : null)
+                : destination.NetworkInterface is { } named && Index.EnisAt(dstAddress).Contains(named) ? named : null;
             var egress = SecurityGroupEvaluator.Evaluate(Index, s, ingress: false, new SecurityGroupPeer(dstAddress, peerEni, forward.ReferencesPreserved && peerEni is not null), traffic);
             hops.Add(SecurityGroupHop(egress, s));
         }
@@ -121,19 +127,23 @@ public sealed class ReachabilityAnalyzer
                     ExplanationCode = ExplanationCodes.NoRoute,
                 });
             var peer = new SecurityGroupPeer(forward.Src, srcSeenUntranslated ? source.NetworkInterface : null, forward.ReferencesPreserved && srcSeenUntranslated);
-            hops.Add(SecurityGroupHop(SecurityGroupEvaluator.Evaluate(Index, arrived, ingress: true, peer, traffic), arrived, insertBefore: true));
+            if (securityGroups) hops.Add(SecurityGroupHop(SecurityGroupEvaluator.Evaluate(Index, arrived, ingress: true, peer, traffic), arrived, insertBefore: true));
         }
         // The security-group hop of the destination belongs before "delivered to": move it there.
         OrderDeliveryLast(hops);
 
         var result = new ReachabilityResult
         {
+            SeenSourceAddress = forward.Reached ? forward.Src.ToString() : null, ReferencesPreserved = forward.ReferencesPreserved && srcSeenUntranslated,
             Source = source.Text, Destination = destination.Text, SourceAddress = srcAddress.ToString(), DestinationAddress = dstAddress.ToString(),
             Protocol = traffic.Protocol.ToString(), Port = traffic.PortText, ForwardPath = hops, Notes = forward.Notes,
         };
         var block = hops.FirstOrDefault(h => h.Result == HopResult.Denied);
         if (block is not null) return Blocked(result, block, PathDirection.Forward);
         if (!forward.Reached) return Blocked(result, hops.First(h => h.Result == HopResult.Unknown), PathDirection.Forward);
+        if (!returnPath)
+            return hops.FirstOrDefault(h => h.Result == HopResult.Unknown) is { } u ? Blocked(result, u, PathDirection.Forward)
+                : result with { Verdict = Verdict.Reachable, Reason = "the request arrives (the response was not analysed)." };
 
         // The response: stateless checks on the way back, to each plausible client's ephemeral ports.
         var clients = traffic.Protocol.HasPorts ? ClientRangesOf(source) : [];

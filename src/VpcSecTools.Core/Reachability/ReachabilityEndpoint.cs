@@ -37,12 +37,12 @@ public sealed record ReachabilityEndpoint(string Text, EndpointKind Kind, Networ
         {
             var enis = index.EnisOfInstance(t);
             var primary = enis.OrderBy(e => e.Attachment?.DeviceIndex ?? int.MaxValue).FirstOrDefault()
-                ?? throw new ArgumentException($"instance '{t}' has no network interface in the snapshot");
+                ?? throw new EndpointNotFoundException(t, $"instance '{t}' has no network interface in the snapshot");
             return new(t, EndpointKind.NetworkInterface, primary, null, t);
         }
         if (t.StartsWith("eni-", StringComparison.Ordinal))
         {
-            if (!index.NetworkInterfaces.TryGetValue(t, out var eni)) throw new ArgumentException($"network interface '{t}' is not in the snapshot");
+            if (!index.NetworkInterfaces.TryGetValue(t, out var eni)) throw new EndpointNotFoundException(t, $"network interface '{t}' is not in the snapshot");
             return new(t, EndpointKind.NetworkInterface, eni, null, eni.Attachment?.InstanceId);
         }
         if (!IpAddress.TryParse(t, out var ip, out var error))
@@ -58,7 +58,7 @@ public sealed record ReachabilityEndpoint(string Text, EndpointKind Kind, Networ
         if (index.EniByPublicIp(ip) is { } owner)
             return asSource ? new(t, EndpointKind.NetworkInterface, owner, null, owner.Attachment?.InstanceId) : new(t, EndpointKind.Address, null, ip, null);
         if (AddressScope.IsInternet(ip)) return new(t, EndpointKind.Internet, null, ip, null);
-        if (asSource) throw new ArgumentException($"source {t} is not an address of any ENI in the snapshot: give an ENI, an instance, a public address or 'Internet'");
+        if (asSource) throw new EndpointNotFoundException(t, $"source {t} is not an address of any ENI in the snapshot: give an ENI, an instance, a public address or 'Internet'");
         return new(t, EndpointKind.Address, null, ip, null);
     }
 }
@@ -90,4 +90,10 @@ public static class AddressScope
             if (IsInternet(candidate)) return candidate;
         return null;
     }
+}
+
+/// <summary>A source or destination (instance, ENI, address, VPC, subnet or group) that the snapshot does not hold.</summary>
+public sealed class EndpointNotFoundException(string endpoint, string message) : ArgumentException(message)
+{
+    public string Endpoint { get; } = endpoint;
 }

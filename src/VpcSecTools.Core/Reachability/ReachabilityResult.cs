@@ -71,6 +71,10 @@ public sealed record ReachabilityResult
     /// <summary>The addresses the request left with and was sent to.</summary>
     public string? SourceAddress { get; init; }
     public string? DestinationAddress { get; init; }
+    /// <summary>The source address as the destination sees it (after NAT or an internet gateway); null if the request did not arrive.</summary>
+    public string? SeenSourceAddress { get; init; }
+    /// <summary>Whether security-group references can match the source at the destination (no translation, same VPC, peering or TGW with referencing).</summary>
+    public bool ReferencesPreserved { get; init; }
     public string Protocol { get; init; } = "";
     /// <summary>Destination port (TCP/UDP), or <c>type/code</c> for ICMP; null for all.</summary>
     public string? Port { get; init; }

@@ -45,6 +45,10 @@ public sealed record RouteDecision(HopResult Result, Route? Route, int? Index, C
 /// </summary>
 public static class RouteLookup
 {
+    /// <summary>The route a subnet uses for <paramref name="destination"/>: its explicit table, else the VPC's main table; null when the snapshot has neither.</summary>
+    public static RouteDecision? ForSubnet(SnapshotIndex index, string subnetId, IpAddress destination) =>
+        index.RouteTableOf(subnetId).Table is { } table ? Find(index, table, destination) : null;
+
     public static RouteDecision Find(SnapshotIndex index, RouteTable table, IpAddress destination)
     {
         var vpcCidrs = index.VpcCidrs(table.VpcId);

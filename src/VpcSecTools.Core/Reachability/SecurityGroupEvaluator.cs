@@ -34,6 +34,8 @@ public static class SecurityGroupEvaluator
         string direction = ingress ? "from" : "to";
         if (!index.Captured(eni.NetworkInterfaceId, Section.SecurityGroups) && eni.Groups.All(g => !index.SecurityGroups.ContainsKey(g.GroupId)))
             return new(HopResult.Unknown, null, null, "SecurityGroups not captured", "the snapshot has no security groups for this ENI's region", ExplanationCodes.SectionNotCaptured);
+        if (eni.Groups.Count == 0 && IsUnfiltered(eni))
+            return new(HopResult.Allowed, null, null, "no security groups", $"security groups do not apply to {eni.InterfaceType} interfaces", null);
         SecurityGroupDecision? unknown = null;
         foreach (var g in eni.Groups)
         {
@@ -59,6 +61,9 @@ public static class SecurityGroupEvaluator
         return new(HopResult.Denied, groups, null, $"no {(ingress ? "inbound" : "outbound")} rule of {(groups.Length == 0 ? "(no groups)" : groups)} allows it",
             $"no rule allows {traffic} {direction} {peer.Address}", ExplanationCodes.SecurityGroupRules);
     }
+
+    /// <summary>AWS-managed interfaces that carry no security groups and are not filtered by them.</summary>
+    public static bool IsUnfiltered(NetworkInterface eni) => eni.InterfaceType is "nat_gateway" or "natGateway" or "transit_gateway" or "gateway_load_balancer_endpoint";
 
     /// <summary>Whether the permission's protocol and ports (or ICMP type/code) allow all of the traffic.</summary>
     public static bool Covers(IpPermission p, Traffic traffic)

@@ -12,6 +12,10 @@ public sealed record Traffic(IpProtocol Protocol, PortRange? Ports = null, int? 
     public static Traffic Tcp(int port) => new(IpProtocol.Tcp, new PortRange(port, port));
     public static Traffic Udp(int port) => new(IpProtocol.Udp, new PortRange(port, port));
 
+    /// <summary>Parses user input: a protocol name or number, and a port (TCP/UDP) or ICMP type/code.</summary>
+    public static Traffic Parse(string protocol, int? port = null, int? icmpType = null, int? icmpCode = null) =>
+        Of(IpProtocol.Parse(protocol), port, icmpType, icmpCode);
+
     /// <summary>Builds traffic from user input: ports for TCP/UDP, type/code for ICMP.</summary>
     public static Traffic Of(IpProtocol protocol, int? port = null, int? icmpType = null, int? icmpCode = null)
     {

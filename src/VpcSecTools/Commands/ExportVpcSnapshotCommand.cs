@@ -5,27 +5,47 @@ namespace VpcSecTools.Commands;
 
 /// <summary>
 /// <para type="synopsis">Captures a VPC network configuration into one snapshot file.</para>
-/// <para type="description">Reads a folder of aws ec2 describe-* outputs, a Batfish aws_configs folder or
-/// another snapshot file, and writes a single versioned snapshot file that every VpcSecTools cmdlet can
-/// analyse offline.</para>
+/// <para type="description">Captures live from AWS (-Region, -AllRegions, -VpcId, with the common AWS
+/// credential parameters), or reads a folder of aws ec2 describe-* outputs, a Batfish aws_configs folder or
+/// another snapshot file (-Path), and writes a single versioned snapshot file that every VpcSecTools cmdlet
+/// can analyse offline.</para>
 /// </summary>
-[Cmdlet(VerbsData.Export, "VpcSnapshot", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "VpcSnapshot", SupportsShouldProcess = true, DefaultParameterSetName = LiveSet)]
 [OutputType(typeof(SnapshotSummary))]
-public sealed class ExportVpcSnapshotCommand : VpcSecCmdlet
+public sealed class ExportVpcSnapshotCommand : AwsCmdlet
 {
+    private const string LiveSet = "Live", PathSet = "FromPath";
+
     /// <summary>A folder of describe-* JSON outputs, a Batfish aws_configs folder, or a snapshot file.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "From")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
     /// <summary>The snapshot file to write.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 1)]
+    [Parameter(ParameterSetName = LiveSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string OutFile { get; set; } = "";
 
+    /// <summary>Live: only these VPCs, where the API can filter by VPC.</summary>
+    [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? VpcId { get; set; }
+
+    /// <summary>Live: every region enabled for the account.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    public SwitchParameter AllRegions { get; set; }
+
+    private readonly List<string> _vpcIds = [];
+
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == LiveSet)
+        {
+            if (VpcId is not null) _vpcIds.AddRange(VpcId);
+            return;
+        }
         var from = GetUnresolvedProviderPathFromPSPath(Path);
         var outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
         if (!ShouldProcess(outFile, $"Write snapshot of {from}")) return;
@@ -34,9 +54,28 @@ public sealed class ExportVpcSnapshotCommand : VpcSecCmdlet
             var snapshot = SnapshotExport.FromPath(from, outFile, WriteVerbose);
             foreach (var summary in SnapshotSummary.Of(snapshot, outFile)) WriteObject(summary);
         }
-        catch (Exception e) when (e is not PipelineStoppedException)
+        catch (Exception e) when (e is not PipelineStoppedException and not ActionPreferenceStopException)
         {
             WriteClassifiedError(e, Path);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            if (ParameterSetName != LiveSet) return;
+            var outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
+            var where = AllRegions ? "all enabled regions" : Region is { Length: > 0 } ? string.Join(", ", Region) : "the default region";
+            if (!ShouldProcess(outFile, $"Write snapshot captured live from {where}")) return;
+            var snapshot = CaptureLive(_vpcIds.Distinct(StringComparer.Ordinal).ToArray(), AllRegions);
+            SnapshotFile.Write(snapshot, outFile);
+            WriteVerbose($"wrote {outFile}");
+            foreach (var summary in SnapshotSummary.Of(snapshot, outFile)) WriteObject(summary);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException and not ActionPreferenceStopException)
+        {
+            ThrowClassifiedError(e, OutFile);
         }
     }
 }

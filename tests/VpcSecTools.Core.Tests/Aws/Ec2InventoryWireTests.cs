@@ -36,8 +36,8 @@ public class Ec2InventoryWireTests
         await Ec2Wire.Capture(server);
 
         var requests = server.Requests.ToArray();
-        // 20 top-level calls, plus 4 for the one TGW route table; no prefix lists in this account.
-        Assert.Equal(24, requests.Length);
+        // 21 top-level calls, plus 4 for the one TGW route table; no prefix lists in this account.
+        Assert.Equal(25, requests.Length);
         var signature = new Regex(@"^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\d{8}/us-east-2/ec2/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$");
         foreach (var request in requests)
         {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace VpcSecTools.Tests.Aws;
@@ -25,8 +24,9 @@ public sealed record ReplayResponse(int Status, string Body)
 }
 
 /// <summary>
-/// A loopback HTTP server standing in for EC2: every request is recorded and answered by the handler,
-/// optionally after a delay (the benchmark's per-call latency). Listens on 127.0.0.1 only.
+/// A loopback HTTP server standing in for EC2: every request is recorded (form body decoded) and answered by
+/// the handler, optionally after a delay (the benchmark's per-call latency). Unlike <see cref="LoopbackServer"/>
+/// it serves requests concurrently, as EC2 does, so parallel capture is exercised. Listens on 127.0.0.1 only.
 /// </summary>
 public sealed class Ec2ReplayServer : IDisposable
 {
@@ -40,7 +40,7 @@ public sealed class Ec2ReplayServer : IDisposable
     {
         _handler = handler;
         _latency = latency;
-        Port = FreePort();
+        Port = LoopbackServer.FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(AcceptLoop);
@@ -49,15 +49,6 @@ public sealed class Ec2ReplayServer : IDisposable
     public int Port { get; }
     public string Url => $"http://127.0.0.1:{Port}";
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     private async Task AcceptLoop()
     {

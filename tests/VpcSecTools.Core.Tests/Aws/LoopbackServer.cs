@@ -61,7 +61,8 @@ public sealed class LoopbackServer : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A free port on 127.0.0.1 (probed, then released for the listener).</summary>
+    internal static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();

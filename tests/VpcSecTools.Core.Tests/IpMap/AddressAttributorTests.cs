@@ -18,6 +18,16 @@ public class AddressAttributorTests
     private static AddressAttributor For(string scenario) => For(SnapshotLoader.Load(TestPaths.Batfish(scenario)));
     private static AddressAttributor For(VpcSnapshot snapshot) => new(new SnapshotIndex(snapshot), Ranges);
 
+    /// <summary>A fixture with its one region changed by <paramref name="edit"/>.</summary>
+    private static AddressAttributor Edited(string scenario, Func<RegionInventory, RegionInventory> edit)
+    {
+        var snapshot = SnapshotLoader.Load(TestPaths.Batfish(scenario));
+        return For(snapshot with { Regions = [edit(snapshot.Regions[0])] });
+    }
+
+    private static IReadOnlySet<string> Without(RegionInventory region, params string[] sections) =>
+        region.CapturedSections.Where(s => !sections.Contains(s)).ToHashSet();
+
     [Fact]
     public void An_address_held_by_an_eni_of_the_vpc_is_this_vpc_with_its_owner()
     {
@@ -102,9 +112,6 @@ public class AddressAttributorTests
     [Fact]
     public void Route_tables_that_send_one_address_to_two_overlapping_peers_give_ambiguous()
     {
-        var snapshot = SnapshotLoader.Load(TestPaths.Batfish("test-vpc-peering"));
-        var region = snapshot.Regions[0];
-        var subnetA = region.Subnets.Single(s => s.VpcId == PeeringA);
         // A second table for a new subnet of A sends all of 192.168.0.0/16 to C, the first sends .1.0/24 to B.
         var second = new RouteTable
         {
@@ -113,12 +120,11 @@ public class AddressAttributorTests
             Routes = [new Route { DestinationCidrBlock = "10.10.0.0/16", GatewayId = "local", State = "active" },
                       new Route { DestinationCidrBlock = "192.168.0.0/16", VpcPeeringConnectionId = PcxAC, State = "active" }],
         };
-        region = region with
+        var a = Edited("test-vpc-peering", region => region with
         {
-            Subnets = [.. region.Subnets, subnetA with { SubnetId = "subnet-a2", CidrBlock = "10.10.20.0/24" }],
+            Subnets = [.. region.Subnets, region.Subnets.Single(s => s.VpcId == PeeringA) with { SubnetId = "subnet-a2", CidrBlock = "10.10.20.0/24" }],
             RouteTables = [.. region.RouteTables, second],
-        };
-        var a = For(snapshot with { Regions = [region] }).Attribute("192.168.1.106", PeeringA);
+        }).Attribute("192.168.1.106", PeeringA);
         Assert.Equal(AttributionScope.Ambiguous, a.Scope);
         Assert.Equal(2, a.Candidates.Count);
         Assert.Contains(a.Candidates, c => c.VpcId == PeeringB && c.Owner?.OwnerResourceId == "i-0b14080af811fda3d" && c.RouteTableId == "rtb-0891861fffaea6d52");
@@ -128,14 +134,11 @@ public class AddressAttributorTests
     [Fact]
     public void An_inactive_peering_is_not_a_peer()
     {
-        var snapshot = SnapshotLoader.Load(TestPaths.Batfish("test-vpc-peering"));
-        var region = snapshot.Regions[0];
-        region = region with
+        var a = Edited("test-vpc-peering", region => region with
         {
             VpcPeeringConnections = region.VpcPeeringConnections
                 .Select(p => p.VpcPeeringConnectionId == PcxAB ? p with { Status = new PeeringStatus { Code = "deleted" } } : p).ToArray(),
-        };
-        var a = For(snapshot with { Regions = [region] }).Attribute("192.168.1.106", PeeringA);
+        }).Attribute("192.168.1.106", PeeringA);
         Assert.Equal(AttributionScope.Unknown, a.Scope);
         Assert.Contains("deleted", a.Reason);
         Assert.Equal(PcxAB, a.VpcPeeringConnectionId);
@@ -144,14 +147,11 @@ public class AddressAttributorTests
     [Fact]
     public void Missing_peering_section_says_so()
     {
-        var snapshot = SnapshotLoader.Load(TestPaths.Batfish("test-vpc-peering"));
-        var region = snapshot.Regions[0];
-        region = region with
+        var a = Edited("test-vpc-peering", region => region with
         {
             VpcPeeringConnections = [],
-            CapturedSections = region.CapturedSections.Where(s => s != Section.VpcPeeringConnections).ToHashSet(),
-        };
-        var a = For(snapshot with { Regions = [region] }).Attribute("192.168.1.106", PeeringA);
+            CapturedSections = Without(region, Section.VpcPeeringConnections),
+        }).Attribute("192.168.1.106", PeeringA);
         Assert.Equal(AttributionScope.Unknown, a.Scope);
         Assert.Contains("not captured", a.Reason);
     }
@@ -179,14 +179,11 @@ public class AddressAttributorTests
     [Fact]
     public void Transit_gateway_without_its_route_sections_is_unknown()
     {
-        var snapshot = SnapshotLoader.Load(TestPaths.Batfish("test-transit-gateway"));
-        var region = snapshot.Regions[0];
-        region = region with
+        var a = Edited("test-transit-gateway", region => region with
         {
             TransitGatewayPropagations = [], TransitGatewayStaticRoutes = [],
-            CapturedSections = region.CapturedSections.Where(s => s is not (Section.TransitGatewayPropagations or Section.TransitGatewayStaticRoutes)).ToHashSet(),
-        };
-        var a = For(snapshot with { Regions = [region] }).Attribute("192.168.1.106", "vpc-0404e08ceddf7f650");
+            CapturedSections = Without(region, Section.TransitGatewayPropagations, Section.TransitGatewayStaticRoutes),
+        }).Attribute("192.168.1.106", "vpc-0404e08ceddf7f650");
         Assert.Equal(AttributionScope.Unknown, a.Scope);
         Assert.Contains("were not captured", a.Reason);
     }
@@ -194,9 +191,7 @@ public class AddressAttributorTests
     [Fact]
     public void A_vpn_propagation_the_snapshot_cannot_expand_makes_a_miss_unknown()
     {
-        var snapshot = SnapshotLoader.Load(TestPaths.Batfish("test-transit-gateway"));
-        var region = snapshot.Regions[0];
-        region = region with
+        var a = Edited("test-transit-gateway", region => region with
         {
             TransitGatewayPropagations = region.TransitGatewayPropagations.Select(t => t with
             {
@@ -205,8 +200,7 @@ public class AddressAttributorTests
             }).ToArray(),
             RouteTables = region.RouteTables.Select(t => t.VpcId == "vpc-0404e08ceddf7f650"
                 ? t with { Routes = [.. t.Routes, new Route { DestinationCidrBlock = "172.16.0.0/12", TransitGatewayId = "tgw-044be4464fcc69aff", State = "active" }] } : t).ToArray(),
-        };
-        var a = For(snapshot with { Regions = [region] }).Attribute("172.16.5.5", "vpc-0404e08ceddf7f650");
+        }).Attribute("172.16.5.5", "vpc-0404e08ceddf7f650");
         Assert.Equal(AttributionScope.Unknown, a.Scope);
         Assert.Contains("tgw-attach-vpn (vpn vpn-1)", a.Reason);
     }
@@ -214,9 +208,7 @@ public class AddressAttributorTests
     [Fact]
     public void Vgw_routes_give_vpn()
     {
-        var snapshot = SnapshotLoader.Load(TestPaths.Batfish("test-nat-gateway"));
-        var region = snapshot.Regions[0];
-        region = region with
+        var a = Edited("test-nat-gateway", region => region with
         {
             RouteTables = region.RouteTables.Select(t => t with
             {
@@ -224,8 +216,7 @@ public class AddressAttributorTests
             }).ToArray(),
             VpnConnections = [new VpnConnection { VpnConnectionId = "vpn-0aaa", VpnGatewayId = "vgw-0123", State = "available" }],
             CapturedSections = region.CapturedSections.Append(Section.VpnConnections).ToHashSet(),
-        };
-        var a = For(snapshot with { Regions = [region] }).Attribute("172.31.4.4", NatVpc);
+        }).Attribute("172.31.4.4", NatVpc);
         Assert.Equal(AttributionScope.Vpn, a.Scope);
         Assert.Equal("vgw-0123", a.VpnGatewayId);
         Assert.Equal(["vpn-0aaa"], a.VpnConnectionIds);
@@ -258,9 +249,7 @@ public class AddressAttributorTests
     [Fact]
     public void Ipv6_addresses_of_enis_prefixes_and_subnets_are_attributed()
     {
-        var snapshot = SnapshotLoader.Load(TestPaths.Batfish("test-nat-gateway"));
-        var region = snapshot.Regions[0];
-        region = region with
+        var attributor = Edited("test-nat-gateway", region => region with
         {
             Vpcs = region.Vpcs.Select(v => v with { Ipv6CidrBlockAssociationSet = [new VpcIpv6CidrBlockAssociation { Ipv6CidrBlock = "2600:1f16:abc:de00::/56" }] }).ToArray(),
             Subnets = region.Subnets.Select(s => s.SubnetId == "subnet-06f469bcee42e408e"
@@ -272,8 +261,7 @@ public class AddressAttributorTests
                     Ipv6Prefixes = [new Ipv6PrefixSpecification { Ipv6Prefix = "2600:1f16:abc:de01:1::/80" }],
                     Ipv4Prefixes = [new Ipv4PrefixSpecification { Ipv4Prefix = "10.1.1.64/28" }],
                 } : e).ToArray(),
-        };
-        var attributor = For(snapshot with { Regions = [region] });
+        });
         var addr = attributor.Attribute("2600:1f16:abc:de01::10");
         Assert.Equal((AttributionScope.ThisVpc, AddressKind.Ipv6Address, "i-0a128d26e59be60f3"), (addr.Scope, addr.Owner!.Kind, addr.Owner.OwnerResourceId));
         var prefix = attributor.Attribute("2600:1f16:abc:de01:1::abcd");
@@ -296,10 +284,12 @@ public class AddressAttributorTests
     public void Bad_addresses_and_unknown_vpcs_are_named_in_the_error()
     {
         var attributor = For("test-nat-gateway");
-        var e = Assert.Throws<FormatException>(() => attributor.Attribute("10.1.1", NatVpc));
-        Assert.Contains("10.1.1", e.Message);
-        var v = Assert.Throws<ArgumentException>(() => attributor.Attribute("10.1.1.1", "vpc-nope"));
+        var e = Assert.Throws<InvalidIpAddressException>(() => attributor.Attribute("10.1.1", NatVpc));
+        Assert.Contains("'10.1.1'", e.Message);
+        Assert.Equal(VpcSecTools.Errors.ErrorCatalog.InvalidIpAddress, VpcSecTools.Errors.ErrorCatalog.Classify(e).ErrorId);
+        var v = Assert.Throws<VpcNotInSnapshotException>(() => attributor.Attribute("10.1.1.1", "vpc-nope"));
         Assert.Contains("vpc-nope", v.Message);
+        Assert.Equal(VpcSecTools.Errors.ErrorCatalog.VpcNotFound, VpcSecTools.Errors.ErrorCatalog.Classify(v).ErrorId);
     }
 
     [Fact]

@@ -20,48 +20,19 @@ public class EniOwnerRulesTests
         Assert.StartsWith("Attachment.InstanceId", owner.Evidence);
     }
 
-    [Fact]
-    public void Real_nat_gateway_eni_is_read_from_its_interface_type_and_description()
+    [Theory]
+    [InlineData("test-nat-gateway", "eni-017aaec115610308a", OwnerType.NatGateway, null, "nat-07ab4846da51f4612", null, "InterfaceType=nat_gateway")]
+    [InlineData("eni-attribution", "eni-01f261dccaba46564", OwnerType.LoadBalancer, "network", "net/test-lb/725b996cb6be8fba", "test-lb", "InterfaceType=network_load_balancer")]
+    [InlineData("eni-attribution", "eni-0c82d6f7254ae6695", OwnerType.LoadBalancer, "network", "net/test-lb/725b996cb6be8fba", "test-lb", "InterfaceType=network_load_balancer")]
+    [InlineData("eni-attribution", "eni-0084b734451ba23ca", OwnerType.VpcEndpoint, "Interface", "vpce-083c683a6be29b889", null, "InterfaceType=vpc_endpoint")]
+    [InlineData("test-transit-gateway", "eni-00f08ecf4f651037c", OwnerType.TransitGatewayAttachment, null, "tgw-attach-07f5ec59e9f540021", "tgw-vpcA", "InterfaceType=transit_gateway")]
+    public void Real_aws_managed_enis_are_read_from_type_and_description(string scenario, string eniId, OwnerType type, string? subtype, string id, string? name, string evidence)
     {
-        var index = Load("test-nat-gateway");
-        var owner = EniOwnerRules.Detect(Eni("eni-017aaec115610308a", index), index);
-        Assert.Equal(OwnerType.NatGateway, owner.Type);
-        Assert.Equal("nat-07ab4846da51f4612", owner.ResourceId);
-        Assert.Contains("InterfaceType=nat_gateway", owner.Evidence);
-    }
-
-    [Fact]
-    public void Real_nlb_enis_are_network_load_balancers_named_by_their_description()
-    {
-        var index = Load("eni-attribution");
-        foreach (var id in new[] { "eni-01f261dccaba46564", "eni-0c82d6f7254ae6695" })
-        {
-            var owner = EniOwnerRules.Detect(Eni(id, index), index);
-            Assert.Equal(OwnerType.LoadBalancer, owner.Type);
-            Assert.Equal("network", owner.Subtype);
-            Assert.Equal("net/test-lb/725b996cb6be8fba", owner.ResourceId);
-            Assert.Equal("test-lb", owner.Name);
-        }
-    }
-
-    [Fact]
-    public void Real_interface_endpoint_eni_names_its_endpoint()
-    {
-        var index = Load("eni-attribution");
-        var owner = EniOwnerRules.Detect(Eni("eni-0084b734451ba23ca", index), index);
-        Assert.Equal(OwnerType.VpcEndpoint, owner.Type);
-        Assert.Equal("vpce-083c683a6be29b889", owner.ResourceId);
-        Assert.Equal("Interface", owner.Subtype);
-    }
-
-    [Fact]
-    public void Real_transit_gateway_enis_name_their_attachment_and_its_name_tag()
-    {
-        var index = Load("test-transit-gateway");
-        var owner = EniOwnerRules.Detect(Eni("eni-00f08ecf4f651037c", index), index);
-        Assert.Equal(OwnerType.TransitGatewayAttachment, owner.Type);
-        Assert.Equal("tgw-attach-07f5ec59e9f540021", owner.ResourceId);
-        Assert.Equal("tgw-vpcA", owner.Name);
+        var index = Load(scenario);
+        var owner = EniOwnerRules.Detect(Eni(eniId, index), index);
+        Assert.Equal((type, subtype, id, name), (owner.Type, owner.Subtype, owner.ResourceId, owner.Name));
+        Assert.Contains(evidence, owner.Evidence);
+        Assert.Contains("Description=", owner.Evidence);
     }
 
     [Theory]

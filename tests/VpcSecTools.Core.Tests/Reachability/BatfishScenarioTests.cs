@@ -34,18 +34,14 @@ public class BatfishScenarioTests
     public void Peering_security_group_blocks_other_ports()
     {
         var r = Load("test-vpc-peering").Analyze("i-06ba034d88c84ef07", "i-0b14080af811fda3d", Traffic.Tcp(80));
-        Assert.Equal(Verdict.NotReachable, r.Verdict);
-        Assert.Equal(ExplanationCodes.SecurityGroupRules, r.ExplanationCode);
-        Assert.Equal("sg-065c26b39e45ae384", r.BlockingComponent);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.SecurityGroupRules, "sg-065c26b39e45ae384");
     }
 
     [Fact]
     public void Peering_blackhole_default_route_drops_internet_traffic()
     {
         var r = Load("test-vpc-peering").Analyze("i-0b14080af811fda3d", "Internet", Traffic.Tcp(443));
-        Assert.Equal(Verdict.NotReachable, r.Verdict);
-        Assert.Equal(ExplanationCodes.BadStateRoute, r.ExplanationCode);
-        Assert.Equal("rtb-017c36290c9baf017", r.BlockingComponent);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.BadStateRoute, "rtb-017c36290c9baf017");
         Assert.Equal(2, r.BlockingRuleNumber);
     }
 
@@ -55,8 +51,7 @@ public class BatfishScenarioTests
         var a = Load("test-vpc-peering");
         // B has no route to C (both 192.168/16: the local route wins); A cannot carry B's traffic onwards.
         var bToC = a.Analyze("i-0b14080af811fda3d", "192.168.2.229", Traffic.Tcp(22));
-        Assert.Equal(Verdict.NotReachable, bToC.Verdict);
-        Assert.Equal(ExplanationCodes.AddressUnassigned, bToC.ExplanationCode);
+        ReachabilityAssert.Blocked(bToC, ExplanationCodes.AddressUnassigned);
         // 10.11.0.0/16 was A's secondary block, now disassociated: nothing routes it.
         var stale = a.Analyze("i-0b14080af811fda3d", "10.11.0.5", Traffic.Tcp(22));
         Assert.Equal(Verdict.NotReachable, stale.Verdict);
@@ -78,10 +73,7 @@ public class BatfishScenarioTests
     public void Tgw_az_without_attachment_subnet_cannot_send()
     {
         var r = Load("test-transit-gateway").Analyze("i-075e846ed41670385", "i-0b14080af811fda3d", Traffic.Tcp(22));
-        Assert.Equal(Verdict.NotReachable, r.Verdict);
-        Assert.Equal(ExplanationCodes.TgwAzRestriction, r.ExplanationCode);
-        Assert.Equal("tgw-attach-07f5ec59e9f540021", r.BlockingComponent);
-        Assert.Equal(PathDirection.Forward, r.BlockingDirection);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.TgwAzRestriction, "tgw-attach-07f5ec59e9f540021", direction: PathDirection.Forward);
     }
 
     [Fact]
@@ -99,9 +91,7 @@ public class BatfishScenarioTests
     {
         // B's main table sends 0.0.0.0/0 to an IGW, but the capture holds no InternetGateways section.
         var r = Load("test-transit-gateway").Analyze("i-0b14080af811fda3d", "Internet", Traffic.Tcp(443));
-        Assert.Equal(Verdict.Unknown, r.Verdict);
-        Assert.Equal(ExplanationCodes.SectionNotCaptured, r.ExplanationCode);
-        Assert.Equal(Section.InternetGateways, r.BlockingComponent);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.SectionNotCaptured, Section.InternetGateways, verdict: Verdict.Unknown);
     }
 
     // ---- test-nat-gateway: public subnet (IGW, NAT, custom NACL), private subnet via NAT, isolated subnet ----
@@ -132,11 +122,9 @@ public class BatfishScenarioTests
     {
         var a = Load("test-nat-gateway");
         var viaNat = a.Analyze("Internet", "3.135.127.225", Traffic.Tcp(22));
-        Assert.Equal(Verdict.NotReachable, viaNat.Verdict);
-        Assert.Equal(ExplanationCodes.NatUnsolicitedInbound, viaNat.ExplanationCode);
+        ReachabilityAssert.Blocked(viaNat, ExplanationCodes.NatUnsolicitedInbound);
         var direct = a.Analyze("Internet", "i-0a128d26e59be60f3", Traffic.Tcp(22));
-        Assert.Equal(Verdict.NotReachable, direct.Verdict);
-        Assert.Equal(ExplanationCodes.NoPublicAddress, direct.ExplanationCode);
+        ReachabilityAssert.Blocked(direct, ExplanationCodes.NoPublicAddress);
     }
 
     [Fact]
@@ -146,16 +134,13 @@ public class BatfishScenarioTests
         var eni = a.Index.NetworkInterfaces["eni-068fb5a0a9a57f23c"];
         Assert.Equal(Verdict.Reachable, a.FromInternet(eni, Traffic.Tcp(22)).Verdict);
         var http = a.FromInternet(eni, Traffic.Tcp(80));
-        Assert.Equal(Verdict.NotReachable, http.Verdict);
-        Assert.Equal(ExplanationCodes.SecurityGroupRules, http.ExplanationCode);
+        ReachabilityAssert.Blocked(http, ExplanationCodes.SecurityGroupRules);
     }
 
     [Fact]
     public void Nat_isolated_subnet_has_no_route_out()
     {
         var r = Load("test-nat-gateway").Analyze("i-0a73a1a6021c03ddb", "Internet", Traffic.Tcp(443));
-        Assert.Equal(Verdict.NotReachable, r.Verdict);
-        Assert.Equal(ExplanationCodes.NoRoute, r.ExplanationCode);
-        Assert.Equal("rtb-0e169c4a1e0b27b55", r.BlockingComponent);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.NoRoute, "rtb-0e169c4a1e0b27b55");
     }
 }

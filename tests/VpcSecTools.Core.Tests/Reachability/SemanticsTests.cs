@@ -17,9 +17,7 @@ public class SemanticsTests
         var n = TwoSubnets();
         n.SecurityGroups[0] = n.SecurityGroups[0] with { IpPermissionsEgress = [] };
         var r = Db(n);
-        Assert.Equal(Verdict.NotReachable, r.Verdict);
-        Assert.Equal(ExplanationCodes.SecurityGroupRules, r.ExplanationCode);
-        Assert.Equal("sg-client", r.BlockingComponent);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.SecurityGroupRules, "sg-client");
         Assert.Equal(Verdict.NotReachable, Db(TwoSubnets(), 22).Verdict); // no inbound rule for 22
     }
 
@@ -113,8 +111,7 @@ public class SemanticsTests
         n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, PrefixListIds = [new PrefixListReference { PrefixListId = "pl-1" }] }] };
         n.PrefixLists.Add(new ManagedPrefixList { PrefixListId = "pl-1" });
         var unknown = Db(n);
-        Assert.Equal(Verdict.Unknown, unknown.Verdict);
-        Assert.Equal(ExplanationCodes.PrefixListEntriesMissing, unknown.ExplanationCode);
+        ReachabilityAssert.Blocked(unknown, ExplanationCodes.PrefixListEntriesMissing, null, verdict: Verdict.Unknown);
         n.PrefixListEntries.Add(new PrefixListEntries { PrefixListId = "pl-1", Entries = [new PrefixListEntry { Cidr = "10.0.1.0/24" }] });
         Assert.Equal(Verdict.Reachable, Db(n).Verdict);
         n.PrefixListEntries[0] = new PrefixListEntries { PrefixListId = "pl-1", Entries = [new PrefixListEntry { Cidr = "10.0.3.0/24" }] };
@@ -142,9 +139,7 @@ public class SemanticsTests
         Assert.Equal(Verdict.Reachable, Db(n).Verdict);
         n.Acl("acl-new", "vpc-a", ["subnet-b"], Entry(32767, false, "deny"), Entry(32767, true, "deny"));
         var r = Db(n);
-        Assert.Equal(Verdict.NotReachable, r.Verdict);
-        Assert.Equal(ExplanationCodes.SubnetAcl, r.ExplanationCode);
-        Assert.Equal("acl-new", r.BlockingComponent);
+        ReachabilityAssert.Blocked(r, ExplanationCodes.SubnetAcl, "acl-new");
         Assert.Equal(32767, r.BlockingRuleNumber);
     }
 
@@ -158,6 +153,7 @@ public class SemanticsTests
         Assert.Equal(Verdict.NotReachable, r.Verdict);
         Assert.Equal(100, r.BlockingRuleNumber);
         Assert.Equal(ExplanationCodes.SecurityGroupRules, Db(n, 22).ExplanationCode); // the NACL's 5432 deny does not catch 22; the SG does
+        Assert.Equal(100, NetworkAclEvaluator.ForSubnet(n.Build(), "subnet-b", false, IpAddress.Parse("10.0.1.10"), Traffic.Tcp(5432))!.RuleNumber);
         var acl = n.NetworkAcls.Single(a => a.NetworkAclId == "acl-b");
         // The IPv6 deny at 50 does not touch IPv4 traffic: 10.0.3.1 falls through to 200 allow.
         Assert.True(NetworkAclEvaluator.Evaluate(acl, false, IpAddress.Parse("10.0.3.1"), Traffic.Tcp(5432)).Allowed);
@@ -206,9 +202,12 @@ public class SemanticsTests
         n.Enis[0] = n.Enis[0] with { PrivateIpAddresses = [new NetworkInterfacePrivateIpAddress { PrivateIpAddress = "10.0.1.10", Association = new NetworkInterfaceAssociation { PublicIp = "54.1.1.1" } }] };
         Assert.Equal(Verdict.Reachable, n.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443)).Verdict);
         n.Routes("rtb-private", "vpc-a", ["subnet-a"]);
-        var r = n.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
+        var index = n.Build();
+        var r = new ReachabilityAnalyzer(index).Analyze("i-a", "Internet", Traffic.Tcp(443));
         Assert.Equal(ExplanationCodes.NoRoute, r.ExplanationCode);
         Assert.Equal("rtb-private", r.BlockingComponent);
+        Assert.Equal(HopResult.Denied, RouteLookup.ForSubnet(index, "subnet-a", IpAddress.Parse("8.8.8.8"))!.Result);
+        Assert.Equal(RouteTargetKind.InternetGateway, RouteLookup.ForSubnet(index, "subnet-b", IpAddress.Parse("8.8.8.8"))!.Target);
     }
 
     [Fact]
@@ -400,8 +399,7 @@ public class SemanticsTests
         Assert.Equal(Verdict.Reachable, outbound.Verdict);
         Assert.Contains(outbound.ReturnPath, h => h.ComponentType == "EgressOnlyInternetGateway");
         var inbound = a.Analyze("Internet", "i-web", Traffic.Tcp(443));
-        Assert.Equal(Verdict.NotReachable, inbound.Verdict);
-        Assert.Equal(ExplanationCodes.NoInternetGateway, inbound.ExplanationCode);
+        ReachabilityAssert.Blocked(inbound, ExplanationCodes.NoInternetGateway);
         // With an IGW the global IPv6 address is public: reachable on 443 (IPv6 rule), not on 80.
         n.Igw("igw-6", "vpc-6");
         a = n.Analyzer();
@@ -442,5 +440,26 @@ public class SemanticsTests
         });
         n.TgwStaticRoutes.Add(new TransitGatewayRouteTableRoutes { TransitGatewayRouteTableId = "tgw-rtb-1" });
         return n;
+    }
+}
+
+/// <summary>"Internet" as a source: any public address, including those only a narrow rule admits.</summary>
+public class InternetSourceTests
+{
+    [Fact]
+    public void A_rule_for_one_public_range_makes_the_instance_reachable_from_that_range_only()
+    {
+        var pub = new NetworkInterfaceAssociation { PublicIp = "54.1.1.1" };
+        var n = TwoSubnets().Igw("igw-1", "vpc-a").MainRoutes("vpc-a", To("0.0.0.0/0", gateway: "igw-1"));
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(443, "198.51.100.0/24")] };
+        n.Enis[1] = n.Enis[1] with { Association = pub, PrivateIpAddresses = [new NetworkInterfacePrivateIpAddress { PrivateIpAddress = "10.0.2.20", Association = pub }] };
+        var a = n.Analyzer();
+        var r = a.Analyze("Internet", "i-b", Traffic.Tcp(443));
+        Assert.Equal(Verdict.Reachable, r.Verdict);
+        Assert.StartsWith("198.51.100.", r.SourceAddress);
+        Assert.Equal(ExplanationCodes.SecurityGroupRules, a.Analyze("203.0.113.77", "i-b", Traffic.Tcp(443)).ExplanationCode);
+        var text = a.FromInternet(n.Build().NetworkInterfaces["eni-b"], Traffic.Tcp(443)).Explain();
+        Assert.Contains("Return traffic to client ephemeral ports:", text);
+        Assert.Contains("sg-db", text);
     }
 }

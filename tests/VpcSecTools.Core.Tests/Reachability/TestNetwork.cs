@@ -187,3 +187,13 @@ internal static class TestNetworkExtensions
 {
     public static TestNetwork With(this TestNetwork n, Action<TestNetwork> change) { change(n); return n; }
 }
+
+/// <summary>Assertions on a blocked answer: verdict, code, and (when given) the blocking component and direction.</summary>
+internal static class ReachabilityAssert
+{
+    public static void Blocked(ReachabilityResult r, string code, string? component = null, PathDirection direction = PathDirection.Forward, Verdict verdict = Verdict.NotReachable)
+    {
+        Assert.True(r.Verdict == verdict && r.ExplanationCode == code && (component is null || r.BlockingComponent == component) && r.BlockingDirection == direction,
+            $"expected {verdict} {code} at {component} ({direction}), got:\n{r.Explain()}");
+    }
+}

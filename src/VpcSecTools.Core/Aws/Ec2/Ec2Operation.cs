@@ -44,6 +44,7 @@ public static class Ec2Operations
         DescribeVpnGateways = new(nameof(DescribeVpnGateways), null, "attachment.vpc-id"),
         DescribeVpnConnections = new(nameof(DescribeVpnConnections), null),
         DescribeFlowLogs = new(nameof(DescribeFlowLogs), 1000, "resource-id"),
+        DescribeCustomerGateways = new(nameof(DescribeCustomerGateways), null),
         DescribeRegions = new(nameof(DescribeRegions), null);
 
     /// <summary>
@@ -59,6 +60,6 @@ public static class Ec2Operations
         DescribeVpcPeeringConnections, DescribeTransitGateways, DescribeTransitGatewayAttachments, DescribeTransitGatewayVpcAttachments,
         DescribeTransitGatewayRouteTables, SearchTransitGatewayRoutes, GetTransitGatewayRouteTableAssociations,
         GetTransitGatewayRouteTablePropagations, DescribeManagedPrefixLists, GetManagedPrefixListEntries, DescribeVpnGateways,
-        DescribeVpnConnections, DescribeFlowLogs, DescribeRegions,
+        DescribeVpnConnections, DescribeFlowLogs, DescribeCustomerGateways, DescribeRegions,
     ];
 }

@@ -13,15 +13,38 @@ namespace VpcSecTools.Aws.Ec2;
 /// </summary>
 internal sealed class Ec2OutputShapes
 {
-    private readonly Dictionary<string, string> _operations;
-    private readonly Dictionary<string, JsonElement> _shapes;
+    private readonly Dictionary<string, Shape> _operations;
 
     private Ec2OutputShapes(JsonDocument doc)
     {
         var root = doc.RootElement;
-        _operations = root.GetProperty("operations").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
-        _shapes = root.GetProperty("shapes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+        var json = root.GetProperty("shapes");
+        var shapes = new Dictionary<string, Shape>(StringComparer.Ordinal);
+        foreach (var entry in json.EnumerateObject()) shapes[entry.Name] = new Shape(entry.Value.GetProperty("type").GetString()!);
+        // Second pass links members and list items, so recursive shapes resolve to the same objects.
+        foreach (var entry in json.EnumerateObject())
+        {
+            var shape = shapes[entry.Name];
+            if (shape.Kind == "structure")
+                foreach (var member in entry.Value.GetProperty("members").EnumerateObject())
+                    shape.Members[member.Value.GetProperty("xml").GetString()!] = (member.Name, shapes[member.Value.GetProperty("shape").GetString()!]);
+            else if (shape.Kind == "list")
+            {
+                shape.ItemXml = entry.Value.GetProperty("xml").GetString()!;
+                shape.Item = shapes[entry.Value.GetProperty("member").GetString()!];
+            }
+        }
+        _operations = root.GetProperty("operations").EnumerateObject().ToDictionary(p => p.Name, p => shapes[p.Value.GetString()!], StringComparer.Ordinal);
         ApiVersion = root.GetProperty("apiVersion").GetString()!;
+    }
+
+    /// <summary>One output shape: a structure's members by XML element name, or a list's item, or a scalar kind.</summary>
+    private sealed class Shape(string kind)
+    {
+        public string Kind { get; } = kind;
+        public Dictionary<string, (string Name, Shape Shape)> Members { get; } = new(StringComparer.Ordinal);
+        public string ItemXml { get; set; } = "";
+        public Shape? Item { get; set; }
     }
 
     public string ApiVersion { get; }
@@ -50,28 +73,25 @@ internal sealed class Ec2OutputShapes
         return (JsonObject)Convert(root, shape, operation + "Response")!;
     }
 
-    private JsonNode? Convert(XElement element, string shapeName, string path)
+    private static JsonNode? Convert(XElement element, Shape shape, string path)
     {
-        var shape = _shapes[shapeName];
-        switch (shape.GetProperty("type").GetString())
+        switch (shape.Kind)
         {
             case "structure":
+                // Elements the model does not name are ignored, as the SDKs do; the first of a repeated name wins.
                 var obj = new JsonObject();
-                foreach (var member in shape.GetProperty("members").EnumerateObject())
+                foreach (var child in element.Elements())
                 {
-                    var xmlName = member.Value.GetProperty("xml").GetString()!;
-                    var child = element.Elements().FirstOrDefault(e => e.Name.LocalName == xmlName);
-                    if (child is null) continue;
-                    obj[member.Name] = Convert(child, member.Value.GetProperty("shape").GetString()!, $"{path}/{xmlName}");
+                    var xmlName = child.Name.LocalName;
+                    if (shape.Members.TryGetValue(xmlName, out var member) && !obj.ContainsKey(member.Name))
+                        obj[member.Name] = Convert(child, member.Shape, $"{path}/{xmlName}");
                 }
                 return obj;
             case "list":
-                var itemName = shape.GetProperty("xml").GetString()!;
-                var itemShape = shape.GetProperty("member").GetString()!;
                 var array = new JsonArray();
                 int i = 0;
-                foreach (var item in element.Elements().Where(e => e.Name.LocalName == itemName))
-                    array.Add(Convert(item, itemShape, $"{path}/{itemName}[{i++}]"));
+                foreach (var item in element.Elements())
+                    if (item.Name.LocalName == shape.ItemXml) array.Add(Convert(item, shape.Item!, $"{path}/{shape.ItemXml}[{i++}]"));
                 return array;
             case "boolean":
                 return element.Value.Trim() switch

@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using VpcSecTools.FlowLogs;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Cli.Commands;
+
+/// <summary><c>vpcsec flowlogs query|coverage</c>.</summary>
+public static class FlowLogsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("flowlogs", "Query VPC flow logs (files, folders, wildcards; plain or .gz), or list flow-log coverage of a snapshot.");
+        command.Subcommands.Add(Query());
+        command.Subcommands.Add(Coverage());
+        return command;
+    }
+
+    private static Option<string[]> Many(string name, string description) =>
+        new(name) { Description = description, AllowMultipleArgumentsPerToken = true };
+
+    private static Command Query()
+    {
+        var paths = new Argument<string[]>("path") { Description = "Flow-log files, folders (recursive) or wildcards.", Arity = ArgumentArity.OneOrMore };
+        var src = Many("--source-address", "Source address or CIDR (repeat or comma-separate for any of several).");
+        var dst = Many("--destination-address", "Destination address or CIDR.");
+        var addr = Many("--address", "Address or CIDR on either side.");
+        var srcPort = Many("--source-port", "Source port or range (1024-65535).");
+        var dstPort = Many("--destination-port", "Destination port or range.");
+        var port = Many("--port", "Port or range on either side.");
+        var protocol = Many("--protocol", "Protocol name (tcp, udp, icmp) or number.");
+        var action = Many("--action", "ACCEPT or REJECT.");
+        var logStatus = Many("--log-status", "OK, NODATA or SKIPDATA.");
+        var eni = Many("--interface-id", "ENI id.");
+        var vpc = Many("--vpc-id", "VPC id (version 3+ field).");
+        var subnet = Many("--subnet-id", "Subnet id (version 3+ field).");
+        var instance = Many("--instance-id", "Instance id (version 3+ field).");
+        var direction = Many("--flow-direction", "ingress or egress (version 5+ field).");
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Keep records whose window ends at or after this time (ISO 8601)." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Keep records whose window starts before this time." };
+        var last = new Option<string?>("--last") { Description = "Shorthand for --since now minus this duration (e.g. 1d, 6h)." };
+        var groupBy = Many("--group-by", "Fields to aggregate by (srcaddr,dstaddr or SourceAddress,...).");
+        var bin = new Option<string?>("--bin") { Description = "Time-bin width for aggregates (5m, 1h)." };
+        var top = new Option<int?>("--top") { Description = "Only the N largest groups." };
+        var by = new Option<string?>("--by") { Description = "Rank groups by bytes (default), packets or count." };
+        var first = new Option<int?>("--first") { Description = "Only the first N records." };
+        var count = new Option<bool>("--count") { Description = "Print only the count and read report." };
+        var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat (${version} ${srcaddr} ...) or a field list." };
+        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
+        var format = SnapshotCommand.FormatOption("table", "json", "csv");
+        var command = new Command("query", "Filter flow-log records, or aggregate them with --group-by/--bin and --top.")
+        {
+            paths, src, dst, addr, srcPort, dstPort, port, protocol, action, logStatus, eni, vpc, subnet, instance, direction,
+            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, format,
+        };
+        command.SetAction(parse => CliOutput.Guard(() =>
+        {
+            var arguments = new FlowQueryArguments
+            {
+                SourceAddress = parse.GetValue(src), DestinationAddress = parse.GetValue(dst), Address = parse.GetValue(addr),
+                SourcePort = parse.GetValue(srcPort), DestinationPort = parse.GetValue(dstPort), Port = parse.GetValue(port),
+                Protocol = parse.GetValue(protocol), Action = parse.GetValue(action), LogStatus = parse.GetValue(logStatus),
+                InterfaceId = parse.GetValue(eni), VpcId = parse.GetValue(vpc), SubnetId = parse.GetValue(subnet),
+                InstanceId = parse.GetValue(instance), FlowDirection = parse.GetValue(direction),
+                Since = parse.GetValue(last) is { } l ? DateTimeOffset.UtcNow - FlowQueryArguments.ParseDuration(l) : parse.GetValue(since),
+                Until = parse.GetValue(until),
+                GroupBy = parse.GetValue(groupBy), Bin = parse.GetValue(bin), Top = parse.GetValue(top), By = parse.GetValue(by),
+                First = parse.GetValue(first),
+            };
+            var options = new FlowLogReadOptions
+            {
+                Format = parse.GetValue(logFormat) is { } f ? FlowLogFormat.Parse(f) : null,
+                Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
+            };
+            return RunQuery(parse.GetValue(paths)!, arguments.ToQuery(), options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error);
+        }));
+        return command;
+    }
+
+    /// <summary>Runs a query and writes its output; exit 2 when a path matched nothing or a file could not be read to its end.</summary>
+    public static int RunQuery(IReadOnlyList<string> paths, FlowLogQuery query, FlowLogReadOptions options, bool countOnly, string format,
+        TextWriter stdout, TextWriter stderr)
+    {
+        var inputs = FlowLogPaths.Expand(paths, out var unmatched);
+        foreach (var u in unmatched) stderr.WriteLine($"vpcsec: {new FlowLogPathNotFoundException(u).Message}");
+        var reader = new FlowLogReader(options);
+        FlowLogReadReport report;
+        if (query.IsAggregate || countOnly)
+        {
+            var result = reader.Run(inputs, query);
+            report = result.Report;
+            if (countOnly) WriteCount(result, format, stdout);
+            else WriteGroups(result.Groups, query.Bin is not null, format, stdout);
+        }
+        else
+        {
+            report = new FlowLogReadReport();
+            WriteRecords(reader.Records(inputs, query, report), format, stdout);
+        }
+        foreach (var e in report.FileErrors) stderr.WriteLine($"vpcsec: {new FlowLogFileException(e).Message}");
+        if (report.SkippedLines > 0)
+        {
+            stderr.WriteLine($"vpcsec: warning: {report.SkippedLines} malformed line(s) skipped");
+            foreach (var s in report.Skipped.Take(10)) stderr.WriteLine($"vpcsec: warning: {s.File}:{s.Line}: {s.Reason}");
+        }
+        return unmatched.Count > 0 || report.FileErrors.Count > 0 ? Program.Error : Program.Ok;
+    }
+
+    private static readonly string[] RecordColumns =
+        ["Start", "InterfaceId", "SourceAddress", "SourcePort", "DestinationAddress", "DestinationPort", "Protocol", "Packets", "Bytes", "Action", "LogStatus"];
+
+    private static string Text(object? v) => v switch
+    {
+        null => "",
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+
+    private static IReadOnlyList<string> Cells(FlowRecord r) =>
+        [Text(r.Start), Text(r.InterfaceId), Text(r.SourceAddress), Text(r.SourcePort), Text(r.DestinationAddress), Text(r.DestinationPort),
+         Text(r.Protocol), Text(r.Packets), Text(r.Bytes), Text(r.Action), Text(r.LogStatus)];
+
+    private static void WriteRecords(IEnumerable<FlowRecord> records, string format, TextWriter w)
+    {
+        switch (format)
+        {
+            case "json":
+                // Streamed: a query may return millions of records.
+                w.Write('[');
+                bool firstRecord = true;
+                foreach (var r in records)
+                {
+                    w.Write(firstRecord ? "\n" : ",\n");
+                    firstRecord = false;
+                    w.Write(JsonSerializer.Serialize(r, CliOutput.Json));
+                }
+                w.WriteLine(firstRecord ? "]" : "\n]");
+                break;
+            case "csv":
+                WriteCsv(RecordColumns, records.Select(Cells), w);
+                break;
+            default:
+                CliOutput.WriteTable(RecordColumns, records.Select(Cells), w);
+                break;
+        }
+    }
+
+    private static void WriteGroups(IReadOnlyList<FlowGroup> groups, bool binned, string format, TextWriter w)
+    {
+        var fields = groups.FirstOrDefault()?.Fields ?? [];
+        var names = fields.Select(f => FlowFieldCatalog.Find(f)?.PropertyName ?? f).ToList();
+        List<string> headers = [.. names, .. binned ? new[] { "Bin" } : [], "Count", "Packets", "Bytes", "FirstSeen", "LastSeen"];
+        IReadOnlyList<object?> Values(FlowGroup g) =>
+            [.. g.Values, .. binned ? new object?[] { g.Bin } : [], g.Count, g.Packets, g.Bytes, g.FirstSeen, g.LastSeen];
+        switch (format)
+        {
+            case "json":
+                CliOutput.WriteJson(groups.Select(g => headers.Zip(Values(g)).ToDictionary(p => p.First, p => p.Second)).ToList(), w);
+                break;
+            case "csv":
+                WriteCsv(headers, groups.Select(g => Values(g).Select(Text).ToList()), w);
+                break;
+            default:
+                CliOutput.WriteTable(headers, groups.Select(g => (IReadOnlyList<string>)Values(g).Select(v => v is null ? "-" : Text(v)).ToList()), w);
+                break;
+        }
+    }
+
+    private static void WriteCount(FlowLogResult result, string format, TextWriter w)
+    {
+        var r = result.Report;
+        if (format == "json") { CliOutput.WriteJson(new { result.Matched, Report = r }, w); return; }
+        string[] headers = ["Matched", "Files", "Bytes", "Lines", "Records", "SkippedLines", "FileErrors", "Seconds"];
+        IReadOnlyList<string> row = [Text(result.Matched), Text(r.Files), Text(r.Bytes), Text(r.Lines), Text(r.Records), Text(r.SkippedLines),
+            Text(r.FileErrors.Count), r.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)];
+        if (format == "csv") WriteCsv(headers, [row], w);
+        else CliOutput.WriteTable(headers, [row], w);
+    }
+
+    private static void WriteCsv(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, TextWriter w)
+    {
+        static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+        w.WriteLine(string.Join(',', headers.Select(Quote)));
+        foreach (var r in rows) w.WriteLine(string.Join(',', r.Select(Quote)));
+    }
+
+    private static Command Coverage()
+    {
+        var snapshotPath = SnapshotCommand.SnapshotOption();
+        var vpcs = Many("--vpc-id", "Only these VPCs.");
+        var findings = new Option<bool>("--findings-only") { Description = "Only rows with a finding." };
+        var format = SnapshotCommand.FormatOption();
+        var command = new Command("coverage", "Per VPC, subnet and ENI: are flow logs enabled, to where, in which format and traffic type. Exit 1 when there are findings, 3 when unknown.")
+        { snapshotPath, vpcs, findings, format };
+        command.SetAction(parse => CliOutput.Guard(() =>
+        {
+            var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshotPath)!));
+            var rows = FlowLogCoverageAnalysis.Analyse(index, parse.GetValue(vpcs)?.SelectMany(v => v.Split(',')).ToList());
+            return WriteCoverage(rows, parse.GetValue(findings), parse.GetValue(format) ?? "table", Console.Out);
+        }));
+        return command;
+    }
+
+    public static int WriteCoverage(IReadOnlyList<FlowLogCoverage> rows, bool findingsOnly, string format, TextWriter w)
+    {
+        var shown = findingsOnly ? rows.Where(r => r.Finding is not null).ToList() : rows;
+        if (format == "json") CliOutput.WriteJson(shown, w);
+        else
+            CliOutput.WriteTable(["Region", "Type", "ResourceId", "Status", "Traffic", "FlowLogs", "Destinations", "Formats", "Finding"],
+                shown.Select(r => (IReadOnlyList<string>)[r.Region, r.ResourceType, r.ResourceId, r.Status.ToString(), r.TrafficType ?? "-",
+                    r.FlowLogIds.Count == 0 ? "-" : string.Join(",", r.FlowLogIds), r.Destinations.Count == 0 ? "-" : string.Join(",", r.Destinations.Distinct()),
+                    r.Formats.Count == 0 ? "-" : string.Join(",", r.Formats.Distinct()), r.Finding ?? "-"]), w);
+        if (rows.Any(r => r.Status == CoverageStatus.Unknown)) return Program.Unknown;
+        return rows.Any(r => r.Finding is not null) ? Program.Findings : Program.Ok;
+    }
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using VpcSecTools.AwsIpRanges;
+using VpcSecTools.Errors;
+using VpcSecTools.IpMap;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Cli.Commands;
+
+/// <summary><c>vpcsec ipmap</c>: every private address and its owner, who given addresses could be, or the CIDR overlaps.</summary>
+public static class IpMapCommand
+{
+    public static Command Create()
+    {
+        var snapshot = SnapshotCommand.SnapshotOption();
+        var vpcIds = new Option<string[]>("--vpc-id") { Description = "Only addresses of these VPCs (map).", AllowMultipleArgumentsPerToken = true };
+        var subnetIds = new Option<string[]>("--subnet-id") { Description = "Only addresses of these subnets (map).", AllowMultipleArgumentsPerToken = true };
+        var ips = new Option<string[]>("--ip") { Description = "Addresses to attribute instead of listing the map.", AllowMultipleArgumentsPerToken = true };
+        var fromVpc = new Option<string>("--from-vpc") { Description = "The VPC to see the addresses from (default: the VPC holding or containing each)." };
+        var overlap = new Option<bool>("--overlap") { Description = "List overlapping CIDRs among VPCs, peers, TGW and VPN ranges." };
+        var ipRanges = new Option<string>("--ip-ranges") { Description = "An ip-ranges.json (plain or .gz) instead of the bundled copy." };
+        var format = SnapshotCommand.FormatOption();
+        var command = new Command("ipmap", "Every private IP and its owner; or who an address could be, seen from a VPC.")
+        {
+            snapshot, vpcIds, subnetIds, ips, fromVpc, overlap, ipRanges, format,
+        };
+        command.SetAction(parse => CliOutput.Guard(() =>
+        {
+            var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
+            var json = parse.GetValue(format) == "json";
+            var addresses = parse.GetValue(ips) ?? [];
+            if (!parse.GetValue(overlap) && addresses.Length == 0)
+            {
+                WriteMap(new PrivateIpMap(index).Select(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray(), json);
+                return Program.Ok;
+            }
+            var attributor = new AddressAttributor(index, AwsIpRangeSet.LoadOrBundled(parse.GetValue(ipRanges)));
+            if (parse.GetValue(overlap))
+            {
+                WriteOverlaps(CidrOverlapReport.Find(attributor), json);
+                return Program.Ok;
+            }
+            return Attribute(attributor, addresses, parse.GetValue(fromVpc), json, Console.Out, Console.Error);
+        }));
+        return command;
+    }
+
+    /// <summary>Attributes each address; a bad one is one stderr line (exit 2 at the end), the rest are still answered.</summary>
+    public static int Attribute(AddressAttributor attributor, IReadOnlyList<string> addresses, string? fromVpc, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        var results = new List<AddressAttribution>();
+        int failed = 0;
+        foreach (var address in addresses)
+        {
+            try { results.Add(attributor.Attribute(address, fromVpc)); }
+            catch (InvalidIpAddressException e)
+            {
+                failed++;
+                stderr.WriteLine($"vpcsec: {ErrorCatalog.InvalidIpAddress}: {e.Message}");
+            }
+        }
+        if (json) CliOutput.WriteJson(results, stdout);
+        else
+            CliOutput.WriteTable(["IpAddress", "FromVpcId", "Scope", "VpcId", "Owner", "Detail", "Route"],
+                results.Select(r => (IReadOnlyList<string>)[r.IpAddress, r.FromVpcId ?? "-", r.Scope.ToString(), r.VpcId ?? "-", OwnerText(r), DetailText(r), r.Route ?? "-"]),
+                stdout);
+        return failed > 0 ? Program.Error : Program.Ok;
+    }
+
+    private static void WriteMap(IReadOnlyList<PrivateIpMapEntry> entries, bool json)
+    {
+        if (json) { CliOutput.WriteJson(entries); return; }
+        CliOutput.WriteTable(["Address", "Kind", "NetworkInterfaceId", "SubnetId", "VpcId", "OwnerType", "OwnerResourceId", "OwnerName", "PublicIp"],
+            entries.Select(e => (IReadOnlyList<string>)
+            [
+                e.Address, e.Kind.ToString(), e.NetworkInterfaceId, e.SubnetId ?? "-", e.VpcId ?? "-",
+                e.OwnerSubtype is null ? e.OwnerType.ToString() : $"{e.OwnerType}/{e.OwnerSubtype}", e.OwnerResourceId ?? "-", e.OwnerName ?? "-", e.PublicIp ?? "-",
+            ]));
+    }
+
+    private static void WriteOverlaps(IReadOnlyList<CidrOverlap> overlaps, bool json)
+    {
+        if (json) { CliOutput.WriteJson(overlaps); return; }
+        CliOutput.WriteTable(["Cidr", "Source", "OtherCidr", "OtherSource", "SeenFrom", "Effect"],
+            overlaps.Select(o => (IReadOnlyList<string>)
+            [
+                o.Cidr, $"{o.SourceKind} {o.Source}", o.OtherCidr, $"{o.OtherSourceKind} {o.OtherSource}",
+                o.SeenFrom.Count == 0 ? "-" : string.Join(",", o.SeenFrom), o.Effect,
+            ]));
+    }
+
+    private static string OwnerText(AddressAttribution r) =>
+        r.Owner is { } o ? $"{o.OwnerType}{(o.OwnerSubtype is null ? "" : "/" + o.OwnerSubtype)} {o.OwnerResourceId ?? o.NetworkInterfaceId}" : "-";
+
+    private static string DetailText(AddressAttribution r) => r.Scope switch
+    {
+        AttributionScope.ReservedAddress => r.ReservedRole ?? "-",
+        AttributionScope.PeeredVpc => r.VpcPeeringConnectionId ?? "-",
+        AttributionScope.TransitGateway => $"{r.TransitGatewayAttachmentId} ({r.TransitGatewayAttachmentType} {r.TransitGatewayAttachmentResourceId})",
+        AttributionScope.Vpn => r.VpnGatewayId ?? "-",
+        AttributionScope.AwsService => $"{r.Service} {r.Region} {r.AwsPrefix}",
+        AttributionScope.Ambiguous => string.Join(" | ", r.Candidates.Select(c => $"{c.Scope} {c.VpcId}")),
+        _ => r.Reason ?? "-",
+    };
+}

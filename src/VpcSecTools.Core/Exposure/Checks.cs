@@ -1,0 +1,151 @@
+namespace VpcSecTools.Exposure;
+
+/// <summary>
+/// One audit check: a stable id scripts and accepted-finding files can rely on, what it means, how bad it
+/// is before exposure is known, how to fix it, and the incumbent checks it covers (AUDIT.md).
+/// </summary>
+public sealed record CheckDefinition(string Id, string Title, Severity BaseSeverity, string ResourceType,
+    string Remediation, IReadOnlyList<string> References)
+{
+    /// <summary>Whether the severity follows the exposure of the ENIs (internet ingress on a security group).</summary>
+    public bool SeverityFollowsExposure { get; init; }
+}
+
+/// <summary>The catalogue of checks. Ids never change once published; new checks get new ids.</summary>
+public static class Checks
+{
+    public const string SecurityGroupType = "AwsEc2SecurityGroup";
+    public const string NetworkAclType = "AwsEc2NetworkAcl";
+
+    public static readonly CheckDefinition AllTrafficFromInternet = new("SG.AllTrafficFromInternet",
+        "Security group allows all traffic from the internet", Severity.Critical, SecurityGroupType,
+        "Remove the rule and allow only the protocols and ports the workload serves, from the sources that need them.",
+        ["Prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports", "Security Hub EC2.18"]) { SeverityFollowsExposure = true };
+
+    public static readonly CheckDefinition PortOutsideAllowList = new("SG.PortOutsideAllowList",
+        "Security group opens a port outside the allow-list to the internet", Severity.High, SecurityGroupType,
+        "Restrict the source to known addresses or a security group, or put the service behind a load balancer on an allowed port.",
+        ["Prowler ec2_securitygroup_allow_ingress_from_internet_to_any_port", "Security Hub EC2.18", "Config vpc-sg-open-only-to-authorized-ports", "Trusted Advisor Security Groups - Specific Ports Unrestricted"]) { SeverityFollowsExposure = true };
+
+    public static readonly CheckDefinition SshFromInternet = new("SG.SshFromInternet",
+        "Security group allows SSH (22) from the internet", Severity.High, SecurityGroupType,
+        "Remove the internet source; reach instances through Session Manager or a bastion security group.",
+        ["Security Hub EC2.13", "Security Hub EC2.53", "Config restricted-ssh", "Prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22"]) { SeverityFollowsExposure = true };
+
+    public static readonly CheckDefinition RdpFromInternet = new("SG.RdpFromInternet",
+        "Security group allows RDP (3389) from the internet", Severity.High, SecurityGroupType,
+        "Remove the internet source; reach instances through Fleet Manager, a VPN or a bastion security group.",
+        ["Security Hub EC2.14", "Security Hub EC2.54", "Prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389"]) { SeverityFollowsExposure = true };
+
+    public static readonly CheckDefinition HighRiskPortFromInternet = new("SG.HighRiskPortFromInternet",
+        "Security group opens a high-risk port to the internet", Severity.Critical, SecurityGroupType,
+        "Remove the internet source for these ports; database, file-sharing and admin services must only accept known clients.",
+        ["Security Hub EC2.19"]) { SeverityFollowsExposure = true };
+
+    public static readonly CheckDefinition ExtendedHighRiskPortFromInternet = new("SG.ExtendedHighRiskPortFromInternet",
+        "Security group opens a port of the extended high-risk list to the internet", Severity.High, SecurityGroupType,
+        "Remove the internet source for these ports and allow only the clients of the service, preferably by security group.",
+        ["Prowler ec2_securitygroup_allow_ingress_from_internet_to_port_*", "CloudSploit openOracle/openRedis/openMongoDB/..."]) { SeverityFollowsExposure = true };
+
+    public static readonly CheckDefinition CombinedGroupsOpenToInternet = new("SG.CombinedGroupsOpenToInternet",
+        "Security groups on the same ENI together open a port to the whole internet", Severity.High, SecurityGroupType,
+        "Review the rules of these groups together: their sources add up to every internet address; replace them with the sources really needed.",
+        ["VpcSecTools (no incumbent check: coverage across groups)"]) { SeverityFollowsExposure = true };
+
+    public static readonly CheckDefinition WidePublicCidr = new("SG.WidePublicCidr",
+        "Security group allows a wide public CIDR", Severity.Medium, SecurityGroupType,
+        "Narrow the source to the addresses that need access, or use a managed prefix list of them.",
+        ["Prowler ec2_securitygroup_allow_wide_open_public_ipv4"]);
+
+    public static readonly CheckDefinition PublicIpAnyPort = new("SG.PublicIpAnyPort",
+        "Security group allows a specific public IP on every port", Severity.Medium, SecurityGroupType,
+        "Limit the rule to the protocol and ports this address needs.",
+        ["Prowler ec2_securitygroup_allow_ingress_from_internet_to_any_port_from_ip"]);
+
+    public static readonly CheckDefinition WidePortRange = new("SG.WidePortRange",
+        "Security group rule opens a wide port range", Severity.Low, SecurityGroupType,
+        "Replace the range with the individual ports the service listens on.",
+        ["ScoutSuite ec2-security-group-opens-port-range"]);
+
+    public static readonly CheckDefinition DefaultGroupHasRules = new("SG.DefaultGroupHasRules",
+        "Default security group has rules", Severity.High, SecurityGroupType,
+        "Remove every inbound and outbound rule from the default group and attach purpose-made groups instead.",
+        ["Security Hub EC2.2", "Config vpc-default-security-group-closed"]);
+
+    public static readonly CheckDefinition UnusedSecurityGroup = new("SG.Unused",
+        "Security group is not used", Severity.Medium, SecurityGroupType,
+        "Delete the group after checking the users the snapshot cannot see (Lambda, ECS, launch templates, other accounts).",
+        ["Security Hub EC2.22"]);
+
+    public static readonly CheckDefinition EgressAllToAnywhere = new("SG.EgressAllToAnywhere",
+        "Security group allows all outbound traffic to anywhere", Severity.Informational, SecurityGroupType,
+        "Limit outbound rules to the destinations and ports the workload needs.",
+        ["CloudSploit openAllPortsProtocolsEgress"]);
+
+    public static readonly CheckDefinition Ipv6OnlyOpening = new("SG.Ipv6ParityOpenOnIpv6",
+        "Port open to the IPv6 internet but not to the IPv4 internet", Severity.Medium, SecurityGroupType,
+        "Apply the same restriction to ::/0 as to 0.0.0.0/0, or remove the IPv6 rule if IPv6 clients are not intended.",
+        ["VpcSecTools (IPv6 parity blind spot)"]);
+
+    public static readonly CheckDefinition Ipv4OnlyOpening = new("SG.Ipv6ParityOpenOnIpv4",
+        "Port open to the IPv4 internet but not to the IPv6 internet in a dual-stack VPC", Severity.Low, SecurityGroupType,
+        "Decide whether the service is public; make the IPv4 and IPv6 rules agree.",
+        ["VpcSecTools (IPv6 parity blind spot)"]);
+
+    public static readonly CheckDefinition CidrMatchesGroup = new("SG.CidrMatchesGroup",
+        "Private CIDR source covers exactly the members of one security group", Severity.Low, SecurityGroupType,
+        "Reference the security group instead of the CIDR so the rule follows the members and admits nothing else.",
+        ["VpcSecTools (group reference would be tighter)"]);
+
+    public static readonly CheckDefinition PrefixListUnknown = new("SG.PrefixListEntriesUnknown",
+        "Rule uses a prefix list whose entries are not in the snapshot", Severity.Informational, SecurityGroupType,
+        "Capture get-managed-prefix-list-entries for this list so its coverage can be checked.",
+        ["SEMANTICS 5"]);
+
+    public static readonly CheckDefinition AdminPortNotFromBastion = new("Hygiene.AdminPortNotFromBastion",
+        "Admin port open to a source other than a bastion security group", Severity.Low, SecurityGroupType,
+        "Allow SSH/RDP only from the bastion security group (or use Session Manager).",
+        ["VpcSecTools port hygiene"]);
+
+    public static readonly CheckDefinition PortSharedByTiers = new("Hygiene.PortSharedByTiers",
+        "One port opened by unrelated security groups", Severity.Low, SecurityGroupType,
+        "Check that each tier really runs this service; remove the rule where it was copied.",
+        ["VpcSecTools port hygiene"]);
+
+    public static readonly CheckDefinition DefaultServicePort = new("Hygiene.DefaultServicePort",
+        "Service on its well-known default port open to a CIDR", Severity.Low, SecurityGroupType,
+        "Allow the service's clients by security group reference rather than by address range.",
+        ["VpcSecTools port hygiene"]);
+
+    public static readonly CheckDefinition NaclAllFromInternet = new("NACL.AllTrafficFromInternet",
+        "Network ACL admits all traffic from the internet", Severity.Medium, NetworkAclType,
+        "Add inbound entries that admit only the ports the subnet serves, ahead of any allow-all entry.",
+        ["Prowler ec2_networkacl_allow_ingress_any_port", "Security Hub EC2.21"]);
+
+    public static readonly CheckDefinition NaclSshFromInternet = new("NACL.SshFromInternet",
+        "Network ACL admits SSH (22) from the internet", Severity.Medium, NetworkAclType,
+        "Add a deny for port 22 from 0.0.0.0/0 and ::/0 with a lower rule number than the allow, or narrow the allow.",
+        ["Prowler ec2_networkacl_allow_ingress_tcp_port_22", "Security Hub EC2.21"]);
+
+    public static readonly CheckDefinition NaclRdpFromInternet = new("NACL.RdpFromInternet",
+        "Network ACL admits RDP (3389) from the internet", Severity.Medium, NetworkAclType,
+        "Add a deny for port 3389 from 0.0.0.0/0 and ::/0 with a lower rule number than the allow, or narrow the allow.",
+        ["Prowler ec2_networkacl_allow_ingress_tcp_port_3389", "Security Hub EC2.21"]);
+
+    public static readonly CheckDefinition UnusedNetworkAcl = new("NACL.Unused",
+        "Network ACL is not associated with any subnet", Severity.Low, NetworkAclType,
+        "Delete the network ACL, or associate it with the subnets it was written for.",
+        ["Security Hub EC2.16"]);
+
+    /// <summary>Every check, for documentation and for validating accepted-finding files.</summary>
+    public static readonly IReadOnlyList<CheckDefinition> All =
+    [
+        AllTrafficFromInternet, PortOutsideAllowList, SshFromInternet, RdpFromInternet, HighRiskPortFromInternet,
+        ExtendedHighRiskPortFromInternet, CombinedGroupsOpenToInternet, WidePublicCidr, PublicIpAnyPort, WidePortRange,
+        DefaultGroupHasRules, UnusedSecurityGroup, EgressAllToAnywhere, Ipv6OnlyOpening, Ipv4OnlyOpening, CidrMatchesGroup,
+        PrefixListUnknown, AdminPortNotFromBastion, PortSharedByTiers, DefaultServicePort, NaclAllFromInternet,
+        NaclSshFromInternet, NaclRdpFromInternet, UnusedNetworkAcl,
+    ];
+
+    public static CheckDefinition? Find(string id) => All.FirstOrDefault(c => c.Id.Equals(id, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,83 @@
+namespace VpcSecTools.Exposure;
+
+/// <summary>
+/// One audit finding: which check, how severe (after exposure), the resource, the exact rule or entry that
+/// causes it (rule reference, protocol, ports, source), its exposure, and how to fix it.
+/// </summary>
+public sealed record Finding
+{
+    public string CheckId { get; init; } = "";
+    public Severity Severity { get; init; }
+    /// <summary>The check's severity before exposure moved it.</summary>
+    public Severity BaseSeverity { get; init; }
+    public string Title { get; init; } = "";
+    /// <summary><c>AwsEc2SecurityGroup</c> or <c>AwsEc2NetworkAcl</c> (ASFF resource types).</summary>
+    public string ResourceType { get; init; } = "";
+    public string ResourceId { get; init; } = "";
+    public string? ResourceName { get; init; }
+    public string? VpcId { get; init; }
+    public string? AccountId { get; init; }
+    public string? Region { get; init; }
+    /// <summary><c>Ingress</c> or <c>Egress</c>; null for findings about a whole resource.</summary>
+    public string? Direction { get; init; }
+    /// <summary>Where the rule is: <c>IpPermissions[0].IpRanges[1]</c>, or <c>ingress entry 100</c> of a NACL; several joined by "; ".</summary>
+    public string? Rule { get; init; }
+    /// <summary>The index of the permission in IpPermissions(Egress), or the NACL rule number.</summary>
+    public int? RuleIndex { get; init; }
+    public string? Protocol { get; init; }
+    public string? Ports { get; init; }
+    public string? Source { get; init; }
+    /// <summary>What was found, with its evidence, in one or two sentences.</summary>
+    public string Detail { get; init; } = "";
+    public string Remediation { get; init; } = "";
+    /// <summary>Other security groups that take part (combined openings, hygiene).</summary>
+    public IReadOnlyList<string> RelatedGroupIds { get; init; } = [];
+    /// <summary>Whether the opening really reaches the ENIs from the internet; null when the check is not about internet ingress.</summary>
+    public ExposureSummary? Exposure { get; init; }
+    /// <summary>Short form of <see cref="Exposure"/> for tables: Reachable, PublicIpNotReachable, PrivateOnly, NotAttached, Unknown.</summary>
+    public string? ExposureVerdict => Exposure?.Verdict.ToString();
+    public bool Suppressed { get; init; }
+    /// <summary>Why the finding is suppressed (accepted finding or allow-listed CIDR, with the reason given).</summary>
+    public string? SuppressedBy { get; init; }
+    /// <summary>The incumbent checks this one covers.</summary>
+    public IReadOnlyList<string> References { get; init; } = [];
+}
+
+/// <summary>How far an internet opening really reaches (Prowler's exposure levels, per ENI).</summary>
+public enum ExposureVerdict
+{
+    /// <summary>The group is on no ENI in the snapshot: nothing is exposed today.</summary>
+    NotAttached,
+    /// <summary>Missing sections or an unresolvable subnet: exposure cannot be decided.</summary>
+    Unknown,
+    /// <summary>No ENI has a public address.</summary>
+    PrivateOnly,
+    /// <summary>An ENI has a public address but no IGW route, or its subnet NACL blocks the opening.</summary>
+    PublicIpNotReachable,
+    /// <summary>An ENI has a public address, an IGW route, and its NACL admits the opening both ways.</summary>
+    Reachable,
+}
+
+/// <summary>The exposure of one opening: the worst ENI verdict and every ENI with its evidence.</summary>
+public sealed record ExposureSummary(ExposureVerdict Verdict, IReadOnlyList<EniExposure> NetworkInterfaces, string Evidence)
+{
+    /// <summary>ENIs really reachable from the internet.</summary>
+    public IEnumerable<EniExposure> Exposed => NetworkInterfaces.Where(e => e.Verdict == ExposureVerdict.Reachable);
+}
+
+/// <summary>One ENI's exposure: its owner, public address, subnet route and NACL evidence.</summary>
+public sealed record EniExposure
+{
+    public string NetworkInterfaceId { get; init; } = "";
+    /// <summary>The instance id, else the interface type, requester or description.</summary>
+    public string? Owner { get; init; }
+    public string? SubnetId { get; init; }
+    /// <summary>The public IPv4 (or global IPv6) address traffic from the internet is addressed to.</summary>
+    public string? PublicAddress { get; init; }
+    public ExposureVerdict Verdict { get; init; }
+    /// <summary>The route to the internet gateway used, e.g. <c>rtb-1: 0.0.0.0/0 -> igw-1</c>.</summary>
+    public string? Route { get; init; }
+    /// <summary>What the subnet NACL admits: inbound ports, and which client ephemeral ranges the response may use.</summary>
+    public string? NetworkAcl { get; init; }
+    public string Reason { get; init; } = "";
+}

@@ -1,0 +1,87 @@
+using VpcSecTools.Net;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Exposure;
+
+/// <summary>Which side of a security group a rule is on.</summary>
+public enum RuleDirection { Ingress, Egress }
+
+/// <summary>What a rule names as its source (ingress) or destination (egress).</summary>
+public enum RuleSourceKind { Ipv4Cidr, Ipv6Cidr, PrefixList, SecurityGroup }
+
+/// <summary>
+/// One source of one permission of a security group, flattened: a group with a permission naming three CIDRs
+/// has three rules. <see cref="Cidrs"/> is what the source means in addresses: the CIDR itself, a prefix
+/// list's entries (null when they were not captured), or empty for a group reference.
+/// </summary>
+public sealed record SecurityGroupRule(
+    SecurityGroup Group,
+    RuleDirection Direction,
+    int PermissionIndex,
+    string Path,
+    IpProtocol Protocol,
+    PortRange Ports,
+    RuleSourceKind Kind,
+    string Source,
+    IReadOnlyList<Cidr>? Cidrs,
+    string? Description)
+{
+    public string GroupId => Group.GroupId;
+
+    /// <summary>Whether the rule admits traffic of this TCP/UDP port (protocol -1 counts for every port).</summary>
+    public bool AppliesTo(IpProtocol protocol, int port) =>
+        Protocol.IsAll || (Protocol == protocol && Ports.Contains(port));
+
+    /// <summary>Whether the rule opens every port of every protocol, or every port of TCP or UDP.</summary>
+    public bool OpensAllPorts => Protocol.IsAll || (Protocol.HasPorts && Ports.IsAll);
+
+    public string ProtocolText => Protocol.IsAll ? "all" : Protocol.ToString();
+    public string PortsText => Protocol.IsAll ? "all" : Protocol.HasPorts ? Ports.ToString() : Protocol.IsIcmp ? $"type {Ports}" : "all";
+
+    /// <summary>Flattens one group's rules of one direction, resolving prefix lists through the index.</summary>
+    public static IReadOnlyList<SecurityGroupRule> Of(SecurityGroup group, RuleDirection direction, SnapshotIndex index, List<string>? notes = null)
+    {
+        var permissions = direction == RuleDirection.Ingress ? group.IpPermissions : group.IpPermissionsEgress;
+        var key = direction == RuleDirection.Ingress ? "IpPermissions" : "IpPermissionsEgress";
+        var rules = new List<SecurityGroupRule>();
+        for (int i = 0; i < permissions.Count; i++)
+        {
+            var p = permissions[i];
+            if (!IpProtocol.TryParse(p.IpProtocol, out var protocol, out var error))
+            {
+                notes?.Add($"{group.GroupId} {key}[{i}]: {error}; rule skipped");
+                continue;
+            }
+            // ICMP FromPort/ToPort are type/code; other non-port protocols have no ports at all.
+            var ports = protocol.HasPorts || protocol.IsIcmp ? PortRange.FromRule(p.FromPort, p.ToPort) : PortRange.All;
+            for (int j = 0; j < p.IpRanges.Count; j++)
+                rules.Add(CidrRule(group, direction, i, $"{key}[{i}].IpRanges[{j}]", protocol, ports, RuleSourceKind.Ipv4Cidr, p.IpRanges[j].CidrIp, p.IpRanges[j].Description, notes));
+            for (int j = 0; j < p.Ipv6Ranges.Count; j++)
+                rules.Add(CidrRule(group, direction, i, $"{key}[{i}].Ipv6Ranges[{j}]", protocol, ports, RuleSourceKind.Ipv6Cidr, p.Ipv6Ranges[j].CidrIpv6, p.Ipv6Ranges[j].Description, notes));
+            for (int j = 0; j < p.PrefixListIds.Count; j++)
+            {
+                var pl = p.PrefixListIds[j];
+                rules.Add(new(group, direction, i, $"{key}[{i}].PrefixListIds[{j}]", protocol, ports, RuleSourceKind.PrefixList,
+                    pl.PrefixListId, index.PrefixListCidrs(pl.PrefixListId), pl.Description));
+            }
+            for (int j = 0; j < p.UserIdGroupPairs.Count; j++)
+            {
+                var pair = p.UserIdGroupPairs[j];
+                var source = pair.UserId is { } user && user != group.OwnerId ? $"{user}/{pair.GroupId}" : pair.GroupId ?? pair.GroupName ?? "?";
+                rules.Add(new(group, direction, i, $"{key}[{i}].UserIdGroupPairs[{j}]", protocol, ports, RuleSourceKind.SecurityGroup,
+                    source, [], pair.Description));
+            }
+        }
+        return rules;
+    }
+
+    private static SecurityGroupRule CidrRule(SecurityGroup group, RuleDirection direction, int index, string path, IpProtocol protocol,
+        PortRange ports, RuleSourceKind kind, string text, string? description, List<string>? notes)
+    {
+        // EC2 rejects host bits, but hand-written snapshots may carry them: normalise rather than lose the rule.
+        if (Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise))
+            return new(group, direction, index, path, protocol, ports, kind, text, [cidr], description);
+        notes?.Add($"{group.GroupId} {path}: {error}; its addresses are unknown");
+        return new(group, direction, index, path, protocol, ports, kind, text, null, description);
+    }
+}

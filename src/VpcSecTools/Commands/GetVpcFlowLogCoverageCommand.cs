@@ -1,0 +1,49 @@
+using System.Management.Automation;
+using VpcSecTools.FlowLogs;
+
+namespace VpcSecTools.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists, per VPC, subnet and ENI of a snapshot, whether flow logs record its traffic, where to and in which format.</para>
+/// <para type="description">A flow log on a VPC covers its subnets and ENIs; one on a subnet covers its ENIs. A VPC with no
+/// active flow log is a finding, as are flow logs that record only ACCEPT or only REJECT traffic and failing deliveries.
+/// When the snapshot did not capture describe-flow-logs the status is Unknown.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VpcFlowLogCoverage")]
+[OutputType(typeof(FlowLogCoverage))]
+public sealed class GetVpcFlowLogCoverageCommand : SnapshotCmdlet
+{
+    /// <summary>Only these VPCs.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string[]? VpcId { get; set; }
+
+    /// <summary>Only VPC rows (no subnets or ENIs).</summary>
+    [Parameter] public SwitchParameter VpcOnly { get; set; }
+
+    /// <summary>Only rows with a finding.</summary>
+    [Parameter] public SwitchParameter FindingsOnly { get; set; }
+
+    private readonly List<string> _vpcIds = [];
+
+    protected override void ProcessRecord()
+    {
+        if (VpcId is not null) _vpcIds.AddRange(VpcId);
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            foreach (var row in FlowLogCoverageAnalysis.Analyse(Index, _vpcIds))
+            {
+                if (VpcOnly && row.ResourceType != "VPC") continue;
+                if (FindingsOnly && row.Finding is null) continue;
+                WriteObject(row);
+            }
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            ThrowClassifiedError(e, Snapshot);
+        }
+    }
+}

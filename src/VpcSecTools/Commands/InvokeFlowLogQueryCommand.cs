@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using VpcSecTools.FlowLogs;
+
+namespace VpcSecTools.Commands;
+
+/// <summary>
+/// <para type="synopsis">Reads VPC flow logs (files, folders, wildcards; plain or .gz) and returns the matching records or aggregates.</para>
+/// <para type="description">Filters on addresses or CIDRs, ports, protocol, action, log status, interface, VPC, subnet,
+/// instance, flow direction and time window, evaluated on the raw text before anything is materialised. With -GroupBy
+/// or -Bin the engine aggregates (count, packets, bytes, first and last seen) and returns only the groups.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "FlowLogQuery", DefaultParameterSetName = "Records")]
+[OutputType(typeof(FlowRecord), ParameterSetName = ["Records"])]
+[OutputType(typeof(FlowGroup), ParameterSetName = ["Groups"])]
+[OutputType(typeof(FlowLogResult), ParameterSetName = ["Count"])]
+public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
+{
+    /// <summary>Flow-log files, folders (searched recursively) or wildcards.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>Source address or CIDR (any of several).</summary>
+    [Parameter] public string[]? SourceAddress { get; set; }
+    /// <summary>Destination address or CIDR.</summary>
+    [Parameter] public string[]? DestinationAddress { get; set; }
+    /// <summary>Address or CIDR on either side.</summary>
+    [Parameter] public string[]? Address { get; set; }
+    /// <summary>Source port or range (1024-65535).</summary>
+    [Parameter] public string[]? SourcePort { get; set; }
+    /// <summary>Destination port or range.</summary>
+    [Parameter] public string[]? DestinationPort { get; set; }
+    /// <summary>Port or range on either side.</summary>
+    [Parameter] public string[]? Port { get; set; }
+    /// <summary>Protocol by name (tcp, udp, icmp) or number.</summary>
+    [Parameter] public string[]? Protocol { get; set; }
+    /// <summary>ACCEPT or REJECT.</summary>
+    [Parameter][ValidateSet("ACCEPT", "REJECT")] public string[]? Action { get; set; }
+    /// <summary>OK, NODATA or SKIPDATA.</summary>
+    [Parameter][ValidateSet("OK", "NODATA", "SKIPDATA")] public string[]? LogStatus { get; set; }
+    /// <summary>ENI id.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)][Alias("NetworkInterfaceId")] public string[]? InterfaceId { get; set; }
+    /// <summary>VPC id (needs the vpc-id field, version 3+).</summary>
+    [Parameter] public string[]? VpcId { get; set; }
+    /// <summary>Subnet id (version 3+).</summary>
+    [Parameter] public string[]? SubnetId { get; set; }
+    /// <summary>Instance id (version 3+).</summary>
+    [Parameter] public string[]? InstanceId { get; set; }
+    /// <summary>ingress or egress (version 5+).</summary>
+    [Parameter][ValidateSet("ingress", "egress")] public string[]? FlowDirection { get; set; }
+    /// <summary>Keep records whose window ends at or after this time.</summary>
+    [Parameter] public DateTime? Since { get; set; }
+    /// <summary>Keep records whose window starts before this time.</summary>
+    [Parameter] public DateTime? Until { get; set; }
+    /// <summary>Shorthand for -Since (now minus this duration).</summary>
+    [Parameter] public TimeSpan? Last { get; set; }
+
+    /// <summary>Fields to aggregate by (srcaddr or SourceAddress, ...).</summary>
+    [Parameter(ParameterSetName = "Groups")] public string[]? GroupBy { get; set; }
+    /// <summary>Time-bin width (5m, 1h, 00:05:00).</summary>
+    [Parameter(ParameterSetName = "Groups")] public string? Bin { get; set; }
+    /// <summary>Only the N largest groups.</summary>
+    [Parameter(ParameterSetName = "Groups")][ValidateRange(1, int.MaxValue)] public int? Top { get; set; }
+    /// <summary>Rank groups by Bytes, Packets or Count.</summary>
+    [Parameter(ParameterSetName = "Groups")][ValidateSet("Bytes", "Packets", "Count")] public string By { get; set; } = "Bytes";
+    /// <summary>Only the first N records.</summary>
+    [Parameter(ParameterSetName = "Records")][ValidateRange(0, int.MaxValue)] public int? First { get; set; }
+    /// <summary>Return only the count and read report.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Count")] public SwitchParameter Count { get; set; }
+
+    /// <summary>The record format of files without a header: an AWS LogFormat or a field list.</summary>
+    [Parameter] public string? Format { get; set; }
+    /// <summary>Worker threads (default: all cores).</summary>
+    [Parameter][ValidateRange(1, 256)] public int? ThrottleLimit { get; set; }
+
+    private readonly List<string> _paths = [];
+    private readonly CancellationTokenSource _stop = new();
+
+    protected override void ProcessRecord()
+    {
+        foreach (var p in Path) _paths.AddRange(ResolvePaths(p));
+    }
+
+    /// <summary>Provider paths for PowerShell wildcards; non-matching wildcards and folders go to the engine as typed.</summary>
+    private IEnumerable<string> ResolvePaths(string path)
+    {
+        try { return GetResolvedProviderPathFromPSPath(path, out _); }
+        catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var query = Arguments().ToQuery();
+            var inputs = FlowLogPaths.Expand(_paths, out var unmatched);
+            foreach (var u in unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
+            if (inputs.Count == 0) return;
+            var progress = new FlowLogProgress();
+            var reader = new FlowLogReader(new FlowLogReadOptions
+            {
+                Format = Format is null ? null : FlowLogFormat.Parse(Format),
+                Threads = ThrottleLimit ?? Environment.ProcessorCount,
+                Progress = progress,
+            });
+            FlowLogReadReport report;
+            if (ParameterSetName == "Records") report = StreamRecords(reader, inputs, query, progress);
+            else
+            {
+                var result = RunWithProgress(reader, inputs, query, progress);
+                report = result.Report;
+                if (Count) WriteObject(result);
+                else foreach (var g in result.Groups) WriteObject(ToObject(g));
+            }
+            Summarise(report);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
+        {
+            ThrowClassifiedError(e, _paths.FirstOrDefault());
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    private FlowQueryArguments Arguments() => new()
+    {
+        SourceAddress = SourceAddress, DestinationAddress = DestinationAddress, Address = Address,
+        SourcePort = SourcePort, DestinationPort = DestinationPort, Port = Port, Protocol = Protocol,
+        Action = Action, LogStatus = LogStatus, InterfaceId = InterfaceId, VpcId = VpcId, SubnetId = SubnetId,
+        InstanceId = InstanceId, FlowDirection = FlowDirection,
+        Since = Last is { } last ? DateTimeOffset.UtcNow - last : Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null,
+        Until = Until is { } u ? new DateTimeOffset(u.ToUniversalTime()) : null,
+        GroupBy = GroupBy, Top = Top, By = By, Bin = Bin, First = First,
+    };
+
+    private FlowLogReadReport StreamRecords(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress)
+    {
+        var report = new FlowLogReadReport();
+        var clock = Stopwatch.StartNew();
+        foreach (var record in reader.Records(inputs, query, report, _stop.Token))
+        {
+            WriteObject(record);
+            if (clock.ElapsedMilliseconds > 250) { Progress(progress); clock.Restart(); }
+        }
+        return report;
+    }
+
+    /// <summary>The engine runs on worker threads; this thread only reports progress (PowerShell needs it here).</summary>
+    private FlowLogResult RunWithProgress(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress)
+    {
+        var task = Task.Run(() => reader.Run(inputs, query, _stop.Token));
+        while (!task.Wait(250)) Progress(progress);
+        return task.GetAwaiter().GetResult();
+    }
+
+    private void Progress(FlowLogProgress p)
+    {
+        var record = new ProgressRecord(1, "Reading flow logs", $"{p.BytesRead / 1e6:F0} MB of {p.TotalBytes / 1e6:F0} MB");
+        if (p.TotalBytes > 0) record.PercentComplete = (int)Math.Min(100, p.BytesRead * 100 / p.TotalBytes);
+        WriteProgress(record);
+    }
+
+    private void Summarise(FlowLogReadReport report)
+    {
+        WriteProgress(new ProgressRecord(1, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
+        foreach (var error in report.FileErrors) WriteClassifiedError(new FlowLogFileException(error), error.File);
+        if (report.SkippedLines > 0)
+        {
+            WriteWarning($"{report.SkippedLines} malformed line(s) skipped.");
+            foreach (var s in report.Skipped.Take(10)) WriteWarning($"{s.File}:{s.Line}: {s.Reason}");
+        }
+        WriteVerbose($"Read {report.Files} file(s), {report.Bytes} bytes, {report.Lines} lines, {report.Records} records, " +
+            $"{report.Matched} matched, {report.SkippedLines} skipped in {report.Elapsed.TotalSeconds:F2} s.");
+    }
+
+    /// <summary>A group with its field values as properties (SourceAddress, DestinationPort...) for Sort-Object and Export-Csv.</summary>
+    private static PSObject ToObject(FlowGroup group)
+    {
+        var o = new PSObject(group);
+        for (int i = 0; i < group.Fields.Count; i++)
+        {
+            var name = FlowFieldCatalog.Find(group.Fields[i])?.PropertyName ?? group.Fields[i];
+            o.Properties.Add(new PSNoteProperty(name, group.Values[i]));
+        }
+        return o;
+    }
+}

@@ -1,0 +1,80 @@
+BeforeAll { . $PSScriptRoot/common.ps1 }
+
+Describe 'Invoke-FlowLogQuery' {
+    BeforeAll {
+        $FlowLogs = Join-Path $FixtureRoot 'flowlogs'
+        $V2 = Join-Path $FlowLogs 'flowlogs-reader_v2_records.log'
+    }
+
+    It 'returns typed records from a default-format file' {
+        $records = Invoke-FlowLogQuery -Path $V2
+        $records | Should -HaveCount 5
+        $records[0].SourceAddress | Should -Be '198.51.100.1'
+        $records[0].DestinationPort | Should -Be 49152
+        $records[0].Start | Should -BeOfType [DateTimeOffset]
+        ($records | Where-Object LogStatus -eq 'NODATA').SourceAddress | Should -BeNullOrEmpty
+    }
+
+    It 'filters on action, port and address' {
+        $r = Invoke-FlowLogQuery -Path $V2 -Action REJECT -SourcePort 49152 -Address 198.51.100.0/24
+        $r | Should -HaveCount 1
+        $r.InterfaceId | Should -Be 'eni-102010cd'
+    }
+
+    It 'aggregates with -GroupBy and exposes the group fields as properties' {
+        $groups = Invoke-FlowLogQuery -Path $V2 -LogStatus OK -GroupBy SourceAddress, DestinationPort -Top 1
+        $groups | Should -HaveCount 1
+        $groups.SourceAddress | Should -Be '192.0.2.1'
+        $groups.DestinationPort | Should -Be '443'
+        $groups.Count | Should -Be 2
+        $groups.Bytes | Should -Be 3360
+    }
+
+    It 'reads header files, folders and reports malformed lines as warnings' {
+        $records = Invoke-FlowLogQuery -Path (Join-Path $FlowLogs 'flowlogs-reader_v5.log') -WarningVariable warnings -WarningAction SilentlyContinue
+        $records | Should -HaveCount 2
+        $records[1].FlowDirection | Should -Be 'egress'
+        ($warnings -join "`n") | Should -Match 'flowlogs-reader_v5.log:4'
+    }
+
+    It 'reads a CloudWatch Logs payload with an explicit -Format' {
+        $records = Invoke-FlowLogQuery -Path (Join-Path $FlowLogs 'otel-contrib_valid_vpc_flow_cw_custom.json') -Format '${version} ${interface-id} ${srcaddr} ${dstaddr}'
+        $records | Should -HaveCount 2
+        $records[0].InterfaceId | Should -Be 'eni-1235b8ca123456789'
+    }
+
+    It 'counts with -Count and reports what it read' {
+        $result = Invoke-FlowLogQuery -Path $FlowLogs -Count -Action ACCEPT -ErrorAction SilentlyContinue
+        $result.Report.Files | Should -Be 7
+        $result.Matched | Should -BeGreaterThan 0
+    }
+
+    It 'says which file is missing with a stable error id' {
+        { Invoke-FlowLogQuery -Path (Join-Path $FlowLogs 'missing.log') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'FlowLogPathNotFound*'
+    }
+
+    It 'reports a truncated gzip as an error after its good records' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
+        New-Item -ItemType Directory $dir | Out-Null
+        try {
+            $lines = 1..20000 | ForEach-Object { "2 123456789010 eni-1 10.0.0.$($_ % 200 + 1) 10.0.1.1 $(1024 + $_) 443 6 1 100 1700000000 1700000060 ACCEPT OK" }
+            $file = [IO.File]::Create((Join-Path $dir 'full.gz'))
+            $gz = [IO.Compression.GZipStream]::new($file, [IO.Compression.CompressionLevel]::Fastest)
+            $bytes = [Text.Encoding]::UTF8.GetBytes(($lines -join "`n") + "`n")
+            $gz.Write($bytes, 0, $bytes.Length); $gz.Dispose(); $file.Dispose()
+            $all = [IO.File]::ReadAllBytes((Join-Path $dir 'full.gz'))
+            [IO.File]::WriteAllBytes((Join-Path $dir 'cut.gz'), $all[0..([int]($all.Length / 2))])
+            $result = Invoke-FlowLogQuery -Path (Join-Path $dir 'cut.gz') -Count -ErrorVariable errs -ErrorAction SilentlyContinue
+            $result.Matched | Should -BeGreaterThan 0
+            $errs[0].FullyQualifiedErrorId | Should -Match 'FlowLogFileUnreadable'
+        }
+        finally { Remove-Item -Recurse -Force $dir }
+    }
+
+    It 'answers top rejected sources on the demo flow logs' -Skip:(-not (Test-Path (Join-Path $DemoSnapshot 'flowlogs'))) {
+        $top = Invoke-FlowLogQuery -Path (Join-Path $DemoSnapshot 'flowlogs') -Action REJECT -GroupBy srcaddr -Top 5 -By Count
+        $top.Count | Should -BeGreaterThan 0
+        $top[0].SourceAddress | Should -Not -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,54 @@
+BeforeAll { . $PSScriptRoot/common.ps1 }
+
+Describe 'Test-InstanceReachability' {
+    BeforeAll {
+        $nat = Import-VpcSnapshot -Path (Join-Path $FixtureRoot 'batfish-aws' 'test-nat-gateway')
+        $tgw = Join-Path $FixtureRoot 'batfish-aws' 'test-transit-gateway'
+        $peering = Join-Path $FixtureRoot 'batfish-aws' 'test-vpc-peering'
+    }
+
+    It 'reaches the internet from a private subnet through the NAT gateway' {
+        $r = Test-InstanceReachability -Snapshot $nat -Source i-0a128d26e59be60f3 -Destination Internet -Protocol tcp -Port 443
+        $r.Verdict | Should -Be 'Reachable'
+        $r.ForwardPath.ComponentId | Should -Contain 'nat-07ab4846da51f4612'
+    }
+
+    It 'names the security group when the internet cannot reach port 80' {
+        $r = Test-InstanceReachability -Snapshot $nat -Source Internet -Destination i-0b31b509174d7f5de -Port 80
+        $r.Verdict | Should -Be 'NotReachable'
+        $r.ExplanationCode | Should -Be 'ENI_SG_RULES_MISMATCH'
+        $r.BlockingComponent | Should -Be 'sg-0253af84ae6485905'
+    }
+
+    It 'reports the TGW AZ restriction' {
+        $r = Test-InstanceReachability -Snapshot $tgw -Source i-075e846ed41670385 -Destination i-0b14080af811fda3d -Port 22
+        $r.ExplanationCode | Should -Be 'TGW_ROUTE_AZ_RESTRICTION'
+        $r.BlockingComponent | Should -Be 'tgw-attach-07f5ec59e9f540021'
+    }
+
+    It 'reports the blackhole route of the peering scenario' {
+        $r = Test-InstanceReachability -Snapshot $peering -Source i-0b14080af811fda3d -Destination Internet -Port 443
+        $r.ExplanationCode | Should -Be 'BAD_STATE_ROUTE'
+    }
+
+    It 'binds sources by property name' {
+        $r = [pscustomobject]@{ InstanceId = 'i-06ba034d88c84ef07' } | Test-InstanceReachability -Snapshot $peering -Destination 192.168.1.106 -Port 22
+        $r.Verdict | Should -Be 'Reachable'
+    }
+
+    It 'answers who can reach an instance' {
+        $all = Test-InstanceReachability -Snapshot $nat -Source * -Destination i-0b31b509174d7f5de -Port 22
+        ($all | Where-Object Source -eq 'Internet').Verdict | Should -Be 'Reachable'
+        $all.Source | Should -Contain 'eni-0e4ce6a7777b9bff8'
+    }
+
+    It 'explains as text' {
+        $text = Test-InstanceReachability -Snapshot $nat -Source i-0a128d26e59be60f3 -Destination Internet -Port 443 -Explain
+        $text | Should -Match 'Forward path:'
+    }
+
+    It 'writes an ErrorRecord with a stable id for an unknown instance' {
+        Test-InstanceReachability -Snapshot $nat -Source i-missing -Destination Internet -Port 22 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ReachabilityEndpointNotFound*'
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using VpcSecTools.Cli.Commands;
+using VpcSecTools.FlowLogs;
+
+namespace VpcSecTools.Tests.FlowLogs;
+
+/// <summary>The vpcsec flowlogs front end: arguments, output formats and exit codes.</summary>
+public class FlowLogsCliTests
+{
+    private static (int Exit, string Out, string Err) Query(string[] paths, FlowQueryArguments arguments, string format = "table", bool count = false, FlowLogReadOptions? options = null)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = FlowLogsCommand.RunQuery(paths, arguments.ToQuery(), options ?? new FlowLogReadOptions(), count, format, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Group_by_json_uses_property_names_and_values()
+    {
+        var (exit, output, _) = Query([FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log")],
+            new FlowQueryArguments { GroupBy = ["srcaddr,DestinationPort"], LogStatus = ["ok"], Top = 2 }, "json");
+        Assert.Equal(0, exit);
+        var rows = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("192.0.2.1", rows[0].GetProperty("SourceAddress").GetString());
+        Assert.Equal("443", rows[0].GetProperty("DestinationPort").GetString());
+        Assert.Equal(2, rows[0].GetProperty("Count").GetInt64());
+        Assert.Equal(3360, rows[0].GetProperty("Bytes").GetInt64());
+    }
+
+    [Fact]
+    public void Records_csv_and_json_stream_the_matches()
+    {
+        var path = FlowLogFixtureTests.Fixture("otel-contrib_valid_vpc_flow_log_multi.log");
+        var (_, csv, _) = Query([path], new FlowQueryArguments { DestinationPort = ["3389"] }, "csv");
+        var lines = csv.TrimEnd().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("Start,InterfaceId,SourceAddress", lines[0]);
+        Assert.Contains(",172.31.9.69,49761,172.31.9.12,3389,6,20,4249,REJECT,OK", lines[1]);
+        var (_, json, _) = Query([path], new FlowQueryArguments { Protocol = ["tcp"] }, "json");
+        Assert.Equal(2, JsonDocument.Parse(json).RootElement.GetArrayLength());
+        var (_, empty, _) = Query([path], new FlowQueryArguments { Protocol = ["udp"] }, "json");
+        Assert.Equal(0, JsonDocument.Parse(empty).RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public void Missing_paths_truncated_files_and_skipped_lines_go_to_stderr_with_exit_2()
+    {
+        using var dir = new TestPaths.TempDir();
+        File.WriteAllBytes(dir.File("cut.gz"), [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x4b, 0x4c]);
+        var (exit, output, err) = Query([dir.File("cut.gz"), dir.File("none.log"), FlowLogFixtureTests.Fixture("flowlogs-reader_v5.log")],
+            new FlowQueryArguments(), count: true);
+        Assert.Equal(2, exit);
+        Assert.Contains("none.log", err);
+        Assert.Contains("cut.gz", err);
+        Assert.Contains("flowlogs-reader_v5.log:4: expected 29 fields, found 2", err);
+        Assert.Contains("Matched", output);
+    }
+
+    [Fact]
+    public void Bad_arguments_are_one_line_errors_with_exit_2()
+    {
+        Assert.Throws<FormatException>(() => new FlowQueryArguments { Action = ["DROP"] }.ToQuery());
+        Assert.Throws<FormatException>(() => new FlowQueryArguments { Address = ["10.0.0.5/24"] }.ToQuery());
+        Assert.Throws<FormatException>(() => new FlowQueryArguments { DestinationPort = ["70000"] }.ToQuery());
+        Assert.Throws<FormatException>(() => new FlowQueryArguments { Bin = "soon" }.ToQuery());
+        Assert.Equal(TimeSpan.FromMinutes(5), FlowQueryArguments.ParseDuration("5m"));
+        Assert.Equal(TimeSpan.FromDays(1), FlowQueryArguments.ParseDuration("1d"));
+        int exit = Cli.Program.BuildRoot().Parse(["flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--action", "DROP"]).Invoke();
+        Assert.Equal(2, exit);
+        exit = Cli.Program.BuildRoot().Parse(["flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--group-by", "action", "--top", "1", "--format", "csv"]).Invoke();
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public void Cmdlets_are_exported_with_documentation_and_views()
+    {
+        var psd1 = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "VpcSecTools.psd1"));
+        var views = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "module", "VpcSecTools.Format.ps1xml"));
+        foreach (var name in new[] { "Invoke-FlowLogQuery", "Get-VpcFlowLogCoverage" })
+        {
+            Assert.Contains($"'{name}'", psd1);
+            var doc = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "en-US", name + ".md"));
+            // Attribute metadata, not instances: the PowerShell reference assembly's members are stubs.
+            var type = typeof(Commands.VpcSecCmdlet).Assembly.GetTypes().Single(t => t.CustomAttributes.Any(a =>
+                a.AttributeType.Name == "CmdletAttribute" && $"{a.ConstructorArguments[0].Value}-{a.ConstructorArguments[1].Value}" == name));
+            foreach (var p in type.GetProperties().Where(p => p.CustomAttributes.Any(a => a.AttributeType.Name == "ParameterAttribute")))
+                Assert.Contains($"### -{p.Name}", doc);
+            Assert.True(File.Exists(Path.Combine(TestPaths.RepoRoot, "tests", name + ".Tests.ps1")));
+        }
+        foreach (var t in new[] { typeof(FlowRecord), typeof(FlowGroup), typeof(FlowLogResult), typeof(FlowLogCoverage) })
+            Assert.Contains($"<TypeName>{t.FullName}</TypeName>", views);
+    }
+}

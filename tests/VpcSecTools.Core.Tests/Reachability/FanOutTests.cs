@@ -1,0 +1,63 @@
+using FsCheck;
+using FsCheck.Fluent;
+using VpcSecTools.Reachability;
+using VpcSecTools.Snapshot;
+using static VpcSecTools.Tests.Reachability.TestNetwork;
+
+namespace VpcSecTools.Tests.Reachability;
+
+/// <summary>The fan-out ("who can reach this?") must give, for every source, the verdict and blocker of the pairwise analysis.</summary>
+public class FanOutTests
+{
+    private static void AssertSameAsPairwise(SnapshotIndex index, string destination, Traffic traffic, string context)
+    {
+        var analyzer = new ReachabilityAnalyzer(index);
+        var fan = new ReachabilityFanOut(analyzer);
+        var all = fan.SourcesMatching("*")!;
+        var results = fan.WhoCanReach(destination, traffic, all, includeInternet: true);
+        foreach (var r in results)
+        {
+            var pair = analyzer.Analyze(r.Source, destination, traffic);
+            Assert.True(pair.Verdict == r.Verdict && pair.BlockingComponent == r.BlockingComponent,
+                $"{context}: {r.Source} -> {destination}: fan-out says {r.Verdict} at {r.BlockingComponent}, pairwise:\n{pair.Explain()}");
+        }
+    }
+
+    [Fact]
+    public void Fan_out_matches_pairwise_on_random_networks()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(ArbMap.Default.GeneratorFor<int>().ToArbitrary(), seed =>
+        {
+            var (n, _, dst, protocol, port, _) = ReferenceComparisonTests.Generate(seed);
+            AssertSameAsPairwise(n.Build(), dst, protocol == 6 ? Traffic.Tcp(port) : Traffic.Udp(port), $"seed {seed}");
+            return true;
+        }));
+    }
+
+    [Theory]
+    [InlineData("test-nat-gateway", "i-0b31b509174d7f5de", 22)]
+    [InlineData("test-nat-gateway", "i-0a128d26e59be60f3", 22)]
+    [InlineData("test-transit-gateway", "i-0b14080af811fda3d", 22)]
+    [InlineData("test-transit-gateway", "i-075e846ed41670385", 22)]
+    [InlineData("test-vpc-peering", "i-0b14080af811fda3d", 22)]
+    public void Fan_out_matches_pairwise_on_the_batfish_networks(string scenario, string destination, int port) =>
+        AssertSameAsPairwise(new SnapshotIndex(SnapshotLoader.Load(TestPaths.Batfish(scenario))), destination, Traffic.Tcp(port), scenario);
+
+    [Fact]
+    public void Who_can_reach_the_database()
+    {
+        var n = TwoSubnets().Eni("eni-c", "subnet-a", "10.0.1.30", ["sg-client"], "i-c");
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(5432, "10.0.1.10/32")] };
+        var index = n.Build();
+        var fan = new ReachabilityFanOut(new ReachabilityAnalyzer(index));
+        var results = fan.WhoCanReach("i-b", Traffic.Tcp(5432), fan.SourcesMatching("vpc-a")!, includeInternet: true);
+        Assert.Equal(Verdict.Reachable, results.Single(r => r.Source == "eni-a").Verdict);
+        Assert.Equal("sg-db 10.0.1.10/32", results.Single(r => r.Source == "eni-a").AllowedBy);
+        Assert.Equal(ExplanationCodes.SecurityGroupRules, results.Single(r => r.Source == "eni-c").ExplanationCode);
+        Assert.Equal(ExplanationCodes.NoPublicAddress, results.Single(r => r.Source == "Internet").ExplanationCode);
+        Assert.DoesNotContain(results, r => r.Source == "eni-b");
+        Assert.Equal(2, fan.SourcesMatching("subnet-a")!.Count);
+        Assert.Null(fan.SourcesMatching("i-a"));
+        Assert.Throws<EndpointNotFoundException>(() => fan.SourcesMatching("sg-missing"));
+    }
+}

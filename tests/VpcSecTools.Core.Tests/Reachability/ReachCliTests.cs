@@ -1,0 +1,83 @@
+using System.Management.Automation;
+using System.Reflection;
+using System.Text.Json;
+using VpcSecTools.Cli;
+using VpcSecTools.Cli.Commands;
+using VpcSecTools.Commands;
+using VpcSecTools.Reachability;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Tests.Reachability;
+
+/// <summary><c>vpcsec reach</c> exit codes and formats, and the cmdlet's metadata.</summary>
+public class ReachCliTests
+{
+    private static readonly string Nat = TestPaths.Batfish("test-nat-gateway");
+
+    private static (int Exit, string Out) Run(string source, string destination, Traffic traffic, string format = "table")
+    {
+        var text = new StringWriter();
+        int exit = ReachCommand.Run(SnapshotLoader.Load(Nat), source, destination, traffic, format, text);
+        return (exit, text.ToString());
+    }
+
+    [Fact]
+    public void Exit_codes_follow_the_verdict()
+    {
+        Assert.Equal(Program.Ok, Run("i-0a128d26e59be60f3", "Internet", Traffic.Tcp(443)).Exit);
+        Assert.Equal(Program.Findings, Run("Internet", "i-0a128d26e59be60f3", Traffic.Tcp(22)).Exit);
+        var tgw = new StringWriter();
+        Assert.Equal(Program.Unknown, ReachCommand.Run(SnapshotLoader.Load(TestPaths.Batfish("test-transit-gateway")), "i-0b14080af811fda3d", "Internet", Traffic.Tcp(443), "table", tgw));
+    }
+
+    [Fact]
+    public void Json_uses_the_result_property_names_and_text_explains()
+    {
+        var (_, json) = Run("Internet", "i-0b31b509174d7f5de", Traffic.Tcp(80), "json");
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("NotReachable", doc.RootElement.GetProperty(nameof(ReachabilityResult.Verdict)).GetString());
+        Assert.Equal(ExplanationCodes.SecurityGroupRules, doc.RootElement.GetProperty(nameof(ReachabilityResult.ExplanationCode)).GetString());
+        Assert.True(doc.RootElement.GetProperty(nameof(ReachabilityResult.ForwardPath)).GetArrayLength() > 0);
+        var (_, text) = Run("i-0a128d26e59be60f3", "Internet", Traffic.Tcp(443), "text");
+        Assert.Contains("Forward path:", text);
+        Assert.Contains("nat-07ab4846da51f4612", text);
+    }
+
+    [Fact]
+    public void Fan_out_lists_sources_and_parse_errors_exit_2()
+    {
+        var (exit, table) = Run("*", "i-0b31b509174d7f5de", Traffic.Tcp(22));
+        Assert.Equal(Program.Ok, exit);
+        Assert.Contains("Internet", table);
+        Assert.Contains("eni-0e4ce6a7777b9bff8", table);
+        Assert.DoesNotContain("eni-017aaec115610308a", table); // the NAT gateway's own interface opens nothing
+        var error = new StringWriter();
+        Assert.Equal(Program.Error, CliOutput.Guard(() => ReachCommand.Run(SnapshotLoader.Load(Nat), "i-missing", "Internet", Traffic.Tcp(1), "table", TextWriter.Null), error));
+        Assert.Contains("ReachabilityEndpointNotFound", error.ToString());
+        Assert.Equal(Program.Error, Program.BuildRoot().Parse(["reach", "--snapshot", Nat, "--source", "i-0a128d26e59be60f3", "--destination", "Internet", "--protocol", "tcpx"]).Invoke());
+    }
+
+    [Fact]
+    public void Cmdlet_binds_sources_by_property_name_and_declares_its_outputs()
+    {
+        // PowerShellStandard is a reference assembly: read attribute data, not attribute instances.
+        var type = typeof(TestInstanceReachabilityCommand);
+        var cmdlet = type.GetCustomAttributesData().Single(a => a.AttributeType == typeof(CmdletAttribute));
+        Assert.Equal(["Test", "InstanceReachability"], cmdlet.ConstructorArguments.Select(a => (string)a.Value!));
+        var source = type.GetProperty(nameof(TestInstanceReachabilityCommand.Source))!.GetCustomAttributesData();
+        var parameter = source.Single(a => a.AttributeType == typeof(ParameterAttribute));
+        Assert.Contains(parameter.NamedArguments, n => n.MemberName == "ValueFromPipelineByPropertyName" && (bool)n.TypedValue.Value!);
+        var aliases = source.Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments.Single().Value as IEnumerable<CustomAttributeTypedArgument>;
+        Assert.Equal(["InstanceId", "NetworkInterfaceId", "PrivateIpAddress"], aliases!.Select(a => (string)a.Value!));
+        var outputs = type.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute))
+            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments.Single().Value!).Select(a => (Type)a.Value!).ToList();
+        Assert.Contains(typeof(ReachabilityResult), outputs);
+        Assert.Contains(typeof(ReachableSource), outputs);
+        Assert.True(typeof(SnapshotCmdlet).IsAssignableFrom(type));
+        var manifest = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "VpcSecTools.psd1"));
+        Assert.Contains("'Test-InstanceReachability'", manifest);
+        var doc = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "en-US", "Test-InstanceReachability.md"));
+        foreach (var p in type.GetProperties().Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType == typeof(ParameterAttribute))))
+            Assert.Contains($"### -{p.Name}", doc);
+    }
+}
