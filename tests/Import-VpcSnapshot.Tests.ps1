@@ -82,16 +82,14 @@ Describe 'Import-VpcSnapshot' {
 
             @($snaps) | Should -HaveCount 1
             $err | Should -HaveCount 1
-            $err[0].FullyQualifiedErrorId | Should -Be 'SnapshotNotFound,VpcSecTools.Commands.ImportVpcSnapshotCommand'
-            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-            $err[0].TargetObject | Should -Be $missing
+            Assert-ClassifiedError -ErrorRecord $err[0] -ErrorId SnapshotNotFound -Category ObjectNotFound -Target $missing
         }
 
         It 'reports a folder without describe outputs as SnapshotInvalid, naming it' {
             $empty = Join-Path $TestDrive 'empty'
             $null = New-Item -ItemType Directory -Path $empty
             $null = Import-VpcSnapshot -Path $empty -ErrorVariable err -ErrorAction SilentlyContinue
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'SnapshotInvalid,*'
+            Assert-ClassifiedError -ErrorRecord $err[0] -ErrorId SnapshotInvalid -Category InvalidData -Target $empty
             $err[0].Exception.Message | Should -Match 'no AWS describe output'
         }
 
@@ -100,17 +98,8 @@ Describe 'Import-VpcSnapshot' {
         }
     }
 
-    Context 'Metadata and help' {
-        It 'declares its output type' {
-            (Get-Command -Name Import-VpcSnapshot).OutputType.Name | Should -Contain 'VpcSecTools.Snapshot.SnapshotIndex'
-        }
-
-        It 'has help with a synopsis and examples' {
-            $help = Get-Help -Name Import-VpcSnapshot -Full
-            $help.Synopsis | Should -Be 'Loads a snapshot once, for reuse by every VpcSecTools cmdlet.'
-            @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
-        }
-
+    # Module.Tests.ps1 checks help and views of every cmdlet; this checks what the index view shows.
+    Context 'View' {
         It 'formats the index as a one-line table of counts' {
             $text = Import-VpcSnapshot -Path $peering | Out-String
             $text | Should -Match 'Regions\s+Vpcs\s+Subnets'

@@ -125,7 +125,8 @@ Describe 'The VpcSecTools module' {
 
     Context 'Views' {
         It 'loads a view for every output type' {
-            $types = Get-Command -Module VpcSecTools -CommandType Cmdlet | ForEach-Object { $_.OutputType.Name } | Sort-Object -Unique
+            $types = Get-Command -Module VpcSecTools -CommandType Cmdlet | ForEach-Object { $_.OutputType.Name } |
+                Where-Object { $_ -like 'VpcSecTools.*' } | Sort-Object -Unique
             foreach ($type in $types) {
                 Get-FormatData -TypeName $type | Should -Not -BeNullOrEmpty -Because "$type needs a view in VpcSecTools.Format.ps1xml"
             }

@@ -17,3 +17,19 @@ if (-not (Get-Module -Name VpcSecTools | Where-Object ModuleBase -EQ $builtManif
 
 $DemoSnapshot = Join-Path $repoRoot 'samples' 'demo'
 $FixtureRoot = Join-Path $repoRoot 'tests' 'fixtures'
+
+# An error as every VpcSecTools cmdlet reports one: a stable ErrorId (the start of FullyQualifiedErrorId),
+# its category, and the offending value as the target.
+function Assert-ClassifiedError {
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.ErrorRecord] $ErrorRecord,
+        [Parameter(Mandatory)] [string] $ErrorId,
+        [Parameter(Mandatory)] [System.Management.Automation.ErrorCategory] $Category,
+        [object] $Target
+    )
+    $ErrorRecord.FullyQualifiedErrorId | Should -BeLike "$ErrorId,VpcSecTools.Commands.*"
+    $ErrorRecord.CategoryInfo.Category | Should -Be $Category
+    if ($PSBoundParameters.ContainsKey('Target')) {
+        $ErrorRecord.TargetObject | Should -Be $Target
+    }
+}

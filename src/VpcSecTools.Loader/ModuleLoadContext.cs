@@ -26,18 +26,12 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
 
     private readonly string _dependencyDirectory;
 
-    private ModuleLoadContext(string dependencyDirectory) : base(nameof(VpcSecTools), isCollectible: false) =>
+    private ModuleLoadContext(string dependencyDirectory) : base(ModuleAssemblyName, isCollectible: false) =>
         _dependencyDirectory = dependencyDirectory;
-
-    /// <summary>The folder this context loads from.</summary>
-    public string DependencyDirectory => _dependencyDirectory;
 
     /// <summary>The module assembly, loaded (once per process) into the module's private context.</summary>
     public static Assembly LoadModuleAssembly() =>
         Instance.Value.LoadFromAssemblyName(new AssemblyName(ModuleAssemblyName));
-
-    /// <summary>The context the module assembly lives in.</summary>
-    public static ModuleLoadContext Current => Instance.Value;
 
     /// <inheritdoc />
     protected override Assembly? Load(AssemblyName assemblyName)

@@ -1,9 +1,10 @@
-using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using System.Reflection;
 using System.Runtime.Loader;
 using System.Xml.Linq;
 using VpcSecTools.HelpCompiler;
+using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Tests.Module;
 
@@ -98,7 +99,7 @@ public sealed class AssembledModuleTests(AssembledModule module) : IClassFixture
         Assert.Same(moduleContext, AssemblyLoadContext.GetLoadContext(core));
         Assert.Equal(Path.GetFullPath(module.File("bin", "VpcSecTools.Core.dll")), core.Location);
         // The module's copy is not the test's copy: a second VpcSecTools.Core lives beside the first.
-        Assert.NotSame(typeof(Snapshot.SnapshotIndex).Assembly, core);
+        Assert.NotSame(typeof(SnapshotIndex).Assembly, core);
         // PowerShell's own assembly comes from the shared context, which is what makes these cmdlets pwsh's.
         var cmdletBase = moduleAssembly.GetType("VpcSecTools.Commands.VpcSecCmdlet", throwOnError: true)!.BaseType!;
         Assert.Same(typeof(System.Management.Automation.PSCmdlet), cmdletBase);

@@ -3,6 +3,8 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using VpcSecTools.Commands;
 using VpcSecTools.Errors;
+using VpcSecTools.HelpCompiler;
+using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Tests.Module;
 
@@ -88,7 +90,7 @@ public sealed class CmdletMetadataTests
         }
     }
 
-    private static bool TypesDiffer(IEnumerable<(HelpCompiler.CmdletParameter Parameter, HelpCompiler.ParameterSetMembership Membership)> parameters)
+    private static bool TypesDiffer(IEnumerable<(CmdletParameter Parameter, ParameterSetMembership Membership)> parameters)
     {
         var types = parameters.Select(p => p.Parameter.Type).ToArray();
         return types.Distinct().Count() == types.Length;
@@ -110,8 +112,8 @@ public sealed class CmdletMetadataTests
                  {
                      new ArgumentException("x"), new FormatException("x"), new IOException("x"),
                      new UnauthorizedAccessException("x"), new InvalidOperationException("x"),
-                     new Snapshot.SnapshotFormatException("f.json", "no such file or folder"),
-                     new Snapshot.SnapshotFormatException("f.json", "not JSON"),
+                     new SnapshotFormatException("f.json", "no such file or folder"),
+                     new SnapshotFormatException("f.json", "not JSON"),
                  })
         {
             var info = ErrorCatalog.Classify(e, "target");

@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Xml.Linq;
+using Maml = VpcSecTools.HelpCompiler.MamlWriter;
 using VpcSecTools.Errors;
 using VpcSecTools.HelpCompiler;
-using Maml = VpcSecTools.HelpCompiler.MamlWriter;
 
 namespace VpcSecTools.Tests.Module;
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using VpcSecTools.Loader;
 
 namespace VpcSecTools.Tests.Module;
 
@@ -60,7 +61,7 @@ public sealed class IsolationTests
     [Fact]
     public void The_loader_depends_on_the_runtime_only()
     {
-        var references = typeof(Loader.ModuleLoadContext).Assembly.GetReferencedAssemblies().Select(r => r.Name!);
+        var references = typeof(ModuleLoadContext).Assembly.GetReferencedAssemblies().Select(r => r.Name!);
         Assert.All(references, name => Assert.True(name.StartsWith("System", StringComparison.Ordinal) || name == "netstandard",
             $"VpcSecTools.Loader references {name}; it loads into the shared context and must stay dependency-free"));
     }

@@ -26,10 +26,11 @@ public static class ModuleSurface
 
     public static CmdletMetadata Cmdlet(string name) => Cmdlets.Single(c => c.Name == name);
 
-    /// <summary>Every type a cmdlet declares with [OutputType].</summary>
-    /// <summary>Our own output types; .NET types such as the text of -Explain format themselves.</summary>
+    /// <summary>Every type of ours a cmdlet declares with [OutputType] (a string or PSObject output needs no view of ours).</summary>
     public static IReadOnlyList<Type> OutputTypes =>
-        Cmdlets.SelectMany(c => c.OutputTypes).Where(t => t.Namespace?.StartsWith("VpcSecTools", StringComparison.Ordinal) == true).Distinct().OrderBy(t => t.FullName, StringComparer.Ordinal).ToArray();
+        Cmdlets.SelectMany(c => c.OutputTypes)
+            .Where(t => t.Assembly == CoreAssembly || t.Assembly == CmdletAssembly)
+            .Distinct().OrderBy(t => t.FullName, StringComparer.Ordinal).ToArray();
 
     /// <summary>The names a manifest string array holds (a single string is a one-element array in a psd1).</summary>
     public static IReadOnlyList<string> Strings(object? value) => value switch

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Tests.Module;
 
@@ -84,9 +85,9 @@ public sealed class ViewTests
     [Fact]
     public void Path_resolution_follows_properties_interfaces_and_collections()
     {
-        Assert.Equal(typeof(string), Resolve(typeof(Snapshot.SnapshotIndex), ["Snapshot", "Regions", "Region"]));
-        Assert.Equal(typeof(int), Resolve(typeof(Snapshot.SnapshotIndex), ["Vpcs", "Count"]));
-        Assert.Null(Resolve(typeof(Snapshot.SnapshotIndex), ["Snapshot", "NoSuchProperty"]));
+        Assert.Equal(typeof(string), Resolve(typeof(SnapshotIndex), ["Snapshot", "Regions", "Region"]));
+        Assert.Equal(typeof(int), Resolve(typeof(SnapshotIndex), ["Vpcs", "Count"]));
+        Assert.Null(Resolve(typeof(SnapshotIndex), ["Snapshot", "NoSuchProperty"]));
     }
 
     /// <summary>The type a property path ends on, or null where a segment does not exist.</summary>
