@@ -42,7 +42,7 @@ Describe 'New-VpcEndpointPlan' {
     It 'reports a bad price file with a stable ErrorId' {
         $bad = Join-Path $TestDrive 'prices.json'
         Set-Content $bad '{ "regions": {} }'
-        { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -PricePath $bad -ErrorAction Stop } |
-            Should -Throw -ErrorId 'PriceTableInvalid*'
+        $err = { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -PricePath $bad -ErrorAction Stop } | Should -Throw -PassThru
+        Assert-ClassifiedError -ErrorRecord $err.ErrorRecord -ErrorId 'PriceTableInvalid' -Category InvalidData
     }
 }
