@@ -23,6 +23,7 @@
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'
         'Test-InstanceReachability'
+        'New-VpcEndpointPlan'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

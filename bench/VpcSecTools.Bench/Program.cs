@@ -10,6 +10,7 @@ public static class Program
         ["inventory"] = InventoryBench.Run,
         ["ipmap"] = IpMapBench.Run,
         ["audit"] = AuditBench.Run,
+        ["endpoints"] = EndpointsBench.Run,
     };
 
     public static int Main(string[] args)

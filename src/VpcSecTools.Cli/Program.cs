@@ -29,6 +29,7 @@ public static class Program
         root.Subcommands.Add(IpMapCommand.Create());
         root.Subcommands.Add(FlowLogsCommand.Create());
         root.Subcommands.Add(OpenPortsCommand.Create());
+        root.Subcommands.Add(EndpointPlanCommand.Create());
         return root;
     }
 }

@@ -92,6 +92,8 @@ public static class EndpointPlanner
             case EndpointKind.Unnamed:
                 return (TrafficDisposition.Unnamed, $"AWS, {(c.Dest is "" ? "no region" : c.Dest)}: {EndpointCatalog.HowToNameAmazonTraffic}");
         }
+        if (c.Dest == "" && c.Flows.Any(f => f.Flow.NamedBy != ServiceNamedBy.Given))
+            return (TrafficDisposition.Unknown, $"{c.Service}: the destination's region is not in ip-ranges.json, so whether an endpoint in {c.Region} serves it is unknown");
         if (c.Dest != "" && c.Dest != c.Region)
             return (TrafficDisposition.CrossRegion,
                 $"{c.Service} in {c.Dest}, VPC in {c.Region}: endpoints serve only their own region, so this stays on the NAT gateway");
@@ -106,11 +108,14 @@ public static class EndpointPlanner
     {
         var inside = c.Flows.Where(f => f.Subnet is not null).ToArray();
         var reasons = new List<string> { c.WindowReason, $"{serviceName} is a gateway endpoint: free, same region only" };
-        var outside = c.Flows.Where(f => f.Subnet is null).ToArray();
+        var outside = c.Flows.Where(f => f.Subnet is null && f.Flow.SourceAddress is not null).ToArray();
         if (outside.Length > 0)
             reasons.Add($"{Round(c.Gb(outside))} GB/month comes from outside the VPC's subnets (on-premises, peering, VPN or TGW): a gateway endpoint cannot carry it");
+        var unknown = c.Flows.Where(f => f.Flow.SourceAddress is null && f.Flow.SourceSubnetId is null).ToArray();
+        if (unknown.Length > 0)
+            reasons.Add($"{Round(c.Gb(unknown))} GB/month has no known sending subnet (flow logs without pkt-srcaddr/pkt-dstaddr): its route tables cannot be named");
         if (inside.Length == 0)
-            return (TrafficDisposition.NoEndpoint, string.Join("; ", reasons.Skip(2)));
+            return (unknown.Length > 0 ? TrafficDisposition.Unknown : TrafficDisposition.NoEndpoint, string.Join("; ", reasons.Skip(2)));
 
         var confidence = c.Window;
         var tables = new SortedDictionary<string, List<ResolvedFlow>>(StringComparer.Ordinal);
@@ -134,8 +139,7 @@ public static class EndpointPlanner
             reasons.Add($"{tableId} is the main route table: the endpoint route serves every subnet using it implicitly ({string.Join(", ", implicitSubnets)})");
         }
 
-        var existing = c.Index.VpcEndpoints.Values.FirstOrDefault(e => e.VpcId == c.VpcId && e.ServiceName == serviceName
-            && string.Equals(e.VpcEndpointType, "Gateway", StringComparison.OrdinalIgnoreCase) && IsLive(e.State));
+        var existing = Existing(c, serviceName, "Gateway");
         var wanted = tables.Keys.ToList();
         if (existing is not null)
         {
@@ -174,8 +178,7 @@ public static class EndpointPlanner
     private static (TrafficDisposition, string) InterfaceEndpoint(GroupContext c, string serviceName, string endpointName,
         List<EndpointRecommendation> recommendations)
     {
-        var existing = c.Index.VpcEndpoints.Values.FirstOrDefault(e => e.VpcId == c.VpcId && e.ServiceName == serviceName
-            && string.Equals(e.VpcEndpointType, "Interface", StringComparison.OrdinalIgnoreCase) && IsLive(e.State));
+        var existing = Existing(c, serviceName, "Interface");
         if (existing is not null)
             return (TrafficDisposition.ExistingEndpoint,
                 $"{existing.VpcEndpointId} exists for {serviceName}; traffic still reaching NAT suggests clients not using its DNS (private DNS {(existing.PrivateDnsEnabled == true ? "on" : "off")})");
@@ -202,7 +205,7 @@ public static class EndpointPlanner
         var sources = inside.Select(f => f.Subnet!.SubnetId).Distinct().Order(StringComparer.Ordinal).ToArray();
         var cidrs = sources.Select(s => c.Index.Subnets[s].CidrBlock).OfType<string>().ToList();
         var reasons = new List<string> { c.WindowReason, figures, $"saves {Round(saving)} {c.Price.Currency}/month ({Round(natCost)} through NAT, {Round(endpointCost)} for the endpoint)" };
-        var outside = c.Flows.Where(f => f.Subnet is null).ToArray();
+        var outside = c.Flows.Where(f => f.Subnet is null && f.Flow.SourceAddress is not null).ToArray();
         if (outside.Length > 0)
         {
             reasons.Add($"{Round(c.Gb(outside))} GB/month comes from outside the VPC: it moves only if those clients resolve the endpoint (Route 53 Resolver inbound endpoint), and their addresses need the 443 rule too");
@@ -283,12 +286,13 @@ public static class EndpointPlanner
     private static PlanConfidence WindowConfidence(TimeSpan window, out string reason)
     {
         var hours = Math.Round(window.TotalHours, 1);
-        if (window < TimeSpan.FromDays(1))
+        // A day of logs ends at 23:59:59: an hour's slack keeps a full day from counting as less.
+        if (window < TimeSpan.FromHours(23))
         {
             reason = $"observed {hours} h, less than a day: daily peaks may be missed or over-counted";
             return PlanConfidence.Low;
         }
-        if (window < TimeSpan.FromDays(7))
+        if (window < TimeSpan.FromDays(7) - TimeSpan.FromHours(1))
         {
             reason = $"observed {hours} h scaled to a month: weekly patterns are not seen";
             return PlanConfidence.Medium;
@@ -296,6 +300,11 @@ public static class EndpointPlanner
         reason = $"observed {Math.Round(window.TotalDays, 1)} days scaled to a month";
         return PlanConfidence.High;
     }
+
+    /// <summary>The live endpoint of this type for the service in the group's VPC, if any.</summary>
+    private static VpcEndpoint? Existing(GroupContext c, string serviceName, string type) =>
+        c.Index.VpcEndpoints.Values.FirstOrDefault(e => e.VpcId == c.VpcId && e.ServiceName == serviceName
+            && string.Equals(e.VpcEndpointType, type, StringComparison.OrdinalIgnoreCase) && IsLive(e.State));
 
     private static bool IsLive(string? state) =>
         state is null || !(state.Equals("deleted", StringComparison.OrdinalIgnoreCase) || state.Equals("deleting", StringComparison.OrdinalIgnoreCase)

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using VpcSecTools.AwsIpRanges;
+using VpcSecTools.Endpoints;
+using VpcSecTools.FlowLogs;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Bench;
+
+/// <summary>
+/// <c>endpoints [MiB] [--keep]</c>: writes bench/data/endpoints-v5.log (the demo network's v5 format: NAT
+/// ENIs seen on both sides, client ENIs, S3/DynamoDB/AMAZON/internet remotes), then times in one process:
+/// a plain read (count), the attribution's grouped read, and grouped read + attribution + plan.
+/// </summary>
+public static class EndpointsBench
+{
+    private const string Header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status " +
+        "vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
+
+    public static int Run(string[] args)
+    {
+        long mib = args.Length > 0 && long.TryParse(args[0], CultureInfo.InvariantCulture, out var m) ? m : 256;
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+        var demo = Path.Combine(root, "samples", "demo");
+        var data = Path.Combine(root, "bench", "data");
+        Directory.CreateDirectory(data);
+        var file = Path.Combine(data, "endpoints-v5.log");
+        var index = new SnapshotIndex(SnapshotLoader.Load(demo));
+        var lines = Generate(file, mib << 20, index);
+        Console.WriteLine($"generated {mib} MiB, {lines:N0} records: {file}");
+        var inputs = new[] { FlowLogInput.FromFile(file) };
+        var reader = new FlowLogReader();
+        var ranges = AwsIpRangeSet.Bundled;
+        var prices = PriceTable.Bundled();
+
+        // Warm-up, then best of three of each, interleaved so the page cache and JIT treat them alike.
+        reader.Run(inputs, new FlowLogQuery());
+        double plain = double.MaxValue, byEni = double.MaxValue, grouped = double.MaxValue, planned = double.MaxValue;
+        int groups = 0, recommendations = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            plain = Math.Min(plain, Time(() => reader.Run(inputs, new FlowLogQuery())));
+            byEni = Math.Min(byEni, Time(() => reader.Run(inputs, new FlowLogQuery { GroupBy = ["interface-id"] })));
+            grouped = Math.Min(grouped, Time(() => groups = NatTrafficAttribution.Read(reader, inputs, index).Groups.Count));
+            planned = Math.Min(planned, Time(() =>
+            {
+                var (g, _) = NatTrafficAttribution.Read(reader, inputs, index);
+                recommendations = EndpointPlanner.Plan(index, NatTrafficAttribution.Attribute(index, g, ranges), prices).Recommendations.Count;
+            }));
+        }
+        var mb = (mib << 20) / 1e6;
+        Console.WriteLine($"plain read (count records)               {plain,7:F2} s  {mb / plain,7:F0} MB/s  1.00x");
+        Console.WriteLine($"group by interface-id (engine baseline)  {byEni,7:F2} s  {mb / byEni,7:F0} MB/s  {byEni / plain:F2}x");
+        Console.WriteLine($"attribution read (NAT/endpoint ENIs)     {grouped,7:F2} s  {mb / grouped,7:F0} MB/s  {grouped / plain:F2}x  ({groups:N0} groups)");
+        Console.WriteLine($"read + attribution + plan                {planned,7:F2} s  {mb / planned,7:F0} MB/s  {planned / plain:F2}x  ({recommendations} recommendations)");
+        if (!args.Contains("--keep")) File.Delete(file);
+        return 0;
+    }
+
+    private static double Time(Action body)
+    {
+        var clock = Stopwatch.StartNew();
+        body();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Each NAT flow is written as the demo's generator writes it: client ENI both ways, NAT ENI VPC and internet sides.</summary>
+    private static long Generate(string path, long size, SnapshotIndex index)
+    {
+        var nats = index.NatGateways.Values.Select(n => (Eni: n.NatGatewayAddresses[0].NetworkInterfaceId!, Ip: n.NatGatewayAddresses[0].PrivateIp!)).ToArray();
+        var clients = index.NetworkInterfaces.Values.Where(e => e.InterfaceType is null or "interface" && e.PrivateIpAddress is not null)
+            .Select(e => (Eni: e.NetworkInterfaceId, Ip: e.PrivateIpAddress!, Subnet: e.SubnetId ?? "-")).Take(12).ToArray();
+        (string Prefix, string Service)[] remotes = [("54.231.130.", "S3"), ("3.218.181.", "DYNAMODB"), ("52.94.1.", "DYNAMODB"), ("52.94.224.", "AMAZON"), ("198.51.100.", "-")];
+        var rnd = new Random(7);
+        long written = 0, lines = 0, time = 1795294800;
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        w.Write(Header); w.Write('\n');
+        var sb = new StringBuilder(256);
+        void Line(string eni, string src, string dst, string psrc, string pdst, long bytes, string srcSvc, string dstSvc, string dir, string subnet)
+        {
+            sb.Clear().Append("5 111122223333 ").Append(eni).Append(' ').Append(src).Append(' ').Append(dst).Append(' ')
+              .Append(rnd.Next(1024, 65535)).Append(" 443 6 ").Append(bytes / 900 + 1).Append(' ').Append(bytes).Append(' ')
+              .Append(time).Append(' ').Append(time + 60).Append(" ACCEPT OK vpc-04be895ea4d91bcbf ").Append(subnet)
+              .Append(" - 3 IPv4 ").Append(psrc).Append(' ').Append(pdst).Append(" us-east-1 use1-az1 ").Append(srcSvc).Append(' ').Append(dstSvc)
+              .Append(' ').Append(dir).Append(" -\n");
+            w.Write(sb); written += sb.Length; lines++;
+        }
+        while (written < size)
+        {
+            var c = clients[rnd.Next(clients.Length)];
+            var nat = nats[rnd.Next(nats.Length)];
+            var (prefix, svc) = remotes[rnd.Next(remotes.Length)];
+            var remote = prefix + rnd.Next(1, 255).ToString(CultureInfo.InvariantCulture);
+            long up = rnd.Next(200, 20000), down = rnd.Next(1000, 5_000_000);
+            time += rnd.Next(0, 2);
+            Line(c.Eni, c.Ip, remote, c.Ip, remote, up, "-", svc, "egress", c.Subnet);
+            Line(c.Eni, remote, c.Ip, remote, c.Ip, down, svc, "-", "ingress", c.Subnet);
+            Line(nat.Eni, c.Ip, nat.Ip, c.Ip, remote, up, "-", svc, "ingress", "subnet-nat");
+            Line(nat.Eni, nat.Ip, remote, nat.Ip, remote, up, "-", svc, "egress", "subnet-nat");
+            Line(nat.Eni, remote, nat.Ip, remote, nat.Ip, down, svc, "-", "ingress", "subnet-nat");
+            Line(nat.Eni, nat.Ip, c.Ip, remote, c.Ip, down, svc, "-", "egress", "subnet-nat");
+        }
+        return lines;
+    }
+}

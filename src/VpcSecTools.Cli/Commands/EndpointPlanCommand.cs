@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using VpcSecTools.Endpoints;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Cli.Commands;
+
+/// <summary><c>vpcsec endpoint-plan</c>: New-VpcEndpointPlan for runbooks. Exit 1 when existing endpoints have findings.</summary>
+public static class EndpointPlanCommand
+{
+    public static Command Create()
+    {
+        var snapshot = SnapshotCommand.SnapshotOption();
+        var flowLogs = new Option<string[]>("--flow-logs")
+        {
+            Description = "Flow-log files or folders (plain or .gz); repeat or list several.", Required = true, AllowMultipleArgumentsPerToken = true,
+        };
+        var ipRanges = new Option<string?>("--ip-ranges") { Description = "An ip-ranges.json instead of the bundled dated copy." };
+        var prices = new Option<string?>("--prices") { Description = "A price file whose regions replace the bundled prices." };
+        var format = SnapshotCommand.FormatOption("table", "json", "cli", "cloudformation", "terraform");
+        var command = new Command("endpoint-plan",
+            "Plan the VPC endpoints that pay for themselves from the NAT traffic in flow logs (creates nothing). Exit 1 when existing endpoints have findings.")
+            { snapshot, flowLogs, ipRanges, prices, format };
+        command.SetAction(parse => CliOutput.Guard(() =>
+        {
+            var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
+            var plan = EndpointPlanning.FromFlowLogs(index, parse.GetValue(flowLogs)!, parse.GetValue(ipRanges), parse.GetValue(prices));
+            Write(plan, parse.GetValue(format)!);
+            return plan.Findings.Count > 0 ? Program.Findings : Program.Ok;
+        }));
+        return command;
+    }
+
+    private static void Write(EndpointPlan plan, string format)
+    {
+        switch (format)
+        {
+            case "json": CliOutput.WriteJson(plan); return;
+            case "cli": Console.Out.Write(EndpointPlanRendering.Cli(plan)); return;
+            case "cloudformation": Console.Out.WriteLine(EndpointPlanRendering.CloudFormation(plan)); return;
+            case "terraform": Console.Out.Write(EndpointPlanRendering.Terraform(plan)); return;
+        }
+        static string N(decimal d) => d.ToString("0.00", CultureInfo.InvariantCulture);
+        CliOutput.WriteTable(["Action", "VpcId", "ServiceName", "Where", "GB/month", "NatCost", "EndpointCost", "Saving", "BreakEvenGB", "Confidence"],
+            plan.Recommendations.Select(r => (IReadOnlyList<string>)[r.Action.ToString(), r.VpcId, r.ServiceName,
+                string.Join(",", r.RouteTableIds.Count > 0 ? r.RouteTableIds : r.SubnetIds), N(r.ObservedGbPerMonth), N(r.NatCostPerMonth),
+                N(r.EndpointCostPerMonth), N(r.SavingPerMonth), N(r.BreakEvenGbPerMonth), r.Confidence.ToString()]));
+        Console.Out.WriteLine();
+        CliOutput.WriteTable(["VpcId", "Service", "DestinationRegion", "GB/month", "NatCost", "Disposition", "Reason"],
+            plan.Traffic.Select(t => (IReadOnlyList<string>)[t.VpcId, t.Service, t.DestinationRegion, N(t.GbPerMonth), N(t.NatCostPerMonth),
+                t.Disposition.ToString(), t.Reason]));
+        if (plan.Findings.Count > 0)
+        {
+            Console.Out.WriteLine();
+            CliOutput.WriteTable(["Kind", "VpcEndpointId", "Detail"], plan.Findings.Select(f => (IReadOnlyList<string>)[f.Kind, f.VpcEndpointId, f.Detail]));
+        }
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"Saving if all applied: {N(plan.TotalSavingPerMonth)} per month; window {plan.WindowStart:u} .. {plan.WindowEnd:u}; prices: {plan.PriceSource}");
+        foreach (var note in plan.Notes) Console.Out.WriteLine("note: " + note);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using VpcSecTools.Endpoints;
+using VpcSecTools.FlowLogs;
+
+namespace VpcSecTools.Commands;
+
+/// <summary>
+/// <para type="synopsis">Plans the VPC endpoints that pay for themselves, from the NAT traffic in flow logs.</para>
+/// <para type="description">Attributes the traffic through each NAT gateway (each flow counted once) to AWS
+/// services and regions, scales it to a month, and recommends gateway endpoints for same-region S3 and
+/// DynamoDB on the route tables of the sending subnets, and interface endpoints where the saving clears the
+/// break-even. Reports existing gateway endpoints missing a route table, idle interface endpoints, and the
+/// traffic that cannot move (other regions, AMAZON-only, internet). -As writes the plan as AWS CLI commands,
+/// a CloudFormation template or Terraform. Creates nothing in AWS.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "VpcEndpointPlan", DefaultParameterSetName = FromFiles)]
+[OutputType(typeof(EndpointPlan), typeof(string))]
+public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
+{
+    private const string FromFiles = "FromFiles", FromQuery = "FromQuery";
+    private readonly List<FlowGroup> _groups = [];
+
+    /// <summary>Flow-log files or folders (plain or .gz, S3 layout or flat).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = FromFiles)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] FlowLogPath { get; set; } = [];
+
+    /// <summary>Groups from Invoke-FlowLogQuery grouped by interface-id, srcaddr, dstaddr (and pkt-srcaddr, pkt-dstaddr, pkt-src-aws-service, pkt-dst-aws-service when the logs have them).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromQuery)]
+    public FlowGroup[] InputObject { get; set; } = [];
+
+    /// <summary>An ip-ranges.json to use instead of the bundled dated copy.</summary>
+    [Parameter]
+    public string? IpRangesPath { get; set; }
+
+    /// <summary>A price file (the shape of the bundled table) whose regions replace the bundled ones.</summary>
+    [Parameter]
+    public string? PricePath { get; set; }
+
+    /// <summary>Write the plan as AWS CLI commands, a CloudFormation template or Terraform instead of objects.</summary>
+    [Parameter]
+    public EndpointPlanFormat? As { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == FromQuery) _groups.AddRange(InputObject);
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var ipRanges = IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath);
+            var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
+            var plan = ParameterSetName == FromQuery
+                ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices)
+                : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices);
+            foreach (var note in plan.Notes) WriteVerbose(note);
+            if (As is { } format) WriteObject(EndpointPlanRendering.Render(plan, format));
+            else WriteObject(plan);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            ThrowClassifiedError(e, FlowLogPath.FirstOrDefault());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+BeforeAll { . $PSScriptRoot/common.ps1 }
+
+Describe 'New-VpcEndpointPlan' {
+    BeforeAll {
+        $flowLogs = Join-Path $DemoSnapshot 'flowlogs'
+        $expected = Get-Content (Join-Path $DemoSnapshot 'expected.json') -Raw | ConvertFrom-Json
+        $plan = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs
+    }
+
+    It 'adds the app-c route table to the existing S3 gateway endpoint' {
+        $s3 = $plan.Recommendations | Where-Object Service -eq 'S3'
+        $s3.Action | Should -Be 'AddRouteTables'
+        $s3.RouteTableIds | Should -Be @($expected.route_tables_without_s3_endpoint.with_nat_traffic_to_s3)
+        $plan.Findings.Kind | Should -Contain 'GatewayEndpointMissingRouteTable'
+    }
+
+    It 'recommends a DynamoDB gateway endpoint priced from the observed bytes' {
+        $ddb = $plan.Recommendations | Where-Object Service -eq 'DYNAMODB'
+        $ddb.Action | Should -Be 'CreateGatewayEndpoint'
+        $gb = $expected.nat_bytes_by_service.DYNAMODB.bytes * $plan.MonthlyFactor / 1GB
+        [double]$ddb.ObservedGbPerMonth | Should -BeApproximately $gb 0.01
+        [double]$ddb.SavingPerMonth | Should -BeApproximately ($gb * 0.045) 0.01
+    }
+
+    It 'keeps cross-region S3 and AMAZON-only traffic on NAT and says why' {
+        ($plan.Traffic | Where-Object { $_.Service -eq 'S3' -and $_.DestinationRegion -eq 'us-west-2' }).Disposition | Should -Be 'CrossRegion'
+        ($plan.Traffic | Where-Object Service -eq 'AMAZON').Reason | Should -Match 'query logs'
+    }
+
+    It 'renders <_> text' -ForEach 'Cli', 'CloudFormation', 'Terraform' {
+        $text = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -As $_
+        $text | Should -BeOfType [string]
+        $text | Should -Match 'com.amazonaws.us-east-1.dynamodb'
+    }
+
+    It 'parses its CloudFormation output as JSON' {
+        $template = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -As CloudFormation | ConvertFrom-Json
+        $template.AWSTemplateFormatVersion | Should -Be '2010-09-09'
+        @($template.Resources.PSObject.Properties.Value.Type) | Should -Contain 'AWS::EC2::VPCEndpoint'
+    }
+
+    It 'reports a bad price file with a stable ErrorId' {
+        $bad = Join-Path $TestDrive 'prices.json'
+        Set-Content $bad '{ "regions": {} }'
+        $err = { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -PricePath $bad -ErrorAction Stop } | Should -Throw -PassThru
+        Assert-ClassifiedError -ErrorRecord $err.ErrorRecord -ErrorId 'PriceTableInvalid' -Category InvalidData
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using VpcSecTools.Endpoints;
+
+namespace VpcSecTools.Tests.CliCommands;
+
+[Collection(CliRunner.Name)]
+public class EndpointPlanCommandTests
+{
+    private static readonly string Flows = Path.Combine(TestPaths.Demo, "flowlogs");
+
+    [Fact]
+    public void Json_plan_of_the_demo_has_the_plan_property_names_and_exit_1_for_the_missing_route_table()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("endpoint-plan", "--snapshot", TestPaths.Demo, "--flow-logs", Flows, "--format", "json");
+        Assert.Equal("", stderr);
+        Assert.Equal(1, exit);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        var actions = root.GetProperty(nameof(EndpointPlan.Recommendations)).EnumerateArray()
+            .Select(r => r.GetProperty(nameof(EndpointRecommendation.Action)).GetString()!).Order().ToArray();
+        Assert.Equal(["AddRouteTables", "CreateGatewayEndpoint"], actions);
+        Assert.Equal(EndpointFinding.GatewayEndpointMissingRouteTable,
+            root.GetProperty(nameof(EndpointPlan.Findings))[0].GetProperty(nameof(EndpointFinding.Kind)).GetString());
+    }
+
+    [Theory]
+    [InlineData("cli", "aws ec2 modify-vpc-endpoint")]
+    [InlineData("cloudformation", "AWS::EC2::VPCEndpoint")]
+    [InlineData("terraform", "resource \"aws_vpc_endpoint_route_table_association\"")]
+    [InlineData("table", "AddRouteTables")]
+    public void Every_format_renders_the_demo_plan(string format, string expected)
+    {
+        var (exit, stdout, _) = CliRunner.Run("endpoint-plan", "--snapshot", TestPaths.Demo, "--flow-logs", Flows, "--format", format);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, stdout);
+    }
+
+    [Fact]
+    public void Bad_price_file_is_one_line_and_exit_2()
+    {
+        using var dir = new TestPaths.TempDir();
+        File.WriteAllText(dir.File("prices.json"), "{ \"regions\": {} }");
+        var (exit, stdout, stderr) = CliRunner.Run("endpoint-plan", "--snapshot", TestPaths.Demo, "--flow-logs", Flows, "--prices", dir.File("prices.json"));
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains("prices.json", stderr);
+    }
+}
