@@ -22,8 +22,8 @@
         'Get-VpcSnapshot'
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'
-        'Test-InstanceReachability'
         'New-VpcEndpointPlan'
+        'Test-InstanceReachability'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

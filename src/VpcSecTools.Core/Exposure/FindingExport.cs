@@ -24,6 +24,15 @@ public sealed record ExportContext
 /// </summary>
 public static class FindingExport
 {
+    /// <summary>
+    /// PowerShell type names of the exported documents. They are JSON-shaped objects (PSObject), not .NET types,
+    /// so their views in Format.ps1xml select these names.
+    /// </summary>
+    public const string AsffTypeName = "VpcSecTools.Exposure.AsffFinding", OcsfTypeName = "VpcSecTools.Exposure.OcsfFinding";
+
+    /// <summary>Every view-selectable name that is not a .NET type.</summary>
+    public static IReadOnlyList<string> DocumentTypeNames { get; } = [AsffTypeName, OcsfTypeName];
+
     public const string AsffSchemaVersion = "2018-10-08";
     public const string OcsfVersion = "1.3.0";
     public const int OcsfDetectionFindingClass = 2004;

@@ -13,6 +13,6 @@ namespace VpcSecTools.Commands;
 [OutputType(typeof(PSObject))]
 public sealed class ConvertToOcsfFindingCommand : FindingExportCmdlet
 {
-    protected override string TypeName => "VpcSecTools.Exposure.OcsfFinding";
+    protected override string TypeName => FindingExport.OcsfTypeName;
     protected override Dictionary<string, object?> Convert(Finding finding, ExportContext context) => FindingExport.ToOcsf(finding, context);
 }

@@ -18,7 +18,7 @@ public sealed class ConvertToSecurityHubFindingCommand : FindingExportCmdlet
     [ValidateNotNullOrEmpty]
     public string? ProductArn { get; set; }
 
-    protected override string TypeName => "VpcSecTools.Exposure.AsffFinding";
+    protected override string TypeName => FindingExport.AsffTypeName;
     protected override ExportContext Context => base.Context with { ProductArn = ProductArn };
     protected override Dictionary<string, object?> Convert(Finding finding, ExportContext context) => FindingExport.ToAsff(finding, context);
 }

@@ -73,7 +73,7 @@ public class OpenPortsCommandTests
     public void Cmdlets_are_exported_documented_and_bind_from_the_pipeline(string name)
     {
         var cmdlet = ModuleSurface.Cmdlet(name);
-        Assert.Empty(HelpCheck.Problems(cmdlet, MarkdownHelp.Read(Path.Combine(ModuleSurface.DocsFolder, name + ".md"))));
+        Assert.Empty(HelpCheck.Problems(cmdlet, VpcSecTools.HelpCompiler.Program.HelpFor(ModuleSurface.DocsFolder, cmdlet)));
         Assert.Contains(name, ModuleSurface.Strings(PowerShellDataFile.Read(ModuleSurface.ManifestPath)["CmdletsToExport"]));
         Assert.Contains(cmdlet.OutputTypes.Single().FullName!, File.ReadAllText(ModuleSurface.FormatPath) + " System.Management.Automation.PSObject");
         if (name == "Find-OverlyOpenPort")

