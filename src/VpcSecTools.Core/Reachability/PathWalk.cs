@@ -33,6 +33,8 @@ internal sealed class PathWalk
     /// <summary>False once the packet's identity is lost (NAT, internet gateway, TGW without referencing support...).</summary>
     public bool ReferencesPreserved { get; private set; } = true;
     public bool ViaEgressOnly { get; set; }
+    /// <summary>True once the packet has crossed a transit gateway (a NAT gateway then serves it: centralised egress).</summary>
+    public bool ViaTransitGateway { get; private set; }
     public List<NatTranslation> Nats { get; init; } = [];
     public List<PathHop> Hops { get; } = [];
     public WalkOutcome Outcome { get; private set; }
@@ -197,7 +199,9 @@ internal sealed class PathWalk
         { Block("NatGateway", natId, null, null, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute); return; }
         if (Traffic.Protocol.Number is not (6 or 17 or 1))
         { Block("NatGateway", natId, null, null, $"a NAT gateway forwards only TCP, UDP and ICMP, not {Traffic.Protocol}", ExplanationCodes.NatProtocol); return; }
-        if (nat.VpcId is null || !_ix.VpcCidrs(nat.VpcId).Any(c => c.Contains(Src)))
+        // Sources of other VPCs are translated when they arrive over a transit gateway (centralised egress);
+        // peering, VPN and Direct Connect allow no edge-to-edge use of a NAT gateway.
+        if (nat.VpcId is null || !ViaTransitGateway && !_ix.VpcCidrs(nat.VpcId).Any(c => c.Contains(Src)))
         { Block("NatGateway", natId, null, null, $"source {Src} is not inside {nat.VpcId}", ExplanationCodes.NatSourceNotInVpc); return; }
         if (nat.SubnetId is null) { Unknown("NatGateway", natId, null, null, "the NAT gateway has no subnet", ExplanationCodes.ComponentNotInSnapshot); return; }
         if (from.SubnetId != nat.SubnetId && !(Nacl(from.SubnetId, true) && Nacl(nat.SubnetId, false))) return;
@@ -297,6 +301,7 @@ internal sealed class PathWalk
         var exit = subnets.FirstOrDefault(s => s.AvailabilityZone == dstSubnet?.AvailabilityZone) ?? subnets.FirstOrDefault();
         if (exit is null) { Unknown("TransitGatewayAttachment", target.TransitGatewayAttachmentId, null, null, "the attachment's subnets are not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
         Allow("TransitGatewayAttachment", target.TransitGatewayAttachmentId, null, null, $"leaves {tgwId} into {target.VpcId} through {exit.SubnetId}");
+        ViaTransitGateway = true;
         RouteFrom(exit.SubnetId);
     }
 

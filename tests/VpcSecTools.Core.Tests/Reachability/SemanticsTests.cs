@@ -362,14 +362,18 @@ public class SemanticsTests
         var blocked = acl.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
         Assert.Equal(ExplanationCodes.SubnetAcl, blocked.ExplanationCode);
         Assert.Equal("acl-pub", blocked.BlockingComponent);
-        // A source from another VPC (over a TGW) is not translated.
+        // A source of another VPC arriving over a TGW is translated (centralised egress), and the answer comes back.
         var n = TgwPair("disable").Subnet("subnet-pub", "vpc-b", "10.1.0.0/24", "us-east-1a").Igw("igw-b", "vpc-b")
             .Eni("eni-nat", "subnet-pub", "10.1.0.5", [], publicIp: "3.3.3.3", interfaceType: "nat_gateway")
             .Routes("rtb-att", "vpc-b", ["subnet-b"], To("0.0.0.0/0", nat: "nat-b"))
+            .Routes("rtb-pub-b", "vpc-b", ["subnet-pub"], To("0.0.0.0/0", gateway: "igw-b"), To("10.0.0.0/16", tgw: "tgw-1"))
             .With(x => x.NatGateways.Add(new NatGateway { NatGatewayId = "nat-b", VpcId = "vpc-b", SubnetId = "subnet-pub", State = "available", NatGatewayAddresses = [new NatGatewayAddress { NetworkInterfaceId = "eni-nat", PrivateIp = "10.1.0.5", PublicIp = "3.3.3.3" }] }));
         n.TgwStaticRoutes.Add(new TransitGatewayRouteTableRoutes { TransitGatewayRouteTableId = "tgw-rtb-1", Routes = [new TransitGatewayRoute { DestinationCidrBlock = "0.0.0.0/0", Type = "static", State = "active", TransitGatewayAttachments = [new TransitGatewayRouteAttachment { TransitGatewayAttachmentId = "tgw-attach-b", ResourceType = "vpc", ResourceId = "vpc-b" }] }] });
         n.MainRoutes("vpc-a", To("0.0.0.0/0", tgw: "tgw-1"));
-        Assert.Equal(ExplanationCodes.NatSourceNotInVpc, n.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443)).ExplanationCode);
+        var egress = n.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
+        Assert.Contains(egress.ForwardPath, h => h.ComponentType == "NatGateway" && h.Result == HopResult.Allowed);
+        Assert.NotEqual(ExplanationCodes.NatSourceNotInVpc, egress.ExplanationCode);
+        Assert.True(egress.Verdict == Verdict.Reachable, egress.Explain());
     }
 
     [Fact]
