@@ -24,81 +24,38 @@ public sealed record ReplayResponse(int Status, string Body)
 }
 
 /// <summary>
-/// A loopback HTTP server standing in for EC2: every request is recorded (form body decoded) and answered by
-/// the handler, optionally after a delay (the benchmark's per-call latency). Unlike <see cref="LoopbackServer"/>
-/// it serves requests concurrently, as EC2 does, so parallel capture is exercised. Listens on 127.0.0.1 only.
+/// EC2 on the loopback server: requests are decoded as EC2 Query forms and recorded, answers are EC2 XML.
+/// Listens on 127.0.0.1 only.
 /// </summary>
 public sealed class Ec2ReplayServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Func<RecordedRequest, ReplayResponse> _handler;
-    private readonly TimeSpan _latency;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly LoopbackServer _server;
 
     public Ec2ReplayServer(Func<RecordedRequest, ReplayResponse> handler, TimeSpan latency = default)
     {
-        _handler = handler;
-        _latency = latency;
-        Port = LoopbackServer.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(AcceptLoop);
+        _server = new LoopbackServer(seen =>
+        {
+            var request = new RecordedRequest(seen.Method, seen.Path, Form(seen.Body), seen.Headers);
+            Requests.Enqueue(request);
+            var response = handler(request);
+            return new Reply(response.Status, Encoding.UTF8.GetBytes(response.Body), "text/xml;charset=UTF-8");
+        }, latency);
     }
 
-    public int Port { get; }
-    public string Url => $"http://127.0.0.1:{Port}";
+    public int Port => _server.Port;
+    public string Url => _server.Url;
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    private async Task AcceptLoop()
+    private static Dictionary<string, string> Form(string body)
     {
-        while (!_stop.IsCancellationRequested)
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
-            catch (Exception) when (_stop.IsCancellationRequested) { return; }
-            catch (HttpListenerException) { return; }
-            catch (ObjectDisposedException) { return; }
-            _ = Task.Run(() => Serve(context));
+            int eq = pair.IndexOf('=');
+            form[WebUtility.UrlDecode(eq < 0 ? pair : pair[..eq])] = eq < 0 ? "" : WebUtility.UrlDecode(pair[(eq + 1)..]);
         }
+        return form;
     }
 
-    private async Task Serve(HttpListenerContext context)
-    {
-        try
-        {
-            string body;
-            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync().ConfigureAwait(false);
-            var form = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
-            {
-                int eq = pair.IndexOf('=');
-                var name = WebUtility.UrlDecode(eq < 0 ? pair : pair[..eq]);
-                form[name] = eq < 0 ? "" : WebUtility.UrlDecode(pair[(eq + 1)..]);
-            }
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
-                .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, form, headers);
-            Requests.Enqueue(request);
-            if (_latency > TimeSpan.Zero) await Task.Delay(_latency).ConfigureAwait(false);
-            var response = _handler(request);
-            var bytes = Encoding.UTF8.GetBytes(response.Body);
-            context.Response.StatusCode = response.Status;
-            context.Response.ContentType = "text/xml;charset=UTF-8";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-            context.Response.Close();
-        }
-        catch (Exception) when (_stop.IsCancellationRequested) { }
-        catch (HttpListenerException) { }
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
-        _stop.Dispose();
-    }
+    public void Dispose() => _server.Dispose();
 }

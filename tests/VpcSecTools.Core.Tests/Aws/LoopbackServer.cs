@@ -22,18 +22,23 @@ public sealed class LoopbackServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Func<SeenRequest, Reply> _handler;
+    private readonly TimeSpan _latency;
     private readonly Task _loop;
 
-    public LoopbackServer(Func<SeenRequest, Reply> handler)
+    /// <param name="handler">Answers each request; called concurrently, as AWS serves parallel calls.</param>
+    /// <param name="latency">Added before each answer (the benchmarks' per-call latency).</param>
+    public LoopbackServer(Func<SeenRequest, Reply> handler, TimeSpan latency = default)
     {
         _handler = handler;
-        int port = FreePort();
-        Url = $"http://127.0.0.1:{port}";
+        _latency = latency;
+        Port = FreePort();
+        Url = $"http://127.0.0.1:{Port}";
         _listener.Prefixes.Add(Url + "/");
         _listener.Start();
         _loop = Task.Run(Loop);
     }
 
+    public int Port { get; }
     public string Url { get; }
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
 
@@ -44,11 +49,20 @@ public sealed class LoopbackServer : IDisposable
             HttpListenerContext context;
             try { context = await _listener.GetContextAsync(); }
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            _ = Task.Run(() => Serve(context));
+        }
+    }
+
+    private async Task Serve(HttpListenerContext context)
+    {
+        try
+        {
             using var reader = new StreamReader(context.Request.InputStream);
             var seen = new SeenRequest(context.Request.HttpMethod, Uri.UnescapeDataString(context.Request.Url!.AbsolutePath),
                 context.Request.Url.Query, context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase),
                 await reader.ReadToEndAsync());
             Requests.Enqueue(seen);
+            if (_latency > TimeSpan.Zero) await Task.Delay(_latency);
             Reply reply;
             try { reply = _handler(seen); }
             catch (Exception e) { reply = new Reply(500, Encoding.UTF8.GetBytes(e.Message), "text/plain"); }
@@ -59,9 +73,9 @@ public sealed class LoopbackServer : IDisposable
             await context.Response.OutputStream.WriteAsync(reply.Body);
             context.Response.Close();
         }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException) { }
     }
 
-    /// <summary>A free port on 127.0.0.1 (probed, then released for the listener).</summary>
     internal static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
