@@ -354,11 +354,17 @@ internal sealed class PathWalk
     private List<RemoteEntry> RemoteEntries(IpAddress address)
     {
         var entries = new List<RemoteEntry>();
-        foreach (var table in _ix.TransitGatewayRouteTables.Values)
+        // Every TGW route table the snapshot knows of: described, associated with an attachment, or holding captured routes.
+        var tables = _ix.TransitGatewayRouteTables.Keys
+            .Concat(_ix.TransitGatewayAttachments.Values.Select(a => a.Association?.TransitGatewayRouteTableId).OfType<string>())
+            .Concat(_ix.Snapshot.Regions.SelectMany(r => r.TransitGatewayStaticRoutes.Select(t => t.TransitGatewayRouteTableId)))
+            .Distinct();
+        foreach (var tableId in tables)
         {
-            var choice = TransitGatewayRouteLookup.Find(_ix, table.TransitGatewayRouteTableId, address, out _);
+            var choice = TransitGatewayRouteLookup.Find(_ix, tableId, address, out _);
             if (choice?.AttachmentId is null || choice.Blackhole || choice.ResourceType is not ("vpn" or "direct-connect-gateway")) continue;
-            if (entries.All(e => e.Id != choice.AttachmentId)) entries.Add(new(choice.AttachmentId, table.TransitGatewayId, choice.ResourceType, choice.ResourceId));
+            var tgw = _ix.TransitGatewayAttachments.GetValueOrDefault(choice.AttachmentId)?.TransitGatewayId ?? _ix.TransitGatewayRouteTables.GetValueOrDefault(tableId)?.TransitGatewayId;
+            if (tgw is not null && entries.All(e => e.Id != choice.AttachmentId)) entries.Add(new(choice.AttachmentId, tgw, choice.ResourceType, choice.ResourceId));
         }
         foreach (var vgw in _ix.VpnGateways.Values)
             if (VgwCovers(vgw.VpnGatewayId, address, origin: null) && entries.All(e => e.Id != vgw.VpnGatewayId)) entries.Add(new(vgw.VpnGatewayId, null, "vpn", null));
