@@ -435,8 +435,8 @@ internal sealed class PathWalk
             return false;
         }
         var names = string.Join(", ", up.Select(v => v.VpnConnectionId));
-        Allow(type, id, null, null, $"{detail} ({names})");
-        Notes.Add($"assumed: a tunnel of {names} is up and the customer gateway{(up[0].CustomerGatewayId is { } cg ? " " + cg : "")} routes {remote} over it and lets the traffic {(inbound ? "out" : "in")} (tunnel state and the customer side are not in the snapshot)");
+        Allow(type, id, null, null, detail.Contains(names, StringComparison.Ordinal) ? detail : $"{detail} ({names})");
+        Notes.Add($"assumed: a tunnel of {names} is up and the customer gateway{(up[0].CustomerGatewayId is { } cg ? " " + cg : "")} routes {remote} over it and passes the traffic (tunnel state and the customer side are not in the snapshot)");
         return true;
     }
 
