@@ -26,6 +26,17 @@ Describe 'Test-InstanceReachability' {
         $r.BlockingComponent | Should -Be 'tgw-attach-07f5ec59e9f540021'
     }
 
+    It 'starts on-premises sources at the VPN attachment of the demo transit gateway' {
+        $ok = Test-InstanceReachability -Snapshot $DemoSnapshot -Source 172.16.5.5 -Destination 10.0.10.37 -Protocol tcp -Port 443
+        $ok.Verdict | Should -Be 'Reachable'
+        $ok.Notes | Should -Match 'assumed'
+        $r = Test-InstanceReachability -Snapshot $DemoSnapshot -Source 172.16.5.5 -Destination 10.0.12.52 -Protocol tcp -Port 443
+        $r.Verdict | Should -Be 'NotReachable'
+        $r.ExplanationCode | Should -Be 'TGW_ROUTE_AZ_RESTRICTION'
+        $r.BlockingComponent | Should -Be 'tgw-attach-0feb5460bff176da3'
+        $r.BlockingDirection | Should -Be 'Return'
+    }
+
     It 'reports the blackhole route of the peering scenario' {
         $r = Test-InstanceReachability -Snapshot $peering -Source i-0b14080af811fda3d -Destination Internet -Port 443
         $r.ExplanationCode | Should -Be 'BAD_STATE_ROUTE'

@@ -4,7 +4,7 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Reachability;
 
 /// <summary>Where a walk ended.</summary>
-internal enum WalkOutcome { Walking, Delivered, Internet, Service, Blocked, Unknown }
+internal enum WalkOutcome { Walking, Delivered, Internet, Service, Remote, Blocked, Unknown }
 
 /// <summary>A NAT gateway translation made on the forward path, reversed by the response.</summary>
 internal sealed record NatTranslation(string NatGatewayId, IpAddress NatAddress, IpAddress OriginalSource);
@@ -42,7 +42,7 @@ internal sealed class PathWalk
     public string? ServiceVpcId { get; private set; }
     public List<string> Notes { get; } = [];
 
-    public bool Reached => Outcome is WalkOutcome.Delivered or WalkOutcome.Internet or WalkOutcome.Service;
+    public bool Reached => Outcome is WalkOutcome.Delivered or WalkOutcome.Internet or WalkOutcome.Service or WalkOutcome.Remote;
 
     // ---- entry points ----
 
@@ -122,8 +122,7 @@ internal sealed class PathWalk
             case RouteTargetKind.TransitGateway: ToTransitGateway(id, subnet); break;
             case RouteTargetKind.GatewayEndpoint: if (Nacl(subnetId, true)) ToGatewayEndpoint(id, subnet.VpcId); break;
             case RouteTargetKind.NetworkInterface or RouteTargetKind.Instance: ToAppliance(d.Target, id); break;
-            case RouteTargetKind.VirtualPrivateGateway:
-                Unknown("VpnGateway", id, null, null, $"traffic leaves through {id} to a VPN or Direct Connect network outside the snapshot", ExplanationCodes.ComponentNotModelled); break;
+            case RouteTargetKind.VirtualPrivateGateway: ToVpnGateway(id, subnet, d.Route?.Origin); break;
             default:
                 Unknown(d.Target.ToString(), id, null, null, $"{d.Target} targets ({id}) are not modelled", ExplanationCodes.ComponentNotModelled); break;
         }
@@ -274,26 +273,35 @@ internal sealed class PathWalk
         TransitGatewayForward(tgwId, attachment);
     }
 
-    private void TransitGatewayForward(string tgwId, TransitGatewayVpcAttachment fromAttachment)
+    private void TransitGatewayForward(string tgwId, TransitGatewayVpcAttachment fromAttachment) =>
+        TransitGatewayForward(tgwId, fromAttachment.TransitGatewayAttachmentId, fromAttachment.VpcId ?? "", fromAttachment.Options?.SecurityGroupReferencingSupport);
+
+    /// <summary>Through the transit gateway from an attachment (a VPC's, or a VPN's / Direct Connect gateway's), by the route table it is associated with.</summary>
+    private void TransitGatewayForward(string tgwId, string fromAttachmentId, string regionAnchor, string? fromReferencing)
     {
-        var vpc = fromAttachment.VpcId ?? "";
-        if (!SectionCaptured(vpc, Section.TransitGatewayAttachments)) return;
-        var tableId = _ix.TransitGatewayAttachments.GetValueOrDefault(fromAttachment.TransitGatewayAttachmentId)?.Association?.TransitGatewayRouteTableId
-            ?? _ix.RegionOf(vpc)?.TransitGatewayRouteTableAssociations.FirstOrDefault(a => a.Associations.Any(x => x.TransitGatewayAttachmentId == fromAttachment.TransitGatewayAttachmentId))?.TransitGatewayRouteTableId;
+        if (!SectionCaptured(regionAnchor, Section.TransitGatewayAttachments)) return;
+        var tableId = _ix.TransitGatewayAttachments.GetValueOrDefault(fromAttachmentId)?.Association?.TransitGatewayRouteTableId
+            ?? _ix.RegionOf(regionAnchor)?.TransitGatewayRouteTableAssociations.FirstOrDefault(a => a.Associations.Any(x => x.TransitGatewayAttachmentId == fromAttachmentId))?.TransitGatewayRouteTableId;
         if (tableId is null)
-        { Block("TransitGatewayAttachment", fromAttachment.TransitGatewayAttachmentId, null, null, "the attachment is associated with no transit gateway route table", ExplanationCodes.NoRoute); return; }
+        { Block("TransitGatewayAttachment", fromAttachmentId, null, null, "the attachment is associated with no transit gateway route table", ExplanationCodes.NoRoute); return; }
         var choice = TransitGatewayRouteLookup.Find(_ix, tableId, Dst, out var unknown);
         if (unknown is not null) { Unknown("TransitGatewayRouteTable", tableId, null, null, unknown, ExplanationCodes.SectionNotCaptured); return; }
         if (choice is null) { Block("TransitGatewayRouteTable", tableId, null, null, $"{tableId} has no route to {Dst}", ExplanationCodes.NoRoute); return; }
         var rule = $"{choice.Destination} -> {(choice.Blackhole ? "blackhole" : choice.AttachmentId)} ({choice.Type})";
         if (choice.Blackhole) { Block("TransitGatewayRouteTable", tableId, rule, null, $"{choice.Destination} is a blackhole route", ExplanationCodes.BadStateRoute); return; }
+        if (choice.ResourceType is "vpn" or "direct-connect-gateway" && choice.AttachmentId is not null)
+        {
+            Add("TransitGatewayRouteTable", tableId, HopResult.Allowed, rule, null, $"{Dst} matches {choice.Destination}", null);
+            LeaveToRemote(tgwId, choice.AttachmentId, choice.ResourceType, choice.ResourceId);
+            return;
+        }
         if (!string.Equals(choice.ResourceType, "vpc", StringComparison.OrdinalIgnoreCase))
         { Unknown("TransitGatewayAttachment", choice.AttachmentId ?? tableId, rule, null, $"{choice.ResourceType} attachments are not modelled", ExplanationCodes.ComponentNotModelled); return; }
         var target = choice.AttachmentId is null ? null : _ix.TransitGatewayVpcAttachments.GetValueOrDefault(choice.AttachmentId);
         if (target?.VpcId is null) { Unknown("TransitGatewayAttachment", choice.AttachmentId ?? tableId, rule, null, "the target attachment is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
         Add("TransitGatewayRouteTable", tableId, HopResult.Allowed, rule, null, $"{Dst} matches {choice.Destination}", null);
         var tgw = _ix.TransitGateways.GetValueOrDefault(tgwId);
-        bool referencing = Enabled(tgw?.Options?.SecurityGroupReferencingSupport) && Enabled(fromAttachment.Options?.SecurityGroupReferencingSupport) && Enabled(target.Options?.SecurityGroupReferencingSupport);
+        bool referencing = Enabled(tgw?.Options?.SecurityGroupReferencingSupport) && Enabled(fromReferencing) && Enabled(target.Options?.SecurityGroupReferencingSupport);
         if (!referencing) ReferencesPreserved = false;
         // Traffic from a TGW reaches every subnet: it enters through the attachment subnet of the destination's AZ, else any.
         var dstSubnet = _ix.SubnetContaining(target.VpcId, Dst);
@@ -303,6 +311,139 @@ internal sealed class PathWalk
         Allow("TransitGatewayAttachment", target.TransitGatewayAttachmentId, null, null, $"leaves {tgwId} into {target.VpcId} through {exit.SubnetId}");
         ViaTransitGateway = true;
         RouteFrom(exit.SubnetId);
+    }
+
+    // ---- networks outside the VPCs: on premises behind a VPN or Direct Connect ----
+
+    /// <summary>
+    /// The packet comes from <see cref="Src"/>, an address outside every VPC of the snapshot. It enters where the
+    /// network routes that address: a transit gateway's VPN / Direct Connect attachment whose route covers it, or a
+    /// virtual private gateway whose VPN connection routes (static or propagated into a VPC route table) cover it.
+    /// More than one entry, or none, is Unknown with the candidates: never a silent pick.
+    /// </summary>
+    public void FromRemote()
+    {
+        var entries = RemoteEntries(Src);
+        if (entries.Count == 0)
+        {
+            Unknown("Address", Src.ToString(), null, null,
+                $"{Src} is outside every VPC of the snapshot and no transit gateway route to a VPN or Direct Connect attachment, nor any VPN connection route of a virtual private gateway, covers it: where it enters the network is unknown",
+                ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
+        if (entries.Count > 1)
+        {
+            Unknown("Address", Src.ToString(), null, null, $"{Src} may enter through any of {string.Join(", ", entries.Select(e => e.Id))}: say which", ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
+        var entry = entries[0];
+        ReferencesPreserved = false;
+        if (entry.TransitGatewayId is { } tgw)
+        {
+            if (!RemoteAttachmentUsable(entry.Id, entry.ResourceType, entry.ResourceId, tgw, inbound: true)) return;
+            TransitGatewayForward(tgw, entry.Id, tgw, null);
+            return;
+        }
+        if (!VpnGatewayUsable(entry.Id, Src, inbound: true, out var vpcId)) return;
+        // From a virtual private gateway the VPC's local routing delivers; the destination subnet's NACL applies.
+        DeliverInVpc(vpcId!, null);
+    }
+
+    private sealed record RemoteEntry(string Id, string? TransitGatewayId, string? ResourceType, string? ResourceId);
+
+    private List<RemoteEntry> RemoteEntries(IpAddress address)
+    {
+        var entries = new List<RemoteEntry>();
+        // Every TGW route table the snapshot knows of: described, associated with an attachment, or holding captured routes.
+        var tables = _ix.TransitGatewayRouteTables.Keys
+            .Concat(_ix.TransitGatewayAttachments.Values.Select(a => a.Association?.TransitGatewayRouteTableId).OfType<string>())
+            .Concat(_ix.Snapshot.Regions.SelectMany(r => r.TransitGatewayStaticRoutes.Select(t => t.TransitGatewayRouteTableId)))
+            .Distinct();
+        foreach (var tableId in tables)
+        {
+            var choice = TransitGatewayRouteLookup.Find(_ix, tableId, address, out _);
+            if (choice?.AttachmentId is null || choice.Blackhole || choice.ResourceType is not ("vpn" or "direct-connect-gateway")) continue;
+            var tgw = _ix.TransitGatewayAttachments.GetValueOrDefault(choice.AttachmentId)?.TransitGatewayId ?? _ix.TransitGatewayRouteTables.GetValueOrDefault(tableId)?.TransitGatewayId;
+            if (tgw is not null && entries.All(e => e.Id != choice.AttachmentId)) entries.Add(new(choice.AttachmentId, tgw, choice.ResourceType, choice.ResourceId));
+        }
+        foreach (var vgw in _ix.VpnGateways.Values)
+            if (VgwCovers(vgw.VpnGatewayId, address, origin: null) && entries.All(e => e.Id != vgw.VpnGatewayId)) entries.Add(new(vgw.VpnGatewayId, null, "vpn", null));
+        return entries;
+    }
+
+    /// <summary>A VPN connection route of the gateway covers the address, or a VPC route table holds a route to the gateway for it.</summary>
+    private bool VgwCovers(string vgwId, IpAddress address, string? origin)
+    {
+        foreach (var vpn in _ix.VpnConnections.Values.Where(v => v.VpnGatewayId == vgwId))
+            foreach (var r in vpn.Routes)
+                if (r.State is null or "available" && Cidr.TryParse(r.DestinationCidrBlock, out var c, HostBits.Normalise) && c.Contains(address)) return true;
+        if (origin is not null) return RouteLookup.IsPropagated(new Route { Origin = origin });
+        return _ix.RouteTables.Values.SelectMany(t => t.Routes).Any(r => r.GatewayId == vgwId && RouteLookup.IsPropagated(r)
+            && Cidr.TryParse(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock, out var c, HostBits.Normalise) && c.Contains(address));
+    }
+
+    /// <summary>The VPC routes <see cref="Dst"/> to a virtual private gateway: it leaves for the network behind the VPN connection.</summary>
+    private void ToVpnGateway(string vgwId, Subnet from, string? origin)
+    {
+        if (!VgwCovers(vgwId, Dst, origin))
+        {
+            Unknown("VpnGateway", vgwId, null, null, $"traffic leaves through {vgwId}, but no VPN connection route of it covers {Dst}: the network behind it is outside the snapshot", ExplanationCodes.ComponentNotModelled);
+            return;
+        }
+        if (!Nacl(from.SubnetId, true)) return;
+        if (!VpnGatewayUsable(vgwId, Dst, inbound: false, out _)) return;
+        Outcome = WalkOutcome.Remote;
+    }
+
+    private bool VpnGatewayUsable(string vgwId, IpAddress remote, bool inbound, out string? vpcId)
+    {
+        vpcId = null;
+        if (!SectionCaptured(vgwId, Section.VpnGateways) || !SectionCaptured(vgwId, Section.VpnConnections)) return false;
+        if (!_ix.VpnGateways.TryGetValue(vgwId, out var vgw) || !string.Equals(vgw.State, "available", StringComparison.OrdinalIgnoreCase))
+        { Block("VpnGateway", vgwId, null, null, $"{vgwId} is {(vgw is null ? "not in the snapshot" : vgw.State)}", ExplanationCodes.VpnNotAvailable); return false; }
+        vpcId = vgw.VpcAttachments.FirstOrDefault(a => a.State is null or "attached")?.VpcId;
+        if (vpcId is null) { Block("VpnGateway", vgwId, null, null, $"{vgwId} is attached to no VPC", ExplanationCodes.VpnNotAvailable); return false; }
+        var connections = _ix.VpnConnections.Values.Where(v => v.VpnGatewayId == vgwId).ToList();
+        return VpnConnectionsUsable("VpnGateway", vgwId, connections, remote, inbound, $"{(inbound ? "enters " + vpcId + " from" : "leaves " + vpcId + " through")} {vgwId}");
+    }
+
+    private bool RemoteAttachmentUsable(string attachmentId, string? resourceType, string? resourceId, string tgwId, bool inbound)
+    {
+        var att = _ix.TransitGatewayAttachments.GetValueOrDefault(attachmentId);
+        if (att is not null && !string.Equals(att.State, "available", StringComparison.OrdinalIgnoreCase))
+        { Block("TransitGatewayAttachment", attachmentId, null, null, $"{attachmentId} is {att.State}", ExplanationCodes.VpnNotAvailable); return false; }
+        var what = inbound ? $"enters {tgwId} from {resourceType} {resourceId}" : $"leaves {tgwId} to {resourceType} {resourceId}";
+        if (resourceType != "vpn")
+        {
+            Allow("TransitGatewayAttachment", attachmentId, null, null, what);
+            Notes.Add($"assumed: the Direct Connect gateway {resourceId} and the network behind it carry {(inbound ? Src : Dst)} (not in the snapshot)");
+            return true;
+        }
+        if (!SectionCaptured(tgwId, Section.VpnConnections)) return false;
+        var connections = _ix.VpnConnections.Values.Where(v => v.VpnConnectionId == resourceId || v.TransitGatewayId == tgwId && resourceId is null).ToList();
+        return VpnConnectionsUsable("TransitGatewayAttachment", attachmentId, connections, inbound ? Src : Dst, inbound, what);
+    }
+
+    /// <summary>A VPN connection that is not 'available' blocks; tunnel state and the customer side are assumptions, named in the notes.</summary>
+    private bool VpnConnectionsUsable(string type, string id, List<VpnConnection> connections, IpAddress remote, bool inbound, string detail)
+    {
+        if (connections.Count == 0) { Block(type, id, null, null, $"no VPN connection of {id} is in the snapshot", ExplanationCodes.VpnNotAvailable); return false; }
+        var up = connections.Where(v => string.Equals(v.State, "available", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (up.Count == 0)
+        {
+            Block(type, id, null, null, $"{string.Join(", ", connections.Select(v => $"{v.VpnConnectionId} is {v.State ?? "in an unknown state"}"))}", ExplanationCodes.VpnNotAvailable);
+            return false;
+        }
+        var names = string.Join(", ", up.Select(v => v.VpnConnectionId));
+        Allow(type, id, null, null, detail.Contains(names, StringComparison.Ordinal) ? detail : $"{detail} ({names})");
+        Notes.Add($"assumed: a tunnel of {names} is up and the customer gateway{(up[0].CustomerGatewayId is { } cg ? " " + cg : "")} routes {remote} over it and passes the traffic (tunnel state and the customer side are not in the snapshot)");
+        return true;
+    }
+
+    private void LeaveToRemote(string tgwId, string attachmentId, string? resourceType, string? resourceId)
+    {
+        ReferencesPreserved = false;
+        if (RemoteAttachmentUsable(attachmentId, resourceType, resourceId, tgwId, inbound: false)) Outcome = WalkOutcome.Remote;
     }
 
     private TransitGatewayVpcAttachment? VpcAttachment(string tgwId, string vpcId) =>

@@ -30,8 +30,6 @@ public sealed class ReachabilityAnalyzer
     {
         if (source.Kind == EndpointKind.Internet && destination.Kind == EndpointKind.Internet)
             throw new ArgumentException("source and destination are both the internet: give an ENI, instance or VPC address for one of them");
-        if (source.Kind == EndpointKind.Address)
-            throw new ArgumentException($"source {source.Text} is not an ENI of the snapshot");
 
         // The destination address decides the family; then the source address of that family.
         IpAddress dstAddress;
@@ -103,6 +101,7 @@ public sealed class ReachabilityAnalyzer
     {
         var forward = new PathWalk(Index, PathDirection.Forward, srcAddress, dstAddress, traffic);
         if (source.NetworkInterface is { } srcEni) forward.FromEni(srcEni);
+        else if (source.Kind == EndpointKind.Address) forward.FromRemote();
         else forward.FromInternet();
 
         var hops = new List<PathHop>();
@@ -185,8 +184,10 @@ public sealed class ReachabilityAnalyzer
             case WalkOutcome.Delivered: back.FromEni(forward.DeliveredTo!); break;
             case WalkOutcome.Internet: back.FromInternet(); break;
             case WalkOutcome.Service: back.FromService(forward.ServiceVpcId!); break;
+            case WalkOutcome.Remote: back.FromRemote(); break;
         }
         bool home = source.Kind == EndpointKind.Internet ? back.Outcome == WalkOutcome.Internet
+            : source.Kind == EndpointKind.Address ? back.Outcome == WalkOutcome.Remote
             : back.Outcome == WalkOutcome.Delivered && back.DeliveredTo?.NetworkInterfaceId == source.NetworkInterface!.NetworkInterfaceId;
         if (back.Reached && !home)
             back.Hops.Add(new PathHop

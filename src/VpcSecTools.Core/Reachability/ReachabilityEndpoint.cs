@@ -8,7 +8,8 @@ public enum EndpointKind
 {
     /// <summary>An ENI of the snapshot (given by ENI id, instance id, or one of its addresses).</summary>
     NetworkInterface,
-    /// <summary>An address no ENI of the snapshot holds privately (a destination attributed by routing).</summary>
+    /// <summary>An address no ENI of the snapshot holds privately: a destination attributed by routing, or a source outside every VPC
+    /// (on premises) that enters where the network routes it (a VPN / Direct Connect attachment of a transit gateway, a virtual private gateway).</summary>
     Address,
     /// <summary>Any public address, or a given one.</summary>
     Internet,
@@ -58,7 +59,9 @@ public sealed record ReachabilityEndpoint(string Text, EndpointKind Kind, Networ
         if (index.EniByPublicIp(ip) is { } owner)
             return asSource ? new(t, EndpointKind.NetworkInterface, owner, null, owner.Attachment?.InstanceId) : new(t, EndpointKind.Address, null, ip, null);
         if (AddressScope.IsInternet(ip)) return new(t, EndpointKind.Internet, null, ip, null);
-        if (asSource) throw new EndpointNotFoundException(t, $"source {t} is not an address of any ENI in the snapshot: give an ENI, an instance, a public address or 'Internet'");
+        if (asSource && index.VpcsContaining(ip).Count > 0)
+            throw new EndpointNotFoundException(t, $"source {t} is inside {string.Join(", ", index.VpcsContaining(ip).Select(v => v.VpcId))} but no ENI in the snapshot holds it: give an ENI, an instance, a public address or 'Internet'");
+        // An address outside every VPC (on premises behind a VPN or Direct Connect): the analyser finds where the network routes it.
         return new(t, EndpointKind.Address, null, ip, null);
     }
 }

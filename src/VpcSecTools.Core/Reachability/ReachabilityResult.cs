@@ -156,6 +156,7 @@ public static class ExplanationCodes
     public const string AddressUnassigned = "DESTINATION_ADDRESS_UNASSIGNED";
     public const string ReturnMisrouted = "RETURN_PATH_DELIVERED_ELSEWHERE";
     public const string TgwAttachmentMissing = "TGW_ATTACHMENT_MISSING";
+    public const string VpnNotAvailable = "VPN_CONNECTION_NOT_AVAILABLE";
     public const string Ipv6EgressOnly = "EIGW_OUTBOUND_ONLY";
     public const string SectionNotCaptured = "SECTION_NOT_CAPTURED";
     public const string ComponentNotModelled = "COMPONENT_NOT_MODELLED";

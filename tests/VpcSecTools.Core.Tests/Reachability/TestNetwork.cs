@@ -28,6 +28,8 @@ public sealed class TestNetwork
     public List<TransitGatewayPropagationsOfTable> TgwPropagations { get; } = [];
     public List<ManagedPrefixList> PrefixLists { get; } = [];
     public List<PrefixListEntries> PrefixListEntries { get; } = [];
+    public List<VpnGateway> VpnGateways { get; } = [];
+    public List<VpnConnection> VpnConnections { get; } = [];
     public HashSet<string> NotCaptured { get; } = [];
 
     public static readonly IpPermission AllTraffic = new() { IpProtocol = "-1", IpRanges = [new IpRange { CidrIp = "0.0.0.0/0" }], Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "::/0" }] };
@@ -167,6 +169,7 @@ public sealed class TestNetwork
             EgressOnlyInternetGateways = EgressOnly, NatGateways = NatGateways, VpcEndpoints = Endpoints, VpcPeeringConnections = Peerings,
             TransitGateways = TransitGateways, TransitGatewayAttachments = TgwAttachments, TransitGatewayVpcAttachments = TgwVpcAttachments,
             TransitGatewayStaticRoutes = TgwStaticRoutes, TransitGatewayPropagations = TgwPropagations, PrefixLists = PrefixLists, PrefixListEntries = PrefixListEntries,
+            VpnGateways = VpnGateways, VpnConnections = VpnConnections,
             CapturedSections = Section.All.Select(s => s.Key).Where(k => !NotCaptured.Contains(k) && k != Section.TransitGatewayPropagatedRoutes).ToHashSet(),
         };
         return new SnapshotIndex(new VpcSnapshot { Regions = [region] });

@@ -1,0 +1,122 @@
+using VpcSecTools.Reachability;
+using VpcSecTools.Snapshot;
+using static VpcSecTools.Tests.Reachability.TestNetwork;
+
+namespace VpcSecTools.Tests.Reachability;
+
+/// <summary>
+/// Addresses outside every VPC that the network reaches (on premises behind a Site-to-Site VPN on a transit
+/// gateway or a virtual private gateway) as sources and destinations: SEMANTICS 15, 17, 18 and 24.
+/// </summary>
+public class OnPremisesTests
+{
+    [Fact]
+    public void Tgw_vpn_source_enters_through_the_attachment_whose_route_covers_it_and_the_answer_returns()
+    {
+        var a = TgwVpn().Analyzer();
+        var r = a.Analyze("172.16.5.5", "i-b", Traffic.Tcp(5432));
+        Assert.True(r.Verdict == Verdict.Reachable, r.Explain());
+        Assert.Equal(["tgw-attach-vpn", "tgw-rtb-1", "tgw-attach-b"], r.ForwardPath.Where(h => h.ComponentId.StartsWith("tgw-")).Select(h => h.ComponentId).Take(3));
+        Assert.Contains(r.ReturnPath, h => h.ComponentId == "tgw-attach-vpn" && h.Result == HopResult.Allowed);
+        Assert.Contains(r.Notes, n => n.Contains("assumed") && n.Contains("vpn-1"));
+        // The group is still checked against the on-premises address: another port is refused at sg-db.
+        ReachabilityAssert.Blocked(a.Analyze("172.16.5.5", "i-b", Traffic.Tcp(22)), ExplanationCodes.SecurityGroupRules, "sg-db");
+    }
+
+    [Fact]
+    public void Tgw_vpn_destination_leaves_through_the_vpn_attachment()
+    {
+        var r = TgwVpn().Analyzer().Analyze("i-b", "172.16.5.5", Traffic.Tcp(22));
+        Assert.True(r.Verdict == Verdict.Reachable, r.Explain());
+        Assert.Contains(r.ForwardPath, h => h.ComponentId == "tgw-attach-vpn" && h.Detail!.Contains("vpn-1"));
+    }
+
+    [Fact]
+    public void Response_from_an_az_without_an_attachment_subnet_is_dropped()
+    {
+        var n = TgwVpn();
+        n.Subnet("subnet-b2", "vpc-b", "10.1.2.0/24", "us-east-1b").Eni("eni-b2", "subnet-b2", "10.1.2.20", ["sg-db"], "i-b2");
+        var r = n.Analyzer().Analyze("172.16.5.5", "i-b2", Traffic.Tcp(5432));
+        // The request is delivered (traffic from a TGW reaches every subnet), the response cannot enter the TGW.
+        Assert.Contains(r.ForwardPath, h => h.ComponentId == "eni-b2");
+        ReachabilityAssert.Blocked(r, ExplanationCodes.TgwAzRestriction, "tgw-attach-b", PathDirection.Return);
+    }
+
+    [Theory]
+    [InlineData("pending")]
+    [InlineData("deleted")]
+    public void A_vpn_connection_that_is_not_available_blocks_both_ways(string state)
+    {
+        var n = TgwVpn();
+        n.VpnConnections[0] = n.VpnConnections[0] with { State = state };
+        var a = n.Analyzer();
+        var inbound = a.Analyze("172.16.5.5", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(inbound, ExplanationCodes.VpnNotAvailable, "tgw-attach-vpn");
+        Assert.Contains(state, inbound.Reason);
+        ReachabilityAssert.Blocked(a.Analyze("i-b", "172.16.5.5", Traffic.Tcp(22)), ExplanationCodes.VpnNotAvailable, "tgw-attach-vpn");
+    }
+
+    [Fact]
+    public void An_address_no_route_covers_is_unknown_with_the_reason()
+    {
+        var r = TgwVpn().Analyzer().Analyze("192.168.7.7", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(r, ExplanationCodes.ComponentNotInSnapshot, "192.168.7.7", verdict: Verdict.Unknown);
+        Assert.Contains("no transit gateway route", r.Reason);
+        // An unassigned address inside a VPC of the snapshot is still not a source.
+        Assert.Throws<EndpointNotFoundException>(() => TgwVpn().Analyzer().Analyze("10.1.1.99", "i-b", Traffic.Tcp(5432)));
+    }
+
+    [Fact]
+    public void Vgw_source_enters_the_attached_vpc_by_its_vpn_connection_routes()
+    {
+        var a = Vgw("available").Analyzer();
+        var r = a.Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432));
+        Assert.True(r.Verdict == Verdict.Reachable, r.Explain());
+        Assert.Equal("vgw-1", r.ForwardPath[0].ComponentId);
+        Assert.Contains(r.ReturnPath, h => h.ComponentId == "vgw-1");
+        Assert.Contains(r.Notes, n => n.Contains("vpn-9") && n.Contains("cgw-1"));
+        var back = a.Analyze("i-a", "192.168.1.9", Traffic.Tcp(22));
+        Assert.True(back.Verdict == Verdict.Reachable, back.Explain());
+    }
+
+    [Fact]
+    public void Vgw_with_a_vpn_connection_not_available_or_no_return_route_blocks()
+    {
+        ReachabilityAssert.Blocked(Vgw("pending").Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432)), ExplanationCodes.VpnNotAvailable, "vgw-1");
+        var n = Vgw("available");
+        n.RouteTables[0] = n.RouteTables[0] with { Routes = n.RouteTables[0].Routes.Where(x => x.GatewayId != "vgw-1").ToList() };
+        ReachabilityAssert.Blocked(n.Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432)), ExplanationCodes.NoRoute, "rtb-main-vpc-a", PathDirection.Return);
+    }
+
+    /// <summary><see cref="SemanticsTests.TgwPair"/> plus Site-to-Site VPN vpn-1 on tgw-1 (172.16.0.0/12, static) associated with the same TGW route table; vpc-b routes 172.16/12 to the TGW.</summary>
+    private static TestNetwork TgwVpn()
+    {
+        var n = SemanticsTests.TgwPair("disable").MainRoutes("vpc-b", To("172.16.0.0/12", tgw: "tgw-1"));
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(5432, "10.0.0.0/8"), Tcp(5432, "172.16.0.0/12")] };
+        n.TgwAttachments.Add(new TransitGatewayAttachment
+        {
+            TransitGatewayAttachmentId = "tgw-attach-vpn", TransitGatewayId = "tgw-1", ResourceType = "vpn", ResourceId = "vpn-1", State = "available",
+            Association = new TransitGatewayAttachmentAssociation { TransitGatewayRouteTableId = "tgw-rtb-1", State = "associated" },
+        });
+        n.TgwStaticRoutes[0] = n.TgwStaticRoutes[0] with
+        {
+            Routes = [new TransitGatewayRoute { DestinationCidrBlock = "172.16.0.0/12", Type = "static", State = "active", TransitGatewayAttachments = [new TransitGatewayRouteAttachment { TransitGatewayAttachmentId = "tgw-attach-vpn", ResourceType = "vpn", ResourceId = "vpn-1" }] }],
+        };
+        n.VpnConnections.Add(new VpnConnection { VpnConnectionId = "vpn-1", TransitGatewayId = "tgw-1", CustomerGatewayId = "cgw-1", State = "available", Type = "ipsec.1" });
+        return n;
+    }
+
+    /// <summary><see cref="TestNetwork.TwoSubnets"/> with vgw-1 attached to vpc-a, VPN connection vpn-9 (static route 192.168.0.0/16) in the given state, and the main table routing it to vgw-1.</summary>
+    private static TestNetwork Vgw(string vpnState)
+    {
+        var n = TwoSubnets().MainRoutes("vpc-a", To("192.168.0.0/16", gateway: "vgw-1"));
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(5432, "192.168.0.0/16")] };
+        n.VpnGateways.Add(new VpnGateway { VpnGatewayId = "vgw-1", State = "available", Type = "ipsec.1", VpcAttachments = [new VpcAttachment { VpcId = "vpc-a", State = "attached" }] });
+        n.VpnConnections.Add(new VpnConnection
+        {
+            VpnConnectionId = "vpn-9", VpnGatewayId = "vgw-1", CustomerGatewayId = "cgw-1", State = vpnState, Type = "ipsec.1",
+            Routes = [new VpnStaticRoute { DestinationCidrBlock = "192.168.0.0/16", Source = "Static", State = "available" }],
+        });
+        return n;
+    }
+}
