@@ -45,4 +45,18 @@ Describe 'New-VpcEndpointPlan' {
         $err = { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -PricePath $bad -ErrorAction Stop } | Should -Throw -PassThru
         Assert-ClassifiedError -ErrorRecord $err.ErrorRecord -ErrorId 'PriceTableInvalid' -Category InvalidData
     }
+
+    It 'scales a -Since/-Until window by its own length' {
+        $windowed = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -Since '2026-11-21T06:00:00Z' -Until '2026-11-21T12:00:00Z'
+        [double]$windowed.MonthlyFactor | Should -BeApproximately (730 / 6) 0.0001
+        $windowed.WindowStart | Should -Be ([DateTimeOffset]'2026-11-21T06:00:00Z')
+        ($windowed.Recommendations | Where-Object Service -eq 'S3').ObservedGbPerMonth |
+            Should -Not -Be ($plan.Recommendations | Where-Object Service -eq 'S3').ObservedGbPerMonth
+    }
+
+    It 'says so when the window holds no NAT traffic' {
+        $quiet = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -Since '2026-11-25T00:00:00Z' -Until '2026-11-26T00:00:00Z'
+        @($quiet.Recommendations).Count | Should -Be 0
+        @($quiet.Notes -like 'no traffic through NAT gateways in the window*').Count | Should -Be 1
+    }
 }

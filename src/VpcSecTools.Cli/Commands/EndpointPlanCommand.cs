@@ -17,14 +17,17 @@ public static class EndpointPlanCommand
         };
         var ipRanges = new Option<string?>("--ip-ranges") { Description = "An ip-ranges.json instead of the bundled dated copy." };
         var prices = new Option<string?>("--prices") { Description = "A price file whose regions replace the bundled prices." };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Count only flow records ending at or after this instant (ISO 8601); the month is scaled from --since..--until." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Count only flow records starting before this instant (ISO 8601); the month is scaled from --since..--until." };
         var format = SnapshotCommand.FormatOption("table", "json", "cli", "cloudformation", "terraform");
         var command = new Command("endpoint-plan",
             "Plan the VPC endpoints that pay for themselves from the NAT traffic in flow logs (creates nothing). Exit 1 when existing endpoints have findings.")
-            { snapshot, flowLogs, ipRanges, prices, format };
+            { snapshot, flowLogs, since, until, ipRanges, prices, format };
         command.SetAction(parse => CliOutput.Guard(() =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var plan = EndpointPlanning.FromFlowLogs(index, parse.GetValue(flowLogs)!, parse.GetValue(ipRanges), parse.GetValue(prices));
+            var plan = EndpointPlanning.FromFlowLogs(index, parse.GetValue(flowLogs)!, parse.GetValue(ipRanges), parse.GetValue(prices),
+                window: new PlanWindow(parse.GetValue(since), parse.GetValue(until)));
             Write(plan, parse.GetValue(format)!);
             return plan.Findings.Count > 0 ? Program.Findings : Program.Ok;
         }));

@@ -30,6 +30,14 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromQuery)]
     public FlowGroup[] InputObject { get; set; } = [];
 
+    /// <summary>Count only flow records whose capture window ends at or after this instant; the month is scaled from -Since..-Until.</summary>
+    [Parameter(ParameterSetName = FromFiles)]
+    public DateTimeOffset? Since { get; set; }
+
+    /// <summary>Count only flow records whose capture window starts before this instant; the month is scaled from -Since..-Until.</summary>
+    [Parameter(ParameterSetName = FromFiles)]
+    public DateTimeOffset? Until { get; set; }
+
     /// <summary>An ip-ranges.json to use instead of the bundled dated copy.</summary>
     [Parameter]
     public string? IpRangesPath { get; set; }
@@ -55,7 +63,8 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
             var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
             var plan = ParameterSetName == FromQuery
                 ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices)
-                : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices);
+                : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices,
+                    window: new PlanWindow(Since, Until));
             foreach (var note in plan.Notes) WriteVerbose(note);
             if (As is { } format) WriteObject(EndpointPlanRendering.Render(plan, format));
             else WriteObject(plan);

@@ -113,7 +113,7 @@ public class DemoPlanTests
         Assert.Single(doc.RootElement.GetProperty("Resources").EnumerateObject());
     }
 
-    private static List<(string Cidr, string Region)> S3Prefixes()
+    internal static List<(string Cidr, string Region)> S3Prefixes()
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(IpRangesFile));
         return doc.RootElement.GetProperty("prefixes").EnumerateArray()
@@ -121,7 +121,7 @@ public class DemoPlanTests
             .Select(p => (p.GetProperty("ip_prefix").GetString()!, p.GetProperty("region").GetString()!)).ToList();
     }
 
-    private static bool InPrefix(string address, string cidr)
+    internal static bool InPrefix(string address, string cidr)
     {
         var parts = cidr.Split('/');
         uint Bits(string a) => a.Split('.').Select(uint.Parse).Aggregate(0u, (acc, o) => (acc << 8) | o);
