@@ -59,4 +59,17 @@ Describe 'New-VpcEndpointPlan' {
         @($quiet.Recommendations).Count | Should -Be 0
         @($quiet.Notes -like 'no traffic through NAT gateways in the window*').Count | Should -Be 1
     }
+
+    It 'names the ip-ranges it used' {
+        $plan.IpRangesSource | Should -Be 'bundled'
+        $plan.IpRangesSyncToken | Should -Match '^\d+$'
+        $plan.IpRangesCreateDate | Should -Match '^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}$'
+    }
+
+    It 'falls back to the bundled copy with a warning when -UpdateIpRanges cannot download' {
+        # Nothing listens on port 9 of the loopback address: the download fails at once, no network is used.
+        $fallback = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -UpdateIpRanges -IpRangesUrl 'http://127.0.0.1:9/ip-ranges.json' -WarningVariable warnings -WarningAction SilentlyContinue
+        $fallback.IpRangesSource | Should -Be 'bundled'
+        "$warnings" | Should -Match 'could not update ip-ranges from http://127.0.0.1:9/'
+    }
 }
