@@ -1,7 +1,5 @@
-using System.IO.Compression;
 using System.Text.Json;
 using VpcSecTools.Endpoints;
-using VpcSecTools.FlowLogs;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Tests.Endpoints;
@@ -12,47 +10,18 @@ namespace VpcSecTools.Tests.Endpoints;
 /// </summary>
 public class PlanWindowTests
 {
-    private static readonly string Logs = Path.Combine(TestPaths.Demo, "flowlogs");
-    private static readonly string IpRangesFile = Path.Combine(TestPaths.Fixtures, "ip-ranges", "ip-ranges-2026-08-22.json");
     private static readonly DateTimeOffset Since = new(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Until = Since.AddHours(6);
 
     private static EndpointPlan Plan(PlanWindow window) =>
-        EndpointPlanning.FromFlowLogs(new SnapshotIndex(SnapshotLoader.Load(TestPaths.Demo)), [Logs], IpRangesFile, null, window: window);
+        EndpointPlanning.FromFlowLogs(new SnapshotIndex(SnapshotLoader.Load(TestPaths.Demo)), [DemoPlanTests.Logs], DemoPlanTests.IpRangesFile, null, window: window);
 
     [Fact]
     public void Six_hour_window_counts_only_its_records_and_scales_by_its_length()
     {
         using var expectedDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Demo, "expected.json")));
         var expected = expectedDoc.RootElement;
-        var eni = expected.GetProperty("ids").GetProperty("eni");
-        var natEnis = new[] { eni.GetProperty("nat-a").GetString()!, eni.GetProperty("nat-b").GetString()! };
-        var addresses = expected.GetProperty("addresses");
-        var natIps = new[] { addresses.GetProperty("nat-a").GetProperty("private")[0].GetString()!, addresses.GetProperty("nat-b").GetProperty("private")[0].GetString()! };
-
-        // Independent: a record counts when its capture window overlaps [Since, Until): end >= Since and start < Until.
-        long since = Since.ToUnixTimeSeconds(), until = Until.ToUnixTimeSeconds();
-        var s3Regions = DemoPlanTests.S3Prefixes();
-        var bytes = new Dictionary<string, long>();
-        long outside = 0;
-        foreach (var file in Directory.EnumerateFiles(Logs, "*.log.gz", SearchOption.AllDirectories))
-        {
-            using var reader = new StreamReader(new GZipStream(File.OpenRead(file), CompressionMode.Decompress));
-            var header = reader.ReadLine()!.Split(' ');
-            int F(string name) => Array.IndexOf(header, name);
-            for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
-            {
-                var v = line.Split(' ');
-                if (!natEnis.Contains(v[F("interface-id")]) || v[F("bytes")] == "-") continue;
-                string src = v[F("srcaddr")], dst = v[F("dstaddr")];
-                string? remote = natIps.Contains(src) ? dst : natIps.Contains(dst) ? src : null;
-                if (remote is null || remote.StartsWith("10.")) continue;
-                if (long.Parse(v[F("end")]) < since || long.Parse(v[F("start")]) >= until) { outside += long.Parse(v[F("bytes")]); continue; }
-                var service = natIps.Contains(src) ? v[F("pkt-dst-aws-service")] : v[F("pkt-src-aws-service")];
-                if (service == "S3") service = "S3-" + s3Regions.First(p => DemoPlanTests.InPrefix(remote, p.Cidr)).Region;
-                bytes[service] = bytes.GetValueOrDefault(service) + long.Parse(v[F("bytes")]);
-            }
-        }
+        var (bytes, _, _, outside) = DemoPlanTests.RawNatBytes(expected, Since.ToUnixTimeSeconds(), Until.ToUnixTimeSeconds());
         Assert.True(outside > 0, "the window must leave some NAT traffic out for the test to mean anything");
         Assert.True(bytes.GetValueOrDefault("S3-us-east-1") > 0 && bytes.GetValueOrDefault("DYNAMODB") > 0);
         const decimal factor = 730m / 6m;
