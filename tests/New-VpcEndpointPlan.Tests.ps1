@@ -45,4 +45,31 @@ Describe 'New-VpcEndpointPlan' {
         $err = { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -PricePath $bad -ErrorAction Stop } | Should -Throw -PassThru
         Assert-ClassifiedError -ErrorRecord $err.ErrorRecord -ErrorId 'PriceTableInvalid' -Category InvalidData
     }
+
+    It 'scales a -Since/-Until window by its own length' {
+        $windowed = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -Since '2026-11-21T06:00:00Z' -Until '2026-11-21T12:00:00Z'
+        [double]$windowed.MonthlyFactor | Should -BeApproximately (730 / 6) 0.0001
+        $windowed.WindowStart | Should -Be ([DateTimeOffset]'2026-11-21T06:00:00Z')
+        ($windowed.Recommendations | Where-Object Service -eq 'S3').ObservedGbPerMonth |
+            Should -Not -Be ($plan.Recommendations | Where-Object Service -eq 'S3').ObservedGbPerMonth
+    }
+
+    It 'says so when the window holds no NAT traffic' {
+        $quiet = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -Since '2026-11-25T00:00:00Z' -Until '2026-11-26T00:00:00Z'
+        @($quiet.Recommendations).Count | Should -Be 0
+        @($quiet.Notes -like 'no traffic through NAT gateways in the window*').Count | Should -Be 1
+    }
+
+    It 'names the ip-ranges it used' {
+        $plan.IpRangesSource | Should -Be 'bundled'
+        $plan.IpRangesSyncToken | Should -Match '^\d+$'
+        $plan.IpRangesCreateDate | Should -Match '^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}$'
+    }
+
+    It 'falls back to the bundled copy with a warning when -UpdateIpRanges cannot download' {
+        # Nothing listens on port 9 of the loopback address: the download fails at once, no network is used.
+        $fallback = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -UpdateIpRanges -IpRangesUrl 'http://127.0.0.1:9/ip-ranges.json' -WarningVariable warnings -WarningAction SilentlyContinue
+        $fallback.IpRangesSource | Should -Be 'bundled'
+        "$warnings" | Should -Match 'could not update ip-ranges from http://127.0.0.1:9/'
+    }
 }

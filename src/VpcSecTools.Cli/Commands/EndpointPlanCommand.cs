@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using VpcSecTools.AwsIpRanges;
 using VpcSecTools.Endpoints;
 using VpcSecTools.Snapshot;
 
@@ -16,15 +17,25 @@ public static class EndpointPlanCommand
             Description = "Flow-log files or folders (plain or .gz); repeat or list several.", Required = true, AllowMultipleArgumentsPerToken = true,
         };
         var ipRanges = new Option<string?>("--ip-ranges") { Description = "An ip-ranges.json instead of the bundled dated copy." };
+        var update = new Option<bool>("--update-ip-ranges")
+        {
+            Description = "Download a fresh ip-ranges.json (validated, cached under the local app-data folder); on failure the bundled copy is used with a warning.",
+        };
+        var updateUrl = new Option<string?>("--ip-ranges-url") { Description = $"Where --update-ip-ranges downloads from (default {IpRangesDownload.DefaultUrl})." };
         var prices = new Option<string?>("--prices") { Description = "A price file whose regions replace the bundled prices." };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Count only flow records ending at or after this instant (ISO 8601); the month is scaled from --since..--until." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Count only flow records starting before this instant (ISO 8601); the month is scaled from --since..--until." };
         var format = SnapshotCommand.FormatOption("table", "json", "cli", "cloudformation", "terraform");
         var command = new Command("endpoint-plan",
             "Plan the VPC endpoints that pay for themselves from the NAT traffic in flow logs (creates nothing). Exit 1 when existing endpoints have findings.")
-            { snapshot, flowLogs, ipRanges, prices, format };
+            { snapshot, flowLogs, since, until, ipRanges, update, updateUrl, prices, format };
         command.SetAction(parse => CliOutput.Guard(() =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var plan = EndpointPlanning.FromFlowLogs(index, parse.GetValue(flowLogs)!, parse.GetValue(ipRanges), parse.GetValue(prices));
+            var plan = EndpointPlanning.FromFlowLogs(index, parse.GetValue(flowLogs)!, parse.GetValue(ipRanges), parse.GetValue(prices),
+                window: new PlanWindow(parse.GetValue(since), parse.GetValue(until)),
+                download: parse.GetValue(update) ? IpRangesDownload.Default(parse.GetValue(updateUrl)) : null);
+            foreach (var warning in plan.Warnings) Console.Error.WriteLine("warning: " + warning);
             Write(plan, parse.GetValue(format)!);
             return plan.Findings.Count > 0 ? Program.Findings : Program.Ok;
         }));
@@ -55,7 +66,7 @@ public static class EndpointPlanCommand
             CliOutput.WriteTable(["Kind", "VpcEndpointId", "Detail"], plan.Findings.Select(f => (IReadOnlyList<string>)[f.Kind, f.VpcEndpointId, f.Detail]));
         }
         Console.Out.WriteLine();
-        Console.Out.WriteLine($"Saving if all applied: {N(plan.TotalSavingPerMonth)} per month; window {plan.WindowStart:u} .. {plan.WindowEnd:u}; prices: {plan.PriceSource}");
+        Console.Out.WriteLine($"Saving if all applied: {N(plan.TotalSavingPerMonth)} per month; window {plan.WindowStart:u} .. {plan.WindowEnd:u}; prices: {plan.PriceSource}; ip-ranges: {plan.IpRangesSource} syncToken {plan.IpRangesSyncToken} createDate {plan.IpRangesCreateDate}");
         foreach (var note in plan.Notes) Console.Out.WriteLine("note: " + note);
     }
 }

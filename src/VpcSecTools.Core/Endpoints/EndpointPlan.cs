@@ -121,6 +121,14 @@ public sealed record EndpointPlan
     /// <summary>Observed bytes are multiplied by this to give a month (hours per month / hours observed).</summary>
     public decimal MonthlyFactor { get; init; }
     public string PriceSource { get; init; } = "";
+    /// <summary>The ip-ranges.json the services were named from: <c>bundled</c>, a path, or the URL it was downloaded from.</summary>
+    public string IpRangesSource { get; init; } = "";
+    /// <summary>That file's <c>syncToken</c>.</summary>
+    public string IpRangesSyncToken { get; init; } = "";
+    /// <summary>That file's <c>createDate</c> (<c>yyyy-MM-dd-HH-mm-ss</c>, UTC).</summary>
+    public string IpRangesCreateDate { get; init; } = "";
+    /// <summary>What the user should know went wrong around the plan (e.g. an ip-ranges download that fell back to the bundled copy).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
     public decimal TotalSavingPerMonth => Recommendations.Sum(r => r.SavingPerMonth);
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

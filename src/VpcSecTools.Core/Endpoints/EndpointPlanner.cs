@@ -20,10 +20,13 @@ public static class EndpointPlanner
     public static EndpointPlan Plan(SnapshotIndex index, ObservedTraffic traffic, PriceTable prices)
     {
         var hours = (decimal)traffic.Window.TotalHours;
-        if (hours <= 0)
-            throw new ArgumentException($"observed window {traffic.WindowStart:O} .. {traffic.WindowEnd:O} is empty: no traffic to scale to a month");
-        var factor = prices.HoursPerMonth / hours;
         var notes = new List<string>(traffic.Notes);
+        if (traffic.Flows.Count == 0)
+            notes.Add($"no traffic through NAT gateways in the window {traffic.WindowStart:u} .. {traffic.WindowEnd:u}: nothing to move to endpoints");
+        if (hours <= 0 && traffic.Flows.Count > 0)
+            throw new ArgumentException($"observed window {traffic.WindowStart:O} .. {traffic.WindowEnd:O} is empty: no traffic to scale to a month");
+        // No traffic and no window: nothing is scaled, so the factor is moot.
+        var factor = hours > 0 ? prices.HoursPerMonth / hours : 0m;
         var window = WindowConfidence(traffic.Window, out var windowReason);
 
         var resolved = new List<ResolvedFlow>();

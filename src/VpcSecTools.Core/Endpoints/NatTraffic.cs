@@ -52,3 +52,26 @@ public sealed record ObservedTraffic
 
     public TimeSpan Window => WindowEnd - WindowStart;
 }
+
+/// <summary>
+/// The time window a plan covers (<c>-Since</c>/<c>-Until</c>): only flow records whose capture window
+/// overlaps it are read, and the monthly scaling uses its length instead of the span the records happen
+/// to cover. Either end may be open; an open end falls back to the first or last record seen.
+/// </summary>
+public sealed record PlanWindow(DateTimeOffset? Since, DateTimeOffset? Until)
+{
+    /// <summary>No window: every record, scaled by the span they cover.</summary>
+    public static readonly PlanWindow All = new(null, null);
+
+    public bool IsOpen => Since is null && Until is null;
+
+    /// <summary>Throws when <see cref="Until"/> is not after <see cref="Since"/>.</summary>
+    public PlanWindow Validated()
+    {
+        if (Since is { } s && Until is { } u && u <= s)
+            throw new ArgumentException($"Until {u:O} is not after Since {s:O}: the window is empty");
+        return this;
+    }
+
+    public override string ToString() => $"{(Since is { } s ? s.ToString("u") : "first record")} .. {(Until is { } u ? u.ToString("u") : "last record")}";
+}

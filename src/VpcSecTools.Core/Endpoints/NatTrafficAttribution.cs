@@ -32,12 +32,13 @@ public static class NatTrafficAttribution
     /// Reads the records of the NAT gateways' ENIs and the interface endpoints' ENIs (nothing else is
     /// needed), grouped as the attribution needs, trying the richest field set the files have.
     /// </summary>
-    public static (IReadOnlyList<FlowGroup> Groups, FlowLogReadReport Report) Read(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index)
+    public static (IReadOnlyList<FlowGroup> Groups, FlowLogReadReport Report) Read(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index,
+        PlanWindow? window = null)
     {
         var enis = index.NatGateways.Values.SelectMany(n => n.NatGatewayAddresses).Select(a => a.NetworkInterfaceId)
             .Concat(index.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds)).OfType<string>().Distinct().ToArray();
         // With no ENI to look for, an empty filter would read everything: ask for an id that cannot match.
-        var filter = new FlowFilter { InterfaceId = enis.Length > 0 ? enis : ["eni-none"] };
+        var filter = new FlowFilter { InterfaceId = enis.Length > 0 ? enis : ["eni-none"], Since = window?.Since, Until = window?.Until };
         FlowLogResult? result = null;
         foreach (var fields in GroupFieldSets)
         {
@@ -49,7 +50,12 @@ public static class NatTrafficAttribution
     }
 
     /// <summary>Turns grouped flow records (keys as in <see cref="GroupFieldSets"/>) into the planner's input.</summary>
-    public static ObservedTraffic Attribute(SnapshotIndex index, IEnumerable<FlowGroup> groups, AwsIpRangeSet ranges, IEnumerable<string>? notes = null)
+    /// <remarks>
+    /// With a <paramref name="window"/>, its ends replace the first and last record seen: the month is
+    /// scaled from the window asked for, which also holds the quiet hours no record covers.
+    /// </remarks>
+    public static ObservedTraffic Attribute(SnapshotIndex index, IEnumerable<FlowGroup> groups, AwsIpRangeSet ranges, IEnumerable<string>? notes = null,
+        PlanWindow? window = null)
     {
         var natByEni = new Dictionary<string, NatGateway>(StringComparer.Ordinal);
         var natAddresses = new HashSet<IpAddress>();
@@ -99,7 +105,7 @@ public static class NatTrafficAttribution
             Flows = flows.Select(kv => new NatTraffic(kv.Key.Nat, null, kv.Key.Client, kv.Key.Service, kv.Key.Region, kv.Value, kv.Key.By))
                 .OrderBy(t => t.NatGatewayId, StringComparer.Ordinal).ThenBy(t => t.SourceAddress, StringComparer.Ordinal)
                 .ThenBy(t => t.Service, StringComparer.Ordinal).ThenBy(t => t.Region, StringComparer.Ordinal).ToArray(),
-            WindowStart = first ?? default, WindowEnd = last ?? default,
+            WindowStart = window?.Since ?? first ?? window?.Until ?? default, WindowEnd = window?.Until ?? last ?? window?.Since ?? default,
             BytesByInterface = bytesByInterface, Notes = allNotes,
         };
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VpcSecTools.AwsIpRanges;
 using VpcSecTools.Endpoints;
 using VpcSecTools.FlowLogs;
 
@@ -30,9 +31,25 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromQuery)]
     public FlowGroup[] InputObject { get; set; } = [];
 
+    /// <summary>Count only flow records whose capture window ends at or after this instant; the month is scaled from -Since..-Until.</summary>
+    [Parameter(ParameterSetName = FromFiles)]
+    public DateTimeOffset? Since { get; set; }
+
+    /// <summary>Count only flow records whose capture window starts before this instant; the month is scaled from -Since..-Until.</summary>
+    [Parameter(ParameterSetName = FromFiles)]
+    public DateTimeOffset? Until { get; set; }
+
     /// <summary>An ip-ranges.json to use instead of the bundled dated copy.</summary>
     [Parameter]
     public string? IpRangesPath { get; set; }
+
+    /// <summary>Download a fresh ip-ranges.json (validated, cached under the local app-data folder); on failure the bundled copy is used with a warning.</summary>
+    [Parameter]
+    public SwitchParameter UpdateIpRanges { get; set; }
+
+    /// <summary>Where -UpdateIpRanges downloads from (a mirror); AWS's https://ip-ranges.amazonaws.com/ip-ranges.json by default.</summary>
+    [Parameter]
+    public string? IpRangesUrl { get; set; }
 
     /// <summary>A price file (the shape of the bundled table) whose regions replace the bundled ones.</summary>
     [Parameter]
@@ -53,9 +70,12 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
         {
             var ipRanges = IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath);
             var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
+            var download = UpdateIpRanges ? IpRangesDownload.Default(IpRangesUrl) : null;
             var plan = ParameterSetName == FromQuery
-                ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices)
-                : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices);
+                ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices, download: download)
+                : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices,
+                    window: new PlanWindow(Since, Until), download: download);
+            foreach (var warning in plan.Warnings) WriteWarning(warning);
             foreach (var note in plan.Notes) WriteVerbose(note);
             if (As is { } format) WriteObject(EndpointPlanRendering.Render(plan, format));
             else WriteObject(plan);

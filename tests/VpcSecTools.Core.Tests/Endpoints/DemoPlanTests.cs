@@ -14,8 +14,8 @@ namespace VpcSecTools.Tests.Endpoints;
 /// </summary>
 public class DemoPlanTests
 {
-    private static readonly string Logs = Path.Combine(TestPaths.Demo, "flowlogs");
-    private static readonly string IpRangesFile = Path.Combine(TestPaths.Fixtures, "ip-ranges", "ip-ranges-2026-08-22.json");
+    internal static readonly string Logs = Path.Combine(TestPaths.Demo, "flowlogs");
+    internal static readonly string IpRangesFile = Path.Combine(TestPaths.Fixtures, "ip-ranges", "ip-ranges-2026-08-22.json");
 
     internal static EndpointPlan DemoPlan()
     {
@@ -32,34 +32,7 @@ public class DemoPlanTests
         using var expectedDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Demo, "expected.json")));
         var expected = expectedDoc.RootElement;
         var ids = expected.GetProperty("ids");
-        var natEnis = new[] { ids.GetProperty("eni").GetProperty("nat-a").GetString()!, ids.GetProperty("eni").GetProperty("nat-b").GetString()! };
-        var natIps = new[] { expected.GetProperty("addresses").GetProperty("nat-a").GetProperty("private")[0].GetString()!,
-            expected.GetProperty("addresses").GetProperty("nat-b").GetProperty("private")[0].GetString()! };
-
-        // Independent: every raw record; the NAT ENIs' internet-side records (NAT IP <-> a public address)
-        // hold each NAT flow once; service from the v5 field, region by a linear scan of ip-ranges.json.
-        var s3Regions = S3Prefixes();
-        long first = long.MaxValue, last = 0;
-        var bytes = new Dictionary<string, long>();
-        foreach (var file in Directory.EnumerateFiles(Logs, "*.log.gz", SearchOption.AllDirectories))
-        {
-            using var reader = new StreamReader(new GZipStream(File.OpenRead(file), CompressionMode.Decompress));
-            var header = reader.ReadLine()!.Split(' ');
-            int F(string name) => Array.IndexOf(header, name);
-            for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
-            {
-                var v = line.Split(' ');
-                if (v[F("start")] != "-") first = Math.Min(first, long.Parse(v[F("start")]));
-                if (v[F("end")] != "-") last = Math.Max(last, long.Parse(v[F("end")]));
-                if (!natEnis.Contains(v[F("interface-id")]) || v[F("bytes")] == "-") continue;
-                string src = v[F("srcaddr")], dst = v[F("dstaddr")];
-                string? remote = natIps.Contains(src) ? dst : natIps.Contains(dst) ? src : null;
-                if (remote is null || remote.StartsWith("10.")) continue;
-                var service = natIps.Contains(src) ? v[F("pkt-dst-aws-service")] : v[F("pkt-src-aws-service")];
-                if (service == "S3") service = s3Regions.Any(p => InPrefix(remote, p.Cidr)) ? "S3-" + s3Regions.First(p => InPrefix(remote, p.Cidr)).Region : "S3-?";
-                bytes[service] = bytes.GetValueOrDefault(service) + long.Parse(v[F("bytes")]);
-            }
-        }
+        var (bytes, first, last, _) = RawNatBytes(expected);
         var byService = expected.GetProperty("nat_bytes_by_service");
         Assert.Equal(byService.GetProperty("S3").GetProperty("bytes").GetInt64(), bytes["S3-us-east-1"]);
         Assert.Equal(byService.GetProperty("S3-usw2").GetProperty("bytes").GetInt64(), bytes["S3-us-west-2"]);
@@ -113,7 +86,46 @@ public class DemoPlanTests
         Assert.Single(doc.RootElement.GetProperty("Resources").EnumerateObject());
     }
 
-    private static List<(string Cidr, string Region)> S3Prefixes()
+    /// <summary>
+    /// Independent: every raw record; the NAT ENIs' internet-side records (NAT IP &lt;-&gt; a public address)
+    /// hold each NAT flow once; service from the v5 field, S3's region by a linear scan of ip-ranges.json.
+    /// Records overlapping [since, until) (end &gt;= since, start &lt; until) are counted; the NAT bytes of the
+    /// others are summed as Outside. First/Last: the span of every record.
+    /// </summary>
+    internal static (Dictionary<string, long> Bytes, long First, long Last, long Outside) RawNatBytes(JsonElement expected,
+        long since = long.MinValue, long until = long.MaxValue)
+    {
+        var ids = expected.GetProperty("ids");
+        var natEnis = new[] { ids.GetProperty("eni").GetProperty("nat-a").GetString()!, ids.GetProperty("eni").GetProperty("nat-b").GetString()! };
+        var natIps = new[] { expected.GetProperty("addresses").GetProperty("nat-a").GetProperty("private")[0].GetString()!,
+            expected.GetProperty("addresses").GetProperty("nat-b").GetProperty("private")[0].GetString()! };
+        var s3Regions = S3Prefixes();
+        long first = long.MaxValue, last = 0, outside = 0;
+        var bytes = new Dictionary<string, long>();
+        foreach (var file in Directory.EnumerateFiles(Logs, "*.log.gz", SearchOption.AllDirectories))
+        {
+            using var reader = new StreamReader(new GZipStream(File.OpenRead(file), CompressionMode.Decompress));
+            var header = reader.ReadLine()!.Split(' ');
+            int F(string name) => Array.IndexOf(header, name);
+            for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+            {
+                var v = line.Split(' ');
+                if (v[F("start")] != "-") first = Math.Min(first, long.Parse(v[F("start")]));
+                if (v[F("end")] != "-") last = Math.Max(last, long.Parse(v[F("end")]));
+                if (!natEnis.Contains(v[F("interface-id")]) || v[F("bytes")] == "-") continue;
+                string src = v[F("srcaddr")], dst = v[F("dstaddr")];
+                string? remote = natIps.Contains(src) ? dst : natIps.Contains(dst) ? src : null;
+                if (remote is null || remote.StartsWith("10.")) continue;
+                if (long.Parse(v[F("end")]) < since || long.Parse(v[F("start")]) >= until) { outside += long.Parse(v[F("bytes")]); continue; }
+                var service = natIps.Contains(src) ? v[F("pkt-dst-aws-service")] : v[F("pkt-src-aws-service")];
+                if (service == "S3") service = s3Regions.Any(p => InPrefix(remote, p.Cidr)) ? "S3-" + s3Regions.First(p => InPrefix(remote, p.Cidr)).Region : "S3-?";
+                bytes[service] = bytes.GetValueOrDefault(service) + long.Parse(v[F("bytes")]);
+            }
+        }
+        return (bytes, first, last, outside);
+    }
+
+    internal static List<(string Cidr, string Region)> S3Prefixes()
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(IpRangesFile));
         return doc.RootElement.GetProperty("prefixes").EnumerateArray()
@@ -121,7 +133,7 @@ public class DemoPlanTests
             .Select(p => (p.GetProperty("ip_prefix").GetString()!, p.GetProperty("region").GetString()!)).ToList();
     }
 
-    private static bool InPrefix(string address, string cidr)
+    internal static bool InPrefix(string address, string cidr)
     {
         var parts = cidr.Split('/');
         uint Bits(string a) => a.Split('.').Select(uint.Parse).Aggregate(0u, (acc, o) => (acc << 8) | o);
