@@ -42,6 +42,9 @@ internal sealed class PathWalk
     public string? ServiceVpcId { get; private set; }
     public List<string> Notes { get; } = [];
 
+    /// <summary>The query's source is an address outside the snapshot's VPCs (on premises, or a peer VPC the snapshot does not hold).</summary>
+    public bool RemoteSource { get; init; }
+
     public bool Reached => Outcome is WalkOutcome.Delivered or WalkOutcome.Internet or WalkOutcome.Service or WalkOutcome.Remote;
 
     // ---- entry points ----
@@ -242,7 +245,17 @@ internal sealed class PathWalk
         Allow("VpcPeeringConnection", pcxId, null, null, $"to {peer.VpcId}");
         if (!Nacl(from.SubnetId, true)) return;
         if (!_ix.Vpcs.ContainsKey(peer.VpcId))
-        { Unknown("Vpc", peer.VpcId, null, null, $"peer {peer.VpcId} (account {peer.OwnerId}) is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        {
+            // A response to a source in a peer VPC the snapshot does not hold leaves here; what happens inside the peer is assumed.
+            if (_direction == PathDirection.Return && RemoteSource)
+            {
+                Notes.Add($"assumed: the route tables, network ACLs and security groups of peer {peer.VpcId} (account {peer.OwnerId}) pass the traffic (not in the snapshot)");
+                Outcome = WalkOutcome.Remote;
+                return;
+            }
+            Unknown("Vpc", peer.VpcId, null, null, $"peer {peer.VpcId} (account {peer.OwnerId}) is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
         // Arriving over a peering, only the peer's own addresses are delivered: no edge-to-edge routing.
         DeliverInVpc(peer.VpcId, null);
     }
@@ -344,6 +357,15 @@ internal sealed class PathWalk
             TransitGatewayForward(tgw, entry.Id, tgw, null);
             return;
         }
+        if (entry.ResourceType == "peering")
+        {
+            var pcx = _ix.VpcPeeringConnections[entry.Id];
+            var peer = pcx.RequesterVpcInfo?.VpcId == entry.ResourceId ? pcx.AccepterVpcInfo : pcx.RequesterVpcInfo;
+            Allow("VpcPeeringConnection", entry.Id, null, null, $"from {peer?.VpcId} (account {peer?.OwnerId}, not in the snapshot) into {entry.ResourceId}");
+            Notes.Add($"assumed: the route tables, network ACLs and security groups of peer {peer?.VpcId} (account {peer?.OwnerId}) let {Src} send (not in the snapshot)");
+            DeliverInVpc(entry.ResourceId!, null);
+            return;
+        }
         if (!VpnGatewayUsable(entry.Id, Src, inbound: true, out var vpcId)) return;
         // From a virtual private gateway the VPC's local routing delivers; the destination subnet's NACL applies.
         DeliverInVpc(vpcId!, null);
@@ -365,6 +387,19 @@ internal sealed class PathWalk
             if (choice?.AttachmentId is null || choice.Blackhole || choice.ResourceType is not ("vpn" or "direct-connect-gateway")) continue;
             var tgw = _ix.TransitGatewayAttachments.GetValueOrDefault(choice.AttachmentId)?.TransitGatewayId ?? _ix.TransitGatewayRouteTables.GetValueOrDefault(tableId)?.TransitGatewayId;
             if (tgw is not null && entries.All(e => e.Id != choice.AttachmentId)) entries.Add(new(choice.AttachmentId, tgw, choice.ResourceType, choice.ResourceId));
+        }
+        // A peer VPC the snapshot does not hold: an active peering whose peer CIDRs hold the address and a route of its local side to it.
+        foreach (var pcx in _ix.VpcPeeringConnections.Values)
+        {
+            if (!string.Equals(pcx.Status?.Code, "active", StringComparison.OrdinalIgnoreCase)) continue;
+            foreach (var (local, remote) in new[] { (pcx.RequesterVpcInfo, pcx.AccepterVpcInfo), (pcx.AccepterVpcInfo, pcx.RequesterVpcInfo) })
+            {
+                if (local?.VpcId is null || remote?.VpcId is null || _ix.Vpcs.ContainsKey(remote.VpcId) || !_ix.Vpcs.ContainsKey(local.VpcId)) continue;
+                if (!PeeredCidrs(remote).Any(c => c.Contains(address))) continue;
+                bool routed = _ix.RouteTables.Values.Any(t => t.VpcId == local.VpcId && t.Routes.Any(r => r.VpcPeeringConnectionId == pcx.VpcPeeringConnectionId
+                    && Cidr.TryParse(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock, out var c, HostBits.Normalise) && c.Contains(address)));
+                if (routed && entries.All(e => e.Id != pcx.VpcPeeringConnectionId)) entries.Add(new(pcx.VpcPeeringConnectionId, null, "peering", local.VpcId));
+            }
         }
         foreach (var vgw in _ix.VpnGateways.Values)
             if (VgwCovers(vgw.VpnGatewayId, address, origin: null) && entries.All(e => e.Id != vgw.VpnGatewayId)) entries.Add(new(vgw.VpnGatewayId, null, "vpn", null));

@@ -177,7 +177,7 @@ public sealed class ReachabilityAnalyzer
         var outer = forward.Nats.Count > 0 ? traffic.Reply(PortRange.AwsServiceEphemeral) : clientTraffic;
         var back = new PathWalk(Index, PathDirection.Return, forward.Dst, forward.Src, outer)
         {
-            ClientTraffic = clientTraffic, Nats = forward.Nats, ViaEgressOnly = forward.ViaEgressOnly,
+            ClientTraffic = clientTraffic, Nats = forward.Nats, ViaEgressOnly = forward.ViaEgressOnly, RemoteSource = source.Kind == EndpointKind.Address,
         };
         switch (forward.Outcome)
         {

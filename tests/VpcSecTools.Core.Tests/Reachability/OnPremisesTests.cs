@@ -88,6 +88,28 @@ public class OnPremisesTests
         ReachabilityAssert.Blocked(n.Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432)), ExplanationCodes.NoRoute, "rtb-main-vpc-a", PathDirection.Return);
     }
 
+    [Fact]
+    public void Source_in_a_peer_vpc_the_snapshot_does_not_hold_enters_over_the_peering()
+    {
+        var n = TwoSubnets().MainRoutes("vpc-a", To("10.9.0.0/16", pcx: "pcx-x"));
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(5432, "10.9.0.0/16")] };
+        n.Peerings.Add(new VpcPeeringConnection
+        {
+            VpcPeeringConnectionId = "pcx-x", Status = new PeeringStatus { Code = "active" },
+            RequesterVpcInfo = new VpcPeeringConnectionVpcInfo { VpcId = "vpc-x", OwnerId = "222222222222", Region = "us-east-1", CidrBlock = "10.9.0.0/16" },
+            AccepterVpcInfo = new VpcPeeringConnectionVpcInfo { VpcId = "vpc-a", OwnerId = "111111111111", Region = "us-east-1", CidrBlock = "10.0.0.0/16" },
+        });
+        var r = n.Analyzer().Analyze("10.9.3.3", "i-b", Traffic.Tcp(5432));
+        Assert.True(r.Verdict == Verdict.Reachable, r.Explain());
+        Assert.Equal("pcx-x", r.ForwardPath[0].ComponentId);
+        Assert.Contains(r.ReturnPath, h => h.ComponentId == "pcx-x");
+        Assert.Contains(r.Notes, x => x.Contains("vpc-x"));
+        // Outside the peer's CIDRs the peering is no way in (non-transitive): unknown, not guessed.
+        ReachabilityAssert.Blocked(n.Analyzer().Analyze("10.8.3.3", "i-b", Traffic.Tcp(5432)), ExplanationCodes.ComponentNotInSnapshot, "10.8.3.3", verdict: Verdict.Unknown);
+        // Towards the peer the forward path still stops where the snapshot ends.
+        Assert.Equal(Verdict.Unknown, n.Analyzer().Analyze("i-b", "10.9.3.3", Traffic.Tcp(22)).Verdict);
+    }
+
     /// <summary><see cref="SemanticsTests.TgwPair"/> plus Site-to-Site VPN vpn-1 on tgw-1 (172.16.0.0/12, static) associated with the same TGW route table; vpc-b routes 172.16/12 to the TGW.</summary>
     private static TestNetwork TgwVpn()
     {

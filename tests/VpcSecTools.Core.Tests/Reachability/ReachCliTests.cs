@@ -31,6 +31,16 @@ public class ReachCliTests
     }
 
     [Fact]
+    public void On_premises_source_of_the_demo_gives_the_verdict_exit_code_and_names_its_assumptions()
+    {
+        var demo = SnapshotLoader.Load(TestPaths.Demo);
+        var text = new StringWriter();
+        Assert.Equal(Program.Ok, ReachCommand.Run(demo, "172.16.5.5", "10.0.10.37", Traffic.Tcp(443), "text", text));
+        Assert.Contains("Note: assumed: a tunnel of vpn-", text.ToString());
+        Assert.Equal(Program.Findings, ReachCommand.Run(demo, "172.16.5.5", "10.0.12.52", Traffic.Tcp(443), "table", TextWriter.Null));
+    }
+
+    [Fact]
     public void Json_uses_the_result_property_names_and_text_explains()
     {
         var (_, json) = Run("Internet", "i-0b31b509174d7f5de", Traffic.Tcp(80), "json");
