@@ -54,6 +54,16 @@ Describe 'Invoke-FlowLogQuery' {
             Should -Throw -ErrorId 'FlowLogPathNotFound*'
     }
 
+    It 'refuses an s3:// path that does not name a bucket, naming it' {
+        { Invoke-FlowLogQuery -Path 's3://Not_A_Bucket/logs/' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*Not_A_Bucket*'
+    }
+
+    It 'checks the AWS parameters before reading an s3:// path' {
+        { Invoke-FlowLogQuery -Path 's3://demo-flow-logs/' -AccessKey AKIDEXAMPLE -SecretKey secret -Region us-east-1 -EndpointUrl 'not a url' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AwsConfigurationInvalid*'
+    }
+
     It 'reports a truncated gzip as an error after its good records' {
         $dir = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
         New-Item -ItemType Directory $dir | Out-Null

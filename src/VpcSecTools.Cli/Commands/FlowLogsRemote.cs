@@ -14,9 +14,9 @@ public sealed class FlowLogsRemote
     private readonly Option<string> _engine = new("--engine") { Description = "Where the query runs: local (the paths), athena or insights.", DefaultValueFactory = _ => "local" };
     private readonly Option<bool> _showQuery = new("--show-query") { Description = "Print the Athena SQL and table DDL, or the Logs Insights query, instead of running it." };
     private readonly Option<string[]> _logGroups = new("--log-group-name") { Description = "Insights: the log group(s) the flow logs deliver to.", AllowMultipleArgumentsPerToken = true };
-    private readonly Option<string?> _region = new("--region") { Description = "Athena/Insights: the region to query (default: AWS_REGION or the profile's region)." };
-    private readonly Option<string?> _profile = new("--profile") { Description = "Athena/Insights: the named profile." };
-    private readonly Option<string?> _endpointUrl = new("--endpoint-url") { Description = "Athena/Insights: send calls to this URL instead of the regional endpoint." };
+    private readonly Option<string?> _region = new("--region") { Description = "S3 paths, Athena, Insights: the region to query (default: AWS_REGION or the profile's region)." };
+    private readonly Option<string?> _profile = new("--profile") { Description = "S3 paths, Athena, Insights: the named profile." };
+    private readonly Option<string?> _endpointUrl = new("--endpoint-url") { Description = "S3 paths, Athena, Insights: send calls to this URL instead of the regional endpoint." };
     private readonly Option<string> _table = new("--athena-table") { Description = "Athena: database.table over the flow logs.", DefaultValueFactory = _ => "default.vpc_flow_logs" };
     private readonly Option<string?> _location = new("--athena-location") { Description = "Athena: the s3://bucket/prefix/ that holds AWSLogs/." };
     private readonly Option<string[]> _accounts = new("--athena-account") { Description = "Athena: account ids whose logs are under the location.", AllowMultipleArgumentsPerToken = true };
@@ -40,6 +40,10 @@ public sealed class FlowLogsRemote
     /// <summary>True when the command line asks for a remote engine or for the query text.</summary>
     public bool Applies(ParseResult parse) => parse.GetValue(_engine) is "athena" or "insights" || parse.GetValue(_showQuery);
 
+    /// <summary>Resolves the AWS connection of --region/--profile/--endpoint-url when called (S3 paths, Athena, Insights).</summary>
+    public Func<AwsConnection> Connect(ParseResult parse) => () =>
+        AwsConnection.Resolve(new AwsConnectionRequest { Region = parse.GetValue(_region), ProfileName = parse.GetValue(_profile), EndpointUrl = parse.GetValue(_endpointUrl) });
+
     /// <summary>Translates, and prints or runs, the query; Ctrl+C stops the remote query.</summary>
     public int Run(ParseResult parse, FlowLogQuery query, FlowLogFormat? format, string outputFormat, TextWriter stdout, TextWriter stderr)
     {
@@ -59,7 +63,7 @@ public sealed class FlowLogsRemote
             return Program.Ok;
         }
 
-        var connection = AwsConnection.Resolve(new AwsConnectionRequest { Region = parse.GetValue(_region), ProfileName = parse.GetValue(_profile), EndpointUrl = parse.GetValue(_endpointUrl) });
+        var connection = Connect(parse)();
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;

@@ -7,16 +7,16 @@ namespace VpcSecTools.Commands;
 /// <summary>
 /// <para type="synopsis">Reads VPC flow logs (files, folders, wildcards; plain or .gz) and returns the matching records or aggregates.</para>
 /// <para type="description">Filters on addresses or CIDRs, ports, protocol, action, log status, interface, VPC, subnet,
-/// instance, flow direction and time window, evaluated on the raw text before anything is materialised. With -GroupBy
+/// instance, flow direction and time window (which also limits the S3 prefixes listed for s3:// paths), evaluated on the raw text before anything is materialised. With -GroupBy
 /// or -Bin the engine aggregates (count, packets, bytes, first and last seen) and returns only the groups.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "FlowLogQuery", DefaultParameterSetName = "Records")]
 [OutputType(typeof(FlowRecord), ParameterSetName = ["Records"])]
 [OutputType(typeof(FlowGroup), ParameterSetName = ["Groups"])]
 [OutputType(typeof(FlowLogResult), ParameterSetName = ["Count"])]
-public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
+public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
 {
-    /// <summary>Flow-log files, folders (searched recursively) or wildcards.</summary>
+    /// <summary>Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations (listed for the -Since/-Until window).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
@@ -86,6 +86,7 @@ public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
     /// <summary>Provider paths for PowerShell wildcards; non-matching wildcards and folders go to the engine as typed.</summary>
     private IEnumerable<string> ResolvePaths(string path)
     {
+        if (FlowLogs.S3.S3Location.IsS3Uri(path)) return [path];
         try { return GetResolvedProviderPathFromPSPath(path, out _); }
         catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
     }
@@ -95,8 +96,9 @@ public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
         try
         {
             var query = Arguments().ToQuery();
-            var inputs = FlowLogPaths.Expand(_paths, out var unmatched);
-            foreach (var u in unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
+            using var locations = FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: _stop.Token);
+            var inputs = locations.Inputs;
+            foreach (var u in locations.Unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
             if (inputs.Count == 0) return;
             var progress = new FlowLogProgress();
             var reader = new FlowLogReader(new FlowLogReadOptions
@@ -123,7 +125,19 @@ public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
         catch (OperationCanceledException) { }
     }
 
-    protected override void StopProcessing() => _stop.Cancel();
+    protected override void StopProcessing()
+    {
+        _stop.Cancel();
+        base.StopProcessing();
+    }
+
+    /// <summary>The AWS connection for s3:// paths, from the common AWS parameters and the session's stored values.</summary>
+    private Aws.AwsConnection Connect()
+    {
+        var connection = Aws.AwsConnection.Resolve(ConnectionRequest());
+        WriteVerbose(connection.Describe());
+        return connection;
+    }
 
     private FlowQueryArguments Arguments() => new()
     {
