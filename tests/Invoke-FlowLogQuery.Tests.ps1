@@ -64,6 +64,24 @@ Describe 'Invoke-FlowLogQuery' {
             Should -Throw -ErrorId 'AwsConfigurationInvalid*'
     }
 
+    It 'prints the Logs Insights query with -ShowQuery without calling AWS' {
+        $text = Invoke-FlowLogQuery -Engine LogsInsights -ShowQuery -Action REJECT -GroupBy srcaddr -Top 10 -By Count
+        $text | Should -BeOfType [string]
+        $text | Should -Match 'stats count\(\*\)'
+        $text | Should -Match 'REJECT'
+    }
+
+    It 'prints the Athena DDL and SQL with -ShowQuery, as vpcsec does' {
+        $text = Invoke-FlowLogQuery -Engine Athena -ShowQuery -DestinationPort 22 -GroupBy srcaddr -AthenaTable flowlogs.vpc_flow_logs -AthenaLocation 's3://flow-logs-123456789010/' -AthenaAccount 123456789010 -Hive -Region us-east-1
+        $text | Should -Match '^CREATE EXTERNAL TABLE IF NOT EXISTS `flowlogs`.`vpc_flow_logs`'
+        $text | Should -Match 'WHERE dstport = 22'
+    }
+
+    It 'names the missing Athena location' {
+        { Invoke-FlowLogQuery -Engine Athena -ShowQuery -AthenaAccount 123456789010 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*-AthenaLocation*'
+    }
+
     It 'reports a truncated gzip as an error after its good records' {
         $dir = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
         New-Item -ItemType Directory $dir | Out-Null
