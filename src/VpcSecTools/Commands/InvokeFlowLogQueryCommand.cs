@@ -81,7 +81,7 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
     [Parameter] public FlowLogEngine Engine { get; set; } = FlowLogEngine.Local;
     /// <summary>Return the Athena SQL and table DDL, or the Logs Insights query, instead of running it.</summary>
     [Parameter] public SwitchParameter ShowQuery { get; set; }
-    /// <summary>LogsInsights: the log group(s) the flow logs deliver to.</summary>
+    /// <summary>The log group(s) the flow logs deliver to: read with FilterLogEvents by the Local engine, queried by LogsInsights.</summary>
     [Parameter][ValidateNotNullOrEmpty] public string[]? LogGroupName { get; set; }
     /// <summary>Athena: database.table over the flow logs.</summary>
     [Parameter][ValidateNotNullOrEmpty] public string AthenaTable { get; set; } = "default.vpc_flow_logs";
@@ -126,9 +126,11 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
         {
             var query = Arguments().ToQuery();
             if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query); return; }
-            if (_paths.Count == 0) throw new ArgumentException("give -Path, or -Engine Athena|LogsInsights");
+            if (_paths.Count == 0 && LogGroupName is null) throw new ArgumentException("give -Path or -LogGroupName, or -Engine Athena|LogsInsights");
             using var locations = FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: _stop.Token);
-            var inputs = locations.Inputs;
+            using var logs = LogGroupName is null ? null : LogsSource();
+            var logFormat = Format is null ? null : FlowLogFormat.Parse(Format);
+            IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, _stop.Token))];
             foreach (var u in locations.Unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
             if (inputs.Count == 0) return;
             var progress = new FlowLogProgress();
@@ -190,6 +192,13 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
         WriteVerbose($"{result.Engine} query {result.QueryId}: {result.QueryText}");
         if (query.IsAggregate) foreach (var g in result.Groups) WriteObject(ToObject(g));
         else foreach (var row in result.Records) WriteObject(ToObject(row));
+    }
+
+    /// <summary>CloudWatch Logs as a local source: FilterLogEvents with the query's server-side filter pattern.</summary>
+    private FlowLogs.CloudWatch.CloudWatchLogsFlowLogSource LogsSource()
+    {
+        var connection = Connect();
+        return new FlowLogs.CloudWatch.CloudWatchLogsFlowLogSource(connection, connection.Region);
     }
 
     /// <summary>A raw remote row, column name to value, as an object with one property per column.</summary>
