@@ -13,7 +13,7 @@ public sealed class FlowLogsRemote
 {
     private readonly Option<string> _engine = new("--engine") { Description = "Where the query runs: local (the paths), athena or insights.", DefaultValueFactory = _ => "local" };
     private readonly Option<bool> _showQuery = new("--show-query") { Description = "Print the Athena SQL and table DDL, or the Logs Insights query, instead of running it." };
-    private readonly Option<string[]> _logGroups = new("--log-group-name") { Description = "Insights: the log group(s) the flow logs deliver to.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string[]> _logGroups = new("--log-group-name") { Description = "The log group(s) the flow logs deliver to: read with FilterLogEvents by the local engine, queried by insights.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string?> _region = new("--region") { Description = "S3 paths, Athena, Insights: the region to query (default: AWS_REGION or the profile's region)." };
     private readonly Option<string?> _profile = new("--profile") { Description = "S3 paths, Athena, Insights: the named profile." };
     private readonly Option<string?> _endpointUrl = new("--endpoint-url") { Description = "S3 paths, Athena, Insights: send calls to this URL instead of the regional endpoint." };
@@ -39,6 +39,10 @@ public sealed class FlowLogsRemote
 
     /// <summary>True when the command line asks for a remote engine or for the query text.</summary>
     public bool Applies(ParseResult parse) => parse.GetValue(_engine) is "athena" or "insights" || parse.GetValue(_showQuery);
+
+    /// <summary>The --log-group-name values, repeated or comma-separated.</summary>
+    public IReadOnlyList<string> LogGroups(ParseResult parse) =>
+        parse.GetValue(_logGroups)?.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() ?? [];
 
     /// <summary>Resolves the AWS connection of --region/--profile/--endpoint-url when called (S3 paths, Athena, Insights).</summary>
     public Func<AwsConnection> Connect(ParseResult parse) => () =>
