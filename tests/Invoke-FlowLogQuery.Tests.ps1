@@ -77,6 +77,11 @@ Describe 'Invoke-FlowLogQuery' {
         $text | Should -Match 'WHERE dstport = 22'
     }
 
+    It 'checks the AWS parameters before reading a log group with the local engine' {
+        { Invoke-FlowLogQuery -LogGroupName /vpc/flow-logs -AccessKey AKIDEXAMPLE -SecretKey secret -Region us-east-1 -EndpointUrl 'not a url' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AwsConfigurationInvalid*'
+    }
+
     It 'names the missing Athena location' {
         { Invoke-FlowLogQuery -Engine Athena -ShowQuery -AthenaAccount 123456789010 -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*-AthenaLocation*'
