@@ -54,6 +54,39 @@ Describe 'Invoke-FlowLogQuery' {
             Should -Throw -ErrorId 'FlowLogPathNotFound*'
     }
 
+    It 'refuses an s3:// path that does not name a bucket, naming it' {
+        { Invoke-FlowLogQuery -Path 's3://Not_A_Bucket/logs/' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*Not_A_Bucket*'
+    }
+
+    It 'checks the AWS parameters before reading an s3:// path' {
+        { Invoke-FlowLogQuery -Path 's3://demo-flow-logs/' -AccessKey AKIDEXAMPLE -SecretKey secret -Region us-east-1 -EndpointUrl 'not a url' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AwsConfigurationInvalid*'
+    }
+
+    It 'prints the Logs Insights query with -ShowQuery without calling AWS' {
+        $text = Invoke-FlowLogQuery -Engine LogsInsights -ShowQuery -Action REJECT -GroupBy srcaddr -Top 10 -By Count
+        $text | Should -BeOfType [string]
+        $text | Should -Match 'stats count\(\*\)'
+        $text | Should -Match 'REJECT'
+    }
+
+    It 'prints the Athena DDL and SQL with -ShowQuery, as vpcsec does' {
+        $text = Invoke-FlowLogQuery -Engine Athena -ShowQuery -DestinationPort 22 -GroupBy srcaddr -AthenaTable flowlogs.vpc_flow_logs -AthenaLocation 's3://flow-logs-123456789010/' -AthenaAccount 123456789010 -Hive -Region us-east-1
+        $text | Should -Match '^CREATE EXTERNAL TABLE IF NOT EXISTS `flowlogs`.`vpc_flow_logs`'
+        $text | Should -Match 'WHERE dstport = 22'
+    }
+
+    It 'checks the AWS parameters before reading a log group with the local engine' {
+        { Invoke-FlowLogQuery -LogGroupName /vpc/flow-logs -AccessKey AKIDEXAMPLE -SecretKey secret -Region us-east-1 -EndpointUrl 'not a url' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AwsConfigurationInvalid*'
+    }
+
+    It 'names the missing Athena location' {
+        { Invoke-FlowLogQuery -Engine Athena -ShowQuery -AthenaAccount 123456789010 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*-AthenaLocation*'
+    }
+
     It 'reports a truncated gzip as an error after its good records' {
         $dir = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
         New-Item -ItemType Directory $dir | Out-Null

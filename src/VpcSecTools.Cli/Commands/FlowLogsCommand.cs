@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using VpcSecTools.Aws;
 using VpcSecTools.FlowLogs;
+using VpcSecTools.FlowLogs.S3;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Cli.Commands;
@@ -22,7 +24,7 @@ public static class FlowLogsCommand
 
     private static Command Query()
     {
-        var paths = new Argument<string[]>("path") { Description = "Flow-log files, folders (recursive) or wildcards (the local engine).", Arity = ArgumentArity.ZeroOrMore };
+        var paths = new Argument<string[]>("path") { Description = "Flow-log files, folders (recursive), wildcards or s3://bucket/prefix locations (listed for --since/--until; the local engine, with any --log-group-name).", Arity = ArgumentArity.ZeroOrMore };
         var src = Many("--source-address", "Source address or CIDR (repeat or comma-separate for any of several).");
         var dst = Many("--destination-address", "Destination address or CIDR.");
         var addr = Many("--address", "Address or CIDR on either side.");
@@ -72,22 +74,31 @@ public static class FlowLogsCommand
             };
             var logFormatGiven = parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null;
             if (remote.Applies(parse)) return remote.Run(parse, arguments.ToQuery(), logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error);
-            if (parse.GetValue(paths) is not { Length: > 0 }) throw new ArgumentException("give flow-log paths, or --engine athena|insights");
+            var logGroups = remote.LogGroups(parse);
+            if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0) throw new ArgumentException("give flow-log paths or --log-group-name, or --engine athena|insights");
             var options = new FlowLogReadOptions
             {
                 Format = logFormatGiven,
                 Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
             };
-            return RunQuery(parse.GetValue(paths)!, arguments.ToQuery(), options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error);
+            return RunQuery(parse.GetValue(paths) ?? [], arguments.ToQuery(), options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error,
+                remote.Connect(parse), logGroups);
         }));
         return command;
     }
 
-    /// <summary>Runs a query and writes its output; exit 2 when a path matched nothing or a file could not be read to its end.</summary>
+    /// <summary>
+    /// Runs a query and writes its output; exit 2 when a path matched nothing or a file could not be read to its end.
+    /// <c>s3://</c> paths are listed for the query's window through <paramref name="connect"/>'s connection.
+    /// </summary>
     public static int RunQuery(IReadOnlyList<string> paths, FlowLogQuery query, FlowLogReadOptions options, bool countOnly, string format,
-        TextWriter stdout, TextWriter stderr)
+        TextWriter stdout, TextWriter stderr, Func<AwsConnection>? connect = null, IReadOnlyList<string>? logGroups = null)
     {
-        var inputs = FlowLogPaths.Expand(paths, out var unmatched);
+        connect ??= () => throw new ArgumentException("s3:// paths and log groups need an AWS connection");
+        using var locations = FlowLogLocations.Expand(paths, query.Filter.Since, query.Filter.Until, connect);
+        using var logs = logGroups is { Count: > 0 } ? LogsSource(connect()) : null;
+        IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (logGroups ?? []).Select(g => logs!.Input(g, query, options.Format))];
+        var unmatched = locations.Unmatched;
         foreach (var u in unmatched) stderr.WriteLine($"vpcsec: {new FlowLogPathNotFoundException(u).Message}");
         var reader = new FlowLogReader(options);
         FlowLogReadReport report;
@@ -111,6 +122,8 @@ public static class FlowLogsCommand
         }
         return unmatched.Count > 0 || report.FileErrors.Count > 0 ? Program.Error : Program.Ok;
     }
+
+    private static FlowLogs.CloudWatch.CloudWatchLogsFlowLogSource LogsSource(AwsConnection connection) => new(connection, connection.Region);
 
     private static readonly string[] RecordColumns =
         ["Start", "InterfaceId", "SourceAddress", "SourcePort", "DestinationAddress", "DestinationPort", "Protocol", "Packets", "Bytes", "Action", "LogStatus"];

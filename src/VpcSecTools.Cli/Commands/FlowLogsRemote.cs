@@ -13,10 +13,10 @@ public sealed class FlowLogsRemote
 {
     private readonly Option<string> _engine = new("--engine") { Description = "Where the query runs: local (the paths), athena or insights.", DefaultValueFactory = _ => "local" };
     private readonly Option<bool> _showQuery = new("--show-query") { Description = "Print the Athena SQL and table DDL, or the Logs Insights query, instead of running it." };
-    private readonly Option<string[]> _logGroups = new("--log-group-name") { Description = "Insights: the log group(s) the flow logs deliver to.", AllowMultipleArgumentsPerToken = true };
-    private readonly Option<string?> _region = new("--region") { Description = "Athena/Insights: the region to query (default: AWS_REGION or the profile's region)." };
-    private readonly Option<string?> _profile = new("--profile") { Description = "Athena/Insights: the named profile." };
-    private readonly Option<string?> _endpointUrl = new("--endpoint-url") { Description = "Athena/Insights: send calls to this URL instead of the regional endpoint." };
+    private readonly Option<string[]> _logGroups = new("--log-group-name") { Description = "The log group(s) the flow logs deliver to: read with FilterLogEvents by the local engine, queried by insights.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string?> _region = new("--region") { Description = "S3 paths, Athena, Insights: the region to query (default: AWS_REGION or the profile's region)." };
+    private readonly Option<string?> _profile = new("--profile") { Description = "S3 paths, Athena, Insights: the named profile." };
+    private readonly Option<string?> _endpointUrl = new("--endpoint-url") { Description = "S3 paths, Athena, Insights: send calls to this URL instead of the regional endpoint." };
     private readonly Option<string> _table = new("--athena-table") { Description = "Athena: database.table over the flow logs.", DefaultValueFactory = _ => "default.vpc_flow_logs" };
     private readonly Option<string?> _location = new("--athena-location") { Description = "Athena: the s3://bucket/prefix/ that holds AWSLogs/." };
     private readonly Option<string[]> _accounts = new("--athena-account") { Description = "Athena: account ids whose logs are under the location.", AllowMultipleArgumentsPerToken = true };
@@ -40,43 +40,44 @@ public sealed class FlowLogsRemote
     /// <summary>True when the command line asks for a remote engine or for the query text.</summary>
     public bool Applies(ParseResult parse) => parse.GetValue(_engine) is "athena" or "insights" || parse.GetValue(_showQuery);
 
+    /// <summary>The --log-group-name values, repeated or comma-separated.</summary>
+    public IReadOnlyList<string> LogGroups(ParseResult parse) =>
+        parse.GetValue(_logGroups)?.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() ?? [];
+
+    /// <summary>Resolves the AWS connection of --region/--profile/--endpoint-url when called (S3 paths, Athena, Insights).</summary>
+    public Func<AwsConnection> Connect(ParseResult parse) => () =>
+        AwsConnection.Resolve(new AwsConnectionRequest { Region = parse.GetValue(_region), ProfileName = parse.GetValue(_profile), EndpointUrl = parse.GetValue(_endpointUrl) });
+
+    /// <summary>The push-down request the options state, in the form the cmdlet shares.</summary>
+    private FlowLogPushDown Request(ParseResult parse, FlowLogFormat format) => new()
+    {
+        Engine = parse.GetValue(_engine) is "athena" ? FlowLogEngine.Athena : FlowLogEngine.LogsInsights, Format = format,
+        LogGroupNames = parse.GetValue(_logGroups) ?? [], AthenaTable = parse.GetValue(_table)!, AthenaLocation = parse.GetValue(_location),
+        Accounts = parse.GetValue(_accounts) ?? [], LogRegions = parse.GetValue(_logRegions) ?? [],
+        Hive = parse.GetValue(_hive), PerHour = parse.GetValue(_perHour), Parquet = parse.GetValue(_parquet), CreateTable = parse.GetValue(_createTable),
+        WorkGroup = parse.GetValue(_workGroup), OutputLocation = parse.GetValue(_output),
+    };
+
     /// <summary>Translates, and prints or runs, the query; Ctrl+C stops the remote query.</summary>
     public int Run(ParseResult parse, FlowLogQuery query, FlowLogFormat? format, string outputFormat, TextWriter stdout, TextWriter stderr)
     {
         var engine = parse.GetValue(_engine);
         if (engine is "local") throw new ArgumentException("--show-query prints a push-down translation: add --engine athena or --engine insights");
-        format ??= FlowLogFormat.Default;
+        var request = Request(parse, format ?? FlowLogFormat.Default);
         if (parse.GetValue(_showQuery))
         {
-            if (engine is "athena")
-            {
-                var table = Table(parse, format, parse.GetValue(_region) ?? "us-east-1");
-                stdout.WriteLine(table.CreateTableStatement() + ";");
-                stdout.WriteLine();
-                stdout.WriteLine(AthenaFlowLogQuery.Translate(query, table) + ";");
-            }
-            else stdout.WriteLine(InsightsFlowLogQuery.Translate(query, format));
+            stdout.WriteLine(request.QueryText(query, parse.GetValue(_region) ?? "us-east-1"));
             return Program.Ok;
         }
 
-        var connection = AwsConnection.Resolve(new AwsConnectionRequest { Region = parse.GetValue(_region), ProfileName = parse.GetValue(_profile), EndpointUrl = parse.GetValue(_endpointUrl) });
+        var connection = Connect(parse)();
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
         try
         {
             var progress = new Progress<RemoteQueryProgress>(p => stderr.WriteLine($"vpcsec: {engine} query {p.QueryId}: {p.State}"));
-            var result = engine is "athena"
-                ? AthenaFlowLogQuery.RunAsync(query, new AthenaFlowLogOptions
-                {
-                    Connection = connection, Region = connection.Region, Table = Table(parse, format, connection.Region),
-                    WorkGroup = parse.GetValue(_workGroup), OutputLocation = parse.GetValue(_output), CreateTable = parse.GetValue(_createTable),
-                }, progress, cancel.Token).GetAwaiter().GetResult()
-                : InsightsFlowLogQuery.RunAsync(query, new InsightsFlowLogOptions
-                {
-                    Connection = connection, Region = connection.Region, Format = format,
-                    LogGroupNames = parse.GetValue(_logGroups)?.SelectMany(g => g.Split(',')).ToList() ?? [],
-                }, progress, cancel.Token).GetAwaiter().GetResult();
+            var result = request.RunAsync(query, connection, progress, cancel.Token).GetAwaiter().GetResult();
             foreach (var note in result.Notes) stderr.WriteLine($"vpcsec: warning: {note}");
             if (query.IsAggregate) FlowLogsCommand.WriteGroups(result.Groups, query.Bin is not null, outputFormat, stdout);
             else WriteRows(result.Records, outputFormat, stdout);
@@ -86,22 +87,6 @@ public sealed class FlowLogsRemote
         {
             Console.CancelKeyPress -= onCancel;
         }
-    }
-
-    private AthenaFlowLogTable Table(ParseResult parse, FlowLogFormat format, string region)
-    {
-        var name = parse.GetValue(_table)!;
-        int dot = name.IndexOf('.');
-        if (dot <= 0 || dot == name.Length - 1) throw new ArgumentException($"--athena-table '{name}' must be database.table");
-        var location = parse.GetValue(_location) ?? throw new ArgumentException("--engine athena needs --athena-location s3://bucket/prefix/ (where AWSLogs/ is)");
-        var accounts = parse.GetValue(_accounts)?.SelectMany(a => a.Split(',')).ToList() ?? [];
-        if (accounts.Count == 0) throw new ArgumentException("--engine athena needs --athena-account (the account ids under AWSLogs/)");
-        var regions = parse.GetValue(_logRegions)?.SelectMany(r => r.Split(',')).ToList() is { Count: > 0 } given ? given : [region];
-        return new AthenaFlowLogTable
-        {
-            Database = name[..dot], Table = name[(dot + 1)..], Location = location, Accounts = accounts, Regions = regions, Format = format,
-            Hive = parse.GetValue(_hive), PerHour = parse.GetValue(_perHour), Storage = parse.GetValue(_parquet) ? AthenaStorage.Parquet : AthenaStorage.Text,
-        };
     }
 
     private static void WriteRows(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, string format, TextWriter w)

@@ -1,23 +1,25 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using VpcSecTools.FlowLogs;
+using VpcSecTools.FlowLogs.PushDown;
 
 namespace VpcSecTools.Commands;
 
 /// <summary>
 /// <para type="synopsis">Reads VPC flow logs (files, folders, wildcards; plain or .gz) and returns the matching records or aggregates.</para>
 /// <para type="description">Filters on addresses or CIDRs, ports, protocol, action, log status, interface, VPC, subnet,
-/// instance, flow direction and time window, evaluated on the raw text before anything is materialised. With -GroupBy
+/// instance, flow direction and time window (which also limits the S3 prefixes listed for s3:// paths), evaluated on the raw text before anything is materialised. With -GroupBy
 /// or -Bin the engine aggregates (count, packets, bytes, first and last seen) and returns only the groups.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "FlowLogQuery", DefaultParameterSetName = "Records")]
 [OutputType(typeof(FlowRecord), ParameterSetName = ["Records"])]
 [OutputType(typeof(FlowGroup), ParameterSetName = ["Groups"])]
 [OutputType(typeof(FlowLogResult), ParameterSetName = ["Count"])]
-public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
+[OutputType(typeof(string))]
+public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
 {
-    /// <summary>Flow-log files, folders (searched recursively) or wildcards.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations (listed for the -Since/-Until window).</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
@@ -75,6 +77,33 @@ public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
     /// <summary>Worker threads (default: all cores).</summary>
     [Parameter][ValidateRange(1, 256)] public int? ThrottleLimit { get; set; }
 
+    /// <summary>Where the query runs: Local (the paths), Athena or LogsInsights.</summary>
+    [Parameter] public FlowLogEngine Engine { get; set; } = FlowLogEngine.Local;
+    /// <summary>Return the Athena SQL and table DDL, or the Logs Insights query, instead of running it.</summary>
+    [Parameter] public SwitchParameter ShowQuery { get; set; }
+    /// <summary>The log group(s) the flow logs deliver to: read with FilterLogEvents by the Local engine, queried by LogsInsights.</summary>
+    [Parameter][ValidateNotNullOrEmpty] public string[]? LogGroupName { get; set; }
+    /// <summary>Athena: database.table over the flow logs.</summary>
+    [Parameter][ValidateNotNullOrEmpty] public string AthenaTable { get; set; } = "default.vpc_flow_logs";
+    /// <summary>Athena: the s3://bucket/prefix/ that holds AWSLogs/.</summary>
+    [Parameter][ValidateNotNullOrEmpty] public string? AthenaLocation { get; set; }
+    /// <summary>Athena: the account ids whose logs are under the location.</summary>
+    [Parameter][ValidateNotNullOrEmpty] public string[]? AthenaAccount { get; set; }
+    /// <summary>Athena: the regions whose logs are under the location (default: the region queried).</summary>
+    [Parameter][ValidateNotNullOrEmpty] public string[]? AthenaLogRegion { get; set; }
+    /// <summary>Athena: the flow log uses Hive-compatible S3 prefixes.</summary>
+    [Parameter] public SwitchParameter Hive { get; set; }
+    /// <summary>Athena: the flow log partitions per hour.</summary>
+    [Parameter] public SwitchParameter PerHour { get; set; }
+    /// <summary>Athena: the flow log delivers Parquet.</summary>
+    [Parameter] public SwitchParameter Parquet { get; set; }
+    /// <summary>Athena: run the table DDL (CREATE EXTERNAL TABLE IF NOT EXISTS) first.</summary>
+    [Parameter] public SwitchParameter CreateTable { get; set; }
+    /// <summary>Athena: the workgroup (default primary).</summary>
+    [Parameter][ValidateNotNullOrEmpty] public string? AthenaWorkGroup { get; set; }
+    /// <summary>Athena: the s3:// location for results (default: the workgroup's).</summary>
+    [Parameter][ValidateNotNullOrEmpty] public string? AthenaOutputLocation { get; set; }
+
     private readonly List<string> _paths = [];
     private readonly CancellationTokenSource _stop = new();
 
@@ -86,6 +115,7 @@ public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
     /// <summary>Provider paths for PowerShell wildcards; non-matching wildcards and folders go to the engine as typed.</summary>
     private IEnumerable<string> ResolvePaths(string path)
     {
+        if (FlowLogs.S3.S3Location.IsS3Uri(path)) return [path];
         try { return GetResolvedProviderPathFromPSPath(path, out _); }
         catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
     }
@@ -95,8 +125,13 @@ public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
         try
         {
             var query = Arguments().ToQuery();
-            var inputs = FlowLogPaths.Expand(_paths, out var unmatched);
-            foreach (var u in unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
+            if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query); return; }
+            if (_paths.Count == 0 && LogGroupName is null) throw new ArgumentException("give -Path or -LogGroupName, or -Engine Athena|LogsInsights");
+            using var locations = FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: _stop.Token);
+            using var logs = LogGroupName is null ? null : LogsSource();
+            var logFormat = Format is null ? null : FlowLogFormat.Parse(Format);
+            IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, _stop.Token))];
+            foreach (var u in locations.Unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
             if (inputs.Count == 0) return;
             var progress = new FlowLogProgress();
             var reader = new FlowLogReader(new FlowLogReadOptions
@@ -123,7 +158,56 @@ public sealed class InvokeFlowLogQueryCommand : VpcSecCmdlet
         catch (OperationCanceledException) { }
     }
 
-    protected override void StopProcessing() => _stop.Cancel();
+    protected override void StopProcessing()
+    {
+        _stop.Cancel();
+        base.StopProcessing();
+    }
+
+    /// <summary>The AWS connection for s3:// paths, from the common AWS parameters and the session's stored values.</summary>
+    private Aws.AwsConnection Connect()
+    {
+        var connection = Aws.AwsConnection.Resolve(ConnectionRequest());
+        WriteVerbose(connection.Describe());
+        return connection;
+    }
+
+    /// <summary>Translates (-ShowQuery) or runs the query in Athena or Logs Insights, through the code the CLI uses.</summary>
+    private void PushDown(FlowLogQuery query)
+    {
+        var request = new FlowLogPushDown
+        {
+            Engine = Engine, Format = Format is null ? FlowLogFormat.Default : FlowLogFormat.Parse(Format), LogGroupNames = LogGroupName ?? [],
+            AthenaTable = AthenaTable, AthenaLocation = AthenaLocation, Accounts = AthenaAccount ?? [], LogRegions = AthenaLogRegion ?? [],
+            Hive = Hive, PerHour = PerHour, Parquet = Parquet, CreateTable = CreateTable, WorkGroup = AthenaWorkGroup, OutputLocation = AthenaOutputLocation,
+        };
+        if (ShowQuery)
+        {
+            WriteObject(request.QueryText(query, Region?.FirstOrDefault() ?? "us-east-1"));
+            return;
+        }
+        var connection = Connect();
+        var result = request.RunAsync(query, connection, null, _stop.Token).GetAwaiter().GetResult();
+        foreach (var note in result.Notes) WriteWarning(note);
+        WriteVerbose($"{result.Engine} query {result.QueryId}: {result.QueryText}");
+        if (query.IsAggregate) foreach (var g in result.Groups) WriteObject(ToObject(g));
+        else foreach (var row in result.Records) WriteObject(ToObject(row));
+    }
+
+    /// <summary>CloudWatch Logs as a local source: FilterLogEvents with the query's server-side filter pattern.</summary>
+    private FlowLogs.CloudWatch.CloudWatchLogsFlowLogSource LogsSource()
+    {
+        var connection = Connect();
+        return new FlowLogs.CloudWatch.CloudWatchLogsFlowLogSource(connection, connection.Region);
+    }
+
+    /// <summary>A raw remote row, column name to value, as an object with one property per column.</summary>
+    private static PSObject ToObject(IReadOnlyDictionary<string, string?> row)
+    {
+        var o = new PSObject();
+        foreach (var (name, value) in row) o.Properties.Add(new PSNoteProperty(name, value));
+        return o;
+    }
 
     private FlowQueryArguments Arguments() => new()
     {

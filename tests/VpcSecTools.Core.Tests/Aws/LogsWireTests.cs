@@ -46,6 +46,45 @@ public class LogsWireTests
     }
 
     [Fact]
+    public void A_log_group_read_as_an_input_gives_the_records_of_the_same_lines_in_a_file()
+    {
+        using var server = new LoopbackServer(r => JsonWire.Body(r).ContainsKey("nextToken") ? Recorded("FilterLogEvents.page2") : Recorded("FilterLogEvents.page1"));
+        using var source = new CloudWatchLogsFlowLogSource(JsonWire.Connection(server), JsonWire.Region);
+        var query = new FlowLogQuery { Filter = new FlowFilter { Since = Since, Until = Until }, GroupBy = ["srcaddr", "action"] };
+        using var temp = new TestPaths.TempDir();
+        var file = temp.File("cloudwatch-same-lines.log");
+        File.WriteAllLines(file, File.ReadAllLines(Path.Combine(TestPaths.Fixtures, "flowlogs", "flowlogs-reader_v2_records.log")).Take(4));
+
+        var reader = new FlowLogReader(new FlowLogReadOptions { Threads = 1 });
+        var fromLogs = reader.Run([source.Input("/vpc/flowlogs", query)], query);
+        var fromFile = reader.Run([FlowLogInput.FromFile(file)], query);
+
+        Assert.Equal(4, fromLogs.Report.Records);
+        Assert.Equal(0, fromLogs.Report.SkippedLines);
+        Assert.Equal(fromFile.Groups.Select(g => (string.Join(" ", g.Values), g.Count, g.Bytes)), fromLogs.Groups.Select(g => (string.Join(" ", g.Values), g.Count, g.Bytes)));
+        Assert.Equal(2, source.Calls);
+    }
+
+    [Fact]
+    public void Vpcsec_query_reads_a_log_group_with_the_local_engine()
+    {
+        using var server = new LoopbackServer(r => JsonWire.Body(r).ContainsKey("nextToken") ? Recorded("FilterLogEvents.page2") : Recorded("FilterLogEvents.page1"));
+        var query = new FlowLogQuery { Filter = new FlowFilter { Action = ["ACCEPT"] }, GroupBy = ["srcaddr"] };
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = Cli.Commands.FlowLogsCommand.RunQuery([], query, new FlowLogReadOptions { Threads = 1 }, countOnly: false, "csv", stdout, stderr,
+            () => JsonWire.Connection(server), ["/vpc/flowlogs"]);
+
+        Assert.Equal((0, ""), (exit, stderr.ToString()));
+        var lines = File.ReadAllLines(Path.Combine(TestPaths.Fixtures, "flowlogs", "flowlogs-reader_v2_records.log")).Take(4)
+            .Select(l => l.Split(' ')).Where(f => f[12] == "ACCEPT").Select(f => f[3]).Distinct().Order().ToList();
+        var sources = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')[0]).Order().ToList();
+        Assert.NotEmpty(lines);
+        Assert.Equal(lines, sources);
+        Assert.All(server.Requests, r => Assert.Equal("Logs_20140328.FilterLogEvents", r.Headers["X-Amz-Target"]));
+    }
+
+    [Fact]
     public async Task FilterLogEvents_follows_nextToken_and_yields_each_line_with_its_interface()
     {
         using var server = new LoopbackServer(r => JsonWire.Body(r).ContainsKey("nextToken") ? Recorded("FilterLogEvents.page2") : Recorded("FilterLogEvents.page1"));

@@ -80,7 +80,7 @@ public sealed class S3FlowLogSourceTests : IDisposable
             _objects[$"AWSLogs/aws-account-id=444455556666/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2026/month=11/day=21/hour={hour:D2}/{name}"] = bytes;
         }
         _objects["AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/21/not-a-log.txt"] = [1];
-        _server = new LoopbackServer(Answer);
+        _server = new LoopbackServer(r => LoopbackS3.Answer(Bucket, _objects, r));
         _client = new AmazonS3Client(new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
             new AmazonS3Config { ServiceURL = _server.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
     }
@@ -136,17 +136,29 @@ public sealed class S3FlowLogSourceTests : IDisposable
         Assert.Equal(_objects[found[3].Key].Length, found[3].Size);
     }
 
-    private static string Param(SeenRequest r, string name) => HttpUtility.ParseQueryString(r.Query)[name] ?? "";
+    private static string Param(SeenRequest r, string name) => LoopbackS3.Param(r, name);
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _server.Dispose();
+    }
+}
+
+/// <summary>A loopback S3 over an in-memory bucket: ListObjectsV2 (pages of 5, delimiter listings) and GetObject in S3's XML shapes.</summary>
+internal static class LoopbackS3
+{
+    public static string Param(SeenRequest r, string name) => HttpUtility.ParseQueryString(r.Query)[name] ?? "";
 
     /// <summary>ListObjectsV2 (pages of 5) and GetObject, as S3 answers them.</summary>
-    private Reply Answer(SeenRequest r)
+    public static Reply Answer(string bucket, IReadOnlyDictionary<string, byte[]> objects, SeenRequest r)
     {
         var path = r.Path.TrimStart('/');
-        if (!path.StartsWith(Bucket)) return Reply.Xml("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>", 404);
-        var key = path.Length > Bucket.Length ? path[(Bucket.Length + 1)..] : "";
+        if (!path.StartsWith(bucket)) return Reply.Xml("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>", 404);
+        var key = path.Length > bucket.Length ? path[(bucket.Length + 1)..] : "";
         if (key.Length > 0)
         {
-            if (!_objects.TryGetValue(key, out var bytes)) return Reply.Xml("<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>", 404);
+            if (!objects.TryGetValue(key, out var bytes)) return Reply.Xml("<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>", 404);
             var etag = "\"" + Convert.ToHexStringLower(MD5.HashData(bytes)) + "\"";
             return new Reply(200, bytes, "application/octet-stream", new Dictionary<string, string> { ["ETag"] = etag, ["Last-Modified"] = "Sat, 21 Nov 2026 23:59:00 GMT" });
         }
@@ -154,7 +166,7 @@ public sealed class S3FlowLogSourceTests : IDisposable
         string prefix = q["prefix"] ?? "", delimiter = q["delimiter"] ?? "";
         int start = int.TryParse(q["continuation-token"], out var s) ? s : 0;
         var entries = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var k in _objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+        foreach (var k in objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)))
         {
             int cut = delimiter.Length > 0 ? k.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal) : -1;
             entries.Add(cut >= 0 ? "P:" + k[..(cut + 1)] : "K:" + k);
@@ -162,23 +174,17 @@ public sealed class S3FlowLogSourceTests : IDisposable
         var page = entries.Skip(start).Take(5).ToArray();
         bool truncated = start + page.Length < entries.Count;
         var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
-        xml.Append($"<Name>{Bucket}</Name><Prefix>{WebUtility.HtmlEncode(prefix)}</Prefix><KeyCount>{page.Length}</KeyCount><MaxKeys>5</MaxKeys>");
+        xml.Append($"<Name>{bucket}</Name><Prefix>{WebUtility.HtmlEncode(prefix)}</Prefix><KeyCount>{page.Length}</KeyCount><MaxKeys>5</MaxKeys>");
         if (delimiter.Length > 0) xml.Append($"<Delimiter>{delimiter}</Delimiter>");
         xml.Append($"<IsTruncated>{(truncated ? "true" : "false")}</IsTruncated>");
         if (truncated) xml.Append($"<NextContinuationToken>{start + page.Length}</NextContinuationToken>");
         foreach (var e in page.Where(e => e.StartsWith("K:")))
         {
             var k = e[2..];
-            xml.Append($"<Contents><Key>{WebUtility.HtmlEncode(k)}</Key><LastModified>2026-11-21T23:59:00.000Z</LastModified><ETag>&quot;0&quot;</ETag><Size>{_objects[k].Length}</Size><StorageClass>STANDARD</StorageClass></Contents>");
+            xml.Append($"<Contents><Key>{WebUtility.HtmlEncode(k)}</Key><LastModified>2026-11-21T23:59:00.000Z</LastModified><ETag>&quot;0&quot;</ETag><Size>{objects[k].Length}</Size><StorageClass>STANDARD</StorageClass></Contents>");
         }
         foreach (var e in page.Where(e => e.StartsWith("P:"))) xml.Append($"<CommonPrefixes><Prefix>{WebUtility.HtmlEncode(e[2..])}</Prefix></CommonPrefixes>");
         xml.Append("</ListBucketResult>");
         return Reply.Xml(xml.ToString());
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _server.Dispose();
     }
 }

@@ -35,6 +35,14 @@ public sealed partial class CloudWatchLogsFlowLogSource(AwsConnection connection
     }
 
     /// <summary>
+    /// The log group as a reader input: its events' messages, filtered server-side for the query, streamed as lines
+    /// when the reader opens it. This source must stay undisposed until the reader is done.
+    /// </summary>
+    public FlowLogInput Input(string logGroupName, FlowLogQuery? query, FlowLogFormat? format = null, CancellationToken cancel = default) =>
+        FlowLogInput.FromStream($"logs:{logGroupName}",
+            () => new LineStream(ReadAsync(logGroupName, query, format, cancel).ToBlockingEnumerable(cancel).Select(l => l.Message)), null, format);
+
+    /// <summary>
     /// The FilterLogEvents request for a query: the window widened by <see cref="InsightsFlowLogQuery.EventTimeMargin"/>
     /// (an event's time is near, not at, its record's window), the stream prefix of a single interface, the pattern.
     /// </summary>

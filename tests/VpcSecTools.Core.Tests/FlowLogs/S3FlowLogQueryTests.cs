@@ -1,0 +1,78 @@
+using VpcSecTools.Aws;
+using VpcSecTools.Cli.Commands;
+using VpcSecTools.FlowLogs;
+using VpcSecTools.Tests.Aws;
+
+namespace VpcSecTools.Tests.FlowLogs;
+
+/// <summary><c>vpcsec flowlogs query s3://...</c> end to end against a loopback S3 holding the demo's flow-log objects.</summary>
+public sealed class S3FlowLogQueryTests : IDisposable
+{
+    private const string Bucket = "demo-flow-logs-111122223333";
+    private readonly string _demo = Path.Combine(TestPaths.Demo, "flowlogs");
+    private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
+    private readonly LoopbackServer _server;
+
+    public S3FlowLogQueryTests()
+    {
+        foreach (var file in Directory.GetFiles(_demo, "*.log.gz", SearchOption.AllDirectories))
+            _objects["logs/" + Path.GetRelativePath(_demo, file).Replace('\\', '/')] = File.ReadAllBytes(file);
+        _server = new LoopbackServer(r => LoopbackS3.Answer(Bucket, _objects, r));
+    }
+
+    private AwsConnection Connect() => AwsConnection.Resolve(new AwsConnectionRequest
+    {
+        AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Region = "us-east-1", EndpointUrl = _server.Url,
+        Environment = _ => null,
+    });
+
+    private (int Exit, string Out, string Err) Query(string path, FlowQueryArguments arguments)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = FlowLogsCommand.RunQuery([path], arguments.ToQuery(), new FlowLogReadOptions { Threads = 2 }, countOnly: false, "json", stdout, stderr, Connect);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Top_rejected_sources_from_s3_equal_the_local_folder_result()
+    {
+        var arguments = new FlowQueryArguments { Action = ["REJECT"], GroupBy = ["srcaddr"], Top = 10, By = "Count" };
+        var local = Query(_demo, arguments);
+        var s3 = Query($"s3://{Bucket}/logs", arguments);
+        Assert.Equal((0, ""), (local.Exit, local.Err));
+        Assert.Equal((0, ""), (s3.Exit, s3.Err));
+        Assert.Contains("SourceAddress", local.Out);
+        Assert.Equal(local.Out, s3.Out);
+        Assert.Equal(_objects.Count, _server.Requests.Count(r => r.Method == "GET" && !r.Query.Contains("list-type")));
+        Assert.All(_server.Requests, r => Assert.StartsWith("/" + Bucket, r.Path));
+    }
+
+    [Fact]
+    public void A_window_reads_only_its_objects_and_gives_the_local_records()
+    {
+        var arguments = new FlowQueryArguments
+        {
+            Since = new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero), Until = new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero),
+            Port = ["443"],
+        };
+        var local = Query(_demo, arguments);
+        var s3 = Query($"s3://{Bucket}/logs/", arguments);
+        Assert.Equal((0, 0), (local.Exit, s3.Exit));
+        Assert.Contains("\"DestinationPort\"", local.Out);
+        // Records name their source: the same object, by its local path or its S3 URI.
+        Assert.Equal(local.Out.Replace(Path.GetFullPath(_demo) + Path.DirectorySeparatorChar, "logs/"), s3.Out.Replace($"s3://{Bucket}/", ""));
+        var fetched = _server.Requests.Where(r => r.Method == "GET" && !r.Query.Contains("list-type")).ToList();
+        Assert.InRange(fetched.Count, 1, _objects.Count - 1);
+    }
+
+    [Fact]
+    public void An_s3_location_without_flow_logs_is_reported_and_exits_2()
+    {
+        var (exit, _, err) = Query($"s3://{Bucket}/elsewhere/", new FlowQueryArguments { GroupBy = ["srcaddr"] });
+        Assert.Equal(2, exit);
+        Assert.Contains($"s3://{Bucket}/elsewhere/", err);
+    }
+
+    public void Dispose() => _server.Dispose();
+}
