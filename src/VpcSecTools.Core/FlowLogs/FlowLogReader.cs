@@ -28,12 +28,7 @@ public sealed record FlowLogReadOptions
 /// </summary>
 public sealed class FlowLogReader
 {
-    static FlowLogReader()
-    {
-        // Without this the runtime's inflater treats a truncated gzip member as a clean end of data: the
-        // records after the cut would vanish without a word. Process-wide, read once by System.IO.Compression.
-        AppContext.SetSwitch("System.IO.Compression.UseStrictValidation", true);
-    }
+    // Truncated gzip is an error, not a clean end, because StrictGzip turns on strict validation at engine load.
 
     private readonly FlowLogReadOptions _options;
 
