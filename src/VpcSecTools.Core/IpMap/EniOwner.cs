@@ -120,7 +120,7 @@ public static partial class EniOwnerRules
         {
             case OwnerType.NatGateway:
                 var nat = owner.ResourceId is { } natId ? index.NatGateways.GetValueOrDefault(natId)
-                    : index.NatGateways.Values.FirstOrDefault(n => n.NatGatewayAddresses.Any(a => a.NetworkInterfaceId == eni.NetworkInterfaceId));
+                    : index.NatGatewayOfEni(eni.NetworkInterfaceId);
                 return nat is null ? owner : owner with { ResourceId = nat.NatGatewayId, Name = nat.Tags.NameTag() ?? owner.Name };
             case OwnerType.VpcEndpoint:
                 var endpoint = owner.ResourceId is { } vpceId ? index.VpcEndpoints.GetValueOrDefault(vpceId)

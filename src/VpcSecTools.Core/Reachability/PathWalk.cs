@@ -153,7 +153,7 @@ internal sealed class PathWalk
 
     private void Arrive(NetworkInterface eni)
     {
-        var nat = _ix.NatGateways.Values.FirstOrDefault(n => n.NatGatewayAddresses.Any(a => a.NetworkInterfaceId == eni.NetworkInterfaceId));
+        var nat = _ix.NatGatewayOfEni(eni.NetworkInterfaceId);
         if (nat is not null) { ReverseNat(nat); return; }
         Allow("NetworkInterface", eni.NetworkInterfaceId, null, null, $"delivered to {Dst}{(eni.Attachment?.InstanceId is { } i ? " on " + i : "")}");
         DeliveredTo = eni;

@@ -26,6 +26,7 @@ public sealed class SnapshotIndex
     private readonly PrefixTrie<List<Vpc>> _vpcTrie = new();
     private readonly PrefixTrie<List<Subnet>> _subnetTrie = new();
     private readonly Dictionary<string, Cidr[]> _prefixListCidrs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NatGateway> _natByEni = new(StringComparer.Ordinal);
     private readonly List<string> _notes = [];
 
     public VpcSnapshot Snapshot { get; }
@@ -87,6 +88,9 @@ public sealed class SnapshotIndex
             IndexRouting(region);
             IndexNetworkInterfaces(region);
             IndexPrefixLists(region);
+            foreach (var nat in region.NatGateways)
+                foreach (var address in nat.NatGatewayAddresses)
+                    if (address.NetworkInterfaceId is { } eni) _natByEni.TryAdd(eni, nat);
         }
     }
 
@@ -108,6 +112,9 @@ public sealed class SnapshotIndex
 
     /// <summary>The ENI whose public IPv4 (auto-assigned or Elastic IP) this is.</summary>
     public NetworkInterface? EniByPublicIp(IpAddress address) => _eniByPublicIp.GetValueOrDefault(address);
+
+    /// <summary>The NAT gateway an ENI belongs to (one of its NatGatewayAddresses), or null.</summary>
+    public NatGateway? NatGatewayOfEni(string networkInterfaceId) => _natByEni.GetValueOrDefault(networkInterfaceId);
 
     public IReadOnlyList<NetworkInterface> EnisInGroup(string groupId) => _enisByGroup.GetValueOrDefault(groupId) ?? [];
     public IReadOnlyList<NetworkInterface> EnisOfInstance(string instanceId) => _enisByInstance.GetValueOrDefault(instanceId) ?? [];
