@@ -35,7 +35,7 @@ public static class FlowLogsCommand
         var action = Many("--action", "ACCEPT or REJECT.");
         var logStatus = Many("--log-status", "OK, NODATA or SKIPDATA.");
         var eni = Many("--interface-id", "ENI id.");
-        var vpc = Many("--vpc-id", "VPC id (version 3+ field).");
+        var vpc = Many("--vpc-id", "VPC id: with --snapshot and no path, read the VPC's own flow logs (S3 or CloudWatch Logs, as describe-flow-logs says); otherwise a filter on the vpc-id field (version 3+).");
         var subnet = Many("--subnet-id", "Subnet id (version 3+ field).");
         var instance = Many("--instance-id", "Instance id (version 3+ field).");
         var direction = Many("--flow-direction", "ingress or egress (version 5+ field).");
@@ -50,11 +50,14 @@ public static class FlowLogsCommand
         var count = new Option<bool>("--count") { Description = "Print only the count and read report." };
         var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat (${version} ${srcaddr} ...) or a field list." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
+        var snapshot = new Option<string?>("--snapshot") { Description = "A snapshot (file or folder): where --vpc-id's flow logs go, and the network --attribute and --through-nat-gateway use." };
+        var attribute = new Option<bool>("--attribute") { Description = "Add who each address is (owner columns), from --snapshot and AWS ip-ranges." };
+        var throughNat = new Option<bool>("--through-nat-gateway") { Description = "Bytes through the snapshot's NAT gateways by destination service and region, each flow counted once." };
         var format = SnapshotCommand.FormatOption("table", "json", "csv");
         var command = new Command("query", "Filter flow-log records, or aggregate them with --group-by/--bin and --top.")
         {
             paths, src, dst, addr, srcPort, dstPort, port, protocol, action, logStatus, eni, vpc, subnet, instance, direction,
-            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, format,
+            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, snapshot, attribute, throughNat, format,
         };
         var remote = new FlowLogsRemote();
         remote.AddTo(command);
@@ -75,44 +78,71 @@ public static class FlowLogsCommand
             var logFormatGiven = parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null;
             if (remote.Applies(parse)) return remote.Run(parse, arguments.ToQuery(), logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error);
             var logGroups = remote.LogGroups(parse);
-            if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0) throw new ArgumentException("give flow-log paths or --log-group-name, or --engine athena|insights");
+            var index = parse.GetValue(snapshot) is { } sp ? new SnapshotIndex(SnapshotLoader.Load(sp)) : null;
+            if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0 && (index is null || arguments.VpcId is null))
+                throw new ArgumentException("give flow-log paths or --log-group-name, --snapshot with --vpc-id to read the VPC's own flow logs, or --engine athena|insights");
+            if ((parse.GetValue(attribute) || parse.GetValue(throughNat)) && index is null)
+                throw new ArgumentException($"{(parse.GetValue(throughNat) ? "--through-nat-gateway" : "--attribute")} needs --snapshot");
             var options = new FlowLogReadOptions
             {
                 Format = logFormatGiven,
                 Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
             };
             return RunQuery(parse.GetValue(paths) ?? [], arguments.ToQuery(), options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error,
-                remote.Connect(parse), logGroups);
+                remote.Connect(parse), logGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), parse.GetValue(throughNat)));
         }));
         return command;
     }
 
+    /// <summary>The snapshot a query uses: to find --vpc-id's flow logs, to attribute addresses, to count NAT traffic.</summary>
+    public sealed record QueryNetwork(SnapshotIndex Index, bool Attribute = false, bool ThroughNatGateway = false);
+
     /// <summary>
     /// Runs a query and writes its output; exit 2 when a path matched nothing or a file could not be read to its end.
-    /// <c>s3://</c> paths are listed for the query's window through <paramref name="connect"/>'s connection.
+    /// <c>s3://</c> paths are listed for the query's window through <paramref name="connect"/>'s connection. With a
+    /// <paramref name="network"/>, no path and a VPC filter, the VPC's own flow logs are read where the snapshot says they go.
     /// </summary>
     public static int RunQuery(IReadOnlyList<string> paths, FlowLogQuery query, FlowLogReadOptions options, bool countOnly, string format,
-        TextWriter stdout, TextWriter stderr, Func<AwsConnection>? connect = null, IReadOnlyList<string>? logGroups = null)
+        TextWriter stdout, TextWriter stderr, Func<AwsConnection>? connect = null, IReadOnlyList<string>? logGroups = null, QueryNetwork? network = null)
     {
         connect ??= () => throw new ArgumentException("s3:// paths and log groups need an AWS connection");
-        using var locations = FlowLogLocations.Expand(paths, query.Filter.Since, query.Filter.Until, connect);
+        bool discover = network is not null && paths.Count == 0 && logGroups is not { Count: > 0 } && query.Filter.VpcId.Count > 0;
+        FlowLogLocations locations;
+        if (discover)
+        {
+            // The VPC's own logs hold only its records: the VPC chose the sources and is not also a record filter.
+            var destinations = FlowLogDestinations.Of(network!.Index, query.Filter.VpcId.ToList());
+            query = query with { Filter = query.Filter with { VpcId = [] } };
+            locations = FlowLogLocations.Discover(destinations, query, connect);
+            foreach (var d in destinations.Where(d => d.NotReadable is not null)) stderr.WriteLine($"vpcsec: warning: {d.NotReadable}");
+        }
+        else locations = FlowLogLocations.Expand(paths, query.Filter.Since, query.Filter.Until, connect);
+        using var _ = locations;
         using var logs = logGroups is { Count: > 0 } ? LogsSource(connect()) : null;
         IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (logGroups ?? []).Select(g => logs!.Input(g, query, options.Format))];
         var unmatched = locations.Unmatched;
         foreach (var u in unmatched) stderr.WriteLine($"vpcsec: {new FlowLogPathNotFoundException(u).Message}");
         var reader = new FlowLogReader(options);
+        var attribution = network is { Attribute: true } ? new FlowAttribution(network.Index) : null;
         FlowLogReadReport report;
-        if (query.IsAggregate || countOnly)
+        if (network is { ThroughNatGateway: true })
+        {
+            var (totals, notes, read) = Endpoints.NatTrafficAttribution.ThroughNatGateways(reader, inputs, network.Index, query.Filter, AwsIpRanges.AwsIpRangeSet.Bundled);
+            report = read;
+            foreach (var note in notes) stderr.WriteLine($"vpcsec: warning: {note}");
+            WriteNatTotals(query.Top is { } n ? totals.Take(n).ToList() : totals, format, stdout);
+        }
+        else if (query.IsAggregate || countOnly)
         {
             var result = reader.Run(inputs, query);
             report = result.Report;
             if (countOnly) WriteCount(result, format, stdout);
-            else WriteGroups(result.Groups, query.Bin is not null, format, stdout);
+            else WriteGroups(result.Groups, query.Bin is not null, format, stdout, attribution);
         }
         else
         {
             report = new FlowLogReadReport();
-            WriteRecords(reader.Records(inputs, query, report), format, stdout);
+            WriteRecords(reader.Records(inputs, query, report), format, stdout, attribution);
         }
         foreach (var e in report.FileErrors) stderr.WriteLine($"vpcsec: {new FlowLogFileException(e).Message}");
         if (report.SkippedLines > 0)
@@ -127,6 +157,7 @@ public static class FlowLogsCommand
 
     private static readonly string[] RecordColumns =
         ["Start", "InterfaceId", "SourceAddress", "SourcePort", "DestinationAddress", "DestinationPort", "Protocol", "Packets", "Bytes", "Action", "LogStatus"];
+    private static readonly string[] AttributedRecordColumns = [.. RecordColumns, "SourceOwner", "DestinationOwner"];
 
     private static string Text(object? v) => v switch
     {
@@ -140,8 +171,15 @@ public static class FlowLogsCommand
         [Text(r.Start), Text(r.InterfaceId), Text(r.SourceAddress), Text(r.SourcePort), Text(r.DestinationAddress), Text(r.DestinationPort),
          Text(r.Protocol), Text(r.Packets), Text(r.Bytes), Text(r.Action), Text(r.LogStatus)];
 
-    private static void WriteRecords(IEnumerable<FlowRecord> records, string format, TextWriter w)
+    private static void WriteRecords(IEnumerable<FlowRecord> records, string format, TextWriter w, FlowAttribution? attribution = null)
     {
+        IReadOnlyList<string> AttributedCells(FlowRecord r)
+        {
+            var (source, destination) = attribution!.Of(r);
+            return [.. Cells(r), source?.ToString() ?? "", destination?.ToString() ?? ""];
+        }
+        var columns = attribution is null ? RecordColumns : AttributedRecordColumns;
+        Func<FlowRecord, IReadOnlyList<string>> cells = attribution is null ? Cells : AttributedCells;
         switch (format)
         {
             case "json":
@@ -152,26 +190,38 @@ public static class FlowLogsCommand
                 {
                     w.Write(firstRecord ? "\n" : ",\n");
                     firstRecord = false;
-                    w.Write(JsonSerializer.Serialize(r, CliOutput.Json));
+                    if (attribution is null) w.Write(JsonSerializer.Serialize(r, CliOutput.Json));
+                    else
+                    {
+                        var (source, destination) = attribution.Of(r);
+                        w.Write(JsonSerializer.Serialize(new { Record = r, SourceOwner = source, DestinationOwner = destination }, CliOutput.Json));
+                    }
                 }
                 w.WriteLine(firstRecord ? "]" : "\n]");
                 break;
             case "csv":
-                WriteCsv(RecordColumns, records.Select(Cells), w);
+                WriteCsv(columns, records.Select(cells), w);
                 break;
             default:
-                CliOutput.WriteTable(RecordColumns, records.Select(Cells), w);
+                CliOutput.WriteTable(columns, records.Select(cells), w);
                 break;
         }
     }
 
-    internal static void WriteGroups(IReadOnlyList<FlowGroup> groups, bool binned, string format, TextWriter w)
+    internal static void WriteGroups(IReadOnlyList<FlowGroup> groups, bool binned, string format, TextWriter w, FlowAttribution? attribution = null)
     {
         var fields = groups.FirstOrDefault()?.Fields ?? [];
         var names = fields.Select(f => FlowFieldCatalog.Find(f)?.PropertyName ?? f).ToList();
-        List<string> headers = [.. names, .. binned ? new[] { "Bin" } : [], "Count", "Packets", "Bytes", "FirstSeen", "LastSeen"];
-        IReadOnlyList<object?> Values(FlowGroup g) =>
-            [.. g.Values, .. binned ? new object?[] { g.Bin } : [], g.Count, g.Packets, g.Bytes, g.FirstSeen, g.LastSeen];
+        // With attribution, each address field is followed by its owner (SourceAddressOwner...).
+        bool IsAddress(int i) => attribution is not null && FlowAttribution.HasAddressField([fields[i]]);
+        var fieldHeaders = names.SelectMany((n, i) => IsAddress(i) ? new[] { n, n + "Owner" } : [n]).ToList();
+        List<string> headers = [.. fieldHeaders, .. binned ? new[] { "Bin" } : [], "Count", "Packets", "Bytes", "FirstSeen", "LastSeen"];
+        IReadOnlyList<object?> Values(FlowGroup g)
+        {
+            var owners = attribution?.Of(g);
+            var values = g.Values.SelectMany((v, i) => IsAddress(i) ? new object?[] { v, owners![i]?.ToString() } : [v]);
+            return [.. values, .. binned ? new object?[] { g.Bin } : [], g.Count, g.Packets, g.Bytes, g.FirstSeen, g.LastSeen];
+        }
         switch (format)
         {
             case "json":
@@ -183,6 +233,19 @@ public static class FlowLogsCommand
             default:
                 CliOutput.WriteTable(headers, groups.Select(g => (IReadOnlyList<string>)Values(g).Select(v => v is null ? "-" : Text(v)).ToList()), w);
                 break;
+        }
+    }
+
+    private static void WriteNatTotals(IReadOnlyList<Endpoints.NatTrafficTotal> totals, string format, TextWriter w)
+    {
+        string[] headers = ["NatGatewayId", "Service", "Region", "NamedBy", "Clients", "Bytes", "Gigabytes"];
+        IReadOnlyList<string> Row(Endpoints.NatTrafficTotal t) =>
+            [t.NatGatewayId, t.Service, t.Region ?? "-", t.NamedBy.ToString(), Text(t.Clients), Text(t.Bytes), Text(t.Gigabytes)];
+        switch (format)
+        {
+            case "json": CliOutput.WriteJson(totals, w); break;
+            case "csv": WriteCsv(headers, totals.Select(Row), w); break;
+            default: CliOutput.WriteTable(headers, totals.Select(Row), w); break;
         }
     }
 

@@ -35,6 +35,22 @@ public sealed record NatTraffic(string NatGatewayId, string? SourceSubnetId, str
 }
 
 /// <summary>
+/// Bytes through one NAT gateway to one destination service and region, each flow counted once
+/// (<c>Invoke-FlowLogQuery -ThroughNatGateway</c>).
+/// </summary>
+/// <param name="NatGatewayId">The NAT gateway the traffic went through.</param>
+/// <param name="Service">The destination service (as in <see cref="NatTraffic"/>), or <see cref="NatTraffic.Internet"/>.</param>
+/// <param name="Region">The destination's region, when it has one.</param>
+/// <param name="NamedBy">What named the service.</param>
+/// <param name="Bytes">Bytes of the flows, both directions, counted once.</param>
+/// <param name="Clients">How many distinct client addresses sent it (0 when the log format cannot name them).</param>
+public sealed record NatTrafficTotal(string NatGatewayId, string Service, string? Region, ServiceNamedBy NamedBy, long Bytes, int Clients)
+{
+    /// <summary>Bytes in GB (10^9, as AWS bills data processing).</summary>
+    public decimal Gigabytes => Math.Round(Bytes / 1_000_000_000m, 3);
+}
+
+/// <summary>
 /// What the planner is given: attributed NAT traffic over an observed window, plus the bytes seen on
 /// each ENI (to tell whether existing interface endpoints carry traffic).
 /// </summary>

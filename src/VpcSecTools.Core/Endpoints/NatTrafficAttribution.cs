@@ -33,16 +33,25 @@ public static class NatTrafficAttribution
     /// needed), grouped as the attribution needs, trying the richest field set the files have.
     /// </summary>
     public static (IReadOnlyList<FlowGroup> Groups, FlowLogReadReport Report) Read(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index,
-        PlanWindow? window = null)
+        PlanWindow? window = null) =>
+        Read(reader, inputs, index, new FlowFilter { Since = window?.Since, Until = window?.Until });
+
+    /// <summary>
+    /// As above, keeping only records that also match <paramref name="within"/> (a user's query); its interface ids,
+    /// if any, narrow the ENIs read.
+    /// </summary>
+    public static (IReadOnlyList<FlowGroup> Groups, FlowLogReadReport Report) Read(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index,
+        FlowFilter within, CancellationToken cancel = default)
     {
         var enis = index.NatGateways.Values.SelectMany(n => n.NatGatewayAddresses).Select(a => a.NetworkInterfaceId)
-            .Concat(index.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds)).OfType<string>().Distinct().ToArray();
+            .Concat(index.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds)).OfType<string>().Distinct()
+            .Where(e => within.InterfaceId.Count == 0 || within.InterfaceId.Contains(e)).ToArray();
         // With no ENI to look for, an empty filter would read everything: ask for an id that cannot match.
-        var filter = new FlowFilter { InterfaceId = enis.Length > 0 ? enis : ["eni-none"], Since = window?.Since, Until = window?.Until };
+        var filter = within with { InterfaceId = enis.Length > 0 ? enis : ["eni-none"] };
         FlowLogResult? result = null;
         foreach (var fields in GroupFieldSets)
         {
-            result = reader.Run(inputs, new FlowLogQuery { GroupBy = fields, Filter = filter });
+            result = reader.Run(inputs, new FlowLogQuery { GroupBy = fields, Filter = filter }, cancel);
             // A format without a field fails per file: retry the whole read with fewer fields.
             if (!result.Report.FileErrors.Any(e => e.Message.Contains("cannot group by", StringComparison.Ordinal))) break;
         }
@@ -109,6 +118,30 @@ public static class NatTrafficAttribution
             BytesByInterface = bytesByInterface, Notes = allNotes,
         };
     }
+
+    /// <summary>
+    /// Reads the NAT gateways' records that match <paramref name="within"/> and sums them per NAT gateway, service and
+    /// region, each flow once. The notes say what limited the count (no NAT records, a format without packet addresses).
+    /// </summary>
+    public static (IReadOnlyList<NatTrafficTotal> Totals, IReadOnlyList<string> Notes, FlowLogReadReport Report) ThroughNatGateways(
+        FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index, FlowFilter within, AwsIpRangeSet ranges, CancellationToken cancel = default)
+    {
+        if (index.NatGateways.Count == 0) throw new ArgumentException("the snapshot has no NAT gateways: there is no NAT traffic to count");
+        var (groups, report) = Read(reader, inputs, index, within, cancel);
+        var traffic = Attribute(index, groups, ranges);
+        return (Totals(traffic), traffic.Notes, report);
+    }
+
+    /// <summary>
+    /// The attributed traffic summed per NAT gateway, destination service and region (and what named the service),
+    /// largest first: "bytes through the NAT gateway by destination service".
+    /// </summary>
+    public static IReadOnlyList<NatTrafficTotal> Totals(ObservedTraffic traffic) =>
+        traffic.Flows.GroupBy(f => (f.NatGatewayId, f.Service, f.Region, f.NamedBy))
+            .Select(g => new NatTrafficTotal(g.Key.NatGatewayId, g.Key.Service, g.Key.Region, g.Key.NamedBy, g.Sum(f => f.Bytes),
+                g.Select(f => f.SourceAddress).OfType<string>().Distinct(StringComparer.Ordinal).Count()))
+            .OrderByDescending(t => t.Bytes).ThenBy(t => t.NatGatewayId, StringComparer.Ordinal).ThenBy(t => t.Service, StringComparer.Ordinal)
+            .ThenBy(t => t.Region, StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Picks the one side of a NAT ENI record that is counted, and reads the client, the remote and the

@@ -36,6 +36,8 @@ public static class ErrorCatalog
     /// <summary>A query needs a field the flow log's format does not have.</summary>
     public const string FlowLogFormatMismatch = "FlowLogFormatMismatch";
     public const string PriceTableInvalid = "PriceTableInvalid";
+    /// <summary>The snapshot cannot say where a VPC's flow logs go, or the VPC has none active.</summary>
+    public const string FlowLogDestinationUnknown = "FlowLogDestinationUnknown";
 
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
@@ -53,6 +55,7 @@ public static class ErrorCatalog
         EndpointNotFoundException n => new(EndpointNotFound, "ObjectNotFound", n.Message, target ?? n.Endpoint),
         FlowLogFormatMismatchException => new(FlowLogFormatMismatch, "InvalidArgument", e.Message, target),
         FlowLogPathNotFoundException p => new(FlowLogPathNotFound, "ObjectNotFound", e.Message, target ?? p.Path),
+        FlowLogDestinationUnknownException => new(FlowLogDestinationUnknown, "ObjectNotFound", e.Message, target),
         FlowLogFileException f => new(FlowLogFileUnreadable, "ReadError", e.Message, target ?? f.Error.File),
         PriceTableException p => new(PriceTableInvalid, "InvalidData", p.Message, target ?? p.TableSource),
         FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),

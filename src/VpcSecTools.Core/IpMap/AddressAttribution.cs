@@ -75,4 +75,23 @@ public sealed record AddressAttribution
     public string? Reason { get; init; }
     /// <summary>For Ambiguous: every candidate, each with its own evidence.</summary>
     public IReadOnlyList<AddressAttribution> Candidates { get; init; } = [];
+
+    /// <summary>
+    /// A short label of who the address is (<c>app-1 (Instance i-0a1b...)</c>, <c>S3 us-east-1</c>, <c>internet</c>):
+    /// what a table of flow records shows in an owner column; the properties hold the evidence.
+    /// </summary>
+    public override string ToString() => Scope switch
+    {
+        _ when Owner is { } o => $"{o.OwnerName ?? o.OwnerResourceId ?? o.NetworkInterfaceId} ({o.OwnerType}{(o.OwnerSubtype is null ? "" : "/" + o.OwnerSubtype)}" +
+            $"{(o.OwnerName is not null && o.OwnerResourceId is not null ? " " + o.OwnerResourceId : "")}{(Scope == AttributionScope.ThisVpc ? "" : " in " + VpcId)})",
+        AttributionScope.ReservedAddress => $"reserved: {ReservedRole} of {SubnetId}",
+        AttributionScope.UnassignedInVpc => $"unassigned in {VpcId}",
+        AttributionScope.PeeredVpc => $"peered {VpcId ?? "VPC"} via {VpcPeeringConnectionId}",
+        AttributionScope.TransitGateway => $"{TransitGatewayAttachmentType} {TransitGatewayAttachmentResourceId} via {TransitGatewayId}",
+        AttributionScope.Vpn => $"VPN via {VpnGatewayId}",
+        AttributionScope.AwsService => $"{Service} {Region}",
+        AttributionScope.Public => "internet",
+        AttributionScope.Ambiguous => $"ambiguous: {string.Join(" | ", Candidates.Select(c => c.ToString()))}",
+        _ => $"unknown: {Reason}",
+    };
 }

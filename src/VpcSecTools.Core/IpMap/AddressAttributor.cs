@@ -228,7 +228,7 @@ public sealed class AddressAttributor
         var r = new AddressAttribution { Address = address, FromVpcId = fromVpcId };
         if (_ranges.Find(address) is { } hit) return AwsService(r, hit) with { Reason = Join("not routed from the VPC", why) };
         if (!address.IsPrivate && !IsSpecialUse(address)) return r with { Scope = AttributionScope.Public, Reason = Join("not routed from the VPC", why) };
-        return r with { Scope = AttributionScope.Unknown, Reason = Join("a private address no peering, transit gateway or VPN route covers", why) };
+        return r with { Scope = AttributionScope.Unknown, Reason = Join("a private or special-use address no peering, transit gateway or VPN route covers", why) };
     }
 
     private AddressAttribution Peered(IpAddress address, AddressAttribution r, VpcView from, string pcxId)
@@ -396,11 +396,12 @@ public sealed class AddressAttributor
         return false;
     }
 
+    // Documentation ranges (RFC 5737, RFC 3849) are not here: they stand for internet hosts in examples and demos,
+    // and a packet from one reached the VPC from outside, so they classify as Public like any unlisted address.
     private static readonly Cidr[] SpecialV4 =
-        new[] { "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/3" }
-            .Select(s => Cidr.Parse(s)).ToArray();
+        new[] { "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3" }.Select(s => Cidr.Parse(s)).ToArray();
     private static readonly Cidr[] SpecialV6 =
-        new[] { "::/8", "fe80::/10", "ff00::/8", "2001:db8::/32" }.Select(s => Cidr.Parse(s)).ToArray();
+        new[] { "::/8", "fe80::/10", "ff00::/8" }.Select(s => Cidr.Parse(s)).ToArray();
 
     private static List<Cidr> PeerCidrs(VpcPeeringConnectionVpcInfo? side)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using VpcSecTools.Aws;
 using VpcSecTools.FlowLogs;
 using VpcSecTools.FlowLogs.PushDown;
 
@@ -9,14 +10,18 @@ namespace VpcSecTools.Commands;
 /// <para type="synopsis">Reads VPC flow logs (files, folders, wildcards; plain or .gz) and returns the matching records or aggregates.</para>
 /// <para type="description">Filters on addresses or CIDRs, ports, protocol, action, log status, interface, VPC, subnet,
 /// instance, flow direction and time window (which also limits the S3 prefixes listed for s3:// paths), evaluated on the raw text before anything is materialised. With -GroupBy
-/// or -Bin the engine aggregates (count, packets, bytes, first and last seen) and returns only the groups.</para>
+/// or -Bin the engine aggregates (count, packets, bytes, first and last seen) and returns only the groups. With -Snapshot and
+/// -VpcId and no path, it reads the VPC's own flow logs where describe-flow-logs says they go (S3 or CloudWatch Logs), in their
+/// format; -Attribute names who each address is; -ThroughNatGateway sums the NAT gateways' traffic by destination service,
+/// each flow once.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "FlowLogQuery", DefaultParameterSetName = "Records")]
 [OutputType(typeof(FlowRecord), ParameterSetName = ["Records"])]
 [OutputType(typeof(FlowGroup), ParameterSetName = ["Groups"])]
 [OutputType(typeof(FlowLogResult), ParameterSetName = ["Count"])]
+[OutputType(typeof(Endpoints.NatTrafficTotal), ParameterSetName = ["NatGateway"])]
 [OutputType(typeof(string))]
-public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
+public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
 {
     /// <summary>Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations (listed for the -Since/-Until window).</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -44,7 +49,7 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
     [Parameter][ValidateSet("OK", "NODATA", "SKIPDATA")] public string[]? LogStatus { get; set; }
     /// <summary>ENI id.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)][Alias("NetworkInterfaceId")] public string[]? InterfaceId { get; set; }
-    /// <summary>VPC id (needs the vpc-id field, version 3+).</summary>
+    /// <summary>VPC id: with -Snapshot and no -Path, read this VPC's own flow logs; otherwise a filter on the vpc-id field (version 3+).</summary>
     [Parameter] public string[]? VpcId { get; set; }
     /// <summary>Subnet id (version 3+).</summary>
     [Parameter] public string[]? SubnetId { get; set; }
@@ -63,14 +68,22 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
     [Parameter(ParameterSetName = "Groups")] public string[]? GroupBy { get; set; }
     /// <summary>Time-bin width (5m, 1h, 00:05:00).</summary>
     [Parameter(ParameterSetName = "Groups")] public string? Bin { get; set; }
-    /// <summary>Only the N largest groups.</summary>
-    [Parameter(ParameterSetName = "Groups")][ValidateRange(1, int.MaxValue)] public int? Top { get; set; }
+    /// <summary>Only the N largest groups (or NAT totals).</summary>
+    [Parameter(ParameterSetName = "Groups")]
+    [Parameter(ParameterSetName = "NatGateway")]
+    [ValidateRange(1, int.MaxValue)] public int? Top { get; set; }
     /// <summary>Rank groups by Bytes, Packets or Count.</summary>
     [Parameter(ParameterSetName = "Groups")][ValidateSet("Bytes", "Packets", "Count")] public string By { get; set; } = "Bytes";
     /// <summary>Only the first N records.</summary>
     [Parameter(ParameterSetName = "Records")][ValidateRange(0, int.MaxValue)] public int? First { get; set; }
     /// <summary>Return only the count and read report.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Count")] public SwitchParameter Count { get; set; }
+    /// <summary>Add who each address is (SourceOwner, DestinationOwner; on groups, one per address field), from -Snapshot and AWS ip-ranges.</summary>
+    [Parameter(ParameterSetName = "Records")]
+    [Parameter(ParameterSetName = "Groups")]
+    public SwitchParameter Attribute { get; set; }
+    /// <summary>Bytes through the snapshot's NAT gateways by destination service and region, each flow counted once.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "NatGateway")] public SwitchParameter ThroughNatGateway { get; set; }
 
     /// <summary>The record format of files without a header: an AWS LogFormat or a field list.</summary>
     [Parameter] public string? Format { get; set; }
@@ -126,8 +139,12 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
         {
             var query = Arguments().ToQuery();
             if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query); return; }
-            if (_paths.Count == 0 && LogGroupName is null) throw new ArgumentException("give -Path or -LogGroupName, or -Engine Athena|LogsInsights");
-            using var locations = FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: _stop.Token);
+            // No path and a VPC: read the VPC's own flow logs, found in -Snapshot (or live describe-flow-logs).
+            bool discover = _paths.Count == 0 && LogGroupName is null && VpcId is not null;
+            if (_paths.Count == 0 && LogGroupName is null && !discover)
+                throw new ArgumentException("give -Path or -LogGroupName, -VpcId to read the VPC's own flow logs, or -Engine Athena|LogsInsights");
+            var attribution = Attribute ? new FlowAttribution(Index) : null;
+            using var locations = discover ? Discover(ref query) : FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: _stop.Token);
             using var logs = LogGroupName is null ? null : LogsSource();
             var logFormat = Format is null ? null : FlowLogFormat.Parse(Format);
             IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, _stop.Token))];
@@ -136,18 +153,19 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
             var progress = new FlowLogProgress();
             var reader = new FlowLogReader(new FlowLogReadOptions
             {
-                Format = Format is null ? null : FlowLogFormat.Parse(Format),
+                Format = logFormat,
                 Threads = ThrottleLimit ?? Environment.ProcessorCount,
                 Progress = progress,
             });
             FlowLogReadReport report;
-            if (ParameterSetName == "Records") report = StreamRecords(reader, inputs, query, progress);
+            if (ParameterSetName == "Records") report = StreamRecords(reader, inputs, query, progress, attribution);
+            else if (ThroughNatGateway) report = NatTotals(reader, inputs, query, progress);
             else
             {
-                var result = RunWithProgress(reader, inputs, query, progress);
+                var result = RunWithProgress(() => reader.Run(inputs, query, _stop.Token), progress);
                 report = result.Report;
                 if (Count) WriteObject(result);
-                else foreach (var g in result.Groups) WriteObject(ToObject(g));
+                else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
             }
             Summarise(report);
         }
@@ -162,6 +180,21 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
     {
         _stop.Cancel();
         base.StopProcessing();
+    }
+
+    /// <summary>
+    /// The VPCs' own flow-log destinations (describe-flow-logs in the snapshot). Their records are all the VPCs' own,
+    /// so -VpcId chose the sources and is not also a record filter (the default format has no vpc-id field).
+    /// </summary>
+    private FlowLogs.S3.FlowLogLocations Discover(ref FlowLogQuery query)
+    {
+        var destinations = FlowLogDestinations.Of(Index, query.Filter.VpcId.ToList());
+        query = query with { Filter = query.Filter with { VpcId = [] } };
+        var locations = FlowLogs.S3.FlowLogLocations.Discover(destinations, query, Connect, _stop.Token);
+        foreach (var note in locations.Notes) WriteVerbose(note);
+        foreach (var d in destinations.Where(d => d.NotReadable is not null)) WriteWarning(d.NotReadable!);
+        if (query.Filter.Since is null) WriteWarning("no -Since/-Last: every object of the flow logs is listed and read; give a window to read only its days");
+        return locations;
     }
 
     /// <summary>The AWS connection for s3:// paths, from the common AWS parameters and the session's stored values.</summary>
@@ -187,7 +220,15 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
             return;
         }
         var connection = Connect();
-        var result = request.RunAsync(query, connection, null, _stop.Token).GetAwaiter().GetResult();
+        var latest = new LatestProgress();
+        var task = Task.Run(() => request.RunAsync(query, connection, latest, _stop.Token));
+        var activity = $"{Engine} query";
+        while (!task.Wait(250))
+            if (latest.Value is { } p)
+                WriteProgress(new ProgressRecord(2, activity, $"{p.QueryId}: {p.State}" +
+                    (p.BytesScanned is { } b ? $", {b / 1e6:F0} MB scanned" : "") + (p.RecordsMatched is { } m ? $", {m} matched" : "")));
+        WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        var result = task.GetAwaiter().GetResult();
         foreach (var note in result.Notes) WriteWarning(note);
         WriteVerbose($"{result.Engine} query {result.QueryId}: {result.QueryText}");
         if (query.IsAggregate) foreach (var g in result.Groups) WriteObject(ToObject(g));
@@ -220,22 +261,42 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
         GroupBy = GroupBy, Top = Top, By = By, Bin = Bin, First = First,
     };
 
-    private FlowLogReadReport StreamRecords(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress)
+    private FlowLogReadReport StreamRecords(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress,
+        FlowAttribution? attribution)
     {
         var report = new FlowLogReadReport();
         var clock = Stopwatch.StartNew();
         foreach (var record in reader.Records(inputs, query, report, _stop.Token))
         {
-            WriteObject(record);
+            if (attribution is null) WriteObject(record);
+            else
+            {
+                var (source, destination) = attribution.Of(record);
+                var o = new PSObject(record);
+                o.TypeNames.Insert(0, FlowAttribution.RecordTypeName);
+                o.Properties.Add(new PSNoteProperty("SourceOwner", source));
+                o.Properties.Add(new PSNoteProperty("DestinationOwner", destination));
+                WriteObject(o);
+            }
             if (clock.ElapsedMilliseconds > 250) { Progress(progress); clock.Restart(); }
         }
         return report;
     }
 
-    /// <summary>The engine runs on worker threads; this thread only reports progress (PowerShell needs it here).</summary>
-    private FlowLogResult RunWithProgress(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress)
+    /// <summary>-ThroughNatGateway: the NAT gateways' records matching the filters, attributed and summed once per flow.</summary>
+    private FlowLogReadReport NatTotals(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress)
     {
-        var task = Task.Run(() => reader.Run(inputs, query, _stop.Token));
+        var (totals, notes, report) = RunWithProgress(
+            () => Endpoints.NatTrafficAttribution.ThroughNatGateways(reader, inputs, Index, query.Filter, AwsIpRanges.AwsIpRangeSet.Bundled, _stop.Token), progress);
+        foreach (var note in notes) WriteWarning(note);
+        foreach (var t in Top is { } n ? totals.Take(n) : totals) WriteObject(t);
+        return report;
+    }
+
+    /// <summary>The engine runs on worker threads; this thread only reports progress (PowerShell needs it here).</summary>
+    private T RunWithProgress<T>(Func<T> work, FlowLogProgress progress)
+    {
+        var task = Task.Run(work);
         while (!task.Wait(250)) Progress(progress);
         return task.GetAwaiter().GetResult();
     }
@@ -260,15 +321,29 @@ public sealed class InvokeFlowLogQueryCommand : AwsCmdlet
             $"{report.Matched} matched, {report.SkippedLines} skipped in {report.Elapsed.TotalSeconds:F2} s.");
     }
 
-    /// <summary>A group with its field values as properties (SourceAddress, DestinationPort...) for Sort-Object and Export-Csv.</summary>
-    private static PSObject ToObject(FlowGroup group)
+    /// <summary>
+    /// A group with its field values as properties (SourceAddress, DestinationPort...) for Sort-Object and Export-Csv;
+    /// with attribution, each address field's owner after it (SourceAddressOwner...).
+    /// </summary>
+    private static PSObject ToObject(FlowGroup group, FlowAttribution? attribution = null)
     {
         var o = new PSObject(group);
+        var owners = attribution?.Of(group);
+        if (owners is not null) o.TypeNames.Insert(0, FlowAttribution.GroupTypeName);
         for (int i = 0; i < group.Fields.Count; i++)
         {
             var name = FlowFieldCatalog.Find(group.Fields[i])?.PropertyName ?? group.Fields[i];
             o.Properties.Add(new PSNoteProperty(name, group.Values[i]));
+            if (owners?[i] is { } owner) o.Properties.Add(new PSNoteProperty(name + "Owner", owner));
         }
         return o;
+    }
+
+    /// <summary>Keeps the latest remote-query state for the pipeline thread to show (progress arrives on other threads).</summary>
+    private sealed class LatestProgress : IProgress<RemoteQueryProgress>
+    {
+        private RemoteQueryProgress? _value;
+        public RemoteQueryProgress? Value => Volatile.Read(ref _value);
+        public void Report(RemoteQueryProgress value) => Volatile.Write(ref _value, value);
     }
 }

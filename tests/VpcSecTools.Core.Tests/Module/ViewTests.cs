@@ -77,7 +77,8 @@ public sealed class ViewTests
     public void Every_view_selects_a_type_that_exists()
     {
         var known = ModuleSurface.CoreAssembly.GetExportedTypes().Concat(ModuleSurface.CmdletAssembly.GetExportedTypes())
-            .Select(t => t.FullName).Concat(VpcSecTools.Exposure.FindingExport.DocumentTypeNames).ToHashSet();
+            .Select(t => t.FullName).Concat(VpcSecTools.Exposure.FindingExport.DocumentTypeNames)
+            .Concat([VpcSecTools.FlowLogs.FlowAttribution.RecordTypeName, VpcSecTools.FlowLogs.FlowAttribution.GroupTypeName]).ToHashSet();
         foreach (var typeName in Views.SelectMany(v => v.Element("ViewSelectedBy")!.Elements("TypeName")))
             Assert.Contains(typeName.Value.Trim(), known);
     }

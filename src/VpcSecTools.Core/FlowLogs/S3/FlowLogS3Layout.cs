@@ -66,6 +66,10 @@ public static partial class FlowLogS3Layout
         return (since is null || delivered >= since) && (until is null || delivered <= until + DeliveryMargin);
     }
 
+    /// <summary>Whether an object is one of this flow log's (<c>{account}_vpcflowlogs_{region}_{fl-id}_{time}_{hash}.log.gz</c>).</summary>
+    public static bool IsOfFlowLog(string key, string flowLogId) =>
+        key.AsSpan(key.LastIndexOf('/') + 1).IndexOf($"_{flowLogId}_", StringComparison.Ordinal) >= 0;
+
     /// <summary>Recognises a listed folder name as an hour partition (<c>07/</c> or <c>hour=07/</c>).</summary>
     public static bool IsHourFolder(string commonPrefix) => HourFolder().IsMatch(commonPrefix);
 

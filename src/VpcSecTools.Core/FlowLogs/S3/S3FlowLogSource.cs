@@ -20,17 +20,23 @@ public sealed class S3FlowLogSource(IAmazonS3 s3)
     /// <summary>The IAM actions this source needs: ListObjectsV2 is s3:ListBucket (the IAM policy test compares with this list).</summary>
     public static readonly IReadOnlyList<string> IamActions = ["s3:GetObject", "s3:ListBucket"];
 
+    /// <summary>
+    /// The text flow-log objects under <paramref name="location"/> that may hold records of the window. A window
+    /// open at its end runs to now. With <paramref name="flowLogId"/>, only that flow log's objects (a bucket is
+    /// often shared by the flow logs of many VPCs).
+    /// </summary>
     public async IAsyncEnumerable<S3FlowLogObject> ListAsync(S3Location location, DateTimeOffset? since, DateTimeOffset? until,
-        string? account = null, string? region = null, [EnumeratorCancellation] CancellationToken cancel = default)
+        string? account = null, string? region = null, string? flowLogId = null, [EnumeratorCancellation] CancellationToken cancel = default)
     {
         await foreach (var (regionPrefix, acct, reg, hive) in RegionPrefixesAsync(location, account, region, cancel))
         {
-            IAsyncEnumerable<string> prefixes = since is null || until is null
+            IAsyncEnumerable<string> prefixes = since is null
                 ? One(regionPrefix)
-                : WindowPrefixesAsync(location.Bucket, regionPrefix, since.Value, until.Value, hive, cancel);
+                : WindowPrefixesAsync(location.Bucket, regionPrefix, since.Value, until ?? DateTimeOffset.UtcNow, hive, cancel);
             await foreach (var prefix in prefixes)
                 await foreach (var obj in ListObjectsAsync(location.Bucket, prefix, cancel))
-                    if (FlowLogS3Layout.IsTextLogObject(obj.Key) && FlowLogS3Layout.MayHoldWindow(obj.Key, since, until))
+                    if (FlowLogS3Layout.IsTextLogObject(obj.Key) && FlowLogS3Layout.MayHoldWindow(obj.Key, since, until)
+                        && (flowLogId is null || FlowLogS3Layout.IsOfFlowLog(obj.Key, flowLogId)))
                         yield return new S3FlowLogObject(location.Bucket, obj.Key, obj.Size ?? 0, acct, reg);
         }
     }
