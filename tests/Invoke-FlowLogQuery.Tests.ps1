@@ -105,6 +105,52 @@ Describe 'Invoke-FlowLogQuery' {
         finally { Remove-Item -Recurse -Force $dir }
     }
 
+    Context 'with the demo network' {
+        BeforeAll {
+            $demoLogs = Join-Path $DemoSnapshot 'flowlogs'
+            $demo = Import-VpcSnapshot -Path $DemoSnapshot
+            $expected = Get-Content (Join-Path $DemoSnapshot 'expected.json') -Raw | ConvertFrom-Json
+        }
+
+        It 'names who talked to the database with -Attribute' {
+            $groups = Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -Attribute -DestinationAddress 10.0.20.77 -DestinationPort 5432 -GroupBy srcaddr -By Count
+            $app1 = $groups | Where-Object SourceAddress -eq '10.0.10.37'
+            $app1.SourceAddressOwner.Scope | Should -Be 'ThisVpc'
+            $app1.SourceAddressOwner.Owner.OwnerResourceId | Should -Be 'i-0dddb415bc394ed41'
+            "$($app1.SourceAddressOwner)" | Should -BeLike 'prod-app-1 (Instance*'
+            $app1.PSObject.TypeNames[0] | Should -Be 'VpcSecTools.FlowLogs.FlowGroup#Attributed'
+            ($groups | Where-Object SourceAddress -eq '10.100.1.25').SourceAddressOwner.Scope | Should -Be 'PeeredVpc'
+        }
+
+        It 'adds SourceOwner and DestinationOwner to records' {
+            $records = Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -Attribute -Action REJECT -SourceAddress 192.0.2.0/24 -First 3
+            $records | Should -HaveCount 3
+            $records | ForEach-Object {
+                "$($_.SourceOwner)" | Should -Be 'internet'
+                $_.DestinationOwner.Owner.NetworkInterfaceId | Should -Be $_.InterfaceId
+            }
+        }
+
+        It 'sums the bytes through the NAT gateways by service, each flow once' {
+            $totals = Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -ThroughNatGateway
+            $totals[0].PSObject.TypeNames[0] | Should -Be 'VpcSecTools.Endpoints.NatTrafficTotal'
+            ($totals | Where-Object { $_.Service -eq 'S3' -and $_.Region -eq 'us-east-1' } | Measure-Object Bytes -Sum).Sum | Should -Be $expected.nat_bytes_by_service.S3.bytes
+            ($totals | Where-Object Service -eq 'DYNAMODB' | Measure-Object Bytes -Sum).Sum | Should -Be $expected.nat_bytes_by_service.DYNAMODB.bytes
+            ($totals | Where-Object Service -eq 'INTERNET' | Measure-Object Bytes -Sum).Sum | Should -Be $expected.nat_bytes_by_service.INTERNET.bytes
+            (Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -ThroughNatGateway -Top 1).NatGatewayId | Should -Be 'nat-000ca39b2dd4b6e7e'
+        }
+
+        It 'finds the VPC''s own flow logs in the snapshot and checks the AWS parameters before reading them' {
+            { Invoke-FlowLogQuery -Snapshot $demo -VpcId vpc-04be895ea4d91bcbf -Last 1.00:00:00 -AccessKey AKIDEXAMPLE -SecretKey secret -Region us-east-1 -EndpointUrl 'not a url' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'AwsConfigurationInvalid*'
+        }
+
+        It 'refuses a VPC the snapshot does not have, naming it' {
+            { Invoke-FlowLogQuery -Snapshot $demo -VpcId vpc-0123456789abcdef0 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'VpcNotFound*' -ExpectedMessage '*vpc-0123456789abcdef0*'
+        }
+    }
+
     It 'answers top rejected sources on the demo flow logs' -Skip:(-not (Test-Path (Join-Path $DemoSnapshot 'flowlogs'))) {
         $top = Invoke-FlowLogQuery -Path (Join-Path $DemoSnapshot 'flowlogs') -Action REJECT -GroupBy srcaddr -Top 5 -By Count
         $top.Count | Should -BeGreaterThan 0

@@ -27,6 +27,11 @@ Describe 'New-VpcEndpointPlan' {
         ($plan.Traffic | Where-Object Service -eq 'AMAZON').Reason | Should -Match 'query logs'
     }
 
+    It 'reads the VPC''s own flow logs without -FlowLogPath, checking the AWS parameters first' {
+        { New-VpcEndpointPlan -Snapshot $DemoSnapshot -VpcId vpc-04be895ea4d91bcbf -Since '2026-11-21T00:00Z' -Until '2026-11-22T00:00Z' -AccessKey AKIDEXAMPLE -SecretKey secret -Region us-east-1 -EndpointUrl 'not a url' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AwsConfigurationInvalid*'
+    }
+
     It 'renders <_> text' -ForEach 'Cli', 'CloudFormation', 'Terraform' {
         $text = New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -As $_
         $text | Should -BeOfType [string]

@@ -78,6 +78,17 @@ public abstract class AwsCmdlet : VpcSecCmdlet
         StoredRegion = SessionValue("StoredAWSRegion") as string,
     };
 
+    /// <summary>Resolves the AWS connection now (when a cmdlet is about to call AWS) and says which one -Verbose.</summary>
+    protected AwsConnection Connect()
+    {
+        var connection = AwsConnection.Resolve(ConnectionRequest());
+        WriteVerbose(connection.Describe());
+        return connection;
+    }
+
+    /// <summary>Cancelled when the user presses Ctrl+C.</summary>
+    protected CancellationToken Cancellation => _stop.Token;
+
     private object? SessionValue(string name) => SessionState.PSVariable.GetValue(name) is PSObject p ? p.BaseObject : SessionState.PSVariable.GetValue(name);
 
     /// <summary>

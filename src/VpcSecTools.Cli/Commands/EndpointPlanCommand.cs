@@ -14,8 +14,11 @@ public static class EndpointPlanCommand
         var snapshot = SnapshotCommand.SnapshotOption();
         var flowLogs = new Option<string[]>("--flow-logs")
         {
-            Description = "Flow-log files or folders (plain or .gz); repeat or list several.", Required = true, AllowMultipleArgumentsPerToken = true,
+            Description = "Flow-log files or folders (plain or .gz); repeat or list several. Without them, the VPCs' own flow logs are read where the snapshot's describe-flow-logs says they go (S3 or CloudWatch Logs).",
+            AllowMultipleArgumentsPerToken = true,
         };
+        var vpcs = new Option<string[]>("--vpc-id") { Description = "Without --flow-logs: the VPCs whose own flow logs to read (default: those with NAT gateways or interface endpoints).", AllowMultipleArgumentsPerToken = true };
+        var aws = new AwsConnectionOptions("Without --flow-logs");
         var ipRanges = new Option<string?>("--ip-ranges") { Description = "An ip-ranges.json instead of the bundled dated copy." };
         var update = new Option<bool>("--update-ip-ranges")
         {
@@ -28,13 +31,17 @@ public static class EndpointPlanCommand
         var format = SnapshotCommand.FormatOption("table", "json", "cli", "cloudformation", "terraform");
         var command = new Command("endpoint-plan",
             "Plan the VPC endpoints that pay for themselves from the NAT traffic in flow logs (creates nothing). Exit 1 when existing endpoints have findings.")
-            { snapshot, flowLogs, since, until, ipRanges, update, updateUrl, prices, format };
+            { snapshot, flowLogs, vpcs, since, until, ipRanges, update, updateUrl, prices, format };
+        aws.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(() =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var plan = EndpointPlanning.FromFlowLogs(index, parse.GetValue(flowLogs)!, parse.GetValue(ipRanges), parse.GetValue(prices),
-                window: new PlanWindow(parse.GetValue(since), parse.GetValue(until)),
-                download: parse.GetValue(update) ? IpRangesDownload.Default(parse.GetValue(updateUrl)) : null);
+            var window = new PlanWindow(parse.GetValue(since), parse.GetValue(until));
+            var download = parse.GetValue(update) ? IpRangesDownload.Default(parse.GetValue(updateUrl)) : null;
+            var plan = parse.GetValue(flowLogs) is { Length: > 0 } paths
+                ? EndpointPlanning.FromFlowLogs(index, paths, parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download)
+                : EndpointPlanning.FromVpcFlowLogs(index, parse.GetValue(vpcs)?.SelectMany(v => v.Split(',')).ToList(), aws.Connect(parse),
+                    parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download);
             foreach (var warning in plan.Warnings) Console.Error.WriteLine("warning: " + warning);
             Write(plan, parse.GetValue(format)!);
             return plan.Findings.Count > 0 ? Program.Findings : Program.Ok;

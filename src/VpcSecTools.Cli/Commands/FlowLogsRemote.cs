@@ -14,9 +14,7 @@ public sealed class FlowLogsRemote
     private readonly Option<string> _engine = new("--engine") { Description = "Where the query runs: local (the paths), athena or insights.", DefaultValueFactory = _ => "local" };
     private readonly Option<bool> _showQuery = new("--show-query") { Description = "Print the Athena SQL and table DDL, or the Logs Insights query, instead of running it." };
     private readonly Option<string[]> _logGroups = new("--log-group-name") { Description = "The log group(s) the flow logs deliver to: read with FilterLogEvents by the local engine, queried by insights.", AllowMultipleArgumentsPerToken = true };
-    private readonly Option<string?> _region = new("--region") { Description = "S3 paths, Athena, Insights: the region to query (default: AWS_REGION or the profile's region)." };
-    private readonly Option<string?> _profile = new("--profile") { Description = "S3 paths, Athena, Insights: the named profile." };
-    private readonly Option<string?> _endpointUrl = new("--endpoint-url") { Description = "S3 paths, Athena, Insights: send calls to this URL instead of the regional endpoint." };
+    private readonly AwsConnectionOptions _aws = new("S3 paths, log groups, a VPC's own flow logs, Athena, Insights");
     private readonly Option<string> _table = new("--athena-table") { Description = "Athena: database.table over the flow logs.", DefaultValueFactory = _ => "default.vpc_flow_logs" };
     private readonly Option<string?> _location = new("--athena-location") { Description = "Athena: the s3://bucket/prefix/ that holds AWSLogs/." };
     private readonly Option<string[]> _accounts = new("--athena-account") { Description = "Athena: account ids whose logs are under the location.", AllowMultipleArgumentsPerToken = true };
@@ -32,7 +30,8 @@ public sealed class FlowLogsRemote
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _engine, _showQuery, _logGroups, _region, _profile, _endpointUrl, _table, _location, _accounts, _logRegions,
+        _aws.AddTo(command);
+        foreach (var option in new Option[] { _engine, _showQuery, _logGroups, _table, _location, _accounts, _logRegions,
                      _hive, _perHour, _parquet, _createTable, _workGroup, _output })
             command.Options.Add(option);
     }
@@ -45,8 +44,7 @@ public sealed class FlowLogsRemote
         parse.GetValue(_logGroups)?.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() ?? [];
 
     /// <summary>Resolves the AWS connection of --region/--profile/--endpoint-url when called (S3 paths, Athena, Insights).</summary>
-    public Func<AwsConnection> Connect(ParseResult parse) => () =>
-        AwsConnection.Resolve(new AwsConnectionRequest { Region = parse.GetValue(_region), ProfileName = parse.GetValue(_profile), EndpointUrl = parse.GetValue(_endpointUrl) });
+    public Func<AwsConnection> Connect(ParseResult parse) => _aws.Connect(parse);
 
     /// <summary>The push-down request the options state, in the form the cmdlet shares.</summary>
     private FlowLogPushDown Request(ParseResult parse, FlowLogFormat format) => new()
@@ -66,7 +64,7 @@ public sealed class FlowLogsRemote
         var request = Request(parse, format ?? FlowLogFormat.Default);
         if (parse.GetValue(_showQuery))
         {
-            stdout.WriteLine(request.QueryText(query, parse.GetValue(_region) ?? "us-east-1"));
+            stdout.WriteLine(request.QueryText(query, _aws.Region(parse) ?? "us-east-1"));
             return Program.Ok;
         }
 

@@ -1,5 +1,7 @@
+using VpcSecTools.Aws;
 using VpcSecTools.AwsIpRanges;
 using VpcSecTools.FlowLogs;
+using VpcSecTools.FlowLogs.S3;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Endpoints;
@@ -20,8 +22,51 @@ public static class EndpointPlanning
         var inputs = FlowLogPaths.Expand(flowLogPaths, out var unmatched);
         if (unmatched.Count > 0) throw new ArgumentException($"no flow-log files at {string.Join(", ", unmatched)}");
         if (inputs.Count == 0) throw new ArgumentException("no flow-log files given");
-        var (groups, report) = NatTrafficAttribution.Read(new FlowLogReader(readOptions), inputs, index, window);
+        return FromInputs(index, inputs, [], ipRangesPath, pricePath, readOptions, window, download);
+    }
+
+    /// <summary>
+    /// Reads the VPCs' own flow logs where the snapshot's describe-flow-logs says they go (S3 objects of the window,
+    /// CloudWatch Logs groups) and plans. Without <paramref name="vpcIds"/>, the VPCs with NAT gateways or interface
+    /// endpoints. A VPC whose flow logs cannot be found is a note; when none can, the first reason is thrown.
+    /// </summary>
+    public static EndpointPlan FromVpcFlowLogs(SnapshotIndex index, IReadOnlyCollection<string>? vpcIds, Func<AwsConnection> connect,
+        string? ipRangesPath, string? pricePath, FlowLogReadOptions? readOptions = null, PlanWindow? window = null, IpRangesDownload? download = null,
+        CancellationToken cancel = default)
+    {
+        window = (window ?? PlanWindow.All).Validated();
+        var vpcs = vpcIds is { Count: > 0 } ? vpcIds
+            : index.NatGateways.Values.Select(n => n.VpcId).Concat(index.VpcEndpoints.Values.Where(e => e.NetworkInterfaceIds.Count > 0).Select(e => e.VpcId))
+                .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (vpcs.Count == 0) throw new ArgumentException("the snapshot has no NAT gateway or interface endpoint: there is nothing to plan");
+        var destinations = new List<FlowLogDestination>();
         var notes = new List<string>();
+        FlowLogDestinationUnknownException? first = null;
+        foreach (var vpc in vpcs)
+        {
+            try { destinations.AddRange(FlowLogDestinations.Of(index, [vpc])); }
+            catch (FlowLogDestinationUnknownException e) when (vpcs.Count > 1)
+            {
+                first ??= e;
+                notes.Add($"{vpc}: {e.Message}; its NAT traffic is not in this plan");
+            }
+        }
+        if (destinations.Count == 0) throw first ?? new FlowLogDestinationUnknownException("no flow log found for " + string.Join(", ", vpcs));
+        if (window.Since is null) notes.Add("no --since/-Since: every object of the flow logs was listed and read");
+        var query = new FlowLogQuery { Filter = new FlowFilter { Since = window.Since, Until = window.Until } };
+        using var locations = FlowLogLocations.Discover(destinations, query, connect, cancel);
+        notes.AddRange(locations.Notes);
+        notes.AddRange(locations.Unmatched.Select(u => $"no flow-log object in the window at {u}"));
+        if (locations.Inputs.Count == 0)
+            throw new FlowLogPathNotFoundException(string.Join(", ", locations.Unmatched));
+        return FromInputs(index, locations.Inputs, notes, ipRangesPath, pricePath, readOptions, window, download);
+    }
+
+    private static EndpointPlan FromInputs(SnapshotIndex index, IReadOnlyList<FlowLogInput> inputs, IEnumerable<string> readNotes, string? ipRangesPath,
+        string? pricePath, FlowLogReadOptions? readOptions, PlanWindow window, IpRangesDownload? download)
+    {
+        var (groups, report) = NatTrafficAttribution.Read(new FlowLogReader(readOptions), inputs, index, window);
+        var notes = new List<string>(readNotes);
         if (report.SkippedLines > 0)
             notes.Add($"{report.SkippedLines} malformed flow-log lines skipped (first: {report.Skipped.FirstOrDefault()?.File}:{report.Skipped.FirstOrDefault()?.Line} {report.Skipped.FirstOrDefault()?.Reason})");
         notes.AddRange(report.FileErrors.Select(e => $"{e.File}: {e.Message} (after {e.LinesRead} lines)"));

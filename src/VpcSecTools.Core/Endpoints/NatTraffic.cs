@@ -46,8 +46,8 @@ public sealed record NatTraffic(string NatGatewayId, string? SourceSubnetId, str
 /// <param name="Clients">How many distinct client addresses sent it (0 when the log format cannot name them).</param>
 public sealed record NatTrafficTotal(string NatGatewayId, string Service, string? Region, ServiceNamedBy NamedBy, long Bytes, int Clients)
 {
-    /// <summary>Bytes in GB (10^9, as AWS bills data processing).</summary>
-    public decimal Gigabytes => Math.Round(Bytes / 1_000_000_000m, 3);
+    /// <summary>Bytes in GB as the plan and AWS billing count them (2^30 bytes).</summary>
+    public decimal Gigabytes => Math.Round(Bytes / EndpointPlanner.BytesPerGb, 3);
 }
 
 /// <summary>

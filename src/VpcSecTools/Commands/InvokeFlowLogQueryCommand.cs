@@ -197,14 +197,6 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         return locations;
     }
 
-    /// <summary>The AWS connection for s3:// paths, from the common AWS parameters and the session's stored values.</summary>
-    private Aws.AwsConnection Connect()
-    {
-        var connection = Aws.AwsConnection.Resolve(ConnectionRequest());
-        WriteVerbose(connection.Describe());
-        return connection;
-    }
-
     /// <summary>Translates (-ShowQuery) or runs the query in Athena or Logs Insights, through the code the CLI uses.</summary>
     private void PushDown(FlowLogQuery query)
     {

@@ -12,7 +12,8 @@ namespace VpcSecTools.Commands;
 /// DynamoDB on the route tables of the sending subnets, and interface endpoints where the saving clears the
 /// break-even. Reports existing gateway endpoints missing a route table, idle interface endpoints, and the
 /// traffic that cannot move (other regions, AMAZON-only, internet). -As writes the plan as AWS CLI commands,
-/// a CloudFormation template or Terraform. Creates nothing in AWS.</para>
+/// a CloudFormation template or Terraform. Without -FlowLogPath it reads the VPCs' own flow logs (S3 or CloudWatch Logs,
+/// as the snapshot's describe-flow-logs says) for the -Since/-Until window. Creates nothing in AWS.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "VpcEndpointPlan", DefaultParameterSetName = FromFiles)]
 [OutputType(typeof(EndpointPlan), typeof(string))]
@@ -21,11 +22,16 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
     private const string FromFiles = "FromFiles", FromQuery = "FromQuery";
     private readonly List<FlowGroup> _groups = [];
 
-    /// <summary>Flow-log files or folders (plain or .gz, S3 layout or flat).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = FromFiles)]
+    /// <summary>Flow-log files or folders (plain or .gz, S3 layout or flat); without them, the VPCs' own flow logs are read where describe-flow-logs says they go.</summary>
+    [Parameter(Position = 0, ParameterSetName = FromFiles)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string[] FlowLogPath { get; set; } = [];
+
+    /// <summary>Without -FlowLogPath: the VPCs whose own flow logs to read (default: those with NAT gateways or interface endpoints).</summary>
+    [Parameter(ParameterSetName = FromFiles)]
+    [ValidateNotNullOrEmpty]
+    public string[]? VpcId { get; set; }
 
     /// <summary>Groups from Invoke-FlowLogQuery grouped by interface-id, srcaddr, dstaddr (and pkt-srcaddr, pkt-dstaddr, pkt-src-aws-service, pkt-dst-aws-service when the logs have them).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromQuery)]
@@ -71,10 +77,10 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
             var ipRanges = IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath);
             var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
             var download = UpdateIpRanges ? IpRangesDownload.Default(IpRangesUrl) : null;
-            var plan = ParameterSetName == FromQuery
-                ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices, download: download)
-                : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices,
-                    window: new PlanWindow(Since, Until), download: download);
+            var window = new PlanWindow(Since, Until);
+            var plan = ParameterSetName == FromQuery ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices, download: download)
+                : FlowLogPath.Length == 0 ? EndpointPlanning.FromVpcFlowLogs(Index, VpcId, Connect, ipRanges, prices, window: window, download: download, cancel: Cancellation)
+                : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices, window: window, download: download);
             foreach (var warning in plan.Warnings) WriteWarning(warning);
             foreach (var note in plan.Notes) WriteVerbose(note);
             if (As is { } format) WriteObject(EndpointPlanRendering.Render(plan, format));
