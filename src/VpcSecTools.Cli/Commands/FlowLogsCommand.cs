@@ -52,12 +52,13 @@ public static class FlowLogsCommand
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var snapshot = new Option<string?>("--snapshot") { Description = "A snapshot (file or folder): where --vpc-id's flow logs go, and the network --attribute and --through-nat-gateway use." };
         var attribute = new Option<bool>("--attribute") { Description = "Add who each address is (owner columns), from --snapshot and AWS ip-ranges." };
+        var flowLogIds = Many("--flow-log-id", "Flow-log ids in --snapshot: with no path, read these flow logs where they deliver; otherwise their LogFormat is the format of input without a header.");
         var throughNat = new Option<bool>("--through-nat-gateway") { Description = "Bytes through the snapshot's NAT gateways by destination service and region, each flow counted once." };
         var format = SnapshotCommand.FormatOption("table", "json", "csv");
         var command = new Command("query", "Filter flow-log records, or aggregate them with --group-by/--bin and --top.")
         {
             paths, src, dst, addr, srcPort, dstPort, port, protocol, action, logStatus, eni, vpc, subnet, instance, direction,
-            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, snapshot, attribute, throughNat, format,
+            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, snapshot, flowLogIds, attribute, throughNat, format,
         };
         var remote = new FlowLogsRemote();
         remote.AddTo(command);
@@ -75,12 +76,16 @@ public static class FlowLogsCommand
                 GroupBy = parse.GetValue(groupBy), Bin = parse.GetValue(bin), Top = parse.GetValue(top), By = parse.GetValue(by),
                 First = parse.GetValue(first),
             };
-            var logFormatGiven = parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null;
+            var index = parse.GetValue(snapshot) is { } sp ? new SnapshotIndex(SnapshotLoader.Load(sp)) : null;
+            var ids = parse.GetValue(flowLogIds)?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            if (ids is { Count: > 0 } && index is null) throw new ArgumentException("--flow-log-id needs --snapshot");
+            var named = ids is { Count: > 0 } ? FlowLogDestinations.ById(index!, ids) : null;
+            // A named flow log gives the format of input without a header, unless --log-format says otherwise.
+            var logFormatGiven = parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : named is null ? null : FlowLogDestinations.FormatOf(named);
             if (remote.Applies(parse)) return remote.Run(parse, arguments.ToQuery(), logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error);
             var logGroups = remote.LogGroups(parse);
-            var index = parse.GetValue(snapshot) is { } sp ? new SnapshotIndex(SnapshotLoader.Load(sp)) : null;
-            if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0 && (index is null || arguments.VpcId is null))
-                throw new ArgumentException("give flow-log paths or --log-group-name, --snapshot with --vpc-id to read the VPC's own flow logs, or --engine athena|insights");
+            if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0 && (index is null || (arguments.VpcId is null && named is null)))
+                throw new ArgumentException("give flow-log paths or --log-group-name, --snapshot with --vpc-id or --flow-log-id to read those flow logs, or --engine athena|insights");
             if ((parse.GetValue(attribute) || parse.GetValue(throughNat)) && index is null)
                 throw new ArgumentException($"{(parse.GetValue(throughNat) ? "--through-nat-gateway" : "--attribute")} needs --snapshot");
             var options = new FlowLogReadOptions
@@ -89,13 +94,14 @@ public static class FlowLogsCommand
                 Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
             };
             return RunQuery(parse.GetValue(paths) ?? [], arguments.ToQuery(), options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error,
-                remote.Connect(parse), logGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), parse.GetValue(throughNat)));
+                remote.Connect(parse), logGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), parse.GetValue(throughNat), named));
         }));
         return command;
     }
 
     /// <summary>The snapshot a query uses: to find --vpc-id's flow logs, to attribute addresses, to count NAT traffic.</summary>
-    public sealed record QueryNetwork(SnapshotIndex Index, bool Attribute = false, bool ThroughNatGateway = false);
+    /// <param name="FlowLogs">Flow logs named by id: read them when no path is given.</param>
+    public sealed record QueryNetwork(SnapshotIndex Index, bool Attribute = false, bool ThroughNatGateway = false, IReadOnlyList<FlowLogDestination>? FlowLogs = null);
 
     /// <summary>
     /// Runs a query and writes its output; exit 2 when a path matched nothing or a file could not be read to its end.
@@ -106,13 +112,13 @@ public static class FlowLogsCommand
         TextWriter stdout, TextWriter stderr, Func<AwsConnection>? connect = null, IReadOnlyList<string>? logGroups = null, QueryNetwork? network = null)
     {
         connect ??= () => throw new ArgumentException("s3:// paths and log groups need an AWS connection");
-        bool discover = network is not null && paths.Count == 0 && logGroups is not { Count: > 0 } && query.Filter.VpcId.Count > 0;
+        bool discover = network is not null && paths.Count == 0 && logGroups is not { Count: > 0 } && (query.Filter.VpcId.Count > 0 || network.FlowLogs is not null);
         FlowLogLocations locations;
         if (discover)
         {
             // The VPC's own logs hold only its records: the VPC chose the sources and is not also a record filter.
-            var destinations = FlowLogDestinations.Of(network!.Index, query.Filter.VpcId.ToList());
-            query = query with { Filter = query.Filter with { VpcId = [] } };
+            var destinations = network!.FlowLogs ?? FlowLogDestinations.Of(network.Index, query.Filter.VpcId.ToList());
+            if (network.FlowLogs is null) query = query with { Filter = query.Filter with { VpcId = [] } };
             locations = FlowLogLocations.Discover(destinations, query, connect);
             foreach (var d in destinations.Where(d => d.NotReadable is not null)) stderr.WriteLine($"vpcsec: warning: {d.NotReadable}");
         }

@@ -65,6 +65,39 @@ public static class FlowLogDestinations
         return found;
     }
 
+    /// <summary>
+    /// The flow logs named by id, active or not (the caller asked for them): where they deliver and in which format.
+    /// An id the snapshot's describe-flow-logs lacks is an error naming it.
+    /// </summary>
+    public static IReadOnlyList<FlowLogDestination> ById(SnapshotIndex index, IReadOnlyCollection<string> flowLogIds) =>
+        flowLogIds.Distinct(StringComparer.Ordinal).Select(id =>
+        {
+            var region = index.Snapshot.Regions.FirstOrDefault(r => r.FlowLogs.Any(f => f.FlowLogId == id))
+                ?? throw new FlowLogDestinationUnknownException($"{id} is not in the snapshot's describe-flow-logs");
+            var log = region.FlowLogs.First(f => f.FlowLogId == id);
+            return Describe(log, VpcOf(index, log.ResourceId) ?? "", region);
+        }).ToList();
+
+    /// <summary>
+    /// The one record format of the given flow logs, for input without a header; an error when they differ (the
+    /// reader would not know which line is which).
+    /// </summary>
+    public static FlowLogFormat FormatOf(IReadOnlyList<FlowLogDestination> destinations)
+    {
+        var formats = destinations.Select(d => d.Format).DistinctBy(f => string.Join(' ', f.Fields)).ToList();
+        return formats.Count == 1 ? formats[0]
+            : throw new ArgumentException($"the flow logs {string.Join(", ", destinations.Select(d => d.FlowLogId))} have different formats: name one, or give -Format");
+    }
+
+    private static string? VpcOf(SnapshotIndex index, string? resourceId) => resourceId switch
+    {
+        null => null,
+        _ when index.Vpcs.ContainsKey(resourceId) => resourceId,
+        _ when index.Subnets.TryGetValue(resourceId, out var subnet) => subnet.VpcId,
+        _ when index.NetworkInterfaces.TryGetValue(resourceId, out var eni) => eni.VpcId,
+        _ => null,
+    };
+
     private static bool IsActive(FlowLog f) => f.FlowLogStatus is null || f.FlowLogStatus.Equals("ACTIVE", StringComparison.OrdinalIgnoreCase);
 
     private static FlowLogDestination Describe(FlowLog log, string vpcId, RegionInventory region)
@@ -72,7 +105,7 @@ public static class FlowLogDestinations
         var type = log.LogDestinationType ?? "cloud-watch-logs";
         var destination = new FlowLogDestination
         {
-            FlowLogId = log.FlowLogId, VpcId = vpcId, ResourceId = log.ResourceId!, Region = region.Region,
+            FlowLogId = log.FlowLogId, VpcId = vpcId, ResourceId = log.ResourceId ?? "", Region = region.Region,
             AccountId = region.AccountId ?? AccountOf(log.DeliverLogsPermissionArn),
             Format = FlowLogCoverageAnalysis.FormatOf(log), TrafficType = (log.TrafficType ?? "ALL").ToUpperInvariant(),
         };

@@ -85,6 +85,8 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     /// <summary>Bytes through the snapshot's NAT gateways by destination service and region, each flow counted once.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "NatGateway")] public SwitchParameter ThroughNatGateway { get; set; }
 
+    /// <summary>Flow-log ids in the snapshot: with no -Path, read these flow logs where they deliver; otherwise their LogFormat is the format of input without a header.</summary>
+    [Parameter][ValidateNotNullOrEmpty] public string[]? FlowLogId { get; set; }
     /// <summary>The record format of files without a header: an AWS LogFormat or a field list.</summary>
     [Parameter] public string? Format { get; set; }
     /// <summary>Worker threads (default: all cores).</summary>
@@ -138,15 +140,17 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         try
         {
             var query = Arguments().ToQuery();
-            if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query); return; }
-            // No path and a VPC: read the VPC's own flow logs, found in -Snapshot (or live describe-flow-logs).
-            bool discover = _paths.Count == 0 && LogGroupName is null && VpcId is not null;
+            var named = FlowLogId is null ? null : FlowLogDestinations.ById(Index, FlowLogId);
+            // A named flow log gives the format of input without a header, unless -Format says otherwise.
+            var logFormat = Format is not null ? FlowLogFormat.Parse(Format) : named is not null ? FlowLogDestinations.FormatOf(named) : null;
+            if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query, logFormat); return; }
+            // No path: read the named flow logs, or the VPC's own, found in -Snapshot (or live describe-flow-logs).
+            bool discover = _paths.Count == 0 && LogGroupName is null && (VpcId is not null || named is not null);
             if (_paths.Count == 0 && LogGroupName is null && !discover)
-                throw new ArgumentException("give -Path or -LogGroupName, -VpcId to read the VPC's own flow logs, or -Engine Athena|LogsInsights");
+                throw new ArgumentException("give -Path or -LogGroupName, -VpcId or -FlowLogId to read those flow logs, or -Engine Athena|LogsInsights");
             var attribution = Attribute ? new FlowAttribution(Index) : null;
-            using var locations = discover ? Discover(ref query) : FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: _stop.Token);
+            using var locations = discover ? Discover(ref query, named) : FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: _stop.Token);
             using var logs = LogGroupName is null ? null : LogsSource();
-            var logFormat = Format is null ? null : FlowLogFormat.Parse(Format);
             IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, _stop.Token))];
             foreach (var u in locations.Unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
             if (inputs.Count == 0) return;
@@ -183,13 +187,13 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     }
 
     /// <summary>
-    /// The VPCs' own flow-log destinations (describe-flow-logs in the snapshot). Their records are all the VPCs' own,
-    /// so -VpcId chose the sources and is not also a record filter (the default format has no vpc-id field).
+    /// The named flow logs' destinations, or the VPCs' own (describe-flow-logs in the snapshot). A VPC's own records
+    /// are all that VPC's, so -VpcId chose the sources and is not also a record filter (the default format has no vpc-id).
     /// </summary>
-    private FlowLogs.S3.FlowLogLocations Discover(ref FlowLogQuery query)
+    private FlowLogs.S3.FlowLogLocations Discover(ref FlowLogQuery query, IReadOnlyList<FlowLogDestination>? named)
     {
-        var destinations = FlowLogDestinations.Of(Index, query.Filter.VpcId.ToList());
-        query = query with { Filter = query.Filter with { VpcId = [] } };
+        var destinations = named ?? FlowLogDestinations.Of(Index, query.Filter.VpcId.ToList());
+        if (named is null) query = query with { Filter = query.Filter with { VpcId = [] } };
         var locations = FlowLogs.S3.FlowLogLocations.Discover(destinations, query, Connect, _stop.Token);
         foreach (var note in locations.Notes) WriteVerbose(note);
         foreach (var d in destinations.Where(d => d.NotReadable is not null)) WriteWarning(d.NotReadable!);
@@ -198,11 +202,11 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     }
 
     /// <summary>Translates (-ShowQuery) or runs the query in Athena or Logs Insights, through the code the CLI uses.</summary>
-    private void PushDown(FlowLogQuery query)
+    private void PushDown(FlowLogQuery query, FlowLogFormat? format)
     {
         var request = new FlowLogPushDown
         {
-            Engine = Engine, Format = Format is null ? FlowLogFormat.Default : FlowLogFormat.Parse(Format), LogGroupNames = LogGroupName ?? [],
+            Engine = Engine, Format = format ?? FlowLogFormat.Default, LogGroupNames = LogGroupName ?? [],
             AthenaTable = AthenaTable, AthenaLocation = AthenaLocation, Accounts = AthenaAccount ?? [], LogRegions = AthenaLogRegion ?? [],
             Hive = Hive, PerHour = PerHour, Parquet = Parquet, CreateTable = CreateTable, WorkGroup = AthenaWorkGroup, OutputLocation = AthenaOutputLocation,
         };

@@ -88,6 +88,18 @@ public class FlowLogDestinationTests
     }
 
     [Fact]
+    public void A_flow_log_named_by_id_gives_its_destination_its_vpc_and_its_format()
+    {
+        var found = FlowLogDestinations.ById(Demo, ["fl-0831ff70fbc4dc52f", "fl-060305267e80e0e4c"]);
+        Assert.Equal([SharedVpc, ProdVpc], found.Select(d => d.VpcId));
+        Assert.Equal(27, FlowLogDestinations.FormatOf([found[1]]).FieldCount);
+        var mixed = Assert.Throws<ArgumentException>(() => FlowLogDestinations.FormatOf(found));
+        Assert.Contains("different formats", mixed.Message);
+        var unknown = Assert.Throws<FlowLogDestinationUnknownException>(() => FlowLogDestinations.ById(Demo, ["fl-0000000000000000a"]));
+        Assert.Contains("fl-0000000000000000a", unknown.Message);
+    }
+
+    [Fact]
     public void Object_names_tell_which_flow_log_delivered_them()
     {
         const string key = "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/21/111122223333_vpcflowlogs_us-east-1_fl-060305267e80e0e4c_20261121T0000Z_4105afa4.log.gz";
@@ -144,6 +156,15 @@ public sealed class FlowLogDiscoveryQueryTests : IDisposable
     }
 
     [Fact]
+    public void A_flow_log_named_by_id_is_read_where_it_delivers()
+    {
+        var arguments = new FlowQueryArguments { DestinationPort = ["5432"], GroupBy = ["srcaddr"], By = "count" };
+        var local = Query([_demo], arguments, null);
+        var named = Query([], arguments, new(FlowLogDestinationTests.Demo, FlowLogs: FlowLogDestinations.ById(FlowLogDestinationTests.Demo, ["fl-060305267e80e0e4c"])));
+        Assert.Equal((0, "", local.Out), (named.Exit, named.Err, named.Out));
+    }
+
+    [Fact]
     public void A_window_lists_only_its_day_and_reads_only_its_objects()
     {
         var window = new FlowQueryArguments
@@ -179,6 +200,27 @@ public class FlowLogsNetworkCliTests
         var vpc = CliCommands.CliRunner.Run("flowlogs", "query", "--vpc-id", FlowLogDestinationTests.ProdVpc);
         Assert.Equal(2, vpc.Exit);
         Assert.Contains("--snapshot with --vpc-id", vpc.Err);
+    }
+
+    [Fact]
+    public void Headerless_lines_are_read_in_the_named_flow_logs_format()
+    {
+        using var dir = new TestPaths.TempDir();
+        var first = Directory.GetFiles(Flows, "*.log.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        using (var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(first), System.IO.Compression.CompressionMode.Decompress)))
+        {
+            reader.ReadLine();
+            File.WriteAllText(Path.Combine(dir.Path, "export.log"), reader.ReadToEnd());
+        }
+        var lines = File.ReadAllLines(Path.Combine(dir.Path, "export.log")).Length;
+        var named = CliCommands.CliRunner.Run("flowlogs", "query", dir.Path, "--snapshot", TestPaths.Demo, "--flow-log-id", "fl-060305267e80e0e4c", "--count", "--format", "json");
+        Assert.Equal((0, ""), (named.Exit, named.Err));
+        var report = JsonDocument.Parse(named.Out).RootElement;
+        Assert.Equal(lines, report.GetProperty("Matched").GetInt64());
+        // Read as the default format instead, every 27-field line is malformed.
+        var plain = CliCommands.CliRunner.Run("flowlogs", "query", dir.Path, "--count", "--format", "json");
+        Assert.Equal(0, JsonDocument.Parse(plain.Out).RootElement.GetProperty("Matched").GetInt64());
+        Assert.Contains($"{lines} malformed", plain.Err);
     }
 
     [Fact]
