@@ -85,6 +85,26 @@ public class LogsWireTests
     }
 
     [Fact]
+    public void Vpcsec_query_reads_a_vpcs_own_log_group_found_in_the_snapshot()
+    {
+        using var server = new LoopbackServer(r => JsonWire.Body(r).ContainsKey("nextToken") ? Recorded("FilterLogEvents.page2") : Recorded("FilterLogEvents.page1"));
+        var query = new FlowLogQuery { Filter = new FlowFilter { VpcId = [FlowLogs.FlowLogDestinationTests.SharedVpc], Action = ["ACCEPT"] }, GroupBy = ["srcaddr"] };
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = Cli.Commands.FlowLogsCommand.RunQuery([], query, new FlowLogReadOptions { Threads = 1 }, countOnly: false, "csv", stdout, stderr,
+            () => JsonWire.Connection(server), network: new(FlowLogs.FlowLogDestinationTests.Demo));
+
+        // The shared-services VPC's flow log (fl-0831ff70fbc4dc52f) delivers to this group, in the default format.
+        Assert.Equal((0, ""), (exit, stderr.ToString()));
+        Assert.All(server.Requests, r => Assert.Equal("/vpc/flowlogs/shared-services", (string?)JsonWire.Body(r)["logGroupName"]));
+        Assert.Equal(2, server.Requests.Count);
+        var accepted = File.ReadAllLines(Path.Combine(TestPaths.Fixtures, "flowlogs", "flowlogs-reader_v2_records.log")).Take(4)
+            .Select(l => l.Split(' ')).Where(f => f[12] == "ACCEPT").Select(f => f[3]).Distinct().Order().ToList();
+        Assert.NotEmpty(accepted);
+        Assert.Equal(accepted, stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')[0]).Order());
+    }
+
+    [Fact]
     public async Task FilterLogEvents_follows_nextToken_and_yields_each_line_with_its_interface()
     {
         using var server = new LoopbackServer(r => JsonWire.Body(r).ContainsKey("nextToken") ? Recorded("FilterLogEvents.page2") : Recorded("FilterLogEvents.page1"));
