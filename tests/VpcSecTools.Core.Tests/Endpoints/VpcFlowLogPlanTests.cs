@@ -14,22 +14,8 @@ namespace VpcSecTools.Tests.Endpoints;
 /// </summary>
 public sealed class VpcFlowLogPlanTests : IDisposable
 {
-    private const string Bucket = "demo-flow-logs-111122223333";
-    private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
-    private readonly LoopbackServer _server;
-
-    public VpcFlowLogPlanTests()
-    {
-        foreach (var file in Directory.GetFiles(DemoPlanTests.Logs, "*.log.gz", SearchOption.AllDirectories))
-            _objects[Path.GetRelativePath(DemoPlanTests.Logs, file).Replace('\\', '/')] = File.ReadAllBytes(file);
-        _server = new LoopbackServer(r => LoopbackS3.Answer(Bucket, _objects, r));
-    }
-
-    private AwsConnection Connect() => AwsConnection.Resolve(new AwsConnectionRequest
-    {
-        AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Region = "us-east-1", EndpointUrl = _server.Url,
-        Environment = _ => null,
-    });
+    private readonly DemoFlowLogBucket _bucket = new();
+    private Func<AwsConnection> Connect => _bucket.Connect;
 
     private static string Figures(EndpointPlan plan) =>
         JsonSerializer.Serialize(new { plan.Recommendations, plan.Traffic, plan.Findings, plan.WindowStart, plan.WindowEnd, plan.TotalSavingPerMonth });
@@ -54,7 +40,7 @@ public sealed class VpcFlowLogPlanTests : IDisposable
         var local = EndpointPlanning.FromFlowLogs(demo, [DemoPlanTests.Logs], DemoPlanTests.IpRangesFile, null, window: window);
         var own = EndpointPlanning.FromVpcFlowLogs(demo, [FlowLogDestinationTests.ProdVpc], Connect, DemoPlanTests.IpRangesFile, null, window: window);
         Assert.Equal(Figures(local), Figures(own));
-        Assert.InRange(_server.Requests.Count(r => r.Method == "GET" && !r.Query.Contains("list-type")), 6, 8);
+        Assert.InRange(_bucket.Downloads.Count(), 6, 8);
     }
 
     [Fact]
@@ -69,8 +55,8 @@ public sealed class VpcFlowLogPlanTests : IDisposable
         var e = Assert.Throws<FlowLogDestinationUnknownException>(() =>
             EndpointPlanning.FromVpcFlowLogs(noProdLog, null, Connect, DemoPlanTests.IpRangesFile, null));
         Assert.Contains(FlowLogDestinationTests.ProdVpc, e.Message);
-        Assert.Empty(_server.Requests);
+        Assert.Empty(_bucket.Server.Requests);
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => _bucket.Dispose();
 }

@@ -112,32 +112,21 @@ public class FlowLogDestinationTests
 /// <summary><c>vpcsec flowlogs query --snapshot --vpc-id</c> with no path: the VPC's own S3 flow logs, against a loopback S3.</summary>
 public sealed class FlowLogDiscoveryQueryTests : IDisposable
 {
-    private const string Bucket = "demo-flow-logs-111122223333";
-    private readonly string _demo = Path.Combine(TestPaths.Demo, "flowlogs");
-    private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
-    private readonly LoopbackServer _server;
+    private readonly string _demo = DemoFlowLogBucket.Folder;
+    private readonly DemoFlowLogBucket _bucket = new();
     private const string OtherFlowLogKey = "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/21/111122223333_vpcflowlogs_us-east-1_fl-0ffffffffffffffff_20261121T0700Z_00000000.log.gz";
 
     public FlowLogDiscoveryQueryTests()
     {
-        foreach (var file in Directory.GetFiles(_demo, "*.log.gz", SearchOption.AllDirectories))
-            _objects[Path.GetRelativePath(_demo, file).Replace('\\', '/')] = File.ReadAllBytes(file);
         // Another VPC's flow log delivers into the same bucket and folder: its objects are not this VPC's.
-        _objects[OtherFlowLogKey] = _objects.Values.First();
-        _server = new LoopbackServer(r => LoopbackS3.Answer(Bucket, _objects, r));
+        _bucket.Objects[OtherFlowLogKey] = _bucket.Objects.Values.First();
     }
-
-    private AwsConnection Connect() => AwsConnection.Resolve(new AwsConnectionRequest
-    {
-        AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Region = "us-east-1", EndpointUrl = _server.Url,
-        Environment = _ => null,
-    });
 
     private (int Exit, string Out, string Err) Query(string[] paths, FlowQueryArguments arguments, FlowLogsCommand.QueryNetwork? network)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = FlowLogsCommand.RunQuery(paths, arguments.ToQuery(), new FlowLogReadOptions { Threads = 2 }, countOnly: false, "json", stdout, stderr, Connect, network: network);
+        int exit = FlowLogsCommand.RunQuery(paths, arguments.ToQuery(), new FlowLogReadOptions { Threads = 2 }, countOnly: false, "json", stdout, stderr, _bucket.Connect, network: network);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -150,7 +139,7 @@ public sealed class FlowLogDiscoveryQueryTests : IDisposable
         Assert.Equal((0, ""), (own.Exit, own.Err));
         Assert.Equal(local.Out, own.Out);
         Assert.Equal(5, JsonDocument.Parse(own.Out).RootElement.GetArrayLength());
-        var fetched = _server.Requests.Where(r => r.Method == "GET" && !r.Query.Contains("list-type")).Select(r => r.Path).ToList();
+        var fetched = _bucket.Downloads.Select(r => r.Path).ToList();
         Assert.Equal(24, fetched.Count);
         Assert.DoesNotContain(fetched, p => p.Contains("fl-0ffffffffffffffff"));
     }
@@ -175,13 +164,13 @@ public sealed class FlowLogDiscoveryQueryTests : IDisposable
         var own = Query([], window, new(FlowLogDestinationTests.Demo));
         var local = Query([_demo], window with { VpcId = null }, null);
         Assert.Equal((0, local.Out), (own.Exit, own.Out));
-        var fetched = _server.Requests.Count(r => r.Method == "GET" && !r.Query.Contains("list-type"));
+        var fetched = _bucket.Downloads.Count();
         Assert.InRange(fetched, 1, 6);
-        var listed = _server.Requests.Where(r => r.Query.Contains("list-type") && !r.Query.Contains("delimiter")).Select(r => LoopbackS3.Param(r, "prefix")).Distinct();
+        var listed = _bucket.Server.Requests.Where(r => r.Query.Contains("list-type") && !r.Query.Contains("delimiter")).Select(r => LoopbackS3.Param(r, "prefix")).Distinct();
         Assert.Equal(["AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/21/"], listed);
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => _bucket.Dispose();
 }
 
 /// <summary>The new query options through the real command line.</summary>

@@ -8,29 +8,15 @@ namespace VpcSecTools.Tests.FlowLogs;
 /// <summary><c>vpcsec flowlogs query s3://...</c> end to end against a loopback S3 holding the demo's flow-log objects.</summary>
 public sealed class S3FlowLogQueryTests : IDisposable
 {
-    private const string Bucket = "demo-flow-logs-111122223333";
-    private readonly string _demo = Path.Combine(TestPaths.Demo, "flowlogs");
-    private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
-    private readonly LoopbackServer _server;
-
-    public S3FlowLogQueryTests()
-    {
-        foreach (var file in Directory.GetFiles(_demo, "*.log.gz", SearchOption.AllDirectories))
-            _objects["logs/" + Path.GetRelativePath(_demo, file).Replace('\\', '/')] = File.ReadAllBytes(file);
-        _server = new LoopbackServer(r => LoopbackS3.Answer(Bucket, _objects, r));
-    }
-
-    private AwsConnection Connect() => AwsConnection.Resolve(new AwsConnectionRequest
-    {
-        AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Region = "us-east-1", EndpointUrl = _server.Url,
-        Environment = _ => null,
-    });
+    private const string Bucket = DemoFlowLogBucket.Bucket;
+    private readonly string _demo = DemoFlowLogBucket.Folder;
+    private readonly DemoFlowLogBucket _bucket = new("logs/");
 
     private (int Exit, string Out, string Err) Query(string path, FlowQueryArguments arguments)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = FlowLogsCommand.RunQuery([path], arguments.ToQuery(), new FlowLogReadOptions { Threads = 2 }, countOnly: false, "json", stdout, stderr, Connect);
+        int exit = FlowLogsCommand.RunQuery([path], arguments.ToQuery(), new FlowLogReadOptions { Threads = 2 }, countOnly: false, "json", stdout, stderr, _bucket.Connect);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -44,8 +30,8 @@ public sealed class S3FlowLogQueryTests : IDisposable
         Assert.Equal((0, ""), (s3.Exit, s3.Err));
         Assert.Contains("SourceAddress", local.Out);
         Assert.Equal(local.Out, s3.Out);
-        Assert.Equal(_objects.Count, _server.Requests.Count(r => r.Method == "GET" && !r.Query.Contains("list-type")));
-        Assert.All(_server.Requests, r => Assert.StartsWith("/" + Bucket, r.Path));
+        Assert.Equal(_bucket.Objects.Count, _bucket.Downloads.Count());
+        Assert.All(_bucket.Server.Requests, r => Assert.StartsWith("/" + Bucket, r.Path));
     }
 
     [Fact]
@@ -62,8 +48,8 @@ public sealed class S3FlowLogQueryTests : IDisposable
         Assert.Contains("\"DestinationPort\"", local.Out);
         // Records name their source: the same object, by its local path or its S3 URI.
         Assert.Equal(local.Out.Replace(Path.GetFullPath(_demo) + Path.DirectorySeparatorChar, "logs/"), s3.Out.Replace($"s3://{Bucket}/", ""));
-        var fetched = _server.Requests.Where(r => r.Method == "GET" && !r.Query.Contains("list-type")).ToList();
-        Assert.InRange(fetched.Count, 1, _objects.Count - 1);
+        var fetched = _bucket.Downloads.ToList();
+        Assert.InRange(fetched.Count, 1, _bucket.Objects.Count - 1);
     }
 
     [Fact]
@@ -74,5 +60,5 @@ public sealed class S3FlowLogQueryTests : IDisposable
         Assert.Contains($"s3://{Bucket}/elsewhere/", err);
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => _bucket.Dispose();
 }

@@ -1,3 +1,4 @@
+using VpcSecTools.Aws;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -143,6 +144,37 @@ public sealed class S3FlowLogSourceTests : IDisposable
         _client.Dispose();
         _server.Dispose();
     }
+}
+
+/// <summary>
+/// The demo's 24 flow-log objects in a loopback S3 bucket named as the demo's flow log says
+/// (<c>demo-flow-logs-111122223333</c>), under an optional key prefix, with a connection that calls it.
+/// </summary>
+internal sealed class DemoFlowLogBucket : IDisposable
+{
+    public const string Bucket = "demo-flow-logs-111122223333";
+    public static readonly string Folder = Path.Combine(TestPaths.Demo, "flowlogs");
+
+    public SortedDictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
+    public LoopbackServer Server { get; }
+
+    public DemoFlowLogBucket(string keyPrefix = "")
+    {
+        foreach (var file in Directory.GetFiles(Folder, "*.log.gz", SearchOption.AllDirectories))
+            Objects[keyPrefix + Path.GetRelativePath(Folder, file).Replace('\\', '/')] = File.ReadAllBytes(file);
+        Server = new LoopbackServer(r => LoopbackS3.Answer(Bucket, Objects, r));
+    }
+
+    /// <summary>Object downloads so far (GETs that are not listings).</summary>
+    public IEnumerable<SeenRequest> Downloads => Server.Requests.Where(r => r.Method == "GET" && !r.Query.Contains("list-type"));
+
+    public AwsConnection Connect() => AwsConnection.Resolve(new AwsConnectionRequest
+    {
+        AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Region = "us-east-1", EndpointUrl = Server.Url,
+        Environment = _ => null,
+    });
+
+    public void Dispose() => Server.Dispose();
 }
 
 /// <summary>A loopback S3 over an in-memory bucket: ListObjectsV2 (pages of 5, delimiter listings) and GetObject in S3's XML shapes.</summary>
