@@ -116,9 +116,7 @@ public static class FlowLogsCommand
         FlowLogLocations locations;
         if (discover)
         {
-            // The VPC's own logs hold only its records: the VPC chose the sources and is not also a record filter.
-            var destinations = network!.FlowLogs ?? FlowLogDestinations.Of(network.Index, query.Filter.VpcId.ToList());
-            if (network.FlowLogs is null) query = query with { Filter = query.Filter with { VpcId = [] } };
+            (var destinations, query) = FlowLogDestinations.ToRead(network!.Index, query, network.FlowLogs);
             locations = FlowLogLocations.Discover(destinations, query, connect);
             foreach (var d in destinations.Where(d => d.NotReadable is not null)) stderr.WriteLine($"vpcsec: warning: {d.NotReadable}");
         }

@@ -66,6 +66,15 @@ public static class FlowLogDestinations
     }
 
     /// <summary>
+    /// What to read when no path is given: the <paramref name="named"/> flow logs, else those of the query's VPCs. A
+    /// VPC's own logs hold only its records, so its id chose the sources and is dropped from the returned query's
+    /// filter (the default format has no vpc-id field to filter on).
+    /// </summary>
+    public static (IReadOnlyList<FlowLogDestination> Destinations, FlowLogQuery Query) ToRead(SnapshotIndex index, FlowLogQuery query,
+        IReadOnlyList<FlowLogDestination>? named) =>
+        named is not null ? (named, query) : (Of(index, query.Filter.VpcId.ToList()), query with { Filter = query.Filter with { VpcId = [] } });
+
+    /// <summary>
     /// The flow logs named by id, active or not (the caller asked for them): where they deliver and in which format.
     /// An id the snapshot's describe-flow-logs lacks is an error naming it.
     /// </summary>

@@ -10,9 +10,9 @@ namespace VpcSecTools.Commands;
 /// <para type="synopsis">Reads VPC flow logs (files, folders, wildcards; plain or .gz) and returns the matching records or aggregates.</para>
 /// <para type="description">Filters on addresses or CIDRs, ports, protocol, action, log status, interface, VPC, subnet,
 /// instance, flow direction and time window (which also limits the S3 prefixes listed for s3:// paths), evaluated on the raw text before anything is materialised. With -GroupBy
-/// or -Bin the engine aggregates (count, packets, bytes, first and last seen) and returns only the groups. With -Snapshot and
-/// -VpcId and no path, it reads the VPC's own flow logs where describe-flow-logs says they go (S3 or CloudWatch Logs), in their
-/// format; -Attribute names who each address is; -ThroughNatGateway sums the NAT gateways' traffic by destination service,
+/// or -Bin the engine aggregates (count, packets, bytes, first and last seen) and returns only the groups. With -VpcId or
+/// -FlowLogId and no path, it reads those flow logs where describe-flow-logs (-Snapshot, or live) says they go (S3 or
+/// CloudWatch Logs), in their format; -Attribute names who each address is; -ThroughNatGateway sums the NAT gateways' traffic by destination service,
 /// each flow once.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "FlowLogQuery", DefaultParameterSetName = "Records")]
@@ -49,7 +49,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     [Parameter][ValidateSet("OK", "NODATA", "SKIPDATA")] public string[]? LogStatus { get; set; }
     /// <summary>ENI id.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)][Alias("NetworkInterfaceId")] public string[]? InterfaceId { get; set; }
-    /// <summary>VPC id: with -Snapshot and no -Path, read this VPC's own flow logs; otherwise a filter on the vpc-id field (version 3+).</summary>
+    /// <summary>VPC id: with no -Path, read this VPC's own flow logs (found in -Snapshot); otherwise a filter on the vpc-id field (version 3+).</summary>
     [Parameter] public string[]? VpcId { get; set; }
     /// <summary>Subnet id (version 3+).</summary>
     [Parameter] public string[]? SubnetId { get; set; }
@@ -186,14 +186,10 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         base.StopProcessing();
     }
 
-    /// <summary>
-    /// The named flow logs' destinations, or the VPCs' own (describe-flow-logs in the snapshot). A VPC's own records
-    /// are all that VPC's, so -VpcId chose the sources and is not also a record filter (the default format has no vpc-id).
-    /// </summary>
+    /// <summary>The named flow logs, or the VPCs' own, where describe-flow-logs in the snapshot says they deliver.</summary>
     private FlowLogs.S3.FlowLogLocations Discover(ref FlowLogQuery query, IReadOnlyList<FlowLogDestination>? named)
     {
-        var destinations = named ?? FlowLogDestinations.Of(Index, query.Filter.VpcId.ToList());
-        if (named is null) query = query with { Filter = query.Filter with { VpcId = [] } };
+        (var destinations, query) = FlowLogDestinations.ToRead(Index, query, named);
         var locations = FlowLogs.S3.FlowLogLocations.Discover(destinations, query, Connect, _stop.Token);
         foreach (var note in locations.Notes) WriteVerbose(note);
         foreach (var d in destinations.Where(d => d.NotReadable is not null)) WriteWarning(d.NotReadable!);
