@@ -35,6 +35,29 @@ public class DemoAuditTests
             Assert.Equal(["0.0.0.0/0", "::/0"], r.Of(check, "acl-03e400625f4e9af8c").Select(f => f.Source ?? "").Order(StringComparer.Ordinal).ToArray());
     }
 
+    /// <summary>expected.json's ratings of the legacy host's internet rules and the default group, against the audit's.</summary>
+    [Fact]
+    public void Severities_match_the_ground_truth()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Demo, "expected.json")));
+        var rated = doc.RootElement.GetProperty("overly_open_rules").EnumerateArray()
+            .Select(e => (Group: e.GetProperty("group").GetString()!, Rule: e.GetProperty("rule").GetString()!, Severity: e.GetProperty("severity").GetString()!)).ToList();
+        var r = Report.Value;
+        int compared = 0;
+        foreach (var (group, rule, severity) in rated)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(rule, @"^tcp (\d+) from (\S+)$");
+            var audit = m.Success
+                ? r.Findings.Where(f => f.ResourceId == group && f.Ports == m.Groups[1].Value && f.Source == m.Groups[2].Value)
+                : r.Of("SG.DefaultGroupHasRules", group);
+            var findings = audit.ToList();
+            if (findings.Count == 0 || (m.Success && !m.Groups[2].Value.EndsWith("/0", StringComparison.Ordinal))) continue;
+            Assert.Equal(severity, findings.Max(f => f.Severity).ToString().ToUpperInvariant());
+            compared++;
+        }
+        Assert.Equal(4, compared);
+    }
+
     [Fact]
     public void NotFindingsStayQuiet()
     {
