@@ -145,6 +145,25 @@ Describe 'Invoke-FlowLogQuery' {
                 Should -Throw -ErrorId 'AwsConfigurationInvalid*'
         }
 
+        It 'reads lines without a header in the format of the flow log named by -FlowLogId' {
+            $object = Get-ChildItem $demoLogs -Recurse -Filter *.log.gz | Sort-Object Name | Select-Object -First 1
+            $reader = [IO.StreamReader]::new([IO.Compression.GZipStream]::new([IO.File]::OpenRead($object.FullName), [IO.Compression.CompressionMode]::Decompress))
+            try { $null = $reader.ReadLine(); $body = $reader.ReadToEnd() } finally { $reader.Dispose() }
+            $export = Join-Path ([IO.Path]::GetTempPath()) "$([guid]::NewGuid()).log"
+            try {
+                [IO.File]::WriteAllText($export, $body)
+                $lines = @($body -split "`n" | Where-Object { $_ }).Count
+                (Invoke-FlowLogQuery -Path $export -Snapshot $demo -FlowLogId fl-060305267e80e0e4c -Count).Matched | Should -Be $lines
+                (Invoke-FlowLogQuery -Path $export -Count -WarningAction SilentlyContinue).Matched | Should -Be 0
+            }
+            finally { Remove-Item $export -ErrorAction SilentlyContinue }
+        }
+
+        It 'refuses a flow-log id the snapshot does not have' {
+            { Invoke-FlowLogQuery -Snapshot $demo -FlowLogId fl-0000000000000000a -ErrorAction Stop } |
+                Should -Throw -ErrorId 'FlowLogDestinationUnknown*' -ExpectedMessage '*fl-0000000000000000a*'
+        }
+
         It 'refuses a VPC the snapshot does not have, naming it' {
             { Invoke-FlowLogQuery -Snapshot $demo -VpcId vpc-0123456789abcdef0 -ErrorAction Stop } |
                 Should -Throw -ErrorId 'VpcNotFound*' -ExpectedMessage '*vpc-0123456789abcdef0*'
