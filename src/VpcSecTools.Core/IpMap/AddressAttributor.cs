@@ -1,5 +1,6 @@
 using VpcSecTools.AwsIpRanges;
 using VpcSecTools.Net;
+using VpcSecTools.Routing;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.IpMap;
@@ -128,8 +129,14 @@ public sealed class AddressAttributor
         List<string>? notRouted = null;
         foreach (var table in from.Tables)
         {
-            var route = table.Lookup(address);
-            var outcome = route is null ? null : Routed(address, start, from, route);
+            var (route, unresolvedList) = table.Find(address);
+            var outcome = unresolvedList is not null
+                ? start with
+                {
+                    Scope = AttributionScope.Unknown, RouteTableId = table.Table.RouteTableId, Route = route?.Evidence,
+                    Reason = $"{table.Table.RouteTableId} routes to prefix list {unresolvedList}, whose entries were not captured: it might send {address} there",
+                }
+                : route is null ? null : Routed(address, start, from, route);
             if (outcome is null)
             {
                 (notRouted ??= []).Add(route is null ? $"no route in {table.Table.RouteTableId}" : $"{route.Evidence} leads nowhere for this address");
@@ -177,36 +184,38 @@ public sealed class AddressAttributor
     }
 
     /// <summary>What a route leads to; null when it is a dead end for this address (blackhole, private address to the internet).</summary>
-    private AddressAttribution? Routed(IpAddress address, AddressAttribution start, VpcView from, ChosenRoute route)
+    private AddressAttribution? Routed(IpAddress address, AddressAttribution start, VpcView from, RouteChoice route)
     {
         if (route.IsBlackhole) return null;
         var r = start with { RouteTableId = route.RouteTableId, Route = route.Evidence };
         var target = route.Target;
-        if (target.StartsWith("pcx-", StringComparison.Ordinal)) return Peered(address, r, from, target);
-        if (target.StartsWith("tgw-", StringComparison.Ordinal)) return ViaTransitGateway(address, r, from, target);
-        if (target.StartsWith("vgw-", StringComparison.Ordinal)) return ViaVpn(r, from, target);
-        if (target.StartsWith("vpce-", StringComparison.Ordinal))
+        switch (route.Kind)
         {
-            var endpoint = _index.VpcEndpoints.GetValueOrDefault(target);
-            var hit = _ranges.Find(address);
-            return r with
+            case RouteTargetKind.VpcPeeringConnection: return Peered(address, r, from, target);
+            case RouteTargetKind.TransitGateway: return ViaTransitGateway(address, r, from, target);
+            case RouteTargetKind.VirtualPrivateGateway: return ViaVpn(r, from, target);
+            case RouteTargetKind.GatewayEndpoint:
             {
-                Scope = AttributionScope.AwsService,
-                Service = hit?.Service ?? endpoint?.ServiceName,
-                Region = hit?.Region ?? from.Region.Region,
-                NetworkBorderGroup = hit?.NetworkBorderGroup,
-                AwsPrefix = hit?.Prefix.ToString(),
-                Reason = $"through gateway endpoint {target}{(endpoint?.ServiceName is { } s ? $" ({s})" : "")}",
-            };
+                var endpoint = _index.VpcEndpoints.GetValueOrDefault(target);
+                var hit = _ranges.Find(address);
+                return r with
+                {
+                    Scope = AttributionScope.AwsService,
+                    Service = hit?.Service ?? endpoint?.ServiceName,
+                    Region = hit?.Region ?? from.Region.Region,
+                    NetworkBorderGroup = hit?.NetworkBorderGroup,
+                    AwsPrefix = hit?.Prefix.ToString(),
+                    Reason = $"through gateway endpoint {target}{(endpoint?.ServiceName is { } s ? $" ({s})" : "")}",
+                };
+            }
+            case RouteTargetKind.InternetGateway or RouteTargetKind.NatGateway or RouteTargetKind.EgressOnlyInternetGateway:
+                return Outside(address, r);
+            case RouteTargetKind.NetworkInterface or RouteTargetKind.Instance:
+                return r with { Scope = AttributionScope.Unknown, Reason = $"routed to the appliance {target}: what lies beyond it is not in the snapshot" };
+            default:
+                // A local route covers only the VPC's associated CIDRs, which never get here (Inside answers them).
+                return r with { Scope = AttributionScope.Unknown, Reason = $"routed to {target}, a target this analysis does not model" };
         }
-        if (target.StartsWith("igw-", StringComparison.Ordinal) || target.StartsWith("nat-", StringComparison.Ordinal)
-            || target.StartsWith("eigw-", StringComparison.Ordinal))
-            return Outside(address, r);
-        if (target == "local")
-            return r with { Scope = AttributionScope.Unknown, Reason = "a local route covers it but no associated CIDR of the VPC does (a disassociated block?)" };
-        if (target.StartsWith("eni-", StringComparison.Ordinal) || target.StartsWith("i-", StringComparison.Ordinal))
-            return r with { Scope = AttributionScope.Unknown, Reason = $"routed to the appliance {target}: what lies beyond it is not in the snapshot" };
-        return r with { Scope = AttributionScope.Unknown, Reason = $"routed to {target}, a target this analysis does not model" };
     }
 
     private AddressAttribution? Outside(IpAddress address, AddressAttribution r)
@@ -276,18 +285,12 @@ public sealed class AddressAttributor
         if (!_tgwRouteTableOfAttachment.TryGetValue(own.TransitGatewayAttachmentId, out var rtbId))
             return r with { Scope = AttributionScope.Unknown, Reason = $"{own.TransitGatewayAttachmentId} has no associated transit gateway route table in the snapshot" };
         r = r with { TransitGatewayRouteTableId = rtbId };
-        if (!_tgwTables.TryGetValue(rtbId, out var table) || !table.RoutesKnown)
-            return r with { Scope = AttributionScope.Unknown, Reason = $"the routes of {rtbId} were not captured (static routes or propagations)" };
-        var choice = table.Lookup(address);
-        if (choice is null)
-            return r with
-            {
-                Scope = AttributionScope.Unknown,
-                Reason = table.UnknownPropagations.Count > 0
-                    ? $"no known route in {rtbId}; propagated routes not in the snapshot could cover it: {string.Join(", ", table.UnknownPropagations)}"
-                    : $"no route in {rtbId}: the transit gateway drops it",
-            };
-        r = r with { Route = $"{r.Route}; {choice.Evidence}" };
+        var table = _index.TransitGatewayRouteLookupOf(rtbId);
+        if (table.Unreadable is { } unreadable) return r with { Scope = AttributionScope.Unknown, Reason = unreadable };
+        var (choice, unknown) = table.Find(address);
+        if (choice is not null) r = r with { Route = $"{r.Route}; {choice.Evidence}" };
+        if (unknown is not null) return r with { Scope = AttributionScope.Unknown, Reason = unknown };
+        if (choice is null) return r with { Scope = AttributionScope.Unknown, Reason = $"no route in {rtbId}: the transit gateway drops it" };
         if (choice.Blackhole) return r with { Scope = AttributionScope.Unknown, Reason = $"a blackhole route in {rtbId} drops it" };
         var attachments = choice.AttachmentIds.Select(id => _index.TransitGatewayAttachments.GetValueOrDefault(id)).ToArray();
         var first = attachments.FirstOrDefault();
@@ -441,7 +444,7 @@ public sealed class AddressAttributor
             .Concat(region.TransitGatewayPropagatedRoutes.Select(t => t.TransitGatewayRouteTableId))
             .Concat(region.TransitGatewayPropagations.Select(t => t.TransitGatewayRouteTableId))
             .Distinct();
-        foreach (var id in tableIds) _tgwTables.TryAdd(id, new TransitGatewayRouteTableLookup(id, region, _index));
+        foreach (var id in tableIds) _tgwTables.TryAdd(id, _index.TransitGatewayRouteLookupOf(id));
     }
 
     /// <summary>Flags VPCs whose CIDRs overlap another VPC's, so lookups elsewhere can skip the overlap check.</summary>
@@ -483,7 +486,7 @@ public sealed class AddressAttributor
             var used = index.SubnetsOf(vpc.VpcId).Select(s => index.RouteTableOf(s.SubnetId).Table)
                 .Append(index.MainRouteTable(vpc.VpcId)).OfType<RouteTable>()
                 .DistinctBy(t => t.RouteTableId);
-            Tables = used.Select(t => new RouteTableLookup(t, index)).ToArray();
+            Tables = used.Select(index.RouteLookupOf).ToArray();
         }
 
         public bool Contains(IpAddress address)

@@ -1,4 +1,5 @@
 using VpcSecTools.Net;
+using VpcSecTools.Routing;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Reachability;
@@ -297,7 +298,7 @@ internal sealed class PathWalk
             ?? _ix.RegionOf(regionAnchor)?.TransitGatewayRouteTableAssociations.FirstOrDefault(a => a.Associations.Any(x => x.TransitGatewayAttachmentId == fromAttachmentId))?.TransitGatewayRouteTableId;
         if (tableId is null)
         { Block("TransitGatewayAttachment", fromAttachmentId, null, null, "the attachment is associated with no transit gateway route table", ExplanationCodes.NoRoute); return; }
-        var choice = TransitGatewayRouteLookup.Find(_ix, tableId, Dst, out var unknown);
+        var (choice, unknown) = _ix.TransitGatewayRouteLookupOf(tableId).Find(Dst);
         if (unknown is not null) { Unknown("TransitGatewayRouteTable", tableId, null, null, unknown, ExplanationCodes.SectionNotCaptured); return; }
         if (choice is null) { Block("TransitGatewayRouteTable", tableId, null, null, $"{tableId} has no route to {Dst}", ExplanationCodes.NoRoute); return; }
         var rule = $"{choice.Destination} -> {(choice.Blackhole ? "blackhole" : choice.AttachmentId)} ({choice.Type})";
@@ -383,7 +384,7 @@ internal sealed class PathWalk
             .Distinct();
         foreach (var tableId in tables)
         {
-            var choice = TransitGatewayRouteLookup.Find(_ix, tableId, address, out _);
+            var choice = _ix.TransitGatewayRouteLookupOf(tableId).Find(address).Route;
             if (choice?.AttachmentId is null || choice.Blackhole || choice.ResourceType is not ("vpn" or "direct-connect-gateway")) continue;
             var tgw = _ix.TransitGatewayAttachments.GetValueOrDefault(choice.AttachmentId)?.TransitGatewayId ?? _ix.TransitGatewayRouteTables.GetValueOrDefault(tableId)?.TransitGatewayId;
             if (tgw is not null && entries.All(e => e.Id != choice.AttachmentId)) entries.Add(new(choice.AttachmentId, tgw, choice.ResourceType, choice.ResourceId));
@@ -412,8 +413,8 @@ internal sealed class PathWalk
         foreach (var vpn in _ix.VpnConnections.Values.Where(v => v.VpnGatewayId == vgwId))
             foreach (var r in vpn.Routes)
                 if (r.State is null or "available" && Cidr.TryParse(r.DestinationCidrBlock, out var c, HostBits.Normalise) && c.Contains(address)) return true;
-        if (origin is not null) return RouteLookup.IsPropagated(new Route { Origin = origin });
-        return _ix.RouteTables.Values.SelectMany(t => t.Routes).Any(r => r.GatewayId == vgwId && RouteLookup.IsPropagated(r)
+        if (origin is not null) return VpcRoutes.IsPropagated(new Route { Origin = origin });
+        return _ix.RouteTables.Values.SelectMany(t => t.Routes).Any(r => r.GatewayId == vgwId && VpcRoutes.IsPropagated(r)
             && Cidr.TryParse(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock, out var c, HostBits.Normalise) && c.Contains(address));
     }
 

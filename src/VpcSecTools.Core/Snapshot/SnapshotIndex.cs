@@ -1,11 +1,14 @@
+using System.Collections.Concurrent;
 using VpcSecTools.Net;
+using VpcSecTools.Routing;
 
 namespace VpcSecTools.Snapshot;
 
 /// <summary>
 /// Lookups every analysis needs, built once per snapshot and shared (read-only, thread-safe):
 /// resources by id, ENIs by address and by security group, the route table and NACL each subnet
-/// really uses, and CIDR tries of VPCs and subnets.
+/// really uses, and CIDR tries of VPCs and subnets. Route-table tries are built on first use (an analysis
+/// touches few of them) and then kept for every later query, from any thread.
 /// </summary>
 public sealed class SnapshotIndex
 {
@@ -28,6 +31,8 @@ public sealed class SnapshotIndex
     private readonly Dictionary<string, Cidr[]> _prefixListCidrs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NatGateway> _natByEni = new(StringComparer.Ordinal);
     private readonly List<string> _notes = [];
+    private readonly ConcurrentDictionary<string, RouteTableLookup> _routeLookups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TransitGatewayRouteTableLookup> _tgwRouteLookups = new(StringComparer.Ordinal);
 
     public VpcSnapshot Snapshot { get; }
 
@@ -130,6 +135,21 @@ public sealed class SnapshotIndex
     }
 
     public RouteTable? MainRouteTable(string vpcId) => _mainRouteTable.GetValueOrDefault(vpcId);
+
+    /// <summary>
+    /// The table as a longest-prefix trie (SEMANTICS 12-15), built once and shared by every analysis. A table that
+    /// is not this snapshot's own (a caller's edited copy) is built for the call and not kept.
+    /// </summary>
+    public RouteTableLookup RouteLookupOf(RouteTable table)
+    {
+        if (!RouteTables.TryGetValue(table.RouteTableId, out var own) || !ReferenceEquals(own, table)) return new RouteTableLookup(table, this);
+        // Two threads may build the same trie at once; one copy is kept, both are equal.
+        return _routeLookups.GetOrAdd(table.RouteTableId, static (_, arg) => new RouteTableLookup(arg.Table, arg.Index), (Table: table, Index: this));
+    }
+
+    /// <summary>A transit-gateway route table as a trie (SEMANTICS 18), built once and shared; one not in the snapshot says so.</summary>
+    public TransitGatewayRouteTableLookup TransitGatewayRouteLookupOf(string routeTableId) =>
+        _tgwRouteLookups.GetOrAdd(routeTableId, static (id, index) => new TransitGatewayRouteTableLookup(id, index), this);
 
     /// <summary>Subnets that use this table, explicitly or (for the main table) implicitly.</summary>
     public IEnumerable<Subnet> SubnetsUsing(RouteTable table) =>

@@ -1,5 +1,6 @@
 using VpcSecTools.Net;
 using VpcSecTools.Reachability;
+using VpcSecTools.Routing;
 using VpcSecTools.Snapshot;
 using static VpcSecTools.Tests.Reachability.TestNetwork;
 
