@@ -192,6 +192,9 @@ public static class FlowLogsBench
 
         var filter = new FlowLogQuery { Filter = new FlowFilter { Action = ["REJECT"], DestinationPort = [new Net.PortRange(22, 22)] } };
         var topSrc = new FlowLogQuery { GroupBy = ["srcaddr"], Top = 10, By = FlowMetric.Bytes };
+        // The group table's two extremes: a handful of groups that stay in cache, and 64k groups hit at random.
+        Add("ours v2 plain group by dstport (few groups), 1 thread(s)", n => Ours(n, V2, new FlowLogQuery { GroupBy = ["dstport"] }, 1, plain));
+        Add("ours v2 plain group by srcport (64k random groups), 1 thread(s)", n => Ours(n, V2, new FlowLogQuery { GroupBy = ["srcport"] }, 1, plain));
         foreach (int threads in new[] { 1, 2 })
         {
             Add($"ours v2 plain filter+count, {threads} thread(s)", n => Ours(n, V2, filter, threads, plain));

@@ -14,6 +14,27 @@ internal readonly ref struct RawLine(ReadOnlySpan<byte> data, ReadOnlySpan<int> 
 
     public ReadOnlySpan<byte> Field(int index) => _data[_bounds[index]..(_bounds[index + 1] - 1)];
 
+    /// <summary>
+    /// Field <paramref name="index"/> and the rest of the buffer after it: the field's bytes are the first
+    /// <paramref name="length"/>, the rest lets a reader load whole words past the field's end.
+    /// </summary>
+    public ReadOnlySpan<byte> FieldAndRest(int index, out int length)
+    {
+        int start = _bounds[index];
+        length = _bounds[index + 1] - 1 - start;
+        return _data[start..];
+    }
+
+    /// <summary>Field <paramref name="index"/> as an unsigned decimal, as <see cref="FlowText.TryParseLong"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryNumber(int index, out long value)
+    {
+        var rest = FieldAndRest(index, out int length);
+        // Almost every field has 16 bytes of the buffer after its start (later fields, the next lines).
+        if (rest.Length >= 16 && (uint)(length - 1) < 16) return FlowText.TryParseDigits(rest, length, out value);
+        return FlowText.TryParseLong(rest[..length], out value);
+    }
+
     public int FieldCount => _bounds.Length - 1;
 
     public ReadOnlySpan<byte> Text => _data[_bounds[0]..(_bounds[^1] - 1)];
@@ -54,13 +75,54 @@ internal static class FlowText
         return true;
     }
 
+    /// <summary>
+    /// The decimal of 1 to 16 digits at the start of <paramref name="s"/>, which has at least 16 bytes (the
+    /// ones after the digits are read but ignored): one or two 8-byte words, no loop over the digits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryParseDigits(ReadOnlySpan<byte> s, int length, out long value)
+    {
+        if (length <= 8)
+        {
+            bool ok = Eight(BinaryPrimitives.ReadUInt64LittleEndian(s), length, out ulong v);
+            value = (long)v;
+            return ok;
+        }
+        // The leading length - 8 digits, then the last 8.
+        bool high = Eight(BinaryPrimitives.ReadUInt64LittleEndian(s), length - 8, out ulong h);
+        bool low = Eight(BinaryPrimitives.ReadUInt64LittleEndian(s[(length - 8)..]), 8, out ulong l);
+        value = (long)(h * 100_000_000 + l);
+        return high & low;
+    }
+
+    /// <summary>
+    /// The first <paramref name="digits"/> (1..8) bytes of the little-endian word <paramref name="w"/> as a decimal:
+    /// shifted to the word's top and filled below with '0's, then the 8-digit SWAR conversion.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Eight(ulong w, int digits, out ulong value)
+    {
+        int pad = (8 - digits) * 8;
+        w = (w << pad) | (0x3030303030303030UL & ((1UL << pad) - 1));
+        // Every byte in '0'..'9': subtracting '0' must not borrow and adding (0x7F - '9') must not carry into bit 7.
+        bool ok = (((w - 0x3030303030303030UL) | (w + 0x4646464646464646UL)) & 0x8080808080808080UL) == 0;
+        w -= 0x3030303030303030UL;
+        w = w * 10 + (w >> 8);
+        value = ((w & 0x000000FF000000FFUL) * (100 + (1000000UL << 32)) + ((w >> 16) & 0x000000FF000000FFUL) * (1 + (10000UL << 32))) >> 32;
+        return ok;
+    }
+
     /// <summary>Unix seconds or milliseconds, as milliseconds.</summary>
     public static bool TryParseTime(ReadOnlySpan<byte> s, out long milliseconds)
     {
         if (!TryParseLong(s, out milliseconds)) return false;
-        if (milliseconds < MillisecondThreshold) milliseconds *= 1000;
+        milliseconds = ToMillisecondsFromUnix(milliseconds);
         return true;
     }
+
+    /// <summary>A Unix time in seconds or milliseconds, as milliseconds.</summary>
+    public static long ToMillisecondsFromUnix(long secondsOrMilliseconds) =>
+        secondsOrMilliseconds < MillisecondThreshold ? secondsOrMilliseconds * 1000 : secondsOrMilliseconds;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseIPv4(ReadOnlySpan<byte> s, out uint value)
