@@ -182,10 +182,22 @@ internal sealed class GroupTable
         ulong touched = 0;
         foreach (ref readonly var p in pending) touched += slots[(int)p.Tag & mask];
         var groups = _groups;
+        bool longKeys = false;
         foreach (ref readonly var p in pending)
         {
             ulong s = slots[(int)p.Tag & mask];
             if (s != 0) touched += (ulong)groups[(int)(uint)s - 1].Records;
+            longKeys |= p.Length > InlineKey;
+        }
+        if (longKeys)
+        {
+            // Keys longer than 16 bytes are compared in the arena too: a third level of misses.
+            var arena = _arena;
+            foreach (ref readonly var p in pending)
+            {
+                ulong s = slots[(int)p.Tag & mask];
+                if (s != 0 && p.Length > InlineKey) touched += arena[groups[(int)(uint)s - 1].KeyOffset + InlineKey];
+            }
         }
         _touched = touched;
         foreach (ref readonly var p in pending)
@@ -323,31 +335,64 @@ internal sealed class GroupTable
     public IReadOnlyList<FlowGroup> Results(IReadOnlyList<string> fields, FlowMetric by, int? top)
     {
         Flush();
-        long Metric(int g) => by switch { FlowMetric.Packets => _groups[g].Packets, FlowMetric.Count => _groups[g].Records, _ => _groups[g].Bytes };
-        int Rank(int a, int b)
-        {
-            int c = Metric(b).CompareTo(Metric(a));
-            if (c == 0) c = _groups[b].Records.CompareTo(_groups[a].Records);
-            return c != 0 ? c : KeyOf(a).SequenceCompareTo(KeyOf(b));
-        }
+        var rank = new Ranking(this, by);
         int[] chosen;
         if (top is { } n && n < _count)
         {
             // Keep the best n in a heap whose root is the worst of them: O(groups log n), and only n keys decoded.
-            var heap = new PriorityQueue<int, int>(n + 1, Comparer<int>.Create((a, b) => Rank(b, a)));
+            var heap = new PriorityQueue<int, int>(n + 1, Comparer<int>.Create((a, b) => rank.Compare(b, a)));
             for (int g = 0; g < _count; g++)
             {
                 if (heap.Count < n) heap.Enqueue(g, g);
-                else if (Rank(g, heap.Peek()) < 0) heap.EnqueueDequeue(g, g);
+                else if (rank.Compare(g, heap.Peek()) < 0) heap.EnqueueDequeue(g, g);
             }
             chosen = heap.UnorderedItems.Select(x => x.Element).ToArray();
         }
         else chosen = Enumerable.Range(0, _count).ToArray();
-        Array.Sort(chosen, Rank);
-        return chosen.Select(g => ToGroup(g, fields)).ToList();
+        // A struct comparer: the sort is specialised for it, no interface call per comparison.
+        chosen.AsSpan().Sort(rank);
+        var texts = new TextCache();
+        var results = new FlowGroup[chosen.Length];
+        for (int i = 0; i < chosen.Length; i++) results[i] = ToGroup(chosen[i], fields, texts);
+        return results;
     }
 
-    private FlowGroup ToGroup(int g, IReadOnlyList<string> fields)
+    /// <summary>Larger metric first, then more records, then the key's bytes (ordinal).</summary>
+    private readonly struct Ranking(GroupTable table, FlowMetric by) : IComparer<int>
+    {
+        private readonly Group[] _groups = table._groups;
+
+        private long Metric(int g) => by switch { FlowMetric.Packets => _groups[g].Packets, FlowMetric.Count => _groups[g].Records, _ => _groups[g].Bytes };
+
+        public int Compare(int a, int b)
+        {
+            int c = Metric(b).CompareTo(Metric(a));
+            if (c == 0) c = _groups[b].Records.CompareTo(_groups[a].Records);
+            return c != 0 ? c : table.KeyOf(a).SequenceCompareTo(table.KeyOf(b));
+        }
+    }
+
+    /// <summary>
+    /// One string per distinct field value in the results: values repeat across groups (an interface, a
+    /// service, an address in many pairs), and each saved string is an allocation that would outlive the query.
+    /// </summary>
+    private sealed class TextCache
+    {
+        private readonly Dictionary<uint, (byte[] Bytes, string Text)> _seen = [];
+
+        public string Get(ReadOnlySpan<byte> value)
+        {
+            Words(value, value.Length, out ulong k0, out ulong k1);
+            uint h = Tag(k0, k1, value);
+            if (_seen.TryGetValue(h, out var known) && value.SequenceEqual(known.Bytes)) return known.Text;
+            var text = Encoding.UTF8.GetString(value);
+            // A hash shared by two values keeps the first; the second is decoded each time.
+            _seen.TryAdd(h, (value.ToArray(), text));
+            return text;
+        }
+    }
+
+    private FlowGroup ToGroup(int g, IReadOnlyList<string> fields, TextCache texts)
     {
         var key = KeyOf(g);
         DateTimeOffset? bin = null;
@@ -362,7 +407,7 @@ internal sealed class GroupTable
         {
             int space = k == fields.Count - 1 ? key.Length : key.IndexOf((byte)' ');
             var v = key[..space];
-            values[k] = FlowText.IsDash(v) ? null : Encoding.UTF8.GetString(v);
+            values[k] = FlowText.IsDash(v) ? null : texts.Get(v);
             key = space < key.Length ? key[(space + 1)..] : [];
         }
         ref var group = ref _groups[g];
