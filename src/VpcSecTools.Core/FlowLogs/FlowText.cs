@@ -121,6 +121,7 @@ internal static class FlowText
     }
 
     /// <summary>A Unix time in seconds or milliseconds, as milliseconds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long ToMillisecondsFromUnix(long secondsOrMilliseconds) =>
         secondsOrMilliseconds < MillisecondThreshold ? secondsOrMilliseconds * 1000 : secondsOrMilliseconds;
 

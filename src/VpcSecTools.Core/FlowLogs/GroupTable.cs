@@ -202,6 +202,21 @@ internal sealed class GroupTable
         _touched = touched;
         foreach (ref readonly var p in pending)
         {
+            // The common case inline: a short key whose group sits in its home slot.
+            ulong home = _slots[(int)p.Tag & (_slots.Length - 1)];
+            if (home != 0 && (uint)(home >> 32) == p.Tag && p.Length <= InlineKey)
+            {
+                ref var g = ref _groups[(int)(uint)home - 1];
+                if (g.KeyLength == p.Length && g.Key[0] == p.K0 && g.Key[1] == p.K1)
+                {
+                    g.Records++;
+                    g.Packets += p.Packets;
+                    g.Bytes += p.Bytes;
+                    if (p.First < g.First) g.First = p.First;
+                    if (p.Last > g.Last) g.Last = p.Last;
+                    continue;
+                }
+            }
             var key = p.Length > InlineKey ? _pendingKeys.AsSpan(p.KeyAt, p.Length) : default;
             Accumulate(p.K0, p.K1, p.Tag, p.Length, key, 1, p.Packets, p.Bytes, p.First, p.Last);
         }
@@ -288,6 +303,7 @@ internal sealed class GroupTable
     }
 
     /// <summary>A mask of the first <paramref name="bytes"/> (0..7) bytes of a word loaded from memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Below(int bytes)
     {
         ulong low = (1UL << (bytes * 8)) - 1;
