@@ -88,7 +88,7 @@ internal sealed class GroupTable
     /// <summary>Adds a record; false with <paramref name="problem"/> set when a counted field is malformed.</summary>
     /// <remarks>
     /// The record is checked and its key and numbers taken now, but it joins its group with the next
-    /// <see cref="Batch"/> - 1 records (see <see cref="Flush"/>).
+    /// <see cref="Batch"/> - 1 records (see <see cref="Advance"/>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Add(scoped in RawLine line, ref string? problem)
@@ -233,7 +233,7 @@ internal sealed class GroupTable
     {
         // The address may be stale by the time the hint runs (the array moved): a prefetch never faults.
         if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref at));
-        else _touched += *(byte*)Unsafe.AsPointer(ref at);
+        else _touched += Unsafe.As<T, byte>(ref at);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
