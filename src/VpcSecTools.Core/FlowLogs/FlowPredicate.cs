@@ -142,9 +142,9 @@ internal sealed class FlowPredicate
         {
             foreach (var index in indexes)
             {
-                var f = line.Field(index);
-                if (!FlowText.TryParseLong(f, out long n))
+                if (!line.TryNumber(index, out long n))
                 {
+                    var f = line.Field(index);
                     if (!FlowText.IsDash(f)) problem = $"{name} '{FlowText.Describe(f)}' is not a number";
                     continue;
                 }
@@ -196,19 +196,19 @@ internal sealed class FlowPredicate
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Test(scoped in RawLine line, ref string? problem)
         {
-            var s = line.Field(startIndex);
-            var e = line.Field(endIndex);
-            if (!FlowText.TryParseTime(s, out long start))
+            if (!line.TryNumber(startIndex, out long start))
             {
+                var s = line.Field(startIndex);
                 if (!FlowText.IsDash(s)) problem = $"start '{FlowText.Describe(s)}' is not a Unix time";
                 return false;
             }
-            if (!FlowText.TryParseTime(e, out long end))
+            if (!line.TryNumber(endIndex, out long end))
             {
+                var e = line.Field(endIndex);
                 if (!FlowText.IsDash(e)) problem = $"end '{FlowText.Describe(e)}' is not a Unix time";
                 return false;
             }
-            return end >= since && start < until;
+            return FlowText.ToMillisecondsFromUnix(end) >= since && FlowText.ToMillisecondsFromUnix(start) < until;
         }
     }
 }

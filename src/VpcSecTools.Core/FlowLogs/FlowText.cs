@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using VpcSecTools.Net;
 
@@ -82,6 +85,7 @@ internal static class FlowText
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParseDigits(ReadOnlySpan<byte> s, int length, out long value)
     {
+        if (Sse41.IsSupported) return Sixteen(s, length, out value);
         if (length <= 8)
         {
             bool ok = Eight(BinaryPrimitives.ReadUInt64LittleEndian(s), length, out ulong v);
@@ -93,6 +97,27 @@ internal static class FlowText
         bool low = Eight(BinaryPrimitives.ReadUInt64LittleEndian(s[(length - 8)..]), 8, out ulong l);
         value = (long)(h * 100_000_000 + l);
         return high & low;
+    }
+
+    /// <summary>
+    /// Up to 16 digits in one 16-byte vector: digits checked lane by lane, shuffled to the right end (zeros before),
+    /// then combined pairwise (x10, x100, x10000) by multiply-adds into two 8-digit halves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Sixteen(ReadOnlySpan<byte> s, int length, out long value)
+    {
+        var iota = Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var digits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(s)) - Vector128.Create((byte)'0');
+        // A lane past the digits may hold anything; a lane within them must be 0..9 after the subtraction.
+        var bad = Vector128.GreaterThan(digits, Vector128.Create((byte)9)) & Vector128.LessThan(iota, Vector128.Create((byte)length));
+        // Lane j takes digit j - (16 - length); a negative index (high bit set) makes pshufb write a zero.
+        var aligned = Ssse3.Shuffle(digits, iota + Vector128.Create((byte)(length - 16)));
+        var pairs = Ssse3.MultiplyAddAdjacent(aligned, Vector128.Create((sbyte)10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+        var fours = Sse2.MultiplyAddAdjacent(pairs, Vector128.Create((short)100, 1, 100, 1, 100, 1, 100, 1));
+        var packed = Sse41.PackUnsignedSaturate(fours, fours).AsInt16();
+        var eights = Sse2.MultiplyAddAdjacent(packed, Vector128.Create((short)10000, 1, 10000, 1, 10000, 1, 10000, 1));
+        value = (long)eights.GetElement(0) * 100_000_000 + eights.GetElement(1);
+        return bad == Vector128<byte>.Zero;
     }
 
     /// <summary>
