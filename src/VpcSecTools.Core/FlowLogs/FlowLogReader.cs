@@ -57,12 +57,10 @@ public sealed class FlowLogReader
         });
         var report = new FlowLogReadReport();
         Merge(inputs.Count, items, results, report);
-        GroupTable? all = null;
+        // The largest table takes in the others: merging costs a lookup per group of the smaller tables only.
+        GroupTable? all = results.Select(r => r.Groups).OfType<GroupTable>().MaxBy(g => g.Count);
         foreach (var r in results)
-        {
-            if (r.Groups is null) continue;
-            if (all is null) all = r.Groups; else all.MergeFrom(r.Groups);
-        }
+            if (r.Groups is not null && r.Groups != all) all!.MergeFrom(r.Groups);
         report.Elapsed = clock.Elapsed;
         var fields = query.GroupBy.Select(FlowFieldCatalog.ToAwsName).ToList();
         return new FlowLogResult

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using VpcSecTools.Net;
 
@@ -81,14 +83,54 @@ internal sealed class FlowPredicate
         public abstract bool Test(scoped in RawLine line, ref string? problem);
     }
 
-    private sealed class TextTest(int index, byte[][] values) : FieldTest
+    /// <summary>
+    /// The field is one of the values. A few values are compared in turn; many (an interface list) go in a small
+    /// open-addressing set keyed by the field's last 8 bytes, so a line that matches none costs one probe.
+    /// </summary>
+    private sealed class TextTest : FieldTest
     {
+        private const int LinearMax = 4;
+        private readonly int _index;
+        private readonly byte[][] _values;
+        private readonly byte[]?[]? _set;
+
+        public TextTest(int index, byte[][] values)
+        {
+            _index = index;
+            _values = values;
+            if (values.Length <= LinearMax) return;
+            _set = new byte[]?[(int)BitOperations.RoundUpToPowerOf2((uint)values.Length * 4)];
+            foreach (var v in values)
+            {
+                int slot = Slot(v);
+                while (_set[slot] is { } taken && !taken.AsSpan().SequenceEqual(v)) slot = (slot + 1) & (_set.Length - 1);
+                _set[slot] = v;
+            }
+        }
+
+        private int Slot(ReadOnlySpan<byte> f)
+        {
+            ulong w = 0;
+            if (f.Length >= 8) w = MemoryMarshal.Read<ulong>(f[^8..]);
+            else foreach (var b in f) w = (w << 8) | b;
+            return (int)(((w ^ (ulong)f.Length) * 0x9E3779B97F4A7C15UL) >> 40) & (_set!.Length - 1);
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Test(scoped in RawLine line, ref string? problem)
         {
-            var f = line.Field(index);
-            foreach (var v in values) if (f.SequenceEqual(v)) return true;
-            return false;
+            var f = line.Field(_index);
+            if (_set is null)
+            {
+                foreach (var v in _values) if (f.SequenceEqual(v)) return true;
+                return false;
+            }
+            for (int slot = Slot(f); ; slot = (slot + 1) & (_set.Length - 1))
+            {
+                var v = _set[slot];
+                if (v is null) return false;
+                if (f.SequenceEqual(v)) return true;
+            }
         }
     }
 
@@ -100,9 +142,9 @@ internal sealed class FlowPredicate
         {
             foreach (var index in indexes)
             {
-                var f = line.Field(index);
-                if (!FlowText.TryParseLong(f, out long n))
+                if (!line.TryNumber(index, out long n))
                 {
+                    var f = line.Field(index);
                     if (!FlowText.IsDash(f)) problem = $"{name} '{FlowText.Describe(f)}' is not a number";
                     continue;
                 }
@@ -154,19 +196,19 @@ internal sealed class FlowPredicate
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Test(scoped in RawLine line, ref string? problem)
         {
-            var s = line.Field(startIndex);
-            var e = line.Field(endIndex);
-            if (!FlowText.TryParseTime(s, out long start))
+            if (!line.TryNumber(startIndex, out long start))
             {
+                var s = line.Field(startIndex);
                 if (!FlowText.IsDash(s)) problem = $"start '{FlowText.Describe(s)}' is not a Unix time";
                 return false;
             }
-            if (!FlowText.TryParseTime(e, out long end))
+            if (!line.TryNumber(endIndex, out long end))
             {
+                var e = line.Field(endIndex);
                 if (!FlowText.IsDash(e)) problem = $"end '{FlowText.Describe(e)}' is not a Unix time";
                 return false;
             }
-            return end >= since && start < until;
+            return FlowText.ToMillisecondsFromUnix(end) >= since && FlowText.ToMillisecondsFromUnix(start) < until;
         }
     }
 }

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using VpcSecTools.Net;
 
@@ -13,6 +16,27 @@ internal readonly ref struct RawLine(ReadOnlySpan<byte> data, ReadOnlySpan<int> 
     private readonly ReadOnlySpan<int> _bounds = bounds;
 
     public ReadOnlySpan<byte> Field(int index) => _data[_bounds[index]..(_bounds[index + 1] - 1)];
+
+    /// <summary>
+    /// Field <paramref name="index"/> and the rest of the buffer after it: the field's bytes are the first
+    /// <paramref name="length"/>, the rest lets a reader load whole words past the field's end.
+    /// </summary>
+    public ReadOnlySpan<byte> FieldAndRest(int index, out int length)
+    {
+        int start = _bounds[index];
+        length = _bounds[index + 1] - 1 - start;
+        return _data[start..];
+    }
+
+    /// <summary>Field <paramref name="index"/> as an unsigned decimal, as <see cref="FlowText.TryParseLong"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryNumber(int index, out long value)
+    {
+        var rest = FieldAndRest(index, out int length);
+        // Almost every field has 16 bytes of the buffer after its start (later fields, the next lines).
+        if (rest.Length >= 16 && (uint)(length - 1) < 16) return FlowText.TryParseDigits(rest, length, out value);
+        return FlowText.TryParseLong(rest[..length], out value);
+    }
 
     public int FieldCount => _bounds.Length - 1;
 
@@ -54,13 +78,77 @@ internal static class FlowText
         return true;
     }
 
+    /// <summary>
+    /// The decimal of 1 to 16 digits at the start of <paramref name="s"/>, which has at least 16 bytes (the
+    /// ones after the digits are read but ignored): one or two 8-byte words, no loop over the digits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryParseDigits(ReadOnlySpan<byte> s, int length, out long value)
+    {
+        if (Sse41.IsSupported) return Sixteen(s, length, out value);
+        if (length <= 8)
+        {
+            bool ok = Eight(BinaryPrimitives.ReadUInt64LittleEndian(s), length, out ulong v);
+            value = (long)v;
+            return ok;
+        }
+        // The leading length - 8 digits, then the last 8.
+        bool high = Eight(BinaryPrimitives.ReadUInt64LittleEndian(s), length - 8, out ulong h);
+        bool low = Eight(BinaryPrimitives.ReadUInt64LittleEndian(s[(length - 8)..]), 8, out ulong l);
+        value = (long)(h * 100_000_000 + l);
+        return high & low;
+    }
+
+    /// <summary>
+    /// Up to 16 digits in one 16-byte vector: digits checked lane by lane, shuffled to the right end (zeros before),
+    /// then combined pairwise (x10, x100, x10000) by multiply-adds into two 8-digit halves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Sixteen(ReadOnlySpan<byte> s, int length, out long value)
+    {
+        var iota = Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var digits = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(s)) - Vector128.Create((byte)'0');
+        // A lane past the digits may hold anything; a lane within them must be 0..9 after the subtraction.
+        var bad = Vector128.GreaterThan(digits, Vector128.Create((byte)9)) & Vector128.LessThan(iota, Vector128.Create((byte)length));
+        // Lane j takes digit j - (16 - length); a negative index (high bit set) makes pshufb write a zero.
+        var aligned = Ssse3.Shuffle(digits, iota + Vector128.Create((byte)(length - 16)));
+        var pairs = Ssse3.MultiplyAddAdjacent(aligned, Vector128.Create((sbyte)10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+        var fours = Sse2.MultiplyAddAdjacent(pairs, Vector128.Create((short)100, 1, 100, 1, 100, 1, 100, 1));
+        var packed = Sse41.PackUnsignedSaturate(fours, fours).AsInt16();
+        var eights = Sse2.MultiplyAddAdjacent(packed, Vector128.Create((short)10000, 1, 10000, 1, 10000, 1, 10000, 1));
+        value = (long)eights.GetElement(0) * 100_000_000 + eights.GetElement(1);
+        return bad == Vector128<byte>.Zero;
+    }
+
+    /// <summary>
+    /// The first <paramref name="digits"/> (1..8) bytes of the little-endian word <paramref name="w"/> as a decimal:
+    /// shifted to the word's top and filled below with '0's, then the 8-digit SWAR conversion.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Eight(ulong w, int digits, out ulong value)
+    {
+        int pad = (8 - digits) * 8;
+        w = (w << pad) | (0x3030303030303030UL & ((1UL << pad) - 1));
+        // Every byte in '0'..'9': subtracting '0' must not borrow and adding (0x7F - '9') must not carry into bit 7.
+        bool ok = (((w - 0x3030303030303030UL) | (w + 0x4646464646464646UL)) & 0x8080808080808080UL) == 0;
+        w -= 0x3030303030303030UL;
+        w = w * 10 + (w >> 8);
+        value = ((w & 0x000000FF000000FFUL) * (100 + (1000000UL << 32)) + ((w >> 16) & 0x000000FF000000FFUL) * (1 + (10000UL << 32))) >> 32;
+        return ok;
+    }
+
     /// <summary>Unix seconds or milliseconds, as milliseconds.</summary>
     public static bool TryParseTime(ReadOnlySpan<byte> s, out long milliseconds)
     {
         if (!TryParseLong(s, out milliseconds)) return false;
-        if (milliseconds < MillisecondThreshold) milliseconds *= 1000;
+        milliseconds = ToMillisecondsFromUnix(milliseconds);
         return true;
     }
+
+    /// <summary>A Unix time in seconds or milliseconds, as milliseconds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long ToMillisecondsFromUnix(long secondsOrMilliseconds) =>
+        secondsOrMilliseconds < MillisecondThreshold ? secondsOrMilliseconds * 1000 : secondsOrMilliseconds;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseIPv4(ReadOnlySpan<byte> s, out uint value)

@@ -1,47 +1,74 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace VpcSecTools.FlowLogs;
 
 /// <summary>
-/// Aggregates records by the raw bytes of their group-by fields (and time bin) in an open-addressing table
-/// whose keys live in one byte arena: a record that joins an existing group allocates nothing, so memory grows
-/// with the number of groups, never with the input.
+/// Aggregates records by the raw bytes of their group-by fields (and time bin): an open-addressing index of
+/// 8-byte slots over a dense array of 64-byte groups, long keys in one byte arena. A record that joins an
+/// existing group allocates nothing, so memory grows with the number of groups, never with the input.
 /// </summary>
+/// <remarks>
+/// A lookup reads one slot (the index is small: 1 MiB for 100k groups, so it stays in cache) and then the one
+/// group it points to, whose first 16 key bytes, key length and totals share 64 bytes; keys up to 16 bytes
+/// (any IPv4 address, ports, actions) are compared as two words and need nothing else.
+/// </remarks>
 internal sealed class GroupTable
 {
-        private readonly int[] _keyIndexes;
+    private readonly int[] _keyIndexes;
     private readonly int _packets, _bytes, _start, _end;
     private readonly long _binMs;
-    private byte[] _scratch = new byte[256];
+    /// <summary>Records read but not yet added to their groups, and the keys of theirs longer than 16 bytes.</summary>
+    private Pending[] _pending = new Pending[Batch];
+    private int _pendingCount;
+    private byte[] _pendingKeys = new byte[Batch * 64];
+    private int _pendingKeysUsed;
+    /// <summary>The batch before, whose groups are being fetched into cache while the pending batch fills.</summary>
+    private Pending[] _ready = new Pending[Batch];
+    private int _readyCount;
+    private byte[] _readyKeys = new byte[Batch * 64];
+    /// <summary>Where warming loads go (no prefetch instruction), so that they are not optimised away.</summary>
+    private ulong _touched;
 
-    private byte[] _arena = new byte[1 << 16];
-    private int _arenaUsed;
+    private const int Batch = 32;
+
+    /// <summary>Per slot: the upper 32 bits of the key's hash, and the group's index + 1 (0: empty).</summary>
+    private ulong[] _slots = new ulong[1024];
+    private Group[] _groups = new Group[256];
     private int _count;
-    /// <summary>
-    /// Open addressing over the groups themselves, keys up to <see cref="InlineKey"/> bytes stored in the entry:
-    /// a lookup of a known group touches one entry and nothing else. An entry with no records is empty.
-    /// </summary>
-    private Group[] _groups = new Group[1024];
+    private byte[] _arena = new byte[1 << 12];
+    private int _arenaUsed;
 
-    private const int InlineKey = 24;
+    private const int InlineKey = 16;
 
-    [InlineArray(InlineKey)]
-    private struct KeyBytes
+    [InlineArray(2)]
+    private struct KeyWords
     {
-        private byte _first;
+        private ulong _first;
     }
 
     private struct Group
     {
-        public ulong Hash;
-        /// <summary>Where a long key is in the arena; -1 when the key is inline.</summary>
-        public int KeyOffset;
+        /// <summary>The key's first 16 bytes, zero after its end.</summary>
+        public KeyWords Key;
         public int KeyLength;
-        public KeyBytes Key;
+        /// <summary>Where a key longer than 16 bytes is in the arena (all of it).</summary>
+        public int KeyOffset;
         public long Records, Packets, Bytes, First, Last;
+    }
+
+    private struct Pending
+    {
+        public ulong K0, K1;
+        public uint Tag;
+        public int Length;
+        /// <summary>Where a key longer than 16 bytes is in the batch's key buffer.</summary>
+        public int KeyAt;
+        public long Packets, Bytes, First, Last;
     }
 
     /// <summary>
@@ -55,126 +82,305 @@ internal sealed class GroupTable
         _binMs = binMs;
     }
 
-    public int Count => _count;
+    /// <summary>The number of groups (records still batched are added first).</summary>
+    public int Count { get { Flush(); return _count; } }
 
     /// <summary>Adds a record; false with <paramref name="problem"/> set when a counted field is malformed.</summary>
+    /// <remarks>
+    /// The record is checked and its key and numbers taken now, but it joins its group with the next
+    /// <see cref="Batch"/> - 1 records (see <see cref="Advance"/>).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Add(scoped in RawLine line, ref string? problem)
     {
         long packets = 0, bytes = 0, start = long.MaxValue, end = long.MinValue;
-        if (_packets >= 0 && !Counter(line.Field(_packets), "packets", ref packets, ref problem)) return false;
-        if (_bytes >= 0 && !Counter(line.Field(_bytes), "bytes", ref bytes, ref problem)) return false;
-        if (_start >= 0 && !Time(line.Field(_start), "start", ref start, ref problem)) return false;
-        if (_end >= 0 && !Time(line.Field(_end), "end", ref end, ref problem)) return false;
+        if (_packets >= 0 && !line.TryNumber(_packets, out packets) && !Dash(line, _packets, "packets", "a number", out packets, ref problem)) return false;
+        if (_bytes >= 0 && !line.TryNumber(_bytes, out bytes) && !Dash(line, _bytes, "bytes", "a number", out bytes, ref problem)) return false;
+        if (_start >= 0)
+        {
+            if (line.TryNumber(_start, out start)) start = FlowText.ToMillisecondsFromUnix(start);
+            else if (!Dash(line, _start, "start", "a Unix time", out start, ref problem)) return false;
+            else start = long.MaxValue;
+        }
+        if (_end >= 0)
+        {
+            if (line.TryNumber(_end, out end)) end = FlowText.ToMillisecondsFromUnix(end);
+            else if (!Dash(line, _end, "end", "a Unix time", out end, ref problem)) return false;
+            else end = long.MinValue;
+        }
 
+        ref var p = ref _pending[_pendingCount];
+        p.Packets = packets; p.Bytes = bytes; p.First = start; p.Last = end;
+        ReadOnlySpan<byte> key;
+        int length;
         if (_keyIndexes.Length == 1 && _binMs == 0)
         {
-            // One field, no bins (top talkers): the field's bytes are the key, no copy.
-            Accumulate(line.Field(_keyIndexes[0]), 1, packets, bytes, start, end);
-            return true;
-        }
-        int length = 0;
-        for (int k = 0; k < _keyIndexes.Length; k++)
-        {
-            var f = line.Field(_keyIndexes[k]);
-            if (length + f.Length + 9 > _scratch.Length) Array.Resize(ref _scratch, (length + f.Length + 9) * 2);
-            if (k > 0) _scratch[length++] = (byte)' ';
-            f.CopyTo(_scratch.AsSpan(length));
-            length += f.Length;
-        }
-        if (_binMs > 0)
-        {
-            if (length + 9 > _scratch.Length) Array.Resize(ref _scratch, (length + 9) * 2);
-            // A record without a start time has no bin; it groups under bin long.MinValue and is shown without one.
-            long bin = start == long.MaxValue ? long.MinValue : start - Modulo(start, _binMs);
-            BinaryPrimitives.WriteInt64LittleEndian(_scratch.AsSpan(length), bin);
-            length += 8;
-        }
-        Accumulate(_scratch.AsSpan(0, length), 1, packets, bytes, start, end);
-        return true;
-    }
-
-    private static long Modulo(long a, long m) => ((a % m) + m) % m;
-
-    private static bool Counter(ReadOnlySpan<byte> f, string name, ref long value, ref string? problem)
-    {
-        if (FlowText.TryParseLong(f, out value) || FlowText.IsDash(f)) return true;
-        problem = $"{name} '{FlowText.Describe(f)}' is not a number";
-        return false;
-    }
-
-    private static bool Time(ReadOnlySpan<byte> f, string name, ref long value, ref string? problem)
-    {
-        if (FlowText.TryParseTime(f, out long ms)) { value = ms; return true; }
-        if (FlowText.IsDash(f)) return true;
-        problem = $"{name} '{FlowText.Describe(f)}' is not a Unix time";
-        return false;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Accumulate(ReadOnlySpan<byte> key, long records, long packets, long bytes, long first, long last)
-    {
-        ulong h = Hash(key);
-        int mask = _groups.Length - 1;
-        int slot = (int)h & mask;
-        while (true)
-        {
-            ref var g = ref _groups[slot];
-            if (g.Records == 0) break;
-            if (g.Hash == h && key.SequenceEqual(KeyOf(ref g)))
-            {
-                g.Records += records;
-                g.Packets += packets;
-                g.Bytes += bytes;
-                if (first < g.First) g.First = first;
-                if (last > g.Last) g.Last = last;
-                return;
-            }
-            slot = (slot + 1) & mask;
-        }
-        ref var added = ref _groups[slot];
-        added.Hash = h;
-        added.KeyLength = key.Length;
-        if (key.Length <= InlineKey)
-        {
-            added.KeyOffset = -1;
-            key.CopyTo(added.Key);
+            // One field, no bins (top talkers): the field's bytes in the line buffer are the key; only a key
+            // longer than two words is copied (for the batch).
+            key = line.FieldAndRest(_keyIndexes[0], out length);
+            if (length > InlineKey) key[..length].CopyTo(PendingKeySpace(length));
         }
         else
         {
-            if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
-            key.CopyTo(_arena.AsSpan(_arenaUsed));
-            added.KeyOffset = _arenaUsed;
-            _arenaUsed += key.Length;
+            length = 0;
+            for (int k = 0; k < _keyIndexes.Length; k++) length += line.Field(_keyIndexes[k]).Length + 1;
+            if (_binMs > 0) length += 8;
+            var into = PendingKeySpace(length);
+            length = 0;
+            for (int k = 0; k < _keyIndexes.Length; k++)
+            {
+                var rest = line.FieldAndRest(_keyIndexes[k], out int fieldLength);
+                if (k > 0) into[length++] = (byte)' ';
+                // Fields are short: one 32-byte vector copy (its excess lands in the slack or is overwritten next)
+                // instead of a call to a general copy.
+                if (Vector256.IsHardwareAccelerated && fieldLength <= Slack && rest.Length >= Slack && into.Length - length >= Slack)
+                    Vector256.Create<byte>(rest).CopyTo(into[length..]);
+                else rest[..fieldLength].CopyTo(into[length..]);
+                length += fieldLength;
+            }
+            if (_binMs > 0)
+            {
+                // A record without a start time has no bin; it groups under bin long.MinValue and is shown without one.
+                long bin = start == long.MaxValue ? long.MinValue : start - Modulo(start, _binMs);
+                BinaryPrimitives.WriteInt64LittleEndian(into[length..], bin);
+                length += 8;
+            }
+            key = into;
         }
-        added.Records = records; added.Packets = packets; added.Bytes = bytes; added.First = first; added.Last = last;
-        if (++_count * 2 > _groups.Length) Rehash();
+        Words(key, length, out p.K0, out p.K1);
+        p.Length = length;
+        p.Tag = Tag(p.K0, p.K1, key[..length]);
+        if (length > InlineKey) { p.KeyAt = _pendingKeysUsed; _pendingKeysUsed += length; }
+        Prefetch(ref _slots[(int)p.Tag & (_slots.Length - 1)]);
+        if (++_pendingCount == Batch) Advance();
+        return true;
     }
 
-    private ReadOnlySpan<byte> KeyOf(ref Group g) =>
-        g.KeyOffset < 0 ? ((ReadOnlySpan<byte>)g.Key)[..g.KeyLength] : _arena.AsSpan(g.KeyOffset, g.KeyLength);
-
-    private void Rehash()
+    /// <summary>Space for a batched key of up to <paramref name="length"/> bytes, with <see cref="Slack"/> bytes after it.</summary>
+    private Span<byte> PendingKeySpace(int length)
     {
-        var old = _groups;
-        _groups = new Group[old.Length * 2];
-        int mask = _groups.Length - 1;
-        foreach (ref readonly var g in old.AsSpan())
+        if (_pendingKeysUsed + length + Slack > _pendingKeys.Length)
+            Array.Resize(ref _pendingKeys, Math.Max(_pendingKeys.Length * 2, _pendingKeysUsed + length + Slack));
+        return _pendingKeys.AsSpan(_pendingKeysUsed);
+    }
+
+    /// <summary>Room past a batched key for whole-vector copies into it and whole-word loads from it.</summary>
+    private const int Slack = 32;
+
+    private static long Modulo(long a, long m) => ((a % m) + m) % m;
+
+    /// <summary>A field that is not a number: '-' counts as nothing, anything else makes the line malformed.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool Dash(scoped in RawLine line, int index, string name, string what, out long value, ref string? problem)
+    {
+        value = 0;
+        var f = line.Field(index);
+        if (FlowText.IsDash(f)) return true;
+        problem = $"{name} '{FlowText.Describe(f)}' is not {what}";
+        return false;
+    }
+
+    /// <summary>
+    /// A full batch: its groups are fetched into cache, and the batch before it (fetched one batch ago) joins
+    /// its groups. Random groups among many are cache misses, two dependent ones per record (slot, then group);
+    /// prefetched a batch ahead, they arrive while the scanner reads the next 32 lines instead of one by one.
+    /// </summary>
+    private void Advance()
+    {
+        Warm(_pending.AsSpan(0, _pendingCount));
+        Process(_ready.AsSpan(0, _readyCount), _readyKeys);
+        (_ready, _pending) = (_pending, _ready);
+        (_readyKeys, _pendingKeys) = (_pendingKeys, _readyKeys);
+        _readyCount = _pendingCount;
+        _pendingCount = 0;
+        _pendingKeysUsed = 0;
+    }
+
+    /// <summary>Adds every batched record to its group.</summary>
+    private void Flush()
+    {
+        Process(_ready.AsSpan(0, _readyCount), _readyKeys);
+        _readyCount = 0;
+        Process(_pending.AsSpan(0, _pendingCount), _pendingKeys);
+        _pendingCount = 0;
+        _pendingKeysUsed = 0;
+    }
+
+    /// <summary>Prefetches the groups (and arena keys) of a batch whose slots were prefetched as it was filled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Warm(ReadOnlySpan<Pending> batch)
+    {
+        var slots = _slots;
+        var groups = _groups;
+        int mask = slots.Length - 1;
+        foreach (ref readonly var p in batch)
         {
-            if (g.Records == 0) continue;
-            int slot = (int)g.Hash & mask;
-            while (_groups[slot].Records != 0) slot = (slot + 1) & mask;
-            _groups[slot] = g;
+            ulong s = slots[(int)p.Tag & mask];
+            if (s == 0) continue;
+            ref var g = ref groups[(int)(uint)s - 1];
+            Prefetch(ref g);
+            // Keys longer than 16 bytes are compared in the arena too.
+            if (p.Length > InlineKey && g.KeyLength > InlineKey) Prefetch(ref _arena[g.KeyOffset + InlineKey]);
         }
+    }
+
+    /// <summary>
+    /// A hint to bring the cache line of <paramref name="at"/> in. Where the CPU has no prefetch instruction that
+    /// .NET exposes, a load does it (the loads of a batch then at least overlap each other).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe void Prefetch<T>(ref T at) where T : unmanaged
+    {
+        // The address may be stale by the time the hint runs (the array moved): a prefetch never faults.
+        if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref at));
+        else _touched += Unsafe.As<T, byte>(ref at);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Process(ReadOnlySpan<Pending> batch, byte[] keys)
+    {
+        foreach (ref readonly var p in batch)
+        {
+            // The common case inline: the key's group sits in its home slot.
+            ulong home = _slots[(int)p.Tag & (_slots.Length - 1)];
+            if (home != 0 && (uint)(home >> 32) == p.Tag)
+            {
+                ref var g = ref _groups[(int)(uint)home - 1];
+                if (g.KeyLength == p.Length && g.Key[0] == p.K0 && g.Key[1] == p.K1
+                    && (p.Length <= InlineKey || _arena.AsSpan(g.KeyOffset + InlineKey, p.Length - InlineKey).SequenceEqual(keys.AsSpan(p.KeyAt + InlineKey, p.Length - InlineKey))))
+                {
+                    g.Records++;
+                    g.Packets += p.Packets;
+                    g.Bytes += p.Bytes;
+                    if (p.First < g.First) g.First = p.First;
+                    if (p.Last > g.Last) g.Last = p.Last;
+                    continue;
+                }
+            }
+            var key = p.Length > InlineKey ? keys.AsSpan(p.KeyAt, p.Length) : default;
+            Accumulate(p.K0, p.K1, p.Tag, p.Length, key, 1, p.Packets, p.Bytes, p.First, p.Last);
+        }
+    }
+
+    /// <summary>
+    /// Adds to the group of the key <paramref name="k0"/>, <paramref name="k1"/> (its first 16 bytes) of
+    /// <paramref name="length"/> bytes; <paramref name="key"/> is all of it when longer than 16.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Accumulate(ulong k0, ulong k1, uint tag, int length, ReadOnlySpan<byte> key, long records, long packets, long bytes, long first, long last)
+    {
+        ulong tagged = (ulong)tag << 32;
+        int mask = _slots.Length - 1;
+        int slot = (int)tag & mask;
+        while (true)
+        {
+            ulong s = _slots[slot];
+            if (s == 0) break;
+            if ((s & 0xFFFF_FFFF_0000_0000UL) == tagged)
+            {
+                ref var g = ref _groups[(int)(uint)s - 1];
+                if (g.KeyLength == length && g.Key[0] == k0 && g.Key[1] == k1
+                    && (length <= InlineKey || _arena.AsSpan(g.KeyOffset + InlineKey, length - InlineKey).SequenceEqual(key[InlineKey..])))
+                {
+                    g.Records += records;
+                    g.Packets += packets;
+                    g.Bytes += bytes;
+                    if (first < g.First) g.First = first;
+                    if (last > g.Last) g.Last = last;
+                    return;
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+        if (_count == _groups.Length) Array.Resize(ref _groups, _groups.Length * 2);
+        ref var added = ref _groups[_count];
+        added.Key[0] = k0;
+        added.Key[1] = k1;
+        added.KeyLength = length;
+        if (length > InlineKey)
+        {
+            if (_arenaUsed + length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + length));
+            key.CopyTo(_arena.AsSpan(_arenaUsed));
+            added.KeyOffset = _arenaUsed;
+            _arenaUsed += length;
+        }
+        added.Records = records; added.Packets = packets; added.Bytes = bytes; added.First = first; added.Last = last;
+        _slots[slot] = tagged | (uint)(++_count);
+        // At most 3/4 full: linear probes stay short, and 8-byte slots keep a probe run within a cache line or two.
+        if (_count * 4L > _slots.Length * 3L) Grow();
+    }
+
+    /// <summary>
+    /// The first 16 bytes of the key that is the first <paramref name="length"/> bytes of <paramref name="rest"/>,
+    /// zero after its end; the bytes of <paramref name="rest"/> after the key are slack for whole-word loads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Words(ReadOnlySpan<byte> rest, int length, out ulong k0, out ulong k1)
+    {
+        if (rest.Length < InlineKey) { ShortWords(rest[..length], out k0, out k1); return; }
+        k0 = MemoryMarshal.Read<ulong>(rest);
+        k1 = MemoryMarshal.Read<ulong>(rest[8..]);
+        if (length < 8) { k0 &= Below(length); k1 = 0; }
+        else if (length < InlineKey) k1 &= Below(length - 8);
+    }
+
+    /// <summary>The hash bits a key is placed by and told apart by in the slots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Tag(ulong k0, ulong k1, ReadOnlySpan<byte> key) =>
+        (uint)((key.Length <= InlineKey ? HashShort(k0, k1, key.Length) : HashLong(key)) >> 32);
+
+    /// <summary>The first 16 bytes of a key that has no slack after it (end of a buffer, a merge), zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ShortWords(ReadOnlySpan<byte> key, out ulong k0, out ulong k1)
+    {
+        Span<byte> words = stackalloc byte[InlineKey];
+        words.Clear();
+        key[..Math.Min(key.Length, InlineKey)].CopyTo(words);
+        k0 = MemoryMarshal.Read<ulong>(words);
+        k1 = MemoryMarshal.Read<ulong>(words[8..]);
+    }
+
+    /// <summary>A mask of the first <paramref name="bytes"/> (0..7) bytes of a word loaded from memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Below(int bytes)
+    {
+        ulong low = (1UL << (bytes * 8)) - 1;
+        return BitConverter.IsLittleEndian ? low : ~(ulong.MaxValue >> (bytes * 8));
+    }
+
+    private void Grow()
+    {
+        // A slot's home is its tag's low bits, so the slots re-spread without touching the groups.
+        var slots = new ulong[_slots.Length * 2];
+        int mask = slots.Length - 1;
+        foreach (ulong s in _slots)
+        {
+            if (s == 0) continue;
+            int slot = (int)(s >> 32) & mask;
+            while (slots[slot] != 0) slot = (slot + 1) & mask;
+            slots[slot] = s;
+        }
+        _slots = slots;
+    }
+
+    private ReadOnlySpan<byte> KeyOf(int g)
+    {
+        ref var group = ref _groups[g];
+        return group.KeyLength <= InlineKey
+            ? MemoryMarshal.AsBytes((ReadOnlySpan<ulong>)group.Key)[..group.KeyLength]
+            : _arena.AsSpan(group.KeyOffset, group.KeyLength);
     }
 
     /// <summary>Folds another worker's groups into this one (same group-by fields, any format).</summary>
     public void MergeFrom(GroupTable other)
     {
-        for (int i = 0; i < other._groups.Length; i++)
+        Flush();
+        other.Flush();
+        for (int i = 0; i < other._count; i++)
         {
             ref var g = ref other._groups[i];
-            if (g.Records > 0) Accumulate(other.KeyOf(ref g), g.Records, g.Packets, g.Bytes, g.First, g.Last);
+            var key = other.KeyOf(i);
+            Accumulate(g.Key[0], g.Key[1], Tag(g.Key[0], g.Key[1], key), g.KeyLength, key, g.Records, g.Packets, g.Bytes, g.First, g.Last);
         }
     }
 
@@ -182,34 +388,65 @@ internal sealed class GroupTable
     /// <remarks>Ties break by record count, then by key (ordinal), so results are the same run to run.</remarks>
     public IReadOnlyList<FlowGroup> Results(IReadOnlyList<string> fields, FlowMetric by, int? top)
     {
-        long Metric(int g) => by switch { FlowMetric.Packets => _groups[g].Packets, FlowMetric.Count => _groups[g].Records, _ => _groups[g].Bytes };
-        int Rank(int a, int b)
-        {
-            int c = Metric(b).CompareTo(Metric(a));
-            if (c == 0) c = _groups[b].Records.CompareTo(_groups[a].Records);
-            return c != 0 ? c : KeyOf(a).SequenceCompareTo(KeyOf(b));
-        }
-        var used = Enumerable.Range(0, _groups.Length).Where(g => _groups[g].Records > 0);
+        Flush();
+        var rank = new Ranking(this, by);
         int[] chosen;
         if (top is { } n && n < _count)
         {
             // Keep the best n in a heap whose root is the worst of them: O(groups log n), and only n keys decoded.
-            var heap = new PriorityQueue<int, int>(n + 1, Comparer<int>.Create((a, b) => Rank(b, a)));
-            foreach (int g in used)
+            var heap = new PriorityQueue<int, int>(n + 1, Comparer<int>.Create((a, b) => rank.Compare(b, a)));
+            for (int g = 0; g < _count; g++)
             {
                 if (heap.Count < n) heap.Enqueue(g, g);
-                else if (Rank(g, heap.Peek()) < 0) heap.EnqueueDequeue(g, g);
+                else if (rank.Compare(g, heap.Peek()) < 0) heap.EnqueueDequeue(g, g);
             }
             chosen = heap.UnorderedItems.Select(x => x.Element).ToArray();
         }
-        else chosen = used.ToArray();
-        Array.Sort(chosen, Rank);
-        return chosen.Select(g => ToGroup(g, fields)).ToList();
+        else chosen = Enumerable.Range(0, _count).ToArray();
+        // A struct comparer: the sort is specialised for it, no interface call per comparison.
+        chosen.AsSpan().Sort(rank);
+        var texts = new TextCache();
+        var results = new FlowGroup[chosen.Length];
+        for (int i = 0; i < chosen.Length; i++) results[i] = ToGroup(chosen[i], fields, texts);
+        return results;
     }
 
-    private ReadOnlySpan<byte> KeyOf(int g) => KeyOf(ref _groups[g]);
+    /// <summary>Larger metric first, then more records, then the key's bytes (ordinal).</summary>
+    private readonly struct Ranking(GroupTable table, FlowMetric by) : IComparer<int>
+    {
+        private readonly Group[] _groups = table._groups;
 
-    private FlowGroup ToGroup(int g, IReadOnlyList<string> fields)
+        private long Metric(int g) => by switch { FlowMetric.Packets => _groups[g].Packets, FlowMetric.Count => _groups[g].Records, _ => _groups[g].Bytes };
+
+        public int Compare(int a, int b)
+        {
+            int c = Metric(b).CompareTo(Metric(a));
+            if (c == 0) c = _groups[b].Records.CompareTo(_groups[a].Records);
+            return c != 0 ? c : table.KeyOf(a).SequenceCompareTo(table.KeyOf(b));
+        }
+    }
+
+    /// <summary>
+    /// One string per distinct field value in the results: values repeat across groups (an interface, a
+    /// service, an address in many pairs), and each saved string is an allocation that would outlive the query.
+    /// </summary>
+    private sealed class TextCache
+    {
+        private readonly Dictionary<uint, (byte[] Bytes, string Text)> _seen = [];
+
+        public string Get(ReadOnlySpan<byte> value)
+        {
+            Words(value, value.Length, out ulong k0, out ulong k1);
+            uint h = Tag(k0, k1, value);
+            if (_seen.TryGetValue(h, out var known) && value.SequenceEqual(known.Bytes)) return known.Text;
+            var text = Encoding.UTF8.GetString(value);
+            // A hash shared by two values keeps the first; the second is decoded each time.
+            _seen.TryAdd(h, (value.ToArray(), text));
+            return text;
+        }
+    }
+
+    private FlowGroup ToGroup(int g, IReadOnlyList<string> fields, TextCache texts)
     {
         var key = KeyOf(g);
         DateTimeOffset? bin = null;
@@ -224,34 +461,38 @@ internal sealed class GroupTable
         {
             int space = k == fields.Count - 1 ? key.Length : key.IndexOf((byte)' ');
             var v = key[..space];
-            values[k] = FlowText.IsDash(v) ? null : Encoding.UTF8.GetString(v);
+            values[k] = FlowText.IsDash(v) ? null : texts.Get(v);
             key = space < key.Length ? key[(space + 1)..] : [];
         }
+        ref var group = ref _groups[g];
         return new FlowGroup
         {
             Fields = fields, Values = values, Bin = bin,
-            Count = _groups[g].Records, Packets = _groups[g].Packets, Bytes = _groups[g].Bytes,
-            FirstSeen = _groups[g].First == long.MaxValue ? null : FlowText.FromMilliseconds(_groups[g].First),
-            LastSeen = _groups[g].Last == long.MinValue ? null : FlowText.FromMilliseconds(_groups[g].Last),
+            Count = group.Records, Packets = group.Packets, Bytes = group.Bytes,
+            FirstSeen = group.First == long.MaxValue ? null : FlowText.FromMilliseconds(group.First),
+            LastSeen = group.Last == long.MinValue ? null : FlowText.FromMilliseconds(group.Last),
         };
     }
 
-    /// <summary>A multiply-xorshift hash over 8-byte words: keys are short and this is on the hot path.</summary>
+    /// <summary>Keys of up to 16 bytes, as their two (zero-padded) words: the upper 32 bits are used.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong HashShort(ulong k0, ulong k1, int length)
+    {
+        ulong a = (k0 ^ (ulong)length) * 0x9E3779B97F4A7C15UL;
+        ulong b = (k1 ^ (a >> 29)) * 0xFF51AFD7ED558CCDUL;
+        return (a ^ b ^ (b >> 32)) * 0xC4CEB9FE1A85EC53UL;
+    }
+
+    /// <summary>A multiply-xorshift hash over 8-byte words for keys longer than 16 bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong Hash(ReadOnlySpan<byte> key)
+    private static ulong HashLong(ReadOnlySpan<byte> key)
     {
         ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)key.Length;
         var words = MemoryMarshal.Cast<byte, ulong>(key);
         foreach (var w in words) { h = (h ^ w) * 0xFF51AFD7ED558CCDUL; h ^= h >> 29; }
         int tail = words.Length * 8;
-        if (tail < key.Length)
-        {
-            // The last 8 bytes (overlapping the words already mixed) when there are 8; else byte by byte.
-            ulong t = 0;
-            if (key.Length >= 8) t = BinaryPrimitives.ReadUInt64LittleEndian(key[^8..]);
-            else for (int i = key.Length - 1; i >= tail; i--) t = (t << 8) | key[i];
-            h = (h ^ t) * 0xC4CEB9FE1A85EC53UL;
-        }
+        // The last 8 bytes (overlapping the words already mixed).
+        if (tail < key.Length) h = (h ^ MemoryMarshal.Read<ulong>(key[^8..])) * 0xC4CEB9FE1A85EC53UL;
         h ^= h >> 33; h *= 0xFF51AFD7ED558CCDUL; h ^= h >> 33;
         return h;
     }

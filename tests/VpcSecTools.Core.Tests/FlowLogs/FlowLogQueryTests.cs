@@ -181,6 +181,32 @@ public class FlowLogQueryTests
     }
 
     [Fact]
+    public void Many_interface_ids_filter_like_a_set_lookup_including_near_misses_and_short_values()
+    {
+        using var dir = new TestPaths.TempDir();
+        var rnd = new Random(23);
+        // Ids that share their last 8 bytes, differ only in length, or are shorter than a word.
+        string[] pool = ["eni-0123456789abcdef0", "eni-1123456789abcdef0", "eni-123456789abcdef0", "eni-0123456789abcdef1", "e", "eni-7", "x-1234567",
+            "12345678", "012345678", "eni-0a", "eni-0b", "eni-0c", "eni-0d"];
+        var lines = Enumerable.Range(0, 3000).Select(i =>
+            $"2 123456789012 {pool[rnd.Next(pool.Length)]} 10.0.0.1 10.0.0.2 1000 443 6 1 {rnd.Next(1, 999)} {T0 + i} {T0 + i + 5} ACCEPT OK").ToList();
+        File.WriteAllLines(dir.File("x.log"), lines);
+        foreach (var wanted in new[]
+        {
+            new[] { "eni-0123456789abcdef0", "e", "12345678", "eni-0a", "eni-0b", "eni-0a" },
+            new[] { "eni-0123456789abcdef0", "eni-0a" },
+            pool.Where((_, i) => i % 2 == 1).ToArray(),
+            new[] { "eni-none", "eni-nonf", "eni-noneX", "f", "eni-0e" },
+        })
+        {
+            var result = Run([dir.Path], new FlowLogQuery { Filter = new FlowFilter { InterfaceId = wanted }, GroupBy = ["interface-id"] });
+            var expected = lines.Select(F).Where(f => wanted.Contains(f[2])).GroupBy(f => f[2]).ToDictionary(g => g.Key, g => g.LongCount());
+            Assert.Equal(expected.Values.Sum(), result.Matched);
+            Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), result.Groups.Select(g => KeyValuePair.Create(g.Values[0]!, g.Count)).OrderBy(e => e.Key, StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Garbage_crlf_blank_lines_and_no_final_newline_are_counted_not_fatal()
     {
         using var dir = new TestPaths.TempDir();
