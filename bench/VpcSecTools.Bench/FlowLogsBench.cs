@@ -296,6 +296,8 @@ public static class FlowLogsBench
                 var n when n.StartsWith("ours", StringComparison.Ordinal) => $"{r.GBps / mawk:F1}x mawk, {r.GBps / wc:P0} of wc -l",
                 _ => "",
             };
+            // With --only, a baseline may not have run: no ratio rather than NaN.
+            if (ratio.Contains("NaN", StringComparison.Ordinal)) ratio = "(baseline not run)";
             Console.WriteLine($"| {r.Name} | {r.Seconds:F2} | {r.GBps:F2} | {r.GBpCpuS:F2} | {ratio} | {r.Note} |");
         }
     }
