@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using VpcSecTools.AwsIpRanges;
 using VpcSecTools.Endpoints;
@@ -9,8 +10,10 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Bench;
 
 /// <summary>
-/// <c>endpoints [MiB] [--keep]</c>: writes bench/data/endpoints-v5.log (the demo network's v5 format: NAT
-/// ENIs seen on both sides, client ENIs, S3/DynamoDB/AMAZON/internet remotes), then times in one process:
+/// <c>endpoints [MiB] [--nat-share F] [--gzip] [--keep]</c>: writes bench/data/endpoints-v5.log (the demo network's v5 format: NAT
+/// ENIs seen on both sides, client ENIs, S3/DynamoDB/AMAZON/internet remotes; with --nat-share, VPC-internal records
+/// of the app servers and the database fill the file until that fraction of records is on NAT ENIs, as in a VPC-wide
+/// log: 0.19 in the demo's day; with --gzip the same records are read from a .gz as S3 delivers them), then times in one process:
 /// a plain read (count), the same read filtered on the NAT/endpoint ENIs, a one-field group-by, the attribution's
 /// grouped read, and grouped read + attribution + plan (best of five each, wall and CPU seconds).
 /// </summary>
@@ -28,8 +31,21 @@ public static class EndpointsBench
         Directory.CreateDirectory(data);
         var file = Path.Combine(data, "endpoints-v5.log");
         var index = new SnapshotIndex(SnapshotLoader.Load(demo));
-        var lines = Generate(file, mib << 20, index);
-        Console.WriteLine($"generated {mib} MiB, {lines:N0} records: {file}");
+        int share = Array.IndexOf(args, "--nat-share");
+        double natShare = share >= 0 ? double.Parse(args[share + 1], CultureInfo.InvariantCulture) : 4.0 / 6;
+        if (natShare is <= 0 or > 0.67) throw new ArgumentException("--nat-share is a fraction above 0 and at most 0.67 (4 NAT records in 6 is every record a NAT flow writes)");
+        natShare = Math.Min(natShare, 4.0 / 6);
+        var lines = Generate(file, mib << 20, index, natShare);
+        Console.WriteLine($"generated {mib} MiB, {lines:N0} records, {natShare:P0} on NAT ENIs: {file}");
+        if (args.Contains("--gzip"))
+        {
+            // S3 delivers flow logs gzip-compressed: the read is then decompression-bound, as it is in real use.
+            using (var source = File.OpenRead(file))
+            using (var target = new GZipStream(File.Create(file + ".gz"), CompressionLevel.Fastest))
+                source.CopyTo(target);
+            File.Delete(file);
+            file += ".gz";
+        }
         var inputs = new[] { FlowLogInput.FromFile(file) };
         var reader = new FlowLogReader();
         var ranges = AwsIpRangeSet.Bundled;
@@ -82,7 +98,7 @@ public static class EndpointsBench
     }
 
     /// <summary>Each NAT flow is written as the demo's generator writes it: client ENI both ways, NAT ENI VPC and internet sides.</summary>
-    private static long Generate(string path, long size, SnapshotIndex index)
+    private static long Generate(string path, long size, SnapshotIndex index, double natShare)
     {
         var nats = index.NatGateways.Values.Select(n => (Eni: n.NatGatewayAddresses[0].NetworkInterfaceId!, Ip: n.NatGatewayAddresses[0].PrivateIp!)).ToArray();
         var clients = index.NetworkInterfaces.Values.Where(e => e.InterfaceType is null or "interface" && e.PrivateIpAddress is not null)
@@ -90,6 +106,7 @@ public static class EndpointsBench
         (string Prefix, string Service)[] remotes = [("54.231.130.", "S3"), ("3.218.181.", "DYNAMODB"), ("52.94.1.", "DYNAMODB"), ("52.94.224.", "AMAZON"), ("198.51.100.", "-")];
         var rnd = new Random(7);
         long written = 0, lines = 0, time = 1795294800;
+        double filler = 0;
         using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         w.Write(Header); w.Write('\n');
         var sb = new StringBuilder(256);
@@ -116,6 +133,14 @@ public static class EndpointsBench
             Line(nat.Eni, nat.Ip, remote, nat.Ip, remote, up, "-", svc, "egress", "subnet-nat");
             Line(nat.Eni, remote, nat.Ip, remote, nat.Ip, down, svc, "-", "ingress", "subnet-nat");
             Line(nat.Eni, nat.Ip, c.Ip, remote, c.Ip, down, svc, "-", "egress", "subnet-nat");
+            // VPC-internal traffic (app to database, both ENIs) until NAT records are natShare of the file.
+            for (filler += 4 / natShare - 6; filler >= 1; filler -= 1)
+            {
+                var a = clients[rnd.Next(clients.Length)];
+                var b = clients[rnd.Next(clients.Length)];
+                long bytes = rnd.Next(100, 200_000);
+                Line(a.Eni, a.Ip, b.Ip, a.Ip, b.Ip, bytes, "-", "-", "egress", a.Subnet);
+            }
         }
         return lines;
     }
