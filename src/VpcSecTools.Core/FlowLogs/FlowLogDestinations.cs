@@ -47,8 +47,8 @@ public static class FlowLogDestinations
         var found = new List<FlowLogDestination>();
         foreach (var vpcId in vpcIds.Distinct(StringComparer.Ordinal))
         {
-            if (!index.Vpcs.TryGetValue(vpcId, out var vpc)) throw new IpMap.VpcNotInSnapshotException(vpcId);
-            var region = index.Snapshot.Regions.First(r => r.Vpcs.Contains(vpc));
+            if (!index.Vpcs.ContainsKey(vpcId)) throw new IpMap.VpcNotInSnapshotException(vpcId);
+            var region = index.Snapshot.Regions.First(r => r.Vpcs.Any(v => v.VpcId == vpcId));
             if (!region.Has(Section.FlowLogs))
                 throw new FlowLogDestinationUnknownException($"the snapshot has no describe-flow-logs for {region.Region}: where {vpcId}'s flow logs go is unknown");
             var resources = new HashSet<string>(StringComparer.Ordinal) { vpcId };

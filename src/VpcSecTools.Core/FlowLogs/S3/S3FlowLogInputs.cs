@@ -94,7 +94,7 @@ public sealed class FlowLogLocations : IDisposable
                 {
                     if (s3 is null) clients.Add(s3 = S3FlowLogInputs.CreateClient(connection));
                     var found = S3FlowLogInputs.List(s3, S3Location.Parse(d.Location), query.Filter.Since, query.Filter.Until, d.Format, d, cancel);
-                    notes.Add($"{d.FlowLogId} ({d.ResourceId}): {found.Count} object(s) under {d.Location}AWSLogs/{d.AccountId}/ for {d.Region}");
+                    notes.Add($"{d.FlowLogId} ({d.ResourceId}): {found.Count} object(s) under {d.Location}AWSLogs/{d.AccountId ?? "(every account)"}/ for {d.Region}");
                     if (found.Count == 0) missing.Add($"{d.Location} ({d.FlowLogId})");
                     inputs.AddRange(found);
                 }
