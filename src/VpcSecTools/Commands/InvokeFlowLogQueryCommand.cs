@@ -223,7 +223,9 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         var result = task.GetAwaiter().GetResult();
         foreach (var note in result.Notes) WriteWarning(note);
         WriteVerbose($"{result.Engine} query {result.QueryId}: {result.QueryText}");
-        if (query.IsAggregate) foreach (var g in result.Groups) WriteObject(ToObject(g));
+        // Remote groups have the local engine's shape, so -Attribute names their addresses the same way.
+        var attribution = Attribute && query.IsAggregate ? new FlowAttribution(Index) : null;
+        if (query.IsAggregate) foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
         else foreach (var row in result.Records) WriteObject(ToObject(row));
     }
 
