@@ -82,12 +82,14 @@ public static class FlowLogsCommand
             var named = ids is { Count: > 0 } ? FlowLogDestinations.ById(index!, ids) : null;
             // A named flow log gives the format of input without a header, unless --log-format says otherwise.
             var logFormatGiven = parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : named is null ? null : FlowLogDestinations.FormatOf(named);
-            if (remote.Applies(parse)) return remote.Run(parse, arguments.ToQuery(), logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error);
+            if ((parse.GetValue(attribute) || parse.GetValue(throughNat)) && index is null)
+                throw new ArgumentException($"{(parse.GetValue(throughNat) ? "--through-nat-gateway" : "--attribute")} needs --snapshot");
+            if (remote.Applies(parse))
+                return remote.Run(parse, arguments.ToQuery(), logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error,
+                    parse.GetValue(attribute) ? new FlowAttribution(index!) : null);
             var logGroups = remote.LogGroups(parse);
             if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0 && (index is null || (arguments.VpcId is null && named is null)))
                 throw new ArgumentException("give flow-log paths or --log-group-name, --snapshot with --vpc-id or --flow-log-id to read those flow logs, or --engine athena|insights");
-            if ((parse.GetValue(attribute) || parse.GetValue(throughNat)) && index is null)
-                throw new ArgumentException($"{(parse.GetValue(throughNat) ? "--through-nat-gateway" : "--attribute")} needs --snapshot");
             var options = new FlowLogReadOptions
             {
                 Format = logFormatGiven,

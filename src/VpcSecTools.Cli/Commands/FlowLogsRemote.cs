@@ -57,7 +57,8 @@ public sealed class FlowLogsRemote
     };
 
     /// <summary>Translates, and prints or runs, the query; Ctrl+C stops the remote query.</summary>
-    public int Run(ParseResult parse, FlowLogQuery query, FlowLogFormat? format, string outputFormat, TextWriter stdout, TextWriter stderr)
+    public int Run(ParseResult parse, FlowLogQuery query, FlowLogFormat? format, string outputFormat, TextWriter stdout, TextWriter stderr,
+        FlowAttribution? attribution = null)
     {
         var engine = parse.GetValue(_engine);
         if (engine is "local") throw new ArgumentException("--show-query prints a push-down translation: add --engine athena or --engine insights");
@@ -77,7 +78,7 @@ public sealed class FlowLogsRemote
             var progress = new Progress<RemoteQueryProgress>(p => stderr.WriteLine($"vpcsec: {engine} query {p.QueryId}: {p.State}"));
             var result = request.RunAsync(query, connection, progress, cancel.Token).GetAwaiter().GetResult();
             foreach (var note in result.Notes) stderr.WriteLine($"vpcsec: warning: {note}");
-            if (query.IsAggregate) FlowLogsCommand.WriteGroups(result.Groups, query.Bin is not null, outputFormat, stdout);
+            if (query.IsAggregate) FlowLogsCommand.WriteGroups(result.Groups, query.Bin is not null, outputFormat, stdout, attribution);
             else WriteRows(result.Records, outputFormat, stdout);
             return Program.Ok;
         }
