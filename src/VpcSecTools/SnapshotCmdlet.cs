@@ -17,6 +17,9 @@ public abstract class SnapshotCmdlet : AwsCmdlet
 
     private SnapshotIndex? _index;
 
+    /// <summary>The VPCs a live capture may be limited to, when the question concerns only them (default: every VPC).</summary>
+    protected virtual IReadOnlyList<string> LiveVpcIds => [];
+
     /// <summary>The snapshot in use, loaded and indexed once per invocation.</summary>
     protected SnapshotIndex Index => _index ??= ResolveSnapshot();
 
@@ -33,7 +36,7 @@ public abstract class SnapshotCmdlet : AwsCmdlet
                 return new SnapshotIndex(SnapshotLoader.Load(full, WriteVerbose));
             case null:
                 WriteVerbose("No -Snapshot: capturing the network live from AWS (pass -Snapshot to work offline).");
-                return new SnapshotIndex(CaptureLive([], allRegions: false));
+                return new SnapshotIndex(CaptureLive(LiveVpcIds, allRegions: false));
             default:
                 throw new ArgumentException($"-Snapshot takes a path or a snapshot object, not {value.GetType().Name}.");
         }

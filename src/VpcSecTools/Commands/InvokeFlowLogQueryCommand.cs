@@ -119,6 +119,9 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     /// <summary>Athena: the s3:// location for results (default: the workgroup's).</summary>
     [Parameter][ValidateNotNullOrEmpty] public string? AthenaOutputLocation { get; set; }
 
+    /// <summary>Finding a VPC's flow logs needs only that VPC's resources; naming addresses or NAT traffic needs the whole network.</summary>
+    protected override IReadOnlyList<string> LiveVpcIds => Attribute || ThroughNatGateway ? [] : VpcId ?? [];
+
     private readonly List<string> _paths = [];
     private readonly CancellationTokenSource _stop = new();
 
