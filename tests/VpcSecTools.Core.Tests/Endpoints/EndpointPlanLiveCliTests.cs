@@ -39,12 +39,7 @@ public sealed class EndpointPlanLiveCliTests
     [Fact]
     public void Insights_groups_are_attributed_like_local_ones()
     {
-        int polls = 0;
-        using var server = new LoopbackServer(r => JsonWire.Operation(r) switch
-        {
-            "StartQuery" => JsonWire.Json(JsonWire.Fixture("logs-wire", "StartQuery.json")),
-            _ => JsonWire.Json(JsonWire.Fixture("logs-wire", polls++ == 0 ? "GetQueryResults.running.json" : "GetQueryResults.complete.json")),
-        });
+        using var server = FlowLogsInsightsCliTests.InsightsQueryServer();
         (int Exit, string Out, string Err) run;
         using (Credentials())
             run = CliRunner.Run("flowlogs", "query", "--engine", "insights", "--log-group-name", "/vpc/flowlogs", "--region", JsonWire.Region,

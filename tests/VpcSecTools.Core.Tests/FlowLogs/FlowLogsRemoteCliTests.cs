@@ -51,15 +51,21 @@ public class FlowLogsShowQueryCliTests
 [Collection(ProcessEnvironment.Name)]
 public class FlowLogsInsightsCliTests
 {
-    [Fact]
-    public void Insights_engine_starts_the_query_on_the_log_group_and_polls_it_to_completion()
+    /// <summary>Logs Insights replayed: StartQuery, then GetQueryResults running once and complete after.</summary>
+    internal static LoopbackServer InsightsQueryServer()
     {
         int polls = 0;
-        using var server = new LoopbackServer(r => JsonWire.Operation(r) switch
+        return new LoopbackServer(r => JsonWire.Operation(r) switch
         {
             "StartQuery" => JsonWire.Json(JsonWire.Fixture("logs-wire", "StartQuery.json")),
             _ => JsonWire.Json(JsonWire.Fixture("logs-wire", polls++ == 0 ? "GetQueryResults.running.json" : "GetQueryResults.complete.json")),
         });
+    }
+
+    [Fact]
+    public void Insights_engine_starts_the_query_on_the_log_group_and_polls_it_to_completion()
+    {
+        using var server = InsightsQueryServer();
         int exit;
         using (ProcessEnvironment.Set(("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_PROFILE", null)))
             exit = Program.BuildRoot().Parse(["flowlogs", "query", "--engine", "insights", "--log-group-name", "/vpc/flowlogs", "--region", JsonWire.Region,
