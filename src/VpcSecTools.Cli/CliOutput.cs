@@ -29,6 +29,10 @@ public static class CliOutput
         }
     }
 
+    /// <summary>An option's values given repeated or comma-separated in one (<c>--vpc-id a,b</c>); empty when none.</summary>
+    public static IReadOnlyList<string> Values(string[]? given) =>
+        given?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() ?? [];
+
     public static void WriteJson<T>(T value, TextWriter? stdout = null) =>
         (stdout ?? Console.Out).WriteLine(JsonSerializer.Serialize(value, Json));
 

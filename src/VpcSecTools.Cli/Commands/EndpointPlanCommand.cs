@@ -40,7 +40,7 @@ public static class EndpointPlanCommand
             var download = parse.GetValue(update) ? IpRangesDownload.Default(parse.GetValue(updateUrl)) : null;
             var plan = parse.GetValue(flowLogs) is { Length: > 0 } paths
                 ? EndpointPlanning.FromFlowLogs(index, paths, parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download)
-                : EndpointPlanning.FromVpcFlowLogs(index, parse.GetValue(vpcs)?.SelectMany(v => v.Split(',')).ToList(), aws.Connect(parse),
+                : EndpointPlanning.FromVpcFlowLogs(index, CliOutput.Values(parse.GetValue(vpcs)), aws.Connect(parse),
                     parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download);
             foreach (var warning in plan.Warnings) Console.Error.WriteLine("warning: " + warning);
             Write(plan, parse.GetValue(format)!);

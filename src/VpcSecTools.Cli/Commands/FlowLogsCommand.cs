@@ -77,9 +77,9 @@ public static class FlowLogsCommand
                 First = parse.GetValue(first),
             };
             var index = parse.GetValue(snapshot) is { } sp ? new SnapshotIndex(SnapshotLoader.Load(sp)) : null;
-            var ids = parse.GetValue(flowLogIds)?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            if (ids is { Count: > 0 } && index is null) throw new ArgumentException("--flow-log-id needs --snapshot");
-            var named = ids is { Count: > 0 } ? FlowLogDestinations.ById(index!, ids) : null;
+            var ids = CliOutput.Values(parse.GetValue(flowLogIds));
+            if (ids.Count > 0 && index is null) throw new ArgumentException("--flow-log-id needs --snapshot");
+            var named = ids.Count > 0 ? FlowLogDestinations.ById(index!, ids) : null;
             // A named flow log gives the format of input without a header, unless --log-format says otherwise.
             var logFormatGiven = parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : named is null ? null : FlowLogDestinations.FormatOf(named);
             if ((parse.GetValue(attribute) || parse.GetValue(throughNat)) && index is null)
@@ -284,7 +284,7 @@ public static class FlowLogsCommand
         command.SetAction(parse => CliOutput.Guard(() =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshotPath)!));
-            var rows = FlowLogCoverageAnalysis.Analyse(index, parse.GetValue(vpcs)?.SelectMany(v => v.Split(',')).ToList());
+            var rows = FlowLogCoverageAnalysis.Analyse(index, CliOutput.Values(parse.GetValue(vpcs)));
             return WriteCoverage(rows, parse.GetValue(findings), parse.GetValue(format) ?? "table", Console.Out);
         }));
         return command;

@@ -41,7 +41,7 @@ public sealed class FlowLogsRemote
 
     /// <summary>The --log-group-name values, repeated or comma-separated.</summary>
     public IReadOnlyList<string> LogGroups(ParseResult parse) =>
-        parse.GetValue(_logGroups)?.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() ?? [];
+        CliOutput.Values(parse.GetValue(_logGroups));
 
     /// <summary>Resolves the AWS connection of --region/--profile/--endpoint-url when called (S3 paths, Athena, Insights).</summary>
     public Func<AwsConnection> Connect(ParseResult parse) => _aws.Connect(parse);

@@ -123,7 +123,6 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     protected override IReadOnlyList<string> LiveVpcIds => Attribute || ThroughNatGateway ? [] : VpcId ?? [];
 
     private readonly List<string> _paths = [];
-    private readonly CancellationTokenSource _stop = new();
 
     protected override void ProcessRecord()
     {
@@ -152,9 +151,9 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
             if (_paths.Count == 0 && LogGroupName is null && !discover)
                 throw new ArgumentException("give -Path or -LogGroupName, -VpcId or -FlowLogId to read those flow logs, or -Engine Athena|LogsInsights");
             var attribution = Attribute ? new FlowAttribution(Index) : null;
-            using var locations = discover ? Discover(ref query, named) : FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: _stop.Token);
+            using var locations = discover ? Discover(ref query, named) : FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: Cancellation);
             using var logs = LogGroupName is null ? null : LogsSource();
-            IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, _stop.Token))];
+            IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, Cancellation))];
             foreach (var u in locations.Unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
             if (inputs.Count == 0) return;
             var progress = new FlowLogProgress();
@@ -169,7 +168,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
             else if (ThroughNatGateway) report = NatTotals(reader, inputs, query, progress);
             else
             {
-                var result = RunWithProgress(() => reader.Run(inputs, query, _stop.Token), progress);
+                var result = RunWithProgress(() => reader.Run(inputs, query, Cancellation), progress);
                 report = result.Report;
                 if (Count) WriteObject(result);
                 else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
@@ -183,17 +182,11 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         catch (OperationCanceledException) { }
     }
 
-    protected override void StopProcessing()
-    {
-        _stop.Cancel();
-        base.StopProcessing();
-    }
-
     /// <summary>The named flow logs, or the VPCs' own, where describe-flow-logs in the snapshot says they deliver.</summary>
     private FlowLogs.S3.FlowLogLocations Discover(ref FlowLogQuery query, IReadOnlyList<FlowLogDestination>? named)
     {
         (var destinations, query) = FlowLogDestinations.ToRead(Index, query, named);
-        var locations = FlowLogs.S3.FlowLogLocations.Discover(destinations, query, Connect, _stop.Token);
+        var locations = FlowLogs.S3.FlowLogLocations.Discover(destinations, query, Connect, Cancellation);
         foreach (var note in locations.Notes) WriteVerbose(note);
         foreach (var d in destinations.Where(d => d.NotReadable is not null)) WriteWarning(d.NotReadable!);
         if (query.Filter.Since is null) WriteWarning("no -Since/-Last: every object of the flow logs is listed and read; give a window to read only its days");
@@ -216,7 +209,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         }
         var connection = Connect();
         var latest = new LatestProgress();
-        var task = Task.Run(() => request.RunAsync(query, connection, latest, _stop.Token));
+        var task = Task.Run(() => request.RunAsync(query, connection, latest, Cancellation));
         var activity = $"{Engine} query";
         while (!task.Wait(250))
             if (latest.Value is { } p)
@@ -263,7 +256,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     {
         var report = new FlowLogReadReport();
         var clock = Stopwatch.StartNew();
-        foreach (var record in reader.Records(inputs, query, report, _stop.Token))
+        foreach (var record in reader.Records(inputs, query, report, Cancellation))
         {
             if (attribution is null) WriteObject(record);
             else
@@ -284,7 +277,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     private FlowLogReadReport NatTotals(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress)
     {
         var (totals, notes, report) = RunWithProgress(
-            () => Endpoints.NatTrafficAttribution.ThroughNatGateways(reader, inputs, Index, query.Filter, AwsIpRanges.AwsIpRangeSet.Bundled, _stop.Token), progress);
+            () => Endpoints.NatTrafficAttribution.ThroughNatGateways(reader, inputs, Index, query.Filter, AwsIpRanges.AwsIpRangeSet.Bundled, Cancellation), progress);
         foreach (var note in notes) WriteWarning(note);
         foreach (var t in Top is { } n ? totals.Take(n) : totals) WriteObject(t);
         return report;
