@@ -59,11 +59,14 @@ public static class EndpointsBench
             ("plain read (count records)", () => $"{reader.Run(inputs, new FlowLogQuery()).Report.Records:N0} records"),
             ("filter+count (interface-id in the NAT/endpoint ENIs)", () => $"{reader.Run(inputs, new FlowLogQuery { Filter = new FlowFilter { InterfaceId = enis } }).Matched:N0} matched"),
             ("group by interface-id (engine baseline)", () => $"{reader.Run(inputs, new FlowLogQuery { GroupBy = ["interface-id"] }).GroupCount} groups"),
-            ("attribution read (NAT/endpoint ENIs, 5-field group-by)", () => $"{NatTrafficAttribution.Read(reader, inputs, index).Groups.Count:N0} groups"),
+            ("5-field group-by (the general engine, as the attribution read before)", () =>
+                $"{reader.Run(inputs, new FlowLogQuery { GroupBy = NatTrafficAttribution.GroupFieldSets[0], Filter = new FlowFilter { InterfaceId = enis } }).GroupCount:N0} groups"),
+            ("attribution read (NatTrafficAttribution.Observe)", () =>
+                $"{NatTrafficAttribution.Observe(reader, inputs, index, ranges, new FlowFilter()).Traffic.Flows.Count:N0} flows"),
             ("read + attribution + plan", () =>
             {
-                var (g, _) = NatTrafficAttribution.Read(reader, inputs, index);
-                return $"{EndpointPlanner.Plan(index, NatTrafficAttribution.Attribute(index, g, ranges), prices).Recommendations.Count} recommendations";
+                var (traffic, _) = NatTrafficAttribution.Observe(reader, inputs, index, ranges, new FlowFilter());
+                return $"{EndpointPlanner.Plan(index, traffic, prices).Recommendations.Count} recommendations";
             }),
         };
         // Warm-up, then best of five of each, interleaved so the page cache and JIT treat them alike.

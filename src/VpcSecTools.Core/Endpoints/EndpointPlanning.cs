@@ -65,36 +65,47 @@ public static class EndpointPlanning
     private static EndpointPlan FromInputs(SnapshotIndex index, IReadOnlyList<FlowLogInput> inputs, IEnumerable<string> readNotes, string? ipRangesPath,
         string? pricePath, FlowLogReadOptions? readOptions, PlanWindow window, IpRangesDownload? download)
     {
-        var (groups, report) = NatTrafficAttribution.Read(new FlowLogReader(readOptions), inputs, index, window);
+        var (ranges, update, rangeNotes) = Ranges(ipRangesPath, download);
+        var (traffic, report) = NatTrafficAttribution.Observe(new FlowLogReader(readOptions), inputs, index, ranges,
+            new FlowFilter { Since = window.Since, Until = window.Until }, window);
         var notes = new List<string>(readNotes);
         if (report.SkippedLines > 0)
             notes.Add($"{report.SkippedLines} malformed flow-log lines skipped (first: {report.Skipped.FirstOrDefault()?.File}:{report.Skipped.FirstOrDefault()?.Line} {report.Skipped.FirstOrDefault()?.Reason})");
         notes.AddRange(report.FileErrors.Select(e => $"{e.File}: {e.Message} (after {e.LinesRead} lines)"));
         notes.Add($"read {report.Files} files, {report.Records} records");
         if (!window.IsOpen) notes.Add($"window {window}: only records overlapping it are counted, and the month is scaled from its length");
-        return FromGroups(index, groups, ipRangesPath, pricePath, notes, window, download);
+        traffic = traffic with { Notes = [.. notes, .. rangeNotes, .. traffic.Notes] };
+        return Plan(index, traffic, ranges, update, pricePath);
     }
 
     /// <summary>Plans from flow-log groups keyed by one of <see cref="NatTrafficAttribution.GroupFieldSets"/>.</summary>
     public static EndpointPlan FromGroups(SnapshotIndex index, IEnumerable<FlowGroup> groups, string? ipRangesPath, string? pricePath,
         IEnumerable<string>? notes = null, PlanWindow? window = null, IpRangesDownload? download = null)
     {
-        if (download is not null && !string.IsNullOrEmpty(ipRangesPath))
-            throw new ArgumentException($"give either an ip-ranges file ({ipRangesPath}) or a download ({download.Url}), not both");
-        // A failed download falls back to the bundled copy whole and says why (a warning, not an error).
-        var update = download?.Fetch();
-        var ranges = update?.Ranges ?? AwsIpRangeSet.LoadOrBundled(ipRangesPath);
-        var prices = PriceTable.LoadOrBundled(pricePath);
         var list = groups as IReadOnlyList<FlowGroup> ?? groups.ToList();
         if (list.Count > 0 && !list[0].Fields.Contains("interface-id"))
             throw new ArgumentException($"flow-log groups must be grouped by at least {string.Join(",", NatTrafficAttribution.GroupFieldSets[^1])}, not {string.Join(",", list[0].Fields)}");
-        var allNotes = new List<string>(notes ?? []) { $"ip-ranges {ranges.Source}: syncToken {ranges.SyncToken}, createDate {ranges.CreateDate}" };
-        if (update?.CachePath is { } cached) allNotes.Add($"ip-ranges downloaded from {download!.Url}, cached at {cached}");
-        var traffic = NatTrafficAttribution.Attribute(index, list, ranges, allNotes, window);
-        return EndpointPlanner.Plan(index, traffic, prices) with
+        var (ranges, update, rangeNotes) = Ranges(ipRangesPath, download);
+        var traffic = NatTrafficAttribution.Attribute(index, list, ranges, [.. notes ?? [], .. rangeNotes], window);
+        return Plan(index, traffic, ranges, update, pricePath);
+    }
+
+    /// <summary>The ip-ranges copy to use: the given file, a download (falling back to the bundled copy whole, with the reason), or the bundled one.</summary>
+    private static (AwsIpRangeSet Ranges, IpRangesUpdate? Update, List<string> Notes) Ranges(string? ipRangesPath, IpRangesDownload? download)
+    {
+        if (download is not null && !string.IsNullOrEmpty(ipRangesPath))
+            throw new ArgumentException($"give either an ip-ranges file ({ipRangesPath}) or a download ({download.Url}), not both");
+        var update = download?.Fetch();
+        var ranges = update?.Ranges ?? AwsIpRangeSet.LoadOrBundled(ipRangesPath);
+        var notes = new List<string> { $"ip-ranges {ranges.Source}: syncToken {ranges.SyncToken}, createDate {ranges.CreateDate}" };
+        if (update?.CachePath is { } cached) notes.Add($"ip-ranges downloaded from {download!.Url}, cached at {cached}");
+        return (ranges, update, notes);
+    }
+
+    private static EndpointPlan Plan(SnapshotIndex index, ObservedTraffic traffic, AwsIpRangeSet ranges, IpRangesUpdate? update, string? pricePath) =>
+        EndpointPlanner.Plan(index, traffic, PriceTable.LoadOrBundled(pricePath)) with
         {
             IpRangesSource = ranges.Source, IpRangesSyncToken = ranges.SyncToken, IpRangesCreateDate = ranges.CreateDate,
             Warnings = update?.Warning is { } warning ? [warning] : [],
         };
-    }
 }

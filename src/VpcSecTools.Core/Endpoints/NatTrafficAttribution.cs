@@ -16,6 +16,18 @@ namespace VpcSecTools.Endpoints;
 /// </summary>
 public static class NatTrafficAttribution
 {
+    /// <summary>What an address in a NAT ENI's record is, as far as counting it goes.</summary>
+    [Flags]
+    internal enum AddressRole : byte
+    {
+        /// <summary>Not an address ('-', or text that does not parse).</summary>
+        None = 0,
+        Address = 1,
+        Private = 2,
+        /// <summary>One of a NAT gateway's own addresses.</summary>
+        Nat = 4,
+    }
+
     /// <summary>
     /// The group-by fields the attribution reads, from richest format to the default one. The packet
     /// addresses alone tell the NAT ENI's two sides apart (the internet side has the NAT's own address),
@@ -29,33 +41,27 @@ public static class NatTrafficAttribution
     ];
 
     /// <summary>
-    /// Reads the records of the NAT gateways' ENIs and the interface endpoints' ENIs (nothing else is
-    /// needed), grouped as the attribution needs, trying the richest field set the files have.
+    /// Reads the records of the NAT gateways' ENIs and the interface endpoints' ENIs (nothing else is needed) and
+    /// attributes them as <see cref="Attribute"/> does, straight from the lines: each file's own format decides
+    /// which fields name the sides, and the work per record is a few lookups in small tables (see
+    /// <see cref="NatFlowSink"/>) instead of a group-by over every client and remote address pair.
     /// </summary>
-    public static (IReadOnlyList<FlowGroup> Groups, FlowLogReadReport Report) Read(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index,
-        PlanWindow? window = null) =>
-        Read(reader, inputs, index, new FlowFilter { Since = window?.Since, Until = window?.Until });
-
-    /// <summary>
-    /// As above, keeping only records that also match <paramref name="within"/> (a user's query); its interface ids,
-    /// if any, narrow the ENIs read.
-    /// </summary>
-    public static (IReadOnlyList<FlowGroup> Groups, FlowLogReadReport Report) Read(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index,
-        FlowFilter within, CancellationToken cancel = default)
+    /// <remarks>
+    /// Only records that also match <paramref name="within"/> (a window, a user's query) are read; its interface ids, if
+    /// any, narrow the ENIs. With a <paramref name="window"/>, the month is scaled from it as in <see cref="Attribute"/>.
+    /// </remarks>
+    public static (ObservedTraffic Traffic, FlowLogReadReport Report) Observe(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs,
+        SnapshotIndex index, AwsIpRangeSet ranges, FlowFilter within, PlanWindow? window = null, CancellationToken cancel = default)
     {
-        var enis = index.NatGateways.Values.SelectMany(n => n.NatGatewayAddresses).Select(a => a.NetworkInterfaceId)
-            .Concat(index.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds)).OfType<string>().Distinct()
+        var sides = new NatSides(index);
+        var enis = sides.NatByEni.Keys.Concat(index.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds)).Distinct()
             .Where(e => within.InterfaceId.Count == 0 || within.InterfaceId.Contains(e)).ToArray();
-        // With no ENI to look for, an empty filter would read everything: ask for an id that cannot match.
-        var filter = within with { InterfaceId = enis.Length > 0 ? enis : ["eni-none"] };
-        FlowLogResult? result = null;
-        foreach (var fields in GroupFieldSets)
-        {
-            result = reader.Run(inputs, new FlowLogQuery { GroupBy = fields, Filter = filter }, cancel);
-            // A format without a field fails per file: retry the whole read with fewer fields.
-            if (!result.Report.FileErrors.Any(e => e.Message.Contains("cannot group by", StringComparison.Ordinal))) break;
-        }
-        return (result!.Groups, result.Report);
+        var scope = new NatFlowSink.Scope(enis, sides, ranges);
+        // The sinks match the interfaces themselves: one lookup gives both the match and the interface's number.
+        var (sinks, report) = reader.Run(inputs, within with { InterfaceId = [] }, format => new NatFlowSink(format, scope), cancel);
+        var tally = new Tally(sides);
+        foreach (var sink in sinks) sink.AddTo(tally);
+        return (tally.Result(null, window), report);
     }
 
     /// <summary>Turns grouped flow records (keys as in <see cref="GroupFieldSets"/>) into the planner's input.</summary>
@@ -66,57 +72,37 @@ public static class NatTrafficAttribution
     public static ObservedTraffic Attribute(SnapshotIndex index, IEnumerable<FlowGroup> groups, AwsIpRangeSet ranges, IEnumerable<string>? notes = null,
         PlanWindow? window = null)
     {
-        var natByEni = new Dictionary<string, NatGateway>(StringComparer.Ordinal);
-        var natAddresses = new HashSet<IpAddress>();
-        foreach (var nat in index.NatGateways.Values)
-            foreach (var a in nat.NatGatewayAddresses)
-            {
-                if (a.NetworkInterfaceId is { } eni)
-                {
-                    natByEni[eni] = nat;
-                    if (index.NetworkInterfaces.TryGetValue(eni, out var ni))
-                        foreach (var p in ni.PrivateIpAddresses.Select(p => p.PrivateIpAddress).Append(ni.PrivateIpAddress))
-                            if (IpAddress.TryParse(p, out var ip)) natAddresses.Add(ip);
-                }
-                if (IpAddress.TryParse(a.PrivateIp, out var own)) natAddresses.Add(own);
-            }
-
-        var bytesByInterface = new Dictionary<string, long>(StringComparer.Ordinal);
-        var flows = new Dictionary<(string Nat, string? Client, string Service, string? Region, ServiceNamedBy By), long>();
-        DateTimeOffset? first = null, last = null;
-        long withoutClient = 0;
+        var sides = new NatSides(index);
+        var tally = new Tally(sides);
         Columns? columns = null;
         foreach (var g in groups)
         {
             // Field positions are looked up once per field list, not per group and field.
             if (columns is null || !ReferenceEquals(columns.Fields, g.Fields)) columns = new Columns(g.Fields);
-            if (g.FirstSeen is { } f && (first is null || f < first)) first = f;
-            if (g.LastSeen is { } l && (last is null || l > last)) last = l;
+            tally.Seen(g.FirstSeen, g.LastSeen);
             var eni = columns.Get(g, columns.InterfaceId);
             if (eni is null || g.Bytes == 0) continue;
-            bytesByInterface[eni] = bytesByInterface.GetValueOrDefault(eni) + g.Bytes;
-            if (!natByEni.TryGetValue(eni, out var nat)) continue;
-            if (!OneSide(g, columns, natAddresses, out var client, out var remote, out var awsService)) continue;
-            var (service, region, by) = Name(remote, awsService, ranges);
-            if (client is null) withoutClient += g.Bytes;
-            var key = (nat.NatGatewayId, client?.ToString(), service, region, by);
-            flows[key] = flows.GetValueOrDefault(key) + g.Bytes;
+            tally.Interface(eni, g.Bytes);
+            if (!sides.NatByEni.TryGetValue(eni, out var nat)) continue;
+            IpAddress? client;
+            IpAddress remote;
+            string? awsService = null;
+            var (psrc, pdst) = (sides.Role(columns.Get(g, columns.PacketSource), out var a), sides.Role(columns.Get(g, columns.PacketDestination), out var b));
+            if (HasBoth(psrc, pdst))
+            {
+                if (!CountsPacketSide(psrc, pdst, out bool clientSends)) continue;
+                (client, remote) = clientSends ? (a, b) : (b, a);
+                awsService = clientSends ? columns.Get(g, columns.DestinationService) : columns.Get(g, columns.SourceService);
+            }
+            else
+            {
+                var (src, dst) = (sides.Role(columns.Get(g, columns.Source), out a), sides.Role(columns.Get(g, columns.Destination), out b));
+                if (!CountsAddressSide(src, dst, out bool remoteIsSource)) continue;
+                (client, remote) = (null, remoteIsSource ? a : b);
+            }
+            tally.Flow(nat.NatGatewayId, client?.ToString(), Name(ranges.Find(remote), awsService), g.Bytes);
         }
-
-        var allNotes = new List<string>(notes ?? []);
-        var natEnisSeen = natByEni.Keys.Count(bytesByInterface.ContainsKey);
-        if (natByEni.Count > 0 && natEnisSeen == 0)
-            allNotes.Add($"no records from the NAT gateways' ENIs ({string.Join(", ", natByEni.Keys.Order(StringComparer.Ordinal))}): the flow logs must cover the NAT gateways' subnets");
-        if (withoutClient > 0)
-            allNotes.Add($"{withoutClient} bytes through NAT have no known client: the log format lacks pkt-srcaddr/pkt-dstaddr (v3), so only the NAT's internet side could be counted");
-        return new ObservedTraffic
-        {
-            Flows = flows.Select(kv => new NatTraffic(kv.Key.Nat, null, kv.Key.Client, kv.Key.Service, kv.Key.Region, kv.Value, kv.Key.By))
-                .OrderBy(t => t.NatGatewayId, StringComparer.Ordinal).ThenBy(t => t.SourceAddress, StringComparer.Ordinal)
-                .ThenBy(t => t.Service, StringComparer.Ordinal).ThenBy(t => t.Region, StringComparer.Ordinal).ToArray(),
-            WindowStart = window?.Since ?? first ?? window?.Until ?? default, WindowEnd = window?.Until ?? last ?? window?.Since ?? default,
-            BytesByInterface = bytesByInterface, Notes = allNotes,
-        };
+        return tally.Result(notes, window);
     }
 
     /// <summary>
@@ -127,8 +113,7 @@ public static class NatTrafficAttribution
         FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, SnapshotIndex index, FlowFilter within, AwsIpRangeSet ranges, CancellationToken cancel = default)
     {
         if (index.NatGateways.Count == 0) throw new ArgumentException("the snapshot has no NAT gateways: there is no NAT traffic to count");
-        var (groups, report) = Read(reader, inputs, index, within, cancel);
-        var traffic = Attribute(index, groups, ranges);
+        var (traffic, report) = Observe(reader, inputs, index, ranges, within, cancel: cancel);
         return (Totals(traffic), traffic.Notes, report);
     }
 
@@ -143,36 +128,107 @@ public static class NatTrafficAttribution
             .OrderByDescending(t => t.Bytes).ThenBy(t => t.NatGatewayId, StringComparer.Ordinal).ThenBy(t => t.Service, StringComparer.Ordinal)
             .ThenBy(t => t.Region, StringComparer.Ordinal).ToList();
 
+    /// <summary>Whether a record has both packet addresses; without them (v2, or '-') its addresses are read instead.</summary>
+    internal static bool HasBoth(AddressRole source, AddressRole destination) => (source & destination & AddressRole.Address) != 0;
+
     /// <summary>
-    /// Picks the one side of a NAT ENI record that is counted, and reads the client, the remote and the
-    /// v5 service name of the remote from it. False for the side that is not counted.
+    /// A NAT ENI record with packet addresses: the VPC side is counted, which carries the client and the real remote
+    /// (one private, one public); the internet side carries the NAT's own address and is not. True for the counted
+    /// side, with <paramref name="clientSends"/> when the client is the packet source.
     /// </summary>
-    private static bool OneSide(FlowGroup g, Columns c, HashSet<IpAddress> natAddresses, out IpAddress? client, out IpAddress remote, out string? awsService)
+    internal static bool CountsPacketSide(AddressRole source, AddressRole destination, out bool clientSends)
     {
-        client = null; remote = default; awsService = null;
-        if (IpAddress.TryParse(c.Get(g, c.PacketSource), out var psrc) && IpAddress.TryParse(c.Get(g, c.PacketDestination), out var pdst))
-        {
-            // The internet side carries the NAT's own address; the VPC side carries the client and the real remote.
-            if (natAddresses.Contains(psrc) || natAddresses.Contains(pdst) || psrc.IsPrivate == pdst.IsPrivate) return false;
-            var clientSends = psrc.IsPrivate;
-            client = clientSends ? psrc : pdst;
-            remote = clientSends ? pdst : psrc;
-            awsService = clientSends ? c.Get(g, c.DestinationService) : c.Get(g, c.SourceService);
-            return true;
-        }
-        if (!IpAddress.TryParse(c.Get(g, c.Source), out var src) || !IpAddress.TryParse(c.Get(g, c.Destination), out var dst)) return false;
-        var other = natAddresses.Contains(src) ? dst : natAddresses.Contains(dst) ? src : (IpAddress?)null;
-        // v2: only the internet side names the remote; its client is unknown.
-        if (other is not { } peer || peer.IsPrivate) return false;
-        remote = peer;
-        return true;
+        clientSends = (source & AddressRole.Private) != 0;
+        return HasBoth(source, destination) && ((source | destination) & AddressRole.Nat) == 0
+            && ((source ^ destination) & AddressRole.Private) != 0;
     }
 
-    private static (string Service, string? Region, ServiceNamedBy By) Name(IpAddress remote, string? awsService, AwsIpRangeSet ranges)
+    /// <summary>
+    /// A NAT ENI record without packet addresses (v2): only the internet side (the NAT's address and a public one)
+    /// names the remote, and its client is unknown. True for it, with <paramref name="remoteIsSource"/> saying which is the remote.
+    /// </summary>
+    internal static bool CountsAddressSide(AddressRole source, AddressRole destination, out bool remoteIsSource)
     {
-        var prefix = ranges.Find(remote);
+        remoteIsSource = (source & AddressRole.Nat) == 0;
+        var remote = !remoteIsSource ? destination : (destination & AddressRole.Nat) != 0 ? source : AddressRole.None;
+        return HasBoth(source, destination) && remote != AddressRole.None && (remote & AddressRole.Private) == 0;
+    }
+
+    /// <summary>The remote's service: the v5 flow-log field when it has one, else its ip-ranges prefix (none: the internet).</summary>
+    internal static (string Service, string? Region, ServiceNamedBy By) Name(AwsIpPrefix? prefix, string? awsService)
+    {
         if (!string.IsNullOrEmpty(awsService)) return (awsService, prefix?.Region, ServiceNamedBy.FlowLogField);
         return prefix is null ? (NatTraffic.Internet, null, ServiceNamedBy.None) : (prefix.Service, prefix.Region, ServiceNamedBy.IpRanges);
+    }
+
+    /// <summary>The snapshot's NAT gateways by ENI, and the addresses that are a NAT gateway's own.</summary>
+    internal sealed class NatSides
+    {
+        public Dictionary<string, NatGateway> NatByEni { get; } = new(StringComparer.Ordinal);
+        private readonly HashSet<IpAddress> _natAddresses = [];
+
+        public NatSides(SnapshotIndex index)
+        {
+            foreach (var nat in index.NatGateways.Values)
+                foreach (var a in nat.NatGatewayAddresses)
+                {
+                    if (a.NetworkInterfaceId is { } eni)
+                    {
+                        NatByEni[eni] = nat;
+                        if (index.NetworkInterfaces.TryGetValue(eni, out var ni))
+                            foreach (var p in ni.PrivateIpAddresses.Select(p => p.PrivateIpAddress).Append(ni.PrivateIpAddress))
+                                if (IpAddress.TryParse(p, out var ip)) _natAddresses.Add(ip);
+                    }
+                    if (IpAddress.TryParse(a.PrivateIp, out var own)) _natAddresses.Add(own);
+                }
+        }
+
+        public AddressRole Role(IpAddress ip) =>
+            AddressRole.Address | (ip.IsPrivate ? AddressRole.Private : 0) | (_natAddresses.Contains(ip) ? AddressRole.Nat : 0);
+
+        public AddressRole Role(string? text, out IpAddress ip) => IpAddress.TryParse(text, out ip) ? Role(ip) : AddressRole.None;
+    }
+
+    /// <summary>The sums both readings build: bytes per NAT gateway, client and named service; bytes per ENI; the span seen.</summary>
+    internal sealed class Tally(NatSides sides)
+    {
+        private readonly Dictionary<string, long> _bytesByInterface = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string Nat, string? Client, string Service, string? Region, ServiceNamedBy By), long> _flows = [];
+        private DateTimeOffset? _first, _last;
+        private long _withoutClient;
+
+        public void Seen(DateTimeOffset? first, DateTimeOffset? last)
+        {
+            if (first is { } f && (_first is null || f < _first)) _first = f;
+            if (last is { } l && (_last is null || l > _last)) _last = l;
+        }
+
+        public void Interface(string eni, long bytes) => _bytesByInterface[eni] = _bytesByInterface.GetValueOrDefault(eni) + bytes;
+
+        public void Flow(string nat, string? client, (string Service, string? Region, ServiceNamedBy By) name, long bytes)
+        {
+            if (client is null) _withoutClient += bytes;
+            var key = (nat, client, name.Service, name.Region, name.By);
+            _flows[key] = _flows.GetValueOrDefault(key) + bytes;
+        }
+
+        public ObservedTraffic Result(IEnumerable<string>? notes, PlanWindow? window)
+        {
+            var allNotes = new List<string>(notes ?? []);
+            var natEnis = sides.NatByEni.Keys;
+            if (natEnis.Count > 0 && !natEnis.Any(_bytesByInterface.ContainsKey))
+                allNotes.Add($"no records from the NAT gateways' ENIs ({string.Join(", ", natEnis.Order(StringComparer.Ordinal))}): the flow logs must cover the NAT gateways' subnets");
+            if (_withoutClient > 0)
+                allNotes.Add($"{_withoutClient} bytes through NAT have no known client: the log format lacks pkt-srcaddr/pkt-dstaddr (v3), so only the NAT's internet side could be counted");
+            return new ObservedTraffic
+            {
+                Flows = _flows.Select(kv => new NatTraffic(kv.Key.Nat, null, kv.Key.Client, kv.Key.Service, kv.Key.Region, kv.Value, kv.Key.By))
+                    .OrderBy(t => t.NatGatewayId, StringComparer.Ordinal).ThenBy(t => t.SourceAddress, StringComparer.Ordinal)
+                    .ThenBy(t => t.Service, StringComparer.Ordinal).ThenBy(t => t.Region, StringComparer.Ordinal).ToArray(),
+                WindowStart = window?.Since ?? _first ?? window?.Until ?? default, WindowEnd = window?.Until ?? _last ?? window?.Since ?? default,
+                BytesByInterface = _bytesByInterface, Notes = allNotes,
+            };
+        }
     }
 
     /// <summary>Where each field the attribution reads sits in a group's values (-1: absent).</summary>

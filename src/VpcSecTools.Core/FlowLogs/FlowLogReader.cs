@@ -42,26 +42,13 @@ public sealed class FlowLogReader
     public FlowLogResult Run(IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, CancellationToken cancel = default)
     {
         Check(query);
-        var clock = Stopwatch.StartNew();
-        var items = Plan(inputs);
-        SetTotal(inputs);
-        var results = new WorkResult[items.Count];
-        bool pipeline = items.Count < _options.Threads;
-        Func<FlowLogFormat, WorkResult, RecordSink?> sinks = query.IsAggregate
-            ? (format, result) => new GroupSink(result.Groups = NewGroupTable(query, format))
-            : (_, _) => null;
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancel }, i =>
-        {
-            results[i] = new WorkResult(new ScanTally(items[i].Input.Name, _options.MaxSkippedKept));
-            foreach (var _ in Process(items[i], query.Filter, sinks, results[i], pipeline, cancel)) { }
-        });
-        var report = new FlowLogReadReport();
-        Merge(inputs.Count, items, results, report);
+        var (report, results) = Scan(inputs, query.Filter,
+            query.IsAggregate ? (format, result) => result.Sink = new GroupSink(NewGroupTable(query, format)) : (_, _) => null, cancel);
         // The largest table takes in the others: merging costs a lookup per group of the smaller tables only.
-        GroupTable? all = results.Select(r => r.Groups).OfType<GroupTable>().MaxBy(g => g.Count);
-        foreach (var r in results)
-            if (r.Groups is not null && r.Groups != all) all!.MergeFrom(r.Groups);
-        report.Elapsed = clock.Elapsed;
+        var tables = results.Select(r => (r.Sink as GroupSink)?.Table).OfType<GroupTable>().ToList();
+        GroupTable? all = tables.MaxBy(g => g.Count);
+        foreach (var t in tables)
+            if (t != all) all!.MergeFrom(t);
         var fields = query.GroupBy.Select(FlowFieldCatalog.ToAwsName).ToList();
         return new FlowLogResult
         {
@@ -69,6 +56,39 @@ public sealed class FlowLogReader
             Groups = all?.Results(fields, query.By, query.Top) ?? [],
             GroupCount = all?.Count ?? 0,
         };
+    }
+
+    /// <summary>
+    /// Feeds the records that match <paramref name="filter"/> to sinks of the caller's own, one per file or slice of
+    /// a file, made by <paramref name="newSink"/> once the format is known, and returns them for the caller to merge.
+    /// A sink that cannot read a format throws <see cref="FlowLogFormatMismatchException"/> (a file error); a sink's
+    /// false without a problem means the record does not match.
+    /// </summary>
+    internal (IReadOnlyList<TSink> Sinks, FlowLogReadReport Report) Run<TSink>(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
+        Func<FlowLogFormat, TSink> newSink, CancellationToken cancel = default) where TSink : RecordSink
+    {
+        var (report, results) = Scan(inputs, filter, (format, result) => result.Sink = newSink(format), cancel);
+        return (results.Select(r => r.Sink).OfType<TSink>().ToList(), report);
+    }
+
+    /// <summary>Reads every input (large plain files in slices) in parallel into the sinks made per work item.</summary>
+    private (FlowLogReadReport Report, WorkResult[] Results) Scan(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
+        Func<FlowLogFormat, WorkResult, RecordSink?> sinks, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var items = Plan(inputs);
+        SetTotal(inputs);
+        var results = new WorkResult[items.Count];
+        bool pipeline = items.Count < _options.Threads;
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancel }, i =>
+        {
+            results[i] = new WorkResult(new ScanTally(items[i].Input.Name, _options.MaxSkippedKept));
+            foreach (var _ in Process(items[i], filter, sinks, results[i], pipeline, cancel)) { }
+        });
+        var report = new FlowLogReadReport();
+        Merge(inputs.Count, items, results, report);
+        report.Elapsed = clock.Elapsed;
+        return (report, results);
     }
 
     /// <summary>
@@ -138,7 +158,7 @@ public sealed class FlowLogReader
     private sealed class WorkResult(ScanTally tally)
     {
         public ScanTally Tally { get; } = tally;
-        public GroupTable? Groups { get; set; }
+        public RecordSink? Sink { get; set; }
         public string? Error { get; set; }
         public long Bytes { get; set; }
         public long TextBytes { get; set; }
@@ -356,7 +376,9 @@ public sealed class FlowLogReader
 
     private sealed class GroupSink(GroupTable table) : RecordSink
     {
-        public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem) => table.Add(line, ref problem);
+        public GroupTable Table { get; } = table;
+
+        public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem) => Table.Add(line, ref problem);
     }
 
     private sealed class CollectSink(FlowLogFormat format, string file, List<FlowRecord> into) : RecordSink

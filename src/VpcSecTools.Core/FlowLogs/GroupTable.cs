@@ -42,7 +42,7 @@ internal sealed class GroupTable
     private byte[] _arena = new byte[1 << 12];
     private int _arenaUsed;
 
-    private const int InlineKey = 16;
+    private const int InlineKey = ByteKeys.Inline;
 
     [InlineArray(2)]
     private struct KeyWords
@@ -146,9 +146,9 @@ internal sealed class GroupTable
             }
             key = into;
         }
-        Words(key, length, out p.K0, out p.K1);
+        ByteKeys.Words(key, length, out p.K0, out p.K1);
         p.Length = length;
-        p.Tag = Tag(p.K0, p.K1, key[..length]);
+        p.Tag = ByteKeys.Tag(p.K0, p.K1, key[..length]);
         if (length > InlineKey) { p.KeyAt = _pendingKeysUsed; _pendingKeysUsed += length; }
         Prefetch(ref _slots[(int)p.Tag & (_slots.Length - 1)]);
         if (++_pendingCount == Batch) Advance();
@@ -170,7 +170,7 @@ internal sealed class GroupTable
 
     /// <summary>A field that is not a number: '-' counts as nothing, anything else makes the line malformed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool Dash(scoped in RawLine line, int index, string name, string what, out long value, ref string? problem)
+    internal static bool Dash(scoped in RawLine line, int index, string name, string what, out long value, ref string? problem)
     {
         value = 0;
         var f = line.Field(index);
@@ -305,44 +305,6 @@ internal sealed class GroupTable
         if (_count * 4L > _slots.Length * 3L) Grow();
     }
 
-    /// <summary>
-    /// The first 16 bytes of the key that is the first <paramref name="length"/> bytes of <paramref name="rest"/>,
-    /// zero after its end; the bytes of <paramref name="rest"/> after the key are slack for whole-word loads.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Words(ReadOnlySpan<byte> rest, int length, out ulong k0, out ulong k1)
-    {
-        if (rest.Length < InlineKey) { ShortWords(rest[..length], out k0, out k1); return; }
-        k0 = MemoryMarshal.Read<ulong>(rest);
-        k1 = MemoryMarshal.Read<ulong>(rest[8..]);
-        if (length < 8) { k0 &= Below(length); k1 = 0; }
-        else if (length < InlineKey) k1 &= Below(length - 8);
-    }
-
-    /// <summary>The hash bits a key is placed by and told apart by in the slots.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Tag(ulong k0, ulong k1, ReadOnlySpan<byte> key) =>
-        (uint)((key.Length <= InlineKey ? HashShort(k0, k1, key.Length) : HashLong(key)) >> 32);
-
-    /// <summary>The first 16 bytes of a key that has no slack after it (end of a buffer, a merge), zero-padded.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ShortWords(ReadOnlySpan<byte> key, out ulong k0, out ulong k1)
-    {
-        Span<byte> words = stackalloc byte[InlineKey];
-        words.Clear();
-        key[..Math.Min(key.Length, InlineKey)].CopyTo(words);
-        k0 = MemoryMarshal.Read<ulong>(words);
-        k1 = MemoryMarshal.Read<ulong>(words[8..]);
-    }
-
-    /// <summary>A mask of the first <paramref name="bytes"/> (0..7) bytes of a word loaded from memory.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Below(int bytes)
-    {
-        ulong low = (1UL << (bytes * 8)) - 1;
-        return BitConverter.IsLittleEndian ? low : ~(ulong.MaxValue >> (bytes * 8));
-    }
-
     private void Grow()
     {
         // A slot's home is its tag's low bits, so the slots re-spread without touching the groups.
@@ -375,7 +337,7 @@ internal sealed class GroupTable
         {
             ref var g = ref other._groups[i];
             var key = other.KeyOf(i);
-            Accumulate(g.Key[0], g.Key[1], Tag(g.Key[0], g.Key[1], key), g.KeyLength, key, g.Records, g.Packets, g.Bytes, g.First, g.Last);
+            Accumulate(g.Key[0], g.Key[1], ByteKeys.Tag(g.Key[0], g.Key[1], key), g.KeyLength, key, g.Records, g.Packets, g.Bytes, g.First, g.Last);
         }
     }
 
@@ -431,8 +393,8 @@ internal sealed class GroupTable
 
         public string Get(ReadOnlySpan<byte> value)
         {
-            Words(value, value.Length, out ulong k0, out ulong k1);
-            uint h = Tag(k0, k1, value);
+            ByteKeys.Words(value, value.Length, out ulong k0, out ulong k1);
+            uint h = ByteKeys.Tag(k0, k1, value);
             if (_seen.TryGetValue(h, out var known) && value.SequenceEqual(known.Bytes)) return known.Text;
             var text = Encoding.UTF8.GetString(value);
             // A hash shared by two values keeps the first; the second is decoded each time.
@@ -467,28 +429,5 @@ internal sealed class GroupTable
             FirstSeen = group.First == long.MaxValue ? null : FlowText.FromMilliseconds(group.First),
             LastSeen = group.Last == long.MinValue ? null : FlowText.FromMilliseconds(group.Last),
         };
-    }
-
-    /// <summary>Keys of up to 16 bytes, as their two (zero-padded) words: the upper 32 bits are used.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong HashShort(ulong k0, ulong k1, int length)
-    {
-        ulong a = (k0 ^ (ulong)length) * 0x9E3779B97F4A7C15UL;
-        ulong b = (k1 ^ (a >> 29)) * 0xFF51AFD7ED558CCDUL;
-        return (a ^ b ^ (b >> 32)) * 0xC4CEB9FE1A85EC53UL;
-    }
-
-    /// <summary>A multiply-xorshift hash over 8-byte words for keys longer than 16 bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong HashLong(ReadOnlySpan<byte> key)
-    {
-        ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)key.Length;
-        var words = MemoryMarshal.Cast<byte, ulong>(key);
-        foreach (var w in words) { h = (h ^ w) * 0xFF51AFD7ED558CCDUL; h ^= h >> 29; }
-        int tail = words.Length * 8;
-        // The last 8 bytes (overlapping the words already mixed).
-        if (tail < key.Length) h = (h ^ MemoryMarshal.Read<ulong>(key[^8..])) * 0xC4CEB9FE1A85EC53UL;
-        h ^= h >> 33; h *= 0xFF51AFD7ED558CCDUL; h ^= h >> 33;
-        return h;
     }
 }

@@ -8,7 +8,10 @@ namespace VpcSecTools.FlowLogs;
 /// <summary>What happens to a record that passed the filter: counted into groups, materialised, or nothing.</summary>
 internal abstract class RecordSink
 {
-    /// <summary>False with <paramref name="problem"/> set when a field the sink needs is malformed.</summary>
+    /// <summary>
+    /// False with <paramref name="problem"/> set when a field the sink needs is malformed; false without one when the
+    /// sink does not take the record (it is counted as read, not matched).
+    /// </summary>
     public abstract bool Accept(scoped in RawLine line, long lineNumber, ref string? problem);
 }
 
@@ -124,7 +127,8 @@ internal sealed class LineScanner
         }
         if (_sink is not null && !_sink.Accept(line, lineNumber, ref problem))
         {
-            _tally.Skip(lineNumber, problem ?? "record rejected");
+            if (problem is null) _tally.Records++;
+            else _tally.Skip(lineNumber, problem);
             return;
         }
         _tally.Records++;

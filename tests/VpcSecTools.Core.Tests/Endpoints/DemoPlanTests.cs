@@ -21,8 +21,7 @@ public class DemoPlanTests
     {
         var index = new SnapshotIndex(SnapshotLoader.Load(TestPaths.Demo));
         var inputs = FlowLogPaths.Expand([Logs], out _);
-        var (groups, _) = NatTrafficAttribution.Read(new FlowLogReader(), inputs, index);
-        var traffic = NatTrafficAttribution.Attribute(index, groups, AwsIpRangeSet.Load(IpRangesFile));
+        var (traffic, _) = NatTrafficAttribution.Observe(new FlowLogReader(), inputs, index, AwsIpRangeSet.Load(IpRangesFile), new FlowFilter());
         return EndpointPlanner.Plan(index, traffic, PriceTable.Bundled());
     }
 
