@@ -45,25 +45,30 @@ internal sealed class NatFlowSink : RecordSink
     }
 
     private readonly Scope _scope;
+    private readonly ByteKeyTable _interfaces;
     private readonly int _eni, _bytes, _start, _end, _packetSource, _packetDestination, _source, _destination, _sourceService, _destinationService;
     private readonly long[] _eniBytes;
     private long _first = long.MaxValue, _last = long.MinValue;
 
     private readonly ByteKeyTable _addresses = new();
-    private readonly List<(AddressRole Role, IpAddress Ip, int Prefix)> _addressInfo = [];
+    /// <summary>Per address number: what it is, and its remote prefix's number (read per record, so kept apart from the address).</summary>
+    private AddressRole[] _roles = new AddressRole[64];
+    private int[] _prefixOf = new int[64];
+    private readonly List<IpAddress> _ips = [];
     /// <summary>The ip-ranges prefixes of the remotes seen; 0 stands for none (the internet).</summary>
     private readonly List<AwsIpPrefix?> _prefixes = [null];
     private readonly Dictionary<AwsIpPrefix, int> _prefixIds = new(ReferenceEqualityComparer.Instance);
     private readonly ByteKeyTable _services = new();
 
     /// <summary>Bytes per interface, client + 1 (0: unknown), prefix and service + 1 (0: none), packed in 64 bits.</summary>
-    private readonly Dictionary<ulong, long> _flows = [];
+    private readonly SumTable _flows = new();
     /// <summary>The same, for the rare ids too large to pack.</summary>
     private readonly Dictionary<(int Eni, int Client, int Prefix, int Service), long> _wideFlows = [];
 
     public NatFlowSink(FlowLogFormat format, Scope scope)
     {
         _scope = scope;
+        _interfaces = scope.Interfaces;
         _eni = format.IndexOf(FlowField.InterfaceId);
         if (_eni < 0) throw new FlowLogFormatMismatchException($"NAT traffic cannot be attributed without the field 'interface-id' ({format})");
         _bytes = format.IndexOf(FlowField.Bytes);
@@ -78,11 +83,14 @@ internal sealed class NatFlowSink : RecordSink
         _eniBytes = new long[scope.Enis.Count];
     }
 
+    /// <summary>Most lines are of other interfaces: the scanner turns them away before calling (see <see cref="Gate"/>).</summary>
+    public override (int Field, ByteKeyTable Values)? Gate => (_eni, _interfaces);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem)
     {
         var eniField = line.FieldAndRest(_eni, out int eniLength);
-        int eni = _scope.Interfaces.Find(eniField, eniLength);
+        int eni = _interfaces.Find(eniField, eniLength);
         if (eni < 0) return false;
         long bytes = 0;
         if (_bytes >= 0 && !line.TryNumber(_bytes, out bytes) && !GroupTable.Dash(line, _bytes, "bytes", "a number", out bytes, ref problem)) return false;
@@ -106,13 +114,13 @@ internal sealed class NatFlowSink : RecordSink
         {
             if (!CountsPacketSide(ra, rb, out bool clientSends)) return true;
             int service = Service(line, clientSends ? _destinationService : _sourceService);
-            Count(eni, clientSends ? a : b, _addressInfo[clientSends ? b : a].Prefix, service, bytes);
+            Count(eni, clientSends ? a : b, _prefixOf[clientSends ? b : a], service, bytes);
             return true;
         }
         a = Address(line, _source);
         b = Address(line, _destination);
         if (!CountsAddressSide(Role(a), Role(b), out bool remoteIsSource)) return true;
-        Count(eni, -1, _addressInfo[remoteIsSource ? a : b].Prefix, -1, bytes);
+        Count(eni, -1, _prefixOf[remoteIsSource ? a : b], -1, bytes);
         return true;
     }
 
@@ -126,23 +134,32 @@ internal sealed class NatFlowSink : RecordSink
         return id >= 0 ? id : NewAddress(rest[..length]);
     }
 
-    private AddressRole Role(int address) => address < 0 ? AddressRole.None : _addressInfo[address].Role;
+    private AddressRole Role(int address) => address < 0 ? AddressRole.None : _roles[address];
 
     /// <summary>An address seen for the first time: parsed, judged (NAT, private) and placed in ip-ranges once.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int NewAddress(ReadOnlySpan<byte> text)
     {
         int id = _addresses.Add(text);
-        if (!FlowText.TryParseAddress(text, out var ip)) { _addressInfo.Add((AddressRole.None, default, 0)); return id; }
-        var role = _scope.Sides.Role(ip);
-        int prefix = 0;
-        if ((role & AddressRole.Private) == 0 && _scope.Ranges.Find(ip) is { } p && !_prefixIds.TryGetValue(p, out prefix))
+        if (id == _roles.Length)
         {
-            prefix = _prefixes.Count;
-            _prefixes.Add(p);
-            _prefixIds[p] = prefix;
+            Array.Resize(ref _roles, id * 2);
+            Array.Resize(ref _prefixOf, id * 2);
         }
-        _addressInfo.Add((role, ip, prefix));
+        bool parsed = FlowText.TryParseAddress(text, out var ip);
+        _ips.Add(ip);
+        // Not an address ('-', garbage): role None and no prefix, as the arrays start.
+        if (!parsed) return id;
+        var role = _roles[id] = _scope.Sides.Role(ip);
+        if ((role & AddressRole.Private) == 0 && _scope.Ranges.Find(ip) is { } p)
+        {
+            if (!_prefixIds.TryGetValue(p, out int prefix))
+            {
+                _prefixIds[p] = prefix = _prefixes.Count;
+                _prefixes.Add(p);
+            }
+            _prefixOf[id] = prefix;
+        }
         return id;
     }
 
@@ -160,11 +177,11 @@ internal sealed class NatFlowSink : RecordSink
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Count(int eni, int client, int prefix, int service, long bytes)
     {
-        // 12 bits of interface, 26 of client + 1, 16 of prefix, 10 of service + 1.
-        if ((uint)eni < 1 << 12 && (uint)(client + 1) < 1 << 26 && (uint)prefix < 1 << 16 && (uint)(service + 1) < 1 << 10)
+        // 12 bits of interface (all ones is the table's empty key), 26 of client + 1, 16 of prefix, 10 of service + 1.
+        if ((uint)eni < (1 << 12) - 1 && (uint)(client + 1) < 1 << 26 && (uint)prefix < 1 << 16 && (uint)(service + 1) < 1 << 10)
         {
             ulong key = (ulong)(uint)eni << 52 | (ulong)(uint)(client + 1) << 26 | (ulong)(uint)prefix << 10 | (uint)(service + 1);
-            CollectionsMarshal.GetValueRefOrAddDefault(_flows, key, out _) += bytes;
+            _flows.Add(key, bytes);
         }
         else CollectionsMarshal.GetValueRefOrAddDefault(_wideFlows, (eni, client, prefix, service), out _) += bytes;
     }
@@ -176,10 +193,47 @@ internal sealed class NatFlowSink : RecordSink
         for (int e = 0; e < _eniBytes.Length; e++)
             if (_eniBytes[e] != 0) tally.Interface(_scope.Enis[e], _eniBytes[e]);
         var services = Enumerable.Range(0, _services.Count).Select(i => Encoding.UTF8.GetString(_services[i])).ToArray();
-        var flows = _flows.Select(kv => ((int)(kv.Key >> 52), (int)(kv.Key >> 26 & ((1 << 26) - 1)) - 1, (int)(kv.Key >> 10 & 0xFFFF), (int)(kv.Key & 0x3FF) - 1, kv.Value))
+        var flows = _flows.Entries().Select(kv => ((int)(kv.Key >> 52), (int)(kv.Key >> 26 & ((1 << 26) - 1)) - 1, (int)(kv.Key >> 10 & 0xFFFF), (int)(kv.Key & 0x3FF) - 1, kv.Sum))
             .Concat(_wideFlows.Select(kv => (kv.Key.Eni, kv.Key.Client, kv.Key.Prefix, kv.Key.Service, kv.Value)));
         foreach (var (eni, client, prefix, service, bytes) in flows)
-            tally.Flow(_scope.Nats[eni]!, client < 0 ? null : _addressInfo[client].Ip.ToString(),
+            tally.Flow(_scope.Nats[eni]!, client < 0 ? null : _ips[client].ToString(),
                 NatTrafficAttribution.Name(_prefixes[prefix], service < 0 ? null : services[service]), bytes);
+    }
+
+    /// <summary>Sums by a 64-bit key: open addressing over key and sum side by side, for the few hundred keys a read has.</summary>
+    private sealed class SumTable
+    {
+        private const ulong Empty = ulong.MaxValue;
+        private (ulong Key, long Sum)[] _entries = NewEntries(256);
+        private int _count;
+
+        private static (ulong, long)[] NewEntries(int size)
+        {
+            var entries = new (ulong, long)[size];
+            entries.AsSpan().Fill((Empty, 0));
+            return entries;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ulong key, long sum)
+        {
+            int mask = _entries.Length - 1;
+            for (int i = (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask; ; i = (i + 1) & mask)
+            {
+                ref var e = ref _entries[i];
+                if (e.Key == key) { e.Sum += sum; return; }
+                if (e.Key == Empty) { e = (key, sum); if (++_count * 2 > _entries.Length) Grow(); return; }
+            }
+        }
+
+        private void Grow()
+        {
+            var old = _entries;
+            _entries = NewEntries(old.Length * 2);
+            _count = 0;
+            foreach (var (key, sum) in old) if (key != Empty) Add(key, sum);
+        }
+
+        public IEnumerable<(ulong Key, long Sum)> Entries() => _entries.Where(e => e.Key != Empty);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VpcSecTools.AwsIpRanges;
 using VpcSecTools.FlowLogs;
 using VpcSecTools.Net;
@@ -129,6 +130,7 @@ public static class NatTrafficAttribution
             .ThenBy(t => t.Region, StringComparer.Ordinal).ToList();
 
     /// <summary>Whether a record has both packet addresses; without them (v2, or '-') its addresses are read instead.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool HasBoth(AddressRole source, AddressRole destination) => (source & destination & AddressRole.Address) != 0;
 
     /// <summary>
@@ -136,6 +138,7 @@ public static class NatTrafficAttribution
     /// (one private, one public); the internet side carries the NAT's own address and is not. True for the counted
     /// side, with <paramref name="clientSends"/> when the client is the packet source.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool CountsPacketSide(AddressRole source, AddressRole destination, out bool clientSends)
     {
         clientSends = (source & AddressRole.Private) != 0;
@@ -147,6 +150,7 @@ public static class NatTrafficAttribution
     /// A NAT ENI record without packet addresses (v2): only the internet side (the NAT's address and a public one)
     /// names the remote, and its client is unknown. True for it, with <paramref name="remoteIsSource"/> saying which is the remote.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool CountsAddressSide(AddressRole source, AddressRole destination, out bool remoteIsSource)
     {
         remoteIsSource = (source & AddressRole.Nat) == 0;

@@ -88,7 +88,8 @@ internal sealed class ByteKeyTable
 {
     private struct Entry
     {
-        public ulong K0, K1;
+        /// <summary>The first 16 bytes, and for values longer than 16 the last 8 (so values up to 24 bytes compare as words).</summary>
+        public ulong K0, K1, Last;
         public int Length, Offset;
     }
 
@@ -97,6 +98,8 @@ internal sealed class ByteKeyTable
     private Entry[] _entries = new Entry[16];
     private byte[] _arena = new byte[256];
     private int _arenaUsed;
+    /// <summary>A bit per value of 8 bytes or more, by a one-multiply hash of its last 8 bytes (see <see cref="MayContain"/>).</summary>
+    private readonly ulong[] _present = new ulong[16];
 
     public int Count { get; private set; }
 
@@ -108,7 +111,8 @@ internal sealed class ByteKeyTable
     public int Find(ReadOnlySpan<byte> rest, int length)
     {
         ByteKeys.Words(rest, length, out ulong k0, out ulong k1);
-        uint tag = TagOf(rest, length, k0, k1);
+        ulong last = length > ByteKeys.Inline ? MemoryMarshal.Read<ulong>(rest[(length - 8)..]) : 0;
+        uint tag = TagOf(length, k0, k1, last);
         int mask = _slots.Length - 1;
         for (int slot = (int)tag & mask; ; slot = (slot + 1) & mask)
         {
@@ -117,11 +121,26 @@ internal sealed class ByteKeyTable
             if ((uint)(s >> 32) != tag) continue;
             int id = (int)(uint)s - 1;
             ref var e = ref _entries[id];
-            if (e.Length == length && e.K0 == k0 && e.K1 == k1
-                && (length <= ByteKeys.Inline || _arena.AsSpan(e.Offset + ByteKeys.Inline, length - ByteKeys.Inline).SequenceEqual(rest[ByteKeys.Inline..length])))
+            if (e.Length == length && e.K0 == k0 && e.K1 == k1 && e.Last == last
+                && (length <= ByteKeys.Inline + 8 || _arena.AsSpan(e.Offset + ByteKeys.Inline, length - ByteKeys.Inline).SequenceEqual(rest[ByteKeys.Inline..length])))
                 return id;
         }
     }
+
+    /// <summary>
+    /// False when the value (as in <see cref="Find"/>) is surely absent: one load and one multiply, so a table of a
+    /// few values (the interfaces of interest) turns away most of a log's lines before any real lookup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayContain(ReadOnlySpan<byte> rest, int length)
+    {
+        if (length < 8) return true;
+        int bit = PresenceBit(MemoryMarshal.Read<ulong>(rest[(length - 8)..]), length);
+        return (_present[bit >> 6] & (1UL << bit)) != 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PresenceBit(ulong last, int length) => (int)(((last ^ (ulong)length) * 0x9E3779B97F4A7C15UL) >> 54);
 
     /// <summary>The id of <paramref name="value"/>, numbering it next if it is new.</summary>
     public int Add(ReadOnlySpan<byte> value)
@@ -129,13 +148,19 @@ internal sealed class ByteKeyTable
         int known = Find(value, value.Length);
         if (known >= 0) return known;
         ByteKeys.Words(value, value.Length, out ulong k0, out ulong k1);
-        uint tag = TagOf(value, value.Length, k0, k1);
+        ulong last = value.Length > ByteKeys.Inline ? MemoryMarshal.Read<ulong>(value[^8..]) : 0;
+        uint tag = TagOf(value.Length, k0, k1, last);
         if (Count == _entries.Length) Array.Resize(ref _entries, Count * 2);
         if (_arenaUsed + value.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + value.Length));
         value.CopyTo(_arena.AsSpan(_arenaUsed));
-        _entries[Count] = new Entry { K0 = k0, K1 = k1, Length = value.Length, Offset = _arenaUsed };
+        _entries[Count] = new Entry { K0 = k0, K1 = k1, Last = last, Length = value.Length, Offset = _arenaUsed };
         _arenaUsed += value.Length;
         Place(_slots, tag, ++Count);
+        if (value.Length >= 8)
+        {
+            int bit = PresenceBit(MemoryMarshal.Read<ulong>(value[^8..]), value.Length);
+            _present[bit >> 6] |= 1UL << bit;
+        }
         // At most half full: a value that is absent (most lines, for an interface filter) usually meets an empty slot.
         if (Count * 2 > _slots.Length)
         {
@@ -157,9 +182,6 @@ internal sealed class ByteKeyTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint TagOf(ReadOnlySpan<byte> rest, int length, ulong k0, ulong k1)
-    {
-        if (length > ByteKeys.Inline) k0 ^= BitOperations.RotateLeft(MemoryMarshal.Read<ulong>(rest[(length - 8)..]), 29);
-        return (uint)(ByteKeys.HashShort(k0, k1, length) >> 32);
-    }
+    private static uint TagOf(int length, ulong k0, ulong k1, ulong last) =>
+        (uint)(ByteKeys.HashShort(k0 ^ BitOperations.RotateLeft(last, 29), k1, length) >> 32);
 }

@@ -13,6 +13,12 @@ internal abstract class RecordSink
     /// sink does not take the record (it is counted as read, not matched).
     /// </summary>
     public abstract bool Accept(scoped in RawLine line, long lineNumber, ref string? problem);
+
+    /// <summary>
+    /// A field whose value must be in a table for the sink to take the record, or null: the scanner tests it inline
+    /// (<see cref="ByteKeyTable.MayContain"/>), so the lines of other interfaces cost no call.
+    /// </summary>
+    public virtual (int Field, ByteKeyTable Values)? Gate => null;
 }
 
 /// <summary>The counts of one unit of work (a file or a slice of one), merged into the read report at the end.</summary>
@@ -41,6 +47,8 @@ internal sealed class LineScanner
     private readonly RecordSink? _sink;
     private readonly ScanTally _tally;
     private readonly int[] _bounds;
+    private readonly int _gateField = -1;
+    private readonly ByteKeyTable? _gateValues;
 
     public LineScanner(FlowLogFormat format, FlowPredicate predicate, RecordSink? sink, ScanTally tally)
     {
@@ -49,6 +57,7 @@ internal sealed class LineScanner
         _sink = sink;
         _tally = tally;
         _bounds = new int[_fieldCount + 1];
+        if (sink?.Gate is { } gate) (_gateField, _gateValues) = gate;
     }
 
     /// <summary>Scans <paramref name="data"/>, which holds whole lines and ends with a newline.</summary>
@@ -118,6 +127,11 @@ internal sealed class LineScanner
         _bounds[0] = start;
         _bounds[_fieldCount] = end + 1;
         var line = new RawLine(data, _bounds);
+        if (_gateField >= 0)
+        {
+            var field = line.FieldAndRest(_gateField, out int length);
+            if (!_gateValues!.MayContain(field, length)) { _tally.Records++; return; }
+        }
         string? problem = null;
         if (!_predicate.Matches(line, ref problem))
         {
