@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text;
+using VpcSecTools.AwsIpRanges;
+using VpcSecTools.Endpoints;
+using VpcSecTools.FlowLogs;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Tests.Endpoints;
+
+/// <summary>
+/// The attribution read straight from the lines (<see cref="NatTrafficAttribution.Observe"/>) against the general engine:
+/// the NAT and endpoint ENIs' records grouped by <see cref="NatTrafficAttribution.GroupFieldSets"/> and attributed per
+/// group. Both must give the same flows, bytes per ENI, window and notes on every format and on the awkward records: IPv6
+/// and garbage addresses, '-' fields, zero bytes, malformed lines, long service names, ids too many to pack.
+/// </summary>
+public class NatFlowSinkTests
+{
+    private static readonly SnapshotIndex Demo = new(SnapshotLoader.Load(TestPaths.Demo));
+    private static readonly AwsIpRangeSet Ranges = AwsIpRangeSet.Load(DemoPlanTests.IpRangesFile);
+
+    private static readonly string[] V5 = ("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status " +
+        "vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path").Split(' ');
+    private static readonly string[] V3 = "version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr".Split(' ');
+
+    private static (ObservedTraffic Traffic, FlowLogReadReport Report) Engine(IReadOnlyList<FlowLogInput> inputs, IReadOnlyList<string> fields,
+        FlowFilter within, PlanWindow? window = null)
+    {
+        var enis = Demo.NatGateways.Values.SelectMany(n => n.NatGatewayAddresses).Select(a => a.NetworkInterfaceId)
+            .Concat(Demo.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds)).OfType<string>()
+            .Where(e => within.InterfaceId.Count == 0 || within.InterfaceId.Contains(e)).ToArray();
+        var result = new FlowLogReader().Run(inputs, new FlowLogQuery { GroupBy = [.. fields], Filter = within with { InterfaceId = enis } });
+        return (NatTrafficAttribution.Attribute(Demo, result.Groups, Ranges, null, window), result.Report);
+    }
+
+    private static void AssertSame(ObservedTraffic expected, ObservedTraffic actual)
+    {
+        Assert.NotEmpty(expected.Flows);
+        Assert.Equal(expected.Flows, actual.Flows);
+        Assert.Equal(expected.BytesByInterface.OrderBy(kv => kv.Key, StringComparer.Ordinal), actual.BytesByInterface.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        Assert.Equal((expected.WindowStart, expected.WindowEnd), (actual.WindowStart, actual.WindowEnd));
+        Assert.Equal(expected.Notes, actual.Notes);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_demo_logs_attribute_as_the_general_group_by_does(int threads)
+    {
+        var inputs = FlowLogPaths.Expand([DemoPlanTests.Logs], out _);
+        var (expected, expectedReport) = Engine(inputs, NatTrafficAttribution.GroupFieldSets[0], new FlowFilter());
+        var (actual, report) = NatTrafficAttribution.Observe(new FlowLogReader(new FlowLogReadOptions { Threads = threads }), inputs, Demo, Ranges, new FlowFilter());
+        AssertSame(expected, actual);
+        Assert.Equal((expectedReport.Records, expectedReport.Matched, expectedReport.SkippedLines), (report.Records, report.Matched, report.SkippedLines));
+        Assert.Contains(actual.Flows, f => f.SourceAddress is not null && f.NamedBy == ServiceNamedBy.FlowLogField);
+    }
+
+    [Fact]
+    public void A_window_and_an_interface_narrow_both_readings_alike()
+    {
+        var inputs = FlowLogPaths.Expand([DemoPlanTests.Logs], out _);
+        var (all, _) = NatTrafficAttribution.Observe(new FlowLogReader(), inputs, Demo, Ranges, new FlowFilter());
+        var middle = all.WindowStart + (all.WindowEnd - all.WindowStart) / 2;
+        var window = new PlanWindow(all.WindowStart.AddHours(1), middle);
+        var firstNat = Demo.NatGateways.Values.First().NatGatewayAddresses[0].NetworkInterfaceId!;
+        var within = new FlowFilter { Since = window.Since, Until = window.Until, InterfaceId = [firstNat] };
+
+        var (expected, _) = Engine(inputs, NatTrafficAttribution.GroupFieldSets[0], within, window);
+        var (actual, _) = NatTrafficAttribution.Observe(new FlowLogReader(), inputs, Demo, Ranges, within, window);
+        AssertSame(expected, actual);
+        Assert.Equal([firstNat], actual.BytesByInterface.Keys);
+        Assert.True(actual.Flows.Sum(f => f.Bytes) < all.Flows.Sum(f => f.Bytes));
+    }
+
+    public static TheoryData<string, int, int> Formats => new()
+    {
+        { "v5", 0, 1 }, { "v5", 0, 2 }, { "v3", 1, 2 }, { "v2", 2, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Awkward_records_attribute_as_the_general_group_by_does(string format, int fieldSet, int threads)
+    {
+        using var dir = new TestPaths.TempDir();
+        var path = dir.File($"{format}.log");
+        File.WriteAllText(path, Generate(new Random(format.GetHashCode(StringComparison.Ordinal) & 0xFFFF), 3000, format));
+        // Small slices: every sink sees part of the file and the merge must add them up.
+        var reader = new FlowLogReader(new FlowLogReadOptions { Threads = threads, MinSplitBytes = 64 << 10 });
+        var inputs = new[] { FlowLogInput.FromFile(path) };
+
+        var (expected, expectedReport) = Engine(inputs, NatTrafficAttribution.GroupFieldSets[fieldSet], new FlowFilter());
+        var (actual, report) = NatTrafficAttribution.Observe(reader, inputs, Demo, Ranges, new FlowFilter());
+        AssertSame(expected, actual);
+        Assert.True(report.SkippedLines > 0, "the generator writes malformed lines");
+        Assert.Equal((expectedReport.Records, expectedReport.Matched, expectedReport.SkippedLines), (report.Records, report.Matched, report.SkippedLines));
+        if (format == "v2") Assert.All(actual.Flows, f => Assert.Null(f.SourceAddress));
+        else Assert.Contains(actual.Flows, f => f.SourceAddress?.Contains(':') == true);
+    }
+
+    [Fact]
+    public void Service_names_too_many_to_pack_are_summed_apart_and_still_right()
+    {
+        using var dir = new TestPaths.TempDir();
+        var path = dir.File("many.log");
+        File.WriteAllText(path, Generate(new Random(11), 6000, "v5", distinctServices: 1500));
+        var inputs = new[] { FlowLogInput.FromFile(path) };
+        var (expected, _) = Engine(inputs, NatTrafficAttribution.GroupFieldSets[0], new FlowFilter());
+        var (actual, _) = NatTrafficAttribution.Observe(new FlowLogReader(new FlowLogReadOptions { Threads = 1 }), inputs, Demo, Ranges, new FlowFilter());
+        AssertSame(expected, actual);
+        Assert.True(actual.Flows.Select(f => f.Service).Distinct().Count() > 1024);
+    }
+
+    [Fact]
+    public void A_format_without_interface_id_is_a_file_error_not_a_guess()
+    {
+        using var dir = new TestPaths.TempDir();
+        var path = dir.File("no-eni.log");
+        File.WriteAllText(path, "version srcaddr dstaddr bytes start end\n5 10.0.1.5 52.94.1.9 100 1795294800 1795294860\n");
+        var (traffic, report) = NatTrafficAttribution.Observe(new FlowLogReader(), [FlowLogInput.FromFile(path)], Demo, Ranges, new FlowFilter());
+        Assert.Empty(traffic.Flows);
+        Assert.Contains("interface-id", Assert.Single(report.FileErrors).Message);
+        Assert.Contains(traffic.Notes, n => n.StartsWith("no records from the NAT gateways' ENIs", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Flows through the demo's NAT gateways written as a VPC-wide log sees them (client ENI both ways, NAT ENI both
+    /// sides), plus endpoint and unrelated ENIs, IPv6 (unique-local clients), '-' and garbage addresses, NODATA lines,
+    /// zero bytes, malformed bytes and times, milliseconds, service names of every length.
+    /// </summary>
+    private static string Generate(Random rnd, int flows, string format, int distinctServices = 0)
+    {
+        var nats = Demo.NatGateways.Values.Select(n => (Eni: n.NatGatewayAddresses[0].NetworkInterfaceId!, Ip: n.NatGatewayAddresses[0].PrivateIp!)).ToArray();
+        var endpointEnis = Demo.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds).ToArray();
+        var clients = Demo.NetworkInterfaces.Values.Where(e => e.InterfaceType is null or "interface" && e.PrivateIpAddress is not null)
+            .Select(e => (Eni: e.NetworkInterfaceId, Ip: e.PrivateIpAddress!)).Take(10)
+            .Append((Eni: "eni-0ffee1234567890ab", Ip: "fd12:3456:789a:1::25")).Append((Eni: "eni-0ffee1234567890ac", Ip: "fd12:3456:789a:1:0:0:0:26")).ToArray();
+        (string Prefix, string Service)[] remotes =
+        [
+            ("54.231.130.", "S3"), ("16.12.96.", "S3"), ("3.218.181.", "DYNAMODB"), ("52.94.1.", "DYNAMODB"), ("52.94.224.", "AMAZON"),
+            ("15.177.0.", "ROUTE53_HEALTHCHECKS"), ("198.51.100.", "-"), ("2406:daf9:a800::", "S3"), ("-", "-"), ("not-an-ip.", "-"),
+        ];
+        var fields = format switch { "v5" => V5, "v3" => V3, _ => FlowLogFormat.Default.Fields.ToArray() };
+        var text = new StringBuilder();
+        if (format != "v2") text.Append(string.Join(' ', fields)).Append('\n');
+        long time = 1795294800;
+        void Line(string eni, string src, string dst, string psrc, string pdst, long bytes, string srcSvc, string dstSvc)
+        {
+            bool ms = rnd.Next(20) == 0;
+            var values = new Dictionary<string, string>
+            {
+                ["version"] = format[1..], ["account-id"] = "111122223333", ["interface-id"] = eni, ["srcaddr"] = src, ["dstaddr"] = dst,
+                ["srcport"] = "40000", ["dstport"] = "443", ["protocol"] = "6", ["packets"] = (bytes / 900 + 1).ToString(CultureInfo.InvariantCulture),
+                ["bytes"] = rnd.Next(60) switch { 0 => "0", 1 => "-", 2 => "12x", _ => bytes.ToString(CultureInfo.InvariantCulture) },
+                ["start"] = rnd.Next(200) == 0 ? "soon" : (ms ? time * 1000 : time).ToString(CultureInfo.InvariantCulture),
+                ["end"] = ((ms ? (time + 60) * 1000 : time + 60)).ToString(CultureInfo.InvariantCulture),
+                ["action"] = "ACCEPT", ["log-status"] = "OK", ["vpc-id"] = "vpc-04be895ea4d91bcbf", ["subnet-id"] = "subnet-0a", ["instance-id"] = "-",
+                ["tcp-flags"] = "3", ["type"] = psrc.Contains(':') ? "IPv6" : "IPv4", ["pkt-srcaddr"] = psrc, ["pkt-dstaddr"] = pdst, ["region"] = "us-east-1",
+                ["az-id"] = "use1-az1", ["pkt-src-aws-service"] = srcSvc, ["pkt-dst-aws-service"] = dstSvc, ["flow-direction"] = "egress", ["traffic-path"] = "-",
+            };
+            text.Append(string.Join(' ', fields.Select(f => values[f]))).Append('\n');
+        }
+        for (int i = 0; i < flows; i++)
+        {
+            var c = clients[rnd.Next(clients.Length)];
+            var nat = nats[rnd.Next(nats.Length)];
+            var (prefix, svc) = remotes[rnd.Next(remotes.Length)];
+            var remote = prefix == "-" ? "-" : prefix + rnd.Next(1, 255).ToString(prefix.Contains(':') ? "x" : "D", CultureInfo.InvariantCulture);
+            if (distinctServices > 0 && svc != "-") svc = "SVC" + rnd.Next(distinctServices).ToString("D4", CultureInfo.InvariantCulture);
+            long up = rnd.Next(200, 20000), down = rnd.Next(1000, 5_000_000);
+            time += rnd.Next(0, 3);
+            Line(c.Eni, c.Ip, remote, c.Ip, remote, up, "-", svc);
+            Line(c.Eni, remote, c.Ip, remote, c.Ip, down, svc, "-");
+            Line(nat.Eni, c.Ip, nat.Ip, c.Ip, remote, up, "-", svc);
+            Line(nat.Eni, nat.Ip, remote, nat.Ip, remote, up, "-", svc);
+            Line(nat.Eni, remote, nat.Ip, remote, nat.Ip, down, svc, "-");
+            Line(nat.Eni, nat.Ip, c.Ip, remote, c.Ip, down, svc, "-");
+            if (rnd.Next(10) == 0 && endpointEnis.Length > 0)
+                Line(endpointEnis[rnd.Next(endpointEnis.Length)], c.Ip, "10.0.9.9", c.Ip, "10.0.9.9", rnd.Next(1, 9000), "-", "-");
+            if (rnd.Next(40) == 0)
+                text.Append(string.Join(' ', fields.Select(f => f switch { "version" => format[1..], "interface-id" => nat.Eni, "log-status" => "NODATA", _ => "-" }))).Append('\n');
+        }
+        return text.ToString();
+    }
+}
+
+/// <summary>The value numbering the attribution's lookups rest on: ids, absent values, long values alike at their ends, the presence bits.</summary>
+public class ByteKeyTableTests
+{
+    [Fact]
+    public void Values_get_dense_ids_in_the_order_first_seen_and_are_found_again_from_a_line_buffer()
+    {
+        var rnd = new Random(5);
+        var values = new List<string> { "-", "S3", "10.0.1.5", "0123456789abcdef", "0123456789abcdeg", "eni-0123456789abcdef0", "eni-0123456789abcdef1",
+            "eni-1123456789abcdef0", "ROUTE53_HEALTHCHECKS", "fd12:3456:789a:1::25", "fd12:3456:789a:1:0:0:0:25", "0123456789abcdef01234567", "0123456789abcdef0123456X",
+            "0123456789abcdef012345678" };
+        // Values of every length to 40 that share their first 16 and last 8 bytes, so only the middle tells them apart.
+        for (int length = 25; length <= 40; length++)
+            for (int k = 0; k < 3; k++)
+                values.Add("AAAAAAAAAAAAAAAA" + new string((char)('a' + k), length - 24) + "ZZZZZZZZ");
+        values.AddRange(Enumerable.Range(0, 3000).Select(i => $"10.{i / 250}.{i % 250}.{rnd.Next(1, 255)}").Distinct());
+        values = values.Distinct(StringComparer.Ordinal).ToList();
+
+        var table = new ByteKeyTable();
+        for (int i = 0; i < values.Count; i++)
+        {
+            Assert.Equal(-1, table.Find(Encoding.UTF8.GetBytes(values[i] + " slack slack slack slack"), Encoding.UTF8.GetByteCount(values[i])));
+            Assert.Equal(i, table.Add(Encoding.UTF8.GetBytes(values[i])));
+            Assert.Equal(i, table.Add(Encoding.UTF8.GetBytes(values[i])));
+        }
+        Assert.Equal(values.Count, table.Count);
+        for (int i = 0; i < values.Count; i++)
+        {
+            var bytes = Encoding.UTF8.GetBytes(values[i]);
+            // From a buffer with more after the value (a line), and with nothing after it (the end of a buffer).
+            var line = Encoding.UTF8.GetBytes(values[i] + " 443 6 1 100 1795294800\n");
+            Assert.Equal(i, table.Find(line, bytes.Length));
+            Assert.Equal(i, table.Find(bytes, bytes.Length));
+            Assert.True(table.MayContain(line, bytes.Length));
+            Assert.Equal(values[i], Encoding.UTF8.GetString(table[i]));
+        }
+        foreach (var absent in new[] { "S4", "10.0.1.55", "eni-0123456789abcdef2", "0123456789abcdef0123456Y", "AAAAAAAAAAAAAAAAdZZZZZZZZ", "" })
+            Assert.Equal(-1, table.Find(Encoding.UTF8.GetBytes(absent + "   "), Encoding.UTF8.GetByteCount(absent)));
+    }
+
+    [Fact]
+    public void The_presence_bits_turn_away_most_absent_interfaces()
+    {
+        var table = new ByteKeyTable();
+        foreach (var eni in new[] { "eni-0a1b2c3d4e5f60001", "eni-0a1b2c3d4e5f60002", "eni-0a1b2c3d4e5f60003", "eni-0a1b2c3d4e5f60004" })
+            table.Add(Encoding.UTF8.GetBytes(eni));
+        var rnd = new Random(3);
+        int passed = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            var other = Encoding.UTF8.GetBytes($"eni-{rnd.NextInt64():x16}{rnd.Next(16):x} more");
+            if (table.MayContain(other, 21)) passed++;
+        }
+        // 4 bits of 1024 are set: about 0.4 % of other interfaces pass to the real lookup.
+        Assert.InRange(passed, 0, 150);
+    }
+}
