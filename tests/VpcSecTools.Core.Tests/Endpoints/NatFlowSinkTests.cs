@@ -91,7 +91,9 @@ public class NatFlowSinkTests
         var (actual, report) = NatTrafficAttribution.Observe(reader, inputs, Demo, Ranges, new FlowFilter());
         AssertSame(expected, actual);
         Assert.True(report.SkippedLines > 0, "the generator writes malformed lines");
-        Assert.Equal((expectedReport.Records, expectedReport.Matched, expectedReport.SkippedLines), (report.Records, report.Matched, report.SkippedLines));
+        Assert.Equal((expectedReport.Lines, expectedReport.Records, expectedReport.Matched, expectedReport.SkippedLines), (report.Lines, report.Records, report.Matched, report.SkippedLines));
+        Assert.Equal(expectedReport.Skipped, report.Skipped);
+        Assert.Contains(report.Skipped, s => s.Reason.StartsWith("expected", StringComparison.Ordinal));
         if (format == "v2") Assert.All(actual.Flows, f => Assert.Null(f.SourceAddress));
         else Assert.Contains(actual.Flows, f => f.SourceAddress?.Contains(':') == true);
     }
@@ -177,6 +179,14 @@ public class NatFlowSinkTests
                 Line(endpointEnis[rnd.Next(endpointEnis.Length)], c.Ip, "10.0.9.9", c.Ip, "10.0.9.9", rnd.Next(1, 9000), "-", "-");
             if (rnd.Next(40) == 0)
                 text.Append(string.Join(' ', fields.Select(f => f switch { "version" => format[1..], "interface-id" => nat.Eni, "log-status" => "NODATA", _ => "-" }))).Append('\n');
+            // Lines with a field too many or too few, of a NAT ENI and of another ENI (turned away early), some with CRLF.
+            if (rnd.Next(30) == 0)
+            {
+                var eni = rnd.Next(2) == 0 ? nat.Eni : c.Eni;
+                var values = fields.Select(f => f == "interface-id" ? eni : f == "version" ? format[1..] : "7").ToList();
+                if (rnd.Next(2) == 0) values.Add("extra"); else values.RemoveAt(values.Count - 1);
+                text.Append(string.Join(' ', values)).Append(rnd.Next(3) == 0 ? "\r\n" : "\n");
+            }
         }
         return text.ToString();
     }
