@@ -10,13 +10,13 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Bench;
 
 /// <summary>
-/// <c>endpoints [MiB] [--nat-share F] [--gzip] [--keep] [--steps 0,4,5] [--runs N]</c>: writes bench/data/endpoints-v5.log (the demo network's v5 format: NAT
+/// <c>endpoints [MiB] [--nat-share F] [--gzip] [--keep] [--reuse] [--steps 0,4,5] [--runs N]</c>: writes bench/data/endpoints-v5.log (the demo network's v5 format: NAT
 /// ENIs seen on both sides, client ENIs, S3/DynamoDB/AMAZON/internet remotes; with --nat-share, VPC-internal records
 /// of the app servers and the database fill the file until that fraction of records is on NAT ENIs, as in a VPC-wide
 /// log: 0.19 in the demo's day; with --gzip the same records are read from a .gz as S3 delivers them), then times in one process:
 /// a plain read (count), the same read filtered on the NAT/endpoint ENIs, a one-field group-by, the attribution's
 /// grouped read, and grouped read + attribution + plan (best of five each, wall and CPU seconds; --steps picks some of them
-/// by number and --runs sets how many, for inputs of 100 M records).
+/// by number and --runs sets how many, for inputs of 100 M records; --keep leaves the file and --reuse reads a kept one).
 /// </summary>
 public static class EndpointsBench
 {
@@ -36,16 +36,15 @@ public static class EndpointsBench
         double natShare = share >= 0 ? double.Parse(args[share + 1], CultureInfo.InvariantCulture) : 4.0 / 6;
         if (natShare is <= 0 or > 0.67) throw new ArgumentException("--nat-share is a fraction above 0 and at most 0.67 (4 NAT records in 6 is every record a NAT flow writes)");
         natShare = Math.Min(natShare, 4.0 / 6);
-        var lines = Generate(file, mib << 20, index, natShare);
-        Console.WriteLine($"generated {mib} MiB, {lines:N0} records, {natShare:P0} on NAT ENIs: {file}");
-        if (args.Contains("--gzip"))
+        bool gzip = args.Contains("--gzip");
+        if (gzip) file += ".gz";
+        if (args.Contains("--reuse") && File.Exists(file)) Console.WriteLine($"reusing {file} (--reuse: size and share are those it was made with)");
+        else
         {
             // S3 delivers flow logs gzip-compressed: the read is then decompression-bound, as it is in real use.
-            using (var source = File.OpenRead(file))
-            using (var target = new GZipStream(File.Create(file + ".gz"), CompressionLevel.Fastest))
-                source.CopyTo(target);
-            File.Delete(file);
-            file += ".gz";
+            using Stream output = gzip ? new GZipStream(File.Create(file), CompressionLevel.Fastest) : File.Create(file);
+            var lines = Generate(output, mib << 20, index, natShare);
+            Console.WriteLine($"generated {mib} MiB, {lines:N0} records, {natShare:P0} on NAT ENIs: {file}");
         }
         var inputs = new[] { FlowLogInput.FromFile(file) };
         var reader = new FlowLogReader();
@@ -105,7 +104,7 @@ public static class EndpointsBench
     }
 
     /// <summary>Each NAT flow is written as the demo's generator writes it: client ENI both ways, NAT ENI VPC and internet sides.</summary>
-    private static long Generate(string path, long size, SnapshotIndex index, double natShare)
+    private static long Generate(Stream output, long size, SnapshotIndex index, double natShare)
     {
         var nats = index.NatGateways.Values.Select(n => (Eni: n.NatGatewayAddresses[0].NetworkInterfaceId!, Ip: n.NatGatewayAddresses[0].PrivateIp!)).ToArray();
         var clients = index.NetworkInterfaces.Values.Where(e => e.InterfaceType is null or "interface" && e.PrivateIpAddress is not null)
@@ -114,7 +113,7 @@ public static class EndpointsBench
         var rnd = new Random(7);
         long written = 0, lines = 0, time = 1795294800;
         double filler = 0;
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        using var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 20, leaveOpen: true);
         w.Write(Header); w.Write('\n');
         var sb = new StringBuilder(256);
         void Line(string eni, string src, string dst, string psrc, string pdst, long bytes, string srcSvc, string dstSvc, string dir, string subnet)

@@ -23,7 +23,7 @@ namespace VpcSecTools.Endpoints;
 /// </remarks>
 internal sealed class NatFlowSink : RecordSink
 {
-    /// <summary>What the sinks of one read share, read-only: the interfaces read (NAT ones first), the NAT addresses, ip-ranges.</summary>
+    /// <summary>What the sinks of one read share, read-only: the interfaces read, the NAT gateways and their addresses, ip-ranges.</summary>
     internal sealed class Scope
     {
         public Scope(IReadOnlyList<string> enis, NatSides sides, AwsIpRangeSet ranges)

@@ -14,6 +14,8 @@ namespace VpcSecTools.Endpoints;
 /// and the real remote); with the default v2 format only the internet side is counted, whose client is
 /// unknown. Client-ENI records are never counted as NAT bytes. The destination is named by v5
 /// <c>pkt-*-aws-service</c> when present, else by ip-ranges.json (longest prefix, most specific service).
+/// Two readings share these rules: <see cref="Observe"/> reads flow-log lines (the planner's own read), and
+/// <see cref="Attribute"/> takes groups already made (a query's result, Athena, Logs Insights).
 /// </summary>
 public static class NatTrafficAttribution
 {
@@ -30,9 +32,9 @@ public static class NatTrafficAttribution
     }
 
     /// <summary>
-    /// The group-by fields the attribution reads, from richest format to the default one. The packet
-    /// addresses alone tell the NAT ENI's two sides apart (the internet side has the NAT's own address),
-    /// so srcaddr/dstaddr are needed only without them.
+    /// The group-by fields that groups given to <see cref="Attribute"/> must have (a query's result piped in, a remote
+    /// engine's groups), from richest format to the default one. The packet addresses alone tell the NAT ENI's two
+    /// sides apart (the internet side has the NAT's own address), so srcaddr/dstaddr are needed only without them.
     /// </summary>
     public static readonly IReadOnlyList<IReadOnlyList<string>> GroupFieldSets =
     [
