@@ -60,70 +60,31 @@ internal sealed class LineScanner
         if (sink?.Gate is { } gate) (_gateField, _gateValues) = gate;
     }
 
-    /// <summary>Scans <paramref name="data"/>, which holds whole lines and ends with a newline.</summary>
-    // Fully optimised from the first call: a CLI run is over before tiered compilation would promote it.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// Scans <paramref name="data"/>, which holds whole lines and ends with a newline. With a sink's
+    /// <see cref="RecordSink.Gate"/>, the gate field's value is tested as soon as the field ends, and a line that fails
+    /// is not split further: its remaining separators are counted 32 bytes at a time (a popcount) only to check its
+    /// field count, and it is counted as read. Most lines of a VPC-wide log are of other interfaces, so most of the
+    /// per-field work is never done.
+    /// </summary>
     public void Scan(ReadOnlySpan<byte> data)
     {
-        if (_gateField >= 0 && _gateField < _fieldCount - 1) { ScanGated(data); return; }
-        int n = data.Length, i = 0, lineStart = 0, separators = 0, lastField = _fieldCount - 1;
-        int[] bounds = _bounds;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref byte origin = ref MemoryMarshal.GetReference(data);
-            var space = Vector256.Create((byte)' ');
-            var newline = Vector256.Create((byte)'\n');
-            for (; i + 32 <= n; i += 32)
-            {
-                var v = Vector256.LoadUnsafe(ref origin, (nuint)i);
-                uint lines = Vector256.Equals(v, newline).ExtractMostSignificantBits();
-                uint marks = Vector256.Equals(v, space).ExtractMostSignificantBits() | lines;
-                while (marks != 0)
-                {
-                    int bit = BitOperations.TrailingZeroCount(marks);
-                    marks &= marks - 1;
-                    int p = i + bit;
-                    if ((lines & (1u << bit)) == 0)
-                    {
-                        if (separators < lastField) bounds[separators + 1] = p + 1;
-                        separators++;
-                    }
-                    else
-                    {
-                        EndLine(data, lineStart, p, separators);
-                        lineStart = p + 1;
-                        separators = 0;
-                    }
-                }
-            }
-        }
-        for (; i < n; i++)
-        {
-            byte b = data[i];
-            if (b == (byte)' ')
-            {
-                if (separators < lastField) bounds[separators + 1] = i + 1;
-                separators++;
-            }
-            else if (b == (byte)'\n')
-            {
-                EndLine(data, lineStart, i, separators);
-                lineStart = i + 1;
-                separators = 0;
-            }
-        }
+        // A gate on the last field ends at the newline: EndLine tests it.
+        if (_gateField >= 0 && _gateField < _fieldCount - 1) Scan<Gated>(data);
+        else Scan<Ungated>(data);
     }
 
-    /// <summary>
-    /// <see cref="Scan"/> for a sink with a <see cref="RecordSink.Gate"/>: as soon as the gate field of a line ends, its
-    /// value is tested, and a line that fails is not split further: its remaining separators are counted 32 bytes at a
-    /// time (a popcount) only to check its field count, and it is counted as read. Most lines of a VPC-wide log are of
-    /// other interfaces, so most of the per-field work is never done.
-    /// </summary>
+    /// <summary>Whether <see cref="Scan{T}"/> tests a gate: a type argument, so the code for lines without one has no trace of it.</summary>
+    private interface IGating { static abstract bool On { get; } }
+    private readonly struct Gated : IGating { public static bool On => true; }
+    private readonly struct Ungated : IGating { public static bool On => false; }
+
+    // Fully optimised from the first call: a CLI run is over before tiered compilation would promote it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScanGated(ReadOnlySpan<byte> data)
+    private void Scan<T>(ReadOnlySpan<byte> data) where T : struct, IGating
     {
-        int n = data.Length, i = 0, lineStart = 0, separators = 0, lastField = _fieldCount - 1, gateEnd = _gateField + 1;
+        int gateEnd = _gateField + 1;
+        int n = data.Length, i = 0, lineStart = 0, separators = 0, lastField = _fieldCount - 1;
         int[] bounds = _bounds;
         bool skipping = false;
         if (Vector256.IsHardwareAccelerated)
@@ -138,7 +99,7 @@ internal sealed class LineScanner
                 uint marks = Vector256.Equals(v, space).ExtractMostSignificantBits() | lines;
                 while (marks != 0)
                 {
-                    if (skipping)
+                    if (T.On && skipping)
                     {
                         uint ends = marks & lines;
                         if (ends == 0) { separators += BitOperations.PopCount(marks); break; }
@@ -157,7 +118,8 @@ internal sealed class LineScanner
                     if ((lines & (1u << bit)) == 0)
                     {
                         if (separators < lastField) bounds[separators + 1] = p + 1;
-                        if (++separators == gateEnd && !PassesGate(data, lineStart, p)) skipping = true;
+                        separators++;
+                        if (T.On && separators == gateEnd && !PassesGate(data, lineStart, p)) skipping = true;
                     }
                     else
                     {
@@ -173,13 +135,14 @@ internal sealed class LineScanner
             byte b = data[i];
             if (b == (byte)' ')
             {
-                if (skipping) { separators++; continue; }
+                if (T.On && skipping) { separators++; continue; }
                 if (separators < lastField) bounds[separators + 1] = i + 1;
-                if (++separators == gateEnd && !PassesGate(data, lineStart, i)) skipping = true;
+                separators++;
+                if (T.On && separators == gateEnd && !PassesGate(data, lineStart, i)) skipping = true;
             }
             else if (b == (byte)'\n')
             {
-                if (skipping) EndTurnedAway(separators);
+                if (T.On && skipping) EndTurnedAway(separators);
                 else EndLine(data, lineStart, i, separators);
                 lineStart = i + 1;
                 separators = 0;
@@ -218,7 +181,7 @@ internal sealed class LineScanner
         _bounds[0] = start;
         _bounds[_fieldCount] = end + 1;
         var line = new RawLine(data, _bounds);
-        // A gate on the last field is tested here; any other was tested while scanning (see ScanGated).
+        // A gate on the last field is tested here; any other was tested while scanning.
         if (_gateField == _fieldCount - 1)
         {
             var field = line.FieldAndRest(_gateField, out int length);
