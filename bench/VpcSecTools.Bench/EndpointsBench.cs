@@ -10,13 +10,14 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Bench;
 
 /// <summary>
-/// <c>endpoints [MiB] [--nat-share F] [--gzip] [--keep] [--reuse] [--steps 0,4,5] [--runs N]</c>: writes bench/data/endpoints-v5.log (the demo network's v5 format: NAT
+/// <c>endpoints [MiB] [--nat-share F] [--gzip] [--keep] [--reuse] [--steps 0,4,5] [--runs N] [--cold]</c>: writes bench/data/endpoints-v5.log (the demo network's v5 format: NAT
 /// ENIs seen on both sides, client ENIs, S3/DynamoDB/AMAZON/internet remotes; with --nat-share, VPC-internal records
 /// of the app servers and the database fill the file until that fraction of records is on NAT ENIs, as in a VPC-wide
-/// log: 0.19 in the demo's day; with --gzip the same records are read from a .gz as S3 delivers them), then times in one process:
-/// a plain read (count), the same read filtered on the NAT/endpoint ENIs, a one-field group-by, the attribution's
-/// grouped read, and grouped read + attribution + plan (best of five each, wall and CPU seconds; --steps picks some of them
-/// by number and --runs sets how many, for inputs of 100 M records; --keep leaves the file and --reuse reads a kept one).
+/// log: 0.19 in the demo's day; with --gzip the same records are written to a .gz as S3 delivers them), then times in one
+/// process: 0 a plain read (count), 1 the same read filtered on the NAT/endpoint ENIs, 2 a one-field group-by, 3 the
+/// general engine's 5-field group-by (how the attribution read before), 4 the attribution read, and 5 read + attribution +
+/// plan (best of five each, wall and CPU seconds; --steps picks some by number and --runs sets how many, for inputs of
+/// 100 M records; --keep leaves the file and --reuse reads a kept one; --cold empties the page cache before each run).
 /// </summary>
 public static class EndpointsBench
 {
@@ -72,12 +73,15 @@ public static class EndpointsBench
         int chosen = Array.IndexOf(args, "--steps"), runsAt = Array.IndexOf(args, "--runs");
         if (chosen >= 0) steps = args[chosen + 1].Split(',').Select(k => steps[int.Parse(k, CultureInfo.InvariantCulture)]).ToArray();
         int runs = runsAt >= 0 ? int.Parse(args[runsAt + 1], CultureInfo.InvariantCulture) : 5;
+        bool cold = args.Contains("--cold");
         // Warm-up, then best of five of each, interleaved so the page cache and JIT treat them alike.
         foreach (var step in steps) step.Body();
         var best = steps.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue, Note: "")).ToArray();
         for (int i = 0; i < runs; i++)
             for (int k = 0; k < steps.Length; k++)
             {
+                // --cold: the kernel's page cache is emptied before each run, so the input is read from the disk (Linux, as root).
+                if (cold) { using (var sync = Process.Start("sync")!) sync.WaitForExit(); File.WriteAllText("/proc/sys/vm/drop_caches", "3"); }
                 var (wall, cpu, note) = Time(steps[k].Body);
                 if (wall < best[k].Wall) best[k] = (wall, cpu, note);
             }

@@ -60,7 +60,7 @@ public static class NatTrafficAttribution
         var enis = sides.NatByEni.Keys.Concat(index.VpcEndpoints.Values.SelectMany(e => e.NetworkInterfaceIds)).Distinct()
             .Where(e => within.InterfaceId.Count == 0 || within.InterfaceId.Contains(e)).ToArray();
         var scope = new NatFlowSink.Scope(enis, sides, ranges);
-        // The sinks match the interfaces themselves: one lookup gives both the match and the interface's number.
+        // The sinks match the interfaces themselves: the scanner's gate turns other interfaces away, a lookup numbers the rest.
         var (sinks, report) = reader.Run(inputs, within with { InterfaceId = [] }, format => new NatFlowSink(format, scope), cancel);
         var tally = new Tally(sides);
         foreach (var sink in sinks) sink.AddTo(tally);
