@@ -370,6 +370,25 @@ public class FlowLogQueryTests
         using var gz = new GZipStream(file, CompressionLevel.Fastest);
         gz.Write(Encoding.UTF8.GetBytes(text));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(60)]
+    public void An_interface_filter_of_any_size_matches_exactly_its_values(int values)
+    {
+        // Ids of 1 to 30 bytes, some differing only in their first bytes (the reject mask hashes the last 8).
+        var rnd = new Random(values);
+        var ids = Enumerable.Range(0, 200).Select(i => i % 3 == 0 ? $"{(char)('a' + i % 26)}ni-0123456789abcdef0" : new string('e', rnd.Next(1, 30)) + i).Distinct().ToList();
+        var chosen = ids.OrderBy(_ => rnd.Next()).Take(values).ToList();
+        using var dir = new TestPaths.TempDir();
+        var lines = Enumerable.Range(0, 4000).Select(i => $"2 123456789012 {ids[rnd.Next(ids.Count)]} 10.0.0.1 10.0.0.2 1 2 6 1 {i} 1700000000 1700000060 ACCEPT OK").ToList();
+        File.WriteAllLines(dir.File("a.log"), lines);
+
+        var result = new FlowLogReader().Run(FlowLogPaths.Expand([dir.Path], out _), new FlowLogQuery { Filter = new FlowFilter { InterfaceId = chosen } });
+        Assert.Equal(lines.Count(l => chosen.Contains(l.Split(' ')[2])), result.Matched);
+    }
 }
 
 public class FlowTextTests
@@ -390,24 +409,5 @@ public class FlowTextTests
         }
         Assert.False(FlowText.TryParseLong([], out _));
         Assert.False(FlowText.TryParseLong(System.Text.Encoding.ASCII.GetBytes("1234567890123456789"), out _));
-    }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(60)]
-    public void An_interface_filter_of_any_size_matches_exactly_its_values(int values)
-    {
-        // Ids of 1 to 30 bytes, some differing only in their first bytes (the reject mask hashes the last 8).
-        var rnd = new Random(values);
-        var ids = Enumerable.Range(0, 200).Select(i => i % 3 == 0 ? $"{(char)('a' + i % 26)}ni-0123456789abcdef0" : new string('e', rnd.Next(1, 30)) + i).Distinct().ToList();
-        var chosen = ids.OrderBy(_ => rnd.Next()).Take(values).ToList();
-        using var dir = new TestPaths.TempDir();
-        var lines = Enumerable.Range(0, 4000).Select(i => $"2 123456789012 {ids[rnd.Next(ids.Count)]} 10.0.0.1 10.0.0.2 1 2 6 1 {i} 1700000000 1700000060 ACCEPT OK").ToList();
-        File.WriteAllLines(dir.File("a.log"), lines);
-
-        var result = new FlowLogReader().Run(FlowLogPaths.Expand([dir.Path], out _), new FlowLogQuery { Filter = new FlowFilter { InterfaceId = chosen } });
-        Assert.Equal(lines.Count(l => chosen.Contains(l.Split(' ')[2])), result.Matched);
     }
 }
