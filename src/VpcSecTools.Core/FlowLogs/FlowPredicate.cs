@@ -1,6 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using VpcSecTools.Net;
 
@@ -84,60 +82,26 @@ internal sealed class FlowPredicate
     }
 
     /// <summary>
-    /// The field is one of the values. A 64-bit mask with a bit per value, chosen by a hash of its last 8 bytes, rejects
-    /// most fields that match none with one load and a multiply (a filter on a few interfaces passes a fraction of the
-    /// lines); what passes is compared with the values in turn, or looked up in a small open-addressing set when many.
+    /// The field is one of the values, held in a <see cref="ByteKeyTable"/>: its presence mask turns away most fields
+    /// that match none with one load and a multiply (a filter on a few interfaces passes a fraction of the lines), and
+    /// what passes is one lookup.
     /// </summary>
     private sealed class TextTest : FieldTest
     {
-        private const int LinearMax = 4;
         private readonly int _index;
-        private readonly byte[][] _values;
-        private readonly byte[]?[]? _set;
-        private readonly ulong _mask;
+        private readonly ByteKeyTable _values = new();
 
         public TextTest(int index, byte[][] values)
         {
             _index = index;
-            _values = values;
-            foreach (var v in values) _mask |= 1UL << (int)(Hash(v) >> 58);
-            if (values.Length <= LinearMax) return;
-            _set = new byte[]?[(int)BitOperations.RoundUpToPowerOf2((uint)values.Length * 4)];
-            foreach (var v in values)
-            {
-                int slot = Slot(v);
-                while (_set[slot] is { } taken && !taken.AsSpan().SequenceEqual(v)) slot = (slot + 1) & (_set.Length - 1);
-                _set[slot] = v;
-            }
+            foreach (var v in values) _values.Add(v);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ulong Hash(ReadOnlySpan<byte> f)
-        {
-            ulong w = 0;
-            if (f.Length >= 8) w = MemoryMarshal.Read<ulong>(f[^8..]);
-            else foreach (var b in f) w = (w << 8) | b;
-            return (w ^ (ulong)f.Length) * 0x9E3779B97F4A7C15UL;
-        }
-
-        private int Slot(ReadOnlySpan<byte> f) => (int)(Hash(f) >> 40) & (_set!.Length - 1);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Test(scoped in RawLine line, ref string? problem)
         {
-            var f = line.Field(_index);
-            if ((_mask >> (int)(Hash(f) >> 58) & 1) == 0) return false;
-            if (_set is null)
-            {
-                foreach (var v in _values) if (f.SequenceEqual(v)) return true;
-                return false;
-            }
-            for (int slot = Slot(f); ; slot = (slot + 1) & (_set.Length - 1))
-            {
-                var v = _set[slot];
-                if (v is null) return false;
-                if (f.SequenceEqual(v)) return true;
-            }
+            var f = line.FieldAndRest(_index, out int length);
+            return _values.MayContain(f, length) && _values.Find(f, length) >= 0;
         }
     }
 

@@ -393,14 +393,17 @@ public class FlowLogQueryTests
 
 public class FlowTextTests
 {
+    /// <summary>A random decimal of 1 to 18 digits (leading zeros included).</summary>
+    internal static string Digits(Random rnd) =>
+        string.Concat(Enumerable.Range(0, rnd.Next(1, 19)).Select(_ => (char)('0' + rnd.Next(10))));
+
     [Fact]
     public void Numbers_parse_like_long_parse_at_every_length_and_refuse_non_digits()
     {
         var rnd = new Random(3);
         for (int i = 0; i < 20000; i++)
         {
-            int digits = rnd.Next(1, 19);
-            var text = string.Concat(Enumerable.Range(0, digits).Select(_ => (char)('0' + rnd.Next(10))));
+            var text = Digits(rnd);
             Assert.True(FlowText.TryParseLong(System.Text.Encoding.ASCII.GetBytes(text), out long v));
             Assert.Equal(long.Parse(text, System.Globalization.CultureInfo.InvariantCulture), v);
             var bad = text.ToCharArray();
