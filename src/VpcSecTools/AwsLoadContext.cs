@@ -17,8 +17,8 @@ internal sealed class AwsLoadContext : AssemblyLoadContext
     public const string AdapterAssembly = "VpcSecTools.Aws";
     public const string ConnectorType = "VpcSecTools.Aws.AwsSdkConnector";
 
-    // One context per process, made on first use: a context cannot unload, so a second import (Remove-Module,
-    // Import-Module) reuses it; offline work never loads AWSSDK at all.
+    // One context per process, made on the first AWS call: pwsh's default context never unloads the cmdlets, so a
+    // second import (Remove-Module, Import-Module) reuses it; offline work never loads AWSSDK at all.
     private static readonly Lazy<IAwsConnector> Shared = new(() => CreateConnector(Path.Combine(
         Path.GetDirectoryName(typeof(AwsLoadContext).Assembly.Location)
             ?? throw new InvalidOperationException("VpcSecTools.dll has no file location; import the module by its manifest."),
@@ -37,7 +37,7 @@ internal sealed class AwsLoadContext : AssemblyLoadContext
     public static IAwsConnector Connector => Shared.Value;
 
     /// <summary>Loads the adapters from <paramref name="folder"/> into a new context and makes their connector.</summary>
-    internal static IAwsConnector CreateConnector(string folder)
+    private static IAwsConnector CreateConnector(string folder)
     {
         // As collectible as the cmdlets' own context: a context that cannot unload may not use one that can.
         var parent = GetLoadContext(typeof(AwsLoadContext).Assembly) ?? Default;
