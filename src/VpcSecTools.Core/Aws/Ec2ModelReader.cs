@@ -56,7 +56,7 @@ public static class Ec2ModelReader
     /// <exception cref="SnapshotFormatException">It is none of these, or a member does not fit its type; the message names the member's path.</exception>
     public static JsonObject ToDocument(object value, string place)
     {
-        if (SectionOf(value) is { } section)
+        if (ItemSectionOf(value) is { } section)
             return ToDocument(section, [value.GetType().Name == "Instance" ? new Dictionary<string, object?> { ["Instances"] = new[] { value } } : value], place);
         var document = new JsonObject();
         foreach (var (name, list) in Members(value))
@@ -83,8 +83,15 @@ public static class Ec2ModelReader
         return new JsonObject { [section.Key] = array };
     }
 
-    /// <summary>The section <paramref name="item"/> is an item of, by its type name; null when it is not an item.</summary>
-    public static Section? SectionOf(object item)
+    /// <summary>
+    /// The sections <paramref name="value"/> gives: the one it is an item of (by its type name), or those a response or
+    /// dictionary names; empty when it is none of these. Reads names only, so it answers for an object that cannot be read.
+    /// </summary>
+    public static IReadOnlyList<Section> SectionsOf(object value) =>
+        ItemSectionOf(value) is { } section ? [section]
+            : Members(value).Select(m => Keys.GetValueOrDefault(m.Name)).OfType<Section>().Distinct().ToArray();
+
+    private static Section? ItemSectionOf(object item)
     {
         var name = item.GetType().Name;
         if (name == "Instance") return Find(Section.Reservations);

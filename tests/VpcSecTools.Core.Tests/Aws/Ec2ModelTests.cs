@@ -53,6 +53,9 @@ public class Ec2ModelTests
         Assert.True(problems.Count == 0, string.Join("; ", problems));
     }
 
+    /// <summary>The name AWSSDK.EC2 gives a record's member, where it is not the CLI's.</summary>
+    internal static string SdkNameOf(Type record, string member) => SdkName.GetValueOrDefault((record, member), member);
+
     /// <summary>The names under which <see cref="Ec2ModelReader"/> looks a record's member up, besides its own.</summary>
     private static readonly Dictionary<(Type, string), string> SdkName = new()
     {
