@@ -330,4 +330,11 @@ public class OpenPortAuditTests
         Assert.All(report.Findings, f => Assert.Equal("sg-y", f.ResourceId));
         Assert.Empty(OpenPortAudit.Run(index, scope: new AuditScope { VpcIds = ["vpc-other"] }).Findings);
     }
+
+    [Fact]
+    public void Every_check_is_reported_by_exactly_one_unit()
+    {
+        var reported = OpenPortAudit.Units.SelectMany(u => u.Reports).Select(c => c.Id).ToArray();
+        Assert.Equal(Checks.All.Select(c => c.Id).Order(), reported.Order());
+    }
 }
