@@ -20,6 +20,10 @@ internal sealed record GroupFindingDraft(CheckDefinition Check, SecurityGroup Gr
     public IReadOnlyList<string> RelatedGroupIds { get; init; } = [];
     /// <summary>A severity other than the check's own (a configurable check).</summary>
     public Severity? Severity { get; init; }
+    /// <summary>The worst severity the missing data allows, when above the check's own.</summary>
+    public Severity? WorstCase { get; init; }
+    /// <summary>What the snapshot lacks or cannot read for the finding to be proven; null when it is proven.</summary>
+    public string? MissingData { get; init; }
 }
 
 /// <summary>What a check says about a network ACL: the inbound entries that open it and what they admit.</summary>
@@ -32,4 +36,6 @@ internal sealed record AclFindingDraft(CheckDefinition Check, NetworkAcl Acl)
     public string? Ports { get; init; }
     /// <summary>The source to show when no entry is named.</summary>
     public string? Source { get; init; }
+    /// <summary>The entries that cannot be read and may change the answer; null when it is proven.</summary>
+    public string? MissingData { get; init; }
 }

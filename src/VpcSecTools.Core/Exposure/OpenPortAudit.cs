@@ -15,12 +15,29 @@ public sealed record AuditScope
     public bool IncludesAcl(NetworkAcl acl) => GroupIds.Count == 0 && IncludesVpc(acl.VpcId);
 }
 
-/// <summary>The audit's answer: every finding (suppressed ones flagged, not dropped) and what could not be judged.</summary>
+/// <summary>
+/// The audit's answer: every finding (suppressed ones flagged, not dropped; unconfirmed ones rated by their worst case,
+/// including one <c>Audit.ChecksNotRun</c> per region that lacks a section) and notes on what could not be judged.
+/// </summary>
 public sealed record AuditReport(IReadOnlyList<Finding> Findings, IReadOnlyList<string> Notes)
 {
-    /// <summary>Findings at or above a severity, with or without the suppressed ones.</summary>
-    public IEnumerable<Finding> Select(Severity minimum = Severity.Informational, bool includeSuppressed = false) =>
-        Findings.Where(f => f.Severity >= minimum && (includeSuppressed || !f.Suppressed));
+    /// <summary>
+    /// Findings at or above a severity, with or without the suppressed ones, optionally of some checks only (a
+    /// checks-not-run finding is kept when one of them did not run).
+    /// </summary>
+    public IEnumerable<Finding> Select(Severity minimum = Severity.Informational, bool includeSuppressed = false, IReadOnlyCollection<string>? checkIds = null) =>
+        Findings.Where(f => f.Severity >= minimum && (includeSuppressed || !f.Suppressed)
+            && (checkIds is not { Count: > 0 } || checkIds.Any(id => id.Equals(f.CheckId, StringComparison.OrdinalIgnoreCase)
+                || f.ChecksNotRun.Contains(id, StringComparer.OrdinalIgnoreCase))));
+
+    /// <summary>Whether an unsuppressed finding at or above the severity is proven by the snapshot.</summary>
+    public bool HasConfirmed(Severity minimum) => Select(minimum).Any(f => f.Confirmed);
+
+    /// <summary>
+    /// Whether the answer at or above the severity is incomplete: an unsuppressed finding there is unconfirmed (data
+    /// missing or unreadable, checks not run), so the truth may be worse than what is confirmed.
+    /// </summary>
+    public bool IsIncomplete(Severity minimum = Severity.Informational) => Select(minimum).Any(f => !f.Confirmed);
 }
 
 /// <summary>
@@ -41,8 +58,11 @@ public static class OpenPortAudit
     public static AuditReport Run(SnapshotIndex index, AuditOptions? options = null, AuditScope? scope = null)
     {
         options ??= new AuditOptions();
-        var audit = new AuditContext(index, options, scope ?? new AuditScope());
-        foreach (var unit in Units) unit.Run(audit);
+        scope ??= new AuditScope();
+        var units = Units.Where(u => u.RunsWith(options, scope)).ToArray();
+        var audit = new AuditContext(index, options, scope, units.SelectMany(u => u.Reports));
+        foreach (var unit in units) unit.Run(audit);
+        audit.AddChecksNotRun();
         var findings = audit.Findings.Select(f => Accept(f, options))
             .OrderByDescending(f => f.Severity).ThenBy(f => f.ResourceId, StringComparer.Ordinal).ThenBy(f => f.CheckId, StringComparer.Ordinal)
             .ToArray();

@@ -1,21 +1,35 @@
+using VpcSecTools.Net;
+using VpcSecTools.Snapshot;
+
 namespace VpcSecTools.Exposure;
 
-/// <summary>Outbound all traffic to every internet address (informational by default).</summary>
+/// <summary>
+/// Outbound all traffic to every internet address (informational by default). An outbound rule that cannot be read,
+/// or names a prefix list without entries, may be exactly that: it is reported unconfirmed.
+/// </summary>
 internal sealed class EgressCheck : IAuditCheck
 {
+    private static readonly Cidr[] Internet = [Cidr.Parse("0.0.0.0/0"), Cidr.Parse("::/0")];
+
     public IReadOnlyList<CheckDefinition> Reports { get; } = [Checks.EgressAllToAnywhere];
 
     public void Run(AuditContext audit)
     {
         foreach (var g in audit.Groups)
         {
-            var egress = audit.Egress(g);
-            foreach (var opening in InternetCoverage.Openings(egress, false).Concat(InternetCoverage.Openings(egress, true)).Where(o => o.IsAllTraffic))
-                audit.Add(new GroupFindingDraft(Checks.EgressAllToAnywhere, g)
-                {
-                    Rules = opening.Rules, Protocol = opening.ProtocolText, Ports = opening.PortsText, Severity = audit.Options.EgressAllSeverity,
-                    Detail = $"Outbound {opening.ProtocolText} {opening.PortsText} to {opening.SourceText}: every destination on the {(opening.IsIPv6 ? "IPv6" : "IPv4")} internet.",
-                });
+            Report(audit, g, audit.Egress(g).ToArray(), null);
+            foreach (var r in audit.Unresolved(g, RuleDirection.Egress))
+                Report(audit, g, [r with { Cidrs = r.Cidrs ?? Internet }], r.Problem ?? $"the entries of prefix list {r.Source}");
         }
+    }
+
+    private static void Report(AuditContext audit, SecurityGroup g, SecurityGroupRule[] egress, string? missing)
+    {
+        foreach (var opening in InternetCoverage.Openings(egress, false).Concat(InternetCoverage.Openings(egress, true)).Where(o => o.IsAllTraffic))
+            audit.Add(new GroupFindingDraft(Checks.EgressAllToAnywhere, g)
+            {
+                Rules = opening.Rules, Protocol = opening.ProtocolText, Ports = opening.PortsText, Severity = audit.Options.EgressAllSeverity, MissingData = missing,
+                Detail = $"Outbound {opening.ProtocolText} {opening.PortsText} to {opening.SourceText}: every destination on the {(opening.IsIPv6 ? "IPv6" : "IPv4")} internet.",
+            });
     }
 }

@@ -21,11 +21,6 @@ internal sealed class GroupUsageChecks : IAuditCheck
                     });
                 continue;
             }
-            if (!audit.Index.Captured(g.GroupId, Section.NetworkInterfaces))
-            {
-                audit.Notes.Add($"{g.GroupId}: NetworkInterfaces not captured, so whether it is used is Unknown");
-                continue;
-            }
             // Built once, on first need: the audit stays linear in groups.
             if (audit.Index.EnisInGroup(g.GroupId).Count > 0 || (inUse ??= InUse(audit.Index)).Contains(g.GroupId)) continue;
             audit.Add(new GroupFindingDraft(Checks.UnusedSecurityGroup, g)

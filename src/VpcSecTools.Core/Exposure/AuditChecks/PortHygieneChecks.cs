@@ -11,9 +11,10 @@ internal sealed class PortHygieneChecks : IAuditCheck
 {
     public IReadOnlyList<CheckDefinition> Reports { get; } = [Checks.AdminPortNotFromBastion, Checks.DefaultServicePort, Checks.PortSharedByTiers];
 
+    public bool RunsWith(AuditOptions options, AuditScope scope) => options.PortHygiene;
+
     public void Run(AuditContext audit)
     {
-        if (!audit.Options.PortHygiene) return;
         foreach (var g in audit.Groups)
             foreach (var r in audit.Ingress(g)) RuleHygiene(audit, g, r);
         SharedPorts(audit);
