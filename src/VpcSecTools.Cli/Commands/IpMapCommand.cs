@@ -41,7 +41,9 @@ public static class IpMapCommand
             if (parse.GetValue(overlap))
             {
                 WriteOverlaps(CidrOverlapReport.Find(attributor), json);
-                return Program.Ok;
+                var unseen = CidrOverlapReport.Gaps(attributor);
+                foreach (var gap in unseen) Console.Error.WriteLine($"vpcsec: warning: {gap}");
+                return unseen.Count > 0 ? Program.Unknown : Program.Ok;
             }
             return Attribute(attributor, addresses, parse.GetValue(fromVpc), json, Console.Out, Console.Error);
         }));

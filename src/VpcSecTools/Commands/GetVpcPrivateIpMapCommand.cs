@@ -77,6 +77,7 @@ public sealed class GetVpcPrivateIpMapCommand : SnapshotCmdlet
                     break;
                 case OverlapSet:
                     WriteObject(CidrOverlapReport.Find(Attributor), enumerateCollection: true);
+                    foreach (var gap in CidrOverlapReport.Gaps(Attributor)) WriteWarning(gap);
                     break;
                 default:
                     foreach (var address in AddressesOfThisRecord()) Attribute(address);

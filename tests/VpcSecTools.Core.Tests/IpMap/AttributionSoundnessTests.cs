@@ -167,4 +167,26 @@ public class AttributionSoundnessTests
         var (known, _, _) = CliRunner.Run("ipmap", "--snapshot", TestPaths.Batfish("test-nat-gateway"), "--ip", "8.8.8.8", "--from-vpc", NatVpc);
         Assert.Equal(0, known);
     }
+
+    [Fact]
+    public void The_overlap_report_says_which_ranges_it_could_not_see_and_the_cli_exits_3()
+    {
+        using var dir = new TestPaths.TempDir();
+        foreach (var file in Directory.GetFiles(TestPaths.Batfish("test-vpc-peering")).Where(f => !f.EndsWith("VpcPeeringConnections.json", StringComparison.Ordinal)))
+            File.Copy(file, dir.File(Path.GetFileName(file)));
+        var attributor = new AddressAttributor(new SnapshotIndex(SnapshotLoader.Load(dir.Path)), Ranges);
+        Assert.Contains("VpcPeeringConnections", Assert.Single(CidrOverlapReport.Gaps(attributor)));
+        var (exit, _, stderr) = CliRunner.Run("ipmap", "--snapshot", dir.Path, "--overlap");
+        Assert.Equal(3, exit);
+        Assert.Contains("VpcPeeringConnections", stderr);
+
+        // Transit gateway routes that were not captured hide the ranges behind the attachments.
+        var tgw = Edited("test-transit-gateway", region => region with
+        {
+            TransitGatewayPropagations = [], TransitGatewayStaticRoutes = [],
+            CapturedSections = Without(region, Section.TransitGatewayPropagations, Section.TransitGatewayStaticRoutes),
+        });
+        Assert.Contains(CidrOverlapReport.Gaps(tgw), g => g.Contains("tgw-rtb-0fa40c8df355dce6e"));
+        Assert.Empty(CidrOverlapReport.Gaps(new AddressAttributor(new SnapshotIndex(SnapshotLoader.Load(TestPaths.Batfish("test-vpc-peering"))), Ranges)));
+    }
 }
