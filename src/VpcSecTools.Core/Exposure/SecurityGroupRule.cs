@@ -92,6 +92,28 @@ public sealed record SecurityGroupRule(
         return rules;
     }
 
+    private static readonly Cidr[] Ipv4Internet = [Cidr.Parse("0.0.0.0/0")], Ipv6Internet = [Cidr.Parse("::/0")];
+
+    /// <summary>
+    /// The rule at its worst: unknown addresses are the whole internet of every family the source may name (its own,
+    /// or a prefix list's when describe-managed-prefix-lists says it); protocol and ports are already the widest.
+    /// </summary>
+    public SecurityGroupRule WorstCase(SnapshotIndex index) => Cidrs is not null ? this : this with
+    {
+        Cidrs = Kind switch
+        {
+            RuleSourceKind.Ipv4Cidr => Ipv4Internet,
+            RuleSourceKind.Ipv6Cidr => Ipv6Internet,
+            RuleSourceKind.PrefixList => index.PrefixLists.GetValueOrDefault(Source)?.AddressFamily?.ToUpperInvariant() switch
+            {
+                "IPV4" => Ipv4Internet,
+                "IPV6" => Ipv6Internet,
+                _ => [.. Ipv4Internet, .. Ipv6Internet],
+            },
+            _ => [],
+        },
+    };
+
     /// <summary>Absent or -1 (every port), or 0-65535 with FromPort not above ToPort.</summary>
     private static bool IsPortRange(int? from, int? to) =>
         from is null or -1 || to is null or -1 || (from is >= 0 and <= 65535 && to is >= 0 and <= 65535 && from <= to);

@@ -167,4 +167,17 @@ public class MissingDataAuditTests
         Assert.False(report.IsIncomplete());
         Assert.True(report.HasConfirmed(Severity.Critical));
     }
+
+    [Fact]
+    public void An_outbound_rule_that_cannot_be_read_may_allow_everything_out()
+    {
+        var unreadable = Sg("sg-x") with { IpPermissionsEgress = [Perm("garbage", null, null, "0.0.0.0/0")] };
+        var unknownList = Sg("sg-y") with { IpPermissionsEgress = [Perm("-1", null, null, "pl-9")] };
+        var report = Audit(Index([unreadable, unknownList]));
+        var x = report.Of("SG.EgressAllToAnywhere", "sg-x").Single();
+        Assert.False(x.Confirmed);
+        Assert.Contains("'garbage'", x.MissingData);
+        Assert.All(report.Of("SG.EgressAllToAnywhere", "sg-y"), f => Assert.Contains("pl-9", f.MissingData));
+        Assert.Equal(2, report.Of("SG.EgressAllToAnywhere", "sg-y").Length); // the list's family is unknown: IPv4 and IPv6
+    }
 }

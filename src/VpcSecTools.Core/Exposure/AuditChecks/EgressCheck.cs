@@ -1,4 +1,3 @@
-using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Exposure;
@@ -9,8 +8,6 @@ namespace VpcSecTools.Exposure;
 /// </summary>
 internal sealed class EgressCheck : IAuditCheck
 {
-    private static readonly Cidr[] Internet = [Cidr.Parse("0.0.0.0/0"), Cidr.Parse("::/0")];
-
     public IReadOnlyList<CheckDefinition> Reports { get; } = [Checks.EgressAllToAnywhere];
 
     public void Run(AuditContext audit)
@@ -19,7 +16,7 @@ internal sealed class EgressCheck : IAuditCheck
         {
             Report(audit, g, audit.Egress(g).ToArray(), null);
             foreach (var r in audit.Unresolved(g, RuleDirection.Egress))
-                Report(audit, g, [r with { Cidrs = r.Cidrs ?? Internet }], r.Problem ?? $"the entries of prefix list {r.Source}");
+                Report(audit, g, [r.WorstCase(audit.Index)], r.Problem ?? $"the entries of prefix list {r.Source}");
         }
     }
 

@@ -11,8 +11,6 @@ namespace VpcSecTools.Exposure;
 /// </summary>
 internal sealed class InternetIngressChecks : IAuditCheck
 {
-    private static readonly Cidr[] Ipv4Internet = [Cidr.Parse("0.0.0.0/0")], Ipv6Internet = [Cidr.Parse("::/0")];
-
     public IReadOnlyList<CheckDefinition> Reports { get; } =
     [
         Checks.AllTrafficFromInternet, Checks.PortOutsideAllowList, Checks.SshFromInternet, Checks.RdpFromInternet,
@@ -35,9 +33,11 @@ internal sealed class InternetIngressChecks : IAuditCheck
     /// </summary>
     private static void WorstCase(AuditContext audit, SecurityGroup g, SecurityGroupRule r)
     {
-        var missing = r.Problem ?? $"the entries of prefix list {r.Source} ({(audit.Index.Captured(g.GroupId, Section.PrefixListEntries)
-            ? "not in PrefixListEntries: another account's list, or created after the capture" : "PrefixListEntries not captured")})";
-        var worst = r with { Cidrs = r.Cidrs ?? InternetOf(audit.Index, r) };
+        var entries = r.Kind == RuleSourceKind.PrefixList && r.Cidrs is null
+            ? $"the entries of prefix list {r.Source} ({(audit.Index.Captured(g.GroupId, Section.PrefixListEntries) ? "not among the captured PrefixListEntries" : "PrefixListEntries not captured")})"
+            : null;
+        var missing = string.Join("; ", new[] { r.Problem, entries }.OfType<string>());
+        var worst = r.WorstCase(audit.Index);
         bool anyAddress = worst.Cidrs!.Any(c => !OpenPortAudit.IsPrivate(c));
         // An unknown source may be a wide public range (SG.WidePublicCidr); known private or group sources only risk hygiene.
         var severity = anyAddress ? Severity.Medium : Severity.Low;
@@ -65,20 +65,6 @@ internal sealed class InternetIngressChecks : IAuditCheck
                 Detail = $"{r.Path} cannot be interpreted, so it is judged as {r.ProtocolText} {r.PortsText} from {(r.Cidrs is null ? "the whole internet" : r.Source)}, its worst case.{atWorst}",
             });
     }
-
-    /// <summary>The whole internet of the families a source may cover: its own family, or a prefix list's if described.</summary>
-    private static IReadOnlyList<Cidr> InternetOf(SnapshotIndex index, SecurityGroupRule r) => r.Kind switch
-    {
-        RuleSourceKind.Ipv4Cidr => Ipv4Internet,
-        RuleSourceKind.Ipv6Cidr => Ipv6Internet,
-        RuleSourceKind.PrefixList => index.PrefixLists.GetValueOrDefault(r.Source)?.AddressFamily?.ToUpperInvariant() switch
-        {
-            "IPV4" => Ipv4Internet,
-            "IPV6" => Ipv6Internet,
-            _ => [.. Ipv4Internet, .. Ipv6Internet],
-        },
-        _ => [],
-    };
 
     private static string Family(InternetOpening opening) => opening.IsIPv6 ? "IPv6" : "IPv4";
 
