@@ -215,13 +215,20 @@ internal sealed class AuditContext
     }
 
     /// <summary>
-    /// The AWS CLI call that captures a section: <c>SecurityGroups</c> is describe-security-groups, <c>DBSubnetGroups</c>
-    /// (RDS's, the one section that is not EC2's) rds describe-db-subnet-groups.
+    /// The AWS CLI call that captures a section: <c>SecurityGroups</c> is ec2 describe-security-groups; the sections named
+    /// otherwise than their call, and RDS's one, are listed.
     /// </summary>
-    internal static string DescribeCall(string section) =>
-        (section == Section.DBSubnetGroups ? "rds " : "") + "describe-" + string.Concat(section.Select((c, i) =>
-            char.IsUpper(c) && i > 0 && !(char.IsUpper(section[i - 1]) && (i + 1 == section.Length || char.IsUpper(section[i + 1])))
-                ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
+    internal static string DescribeCall(string section) => section switch
+    {
+        Section.Reservations => "describe-instances",
+        Section.PrefixLists => "describe-managed-prefix-lists",
+        Section.PrefixListEntries => "get-managed-prefix-list-entries",
+        Section.TransitGatewayStaticRoutes or Section.TransitGatewayPropagatedRoutes => "search-transit-gateway-routes",
+        Section.TransitGatewayRouteTableAssociations => "get-transit-gateway-route-table-associations",
+        Section.TransitGatewayPropagations => "get-transit-gateway-route-table-propagations",
+        Section.DBSubnetGroups => "rds describe-db-subnet-groups",
+        _ => "describe-" + string.Concat(section.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}")),
+    };
 
     private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
 
