@@ -65,7 +65,7 @@ public static class SnapshotLoader
                 foreach (var file in files)
                 {
                     // FIFOs, sockets and devices report no size and would block or never end; an empty file holds no section.
-                    if (Io(file, () => new FileInfo(file).Length) == 0)
+                    if (Io(file, () => SizeOf(file)) == 0)
                     {
                         verbose?.Invoke($"{file}: skipped, empty or not a regular file");
                         continue;
@@ -125,7 +125,36 @@ public static class SnapshotLoader
         if (unknown!.Count > 0) verbose($"{file}: ignored members the model does not use: {string.Join(", ", unknown)}");
     }
 
-    private static byte[] ReadAll(string file) => Io(file, () => File.ReadAllBytes(file));
+    /// <summary>The size of the file a path leads to (through links: a link's own size is that of its text).</summary>
+    private static long SizeOf(string file)
+    {
+        var info = new FileInfo(file);
+        return (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).Length;
+    }
+
+    /// <summary>
+    /// The whole file. Read as a stream, so a FIFO or <c>/dev/stdin</c> named on its own works; a document larger than
+    /// one array can hold is an error rather than running out of memory.
+    /// </summary>
+    private static byte[] ReadAll(string file) => Io(file, () =>
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        if (stream.CanSeek && stream.Length is > 0 and var length)
+        {
+            if (length > Array.MaxLength) throw new IOException($"larger than {Array.MaxLength:N0} bytes, the most one document can hold");
+            var bytes = new byte[length];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        for (int n; (n = stream.Read(chunk)) > 0;)
+        {
+            if (buffer.Length + n > Array.MaxLength) throw new IOException($"larger than {Array.MaxLength:N0} bytes, the most one document can hold");
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    });
 
     /// <summary>File-system facts with I/O failures named by path; listings in ordinal order, so every run reads alike.</summary>
     private static string[] Listed(string path, Func<string[]> list) => Io(path, () => list().Order(StringComparer.Ordinal).ToArray());
