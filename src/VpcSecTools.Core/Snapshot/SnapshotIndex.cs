@@ -225,7 +225,7 @@ public sealed class SnapshotIndex
             foreach (var a in subnet.Ipv6CidrBlockAssociationSet)
                 if (IsAssociated(a.Ipv6CidrBlockState?.State)) AddCidr(cidrs, a.Ipv6CidrBlock, subnet.SubnetId);
             _subnetCidrs[subnet.SubnetId] = cidrs.ToArray();
-            foreach (var c in cidrs) AddToTrie(_subnetTrie, c, subnet);
+            foreach (var c in cidrs.Distinct()) AddToTrie(_subnetTrie, c, subnet);
         }
     }
 
@@ -250,24 +250,23 @@ public sealed class SnapshotIndex
     {
         foreach (var eni in region.NetworkInterfaces)
         {
-            foreach (var g in eni.Groups) Add(_enisByGroup, g.GroupId, eni);
+            foreach (var g in eni.Groups.Select(g => g.GroupId).Distinct(StringComparer.Ordinal)) Add(_enisByGroup, g, eni);
             if (eni.Attachment?.InstanceId is { } instanceId) Add(_enisByInstance, instanceId, eni);
             if (eni.SubnetId is not null) Add(_enisBySubnet, eni.SubnetId, eni);
 
             var addresses = eni.PrivateIpAddresses.Select(p => p.PrivateIpAddress).Append(eni.PrivateIpAddress)
                 .Concat(eni.Ipv6Addresses.Select(a => a.Ipv6Address));
+            var parsed = new HashSet<IpAddress>();
             foreach (var text in addresses.Distinct())
             {
                 if (string.IsNullOrEmpty(text)) continue;
-                if (IpAddress.TryParse(text, out var ip)) Add(_enisByAddress, ip, eni);
-                else _notes.Add($"{eni.NetworkInterfaceId}: '{text}' is not an IP address");
+                if (!IpAddress.TryParse(text, out var ip)) _notes.Add($"{eni.NetworkInterfaceId}: '{text}' is not an IP address");
+                else if (parsed.Add(ip)) Add(_enisByAddress, ip, eni);
             }
+            var prefixes = new List<Cidr>();
             foreach (var p in eni.Ipv4Prefixes.Select(p => p.Ipv4Prefix).Concat(eni.Ipv6Prefixes.Select(p => p.Ipv6Prefix)))
-            {
-                var cidrs = new List<Cidr>();
-                AddCidr(cidrs, p, eni.NetworkInterfaceId);
-                foreach (var c in cidrs) AddToTrie(_enisByDelegatedPrefix, c, eni);
-            }
+                AddCidr(prefixes, p, eni.NetworkInterfaceId);
+            foreach (var c in prefixes.Distinct()) AddToTrie(_enisByDelegatedPrefix, c, eni);
             var publicIps = eni.PrivateIpAddresses.Select(p => p.Association?.PublicIp).Append(eni.Association?.PublicIp);
             foreach (var text in publicIps.Distinct())
                 if (text is not null && IpAddress.TryParse(text, out var pub)) _eniByPublicIp.TryAdd(pub, eni);
@@ -299,15 +298,17 @@ public sealed class SnapshotIndex
     /// <summary>EC2 omits the state on some sources (Batfish, older CLIs): absent means associated.</summary>
     private static bool IsAssociated(string? state) => state is null or "associated" or "associating";
 
+    // Callers add each item once per key (keys distinct per item), so no list is searched: a search per add made
+    // indexing quadratic in the ENIs that share a group or subnet (record equality compares every member, too).
     private static void Add<TKey, T>(Dictionary<TKey, List<T>> map, TKey key, T value) where TKey : notnull
     {
         if (!map.TryGetValue(key, out var list)) map[key] = list = [];
-        if (!list.Contains(value)) list.Add(value);
+        list.Add(value);
     }
 
     private static void AddToTrie<T>(PrefixTrie<List<T>> trie, Cidr cidr, T value)
     {
         if (!trie.TryGetExact(cidr, out var list)) trie.Set(cidr, list = []);
-        if (!list.Contains(value)) list.Add(value);
+        list.Add(value);
     }
 }

@@ -88,7 +88,9 @@ public static class SnapshotJson
     {
         int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut < 0) cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim().TrimEnd('.', '|', ' ');
+        var sentence = (cut > 0 ? message[..cut] : message).Trim().TrimEnd('.', '|', ' ');
+        // The parser quotes the offending bytes, line breaks and all: the message stays one line.
+        return string.Concat(sentence.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
     }
 
     /// <summary>One walk over an item: builds the record and checks it, keeping the JSON path for the error.</summary>

@@ -28,9 +28,12 @@ public static class SnapshotLoader
         };
     }
 
-    private static VpcSnapshot LoadFile(string file, Action<string>? verbose)
+    private static VpcSnapshot LoadFile(string file, Action<string>? verbose) => Read(ReadAll(file), file, verbose);
+
+    /// <summary>A snapshot file or one describe output, from its bytes (the fuzz harness feeds it without a disk).</summary>
+    internal static VpcSnapshot Read(byte[] bytes, string file, Action<string>? verbose = null)
     {
-        using var doc = SnapshotJson.Parse(ReadAll(file), file);
+        using var doc = SnapshotJson.Parse(bytes, file);
         if (SnapshotFile.LooksLikeSnapshot(doc.RootElement)) return SnapshotFile.Read(doc.RootElement, file, verbose);
         var builder = new InventoryBuilder();
         AddFile(builder, file, doc, verbose);
