@@ -15,6 +15,7 @@ internal sealed class RecordShape
     private static readonly ConcurrentDictionary<Type, RecordShape> Cache = new();
     private readonly Dictionary<string, RecordMember> _byName;
     private readonly ConstructorInfo? _positional;
+    private readonly Func<object>? _new;
 
     private RecordShape(Type type)
     {
@@ -22,12 +23,18 @@ internal sealed class RecordShape
         var nullability = new NullabilityInfoContext();
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToArray();
         Members = properties.Select((p, i) => new RecordMember(p, i, nullability.Create(p).WriteState == NullabilityState.Nullable)).ToArray();
+        // The reader tracks members in a 64-bit mask.
+        if (Members.Length > 64) throw new InvalidOperationException($"{type.Name} has more than 64 members");
+        NextGuess = new int[Members.Length + 1];
         _byName = new Dictionary<string, RecordMember>(StringComparer.OrdinalIgnoreCase);
         foreach (var m in Members)
             if (!_byName.TryAdd(m.Name, m)) throw new InvalidOperationException($"{type.Name}: members {m.Name} and {_byName[m.Name].Name} differ only in case");
         // Positional records (MissingSection) are built by their constructor, whose parameters are the members.
         if (type.GetConstructor(Type.EmptyTypes) is null)
             _positional = type.GetConstructors().Single();
+        else
+            _new = (Func<object>)typeof(RecordShape).GetMethod(nameof(Factory), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(type).Invoke(null, null)!;
         OneOf = type.GetCustomAttributes<RequiresOneOfAttribute>().Select(a => a.Members.Select(n => _byName[n]).ToArray()).ToArray();
     }
 
@@ -41,16 +48,23 @@ internal sealed class RecordShape
     /// <summary>The member named <paramref name="name"/>, matched without regard to case (hand-edited files vary).</summary>
     public bool TryGetMember(string name, out RecordMember member) => _byName.TryGetValue(name, out member!);
 
-    /// <summary>Builds the record from the values read (null where a member was absent: its default stays).</summary>
-    public object Create(object?[] values)
-    {
-        if (_positional is not null)
-            return _positional.Invoke(_positional.GetParameters().Select(p => values[_byName[p.Name!].Index]).ToArray());
-        var item = Activator.CreateInstance(Type)!;
-        foreach (var m in Members)
-            if (values[m.Index] is { } value) m.Property.SetValue(item, value);
-        return item;
-    }
+    /// <summary>
+    /// The member that followed each one (by index; the last slot is the first member) in the last object read.
+    /// AWS output lists members in one order, so the next name is usually found by comparing its UTF-8 bytes, without
+    /// making a string of it. A guess, shared by any thread: a wrong one only costs the lookup by name.
+    /// </summary>
+    public int[] NextGuess { get; }
+
+    /// <summary>Whether the record is built from its constructor (collect values first) or by setting members on a new one.</summary>
+    public bool IsPositional => _positional is not null;
+
+    public object New() => _new!();
+
+    /// <summary>Builds a positional record from the values read.</summary>
+    public object Create(object?[] values) =>
+        _positional!.Invoke(_positional.GetParameters().Select(p => values[_byName[p.Name!].Index]).ToArray());
+
+    private static Func<object> Factory<T>() where T : new() => static () => new T();
 }
 
 /// <summary>What kind of JSON value a member holds.</summary>
@@ -70,7 +84,33 @@ internal sealed class RecordMember
         Nullable = nullable;
         // Lists default to empty; every other non-nullable member must be in the input.
         Required = !nullable && Kind != MemberKind.List;
+        Utf8Name = System.Text.Encoding.UTF8.GetBytes(Name);
+        Set = (Action<object, object>)Typed(nameof(Setter), property.DeclaringType!, property.PropertyType).Invoke(null, [property.SetMethod!])!;
+        if (itemType is not null)
+        {
+            NewList = (Func<int, Array>)Typed(nameof(ListMaker), itemType).Invoke(null, null)!;
+            SetItem = (Action<Array, int, object>)Typed(nameof(ItemSetter), itemType).Invoke(null, null)!;
+        }
     }
+
+    public byte[] Utf8Name { get; }
+    /// <summary>Sets the member on a record being built (a direct call through a typed delegate, not reflection).</summary>
+    public Action<object, object> Set { get; }
+    public Func<int, Array>? NewList { get; }
+    public Action<Array, int, object>? SetItem { get; }
+
+    private static MethodInfo Typed(string name, params Type[] types) =>
+        typeof(RecordMember).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(types);
+
+    private static Action<object, object> Setter<TRecord, TValue>(MethodInfo set)
+    {
+        var typed = set.CreateDelegate<Action<TRecord, TValue>>();
+        return (record, value) => typed((TRecord)record, (TValue)value);
+    }
+
+    private static Func<int, Array> ListMaker<T>() => static n => new T[n];
+
+    private static Action<Array, int, object> ItemSetter<T>() => static (list, i, value) => ((T[])list)[i] = (T)value;
 
     public PropertyInfo Property { get; }
     public int Index { get; }

@@ -103,35 +103,62 @@ public static class SnapshotJson
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Error($"expected an object ({shape.Type.Name}), found {Describe(element)}");
-            var values = new object?[shape.Members.Length];
-            var seen = new string?[shape.Members.Length];
+            var values = shape.IsPositional ? new object?[shape.Members.Length] : null;
+            var item = values is null ? shape.New() : null;
+            ulong seen = 0, present = 0;
+            int previous = shape.Members.Length;
             foreach (var property in element.EnumerateObject())
             {
-                var name = NameOf(property, file, Path());
-                if (!shape.TryGetMember(name, out var member))
+                var member = Find(property, shape, previous);
+                if (member is null)
                 {
-                    if (unknown is not null) unknown.Add($"{UnknownPath()}.{name}");
+                    if (unknown is not null) unknown.Add($"{UnknownPath()}.{NameOf(property, file, Path())}");
                     continue;
                 }
-                _path.Add((name, -1));
-                if (seen[member.Index] is { } first)
+                shape.NextGuess[previous] = member.Index;
+                previous = member.Index;
+                ulong bit = 1UL << member.Index;
+                if ((seen & bit) != 0)
+                {
+                    var (first, name) = (FirstSpelling(element, shape, member), NameOf(property, file, Path()));
+                    _path.Add((name, -1));
                     throw Error(first == name ? $"{name} appears twice in one object" : $"\"{first}\" and \"{name}\" name the same member, {member.Name}");
-                seen[member.Index] = name;
+                }
+                seen |= bit;
                 // null is absent: the default stays, and a required member is reported below.
-                if (property.Value.ValueKind != JsonValueKind.Null) values[member.Index] = Value(property.Value, member);
+                if (property.Value.ValueKind == JsonValueKind.Null) continue;
+                _path.Add((member.Name, -1));
+                var value = Value(property.Value, member);
                 _path.RemoveAt(_path.Count - 1);
+                present |= bit;
+                if (values is null) member.Set(item!, value);
+                else values[member.Index] = value;
             }
             foreach (var member in shape.Members)
             {
-                if (!member.Required || values[member.Index] is not null) continue;
+                if (!member.Required || (present & 1UL << member.Index) != 0) continue;
                 _path.Add((member.Name, -1));
-                throw Error(seen[member.Index] is null ? "required, but absent" : "required, but null");
+                throw Error((seen & 1UL << member.Index) == 0 ? "required, but absent" : "required, but null");
             }
             foreach (var group in shape.OneOf)
-                if (group.All(m => values[m.Index] is null))
+                if (group.All(m => (present & 1UL << m.Index) == 0))
                     throw Error($"one of {string.Join(", ", group.Select(m => m.Name))} is required, and none is given");
-            return shape.Create(values);
+            return item ?? shape.Create(values!);
         }
+
+        /// <summary>The member a property names: first the one that followed the previous member last time, by its bytes.</summary>
+        private RecordMember? Find(JsonProperty property, RecordShape shape, int previous)
+        {
+            var guess = shape.Members[shape.NextGuess[previous]];
+            bool guessed;
+            try { guessed = property.NameEquals(guess.Utf8Name); }
+            catch (InvalidOperationException) { guessed = false; } // a broken \u escape, named just below
+            if (guessed) return guess;
+            return shape.TryGetMember(NameOf(property, file, Path()), out var member) ? member : null;
+        }
+
+        private string FirstSpelling(JsonElement element, RecordShape shape, RecordMember member) =>
+            element.EnumerateObject().Select(p => NameOf(p, file, Path())).First(n => shape.TryGetMember(n, out var m) && m == member);
 
         private object Value(JsonElement e, RecordMember member) => member.Kind switch
         {
@@ -174,13 +201,13 @@ public static class SnapshotJson
         private Array List(JsonElement e, RecordMember member)
         {
             if (e.ValueKind != JsonValueKind.Array) throw Error($"expected an array, found {Describe(e)}");
-            var items = Array.CreateInstance(member.ItemType!, e.GetArrayLength());
+            var items = member.NewList!(e.GetArrayLength());
             int i = 0;
             foreach (var item in e.EnumerateArray())
             {
                 _path.Add((null, i));
                 if (item.ValueKind == JsonValueKind.Null) throw Error("a list item is null");
-                items.SetValue(Scalar(item, member.ItemKind, member.ItemType!), i++);
+                member.SetItem!(items, i++, Scalar(item, member.ItemKind, member.ItemType!));
                 _path.RemoveAt(_path.Count - 1);
             }
             return items;
