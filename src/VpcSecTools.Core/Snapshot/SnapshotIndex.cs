@@ -225,7 +225,7 @@ public sealed class SnapshotIndex
             foreach (var a in subnet.Ipv6CidrBlockAssociationSet)
                 if (IsAssociated(a.Ipv6CidrBlockState?.State)) AddCidr(cidrs, a.Ipv6CidrBlock, subnet.SubnetId);
             _subnetCidrs[subnet.SubnetId] = cidrs.ToArray();
-            foreach (var c in cidrs.Distinct()) AddToTrie(_subnetTrie, c, subnet);
+            foreach (var c in cidrs) AddToTrie(_subnetTrie, c, subnet);
         }
     }
 
@@ -250,23 +250,24 @@ public sealed class SnapshotIndex
     {
         foreach (var eni in region.NetworkInterfaces)
         {
-            foreach (var g in eni.Groups.Select(g => g.GroupId).Distinct(StringComparer.Ordinal)) Add(_enisByGroup, g, eni);
+            foreach (var g in eni.Groups) Add(_enisByGroup, g.GroupId, eni);
             if (eni.Attachment?.InstanceId is { } instanceId) Add(_enisByInstance, instanceId, eni);
             if (eni.SubnetId is not null) Add(_enisBySubnet, eni.SubnetId, eni);
 
             var addresses = eni.PrivateIpAddresses.Select(p => p.PrivateIpAddress).Append(eni.PrivateIpAddress)
                 .Concat(eni.Ipv6Addresses.Select(a => a.Ipv6Address));
-            var parsed = new HashSet<IpAddress>();
             foreach (var text in addresses.Distinct())
             {
                 if (string.IsNullOrEmpty(text)) continue;
-                if (!IpAddress.TryParse(text, out var ip)) _notes.Add($"{eni.NetworkInterfaceId}: '{text}' is not an IP address");
-                else if (parsed.Add(ip)) Add(_enisByAddress, ip, eni);
+                if (IpAddress.TryParse(text, out var ip)) Add(_enisByAddress, ip, eni);
+                else _notes.Add($"{eni.NetworkInterfaceId}: '{text}' is not an IP address");
             }
-            var prefixes = new List<Cidr>();
             foreach (var p in eni.Ipv4Prefixes.Select(p => p.Ipv4Prefix).Concat(eni.Ipv6Prefixes.Select(p => p.Ipv6Prefix)))
-                AddCidr(prefixes, p, eni.NetworkInterfaceId);
-            foreach (var c in prefixes.Distinct()) AddToTrie(_enisByDelegatedPrefix, c, eni);
+            {
+                var cidrs = new List<Cidr>();
+                AddCidr(cidrs, p, eni.NetworkInterfaceId);
+                foreach (var c in cidrs) AddToTrie(_enisByDelegatedPrefix, c, eni);
+            }
             var publicIps = eni.PrivateIpAddresses.Select(p => p.Association?.PublicIp).Append(eni.Association?.PublicIp);
             foreach (var text in publicIps.Distinct())
                 if (text is not null && IpAddress.TryParse(text, out var pub)) _eniByPublicIp.TryAdd(pub, eni);
@@ -298,17 +299,18 @@ public sealed class SnapshotIndex
     /// <summary>EC2 omits the state on some sources (Batfish, older CLIs): absent means associated.</summary>
     private static bool IsAssociated(string? state) => state is null or "associated" or "associating";
 
-    // Callers add each item once per key (keys distinct per item), so no list is searched: a search per add made
-    // indexing quadratic in the ENIs that share a group or subnet (record equality compares every member, too).
-    private static void Add<TKey, T>(Dictionary<TKey, List<T>> map, TKey key, T value) where TKey : notnull
+    // An item adds itself to all its keys before the next item is indexed, so it is already in a key's list only if it
+    // is the last one there. Searching the list instead (record equality comparing every member) made indexing
+    // quadratic in the ENIs that share a group or subnet.
+    private static void Add<TKey, T>(Dictionary<TKey, List<T>> map, TKey key, T value) where TKey : notnull where T : class
     {
         if (!map.TryGetValue(key, out var list)) map[key] = list = [];
-        list.Add(value);
+        if (list.Count == 0 || !ReferenceEquals(list[^1], value)) list.Add(value);
     }
 
-    private static void AddToTrie<T>(PrefixTrie<List<T>> trie, Cidr cidr, T value)
+    private static void AddToTrie<T>(PrefixTrie<List<T>> trie, Cidr cidr, T value) where T : class
     {
         if (!trie.TryGetExact(cidr, out var list)) trie.Set(cidr, list = []);
-        list.Add(value);
+        if (list.Count == 0 || !ReferenceEquals(list[^1], value)) list.Add(value);
     }
 }
