@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using VpcSecTools.Snapshot;
 using Xunit.Abstractions;
 
@@ -83,18 +85,73 @@ public class FuzzTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Removes ranges of the input while it fails the same way (delta debugging, bounded to 20 s).</summary>
+    /// <summary>
+    /// Makes a failing input small while it fails the same way, within 60 s: JSON first by members and items (as UTF-8),
+    /// then by byte ranges (delta debugging).
+    /// </summary>
     private static byte[] Shrink(byte[] input, Action<byte[]> run, string signature)
     {
         var clock = Stopwatch.StartNew();
-        for (int chunk = input.Length / 2; chunk >= 1 && clock.Elapsed.TotalSeconds < 20; chunk /= 2)
-            for (int at = 0; at + chunk <= input.Length && clock.Elapsed.TotalSeconds < 20;)
+        input = ShrinkJson(input, run, signature, clock);
+        for (int chunk = input.Length / 2; chunk >= 1 && clock.Elapsed.TotalSeconds < 60; chunk /= 2)
+            for (int at = 0; at + chunk <= input.Length && clock.Elapsed.TotalSeconds < 60;)
             {
                 byte[] candidate = [.. input[..at], .. input[(at + chunk)..]];
                 if (FailsAs(candidate, run, signature)) input = candidate;
                 else at += chunk;
             }
         return input;
+    }
+
+    private static byte[] ShrinkJson(byte[] input, Action<byte[]> run, string signature, Stopwatch clock)
+    {
+        JsonNode? root;
+        try
+        {
+            var utf8 = SnapshotEncoding.ToUtf8(input, "shrink");
+            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            if (root is null || !FailsAs(utf8, run, signature)) return input;
+            input = utf8;
+        }
+        catch (Exception e) when (e is JsonException or SnapshotFormatException or InvalidOperationException)
+        {
+            return input;
+        }
+        // Breadth first: whole sections and items go before their members.
+        try { Prune(); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException) { } // a value JsonNode cannot write
+        return input;
+
+        void Prune()
+        {
+        for (bool removed = true; removed && clock.Elapsed.TotalSeconds < 40;)
+        {
+            removed = false;
+            var queue = new Queue<JsonNode>([root]);
+            while (queue.Count > 0 && clock.Elapsed.TotalSeconds < 40)
+            {
+                var node = queue.Dequeue();
+                var children = node switch
+                {
+                    JsonObject o => o.Select(p => p.Value).ToList(),
+                    JsonArray a => a.ToList(),
+                    _ => [],
+                };
+                foreach (var child in children)
+                {
+                    if (child is null) continue;
+                    var parent = child.Parent!;
+                    int index = parent is JsonArray pa ? pa.IndexOf(child) : -1;
+                    string? key = parent is JsonObject ? child.GetPropertyName() : null;
+                    if (parent is JsonArray arr) arr.RemoveAt(index); else ((JsonObject)parent).Remove(key!);
+                    var candidate = System.Text.Encoding.UTF8.GetBytes(root.ToJsonString());
+                    if (FailsAs(candidate, run, signature)) { input = candidate; removed = true; continue; }
+                    if (parent is JsonArray back) back.Insert(index, child); else ((JsonObject)parent)[key!] = child;
+                    queue.Enqueue(child);
+                }
+            }
+        }
+        }
     }
 
     private static bool FailsAs(byte[] input, Action<byte[]> run, string signature)
