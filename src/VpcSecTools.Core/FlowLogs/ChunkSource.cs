@@ -14,6 +14,7 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
     private byte[] _carry = new byte[chunkSize];
     private int _carryLength;
     private bool _eof;
+    private Exception? _failure;
 
     public long TextBytes { get; private set; }
 
@@ -21,7 +22,7 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
     public byte[]? Next(out int length)
     {
         length = 0;
-        if (_eof && _carryLength == 0) return null;
+        if (_eof && _carryLength == 0) return _failure is null ? null : throw _failure;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(chunkSize, _carryLength * 2));
         _carry.AsSpan(0, _carryLength).CopyTo(buffer);
         int filled = _carryLength, searched = 0;
@@ -30,7 +31,14 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
         {
             while (filled < buffer.Length && !_eof)
             {
-                int n = stream.Read(buffer, filled, buffer.Length - filled);
+                int n;
+                try { n = stream.Read(buffer, filled, buffer.Length - filled); }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // The whole lines before a cut are given out first; the failure follows them.
+                    _failure = e;
+                    n = 0;
+                }
                 if (n == 0) _eof = true;
                 filled += n;
                 TextBytes += n;
@@ -47,7 +55,12 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
             }
             if (_eof)
             {
-                if (filled == 0) { ArrayPool<byte>.Shared.Return(buffer); return null; }
+                // After a failure, text without a newline is a fragment of a line cut short, not a record.
+                if (filled == 0 || _failure is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return _failure is null ? null : throw _failure;
+                }
                 if (filled == buffer.Length) buffer = Grow(buffer, filled);
                 buffer[filled++] = (byte)'\n';
                 length = filled;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 
@@ -28,8 +27,6 @@ public sealed record FlowLogReadOptions
 /// </summary>
 public sealed class FlowLogReader
 {
-    // Truncated gzip is an error, not a clean end, because StrictGzip turns on strict validation at engine load.
-
     private readonly FlowLogReadOptions _options;
 
     public FlowLogReader(FlowLogReadOptions? options = null)
@@ -259,8 +256,7 @@ public sealed class FlowLogReader
 
     private static string Describe(Exception e) => e switch
     {
-        InvalidDataException when e.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase) =>
-            "the gzip data is truncated (the file was cut short, e.g. an interrupted download); records before the cut were read",
+        GzipDataException => $"{e.Message}; the records before it were read",
         InvalidDataException => $"the data is corrupt: {e.Message}; records before the corruption were read",
         _ => e.Message,
     };
@@ -280,7 +276,7 @@ public sealed class FlowLogReader
             int n = counted.ReadAtLeast(head, 2, throwOnEndOfStream: false);
             Stream text = new PrefixedStream(head, n, counted);
             bool gzip = IsGzip(head.AsSpan(0, n));
-            if (gzip) text = new GZipStream(text, CompressionMode.Decompress);
+            if (gzip) text = new GzipMemberStream(text);
             text = SniffCloudWatch(text, item.Input);
             var chunker = new LineChunker(text, _options.ChunkSize);
             return gzip && pipeline ? new PipelinedChunkSource(chunker, text) : new SerialChunkSource(chunker, text);
