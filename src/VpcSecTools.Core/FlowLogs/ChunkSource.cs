@@ -11,7 +11,8 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
 {
     /// <summary>Longer lines than this are not flow-log records: the stream is refused rather than memory exhausted.</summary>
     private const int MaxLine = 64 << 20;
-    private byte[] _carry = new byte[chunkSize];
+    /// <summary>The partial line carried to the next buffer: small at first, as most files are (a file of one buffer never needs it).</summary>
+    private byte[] _carry = new byte[Math.Min(chunkSize, 4096)];
     private int _carryLength;
     private bool _eof;
     private Exception? _failure;

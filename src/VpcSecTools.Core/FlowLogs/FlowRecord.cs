@@ -72,21 +72,19 @@ public sealed class FlowRecord
             }
             if (FlowText.IsDash(raw)) continue;
             var info = FlowFieldCatalog.Info(field);
+            if (FlowText.Problem(info, raw) is { } bad) { problem = bad; return null; }
             switch (info.Kind)
             {
                 case FlowFieldKind.Integer or FlowFieldKind.Counter:
-                    if (!FlowText.TryParseLong(raw, out long n) || (info.Kind == FlowFieldKind.Integer && n > int.MaxValue))
-                    { problem = $"{info.AwsName} '{FlowText.Describe(raw)}' is not a number"; return null; }
+                    FlowText.TryParseLong(raw, out long n);
                     r.SetNumber(field, n);
                     break;
                 case FlowFieldKind.Time:
-                    if (!FlowText.TryParseTime(raw, out long ms))
-                    { problem = $"{info.AwsName} '{FlowText.Describe(raw)}' is not a Unix time"; return null; }
+                    FlowText.TryParseTime(raw, out long ms);
                     if (field == FlowField.Start) r.Start = FlowText.FromMilliseconds(ms); else r.End = FlowText.FromMilliseconds(ms);
                     break;
                 case FlowFieldKind.Address:
-                    if (!FlowText.TryParseAddress(raw, out var address))
-                    { problem = $"{info.AwsName} '{FlowText.Describe(raw)}' is not an IP address"; return null; }
+                    FlowText.TryParseAddress(raw, out var address);
                     r.SetText(field, address.ToString());
                     break;
                 default:

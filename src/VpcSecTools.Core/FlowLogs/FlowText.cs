@@ -137,12 +137,48 @@ internal static class FlowText
         return ok;
     }
 
-    /// <summary>Unix seconds or milliseconds, as milliseconds.</summary>
+    /// <summary>The last millisecond of the year 9999: a later time is no time a flow log can hold, and no DateTimeOffset.</summary>
+    public const long MaxMilliseconds = 253_402_300_799_999;
+
+    /// <summary>Unix seconds or milliseconds, as milliseconds; false for text that is not one, or a time after the year 9999.</summary>
     public static bool TryParseTime(ReadOnlySpan<byte> s, out long milliseconds)
     {
         if (!TryParseLong(s, out milliseconds)) return false;
         milliseconds = ToMillisecondsFromUnix(milliseconds);
-        return true;
+        return milliseconds <= MaxMilliseconds;
+    }
+
+    /// <summary>
+    /// Why a field's text is not a value of its kind, or null when it is ('-' always is): the one rule that listing,
+    /// counting and grouping apply, so they keep and skip the same lines.
+    /// </summary>
+    public static string? Problem(FlowFieldInfo info, ReadOnlySpan<byte> raw)
+    {
+        if (IsDash(raw)) return null;
+        switch (info.Kind)
+        {
+            case FlowFieldKind.Integer or FlowFieldKind.Counter:
+                return TryParseLong(raw, out long n) && (info.Kind == FlowFieldKind.Counter || n <= int.MaxValue) ? null
+                    : $"{info.AwsName} '{Describe(raw)}' is not a number";
+            case FlowFieldKind.Time:
+                return TryParseTime(raw, out _) ? null : TimeProblem(info.AwsName, raw);
+            case FlowFieldKind.Address:
+                return TryParseAddress(raw, out _) ? null : $"{info.AwsName} '{Describe(raw)}' is not an IP address";
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The reason a time field is refused: not a number, or after the year 9999.</summary>
+    public static string TimeProblem(string name, ReadOnlySpan<byte> raw) =>
+        TryParseLong(raw, out _) ? $"{name} '{Describe(raw)}' is out of range (after the year 9999)" : $"{name} '{Describe(raw)}' is not a Unix time";
+
+    /// <summary>Adds counts that are never negative; a sum past the largest long stays there instead of wrapping negative.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Add(long total, long more)
+    {
+        long sum = total + more;
+        return sum < total ? long.MaxValue : sum;
     }
 
     /// <summary>A Unix time in seconds or milliseconds, as milliseconds.</summary>
