@@ -173,6 +173,24 @@ public sealed record FlowGroup
     /// <summary>The latest record end in the group.</summary>
     public DateTimeOffset? LastSeen { get; init; }
 
+    /// <summary>
+    /// The value of field <paramref name="i"/> as its kind reads (ports, protocol and counts as numbers, times as
+    /// instants), so scripts sort and sum it as a number; text for other fields and for a value that does not parse.
+    /// </summary>
+    public object? TypedValue(int i)
+    {
+        var value = Values[i];
+        if (value is null || FlowFieldCatalog.Find(Fields[i]) is not { } info) return value;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        return info.Kind switch
+        {
+            FlowFieldKind.Integer when FlowText.TryParseLong(bytes, out long n) && n <= int.MaxValue => (int)n,
+            FlowFieldKind.Counter when FlowText.TryParseLong(bytes, out long n) => n,
+            FlowFieldKind.Time when FlowText.TryParseTime(bytes, out long ms) => FlowText.FromMilliseconds(ms),
+            _ => value,
+        };
+    }
+
     /// <summary>A field's value by any of its names, or null.</summary>
     public string? this[string field]
     {
