@@ -56,8 +56,9 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
             }
             if (_eof)
             {
-                // After a failure, text without a newline is a fragment of a line cut short, not a record.
-                if (filled == 0 || _failure is not null)
+                // After a cut, text without a newline is a fragment of a line cut short, not a record; after whole
+                // gzip members (data appended to them) it is their last line.
+                if (filled == 0 || (_failure is not null and not GzipDataException { TextComplete: true }))
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     return _failure is null ? null : throw _failure;

@@ -5,10 +5,12 @@ using System.IO.Hashing;
 namespace VpcSecTools.FlowLogs;
 
 /// <summary>Gzip data that is cut short, fails its trailer check or has something other than gzip after a member.</summary>
-public sealed class GzipDataException(string message, long offset) : IOException(message)
+public sealed class GzipDataException(string message, long offset, bool textComplete = false) : IOException(message)
 {
     /// <summary>The offset in the stored (compressed) bytes where the problem is.</summary>
     public long Offset { get; } = offset;
+    /// <summary>True when every member before the problem was whole (data after the last member): its text, last line included, is sound.</summary>
+    public bool TextComplete { get; } = textComplete;
 }
 
 /// <summary>
@@ -114,7 +116,7 @@ internal sealed class GzipMemberStream : ReadOnlyStream
             if (at == 0) throw new GzipDataException("the data is not gzip (no 1f 8b 08 header)", 0);
             // Everything after the last member is counted, so the message says how much was not read.
             while (!_eof) { _next = _end; _handedFrom = _end; Fill(1); extra += _end - _next; }
-            throw new GzipDataException($"{extra} byte(s) after the gzip member ending at offset {at} are not gzip (appended or corrupt data): not read", at);
+            throw new GzipDataException($"{extra} byte(s) after the gzip member ending at offset {at} are not gzip (appended or corrupt data): not read", at, textComplete: true);
         }
         _next += 3;
         byte flags = Next();

@@ -13,9 +13,9 @@ public class GzipIntegrityTests
 {
     private static string Line(int i) => $"2 123456789012 eni-0a1b2c3d 10.0.{i % 250}.{i % 7 + 1} 203.0.113.{i % 50 + 1} {1024 + i % 60000} 443 6 {i % 90 + 1} {i * 37 % 100000 + 40} 1700000000 1700000060 {(i % 5 == 0 ? "REJECT" : "ACCEPT")} OK";
 
-    private static byte[] Member(int from, int count)
+    private static byte[] Member(int from, int count, string end = "\n")
     {
-        var text = string.Join('\n', Enumerable.Range(from, count).Select(Line)) + "\n";
+        var text = string.Join('\n', Enumerable.Range(from, count).Select(Line)) + end;
         using var ms = new MemoryStream();
         using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true)) gz.Write(Encoding.ASCII.GetBytes(text));
         return ms.ToArray();
@@ -80,6 +80,14 @@ public class GzipIntegrityTests
         Assert.Equal(500, result.Matched);
         Assert.Equal(500, error.LinesRead);
         Assert.True(what.Length > 0);
+    }
+
+    [Fact]
+    public void The_last_line_of_a_whole_member_without_a_final_newline_is_read_before_the_data_after_it()
+    {
+        var result = Read([.. Member(0, 10, end: ""), .. "appended\n"u8]);
+        Assert.Equal(10, result.Matched);
+        Assert.Contains("are not gzip", Assert.Single(result.Report.FileErrors).Message);
     }
 
     [Theory]
