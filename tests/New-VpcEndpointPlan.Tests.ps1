@@ -113,4 +113,15 @@ Describe 'New-VpcEndpointPlan' {
     It 'refuses a -VpcId the snapshot lacks' {
         { New-VpcEndpointPlan -Snapshot $DemoSnapshot -VpcId vpc-0123456789abcdef0 -ErrorAction Stop } | Should -Throw -ErrorId 'VpcNotFound*'
     }
+
+    It 'plans from Invoke-FlowLogQuery groups piped in, as from the files' {
+        $piped = Invoke-FlowLogQuery -Path $flowLogs -GroupBy interface-id, pkt-srcaddr, pkt-dstaddr, pkt-src-aws-service, pkt-dst-aws-service |
+            New-VpcEndpointPlan -Snapshot $DemoSnapshot
+        ($piped.Recommendations | Where-Object Service -eq 'DYNAMODB').Action | Should -Be 'CreateGatewayEndpoint'
+    }
+
+    It 'gives a binding error for a piped object that is not a flow-log group' {
+        { [pscustomobject]@{ NetworkInterfaceId = 'eni-0123456789abcdef0' } | New-VpcEndpointPlan -Snapshot $DemoSnapshot -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InputObjectNotBound*'
+    }
 }
