@@ -40,7 +40,8 @@ public sealed class FlowLogReader
     {
         Check(query);
         var (report, results, folded) = Scan(inputs, query.Filter,
-            query.IsAggregate ? (format, result) => result.Sink = new GroupSink(NewGroupTable(query, format), format) : (format, result) => result.Sink = new CountSink(format),
+            query.IsAggregate ? (format, result) => result.Sink = new GroupSink(NewGroupTable(query, format), format, query.GroupBy.Select(format.IndexOf))
+                : (format, result) => result.Sink = new CountSink(format),
             cancel, FoldGroups);
         // The largest table takes in the others: merging costs a lookup per group of the smaller tables only.
         var tables = folded.Concat(results.Select(r => r.Sink)).OfType<GroupSink>().Select(g => g.Table).ToList();
@@ -394,10 +395,14 @@ public sealed class FlowLogReader
         report.FileErrors = errors;
     }
 
-    /// <summary>Groups what the filter passed, once its fields are valid (the table checks the counts and times itself).</summary>
-    private sealed class GroupSink(GroupTable table, FlowLogFormat format) : RecordSink
+    /// <summary>
+    /// Groups what the filter passed once the fields the answer reads are valid: the grouped fields here (so a group's
+    /// values are of their kind), the counts and times in the table. The other fields are not read, so not checked:
+    /// checking every field of every line costs a group-by a third to half of its speed.
+    /// </summary>
+    private sealed class GroupSink(GroupTable table, FlowLogFormat format, IEnumerable<int> keys) : RecordSink
     {
-        private readonly RecordCheck _check = new(format, FlowField.Packets, FlowField.Bytes, FlowField.Start, FlowField.End);
+        private readonly RecordCheck _check = new(format, keys);
         public GroupTable Table { get; } = table;
 
         public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem) =>

@@ -4,19 +4,25 @@ namespace VpcSecTools.FlowLogs;
 
 /// <summary>
 /// The values of a format's numeric, time and address fields checked on a raw line, by <see cref="FlowText.Problem"/>'s
-/// rule: what a count or a group takes is what listing would return, no more. Fields a sink parses itself are left to it.
+/// rule, the one listing applies: a count takes what listing would return, no more.
 /// </summary>
 internal sealed class RecordCheck
 {
     private readonly int[] _indexes;
     private readonly FlowFieldInfo[] _fields;
 
+    /// <summary>Every typed field of the format but those a sink parses (and so checks) itself.</summary>
     public RecordCheck(FlowLogFormat format, params FlowField[] checkedBySink)
+        : this(format, Enumerable.Range(0, format.FieldCount).Where(i => !checkedBySink.Contains(format.FieldAt(i))))
     {
-        var fields = Enumerable.Range(0, format.FieldCount)
-            .Where(i => format.FieldAt(i) is var f && f != FlowField.Unknown && !checkedBySink.Contains(f)
-                        && FlowFieldCatalog.Info(f).Kind != FlowFieldKind.Text)
-            .ToArray();
+    }
+
+    /// <summary>The typed fields among those at <paramref name="positions"/> (text and unknown fields need no check).</summary>
+    public RecordCheck(FlowLogFormat format, IEnumerable<int> positions)
+    {
+        var fields = positions
+            .Where(i => format.FieldAt(i) is var f && f != FlowField.Unknown && FlowFieldCatalog.Info(f).Kind != FlowFieldKind.Text)
+            .Distinct().Order().ToArray();
         _indexes = fields;
         _fields = fields.Select(i => FlowFieldCatalog.Info(format.FieldAt(i))).ToArray();
     }
