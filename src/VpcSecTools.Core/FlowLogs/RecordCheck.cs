@@ -40,7 +40,7 @@ internal sealed class RecordCheck
                 case FlowFieldKind.Counter when line.TryNumber(i, out _):
                 case FlowFieldKind.Integer when line.TryNumber(i, out long n) && n <= int.MaxValue:
                 case FlowFieldKind.Time when line.TryNumber(i, out long t) && FlowText.ToMillisecondsFromUnix(t) <= FlowText.MaxMilliseconds:
-                case FlowFieldKind.Address when FlowText.TryParseIPv4(line.Field(i), out _):
+                case FlowFieldKind.Address when FlowText.IsIPv4(line.FieldAndRest(i, out int length), length):
                     continue;
             }
             if (FlowText.Problem(info, line.Field(i)) is { } bad)

@@ -67,6 +67,25 @@ public class FlowLogValidationTests
     }
 
     [Fact]
+    public void The_vector_ipv4_check_judges_as_the_parser_does()
+    {
+        var rnd = new Random(7);
+        const string alphabet = "0123456789..:-a ";
+        var cases = new List<string> { "0.0.0.0", "255.255.255.255", "256.1.1.1", "01.1.1.1", "1.1.1", "1.1.1.1.", ".1.1.1", "1..1.1", "10.0.0.10", "100.200.250.255", "199.299.1.1" };
+        for (int i = 0; i < 200_000; i++)
+        {
+            if (i % 2 == 0) cases.Add($"{rnd.Next(300)}.{rnd.Next(300)}.{rnd.Next(1000)}.{rnd.Next(300)}");
+            else cases.Add(new string(Enumerable.Range(0, rnd.Next(0, 17)).Select(_ => alphabet[rnd.Next(alphabet.Length)]).ToArray()));
+        }
+        foreach (var c in cases)
+        {
+            // The field, then the rest of a line, as the scanner's buffer holds it.
+            var buffer = System.Text.Encoding.ASCII.GetBytes(c + " 10.0.1.9 40000 443 6");
+            Assert.True(FlowText.TryParseIPv4(buffer.AsSpan(0, c.Length), out _) == FlowText.IsIPv4(buffer, c.Length), c);
+        }
+    }
+
+    [Fact]
     public void Byte_and_packet_totals_stay_at_the_largest_number_instead_of_wrapping()
     {
         using var dir = new TestPaths.TempDir();
