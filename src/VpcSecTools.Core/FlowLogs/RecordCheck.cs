@@ -17,12 +17,12 @@ internal sealed class RecordCheck
     {
     }
 
-    /// <summary>The typed fields among those at <paramref name="positions"/> (text and unknown fields need no check).</summary>
+    /// <summary>The typed fields among those at <paramref name="positions"/>, checked in that order (text and unknown fields need no check).</summary>
     public RecordCheck(FlowLogFormat format, IEnumerable<int> positions)
     {
         var fields = positions
             .Where(i => format.FieldAt(i) is var f && f != FlowField.Unknown && FlowFieldCatalog.Info(f).Kind != FlowFieldKind.Text)
-            .Distinct().Order().ToArray();
+            .Distinct().ToArray();
         _indexes = fields;
         _fields = fields.Select(i => FlowFieldCatalog.Info(format.FieldAt(i))).ToArray();
     }
