@@ -299,15 +299,18 @@ public sealed class SnapshotIndex
     /// <summary>EC2 omits the state on some sources (Batfish, older CLIs): absent means associated.</summary>
     private static bool IsAssociated(string? state) => state is null or "associated" or "associating";
 
-    private static void Add<TKey, T>(Dictionary<TKey, List<T>> map, TKey key, T value) where TKey : notnull
+    // An item adds itself to all its keys before the next item is indexed, so it is already in a key's list only if it
+    // is the last one there. Searching the list instead (record equality comparing every member) made indexing
+    // quadratic in the ENIs that share a group or subnet.
+    private static void Add<TKey, T>(Dictionary<TKey, List<T>> map, TKey key, T value) where TKey : notnull where T : class
     {
         if (!map.TryGetValue(key, out var list)) map[key] = list = [];
-        if (!list.Contains(value)) list.Add(value);
+        if (list.Count == 0 || !ReferenceEquals(list[^1], value)) list.Add(value);
     }
 
-    private static void AddToTrie<T>(PrefixTrie<List<T>> trie, Cidr cidr, T value)
+    private static void AddToTrie<T>(PrefixTrie<List<T>> trie, Cidr cidr, T value) where T : class
     {
         if (!trie.TryGetExact(cidr, out var list)) trie.Set(cidr, list = []);
-        if (!list.Contains(value)) list.Add(value);
+        if (list.Count == 0 || !ReferenceEquals(list[^1], value)) list.Add(value);
     }
 }
