@@ -216,10 +216,13 @@ public sealed class ReachabilityFanOut
         Verdict = r.Verdict, ExplanationCode = r.ExplanationCode, BlockingComponent = r.BlockingComponent, BlockingRule = r.BlockingRule, BlockingDirection = r.BlockingDirection,
     };
 
-    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic) => Row(eni.NetworkInterfaceId, eni, dst, traffic) with
-    {
-        Verdict = Verdict.NotReachable, ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId, BlockingRule = d.Rule, BlockingDirection = PathDirection.Forward,
-    };
+    /// <summary>A source stopped (denied or unknown) at a security group.</summary>
+    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic) =>
+        Row(eni.NetworkInterfaceId, eni, dst, traffic) with
+        {
+            Verdict = d.Result == HopResult.Denied ? Verdict.NotReachable : Verdict.Unknown, ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId,
+            BlockingRule = d.Rule, BlockingDirection = PathDirection.Forward,
+        };
 
     private static string? AllowedRule(ReachabilityResult r) =>
         r.ForwardPath.LastOrDefault(h => h.ComponentType == ComponentKind.SecurityGroup && h.Result == HopResult.Allowed) is { } h ? $"{h.ComponentId}: {h.Rule}" : null;

@@ -26,25 +26,42 @@ public class SoundnessTests
 
     private static readonly IpPermission Ssh = Tcp(22, "0.0.0.0/0");
 
-    public static TheoryData<string, IpPermission, string> BrokenSshRules => new()
+    private static readonly Dictionary<string, (IpPermission Rule, string Field)> BrokenSsh = new()
     {
-        { "a prefix length past 32", Ssh with { IpRanges = [new IpRange { CidrIp = "0.0.0.0/33" }] }, "IpPermissions[0].IpRanges[0].CidrIp" },
-        { "an empty CidrIp (a key in the wrong case)", Ssh with { IpRanges = [new IpRange()] }, "IpPermissions[0].IpRanges[0].CidrIp" },
-        { "an unknown protocol", Ssh with { IpProtocol = "garbage" }, "IpPermissions[0].IpProtocol" },
-        { "an empty protocol", Ssh with { IpProtocol = "" }, "IpPermissions[0].IpProtocol" },
-        { "protocol 300", Ssh with { IpProtocol = "300" }, "IpPermissions[0].IpProtocol" },
-        { "FromPort 65536", Ssh with { FromPort = 65536, ToPort = 65536 }, "IpPermissions[0].FromPort" },
-        { "FromPort above ToPort", Ssh with { FromPort = 23, ToPort = 22 }, "IpPermissions[0].FromPort" },
+        ["a prefix length past 32"] = (Ssh with { IpRanges = [new IpRange { CidrIp = "0.0.0.0/33" }] }, "IpPermissions[0].IpRanges[0].CidrIp"),
+        ["an IPv6 CIDR in CidrIp"] = (Ssh with { IpRanges = [new IpRange { CidrIp = "::/0" }] }, "IpPermissions[0].IpRanges[0].CidrIp"),
+        ["an empty CidrIp (a key in the wrong case)"] = (Ssh with { IpRanges = [new IpRange()] }, "IpPermissions[0].IpRanges[0].CidrIp"),
+        ["an unknown protocol"] = (Ssh with { IpProtocol = "garbage" }, "IpPermissions[0].IpProtocol"),
+        ["an empty protocol"] = (Ssh with { IpProtocol = "" }, "IpPermissions[0].IpProtocol"),
+        ["protocol 300"] = (Ssh with { IpProtocol = "300" }, "IpPermissions[0].IpProtocol"),
+        ["FromPort 65536"] = (Ssh with { FromPort = 65536, ToPort = 65536 }, "IpPermissions[0].FromPort"),
+        ["FromPort above ToPort"] = (Ssh with { FromPort = 23, ToPort = 22 }, "IpPermissions[0].FromPort"),
     };
+
+    public static TheoryData<string> BrokenSshRules => new(BrokenSsh.Keys);
 
     [Theory]
     [MemberData(nameof(BrokenSshRules))]
-    public void A_security_group_rule_that_cannot_be_read_makes_the_port_unknown_naming_it(string what, IpPermission rule, string field)
+    public void A_security_group_rule_that_cannot_be_read_makes_the_port_unknown_naming_it(string what)
     {
+        var (rule, field) = BrokenSsh[what];
         var r = PublicSsh(rule).Analyzer().Analyze("Internet", "i-b", Traffic.Tcp(22));
         Assert.True(r.Verdict == Verdict.Unknown && r.ExplanationCode == Uninterpretable && r.BlockingComponent == "sg-db" && r.BlockingRuleNumber == 0,
             $"{what}: {r.Explain()}");
         Assert.Contains($"sg-db {field}", r.Reason);
+    }
+
+    [Fact]
+    public void A_group_reference_without_a_group_id_is_unknown_where_a_reference_could_match()
+    {
+        var n = TwoSubnets();
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, UserIdGroupPairs = [new UserIdGroupPair { GroupName = "web" }] }] };
+        var r = n.Analyzer().Analyze("i-a", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(r, Uninterpretable, "sg-db", verdict: Verdict.Unknown);
+        Assert.Contains("sg-db IpPermissions[0].UserIdGroupPairs[0].GroupId", r.Reason);
+        // From the internet no reference can match (the gateway translates the source): the group refuses it for sure.
+        var pub = PublicSsh(n.SecurityGroups[1].IpPermissions[0] with { FromPort = 22, ToPort = 22 });
+        ReachabilityAssert.Blocked(pub.Analyzer().Analyze("Internet", "i-b", Traffic.Tcp(22)), ExplanationCodes.SecurityGroupRules, "sg-db");
     }
 
     [Fact]
@@ -106,6 +123,21 @@ public class SoundnessTests
         // An unreadable IPv6 destination says nothing about IPv4 traffic.
         var v6 = TwoSubnets().Routes("rtb-a", "vpc-a", ["subnet-a"], To("2600::/200", nat: "nat-x"));
         Assert.Equal(Verdict.Reachable, v6.Analyzer().Analyze("i-a", "i-b", Traffic.Tcp(5432)).Verdict);
+    }
+
+    [Fact]
+    public void A_peering_cidr_that_cannot_be_read_makes_an_address_it_might_hold_unknown()
+    {
+        var n = new TestNetwork().Vpc("vpc-a", "10.0.0.0/16").Vpc("vpc-b", "10.1.0.0/16")
+            .Subnet("subnet-a", "vpc-a", "10.0.1.0/24").Subnet("subnet-b", "vpc-b", "10.1.1.0/24")
+            .Group("sg-a", "vpc-a").Group("sg-b", "vpc-b", [Tcp(22, "10.0.0.0/16")])
+            .Eni("eni-a", "subnet-a", "10.0.1.10", ["sg-a"], "i-a").Eni("eni-b", "subnet-b", "10.1.1.20", ["sg-b"], "i-b")
+            .Peering("pcx-1", "vpc-a", "vpc-b")
+            .MainRoutes("vpc-a", To("10.1.0.0/16", pcx: "pcx-1")).MainRoutes("vpc-b", To("10.0.0.0/16", pcx: "pcx-1"));
+        n.Peerings[0] = n.Peerings[0] with { AccepterVpcInfo = n.Peerings[0].AccepterVpcInfo! with { CidrBlock = "10.1.0.0/33" } };
+        var r = n.Analyzer().Analyze("i-a", "i-b", Traffic.Tcp(22));
+        ReachabilityAssert.Blocked(r, Uninterpretable, "pcx-1", verdict: Verdict.Unknown);
+        Assert.Contains("pcx-1 AccepterVpcInfo.CidrBlock", r.Reason);
     }
 
     [Fact]
