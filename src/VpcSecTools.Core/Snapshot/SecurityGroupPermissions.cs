@@ -55,7 +55,7 @@ public sealed record GroupPermission
 
     public IReadOnlyList<RuleCidr> Ipv4 { get; init; } = [];
     public IReadOnlyList<RuleCidr> Ipv6 { get; init; } = [];
-    /// <summary>IpRanges (IPv4) and Ipv6Ranges entries that could not be read: they may name any address of their family.</summary>
+    /// <summary>IpRanges (IPv4) and Ipv6Ranges entries (and prefix-list references) that could not be read: they may name any address of their family.</summary>
     public IReadOnlyList<Uninterpretable> Ipv4Problems { get; init; } = [];
     public IReadOnlyList<Uninterpretable> Ipv6Problems { get; init; } = [];
     public IReadOnlyList<string> PrefixListIds { get; init; } = [];
@@ -65,7 +65,7 @@ public sealed record GroupPermission
     public IReadOnlyList<Uninterpretable> ReferenceProblems { get; init; } = [];
 
     public IEnumerable<Uninterpretable> Problems =>
-        (CoverageProblem is null ? [] : new[] { CoverageProblem }).Concat(Ipv4Problems).Concat(Ipv6Problems).Concat(ReferenceProblems);
+        (CoverageProblem is null ? [] : new[] { CoverageProblem }).Concat(Ipv4Problems).Concat(Ipv6Problems).Concat(ReferenceProblems).Distinct();
 
     /// <summary>The CIDRs of one family, and the entries of it that could not be read.</summary>
     public (IReadOnlyList<RuleCidr> Cidrs, IReadOnlyList<Uninterpretable> Problems) Family(bool ipv6) => ipv6 ? (Ipv6, Ipv6Problems) : (Ipv4, Ipv4Problems);
@@ -100,6 +100,18 @@ public sealed record GroupPermission
         for (int j = 0; j < p.Ipv6Ranges.Count; j++)
             ReadCidr(p.Ipv6Ranges[j].CidrIpv6, ipv6: true, v6, v6Problems, reason => Problem($"Ipv6Ranges[{j}].CidrIpv6", reason));
 
+        var prefixLists = new List<string>();
+        for (int j = 0; j < p.PrefixListIds.Count; j++)
+        {
+            // A prefix list without an id may be any list: it may name any address (both families).
+            if (string.IsNullOrEmpty(p.PrefixListIds[j].PrefixListId))
+            {
+                var missing = Problem($"PrefixListIds[{j}].PrefixListId", "is missing: which prefix list it means is unknown");
+                v4Problems.Add(missing);
+                v6Problems.Add(missing);
+            }
+            else prefixLists.Add(p.PrefixListIds[j].PrefixListId);
+        }
         var references = new List<UserIdGroupPair>();
         var referenceProblems = new List<Uninterpretable>();
         for (int j = 0; j < p.UserIdGroupPairs.Count; j++)
@@ -115,7 +127,7 @@ public sealed record GroupPermission
         {
             GroupId = groupId, Ingress = ingress, Index = index, Permission = p, Protocol = protocol, Ports = ports, Icmp = icmp, CoverageProblem = coverage,
             Ipv4 = v4, Ipv6 = v6, Ipv4Problems = v4Problems, Ipv6Problems = v6Problems,
-            PrefixListIds = p.PrefixListIds.Select(x => x.PrefixListId).ToArray(), References = references, ReferenceProblems = referenceProblems,
+            PrefixListIds = prefixLists, References = references, ReferenceProblems = referenceProblems,
         };
     }
 

@@ -36,6 +36,7 @@ public class SoundnessTests
         ["protocol 300"] = (Ssh with { IpProtocol = "300" }, "IpPermissions[0].IpProtocol"),
         ["FromPort 65536"] = (Ssh with { FromPort = 65536, ToPort = 65536 }, "IpPermissions[0].FromPort"),
         ["FromPort above ToPort"] = (Ssh with { FromPort = 23, ToPort = 22 }, "IpPermissions[0].FromPort"),
+        ["a prefix list without an id"] = (Ssh with { IpRanges = [], PrefixListIds = [new PrefixListReference { PrefixListId = null! }] }, "IpPermissions[0].PrefixListIds[0].PrefixListId"),
     };
 
     public static TheoryData<string> BrokenSshRules => new(BrokenSsh.Keys);
