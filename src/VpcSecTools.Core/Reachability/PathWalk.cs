@@ -73,7 +73,7 @@ internal sealed class PathWalk
             Allow(Kind.EgressOnlyInternetGateway, vpc, "response to a connection opened through the egress-only internet gateway");
         else
         {
-            if (!SectionCaptured(vpc, Section.InternetGateways)) return;
+            if (!SectionCaptured(eni.NetworkInterfaceId, Section.InternetGateways)) return;
             var igw = _ix.InternetGateways.Values.FirstOrDefault(g => IsAttached(g.Attachments, vpc));
             if (igw is null)
             {
@@ -144,12 +144,12 @@ internal sealed class PathWalk
         switch (d.Target)
         {
             case RouteTargetKind.Local: DeliverInVpc(subnet.VpcId, subnetId); break;
-            case RouteTargetKind.InternetGateway: if (Nacl(subnetId, true)) ToInternetGateway(id, subnet.VpcId); break;
-            case RouteTargetKind.EgressOnlyInternetGateway: if (Nacl(subnetId, true)) ToEgressOnly(id, subnet.VpcId); break;
+            case RouteTargetKind.InternetGateway: if (Nacl(subnetId, true)) ToInternetGateway(id, subnet); break;
+            case RouteTargetKind.EgressOnlyInternetGateway: if (Nacl(subnetId, true)) ToEgressOnly(id, subnet); break;
             case RouteTargetKind.NatGateway: ToNat(id, subnet); break;
             case RouteTargetKind.VpcPeeringConnection: ToPeering(id, subnet); break;
             case RouteTargetKind.TransitGateway: ToTransitGateway(id, subnet); break;
-            case RouteTargetKind.GatewayEndpoint: if (Nacl(subnetId, true)) ToGatewayEndpoint(id, subnet.VpcId); break;
+            case RouteTargetKind.GatewayEndpoint: if (Nacl(subnetId, true)) ToGatewayEndpoint(id, subnet); break;
             case RouteTargetKind.NetworkInterface or RouteTargetKind.Instance: ToAppliance(d.Target, id); break;
             case RouteTargetKind.VirtualPrivateGateway: ToVpnGateway(id, subnet, d.Route?.Origin); break;
             default: Unknown(KindOf(d.Target), id, $"{d.Target} targets ({id}) are not modelled", ExplanationCodes.ComponentNotModelled); break;
@@ -161,6 +161,7 @@ internal sealed class PathWalk
         var dstSubnet = _ix.SubnetContaining(vpcId, Dst);
         if (dstSubnet is null)
         {
+            if (!SectionCaptured(vpcId, Section.Subnets)) return;
             // A subnet whose CIDR could not be read might hold the address.
             foreach (var s in _ix.SubnetsOf(vpcId))
                 if (Unreadable(Kind.Subnet, s.SubnetId, $"it might hold {Dst}")) return;
@@ -196,9 +197,10 @@ internal sealed class PathWalk
 
     // ---- targets ----
 
-    private void ToInternetGateway(string igwId, string vpcId)
+    private void ToInternetGateway(string igwId, Subnet from)
     {
-        if (!SectionCaptured(vpcId, Section.InternetGateways)) return;
+        var vpcId = from.VpcId;
+        if (!SectionCaptured(from.SubnetId, Section.InternetGateways)) return;
         if (!_ix.InternetGateways.TryGetValue(igwId, out var igw) || !IsAttached(igw.Attachments, vpcId))
         {
             Block(Kind.InternetGateway, igwId, $"{igwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
@@ -227,9 +229,10 @@ internal sealed class PathWalk
         FromInternet();
     }
 
-    private void ToEgressOnly(string eigwId, string vpcId)
+    private void ToEgressOnly(string eigwId, Subnet from)
     {
-        if (!SectionCaptured(vpcId, Section.EgressOnlyInternetGateways)) return;
+        var vpcId = from.VpcId;
+        if (!SectionCaptured(from.SubnetId, Section.EgressOnlyInternetGateways)) return;
         if (!_ix.EgressOnlyInternetGateways.TryGetValue(eigwId, out var eigw) || !IsAttached(eigw.Attachments, vpcId))
         {
             Block(Kind.EgressOnlyInternetGateway, eigwId, $"{eigwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
@@ -248,7 +251,7 @@ internal sealed class PathWalk
 
     private void ToNat(string natId, Subnet from)
     {
-        if (!SectionCaptured(from.VpcId, Section.NatGateways)) return;
+        if (!SectionCaptured(from.SubnetId, Section.NatGateways)) return;
         if (!_ix.NatGateways.TryGetValue(natId, out var nat) || !ResourceState.Is(nat.State, "available"))
         {
             Block(Kind.NatGateway, natId, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute);
@@ -261,6 +264,11 @@ internal sealed class PathWalk
         }
         // Sources of other VPCs are translated when they arrive over a transit gateway (centralised egress);
         // peering, VPN and Direct Connect allow no edge-to-edge use of a NAT gateway.
+        if (!ViaTransitGateway && nat.VpcId is not null && !_ix.Vpcs.ContainsKey(nat.VpcId))
+        {
+            Unknown(Kind.NatGateway, natId, $"{nat.VpcId} is not in the snapshot: whether {Src} is inside it cannot be told", ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
         if (nat.VpcId is null || !ViaTransitGateway && !_ix.VpcCidrs(nat.VpcId).Any(c => c.Contains(Src)))
         {
             Block(Kind.NatGateway, natId, $"source {Src} is not inside {nat.VpcId}", ExplanationCodes.NatSourceNotInVpc);
@@ -302,7 +310,7 @@ internal sealed class PathWalk
 
     private void ToPeering(string pcxId, Subnet from)
     {
-        if (!SectionCaptured(from.VpcId, Section.VpcPeeringConnections)) return;
+        if (!SectionCaptured(from.SubnetId, Section.VpcPeeringConnections)) return;
         if (_ix.PeeringOf(pcxId) is not { } pcx)
         {
             Block(Kind.VpcPeeringConnection, pcxId, $"{pcxId} is not in the snapshot (deleted)", ExplanationCodes.PeeringNotActive);
@@ -350,7 +358,7 @@ internal sealed class PathWalk
 
     private void ToTransitGateway(string tgwId, Subnet from)
     {
-        if (!SectionCaptured(from.VpcId, Section.TransitGatewayVpcAttachments)) return;
+        if (!SectionCaptured(from.SubnetId, Section.TransitGatewayVpcAttachments)) return;
         var attachment = _ix.TransitGatewayAttachmentOf(tgwId, from.VpcId);
         if (attachment is null)
         {
@@ -376,7 +384,7 @@ internal sealed class PathWalk
         // To the TGW: the sender's subnet outbound rules and the attachment subnet's inbound rules apply (AWS TGW NACL rules).
         if (!Nacl(from.SubnetId, true) || !Nacl(entry.SubnetId, false)) return;
         Allow(Kind.TransitGatewayAttachment, attachmentId, $"enters {tgwId} through {entry.SubnetId} ({entry.AvailabilityZone})");
-        TransitGatewayForward(tgwId, attachmentId, from.VpcId, details.Options?.SecurityGroupReferencingSupport);
+        TransitGatewayForward(tgwId, attachmentId, from.SubnetId, details.Options?.SecurityGroupReferencingSupport);
     }
 
     /// <summary>Through the transit gateway from an attachment (a VPC's, or a VPN's / Direct Connect gateway's), by its associated route table.</summary>
@@ -612,9 +620,10 @@ internal sealed class PathWalk
         if (RemoteAttachmentUsable(attachmentId, resourceType, resourceId, tgwId, inbound: false)) Outcome = WalkOutcome.Remote;
     }
 
-    private void ToGatewayEndpoint(string vpceId, string vpcId)
+    private void ToGatewayEndpoint(string vpceId, Subnet from)
     {
-        if (!SectionCaptured(vpcId, Section.VpcEndpoints)) return;
+        var vpcId = from.VpcId;
+        if (!SectionCaptured(from.SubnetId, Section.VpcEndpoints)) return;
         if (!_ix.VpcEndpoints.TryGetValue(vpceId, out var ep))
         {
             Unknown(Kind.VpcEndpoint, vpceId, $"{vpceId} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot);

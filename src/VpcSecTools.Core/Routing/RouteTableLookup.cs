@@ -48,7 +48,8 @@ public sealed class RouteTableLookup
 
     private readonly PrefixTrie<(RouteChoice Route, int Rank)> _trie = new();
     private readonly List<string> _unresolvedPrefixLists = [];
-    private readonly List<(UnreadableRoute Route, int Rank, bool Ipv4, bool Ipv6)> _unreadable = [];
+    // Scope: the CIDR an unreadable route is known to have (a local route of a VPC the snapshot does not hold), else null: any prefix.
+    private readonly List<(UnreadableRoute Route, int Rank, bool Ipv4, bool Ipv6, Cidr? Scope)> _unreadable = [];
 
     public RouteTable Table { get; }
 
@@ -77,7 +78,7 @@ public sealed class RouteTableLookup
                 }
                 foreach (var c in entries) candidates.Add((new RouteChoice(table.RouteTableId, route, i, c, kind, target), PrefixListRank));
                 // An entry of the list that could not be read may be any prefix.
-                foreach (var problem in index.ProblemsOf(pl)) _unreadable.Add((new UnreadableRoute(route, i, problem), PrefixListRank, true, true));
+                foreach (var problem in index.ProblemsOf(pl)) _unreadable.Add((new UnreadableRoute(route, i, problem), PrefixListRank, true, true, null));
                 continue;
             }
             int rank = kind == RouteTargetKind.Local ? LocalRank : VpcRoutes.IsPropagated(route) ? PropagatedRank : StaticRank;
@@ -98,6 +99,14 @@ public sealed class RouteTableLookup
                     Unreadable(route, i, rank, field, $"'{text}' is an {(cidr.IsIPv6 ? "IPv6" : "IPv4")} CIDR", true, true);
                     continue;
                 }
+                if (kind == RouteTargetKind.Local && !index.Vpcs.ContainsKey(table.VpcId))
+                {
+                    // Without the VPC its associated blocks are unknown: the local route may or may not cover this CIDR (SEMANTICS 12).
+                    var problem = new Uninterpretable(Table.RouteTableId, $"Routes[{i}].{field}",
+                        $"local route {cidr}: {table.VpcId} is not in the snapshot, so whether this block is associated cannot be told");
+                    _unreadable.Add((new UnreadableRoute(route, i, problem), LocalRank, !cidr.IsIPv6, cidr.IsIPv6, cidr));
+                    continue;
+                }
                 if (kind != RouteTargetKind.Local)
                 {
                     candidates.Add((new RouteChoice(table.RouteTableId, route, i, cidr, kind, target), rank));
@@ -116,7 +125,7 @@ public sealed class RouteTableLookup
         }
         // The local route covers the VPC's associated CIDRs: one of them that could not be read might hold the address.
         foreach (var problem in index.ProblemsOf(table.VpcId))
-            _unreadable.Add((new UnreadableRoute(null, null, problem), LocalRank, true, true));
+            _unreadable.Add((new UnreadableRoute(null, null, problem), LocalRank, true, true, null));
         foreach (var (choice, rank) in candidates)
         {
             // A VPN/DX-propagated route never overrides local (SEMANTICS 13): inside a local range it can never be chosen.
@@ -141,13 +150,16 @@ public sealed class RouteTableLookup
         foreach (var u in _unreadable)
         {
             if (!(address.IsIPv6 ? u.Ipv6 : u.Ipv4)) continue;
-            // Any destination may hide behind it, down to the address itself; propagated routes never beat local (SEMANTICS 13).
-            bool couldWin = !found || hit.Rank > u.Rank || hit.Route.Destination.Prefix < address.Bits && !(hit.Rank == LocalRank && u.Rank == PropagatedRank);
+            if (u.Scope is { } scope && !scope.Contains(address)) continue;
+            // Any destination may hide behind it, down to the address itself (or its known prefix); propagated routes never beat local (SEMANTICS 13).
+            int longest = u.Scope?.Prefix ?? address.Bits;
+            bool couldWin = !found || hit.Route.Destination.Prefix < longest && !(hit.Rank == LocalRank && u.Rank == PropagatedRank)
+                || hit.Route.Destination.Prefix == longest && hit.Rank > u.Rank || u.Scope is null && hit.Rank > u.Rank;
             if (couldWin) { unreadable = u.Route; break; }
         }
         return new RouteMatch(found ? hit.Route : null, mightLose ? _unresolvedPrefixLists[0] : null) { Unreadable = unreadable };
     }
 
     private void Unreadable(Route route, int index, int rank, string field, string reason, bool ipv4, bool ipv6) =>
-        _unreadable.Add((new UnreadableRoute(route, index, new Uninterpretable(Table.RouteTableId, $"Routes[{index}].{field}", reason)), rank, ipv4, ipv6));
+        _unreadable.Add((new UnreadableRoute(route, index, new Uninterpretable(Table.RouteTableId, $"Routes[{index}].{field}", reason)), rank, ipv4, ipv6, null));
 }

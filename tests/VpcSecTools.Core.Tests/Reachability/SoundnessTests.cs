@@ -175,6 +175,49 @@ public class SoundnessTests
         Assert.Equal(Verdict.Unknown, row.Verdict);
     }
 
+    /// <summary>The network with a section left out as a capture leaves it out: not in the captured list, and empty.</summary>
+    private static SnapshotIndex Without(TestNetwork n, string section)
+    {
+        var region = n.Build().Snapshot.Regions[0];
+        region = section switch
+        {
+            Section.Vpcs => region with { Vpcs = [] },
+            Section.Subnets => region with { Subnets = [] },
+            Section.NatGateways => region with { NatGateways = [] },
+            _ => throw new ArgumentOutOfRangeException(nameof(section)),
+        };
+        return new SnapshotIndex(new VpcSnapshot { Regions = [region with { CapturedSections = region.CapturedSections.Where(s => s != section).ToHashSet() }] });
+    }
+
+    [Fact]
+    public void Without_the_vpcs_a_local_route_and_a_nat_gateways_sources_cannot_be_told()
+    {
+        // The local route covers the VPC's associated blocks: without the VPC, whether it covers 10.0.2.20 is unknown, not "no route".
+        var local = new ReachabilityAnalyzer(Without(TwoSubnets(), Section.Vpcs)).Analyze("i-a", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(local, Uninterpretable, "rtb-main-vpc-a", verdict: Verdict.Unknown);
+        Assert.Contains("vpc-a is not in the snapshot", local.Reason);
+        var n = TwoSubnets().Subnet("subnet-pub", "vpc-a", "10.0.0.0/24").Igw("igw-1", "vpc-a")
+            .Eni("eni-nat", "subnet-pub", "10.0.0.5", [], publicIp: "3.3.3.3", interfaceType: "nat_gateway", sourceDestCheck: false)
+            .Routes("rtb-pub", "vpc-a", ["subnet-pub"], To("0.0.0.0/0", gateway: "igw-1")).Routes("rtb-priv", "vpc-a", ["subnet-a"], To("0.0.0.0/0", nat: "nat-1"))
+            .With(x => x.NatGateways.Add(new NatGateway
+            {
+                NatGatewayId = "nat-1", VpcId = "vpc-a", SubnetId = "subnet-pub", State = "available",
+                NatGatewayAddresses = [new NatGatewayAddress { NetworkInterfaceId = "eni-nat", PrivateIp = "10.0.0.5", PublicIp = "3.3.3.3", IsPrimary = true }],
+            }));
+        Assert.Equal(Verdict.Reachable, n.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443)).Verdict);
+        ReachabilityAssert.Blocked(new ReachabilityAnalyzer(Without(n, Section.Vpcs)).Analyze("i-a", "Internet", Traffic.Tcp(443)),
+            ExplanationCodes.ComponentNotInSnapshot, "nat-1", verdict: Verdict.Unknown);
+    }
+
+    [Fact]
+    public void Without_the_subnets_an_address_entering_a_vpc_is_not_called_unassigned()
+    {
+        var n = OnPremisesTests.Vgw("available");
+        Assert.Equal(Verdict.Reachable, n.Analyzer().Analyze("192.168.1.9", "10.0.2.20", Traffic.Tcp(5432)).Verdict);
+        var r = new ReachabilityAnalyzer(Without(n, Section.Subnets)).Analyze("192.168.1.9", "10.0.2.20", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(r, ExplanationCodes.SectionNotCaptured, Section.Subnets, verdict: Verdict.Unknown);
+    }
+
     [Fact]
     public void The_aws_time_service_over_ipv6_is_a_vpc_provided_service()
     {
