@@ -40,11 +40,19 @@ public static class NetworkAclEvaluator
     /// <summary>Evaluates entries already read and ordered (<see cref="NetworkAclRules.Of(bool, bool)"/>).</summary>
     public static NetworkAclDecision Evaluate(IReadOnlyList<NetworkAclRule> rules, bool egress, IpAddress remote, Traffic traffic)
     {
-        var way = egress ? "to" : "from";
+        // One port (or no ports) of one protocol is one packet: the common case on a path, decided without splitting.
+        if (!traffic.Protocol.IsAll && (traffic.Protocol.HasPorts ? traffic.Ports is { } p && p.From == p.To
+                : !traffic.Protocol.IsIcmp || traffic.IcmpType is not null && traffic.IcmpCode is not null))
+        {
+            var packet = new Packet(traffic.Protocol.Number, traffic.Ports?.From ?? 0, traffic.IcmpType ?? -1, traffic.IcmpCode ?? -1);
+            var w = Decide(rules, remote, packet);
+            return Conclude(w.Result == HopResult.Denied ? w : null, w.Result == HopResult.Unknown ? w : null, w.Result == HopResult.Allowed ? w : null, null,
+                egress, remote, traffic);
+        }
         // The traffic is split into packets every entry treats alike; each is decided on its own, then: any denied
         // packet denies the traffic, else any unknown one makes it unknown, else it is allowed.
         Walk? denied = null, unknown = null, allowed = null;
-        var deniedPorts = new List<PortRange>();
+        List<PortRange>? deniedPorts = null;
         foreach (var (packet, ports) in Packets(rules, traffic))
         {
             var w = Decide(rules, remote, packet);
@@ -52,7 +60,7 @@ public static class NetworkAclEvaluator
             {
                 case HopResult.Denied:
                     if (denied is null || Number(w.Decider) < Number(denied.Value.Decider)) denied = w;
-                    if (w.Decider is null && ports is { } p) deniedPorts.Add(p);
+                    if (w.Decider is null && ports is { } range) (deniedPorts ??= []).Add(range);
                     break;
                 case HopResult.Unknown:
                     if (unknown is null || w.Doubt!.RuleNumber < unknown.Value.Doubt!.RuleNumber) unknown = w;
@@ -62,10 +70,17 @@ public static class NetworkAclEvaluator
                     break;
             }
         }
+        return Conclude(denied, unknown, allowed, deniedPorts, egress, remote, traffic);
+    }
+
+    private static NetworkAclDecision Conclude(Walk? denied, Walk? unknown, Walk? allowed, List<PortRange>? deniedPorts, bool egress, IpAddress remote, Traffic traffic)
+    {
+        var way = egress ? "to" : "from";
         if (denied is { Decider: { } deny })
             return new(HopResult.Denied, deny.Entry, $"entry {deny.RuleNumber} denies {traffic} {way} {remote}");
         if (denied is not null)
-            return new(HopResult.Denied, null, $"no entry allows {traffic} {way} {remote}{(allowed is not null || unknown is not null ? " on ports " + string.Join(",", Merge(deniedPorts)) : "")}");
+            return new(HopResult.Denied, null,
+                $"no entry allows {traffic} {way} {remote}{(deniedPorts is not null && (allowed is not null || unknown is not null) ? " on ports " + string.Join(",", Merge(deniedPorts)) : "")}");
         if (unknown is { Doubt: { } doubt } u)
         {
             var problem = doubt.Problems[0];

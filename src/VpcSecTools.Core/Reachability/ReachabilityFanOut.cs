@@ -126,7 +126,7 @@ public sealed class ReachabilityFanOut
                 ingress = inbound is not null && arrived == dstEni ? inbound.Decide(peer) : SecurityGroupEvaluator.Evaluate(Index, arrived, ingress: true, peer, traffic);
                 if (ingress.Result == HopResult.Denied)
                 {
-                    results.Add(FromDecision(eni, ingress, dst, traffic) with { BlockingRule = $"no inbound rule allows {traffic} from {seen}" });
+                    results.Add(FromDecision(eni, ingress, dst, traffic, $"no inbound rule allows {traffic} from {seen}"));
                     continue;
                 }
             }
@@ -151,9 +151,11 @@ public sealed class ReachabilityFanOut
     /// <summary>The ENI a request was delivered to: the destination ENI, or (for an address) the ENI the walk named last.</summary>
     private NetworkInterface? Arrived(ReachabilityResult network, NetworkInterface? dstEni)
     {
-        var delivered = network.ForwardPath.LastOrDefault(h => h.ComponentType == ComponentKind.NetworkInterface && h.Result == HopResult.Allowed);
-        if (delivered is null) return null;
-        return dstEni?.NetworkInterfaceId == delivered.ComponentId ? dstEni : Index.NetworkInterfaces.GetValueOrDefault(delivered.ComponentId);
+        var hops = network.ForwardPath;
+        for (int i = hops.Count - 1; i >= 0; i--)
+            if (hops[i] is { ComponentType: ComponentKind.NetworkInterface, Result: HopResult.Allowed } delivered)
+                return dstEni?.NetworkInterfaceId == delivered.ComponentId ? dstEni : Index.NetworkInterfaces.GetValueOrDefault(delivered.ComponentId);
+        return null;
     }
 
     private static string AllowedBy(SecurityGroupDecision d) => d.Rule.StartsWith(d.GroupId + " ", StringComparison.Ordinal) ? d.Rule : $"{d.GroupId}: {d.Rule}";
@@ -216,12 +218,12 @@ public sealed class ReachabilityFanOut
         Verdict = r.Verdict, ExplanationCode = r.ExplanationCode, BlockingComponent = r.BlockingComponent, BlockingRule = r.BlockingRule, BlockingDirection = r.BlockingDirection,
     };
 
-    /// <summary>A source stopped (denied or unknown) at a security group.</summary>
-    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic) =>
+    /// <summary>A source stopped (denied or unknown) at a security group, with the rule (or its absence) as <paramref name="rule"/> says.</summary>
+    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic, string? rule = null) =>
         Row(eni.NetworkInterfaceId, eni, dst, traffic) with
         {
             Verdict = d.Result == HopResult.Denied ? Verdict.NotReachable : Verdict.Unknown, ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId,
-            BlockingRule = d.Rule, BlockingDirection = PathDirection.Forward,
+            BlockingRule = rule ?? d.Rule, BlockingDirection = PathDirection.Forward,
         };
 
     private static string? AllowedRule(ReachabilityResult r) =>
@@ -241,12 +243,15 @@ public sealed class ReachabilityFanOut
         private readonly AddressRangeSet _addresses;
         private readonly Dictionary<string, string> _groups = new(StringComparer.Ordinal);
         private readonly List<(Cidr Cidr, string Rule)> _rules = [];
+        private readonly SecurityGroupDecision _denied;
         /// <summary>True when the sets alone decide every source (nothing could be unknown).</summary>
         private bool _exact = true;
 
         private InboundSet(SnapshotIndex index, NetworkInterface eni, Traffic traffic, bool ipv6)
         {
             _index = index; _eni = eni; _traffic = traffic; _addresses = new AddressRangeSet(ipv6);
+            var groups = string.Join(", ", eni.Groups.Select(g => g.GroupId));
+            _denied = new(HopResult.Denied, groups, null, $"no inbound rule of {groups} allows it", $"no rule allows {traffic}", ExplanationCodes.SecurityGroupRules);
         }
 
         public static InboundSet Of(SnapshotIndex index, NetworkInterface eni, Traffic traffic, bool ipv6)
@@ -295,9 +300,7 @@ public sealed class ReachabilityFanOut
             if (peer.NetworkInterface is { } identity)
                 foreach (var g in identity.Groups)
                     if (_groups.TryGetValue(g.GroupId, out var rule)) return Allowed(rule);
-            if (!_exact) return SecurityGroupEvaluator.Evaluate(_index, _eni, ingress: true, peer, _traffic);
-            var groups = string.Join(", ", _eni.Groups.Select(g => g.GroupId));
-            return new(HopResult.Denied, groups, null, $"no inbound rule allows {_traffic} from {source}", $"no rule allows {_traffic} from {source}", ExplanationCodes.SecurityGroupRules);
+            return _exact ? _denied : SecurityGroupEvaluator.Evaluate(_index, _eni, ingress: true, peer, _traffic);
         }
 
         private static SecurityGroupDecision Allowed(string rule) => new(HopResult.Allowed, rule.Split(' ')[0], null, rule, rule, null);

@@ -10,22 +10,27 @@ namespace VpcSecTools.Snapshot;
 /// </summary>
 public sealed class SecurityGroupPermissions
 {
+    // Each direction is read on first use: a path asks one direction of most groups it meets (egress at the source).
+    private GroupPermission[]? _ingress, _egress;
+
+    public SecurityGroupPermissions(SecurityGroup group) => Group = group;
+
     public SecurityGroup Group { get; }
-    public IReadOnlyList<GroupPermission> Ingress { get; }
-    public IReadOnlyList<GroupPermission> Egress { get; }
+    public IReadOnlyList<GroupPermission> Ingress => _ingress ?? LazyInitializer.EnsureInitialized(ref _ingress, () => Read(true));
+    public IReadOnlyList<GroupPermission> Egress => _egress ?? LazyInitializer.EnsureInitialized(ref _egress, () => Read(false));
 
     /// <summary>Every value of the group's rules that could not be read.</summary>
-    public IReadOnlyList<Uninterpretable> Problems { get; }
-
-    public SecurityGroupPermissions(SecurityGroup group)
-    {
-        Group = group;
-        Ingress = group.IpPermissions.Select((p, i) => GroupPermission.Read(group.GroupId, true, i, p)).ToArray();
-        Egress = group.IpPermissionsEgress.Select((p, i) => GroupPermission.Read(group.GroupId, false, i, p)).ToArray();
-        Problems = Ingress.Concat(Egress).SelectMany(p => p.Problems).ToArray();
-    }
+    public IReadOnlyList<Uninterpretable> Problems => Ingress.Concat(Egress).SelectMany(p => p.Problems).ToArray();
 
     public IReadOnlyList<GroupPermission> Of(bool ingress) => ingress ? Ingress : Egress;
+
+    private GroupPermission[] Read(bool ingress)
+    {
+        var permissions = ingress ? Group.IpPermissions : Group.IpPermissionsEgress;
+        var read = new GroupPermission[permissions.Count];
+        for (int i = 0; i < read.Length; i++) read[i] = new GroupPermission(Group.GroupId, ingress, i, permissions[i]);
+        return read;
+    }
 }
 
 /// <summary>A CIDR a rule names, with its text as captured (the evidence shown for it).</summary>
@@ -34,101 +39,134 @@ public readonly record struct RuleCidr(Cidr Cidr, string Text);
 /// <summary>
 /// One permission (<c>IpPermission</c>) of a group, read: what it covers (protocol, ports or ICMP type/code) and whom
 /// (CIDRs of each family, prefix lists, referenced groups). A part that could not be read is null or listed under
-/// its problems, never dropped: a rule that might allow is evaluated as "maybe".
+/// its problems, never dropped: a rule that might allow is evaluated as "maybe". Whom it names is read on first use:
+/// most permissions a path meets do not cover its traffic, and are never asked.
 /// </summary>
-public sealed record GroupPermission
+public sealed class GroupPermission
 {
-    public string GroupId { get; init; } = "";
-    public bool Ingress { get; init; }
+    private Sources? _sources;
+
+    internal GroupPermission(string groupId, bool ingress, int index, IpPermission permission)
+    {
+        GroupId = groupId; Ingress = ingress; Index = index; Permission = permission;
+        Protocol = IpProtocol.TryParse(permission.IpProtocol, out var parsed, out var error) ? parsed : null;
+        if (Protocol is null) CoverageProblem = Problem("IpProtocol", error);
+        else if (Protocol.Value.HasPorts)
+        {
+            Ports = RulePorts(permission.FromPort, permission.ToPort, out var why);
+            if (Ports is null) CoverageProblem = Problem(why!.Value.Field, why.Value.Reason);
+        }
+        else if (Protocol.Value.IsIcmp)
+        {
+            // For ICMP, FromPort is the type and ToPort the code (SEMANTICS 6).
+            if (permission.FromPort is < -1 or > 255) CoverageProblem = Problem("FromPort", $"ICMP type {permission.FromPort} is outside -1-255");
+            else if (permission.ToPort is < -1 or > 255) CoverageProblem = Problem("ToPort", $"ICMP code {permission.ToPort} is outside -1-255");
+            else Icmp = (permission.FromPort ?? -1, permission.ToPort ?? -1);
+        }
+    }
+
+    public string GroupId { get; }
+    public bool Ingress { get; }
     /// <summary>0-based position in <c>IpPermissions</c> or <c>IpPermissionsEgress</c>.</summary>
-    public int Index { get; init; }
-    public IpPermission Permission { get; init; } = new();
+    public int Index { get; }
+    public IpPermission Permission { get; }
 
     /// <summary>Null when <c>IpProtocol</c> could not be read.</summary>
-    public IpProtocol? Protocol { get; init; }
+    public IpProtocol? Protocol { get; }
     /// <summary>TCP/UDP ports (all for other protocols); null when FromPort/ToPort could not be read.</summary>
-    public PortRange? Ports { get; init; }
+    public PortRange? Ports { get; } = PortRange.All;
     /// <summary>ICMP type and code (-1 for any); null for ICMP when they could not be read.</summary>
-    public (int Type, int Code)? Icmp { get; init; }
+    public (int Type, int Code)? Icmp { get; } = (-1, -1);
     /// <summary>Why protocol, ports or ICMP type/code could not be read: which traffic the permission covers is unknown.</summary>
-    public Uninterpretable? CoverageProblem { get; init; }
+    public Uninterpretable? CoverageProblem { get; }
 
-    public IReadOnlyList<RuleCidr> Ipv4 { get; init; } = [];
-    public IReadOnlyList<RuleCidr> Ipv6 { get; init; } = [];
+    public IReadOnlyList<RuleCidr> Ipv4 => Whom.Ipv4;
+    public IReadOnlyList<RuleCidr> Ipv6 => Whom.Ipv6;
     /// <summary>IpRanges (IPv4) and Ipv6Ranges entries (and prefix-list references) that could not be read: they may name any address of their family.</summary>
-    public IReadOnlyList<Uninterpretable> Ipv4Problems { get; init; } = [];
-    public IReadOnlyList<Uninterpretable> Ipv6Problems { get; init; } = [];
-    public IReadOnlyList<string> PrefixListIds { get; init; } = [];
+    public IReadOnlyList<Uninterpretable> Ipv4Problems => Whom.Ipv4Problems;
+    public IReadOnlyList<Uninterpretable> Ipv6Problems => Whom.Ipv6Problems;
+    public IReadOnlyList<string> PrefixListIds => Whom.PrefixListIds;
     /// <summary>References to groups that can match (stale references across a deleted peering left out).</summary>
-    public IReadOnlyList<UserIdGroupPair> References { get; init; } = [];
+    public IReadOnlyList<UserIdGroupPair> References => Whom.References;
     /// <summary>References that name no group id: they may name any group.</summary>
-    public IReadOnlyList<Uninterpretable> ReferenceProblems { get; init; } = [];
+    public IReadOnlyList<Uninterpretable> ReferenceProblems => Whom.ReferenceProblems;
 
     public IEnumerable<Uninterpretable> Problems =>
         (CoverageProblem is null ? [] : new[] { CoverageProblem }).Concat(Ipv4Problems).Concat(Ipv6Problems).Concat(ReferenceProblems).Distinct();
 
     /// <summary>The CIDRs of one family, and the entries of it that could not be read.</summary>
-    public (IReadOnlyList<RuleCidr> Cidrs, IReadOnlyList<Uninterpretable> Problems) Family(bool ipv6) => ipv6 ? (Ipv6, Ipv6Problems) : (Ipv4, Ipv4Problems);
+    public (IReadOnlyList<RuleCidr> Cidrs, IReadOnlyList<Uninterpretable> Problems) Family(bool ipv6) =>
+        ipv6 ? (Whom.Ipv6, Whom.Ipv6Problems) : (Whom.Ipv4, Whom.Ipv4Problems);
 
-    internal static GroupPermission Read(string groupId, bool ingress, int index, IpPermission p)
+    private Sources Whom => _sources ?? LazyInitializer.EnsureInitialized(ref _sources, () => new Sources(this));
+
+    /// <summary>A value that could not be read, named by its place in the group (the text is built only then).</summary>
+    private Uninterpretable Problem(string field, string reason) =>
+        new(GroupId, string.Create(CultureInfo.InvariantCulture, $"{(Ingress ? "IpPermissions" : "IpPermissionsEgress")}[{Index}].{field}"), reason);
+
+    /// <summary>Whom the permission names, read from its ranges, prefix lists and group pairs.</summary>
+    private sealed class Sources
     {
-        var at = $"{(ingress ? "IpPermissions" : "IpPermissionsEgress")}[{index}]";
-        Uninterpretable Problem(string field, string reason) => new(groupId, $"{at}.{field}", reason);
+        public IReadOnlyList<RuleCidr> Ipv4 { get; } = [];
+        public IReadOnlyList<RuleCidr> Ipv6 { get; } = [];
+        public IReadOnlyList<Uninterpretable> Ipv4Problems { get; } = [];
+        public IReadOnlyList<Uninterpretable> Ipv6Problems { get; } = [];
+        public IReadOnlyList<string> PrefixListIds { get; } = [];
+        public IReadOnlyList<UserIdGroupPair> References { get; } = [];
+        public IReadOnlyList<Uninterpretable> ReferenceProblems { get; } = [];
 
-        IpProtocol? protocol = IpProtocol.TryParse(p.IpProtocol, out var parsed, out var error) ? parsed : null;
-        Uninterpretable? coverage = protocol is null ? Problem("IpProtocol", error) : null;
-        PortRange? ports = PortRange.All;
-        (int, int)? icmp = (-1, -1);
-        if (protocol is { HasPorts: true })
+        public Sources(GroupPermission owner)
         {
-            ports = RulePorts(p.FromPort, p.ToPort, out var why);
-            if (ports is null) coverage = Problem(why!.Value.Field, why.Value.Reason);
-        }
-        else if (protocol is { IsIcmp: true })
-        {
-            // For ICMP, FromPort is the type and ToPort the code (SEMANTICS 6).
-            icmp = (p.FromPort ?? -1, p.ToPort ?? -1);
-            if (p.FromPort is < -1 or > 255) coverage = Problem("FromPort", $"ICMP type {p.FromPort} is outside -1-255");
-            else if (p.ToPort is < -1 or > 255) coverage = Problem("ToPort", $"ICMP code {p.ToPort} is outside -1-255");
-            if (coverage is not null) icmp = null;
-        }
-
-        var v4 = new List<RuleCidr>(); var v6 = new List<RuleCidr>();
-        var v4Problems = new List<Uninterpretable>(); var v6Problems = new List<Uninterpretable>();
-        for (int j = 0; j < p.IpRanges.Count; j++)
-            ReadCidr(p.IpRanges[j].CidrIp, ipv6: false, v4, v4Problems, reason => Problem($"IpRanges[{j}].CidrIp", reason));
-        for (int j = 0; j < p.Ipv6Ranges.Count; j++)
-            ReadCidr(p.Ipv6Ranges[j].CidrIpv6, ipv6: true, v6, v6Problems, reason => Problem($"Ipv6Ranges[{j}].CidrIpv6", reason));
-
-        var prefixLists = new List<string>();
-        for (int j = 0; j < p.PrefixListIds.Count; j++)
-        {
-            // A prefix list without an id may be any list: it may name any address (both families).
-            if (string.IsNullOrEmpty(p.PrefixListIds[j].PrefixListId))
+            var p = owner.Permission;
+            List<Uninterpretable>? v4Problems = null, v6Problems = null, referenceProblems = null;
+            if (p.IpRanges.Count > 0)
             {
-                var missing = Problem($"PrefixListIds[{j}].PrefixListId", "is missing: which prefix list it means is unknown");
-                v4Problems.Add(missing);
-                v6Problems.Add(missing);
+                var v4 = new List<RuleCidr>(p.IpRanges.Count);
+                for (int j = 0; j < p.IpRanges.Count; j++)
+                    if (ReadCidr(p.IpRanges[j].CidrIp, ipv6: false, v4) is { } why) (v4Problems ??= []).Add(owner.Problem($"IpRanges[{j}].CidrIp", why));
+                Ipv4 = v4;
             }
-            else prefixLists.Add(p.PrefixListIds[j].PrefixListId);
+            if (p.Ipv6Ranges.Count > 0)
+            {
+                var v6 = new List<RuleCidr>(p.Ipv6Ranges.Count);
+                for (int j = 0; j < p.Ipv6Ranges.Count; j++)
+                    if (ReadCidr(p.Ipv6Ranges[j].CidrIpv6, ipv6: true, v6) is { } why) (v6Problems ??= []).Add(owner.Problem($"Ipv6Ranges[{j}].CidrIpv6", why));
+                Ipv6 = v6;
+            }
+            if (p.PrefixListIds.Count > 0)
+            {
+                var prefixLists = new List<string>(p.PrefixListIds.Count);
+                for (int j = 0; j < p.PrefixListIds.Count; j++)
+                {
+                    // A prefix list without an id may be any list: it may name any address (both families).
+                    if (string.IsNullOrEmpty(p.PrefixListIds[j].PrefixListId))
+                    {
+                        var missing = owner.Problem($"PrefixListIds[{j}].PrefixListId", "is missing: which prefix list it means is unknown");
+                        (v4Problems ??= []).Add(missing);
+                        (v6Problems ??= []).Add(missing);
+                    }
+                    else prefixLists.Add(p.PrefixListIds[j].PrefixListId);
+                }
+                PrefixListIds = prefixLists;
+            }
+            if (p.UserIdGroupPairs.Count > 0)
+            {
+                var references = new List<UserIdGroupPair>(p.UserIdGroupPairs.Count);
+                for (int j = 0; j < p.UserIdGroupPairs.Count; j++)
+                {
+                    var pair = p.UserIdGroupPairs[j];
+                    // A reference across a deleted peering is stale: it matches nothing (SEMANTICS 4).
+                    if (ResourceState.Is(pair.PeeringStatus, "deleted")) continue;
+                    if (string.IsNullOrEmpty(pair.GroupId))
+                        (referenceProblems ??= []).Add(owner.Problem($"UserIdGroupPairs[{j}].GroupId", $"is missing (group name '{pair.GroupName}'): which group it means is unknown"));
+                    else references.Add(pair);
+                }
+                References = references;
+            }
+            Ipv4Problems = v4Problems ?? (IReadOnlyList<Uninterpretable>)[];
+            Ipv6Problems = v6Problems ?? (IReadOnlyList<Uninterpretable>)[];
+            ReferenceProblems = referenceProblems ?? (IReadOnlyList<Uninterpretable>)[];
         }
-        var references = new List<UserIdGroupPair>();
-        var referenceProblems = new List<Uninterpretable>();
-        for (int j = 0; j < p.UserIdGroupPairs.Count; j++)
-        {
-            var pair = p.UserIdGroupPairs[j];
-            // A reference across a deleted peering is stale: it matches nothing (SEMANTICS 4).
-            if (ResourceState.Is(pair.PeeringStatus, "deleted")) continue;
-            if (string.IsNullOrEmpty(pair.GroupId))
-                referenceProblems.Add(Problem($"UserIdGroupPairs[{j}].GroupId", $"is missing (group name '{pair.GroupName}'): which group it means is unknown"));
-            else references.Add(pair);
-        }
-        return new GroupPermission
-        {
-            GroupId = groupId, Ingress = ingress, Index = index, Permission = p, Protocol = protocol, Ports = ports, Icmp = icmp, CoverageProblem = coverage,
-            Ipv4 = v4, Ipv6 = v6, Ipv4Problems = v4Problems, Ipv6Problems = v6Problems,
-            PrefixListIds = prefixLists, References = references, ReferenceProblems = referenceProblems,
-        };
     }
 
     /// <summary>FromPort/ToPort of a TCP/UDP rule: absent or -1 means every port (as EC2 writes protocol -1 rules); else 0-65535, From &lt;= To.</summary>
@@ -142,11 +180,13 @@ public sealed record GroupPermission
         return problem is null ? new PortRange(from.Value, to.Value) : null;
     }
 
-    private static void ReadCidr(string? text, bool ipv6, List<RuleCidr> cidrs, List<Uninterpretable> problems, Func<string, Uninterpretable> problem)
+    /// <summary>Adds the CIDR to its family's list, or says why it cannot be read.</summary>
+    private static string? ReadCidr(string? text, bool ipv6, List<RuleCidr> cidrs)
     {
         // EC2 rejects host bits, but hand-written snapshots may carry them: normalise rather than lose the rule.
-        if (!Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise)) problems.Add(problem(string.IsNullOrWhiteSpace(text) ? "is empty or missing" : error));
-        else if (cidr.IsIPv6 != ipv6) problems.Add(problem($"'{text}' is an {(cidr.IsIPv6 ? "IPv6" : "IPv4")} CIDR in an {(ipv6 ? "IPv6" : "IPv4")} field"));
-        else cidrs.Add(new RuleCidr(cidr, text!));
+        if (!Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise)) return string.IsNullOrWhiteSpace(text) ? "is empty or missing" : error;
+        if (cidr.IsIPv6 != ipv6) return $"'{text}' is an {(cidr.IsIPv6 ? "IPv6" : "IPv4")} CIDR in an {(ipv6 ? "IPv6" : "IPv4")} field";
+        cidrs.Add(new RuleCidr(cidr, text!));
+        return null;
     }
 }

@@ -19,7 +19,8 @@ public sealed partial class SnapshotIndex
 
     /// <summary>A group's permissions, parsed; null when the group is not in the snapshot.</summary>
     public SecurityGroupPermissions? PermissionsOf(string groupId) =>
-        SecurityGroups.TryGetValue(groupId, out var group) ? _permissions.GetOrAdd(groupId, static (_, g) => new SecurityGroupPermissions(g), group) : null;
+        _permissions.TryGetValue(groupId, out var read) ? read
+        : SecurityGroups.TryGetValue(groupId, out var group) ? _permissions.GetOrAdd(groupId, static (_, g) => new SecurityGroupPermissions(g), group) : null;
 
     /// <summary>A NACL's entries, parsed. One that is not this snapshot's own (a caller's edited copy) is read for the call and not kept.</summary>
     public NetworkAclRules RulesOf(NetworkAcl acl)
@@ -34,7 +35,7 @@ public sealed partial class SnapshotIndex
     /// <summary>The VPC's primary IPv4 CIDR (<c>CidrBlock</c>), read once; null when absent or unreadable.</summary>
     public Cidr? PrimaryCidr(string vpcId)
     {
-        var cidrs = LazyInitializer.EnsureInitialized(ref _primaryCidrs, () =>
+        var cidrs = _primaryCidrs ?? LazyInitializer.EnsureInitialized(ref _primaryCidrs, () =>
         {
             var map = new Dictionary<string, Cidr>(StringComparer.Ordinal);
             foreach (var vpc in Vpcs.Values)
@@ -50,7 +51,7 @@ public sealed partial class SnapshotIndex
     /// <summary>Every peering connection of the snapshot, whatever its status.</summary>
     public IReadOnlyCollection<Peering> Peerings => PeeringsById.Values;
 
-    private Dictionary<string, Peering> PeeringsById => LazyInitializer.EnsureInitialized(ref _peerings, () =>
+    private Dictionary<string, Peering> PeeringsById => _peerings ?? LazyInitializer.EnsureInitialized(ref _peerings, () =>
         VpcPeeringConnections.Values.ToDictionary(p => p.VpcPeeringConnectionId,
             p => new Peering(p, SideOf(p.VpcPeeringConnectionId, "RequesterVpcInfo", p.RequesterVpcInfo), SideOf(p.VpcPeeringConnectionId, "AccepterVpcInfo", p.AccepterVpcInfo)),
             StringComparer.Ordinal));
@@ -96,7 +97,7 @@ public sealed partial class SnapshotIndex
     /// <summary>An attachment's state that carries traffic (absent counts: Batfish and older CLIs omit it).</summary>
     public static bool IsUsableAttachmentState(string? state) => ResourceState.IsAbsentOr(state, "available", "modifying");
 
-    private TransitGatewayFacts Transit => LazyInitializer.EnsureInitialized(ref _transit, () => new TransitGatewayFacts(this));
+    private TransitGatewayFacts Transit => _transit ?? LazyInitializer.EnsureInitialized(ref _transit, () => new TransitGatewayFacts(this));
 
     private sealed class TransitGatewayFacts
     {
