@@ -68,8 +68,12 @@ public sealed class FindOverlyOpenPortCommand : SnapshotCmdlet
             var scope = new AuditScope { VpcIds = _vpcIds.Distinct().ToArray(), GroupIds = _groupIds.Distinct().ToArray() };
             var report = OpenPortAudit.Run(Index, options, scope);
             foreach (var note in report.Notes) WriteVerbose(note);
-            foreach (var f in report.Select(MinimumSeverity, IncludeSuppressed))
-                if (CheckId is null || CheckId.Any(c => c.Equals(f.CheckId, StringComparison.OrdinalIgnoreCase))) WriteObject(f);
+            // Missing data is said, not only returned: checks that did not run, and findings rated by their worst case.
+            foreach (var gap in report.Select(checkIds: [Checks.ChecksNotRun.Id])) WriteWarning(gap.Detail);
+            var findings = report.Select(MinimumSeverity, IncludeSuppressed, CheckId).ToArray();
+            if (findings.Count(f => !f.Confirmed && f.CheckId != Checks.ChecksNotRun.Id) is > 0 and var unconfirmed)
+                WriteWarning($"{unconfirmed} finding(s) are unconfirmed (Confirmed = $false): rated by their worst case because the data they need is missing; MissingData says which.");
+            WriteObject(findings, enumerateCollection: true);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

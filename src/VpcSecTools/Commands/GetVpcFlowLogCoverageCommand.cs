@@ -34,9 +34,12 @@ public sealed class GetVpcFlowLogCoverageCommand : SnapshotCmdlet
     {
         try
         {
-            foreach (var row in FlowLogCoverageAnalysis.Analyse(Index, _vpcIds))
+            var rows = FlowLogCoverageAnalysis.Analyse(Index, _vpcIds);
+            // What the snapshot cannot tell is said, whatever the filters: Unknown rows are findings too.
+            foreach (var unknown in rows.Where(r => r.Status == CoverageStatus.Unknown).Select(r => r.Finding).OfType<string>().Distinct()) WriteWarning(unknown);
+            foreach (var row in rows)
             {
-                if (VpcOnly && row.ResourceType != "VPC") continue;
+                if (VpcOnly && row.ResourceType is not ("VPC" or "Region")) continue;
                 if (FindingsOnly && row.Finding is null) continue;
                 WriteObject(row);
             }

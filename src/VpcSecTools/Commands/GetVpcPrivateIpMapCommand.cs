@@ -73,9 +73,11 @@ public sealed class GetVpcPrivateIpMapCommand : SnapshotCmdlet
             {
                 case MapSet:
                     WriteObject(Attributor.Map.Select(VpcId, SubnetId), enumerateCollection: true);
+                    foreach (var gap in Attributor.Map.GapsFor(VpcId, SubnetId)) WriteWarning(gap);
                     break;
                 case OverlapSet:
                     WriteObject(CidrOverlapReport.Find(Attributor), enumerateCollection: true);
+                    foreach (var gap in CidrOverlapReport.Gaps(Attributor)) WriteWarning(gap);
                     break;
                 default:
                     foreach (var address in AddressesOfThisRecord()) Attribute(address);
