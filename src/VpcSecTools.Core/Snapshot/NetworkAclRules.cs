@@ -65,9 +65,6 @@ public sealed record NetworkAclRule
 
     public bool IsReadable => Problems.Count == 0;
 
-    /// <summary>The catch-all deny every NACL ends with (shown as rule 32767, or *).</summary>
-    public bool IsCatchAll => RuleNumber >= 32767;
-
     /// <summary>The entry, and which family lists it belongs to: its field's family, or both when the family cannot be told.</summary>
     internal static (NetworkAclRule Rule, bool Ipv4, bool Ipv6) Read(string aclId, NetworkAclEntry e)
     {
