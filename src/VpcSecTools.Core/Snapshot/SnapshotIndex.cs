@@ -10,7 +10,7 @@ namespace VpcSecTools.Snapshot;
 /// really uses, and CIDR tries of VPCs and subnets. Route-table tries are built on first use (an analysis
 /// touches few of them) and then kept for every later query, from any thread.
 /// </summary>
-public sealed class SnapshotIndex
+public sealed partial class SnapshotIndex
 {
     private readonly Dictionary<string, RegionInventory> _regionOf = new(StringComparer.Ordinal);
     private readonly Dictionary<IpAddress, List<NetworkInterface>> _enisByAddress = [];
@@ -260,7 +260,11 @@ public sealed class SnapshotIndex
             {
                 if (string.IsNullOrEmpty(text)) continue;
                 if (IpAddress.TryParse(text, out var ip)) Add(_enisByAddress, ip, eni);
-                else _notes.Add($"{eni.NetworkInterfaceId}: '{text}' is not an IP address");
+                else
+                {
+                    _notes.Add($"{eni.NetworkInterfaceId}: '{text}' is not an IP address");
+                    Problem(eni.NetworkInterfaceId, "address", $"'{text}' is not an IP address");
+                }
             }
             foreach (var p in eni.Ipv4Prefixes.Select(p => p.Ipv4Prefix).Concat(eni.Ipv6Prefixes.Select(p => p.Ipv6Prefix)))
             {
@@ -293,7 +297,11 @@ public sealed class SnapshotIndex
     {
         if (string.IsNullOrEmpty(text)) return;
         if (Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise)) cidrs.Add(cidr);
-        else _notes.Add($"{owner}: {error}");
+        else
+        {
+            _notes.Add($"{owner}: {error}");
+            Problem(owner, "CIDR", error);
+        }
     }
 
     /// <summary>EC2 omits the state on some sources (Batfish, older CLIs): absent means associated.</summary>
