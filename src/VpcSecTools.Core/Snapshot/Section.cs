@@ -80,8 +80,9 @@ public sealed class Section
         Of<DBSubnetGroup>(DBSubnetGroups, "DBSubnetGroupName", x => x.DBSubnetGroupName, i => i.DBSubnetGroups, (i, v) => i with { DBSubnetGroups = v }),
     ];
 
-    private static readonly Dictionary<string, Section> ByKey = All.ToDictionary(s => s.Key, StringComparer.Ordinal);
+    private static readonly Dictionary<string, Section> ByKey = All.ToDictionary(s => s.Key, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The section of a top-level key, matched without regard to case.</summary>
     public static bool TryGet(string key, out Section section) => ByKey.TryGetValue(key, out section!);
 
     public override string ToString() => Key;
