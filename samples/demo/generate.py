@@ -1176,6 +1176,7 @@ class FlowLog:
         self.nat_bytes = {}        # (category, nat, source) -> bytes through the NAT (internet side, both directions)
         self.gwe_bytes = {}        # source -> bytes via the S3 gateway endpoint
         self.igw_bytes = {}
+        self.nat_up_bytes = {}     # (category, nat, source) -> bytes the client sent (request side), for cross-region
         self.counts = {"ACCEPT": 0, "REJECT": 0, "NODATA": 0, "SKIPDATA": 0}
 
     # one record
@@ -1263,6 +1264,7 @@ class FlowLog:
         self.rec(nat, n["ip"], c_ip, dport, sport, TCP, down_p, down, start, end, "ACCEPT", f_down, "egress", 1, remote, c_ip)
         key = (category, nat, c)
         self.nat_bytes[key] = self.nat_bytes.get(key, 0) + up + down
+        self.nat_up_bytes[key] = self.nat_up_bytes.get(key, 0) + up
 
     def via_gwe(self, start, end, c, c_ip, remote, dport, sport, up, down, flags=(0, 0)):
         up_p, up, down_p, down = self.connection(up, down)
@@ -1589,8 +1591,10 @@ def write_flow_files(fl: FlowLog) -> list:
 # ───────────────────────────── ground truth ─────────────────────────────
 
 def route_lookup(sections: dict):
-    """route(subnet_key, ip) -> (route table id, target id or 'local' or None): the generator's own longest-prefix match."""
+    """route(subnet_key, ip) -> (route table id, target id or 'local' or None): the generator's own longest-prefix match
+    (a prefix-list route stands for each of the list's entries)."""
     tables = sections["RouteTables"]
+    entries = {p["PrefixListId"]: [e["Cidr"] for e in p["Entries"]] for p in sections["PrefixListEntries"]}
     explicit, main = {}, {}
     for t in tables:
         for a in t["Associations"]:
@@ -1604,12 +1608,12 @@ def route_lookup(sections: dict):
         a = ipaddress.ip_address(ip)
         best = None
         for rt in t["Routes"]:
-            dest = rt.get("DestinationCidrBlock") or rt.get("DestinationIpv6CidrBlock")
-            if not dest:
-                continue
-            n = ipaddress.ip_network(dest)
-            if n.version == a.version and a in n and (best is None or n.prefixlen > best[0].prefixlen):
-                best = (n, rt)
+            dests = entries[rt["DestinationPrefixListId"]] if "DestinationPrefixListId" in rt else \
+                [rt.get("DestinationCidrBlock") or rt.get("DestinationIpv6CidrBlock")]
+            for dest in dests:
+                n = ipaddress.ip_network(dest)
+                if n.version == a.version and a in n and (best is None or n.prefixlen > best[0].prefixlen):
+                    best = (n, rt)
         if best is None:
             return t["RouteTableId"], None
         rt = best[1]
@@ -1617,6 +1621,60 @@ def route_lookup(sections: dict):
                                        "EgressOnlyInternetGatewayId") if k in rt), None)
         return t["RouteTableId"], target
     return route
+
+
+TRANSFER_PATHS = ("NatGateway", "TransitGateway", "CrossAz", "PeeringCrossAz", "CrossRegion", "PeeringSameAz", "SameAz",
+                  "GatewayEndpoint", "Internet", "Dropped")
+
+
+def transfer_cost(sections: dict, fl: "FlowLog", ev: "Evaluator") -> dict:
+    """Bytes per path class of the day, each flow once per charge it incurs (issue #21 part 5), from the generator's
+    own view of each record: NAT flows from what via_nat counted (processing; the client's zone against the NAT's;
+    what the client sent to another region), every other ACCEPT record once, where it was sent (egress), or where it was
+    received when its sender logs nothing (outside prod's flow log); records of the TGW attachment ENIs are transit."""
+    E = ENI_META
+    route = route_lookup(sections)
+    by_id = {m["id"]: m for m in E.values()}
+    logged = {eni for _s, eni, _f in fl.records}
+    out = {k: 0 for k in TRANSFER_PATHS}
+    for (cat, nat, src), v in fl.nat_bytes.items():
+        out["NatGateway"] += v
+        if E[src]["az_id"] != E[nat]["az_id"]:
+            out["CrossAz"] += v
+        if DEST_EXPECT[cat] and DEST_EXPECT[cat][1] != REGION:
+            out["CrossRegion"] += fl.nat_up_bytes[(cat, nat, src)]
+    for _start, eni, f in fl.records:
+        r = dict(zip(FLOW_FIELDS, f))
+        m = by_id[eni]
+        if r["log-status"] != "OK" or r["action"] != "ACCEPT" or r["bytes"] == "0" or m["kind"] in ("nat", "tgw"):
+            continue
+        egress = r["flow-direction"] == "egress"
+        remote = r["dstaddr"] if egress else r["srcaddr"]
+        other = ev.owner(remote)
+        if other is not None and not egress and other["id"] in logged:
+            continue   # counted where it was sent
+        if other is not None and other["vpc"] == m["vpc"]:
+            path = "CrossAz" if other["az_id"] != m["az_id"] else "SameAz"
+        else:
+            _rtb, target = route(m["subnet"], remote)
+            if target is None:
+                path = "Dropped"
+            elif target.startswith("nat-"):
+                continue   # counted from the NAT flows above
+            elif target.startswith("pcx-"):
+                path = "PeeringCrossAz" if other["az_id"] != m["az_id"] else "PeeringSameAz"
+            elif target.startswith("tgw-"):
+                # only subnets of zones a and b can send into the TGW (the attachment has no us-east-1c subnet)
+                path = "Dropped" if egress and m["az"] == AZS["c"][0] else "TransitGateway"
+            elif target.startswith("vpce-"):
+                path = "GatewayEndpoint"
+            else:
+                aws = fl.ipr.lookup(remote) if ":" not in remote else None
+                path = "CrossRegion" if egress and aws and aws[1] not in (REGION, "GLOBAL") else "Internet"
+        out[path] += int(r["bytes"])
+    return {"bytes": out, "definition": "each flow once per charge it incurs; GB of the plan are 2^30 bytes",
+            "top_nat_client": E["app-3"]["ip"], "top_cross_az_pair": [E["app-3"]["ip"], E["nat-b"]["ip"]],
+            "peering_counterpart": E["monitoring"]["ip"], "cross_region_service": "S3 us-west-2"}
 
 
 def practices(sections: dict, ev: "Evaluator") -> dict:
@@ -1875,6 +1933,7 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
         "igw_direct_bytes": {f"{'internet' if svc == '-' else svc} from {src}": v for (svc, src), v in sorted(fl.igw_bytes.items())},
         "flow_records": dict(fl.counts, total=len(fl.records)),
         **practices(sections, ev),
+        "transfer_cost": transfer_cost(sections, fl, ev),
     }
 
 
