@@ -21,6 +21,7 @@
         'Get-VpcFlowLogCoverage'
         'Get-VpcPrivateIpMap'
         'Get-VpcSnapshot'
+        'Get-VpcTransferCost'
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'
         'New-VpcEndpointPlan'

@@ -60,6 +60,9 @@ public sealed record TransferCostLine
     public decimal? CostPerMonth { get; init; }
     public string Currency { get; init; } = "USD";
     public IReadOnlyList<TransferTalker> TopTalkers { get; init; } = [];
+
+    /// <summary>The largest talker as text, for tables and CSV.</summary>
+    public string? TopTalker => TopTalkers.Count == 0 ? null : TopTalkers[0].ToString();
 }
 
 /// <summary>The data-transfer cost of the flow logs read, by path class, with the window, the prices and what limited it.</summary>
