@@ -21,9 +21,14 @@ internal sealed class TransferFlowSink : RecordSink
     private readonly ByteKeyTable _addresses = new();
     private readonly List<IpAddress?> _ips = [];
     private AddressRole[] _roles = new AddressRole[64];
-    private readonly Dictionary<long, TransferPaths.Decision> _decisions = [];
-    /// <summary>Bytes per path, counting interface, the two ends (address numbers), the sender to settle (-1: none) and the destination region.</summary>
-    private readonly Dictionary<(TransferPath Path, int Eni, int A, int B, int Sender, string? To), long> _sums = [];
+    /// <summary>The slot of an interface, its own address, the other end and the direction: decided once, then one lookup per record.</summary>
+    private readonly Dictionary<long, int> _slotOf = [];
+    private readonly Dictionary<(int Eni, int Local, int Remote, bool Egress), int> _wideSlotOf = [];
+    /// <summary>Per slot: the path decided and the ends, and the bytes summed.</summary>
+    private readonly List<(TransferPaths.Decision Decision, int Eni, int A, int B)> _slots = [];
+    private long[] _slotBytes = new long[256];
+    /// <summary>NAT gateway sums: path, interface, the two ends, the destination region.</summary>
+    private readonly Dictionary<(TransferPath Path, int Eni, int A, int B, string? To), long> _natSums = [];
     private readonly bool[] _seen;
     private long _first = long.MaxValue, _last = long.MinValue, _unknownInterfaceBytes;
     private readonly HashSet<string> _notes = [];
@@ -70,12 +75,31 @@ internal sealed class TransferFlowSink : RecordSink
         int dst = Address(line, _packetDestination >= 0 && !FlowText.IsDash(line.Field(_packetDestination)) ? _packetDestination : _destination);
         if (_ips[src] is not { } s || _ips[dst] is not { } d) return true;
         bool egress = _direction >= 0 && line.Field(_direction) is var dir && !FlowText.IsDash(dir) ? dir.SequenceEqual("egress"u8) : _paths.Owns(eni, s);
-        int remote = egress ? dst : src;
-        var decision = Decide(eni, remote, egress ? d : s, egress);
-        if (decision.Path is not { } path) return true;
-        if (decision.Note is { } note) _notes.Add(note);
-        Sum(path, eni, egress ? src : dst, remote, decision.Sender, decision.DestinationRegion, bytes);
+        int slot = Slot(eni, egress ? src : dst, egress ? dst : src, egress ? d : s, egress);
+        if (slot >= 0) _slotBytes[slot] = FlowText.Add(_slotBytes[slot], bytes);
         return true;
+    }
+
+    /// <summary>The slot of bytes between an interface's own address and another, in one direction; -1 when they are counted elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Slot(int eni, int local, int remote, IpAddress remoteIp, bool egress)
+    {
+        // 20 bits of interface, 21 of each address number, 1 of direction; larger numbers take the slower table.
+        bool packs = (uint)eni < 1 << 20 && (uint)local < 1 << 21 && (uint)remote < 1 << 21;
+        long key = (long)eni << 43 | (long)local << 22 | (long)remote << 1 | (egress ? 1L : 0);
+        if (packs ? _slotOf.TryGetValue(key, out int slot) : _wideSlotOf.TryGetValue((eni, local, remote, egress), out slot)) return slot;
+        var decision = _paths.Classify(eni, remoteIp, egress);
+        // A NAT gateway's leg to its client is counted on the NAT's side alone, whether or not the client logs it.
+        if (_paths.IsNat[eni]) decision = decision with { Sender = -1 };
+        if (decision.Note is { } note) _notes.Add(note);
+        slot = decision.Path is null ? -1 : _slots.Count;
+        if (slot >= 0)
+        {
+            _slots.Add((decision, eni, local, remote));
+            if (slot == _slotBytes.Length) Array.Resize(ref _slotBytes, slot * 2);
+        }
+        if (packs) _slotOf[key] = slot; else _wideSlotOf[(eni, local, remote, egress)] = slot;
+        return slot;
     }
 
     private bool See(int eni)
@@ -86,17 +110,20 @@ internal sealed class TransferFlowSink : RecordSink
 
     private bool Times(scoped in RawLine line, ref string? problem)
     {
-        foreach (var (index, name, first) in new[] { (_start, "start", true), (_end, "end", false) })
+        if (_start >= 0 && !Time(line, _start, "start", ref _first, first: true, ref problem)) return false;
+        return _end < 0 || Time(line, _end, "end", ref _last, first: false, ref problem);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Time(scoped in RawLine line, int index, string name, ref long seen, bool first, ref string? problem)
+    {
+        if (line.TryNumber(index, out long value) && FlowText.ToMillisecondsFromUnix(value) is var ms)
         {
-            if (index < 0) continue;
-            if (line.TryNumber(index, out long value) && FlowText.ToMillisecondsFromUnix(value) is var ms)
-            {
-                if (ms > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem(name, line.Field(index)); return false; }
-                if (first) _first = Math.Min(_first, ms); else _last = Math.Max(_last, ms);
-            }
-            else if (!GroupTable.Dash(line, index, name, "a Unix time", out _, ref problem)) return false;
+            if (ms > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem(name, line.Field(index)); return false; }
+            seen = first ? Math.Min(seen, ms) : Math.Max(seen, ms);
+            return true;
         }
-        return true;
+        return GroupTable.Dash(line, index, name, "a Unix time", out _, ref problem);
     }
 
     /// <summary>A NAT gateway's record: its VPC side (client and real remote) is the NAT processing, and cross-AZ and cross-region legs.</summary>
@@ -108,34 +135,26 @@ internal sealed class TransferFlowSink : RecordSink
         {
             if (!CountsPacketSide(ra, rb, out bool clientSends)) return;
             var (client, remote) = clientSends ? (a, b) : (b, a);
-            Sum(TransferPath.NatGateway, eni, client, remote, -1, null, bytes);
-            var leg = Decide(eni, client, _ips[client]!.Value, !clientSends, natLeg: true);
-            if (leg.Path == TransferPath.CrossAz) Sum(TransferPath.CrossAz, eni, client, Address(line, clientSends ? _destination : _source), -1, null, bytes);
-            else if (leg.Note is { } note) _notes.Add(note);
+            NatSum(TransferPath.NatGateway, eni, client, remote, null, bytes);
+            // The leg between the client and the NAT gateway: cross-AZ when they are in different zones.
+            int natAddress = Address(line, clientSends ? _destination : _source);
+            int leg = Slot(eni, natAddress, client, _ips[client]!.Value, !clientSends);
+            if (leg >= 0 && _slots[leg].Decision.Path == TransferPath.CrossAz) _slotBytes[leg] = FlowText.Add(_slotBytes[leg], bytes);
             if (clientSends && _paths.Ranges.Find(_ips[remote]!.Value) is { Region: var region } && region != _paths.RegionOf(eni) && region != "GLOBAL")
-                Sum(TransferPath.CrossRegion, eni, client, remote, -1, region, bytes);
+                NatSum(TransferPath.CrossRegion, eni, client, remote, region, bytes);
             return;
         }
         a = Address(line, _source);
         b = Address(line, _destination);
         if (!CountsAddressSide(Role(a), Role(b), out bool remoteIsSource)) return;
-        Sum(TransferPath.NatGateway, eni, remoteIsSource ? b : a, remoteIsSource ? a : b, -1, null, bytes);
+        NatSum(TransferPath.NatGateway, eni, remoteIsSource ? b : a, remoteIsSource ? a : b, null, bytes);
         _notes.Add("the NAT gateways' records lack pkt-srcaddr/pkt-dstaddr: NAT bytes are counted on their internet side, whose client (and so its zone) is unknown");
     }
 
-    /// <summary>The path of the interface's bytes to or from an address, decided once per interface, address and direction.</summary>
-    private TransferPaths.Decision Decide(int eni, int address, IpAddress ip, bool egress, bool natLeg = false)
+    private void NatSum(TransferPath path, int eni, int a, int b, string? to, long bytes)
     {
-        long key = (long)eni << 33 | (long)address << 2 | (egress ? 1L : 0) | (natLeg ? 2L : 0);
-        if (!_decisions.TryGetValue(key, out var decision))
-            _decisions[key] = decision = _paths.Classify(eni, ip, egress);
-        return decision;
-    }
-
-    private void Sum(TransferPath path, int eni, int a, int b, int sender, string? to, long bytes)
-    {
-        var key = (path, eni, a, b, sender, to);
-        _sums[key] = FlowText.Add(_sums.GetValueOrDefault(key), bytes);
+        var key = (path, eni, a, b, to);
+        _natSums[key] = FlowText.Add(_natSums.GetValueOrDefault(key), bytes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -163,7 +182,12 @@ internal sealed class TransferFlowSink : RecordSink
     public void AddTo(TransferTally tally)
     {
         tally.Seen(_first == long.MaxValue ? null : _first, _last == long.MinValue ? null : _last, _seen, _unknownInterfaceBytes, _notes);
-        foreach (var ((path, eni, a, b, sender, to), bytes) in _sums)
-            tally.Add(path, eni, _ips[a]!.Value, _ips[b]!.Value, sender, to, bytes);
+        for (int slot = 0; slot < _slots.Count; slot++)
+        {
+            var (decision, eni, a, b) = _slots[slot];
+            if (_slotBytes[slot] != 0) tally.Add(decision.Path!.Value, eni, _ips[a]!.Value, _ips[b]!.Value, decision.Sender, decision.DestinationRegion, _slotBytes[slot]);
+        }
+        foreach (var ((path, eni, a, b, to), bytes) in _natSums)
+            tally.Add(path, eni, _ips[a]!.Value, _ips[b]!.Value, -1, to, bytes);
     }
 }
