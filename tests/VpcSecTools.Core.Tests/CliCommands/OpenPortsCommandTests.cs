@@ -113,6 +113,18 @@ public class OpenPortsCommandTests
     }
 
     [Fact]
+    public void Check_ids_narrow_the_findings_and_an_unknown_id_is_one_line_and_exit_2()
+    {
+        var (exit, stdout, _) = CliRunner.Run("open-ports", "--snapshot", Demo, "--format", "json", "--check-id", "RDS.SubnetGroupSingleAz", "Route.Ipv4Ipv6Parity");
+        Assert.Equal(0, exit);
+        Assert.Equal(["RDS.SubnetGroupSingleAz", "Route.Ipv4Ipv6Parity"],
+            JsonDocument.Parse(stdout).RootElement.EnumerateArray().Select(i => i.GetProperty(nameof(Finding.CheckId)).GetString()!).Order(StringComparer.Ordinal));
+        var (bad, _, stderr) = CliRunner.Run("open-ports", "--snapshot", Demo, "--check-id", "SG.Nope");
+        Assert.Equal(2, bad);
+        Assert.Contains("'SG.Nope' is not a check id", stderr);
+    }
+
+    [Fact]
     public void A_bad_severity_is_one_line_and_exit_2()
     {
         var (exit, _, stderr) = CliRunner.Run("open-ports", "--snapshot", Nat, "--min-severity", "urgent");
