@@ -118,8 +118,23 @@ public abstract class AwsCmdlet : VpcSecCmdlet
             });
         }
         var result = capture.GetAwaiter().GetResult();
-        foreach (var fault in result.Faults)
-            WriteClassifiedError(fault, fault is AwsAccessDeniedException denied ? denied.IamAction : fault.Operation);
+        // Each names its own target: the IAM action to grant, or the operation that failed.
+        foreach (var fault in result.Faults) WriteClassifiedError(fault);
         return result.Snapshot;
+    }
+
+    /// <summary>
+    /// Captures live, limited to the VPCs given. Each given VPC the capture did not find is a VpcNotFound error (unless
+    /// describe-vpcs itself could not be read), and when none is found the answer is nothing (null), never the region.
+    /// </summary>
+    private protected VpcSnapshot? CaptureVpcs(ScopeIds vpcIds, bool allRegions)
+    {
+        var ids = vpcIds.Distinct();
+        var snapshot = CaptureLive(ids, allRegions);
+        if (!vpcIds.Given || snapshot.Regions.Any(r => !r.Has("Vpcs"))) return snapshot;
+        var found = snapshot.Regions.SelectMany(r => r.Vpcs).Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal);
+        var missing = ids.Where(id => !found.Contains(id)).ToArray();
+        foreach (var id in missing) WriteClassifiedError(new IpMap.VpcNotInSnapshotException(id));
+        return missing.Length == ids.Count ? null : snapshot;
     }
 }

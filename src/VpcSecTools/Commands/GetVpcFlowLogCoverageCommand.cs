@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VpcSecTools.FlowLogs;
+using VpcSecTools.IpMap;
 
 namespace VpcSecTools.Commands;
 
@@ -20,30 +21,27 @@ public sealed class GetVpcFlowLogCoverageCommand : SnapshotCmdlet
     /// <summary>Only VPC rows (no subnets or ENIs).</summary>
     [Parameter] public SwitchParameter VpcOnly { get; set; }
 
-    /// <summary>Only rows with a finding.</summary>
+    /// <summary>Only rows with a finding, and rows whose coverage is Unknown.</summary>
     [Parameter] public SwitchParameter FindingsOnly { get; set; }
 
-    private readonly List<string> _vpcIds = [];
+    private readonly ScopeIds _vpcIds = new();
 
-    protected override void ProcessRecord()
-    {
-        if (VpcId is not null) _vpcIds.AddRange(VpcId);
-    }
+    protected override void Process() => _vpcIds.Add(VpcId);
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        try
+        if (PipedNothing(_vpcIds)) return;
+        var vpcs = Held(_vpcIds, Index.Vpcs, id => new VpcNotInSnapshotException(id));
+        if (vpcs is { Count: 0 }) return;
+        var rows = FlowLogCoverageAnalysis.Analyse(Index, vpcs ?? []);
+        // What the snapshot cannot say is said once, and -FindingsOnly keeps those rows: no finding is not "no gap".
+        foreach (var reason in rows.Where(r => r.Status == CoverageStatus.Unknown).Select(r => r.Reason).Distinct())
+            WriteWarning($"flow-log coverage is Unknown: {reason}");
+        foreach (var row in rows)
         {
-            foreach (var row in FlowLogCoverageAnalysis.Analyse(Index, _vpcIds))
-            {
-                if (VpcOnly && row.ResourceType != "VPC") continue;
-                if (FindingsOnly && row.Finding is null) continue;
-                WriteObject(row);
-            }
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            ThrowClassifiedError(e, Snapshot);
+            if (VpcOnly && row.ResourceType != "VPC") continue;
+            if (FindingsOnly && row.Finding is null && row.Status != CoverageStatus.Unknown) continue;
+            WriteObject(row);
         }
     }
 }

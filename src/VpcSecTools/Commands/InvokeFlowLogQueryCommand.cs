@@ -124,7 +124,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
 
     private readonly List<string> _paths = [];
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var p in Path) _paths.AddRange(ResolvePaths(p));
     }
@@ -137,49 +137,43 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
     }
 
-    protected override void EndProcessing()
+    protected override object? ErrorTarget => _paths.FirstOrDefault() ?? base.ErrorTarget;
+
+    protected override void End()
     {
-        try
+        var query = Arguments().ToQuery();
+        var named = FlowLogId is null ? null : FlowLogDestinations.ById(Index, FlowLogId);
+        // A named flow log gives the format of input without a header, unless -Format says otherwise.
+        var logFormat = Format is not null ? FlowLogFormat.Parse(Format) : named is not null ? FlowLogDestinations.FormatOf(named) : null;
+        if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query, logFormat); return; }
+        // No path: read the named flow logs, or the VPC's own, found in -Snapshot (or live describe-flow-logs).
+        bool discover = _paths.Count == 0 && LogGroupName is null && (VpcId is not null || named is not null);
+        if (_paths.Count == 0 && LogGroupName is null && !discover)
+            throw new ArgumentException("give -Path or -LogGroupName, -VpcId or -FlowLogId to read those flow logs, or -Engine Athena|LogsInsights");
+        var attribution = Attribute ? new FlowAttribution(Index) : null;
+        using var locations = discover ? Discover(ref query, named) : FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: Cancellation);
+        using var logs = LogGroupName is null ? null : LogsSource();
+        IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, Cancellation))];
+        foreach (var u in locations.Unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
+        if (inputs.Count == 0) return;
+        var progress = new FlowLogProgress();
+        var reader = new FlowLogReader(new FlowLogReadOptions
         {
-            var query = Arguments().ToQuery();
-            var named = FlowLogId is null ? null : FlowLogDestinations.ById(Index, FlowLogId);
-            // A named flow log gives the format of input without a header, unless -Format says otherwise.
-            var logFormat = Format is not null ? FlowLogFormat.Parse(Format) : named is not null ? FlowLogDestinations.FormatOf(named) : null;
-            if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query, logFormat); return; }
-            // No path: read the named flow logs, or the VPC's own, found in -Snapshot (or live describe-flow-logs).
-            bool discover = _paths.Count == 0 && LogGroupName is null && (VpcId is not null || named is not null);
-            if (_paths.Count == 0 && LogGroupName is null && !discover)
-                throw new ArgumentException("give -Path or -LogGroupName, -VpcId or -FlowLogId to read those flow logs, or -Engine Athena|LogsInsights");
-            var attribution = Attribute ? new FlowAttribution(Index) : null;
-            using var locations = discover ? Discover(ref query, named) : FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: Cancellation);
-            using var logs = LogGroupName is null ? null : LogsSource();
-            IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, Cancellation))];
-            foreach (var u in locations.Unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
-            if (inputs.Count == 0) return;
-            var progress = new FlowLogProgress();
-            var reader = new FlowLogReader(new FlowLogReadOptions
-            {
-                Format = logFormat,
-                Threads = ThrottleLimit ?? Environment.ProcessorCount,
-                Progress = progress,
-            });
-            FlowLogReadReport report;
-            if (ParameterSetName == "Records") report = StreamRecords(reader, inputs, query, progress, attribution);
-            else if (ThroughNatGateway) report = NatTotals(reader, inputs, query, progress);
-            else
-            {
-                var result = RunWithProgress(() => reader.Run(inputs, query, Cancellation), progress);
-                report = result.Report;
-                if (Count) WriteObject(result);
-                else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
-            }
-            Summarise(report);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
+            Format = logFormat,
+            Threads = ThrottleLimit ?? Environment.ProcessorCount,
+            Progress = progress,
+        });
+        FlowLogReadReport report;
+        if (ParameterSetName == "Records") report = StreamRecords(reader, inputs, query, progress, attribution);
+        else if (ThroughNatGateway) report = NatTotals(reader, inputs, query, progress);
+        else
         {
-            ThrowClassifiedError(e, _paths.FirstOrDefault());
+            var result = RunWithProgress(() => reader.Run(inputs, query, Cancellation), progress);
+            report = result.Report;
+            if (Count) WriteObject(result);
+            else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
         }
-        catch (OperationCanceledException) { }
+        Summarise(report);
     }
 
     /// <summary>The named flow logs, or the VPCs' own, where describe-flow-logs in the snapshot says they deliver.</summary>
