@@ -70,7 +70,7 @@ Describe 'Import-VpcSnapshot' {
         It 'can be passed to -Snapshot of every cmdlet that takes one' {
             $commands = Get-Command -Module VpcSecTools | Where-Object { $_.Parameters.ContainsKey('Snapshot') }
             foreach ($command in $commands) {
-                $command.Parameters['Snapshot'].ParameterType | Should -Be ([object]) -Because "$($command.Name) -Snapshot takes a path or an imported snapshot"
+                $command.Parameters['Snapshot'].ParameterType.Name | Should -Be 'SnapshotSource' -Because "$($command.Name) -Snapshot takes a path or an imported snapshot"
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 
 namespace VpcSecTools.IpMap;
 
@@ -35,9 +34,8 @@ public sealed record AddressAttribution
 {
     private string? _text;
 
-    /// <summary>The address asked about.</summary>
-    [JsonIgnore]
-    public VpcSecTools.Net.IpAddress Address { get; init; }
+    /// <summary>The address asked about; the engine's, while the output carries <see cref="IpAddress"/>.</summary>
+    internal VpcSecTools.Net.IpAddress Address { get; init; }
 
     /// <summary>The address in canonical form (so results pipe on by <c>IpAddress</c>); formatted on first use.</summary>
     public string IpAddress { get => _text ??= Address.ToString(); init => _text = value; }
