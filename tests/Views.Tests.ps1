@@ -2,51 +2,53 @@
 # redirected output and scripts see it): the columns a responder needs first are there, no header wraps, no line
 # is wider than the console.
 BeforeDiscovery {
-    # Type name, how to make one on the demo network, the columns it must show at 80 and the ones added at 120.
+    . $PSScriptRoot/common.ps1
+    . $PSScriptRoot/helpers.ps1
+    # Type name, the columns it must show at 80 and the ones added at 120 (helpers.ps1 makes a sample of each).
     $views = @(
-        @{ Type = 'VpcSecTools.Snapshot.SnapshotSummary'; Make = { Export-VpcSnapshot -Path $DemoSnapshot -OutFile (Join-Path $TestDrive 'v.json') }
+        @{ Type = 'VpcSecTools.Snapshot.SnapshotSummary'
            At80 = 'Region', 'AccountId', 'Vpcs', 'MissingSections'; At120 = @() }
-        @{ Type = 'VpcSecTools.Snapshot.SnapshotIndex'; Make = { $demo }; At80 = 'Regions', 'Vpcs', 'Missing'; At120 = @() }
-        @{ Type = 'VpcSecTools.Reachability.ReachabilityResult'; Make = { Test-InstanceReachability -Snapshot $demo -Source 10.0.0.12 -Destination 10.0.20.77 -Port 5432 }
+        @{ Type = 'VpcSecTools.Snapshot.SnapshotIndex'; At80 = 'Regions', 'Vpcs', 'Missing'; At120 = @() }
+        @{ Type = 'VpcSecTools.Reachability.ReachabilityResult'
            At80 = 'Source', 'Destination', 'Verdict', 'BlockedAt'; At120 = @('Rule') }
-        @{ Type = 'VpcSecTools.Reachability.ReachableSource'; Make = { Test-InstanceReachability -Snapshot $demo -Source * -Destination 10.0.20.77 -Port 5432 }
+        @{ Type = 'VpcSecTools.Reachability.ReachableSource'
            At80 = 'Source', 'SourceName', 'Verdict', 'BlockedAt'; At120 = @('Rule') }
-        @{ Type = 'VpcSecTools.IpMap.PrivateIpMapEntry'; Make = { Get-VpcPrivateIpMap -Snapshot $demo -SubnetId $DemoExpected.ids.subnet.'app-b' }
+        @{ Type = 'VpcSecTools.IpMap.PrivateIpMapEntry'
            At80 = 'IpAddress', 'OwnerName', 'OwnerType'; At120 = 'ResourceId', 'NetworkInterfaceId' }
-        @{ Type = 'VpcSecTools.IpMap.AddressAttribution'; Make = { Get-VpcPrivateIpMap -Snapshot $demo -IpAddress 10.0.10.37, 10.100.1.25, 172.16.5.5 -FromVpcId $DemoExpected.ids.vpc.prod }
+        @{ Type = 'VpcSecTools.IpMap.AddressAttribution'
            At80 = 'IpAddress', 'Scope', 'Who'; At120 = @('Route') }
-        @{ Type = 'VpcSecTools.IpMap.CidrOverlap'; Make = { Get-VpcPrivateIpMap -Snapshot (Join-Path $FixtureRoot 'batfish-aws' 'test-vpc-peering') -Overlap }
+        @{ Type = 'VpcSecTools.IpMap.CidrOverlap'
            At80 = 'Overlap', 'Source', 'OtherSource'; At120 = 'SeenFrom', 'Effect' }
-        @{ Type = 'VpcSecTools.FlowLogs.FlowRecord'; Make = { Invoke-FlowLogQuery -Path $flowLogs -First 5 }
+        @{ Type = 'VpcSecTools.FlowLogs.FlowRecord'
            At80 = 'Source', 'Destination', 'DstPort', 'Action', 'Bytes'; At120 = 'Start (UTC)', 'InterfaceId' }
-        @{ Type = 'VpcSecTools.FlowLogs.FlowRecord#Attributed'; Make = { Invoke-FlowLogQuery -Path $flowLogs -First 5 -Attribute -Snapshot $demo }
+        @{ Type = 'VpcSecTools.FlowLogs.FlowRecord#Attributed'
            At80 = 'Source', 'Destination', 'Action', 'Bytes', 'SourceOwner'; At120 = @('DestinationOwner') }
-        @{ Type = 'VpcSecTools.FlowLogs.FlowGroup'; Make = { Invoke-FlowLogQuery -Path $flowLogs -GroupBy SourceAddress, Action -Top 5 }
+        @{ Type = 'VpcSecTools.FlowLogs.FlowGroup'
            At80 = 'Key', 'Bytes', 'Count'; At120 = @('LastSeen (UTC)') }
-        @{ Type = 'VpcSecTools.FlowLogs.FlowGroup#Attributed'; Make = { Invoke-FlowLogQuery -Path $flowLogs -GroupBy SourceAddress, Action -Top 5 -Attribute -Snapshot $demo }
+        @{ Type = 'VpcSecTools.FlowLogs.FlowGroup#Attributed'
            At80 = 'Key', 'Owners', 'Bytes'; At120 = @('Count') }
-        @{ Type = 'VpcSecTools.FlowLogs.FlowLogResult'; Make = { Invoke-FlowLogQuery -Path $flowLogs -Action REJECT -Count }
+        @{ Type = 'VpcSecTools.FlowLogs.FlowLogResult'
            At80 = 'Matched', 'Records', 'SkippedLines', 'FileErrors'; At120 = @() }
-        @{ Type = 'VpcSecTools.Endpoints.NatTrafficTotal'; Make = { Invoke-FlowLogQuery -Path $flowLogs -ThroughNatGateway -Snapshot $demo }
+        @{ Type = 'VpcSecTools.Endpoints.NatTrafficTotal'
            At80 = 'NatGatewayId', 'Service', 'Gigabytes'; At120 = @('NamedBy') }
-        @{ Type = 'VpcSecTools.FlowLogs.FlowLogCoverage'; Make = { Get-VpcFlowLogCoverage -Snapshot $demo }
+        @{ Type = 'VpcSecTools.FlowLogs.FlowLogCoverage'
            At80 = 'Status', 'ResourceType', 'ResourceId', 'Finding'; At120 = @('FlowLogIds') }
-        @{ Type = 'VpcSecTools.Exposure.Finding'; Make = { Find-OverlyOpenPort -Snapshot $demo -MinimumSeverity High }
+        @{ Type = 'VpcSecTools.Exposure.Finding'
            At80 = 'Severity', 'CheckId', 'ResourceId', 'Exposure'; At120 = 'ResourceName', 'Opening' }
-        @{ Type = 'VpcSecTools.Exposure.AsffFinding'; Make = { Find-OverlyOpenPort -Snapshot $demo -MinimumSeverity High | ConvertTo-SecurityHubFinding }
+        @{ Type = 'VpcSecTools.Exposure.AsffFinding'
            At80 = 'Severity', 'GeneratorId', 'Resource'; At120 = @('Title') }
-        @{ Type = 'VpcSecTools.Exposure.OcsfFinding'; Make = { Find-OverlyOpenPort -Snapshot $demo -MinimumSeverity High | ConvertTo-OcsfFinding }
+        @{ Type = 'VpcSecTools.Exposure.OcsfFinding'
            At80 = 'severity', 'Check', 'Resource'; At120 = @('message') }
-        @{ Type = 'VpcSecTools.Endpoints.EndpointPlan'; Make = { $plan }; At80 = 'SavingPerMonth', 'Recommendations', 'Window (UTC)'; At120 = @('PriceSource') }
-        @{ Type = 'VpcSecTools.Endpoints.EndpointRecommendation'; Make = { $plan.Recommendations }
+        @{ Type = 'VpcSecTools.Endpoints.EndpointPlan'; At80 = 'SavingPerMonth', 'Recommendations', 'Window (UTC)'; At120 = @('PriceSource') }
+        @{ Type = 'VpcSecTools.Endpoints.EndpointRecommendation'
            At80 = 'Action', 'SavingPerMonth', 'Service'; At120 = @('Where') }
-        @{ Type = 'VpcSecTools.Endpoints.EndpointFinding'; Make = { $plan.Findings }; At80 = 'Kind', 'VpcEndpointId', 'Resources'; At120 = @('Detail') }
-        @{ Type = 'VpcSecTools.Endpoints.NatTrafficGroup'; Make = { $plan.Traffic }
+        @{ Type = 'VpcSecTools.Endpoints.EndpointFinding'; At80 = 'Kind', 'VpcEndpointId', 'Resources'; At120 = @('Detail') }
+        @{ Type = 'VpcSecTools.Endpoints.NatTrafficGroup'
            At80 = 'Service', 'GbPerMonth', 'NatCostPerMonth', 'Disposition'; At120 = @('Reason') }
     )
     $cases = foreach ($view in $views) {
-        @{ Type = $view.Type; Make = $view.Make; Width = 80; Columns = $view.At80 }
-        @{ Type = $view.Type; Make = $view.Make; Width = 120; Columns = @($view.At80) + @($view.At120) }
+        @{ Type = $view.Type; Width = 80; Columns = $view.At80 }
+        @{ Type = $view.Type; Width = 120; Columns = @($view.At80) + @($view.At120) }
     }
 }
 
@@ -54,13 +56,11 @@ BeforeAll {
     . $PSScriptRoot/common.ps1
     . $PSScriptRoot/helpers.ps1
     $demo = Import-VpcSnapshot $DemoSnapshot
-    $flowLogs = Join-Path $DemoSnapshot 'flowlogs'
-    $plan = New-VpcEndpointPlan -Snapshot $demo -FlowLogPath $flowLogs
 }
 
 Describe 'Default views' {
     It '<Type> at <Width> columns shows <Columns> and wraps no header' -ForEach $cases {
-        $objects = @(& $Make)
+        $objects = @(Get-OutputSample -Type $Type)
         $objects | Should -Not -BeNullOrEmpty
         $objects[0].PSObject.TypeNames[0] | Should -Be $Type
         $lines = (Out-String -InputObject $objects -Width $Width) -split '\r?\n'
@@ -78,6 +78,7 @@ Describe 'Default views' {
         $declared = Get-Command -Module VpcSecTools -CommandType Cmdlet | ForEach-Object { $_.OutputType.Name } |
             Where-Object { $_ -like 'VpcSecTools.*' } | Sort-Object -Unique
         foreach ($type in $declared) { $Tested | Should -Contain $type }
+        foreach ($type in $OutputTypeNames) { $Tested | Should -Contain $type }
     }
 
     It 'formats a snapshot with a list view that names its missing sections' {

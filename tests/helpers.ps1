@@ -34,3 +34,51 @@ function Get-CompletionText {
 
 # The demo network's ids by name (samples/demo/expected.json: ids.vpc.prod, ids.instance.'app-1', ...).
 $DemoExpected = Get-Content -Raw (Join-Path $DemoSnapshot 'expected.json') | ConvertFrom-Json
+
+# One object (or a few) of each output type, made on the demo network the way a user would, for the tests that
+# render, serialise and export every type. $OutputTypeNames lists them; Get-OutputSample makes one.
+$OutputTypeNames = @(
+    'VpcSecTools.Snapshot.SnapshotSummary', 'VpcSecTools.Snapshot.SnapshotIndex',
+    'VpcSecTools.Reachability.ReachabilityResult', 'VpcSecTools.Reachability.ReachableSource',
+    'VpcSecTools.IpMap.PrivateIpMapEntry', 'VpcSecTools.IpMap.AddressAttribution', 'VpcSecTools.IpMap.CidrOverlap',
+    'VpcSecTools.FlowLogs.FlowRecord', 'VpcSecTools.FlowLogs.FlowRecord#Attributed',
+    'VpcSecTools.FlowLogs.FlowGroup', 'VpcSecTools.FlowLogs.FlowGroup#Attributed', 'VpcSecTools.FlowLogs.FlowLogResult',
+    'VpcSecTools.Endpoints.NatTrafficTotal', 'VpcSecTools.FlowLogs.FlowLogCoverage',
+    'VpcSecTools.Exposure.Finding', 'VpcSecTools.Exposure.AsffFinding', 'VpcSecTools.Exposure.OcsfFinding',
+    'VpcSecTools.Endpoints.EndpointPlan', 'VpcSecTools.Endpoints.EndpointRecommendation',
+    'VpcSecTools.Endpoints.EndpointFinding', 'VpcSecTools.Endpoints.NatTrafficGroup'
+)
+
+function Get-OutputSample {
+    param([Parameter(Mandatory)] [string] $Type)
+    if (-not $script:SampleDemo) {
+        $script:SampleDemo = Import-VpcSnapshot $DemoSnapshot
+        $script:SampleFlowLogs = Join-Path $DemoSnapshot 'flowlogs'
+        $script:SamplePlan = New-VpcEndpointPlan -Snapshot $script:SampleDemo -FlowLogPath $script:SampleFlowLogs
+    }
+    $demo, $logs, $plan, $ids = $script:SampleDemo, $script:SampleFlowLogs, $script:SamplePlan, $DemoExpected.ids
+    switch ($Type) {
+        'VpcSecTools.Snapshot.SnapshotSummary' { Export-VpcSnapshot -Path $DemoSnapshot -OutFile (Join-Path ([IO.Path]::GetTempPath()) "vpcsec-sample-$PID.json") }
+        'VpcSecTools.Snapshot.SnapshotIndex' { $demo }
+        'VpcSecTools.Reachability.ReachabilityResult' { Test-InstanceReachability -Snapshot $demo -Source 10.0.0.12, 10.0.10.37 -Destination 10.0.20.77 -Port 5432 }
+        'VpcSecTools.Reachability.ReachableSource' { Test-InstanceReachability -Snapshot $demo -Source * -Destination 10.0.20.77 -Port 5432 }
+        'VpcSecTools.IpMap.PrivateIpMapEntry' { Get-VpcPrivateIpMap -Snapshot $demo -SubnetId $ids.subnet.'app-b' }
+        'VpcSecTools.IpMap.AddressAttribution' { Get-VpcPrivateIpMap -Snapshot $demo -IpAddress 10.0.10.37, 10.100.1.25, 172.16.5.5 -FromVpcId $ids.vpc.prod }
+        'VpcSecTools.IpMap.CidrOverlap' { Get-VpcPrivateIpMap -Snapshot (Join-Path $FixtureRoot 'batfish-aws' 'test-vpc-peering') -Overlap }
+        'VpcSecTools.FlowLogs.FlowRecord' { Invoke-FlowLogQuery -Path $logs -First 5 }
+        'VpcSecTools.FlowLogs.FlowRecord#Attributed' { Invoke-FlowLogQuery -Path $logs -First 5 -Attribute -Snapshot $demo }
+        'VpcSecTools.FlowLogs.FlowGroup' { Invoke-FlowLogQuery -Path $logs -GroupBy SourceAddress, DestinationPort, Action -Top 5 }
+        'VpcSecTools.FlowLogs.FlowGroup#Attributed' { Invoke-FlowLogQuery -Path $logs -GroupBy SourceAddress, Action -Top 5 -Attribute -Snapshot $demo }
+        'VpcSecTools.FlowLogs.FlowLogResult' { Invoke-FlowLogQuery -Path $logs -Action REJECT -Count }
+        'VpcSecTools.Endpoints.NatTrafficTotal' { Invoke-FlowLogQuery -Path $logs -ThroughNatGateway -Snapshot $demo }
+        'VpcSecTools.FlowLogs.FlowLogCoverage' { Get-VpcFlowLogCoverage -Snapshot $demo }
+        'VpcSecTools.Exposure.Finding' { Find-OverlyOpenPort -Snapshot $demo -MinimumSeverity High }
+        'VpcSecTools.Exposure.AsffFinding' { Find-OverlyOpenPort -Snapshot $demo -MinimumSeverity High | ConvertTo-SecurityHubFinding }
+        'VpcSecTools.Exposure.OcsfFinding' { Find-OverlyOpenPort -Snapshot $demo -MinimumSeverity High | ConvertTo-OcsfFinding }
+        'VpcSecTools.Endpoints.EndpointPlan' { $plan }
+        'VpcSecTools.Endpoints.EndpointRecommendation' { $plan.Recommendations }
+        'VpcSecTools.Endpoints.EndpointFinding' { $plan.Findings }
+        'VpcSecTools.Endpoints.NatTrafficGroup' { $plan.Traffic }
+        default { throw "no sample of $Type" }
+    }
+}

@@ -431,7 +431,7 @@ public sealed class OpenPortAudit
             Rule = allowing.Count == 0 ? null : string.Join("; ", allowing.Select(a => $"ingress entry {a.RuleNumber}")),
             RuleIndex = allowing.Count == 0 ? null : allowing[0].RuleNumber,
             Protocol = protocol, Ports = ports, Source = allowing.Count == 0 ? source : string.Join(" + ", allowing.Select(a => a.Cidr.ToString()).Distinct()),
-            Detail = detail, Remediation = check.Remediation, References = check.References,
+            Detail = detail, Remediation = check.Remediation, References = check.References.ToValueList(),
         });
     }
 
@@ -455,7 +455,7 @@ public sealed class OpenPortAudit
             RuleIndex = rules.Count == 0 ? null : rules[0].PermissionIndex,
             Protocol = protocol, Ports = ports, Source = source ?? (rules.Count == 0 ? null : string.Join(" + ", rules.Select(r => r.Source).Distinct())),
             Detail = exposure is null ? detail : $"{detail} Exposure: {exposure.Evidence}.",
-            Remediation = check.Remediation, RelatedGroupIds = related ?? [], Exposure = exposure, References = check.References,
+            Remediation = check.Remediation, RelatedGroupIds = related?.ToValueList() ?? [], Exposure = exposure, References = check.References.ToValueList(),
             Suppressed = allowed is not null,
             SuppressedBy = allowed is null ? null : $"allow-listed CIDR {allowed.Cidr}{(allowed.Reason is null ? "" : $" ({allowed.Reason})")}",
         });

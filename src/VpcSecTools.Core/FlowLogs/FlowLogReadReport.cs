@@ -65,7 +65,7 @@ public sealed record FlowLogResult
     /// <summary>Records that matched the filter.</summary>
     public long Matched => Report.Matched;
     /// <summary>The groups (at most Top of them), largest first; empty when the query does not group.</summary>
-    public IReadOnlyList<FlowGroup> Groups { get; init; } = [];
+    public ValueList<FlowGroup> Groups { get; init; } = [];
     /// <summary>Number of groups before Top was applied.</summary>
     public int GroupCount { get; init; }
 }

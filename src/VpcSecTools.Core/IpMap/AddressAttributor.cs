@@ -343,7 +343,7 @@ public sealed class AddressAttributor
     };
 
     private static AddressAttribution Ambiguous(IpAddress address, string? fromVpcId, IReadOnlyList<AddressAttribution> candidates, string reason) =>
-        new() { Address = address, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates, Reason = reason };
+        new() { Address = address, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates.ToValueList(), Reason = reason };
 
     /// <summary>Two outcomes are the same answer when they name the same place, whatever route led there.</summary>
     private static string Key(AddressAttribution a) =>

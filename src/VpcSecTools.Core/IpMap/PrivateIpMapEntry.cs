@@ -34,7 +34,7 @@ public sealed record PrivateIpMapEntry
     public string? RequesterId { get; init; }
     /// <summary>The public IPv4 (auto-assigned or Elastic IP) mapped to this private address.</summary>
     public string? PublicIp { get; init; }
-    public IReadOnlyList<string> SecurityGroups { get; init; } = [];
+    public ValueList<string> SecurityGroups { get; init; } = [];
     /// <summary>EC2's default when the field is absent is true.</summary>
     public bool SourceDestCheck { get; init; } = true;
 
