@@ -10,7 +10,7 @@ public sealed class RegionCompleter : IArgumentCompleter
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionResults.From(KnownRegions.Complete(wordToComplete));
+        CompletionResults.From(KnownRegions.Complete(wordToComplete), wordToComplete, "no known AWS Region starts so");
 }
 
 /// <summary>
@@ -27,6 +27,7 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
             Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
         var location = fakeBoundParameters.Contains("ProfileLocation") ? fakeBoundParameters["ProfileLocation"] : null;
         if ((location is PSObject pso ? pso.BaseObject : location) is string { Length: > 0 } given) credentials = given;
-        return CompletionResults.From(AwsProfileNames.Complete(AwsProfileNames.Read(config, credentials), wordToComplete));
+        return CompletionResults.From(AwsProfileNames.Complete(AwsProfileNames.Read(config, credentials), wordToComplete), wordToComplete,
+            "no profile in the AWS config or credentials files starts so");
     }
 }

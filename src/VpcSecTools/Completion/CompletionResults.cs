@@ -5,8 +5,17 @@ namespace VpcSecTools.Completion;
 /// <summary>Turns the engine's candidates into PowerShell completion results.</summary>
 internal static class CompletionResults
 {
-    public static IEnumerable<CompletionResult> From(IEnumerable<CompletionCandidate> candidates) =>
-        candidates.Select(c => new CompletionResult(Quote(c.Value), c.ListItemText, CompletionResultType.ParameterValue, c.ToolTip));
+    /// <summary>
+    /// The candidates; when none matches a typed word, one entry that keeps the word and says why, because PowerShell
+    /// completes file names for a completer that answers nothing, and no file is an id, a protocol or a check.
+    /// </summary>
+    public static IEnumerable<CompletionResult> From(IEnumerable<CompletionCandidate> candidates, string wordToComplete, string none)
+    {
+        var results = candidates.Select(c => new CompletionResult(Quote(c.Value), c.ListItemText, CompletionResultType.ParameterValue, c.ToolTip)).ToList();
+        if (results.Count == 0 && !string.IsNullOrEmpty(wordToComplete))
+            results.Add(new CompletionResult(wordToComplete, $"({none})", CompletionResultType.ParameterValue, $"{none}: '{wordToComplete}'"));
+        return results;
+    }
 
     // Profile names may hold spaces; a single-quoted string is literal in PowerShell once its quotes are doubled.
     internal static string Quote(string value) =>

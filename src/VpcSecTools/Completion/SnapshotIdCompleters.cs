@@ -7,6 +7,9 @@ namespace VpcSecTools.Completion;
 /// <summary>Completes a resource id from the snapshot in use (see <see cref="SessionSnapshot"/>).</summary>
 public abstract class SnapshotIdCompleter : IArgumentCompleter
 {
+    /// <summary>Why nothing completes when no snapshot is at hand.</summary>
+    internal const string NoSnapshot = "no snapshot to complete from: Import-VpcSnapshot one, or give -Snapshot first";
+
     /// <summary>The resource whose ids this completer offers.</summary>
     protected abstract CompletableResource Resource { get; }
 
@@ -15,7 +18,8 @@ public abstract class SnapshotIdCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var index = SessionSnapshot.ForCompletion(fakeBoundParameters);
-        return index is null ? [] : CompletionResults.From(SnapshotIdCandidates.For(index, Resource, wordToComplete));
+        return CompletionResults.From(index is null ? [] : SnapshotIdCandidates.For(index, Resource, wordToComplete), wordToComplete,
+            index is null ? NoSnapshot : $"no {Resource} of the snapshot has an id or name starting so");
     }
 }
 
@@ -45,4 +49,35 @@ public sealed class GroupIdCompleter : SnapshotIdCompleter
 {
     /// <inheritdoc />
     protected override CompletableResource Resource => CompletableResource.SecurityGroup;
+}
+
+/// <summary>Completes <c>-InterfaceId</c> (and <c>-NetworkInterfaceId</c>).</summary>
+public sealed class NetworkInterfaceIdCompleter : SnapshotIdCompleter
+{
+    /// <inheritdoc />
+    protected override CompletableResource Resource => CompletableResource.NetworkInterface;
+}
+
+/// <summary>Completes <c>-FlowLogId</c> from the snapshot's describe-flow-logs.</summary>
+public sealed class FlowLogIdCompleter : SnapshotIdCompleter
+{
+    /// <inheritdoc />
+    protected override CompletableResource Resource => CompletableResource.FlowLog;
+}
+
+/// <summary>
+/// Completes <c>-Source</c> and <c>-Destination</c> of a reachability question: Internet, instances and network
+/// interfaces by id or name; a source also *, VPCs, subnets and security groups.
+/// </summary>
+public sealed class ReachabilityEndpointCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var index = SessionSnapshot.ForCompletion(fakeBoundParameters);
+        var source = !parameterName.Equals("Destination", StringComparison.OrdinalIgnoreCase);
+        return CompletionResults.From(index is null ? [] : SnapshotIdCandidates.ForEndpoint(index, source, wordToComplete), wordToComplete,
+            index is null ? SnapshotIdCompleter.NoSnapshot : "nothing of the snapshot has an id or name starting so");
+    }
 }
