@@ -13,7 +13,7 @@ Describe 'Get-VpcFlowLogCoverage' {
         $rows.ResourceType | Select-Object -Unique | Should -Be 'VPC'
     }
 
-    It 'reports VPCs without flow logs as findings on the demo' -Skip:(-not (Test-Path $DemoSnapshot)) {
+    It 'reports VPCs without flow logs as findings on the demo' {
         $rows = Get-VpcFlowLogCoverage -Snapshot $DemoSnapshot
         $rows | Should -Not -BeNullOrEmpty
         foreach ($vpc in $rows | Where-Object { $_.ResourceType -eq 'VPC' -and $_.Status -eq 'NotCovered' }) {
@@ -21,7 +21,7 @@ Describe 'Get-VpcFlowLogCoverage' {
         }
     }
 
-    It 'takes VPC ids from the pipeline' -Skip:(-not (Test-Path $DemoSnapshot)) {
+    It 'takes VPC ids from the pipeline' {
         $vpc = Get-VpcFlowLogCoverage -Snapshot $DemoSnapshot -VpcOnly | Select-Object -First 1
         $rows = [pscustomobject]@{ VpcId = $vpc.ResourceId } | Get-VpcFlowLogCoverage -Snapshot $DemoSnapshot
         $rows.VpcId | Select-Object -Unique | Should -Be $vpc.ResourceId

@@ -93,7 +93,7 @@ public abstract class AwsCmdlet : VpcSecCmdlet
 
     /// <summary>
     /// Captures live: the engine works on a background task while this thread reports its progress
-    /// (Write-Progress per region and resource type) and notes (-Verbose, -Debug). Sections that could not be
+    /// (Write-Progress per region and resource type) and notes (-Verbose). Sections that could not be
     /// read are written as non-terminating errors naming the IAM action, so -ErrorAction decides whether to stop.
     /// </summary>
     protected VpcSnapshot CaptureLive(IReadOnlyList<string> vpcIds, bool allRegions)
@@ -108,7 +108,7 @@ public abstract class AwsCmdlet : VpcSecCmdlet
         var activities = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var e in events.GetConsumingEnumerable())
         {
-            if (e is string note) { WriteVerbose(note); WriteDebug(note); continue; }
+            if (e is string note) { WriteVerbose(note); continue; }
             var p = (InventoryProgress)e;
             if (!activities.TryGetValue(p.Region, out int id)) activities[p.Region] = id = activities.Count + 1;
             WriteProgress(new ProgressRecord(id, $"Capturing EC2 network configuration in {p.Region}", p.Step == "region" ? "done" : p.Step)

@@ -28,7 +28,7 @@ public abstract class SnapshotCmdlet : AwsCmdlet
 
     private SnapshotIndex ResolveSnapshot()
     {
-        if (Snapshot is not null) return Snapshot.Load(GetUnresolvedProviderPathFromPSPath, WriteVerbose);
+        if (Snapshot is not null) return Snapshot.Load(GetUnresolvedProviderPathFromPSPath, WriteVerbose, WriteLoaderNote);
         WriteVerbose("No -Snapshot: capturing the network live from AWS (pass -Snapshot to work offline).");
         return new SnapshotIndex(CaptureLive(LiveVpcIds, allRegions: false));
     }

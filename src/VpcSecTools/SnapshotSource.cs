@@ -49,12 +49,27 @@ public sealed class SnapshotSource
     public object Given => (object?)Path ?? Index!;
 
     /// <summary>The snapshot, indexed: the object given, or the path read (resolved by <paramref name="resolvePath"/>).</summary>
-    internal SnapshotIndex Load(Func<string, string> resolvePath, Action<string> verbose)
+    internal SnapshotIndex Load(Func<string, string> resolvePath, Action<string> verbose, Action<string> details) =>
+        Index ?? Read(resolvePath(Path!), verbose, details);
+
+    /// <summary>
+    /// Reads and indexes a snapshot: one -Verbose line says what was read and what it lacks; the loader's notes on
+    /// each file (members and keys it ignored) go to <paramref name="details"/>, where they do not drown the answer's own notes.
+    /// </summary>
+    internal static SnapshotIndex Read(string fullPath, Action<string> verbose, Action<string> details)
     {
-        if (Index is not null) return Index;
-        var full = resolvePath(Path!);
-        verbose($"Reading snapshot from {full}");
-        return new SnapshotIndex(SnapshotLoader.Load(full, verbose));
+        var index = new SnapshotIndex(SnapshotLoader.Load(fullPath, details));
+        verbose(Describe(index.Summary, fullPath));
+        foreach (var note in index.Notes) verbose(note);
+        return index;
+    }
+
+    /// <summary>One line: the regions read, their VPCs and interfaces, and the sections each lacks.</summary>
+    internal static string Describe(IReadOnlyList<SnapshotSummary> regions, string from)
+    {
+        var missing = regions.Where(r => r.MissingSections.Count > 0).Select(r => $"{r.Region}: {r.MissingSections}").ToArray();
+        return $"Read snapshot {from}: {string.Join(", ", regions.Select(r => r.Region))}, {regions.Sum(r => r.Vpcs)} VPC(s), " +
+            $"{regions.Sum(r => r.NetworkInterfaces)} network interface(s); " + (missing.Length == 0 ? "no section missing" : "missing " + string.Join("; ", missing));
     }
 
     public override string ToString() => Path ?? $"snapshot of {string.Join(", ", Index!.Snapshot.Regions.Select(r => r.Region))}";

@@ -84,8 +84,12 @@ public abstract class VpcSecCmdlet : PSCmdlet
     /// <summary>Writes a non-terminating error for <paramref name="e"/>: a failure the cmdlet reports and carries on after.</summary>
     protected void WriteClassifiedError(Exception e, object? target = null) => WriteError(ToRecord(e, target ?? ErrorTarget));
 
-    /// <summary>A verbose writer the engine can call without knowing PowerShell.</summary>
-    protected Action<string> Verbose => WriteVerbose;
+    /// <summary>
+    /// A snapshot loader's note on one file (members and keys it does not use): an information record tagged
+    /// <c>SnapshotLoader</c>, shown with -InformationAction Continue. Not -Verbose, where it would drown the answer's
+    /// own notes, nor -Debug, which asks before going on at every record a compiled cmdlet writes.
+    /// </summary>
+    protected void WriteLoaderNote(string note) => WriteInformation(note, ["VpcSecTools", "SnapshotLoader"]);
 
     private void Guarded(Action step)
     {

@@ -10,8 +10,12 @@ namespace VpcSecTools;
 /// items), and its text is its items joined, so Export-Csv and string conversion write <c>sg-1, sg-2</c> rather
 /// than the list's type name.
 /// </summary>
+/// <remarks>
+/// Also a read-only <see cref="IList"/>: PowerShell converts a list, but not a bare sequence, to an array where a
+/// script or Pester expects one (<c>$a.SecurityGroups | Should -Be $b.SecurityGroups</c>).
+/// </remarks>
 [CollectionBuilder(typeof(ValueList), nameof(ValueList.Create))]
-public sealed class ValueList<T> : IReadOnlyList<T>
+public sealed class ValueList<T> : IReadOnlyList<T>, IList
 {
     private readonly T[] _items;
 
@@ -28,6 +32,22 @@ public sealed class ValueList<T> : IReadOnlyList<T>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => string.Join(", ", _items);
+
+    bool IList.IsReadOnly => true;
+    bool IList.IsFixedSize => true;
+    bool ICollection.IsSynchronized => false;
+    object ICollection.SyncRoot => _items;
+    object? IList.this[int index] { get => _items[index]; set => throw ReadOnly(); }
+    bool IList.Contains(object? value) => ((IList)_items).Contains(value);
+    int IList.IndexOf(object? value) => ((IList)_items).IndexOf(value);
+    void ICollection.CopyTo(Array array, int index) => _items.CopyTo(array, index);
+    int IList.Add(object? value) => throw ReadOnly();
+    void IList.Clear() => throw ReadOnly();
+    void IList.Insert(int index, object? value) => throw ReadOnly();
+    void IList.Remove(object? value) => throw ReadOnly();
+    void IList.RemoveAt(int index) => throw ReadOnly();
+
+    private static NotSupportedException ReadOnly() => new("the list is read-only");
 
     /// <summary>Takes the array as it is (not a copy): the engine builds it for this list alone.</summary>
     public static implicit operator ValueList<T>(T[] items) => items.Length == 0 ? Empty : new(items);

@@ -54,8 +54,9 @@ public sealed class ExportVpcSnapshotCommand : AwsCmdlet
             var from = GetUnresolvedProviderPathFromPSPath(path);
             var outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
             if (!ShouldProcess(outFile, $"Write snapshot of {from}")) return;
-            var snapshot = SnapshotExport.FromPath(from, outFile, WriteVerbose);
-            foreach (var summary in SnapshotSummary.Of(snapshot, outFile)) WriteObject(summary);
+            var summaries = SnapshotSummary.Of(SnapshotExport.FromPath(from, outFile, WriteLoaderNote), outFile);
+            WriteVerbose($"{SnapshotSource.Describe(summaries, from)}; wrote {outFile}");
+            WriteObject(summaries, enumerateCollection: true);
         });
     }
 

@@ -25,10 +25,7 @@ public sealed class ImportVpcSnapshotCommand : VpcSecCmdlet
 
     protected override void Process() => ForEachInput(Paths(Path!.Value), path =>
     {
-        var full = GetUnresolvedProviderPathFromPSPath(path);
-        WriteVerbose($"Reading snapshot from {full}");
-        var index = new SnapshotIndex(SnapshotLoader.Load(full, WriteVerbose));
-        foreach (var note in index.Notes) WriteVerbose(note);
+        var index = SnapshotSource.Read(GetUnresolvedProviderPathFromPSPath(path), WriteVerbose, WriteLoaderNote);
         // The completers of -VpcId, -SubnetId, ... offer this snapshot's ids until the next import.
         SessionSnapshot.Remember(this, index);
         WriteObject(index);
