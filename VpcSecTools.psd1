@@ -1,4 +1,4 @@
-# Module manifest for VpcSecTools. build.sh / build.ps1 copy it into output/VpcSecTools/<ModuleVersion>/.
+# Module manifest for VpcSecTools. src/VpcSecTools.Module (built by build.sh / build.ps1) copies it into output/VpcSecTools/<ModuleVersion>/.
 # Adding a cmdlet: add its name to CmdletsToExport (the metadata tests check it equals the assembly's cmdlets).
 @{
     RootModule           = 'VpcSecTools.psm1'

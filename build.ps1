@@ -4,12 +4,13 @@
 Builds, tests and packages the VpcSecTools module.
 
 .DESCRIPTION
--Task Build    assembles output/VpcSecTools/<ModuleVersion>/: the manifest, the root module, the views,
-               VpcSecTools.Loader.dll (the only assembly in the shared load context), bin/ (the cmdlet
-               assembly, VpcSecTools.Core and every dependency) and en-US/ (MAML help and about topics
-               compiled from docs/en-US by tools/VpcSecTools.HelpCompiler). build.sh does the same without pwsh.
--Task Test     builds, then runs the xunit suite (dotnet test; skip it with -SkipXunit) and the Pester suite
-               (tests/*.Tests.ps1) in a child pwsh, installing Pester 5 from the PowerShell Gallery if missing.
+-Task Build    assembles output/VpcSecTools/<ModuleVersion>/ by building src/VpcSecTools.Module, the one place the
+               module's layout is written (build.sh and the tests build it too): the manifest, the root module, the
+               views, VpcSecTools.dll and VpcSecTools.Core.dll (PowerShell's default load context), bin/ (the AWS
+               adapters and AWSSDK.*, loaded in the module's own context) and en-US/ (help compiled from docs/en-US).
+-Task Test     builds, then runs both suites with `dotnet test VpcSecTools.sln`: the xunit tests, and every
+               tests/*.Tests.ps1 in the pinned pwsh with the pinned Pester (tests/VpcSecTools.Module.Tests installs
+               both; see tests/TestTools.targets). Fails on any failed test or Pester container.
 -Task Package  builds, then writes output/VpcSecTools.<ModuleVersion>.nupkg for Publish-PSResource -NupkgPath.
 
 .EXAMPLE
@@ -21,24 +22,18 @@ param(
     [string]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string]$Configuration = 'Release',
-
-    [switch]$SkipXunit
+    [string]$Configuration = 'Release'
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-
-# Tool versions, pinned in one place. Pester 6 changes its configuration object, so stay on 5.
-$PesterMinimumVersion = [version]'5.5.0'
-$PesterVersionRange = '[5.5.0, 6.0.0)'
 
 $root = $PSScriptRoot
 $manifestPath = Join-Path $root 'VpcSecTools.psd1'
 $manifest = Import-PowerShellDataFile -Path $manifestPath
 $version = $manifest.ModuleVersion
 $outputRoot = Join-Path $root 'output'
-$moduleFolder = Join-Path $outputRoot 'VpcSecTools' $version
+$moduleProject = @((Join-Path $root 'src' 'VpcSecTools.Module' 'VpcSecTools.Module.proj'), "-p:Configuration=$Configuration", "-p:ModuleOutputRoot=$outputRoot$([System.IO.Path]::DirectorySeparatorChar)")
 
 function Invoke-Dotnet {
     param([string[]]$Arguments)
@@ -49,90 +44,10 @@ function Invoke-Dotnet {
 }
 
 function Build-Module {
-    $stage = Join-Path ([System.IO.Path]::GetTempPath()) "vpcsec-build-$([guid]::NewGuid().ToString('n'))"
-    try {
-        $common = @('--nologo', '-v', 'quiet', '-c', $Configuration)
-        Invoke-Dotnet (@('publish', (Join-Path $root 'src' 'VpcSecTools' 'VpcSecTools.csproj'), '-o', (Join-Path $stage 'bin')) + $common)
-        Invoke-Dotnet (@('publish', (Join-Path $root 'src' 'VpcSecTools.Loader' 'VpcSecTools.Loader.csproj'), '-o', (Join-Path $stage 'loader')) + $common)
-        Invoke-Dotnet (@('build', (Join-Path $root 'tools' 'VpcSecTools.HelpCompiler' 'VpcSecTools.HelpCompiler.csproj'), '-o', (Join-Path $stage 'help')) + $common)
-
-        if (Test-Path -LiteralPath $moduleFolder) {
-            Remove-Item -LiteralPath $moduleFolder -Recurse -Force
-        }
-        $bin = Join-Path $moduleFolder 'bin'
-        $null = New-Item -ItemType Directory -Path $bin, (Join-Path $moduleFolder 'en-US'), (Join-Path $bin 'en-US') -Force
-
-        Copy-Item -LiteralPath $manifestPath -Destination $moduleFolder
-        Get-ChildItem -LiteralPath (Join-Path $root 'module') | Copy-Item -Destination $moduleFolder -Recurse
-        Copy-Item -LiteralPath (Join-Path $stage 'loader' 'VpcSecTools.Loader.dll') -Destination $moduleFolder
-
-        # Everything the cmdlet assembly needs at run time except PowerShell itself (a compile-only reference).
-        Get-ChildItem -LiteralPath (Join-Path $stage 'bin') -Filter '*.dll' -File |
-            Where-Object Name -NotIn 'System.Management.Automation.dll', 'VpcSecTools.Loader.dll' |
-            Copy-Item -Destination $bin
-        Get-ChildItem -LiteralPath (Join-Path $stage 'bin') -Directory |
-            Copy-Item -Destination $bin -Recurse
-
-        Invoke-Dotnet @((Join-Path $stage 'help' 'VpcSecTools.HelpCompiler.dll'), '--docs', (Join-Path $root 'docs' 'en-US'), '--out', (Join-Path $moduleFolder 'en-US'))
-        # Get-Help looks for <assembly>-Help.xml beside the assembly as well as in the module folder.
-        Copy-Item -LiteralPath (Join-Path $moduleFolder 'en-US' 'VpcSecTools.dll-Help.xml') -Destination (Join-Path $bin 'en-US')
-        Write-Host "Module assembled in $moduleFolder"
-    }
-    finally {
-        Remove-Item -LiteralPath $stage -Recurse -Force -ErrorAction Ignore
-    }
-}
-
-function Get-PesterModule {
-    $pester = Get-Module -Name Pester -ListAvailable |
-        Where-Object { $_.Version -ge $PesterMinimumVersion -and $_.Version.Major -eq 5 } |
-        Sort-Object -Property Version -Descending |
-        Select-Object -First 1
-    if ($pester) {
-        return $pester
-    }
-    Write-Host "Pester $PesterVersionRange is not installed: installing it from the PowerShell Gallery for the current user."
-    if (Get-Command -Name Install-PSResource -ErrorAction Ignore) {
-        Install-PSResource -Name Pester -Version $PesterVersionRange -Scope CurrentUser -TrustRepository -Quiet
-    }
-    else {
-        Install-Module -Name Pester -MinimumVersion $PesterMinimumVersion -MaximumVersion '5.99.99' -Scope CurrentUser -Force -SkipPublisherCheck
-    }
-    $pester = Get-Module -Name Pester -ListAvailable |
-        Where-Object { $_.Version -ge $PesterMinimumVersion -and $_.Version.Major -eq 5 } |
-        Sort-Object -Property Version -Descending |
-        Select-Object -First 1
-    if (-not $pester) {
-        throw "Pester $PesterVersionRange could not be installed; install it and run again."
-    }
-    return $pester
-}
-
-function Invoke-PesterSuite {
-    $pester = Get-PesterModule
-    $results = Join-Path $outputRoot 'TestResults'
-    $null = New-Item -ItemType Directory -Path $results -Force
-
-    # A child pwsh imports the built module: its assemblies stay loaded in that process only, so this
-    # session never holds the files in output/ open, and every run starts from a clean session.
-    $suite = {
-        param([string]$PesterPath, [string]$TestsPath, [string]$ResultsFile)
-        $ErrorActionPreference = 'Stop'
-        Import-Module -Name $PesterPath
-        $configuration = New-PesterConfiguration
-        $configuration.Run.Path = $TestsPath
-        $configuration.Run.Exit = $true
-        $configuration.Output.Verbosity = 'Detailed'
-        $configuration.TestResult.Enabled = $true
-        $configuration.TestResult.OutputFormat = 'NUnitXml'
-        $configuration.TestResult.OutputPath = $ResultsFile
-        Invoke-Pester -Configuration $configuration
-    }
-    $pwsh = [System.Environment]::ProcessPath
-    & $pwsh -NoProfile -NonInteractive -Command $suite -args $pester.Path, (Join-Path $root 'tests'), (Join-Path $results 'Pester.xml')
-    if ($LASTEXITCODE -ne 0) {
-        throw "The Pester suite failed ($LASTEXITCODE failed or errored)."
-    }
+    Invoke-Dotnet (@('build') + $moduleProject + @('--nologo', '-v', 'quiet'))
+    # The folder it wrote, as the project names it.
+    $script:moduleFolder = (& dotnet msbuild @moduleProject -getProperty:ModuleFolder).Trim()
+    Write-Host "Module assembled in $moduleFolder"
 }
 
 function New-ModulePackage {
@@ -213,10 +128,7 @@ switch ($Task) {
     }
     'Test' {
         Build-Module
-        if (-not $SkipXunit) {
-            Invoke-Dotnet @('test', (Join-Path $root 'VpcSecTools.sln'), '-c', $Configuration, '--nologo')
-        }
-        Invoke-PesterSuite
+        Invoke-Dotnet @('test', (Join-Path $root 'VpcSecTools.sln'), '-c', $Configuration, '--nologo')
     }
     'Package' {
         Build-Module

@@ -1,38 +1,16 @@
 # VpcSecTools root module.
 #
-# The cmdlet assembly and its dependencies (AWSSDK.*) live in bin/ and load into the module's own
-# AssemblyLoadContext (VpcSecTools.Loader.dll, the only assembly in the default context), so this module
-# can share a session with any version of AWS.Tools.
-
+# The cmdlets (VpcSecTools.dll) and the engine (VpcSecTools.Core.dll) load in PowerShell's default load context,
+# so scripts can name every output type. The AWS adapters and AWSSDK.* load from bin/, when a cmdlet first calls
+# AWS, into the module's own context (AwsLoadContext), so this module can share a session with any version of
+# AWS.Tools.
 $importModule = Get-Command -Name Import-Module -Module Microsoft.PowerShell.Core
-
-# Reuse the loader already in the session after Remove-Module: a context cannot be created twice for the
-# same assembly, and the loader keeps one per process.
-$loadContext = 'VpcSecTools.Loader.ModuleLoadContext' -as [type]
-$isReload = $null -ne $loadContext
-if (-not $isReload) {
-    Add-Type -Path ([System.IO.Path]::Combine($PSScriptRoot, 'VpcSecTools.Loader.dll'))
-    $loadContext = 'VpcSecTools.Loader.ModuleLoadContext' -as [type]
-}
-
-$moduleAssembly = $loadContext::LoadModuleAssembly()
-$innerModule = & $importModule -Assembly $moduleAssembly -PassThru -ErrorAction Stop
-
-if ($isReload) {
-    # On a second import pwsh hands back its cached binary module without adding its cmdlets to this
-    # module's exports (PowerShell/PowerShell#20710), so add them the way the first import does.
-    $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
-        'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
-    foreach ($cmdlet in $innerModule.ExportedCmdlets.Values) {
-        $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
-    }
-}
+$cmdlets = (& $importModule -Name ([System.IO.Path]::Combine($PSScriptRoot, 'VpcSecTools.dll')) -PassThru -ErrorAction Stop).ExportedCmdlets.Values
 
 # Argument completers, by parameter name, for every cmdlet of the module: a cmdlet that has a -VpcId
 # (or -Region, -ProfileName, ...) parameter completes it without declaring anything itself.
-$parameterCompleters = $moduleAssembly.GetType('VpcSecTools.Completion.ParameterCompleters', $true)
-$completerTypes = $parameterCompleters::ByParameterName
-foreach ($cmdlet in $innerModule.ExportedCmdlets.Values) {
+$completerTypes = [VpcSecTools.Completion.ParameterCompleters]::ByParameterName
+foreach ($cmdlet in $cmdlets) {
     foreach ($parameterName in $cmdlet.Parameters.Keys) {
         $completerType = $null
         if (-not $completerTypes.TryGetValue($parameterName, [ref]$completerType)) { continue }

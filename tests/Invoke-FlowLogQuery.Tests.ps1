@@ -170,7 +170,7 @@ Describe 'Invoke-FlowLogQuery' {
         }
     }
 
-    It 'answers top rejected sources on the demo flow logs' -Skip:(-not (Test-Path (Join-Path $DemoSnapshot 'flowlogs'))) {
+    It 'answers top rejected sources on the demo flow logs' {
         $top = Invoke-FlowLogQuery -Path (Join-Path $DemoSnapshot 'flowlogs') -Action REJECT -GroupBy srcaddr -Top 5 -By Count
         $top.Count | Should -BeGreaterThan 0
         $top[0].SourceAddress | Should -Not -BeNullOrEmpty

@@ -42,57 +42,120 @@ Describe 'The VpcSecTools module' {
         }
     }
 
+    Context 'Output types' {
+        It 'names every output type and enum in scripts' {
+            $types = Get-Command -Module VpcSecTools -CommandType Cmdlet | ForEach-Object { $_.OutputType.Name } |
+                Where-Object { $_ -like 'VpcSecTools.*' } | Sort-Object -Unique
+            $types | Should -Not -BeNullOrEmpty
+            foreach ($name in $types) {
+                $name -as [type] | Should -Not -BeNullOrEmpty -Because "scripts write [$name]"
+            }
+            $snapshot = Import-VpcSnapshot -Path $natGateway
+            $snapshot | Should -BeOfType ([VpcSecTools.Snapshot.SnapshotIndex])
+            $snapshot -is [VpcSecTools.Snapshot.SnapshotIndex] | Should -BeTrue
+            function Get-VpcCount { param([VpcSecTools.Snapshot.SnapshotIndex] $Index) $Index.Vpcs.Count }
+            Get-VpcCount -Index $snapshot | Should -Be 1
+            [VpcSecTools.Snapshot.SnapshotIndex].Assembly.Location | Should -Be (Join-Path $module.ModuleBase 'VpcSecTools.Core.dll')
+        }
+    }
+
     Context 'Dependency isolation' {
-        It 'loads its assemblies into the VpcSecTools load context, only the loader into the default one' {
-            $null = Import-VpcSnapshot -Path $natGateway
+        BeforeAll {
+            . $PSScriptRoot/Ec2Replay.ps1
+            $script:Replay = Start-Ec2Replay -Scenario 'test-nat-gateway'
+            # AWSSDK.Core as AWS.Tools 4.x (3.7) and 5.x (4.1) carry it, restored from NuGet by the test projects.
+            $script:ForeignSdk = @{
+                '3.7.501.1' = Join-Path $NuGetPackages 'awssdk.core' '3.7.501.1' 'lib' 'netcoreapp3.1' 'AWSSDK.Core.dll'
+                '4.1.1'     = Join-Path $NuGetPackages 'awssdk.core' '4.1.1' 'lib' 'net8.0' 'AWSSDK.Core.dll'
+            }
+            # In a new session, loads a foreign AWSSDK.Core before or after the module, captures live through the module,
+            # and reports which AWSSDK.Core each load context holds.
+            $script:CheckBeside = {
+                param([string]$Manifest, [string]$SdkPath, [bool]$SdkFirst, [string]$Url)
+                $ErrorActionPreference = 'Stop'
+                function Import-ForeignSdk {
+                    Add-Type -Path $SdkPath
+                    # The session's own AWSSDK.Core works: AWS.Tools would use it like this.
+                    $null = [Amazon.Runtime.BasicAWSCredentials]::new('AKIDFOREIGN', 'secret').GetCredentials().AccessKey
+                }
+                if ($SdkFirst) { Import-ForeignSdk }
+                Import-Module $Manifest
+                if (-not $SdkFirst) { Import-ForeignSdk }
+                $snapshot = Get-VpcSnapshot -Region us-east-2 -AccessKey AKIDEXAMPLE -SecretKey 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' -EndpointUrl $Url
+                [pscustomobject]@{
+                    Vpcs        = $snapshot.Vpcs.Count
+                    # By file version: AWSSDK keeps its assembly version (4.0.0.0 for 4.0 and 4.1 alike), which is why they clash.
+                    SessionSdk  = [System.Diagnostics.FileVersionInfo]::GetVersionInfo([Amazon.Runtime.AWSCredentials].Assembly.Location).FileVersion
+                    SdkContexts = @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'AWSSDK.Core' } |
+                        ForEach-Object { '{0} {1}' -f [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name, $_.Location })
+                    Cores       = @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'VpcSecTools.Core' }).Count
+                }
+            }
+        }
+        AfterAll { Stop-Ec2Replay $script:Replay }
+
+        It 'loads the cmdlets and the engine in the default context, the AWS adapters and AWSSDK.* in its own' {
+            $null = Get-VpcSnapshot @FakeAws -EndpointUrl $Replay.Url
             $ours = [System.AppDomain]::CurrentDomain.GetAssemblies() |
                 Where-Object { -not $_.IsDynamic -and $_.Location -and $_.Location.StartsWith($module.ModuleBase) }
-            $ours.GetName().Name | Should -Contain 'VpcSecTools'
-            $ours.GetName().Name | Should -Contain 'VpcSecTools.Core'
+            $names = @($ours | ForEach-Object { $_.GetName().Name } | Sort-Object)
+            $names | Should -Contain 'VpcSecTools.Aws'
+            $names | Should -Contain 'AWSSDK.Core'
+            @($names | Where-Object { $_ -eq 'VpcSecTools.Core' }).Count | Should -Be 1 -Because 'the adapters share the engine with the cmdlets'
             foreach ($assembly in $ours) {
                 $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)
-                if ($assembly.GetName().Name -eq 'VpcSecTools.Loader') {
+                if ($assembly.GetName().Name -in 'VpcSecTools', 'VpcSecTools.Core') {
                     $context | Should -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
                 }
                 else {
                     $context.Name | Should -Be 'VpcSecTools' -Because "$($assembly.GetName().Name) must not load into the shared context"
+                    $assembly.Location | Should -BeLike (Join-Path $module.ModuleBase 'bin' '*')
                 }
             }
         }
 
-        It 'works beside AWS.Tools.Common and its AWSSDK.Core (<Order>)' -Skip:(-not $awsToolsCommon) -ForEach @(
+        It 'works beside AWSSDK.Core <Version> loaded <When> it' -ForEach @(
+            @{ Version = '3.7.501.1'; When = 'before'; SdkFirst = $true }
+            @{ Version = '3.7.501.1'; When = 'after'; SdkFirst = $false }
+            @{ Version = '4.1.1'; When = 'before'; SdkFirst = $true }
+            @{ Version = '4.1.1'; When = 'after'; SdkFirst = $false }
+        ) {
+            $sdk = $ForeignSdk[$Version]
+            $sdk | Should -Exist -Because 'the test projects restore it (dotnet test VpcSecTools.sln)'
+            # A child session: which assemblies load first cannot be undone in this one.
+            $result = Invoke-ChildPwsh -Command $CheckBeside -args (Join-Path $module.ModuleBase 'VpcSecTools.psd1'), $sdk, $SdkFirst, $Replay.Url
+            $LASTEXITCODE | Should -Be 0
+            $result.Vpcs | Should -Be 1
+            $result.SessionSdk | Should -BeLike "$Version*"
+            $result.Cores | Should -Be 1
+            @($result.SdkContexts) | Should -HaveCount 2 -Because 'the session and VpcSecTools each keep their own AWSSDK.Core'
+            @($result.SdkContexts) | Should -Contain "VpcSecTools $(Join-Path $module.ModuleBase 'bin' 'AWSSDK.Core.dll')"
+        }
+
+        It 'works beside AWS.Tools.Common and its AWSSDK.Core (<Order>)' -Tag 'AWS.Tools' -Skip:(-not $awsToolsCommon) -ForEach @(
             @{ Order = 'AWS.Tools first' ; AwsFirst = $true }
             @{ Order = 'VpcSecTools first'; AwsFirst = $false }
         ) {
-            # A child session: which assemblies load first cannot be undone in this one.
             $check = {
-                param([string]$Manifest, [string]$Fixture, [bool]$AwsFirst)
+                param([string]$Manifest, [bool]$AwsFirst, [string]$Url)
                 $ErrorActionPreference = 'Stop'
                 if ($AwsFirst) { Import-Module AWS.Tools.Common }
                 Import-Module $Manifest
                 if (-not $AwsFirst) { Import-Module AWS.Tools.Common }
-                $ours = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'VpcSecTools'
-                # Make the module's own AWSSDK.Core load (if it ships one) while AWS.Tools' is in the session.
-                $sdkPath = Join-Path (Split-Path $Manifest) 'bin' 'AWSSDK.Core.dll'
-                if (Test-Path $sdkPath) { $null = $ours.LoadFromAssemblyName([System.Reflection.AssemblyName]'AWSSDK.Core') }
                 [pscustomobject]@{
-                    Regions      = @(Get-AWSRegion).Count
-                    Vpcs         = (Import-VpcSnapshot -Path $Fixture).Vpcs.Count
-                    SdkContexts  = @([System.AppDomain]::CurrentDomain.GetAssemblies() |
+                    Regions     = @(Get-AWSRegion).Count
+                    Vpcs        = (Get-VpcSnapshot -Region us-east-2 -AccessKey AKIDEXAMPLE -SecretKey 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' -EndpointUrl $Url).Vpcs.Count
+                    SdkContexts = @([System.AppDomain]::CurrentDomain.GetAssemblies() |
                         Where-Object { $_.GetName().Name -eq 'AWSSDK.Core' } |
                         ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name })
-                    ShipsSdkCore = Test-Path $sdkPath
                 }
             }
-            $pwsh = [System.Environment]::ProcessPath
-            $result = & $pwsh -NoProfile -NonInteractive -Command $check -args (Join-Path $module.ModuleBase 'VpcSecTools.psd1'), $natGateway, $AwsFirst
+            $result = Invoke-ChildPwsh -Command $check -args (Join-Path $module.ModuleBase 'VpcSecTools.psd1'), $AwsFirst, $Replay.Url
             $LASTEXITCODE | Should -Be 0
             $result.Regions | Should -BeGreaterThan 0
             $result.Vpcs | Should -Be 1
-            if ($result.ShipsSdkCore) {
-                $result.SdkContexts | Should -Contain 'VpcSecTools'
-                @($result.SdkContexts).Count | Should -Be 2 -Because 'AWS.Tools and VpcSecTools each keep their own AWSSDK.Core'
-            }
+            $result.SdkContexts | Should -Contain 'VpcSecTools'
+            @($result.SdkContexts).Count | Should -Be 2 -Because 'AWS.Tools and VpcSecTools each keep their own AWSSDK.Core'
         }
     }
 

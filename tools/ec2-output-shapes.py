@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/VpcSecTools.Core/Aws/Ec2/ec2-output-shapes.json: the output shapes of the EC2 operations
+"""Writes src/VpcSecTools.Aws/Ec2/ec2-output-shapes.json: the output shapes of the EC2 operations
 VpcSecTools calls, trimmed from botocore's API model, so the client turns EC2's XML into the same JSON the
 AWS CLI prints without hand-written per-field code.
 
@@ -30,7 +30,7 @@ SUPPLEMENT = {
 }
 
 MODEL = "/usr/lib/python3/dist-packages/botocore/data/ec2/2016-11-15/service-2.json"
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "VpcSecTools.Core", "Aws", "Ec2",
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "VpcSecTools.Aws", "Ec2",
                    "ec2-output-shapes.json")
 
 

@@ -21,7 +21,7 @@ public static class InventoryBench
         int latencyMs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40;
         var account = new SyntheticAccount();
         using var server = new Ec2ReplayServer(account.Answer, TimeSpan.FromMilliseconds(latencyMs));
-        var connection = AwsConnection.Resolve(new AwsConnectionRequest
+        var connection = AwsSdkConnection.Resolve(new AwsConnectionRequest
         {
             Region = Regions[0], AccessKey = "AKIDEXAMPLE", SecretKey = "bench", EndpointUrl = server.Url, Environment = _ => null,
         });
@@ -51,7 +51,7 @@ public static class InventoryBench
     {
         int before = server.Requests.Count;
         var watch = Stopwatch.StartNew();
-        var result = Ec2Inventory.CaptureAsync(connection, request).GetAwaiter().GetResult();
+        var result = connection.CaptureAsync(request).GetAwaiter().GetResult();
         watch.Stop();
         if (result.Faults.Count > 0) throw new InvalidOperationException(result.Faults[0].Message);
         return new Measured(server.Requests.Count - before, watch.Elapsed, result.Snapshot.Regions.Sum(r => r.NetworkInterfaces.Count));

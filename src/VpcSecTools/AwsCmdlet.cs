@@ -81,7 +81,7 @@ public abstract class AwsCmdlet : VpcSecCmdlet
     /// <summary>Resolves the AWS connection now (when a cmdlet is about to call AWS) and says which one -Verbose.</summary>
     protected AwsConnection Connect()
     {
-        var connection = AwsConnection.Resolve(ConnectionRequest());
+        var connection = AwsLoadContext.Connector.Connect(ConnectionRequest());
         WriteVerbose(connection.Describe());
         return connection;
     }
@@ -102,7 +102,7 @@ public abstract class AwsCmdlet : VpcSecCmdlet
         using var events = new BlockingCollection<object>();
         var capture = Task.Run(async () =>
         {
-            try { return await LiveSnapshot.CaptureAsync(ConnectionRequest(), request, null, events.Add, events.Add, _stop.Token).ConfigureAwait(false); }
+            try { return await LiveSnapshot.CaptureAsync(AwsLoadContext.Connector, ConnectionRequest(), request, null, events.Add, events.Add, _stop.Token).ConfigureAwait(false); }
             finally { events.CompleteAdding(); }
         });
         var activities = new Dictionary<string, int>(StringComparer.Ordinal);

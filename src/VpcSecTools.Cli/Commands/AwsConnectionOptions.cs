@@ -22,7 +22,7 @@ public sealed class AwsConnectionOptions(string usedFor)
 
     /// <summary>Resolves the connection when called, not before: an offline run never needs credentials.</summary>
     public Func<AwsConnection> Connect(ParseResult parse) => () =>
-        AwsConnection.Resolve(new AwsConnectionRequest { Region = parse.GetValue(_region), ProfileName = parse.GetValue(_profile), EndpointUrl = parse.GetValue(_endpointUrl) });
+        AwsSdkConnection.Resolve(new AwsConnectionRequest { Region = parse.GetValue(_region), ProfileName = parse.GetValue(_profile), EndpointUrl = parse.GetValue(_endpointUrl) });
 
     /// <summary>The --region value, if given.</summary>
     public string? Region(ParseResult parse) => parse.GetValue(_region);

@@ -44,7 +44,7 @@ public static class SnapshotCommand
             }
             else
             {
-                var result = LiveSnapshot.CaptureAsync(live.Connection, live.Inventory, outFile, null, log).GetAwaiter().GetResult();
+                var result = LiveSnapshot.CaptureAsync(new AwsSdkConnector(), live.Connection, live.Inventory, outFile, null, log).GetAwaiter().GetResult();
                 foreach (var fault in result.Faults)
                 {
                     var info = ErrorCatalog.Classify(fault);

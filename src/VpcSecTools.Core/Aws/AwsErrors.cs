@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using VpcSecTools.Errors;
 
 namespace VpcSecTools.Aws;
@@ -76,12 +75,12 @@ public static class AwsErrorCodes
         ["PendingVerification"] = "the account is still being verified by AWS.",
     };
 
-    /// <summary>Our exception for a service error returned by the SDK pipeline after its retries.</summary>
-    public static AwsCallException Classify(AmazonServiceException e, string operation, string region, string iamAction)
+    /// <summary>Our exception for a service error (its code, or its HTTP status without one) returned after the SDK's retries.</summary>
+    public static AwsCallException Classify(string? errorCode, int statusCode, string message, Exception inner, string operation, string region, string iamAction)
     {
-        var code = string.IsNullOrEmpty(e.ErrorCode) ? $"HTTP{(int)e.StatusCode}" : e.ErrorCode;
-        if (Denied.Contains(code)) return new AwsAccessDeniedException(operation, region, code, iamAction, e);
-        if (Unusable.TryGetValue(code, out var advice)) return new AwsAuthenticationException(operation, region, code, advice, e);
-        return new AwsCallException(operation, region, code, $"{operation} in {region} failed with {code}: {e.Message}", e);
+        var code = string.IsNullOrEmpty(errorCode) ? $"HTTP{statusCode}" : errorCode;
+        if (Denied.Contains(code)) return new AwsAccessDeniedException(operation, region, code, iamAction, inner);
+        if (Unusable.TryGetValue(code, out var advice)) return new AwsAuthenticationException(operation, region, code, advice, inner);
+        return new AwsCallException(operation, region, code, $"{operation} in {region} failed with {code}: {message}", inner);
     }
 }

@@ -15,12 +15,12 @@ public class AwsConnectionTests
     private static readonly (string, string)[] EnvKeys =
         [("AWS_ACCESS_KEY_ID", "AKIAENV"), ("AWS_SECRET_ACCESS_KEY", "envsecret"), ("AWS_REGION", "eu-west-1"), ("AWS_DEFAULT_REGION", "eu-central-1")];
 
-    private static string Key(AwsConnection c) => c.Credentials.GetCredentials().AccessKey;
+    private static string Key(AwsSdkConnection c) => c.Credentials.GetCredentials().AccessKey;
 
     [Fact]
     public void Parameters_win_over_session_values_and_environment()
     {
-        var c = AwsConnection.Resolve(new AwsConnectionRequest
+        var c = AwsSdkConnection.Resolve(new AwsConnectionRequest
         {
             AccessKey = "AKIAPARAM", SecretKey = "s", SessionToken = "t", Region = "us-west-2",
             StoredRegion = "ap-south-1", StoredCredentials = "someprofile", Environment = Env(EnvKeys),
@@ -34,9 +34,9 @@ public class AwsConnectionTests
     [Fact]
     public void Stored_region_wins_over_environment_and_AWS_REGION_over_AWS_DEFAULT_REGION()
     {
-        var stored = AwsConnection.Resolve(new AwsConnectionRequest { StoredRegion = "ap-south-1", Environment = Env(EnvKeys) });
+        var stored = AwsSdkConnection.Resolve(new AwsConnectionRequest { StoredRegion = "ap-south-1", Environment = Env(EnvKeys) });
         Assert.Equal(("ap-south-1", "$StoredAWSRegion"), (stored.Region, stored.RegionSource));
-        var env = AwsConnection.Resolve(new AwsConnectionRequest { Environment = Env(EnvKeys) });
+        var env = AwsSdkConnection.Resolve(new AwsConnectionRequest { Environment = Env(EnvKeys) });
         Assert.Equal(("eu-west-1", "environment variable AWS_REGION"), (env.Region, env.RegionSource));
         Assert.Equal("AKIAENV", Key(env));
         Assert.Contains("environment variables", env.CredentialSource);
@@ -48,12 +48,12 @@ public class AwsConnectionTests
     {
         using var temp = new TestPaths.TempDir();
         File.WriteAllText(temp.File("credentials"), "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = devsecret\nregion = ca-central-1\n");
-        var c = AwsConnection.Resolve(new AwsConnectionRequest { ProfileName = "dev", ProfileLocation = temp.File("credentials"), Environment = Env() });
+        var c = AwsSdkConnection.Resolve(new AwsConnectionRequest { ProfileName = "dev", ProfileLocation = temp.File("credentials"), Environment = Env() });
         Assert.Equal("AKIADEV", Key(c));
         Assert.Contains("profile 'dev'", c.CredentialSource);
         Assert.Equal(("ca-central-1", "region of profile 'dev'"), (c.Region, c.RegionSource));
 
-        var stored = AwsConnection.Resolve(new AwsConnectionRequest { StoredCredentials = "dev", ProfileLocation = temp.File("credentials"), Environment = Env(EnvKeys) });
+        var stored = AwsSdkConnection.Resolve(new AwsConnectionRequest { StoredCredentials = "dev", ProfileLocation = temp.File("credentials"), Environment = Env(EnvKeys) });
         Assert.Equal("AKIADEV", Key(stored));
         Assert.StartsWith("$StoredAWSCredentials", stored.CredentialSource);
     }
@@ -61,7 +61,7 @@ public class AwsConnectionTests
     [Fact]
     public void A_credentials_object_from_another_load_context_is_read_by_shape()
     {
-        var c = AwsConnection.Resolve(new AwsConnectionRequest { Credential = new ForeignPsCredentials(), Region = "us-east-1", Environment = Env() });
+        var c = AwsSdkConnection.Resolve(new AwsConnectionRequest { Credential = new ForeignPsCredentials(), Region = "us-east-1", Environment = Env() });
         Assert.Equal("AKIAFOREIGN", Key(c));
         Assert.Equal("foreigntoken", c.Credentials.GetCredentials().Token);
         Assert.Equal("parameter -Credential", c.CredentialSource);
@@ -77,13 +77,13 @@ public class AwsConnectionTests
         Environment.SetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x");
         try
         {
-            var container = AwsConnection.Resolve(new AwsConnectionRequest { Region = "us-east-1", ProfileLocation = empty, Environment = Env(("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")) });
+            var container = AwsSdkConnection.Resolve(new AwsConnectionRequest { Region = "us-east-1", ProfileLocation = empty, Environment = Env(("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")) });
             Assert.Contains("container", container.CredentialSource);
         }
         finally { Environment.SetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", null); }
-        var instance = AwsConnection.Resolve(new AwsConnectionRequest { Region = "us-east-1", ProfileLocation = empty, Environment = Env() });
+        var instance = AwsSdkConnection.Resolve(new AwsConnectionRequest { Region = "us-east-1", ProfileLocation = empty, Environment = Env() });
         Assert.Contains("instance", instance.CredentialSource);
-        var none = Assert.Throws<AwsConfigurationException>(() => AwsConnection.Resolve(new AwsConnectionRequest
+        var none = Assert.Throws<AwsConfigurationException>(() => AwsSdkConnection.Resolve(new AwsConnectionRequest
             { Region = "us-east-1", ProfileLocation = empty, Environment = Env(("AWS_EC2_METADATA_DISABLED", "true")) }));
         Assert.Contains("No AWS credentials", none.Message);
     }
@@ -93,7 +93,7 @@ public class AwsConnectionTests
     [InlineData("AKIA", "s", "not a region name")]
     public void Contradictory_or_bad_settings_are_one_clear_error(string? key, string? secret, string expected)
     {
-        var e = Assert.Throws<AwsConfigurationException>(() => AwsConnection.Resolve(new AwsConnectionRequest
+        var e = Assert.Throws<AwsConfigurationException>(() => AwsSdkConnection.Resolve(new AwsConnectionRequest
             { AccessKey = key, SecretKey = secret, Region = "us-east", Environment = Env() }));
         Assert.Contains(expected, e.Message);
         Assert.Equal(VpcSecTools.Errors.ErrorCatalog.AwsConfigurationInvalid, VpcSecTools.Errors.ErrorCatalog.Classify(e).ErrorId);
@@ -104,10 +104,10 @@ public class AwsConnectionTests
     {
         using var temp = new TestPaths.TempDir();
         File.WriteAllText(temp.File("credentials"), "[other]\naws_access_key_id = A\naws_secret_access_key = B\n");
-        var profile = Assert.Throws<AwsConfigurationException>(() => AwsConnection.Resolve(new AwsConnectionRequest
+        var profile = Assert.Throws<AwsConfigurationException>(() => AwsSdkConnection.Resolve(new AwsConnectionRequest
             { ProfileName = "nope", ProfileLocation = temp.File("credentials"), Region = "us-east-1", Environment = Env() }));
         Assert.Contains("'nope'", profile.Message);
-        var region = Assert.Throws<AwsConfigurationException>(() => AwsConnection.Resolve(new AwsConnectionRequest
+        var region = Assert.Throws<AwsConfigurationException>(() => AwsSdkConnection.Resolve(new AwsConnectionRequest
             { ProfileName = "other", ProfileLocation = temp.File("credentials"), Environment = Env() }));
         Assert.Contains("No AWS region", region.Message);
     }

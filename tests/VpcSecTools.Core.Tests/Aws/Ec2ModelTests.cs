@@ -11,7 +11,7 @@ namespace VpcSecTools.Tests.Aws;
 /// </summary>
 public class Ec2ModelTests
 {
-    private static readonly string Shapes = Path.Combine(TestPaths.RepoRoot, "src", "VpcSecTools.Core", "Aws", "Ec2", "ec2-output-shapes.json");
+    private static readonly string Shapes = Path.Combine(TestPaths.RepoRoot, "src", "VpcSecTools.Aws", "Ec2", "ec2-output-shapes.json");
     private const string Botocore = "/usr/lib/python3/dist-packages/botocore/data/ec2/2016-11-15/service-2.json";
 
     /// <summary>Top-level sections and the operation + output member that fills them (per-parent wrappers excluded).</summary>

@@ -33,8 +33,8 @@ public static class Ec2Wire
             : ReplayResponse.Error(400, "InvalidAction", $"no recording {Path.GetFileName(file)}");
     }
 
-    public static AwsConnection Connection(Ec2ReplayServer server, string? sessionToken = null) =>
-        AwsConnection.Resolve(new AwsConnectionRequest
+    public static AwsSdkConnection Connection(Ec2ReplayServer server, string? sessionToken = null) =>
+        AwsSdkConnection.Resolve(new AwsConnectionRequest
         {
             Region = Region, AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", SessionToken = sessionToken,
             EndpointUrl = server.Url, Environment = _ => null,

@@ -34,7 +34,7 @@ public static class JsonWire
         };
     }
 
-    public static AwsConnection Connection(LoopbackServer server) => AwsConnection.Resolve(new AwsConnectionRequest
+    public static AwsSdkConnection Connection(LoopbackServer server) => AwsSdkConnection.Resolve(new AwsConnectionRequest
     {
         Region = Region, AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", EndpointUrl = server.Url, Environment = _ => null,
     });

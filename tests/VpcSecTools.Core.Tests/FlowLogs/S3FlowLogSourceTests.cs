@@ -3,8 +3,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Web;
-using Amazon.Runtime;
-using Amazon.S3;
 using VpcSecTools.FlowLogs.S3;
 using VpcSecTools.Tests.Aws;
 
@@ -65,7 +63,7 @@ public sealed class S3FlowLogSourceTests : IDisposable
     private const string Bucket = "demo-flow-logs-111122223333";
     private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
     private readonly LoopbackServer _server;
-    private readonly AmazonS3Client _client;
+    private readonly IS3Client _client;
 
     public S3FlowLogSourceTests()
     {
@@ -82,8 +80,11 @@ public sealed class S3FlowLogSourceTests : IDisposable
         }
         _objects["AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/21/not-a-log.txt"] = [1];
         _server = new LoopbackServer(r => LoopbackS3.Answer(Bucket, _objects, r));
-        _client = new AmazonS3Client(new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-            new AmazonS3Config { ServiceURL = _server.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        _client = AwsSdkConnection.Resolve(new AwsConnectionRequest
+        {
+            AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Region = "us-east-1", EndpointUrl = _server.Url,
+            Environment = _ => null,
+        }).CreateS3Client();
     }
 
     [Fact]
@@ -168,7 +169,7 @@ internal sealed class DemoFlowLogBucket : IDisposable
     /// <summary>Object downloads so far (GETs that are not listings).</summary>
     public IEnumerable<SeenRequest> Downloads => Server.Requests.Where(r => r.Method == "GET" && !r.Query.Contains("list-type"));
 
-    public AwsConnection Connect() => AwsConnection.Resolve(new AwsConnectionRequest
+    public AwsConnection Connect() => AwsSdkConnection.Resolve(new AwsConnectionRequest
     {
         AccessKey = "AKIDEXAMPLE", SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Region = "us-east-1", EndpointUrl = Server.Url,
         Environment = _ => null,

@@ -9,9 +9,9 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Tests.Module;
 
 /// <summary>
-/// The folder build.sh produces is a complete, self-consistent module: the manifest reads as data, every file
-/// it names exists, it exports exactly the assembled assembly's cmdlets, every dependency ships in bin/, the
-/// help is there, and the loader really puts the module in a load context of its own.
+/// The folder src/VpcSecTools.Module assembles is a complete, self-consistent module: the manifest reads as data,
+/// every file it names exists, it exports exactly the assembled assembly's cmdlets, every dependency ships where
+/// its load context finds it, the help is there, and the AWS adapters really load in a context of their own.
 /// </summary>
 public sealed class AssembledModuleTests(AssembledModule module) : IClassFixture<AssembledModule>
 {
@@ -36,41 +36,48 @@ public sealed class AssembledModuleTests(AssembledModule module) : IClassFixture
     }
 
     [Fact]
-    public void The_layout_puts_the_loader_in_front_and_the_rest_in_bin()
+    public void The_cmdlets_and_the_engine_sit_beside_the_manifest_and_the_AWS_adapters_in_bin()
     {
-        Assert.True(File.Exists(module.File("VpcSecTools.psm1")));
-        Assert.True(File.Exists(module.File("VpcSecTools.Loader.dll")));
-        Assert.True(File.Exists(module.File("bin", "VpcSecTools.dll")));
-        Assert.True(File.Exists(module.File("bin", "VpcSecTools.Core.dll")));
-        Assert.False(File.Exists(module.File("bin", "VpcSecTools.Loader.dll")), "the loader must not be in the private context's folder");
+        // Beside the manifest: what loads in PowerShell's default context (the cmdlets, the engine and what they need),
+        // never an AWS assembly, which would meet AWS.Tools' there.
+        var root = Directory.EnumerateFiles(module.Folder, "*.dll").Select(Path.GetFileName).ToArray();
+        Assert.Contains("VpcSecTools.dll", root);
+        Assert.Contains("VpcSecTools.Core.dll", root);
+        Assert.DoesNotContain(root, name => name!.StartsWith("AWSSDK.", StringComparison.Ordinal) || name == "VpcSecTools.Aws.dll");
+        var bin = Directory.EnumerateFiles(module.File("bin"), "*.dll").Select(Path.GetFileName).ToArray();
+        Assert.Contains("VpcSecTools.Aws.dll", bin);
+        Assert.Contains("AWSSDK.Core.dll", bin);
+        Assert.All(bin, name => Assert.True(name == "VpcSecTools.Aws.dll" || name!.StartsWith("AWSSDK.", StringComparison.Ordinal),
+            $"bin/{name}: the module's own context holds the AWS adapters and what they need beyond the cmdlets"));
         Assert.Empty(Directory.EnumerateFiles(module.Folder, "System.Management.Automation.dll", SearchOption.AllDirectories));
-        // Only the loader sits beside the manifest: anything else there could be picked up by the shared context.
-        Assert.Equal(["VpcSecTools.Loader.dll"], Directory.EnumerateFiles(module.Folder, "*.dll").Select(Path.GetFileName));
     }
 
     [Fact]
-    public void Every_dependency_of_bin_ships_in_bin_or_comes_with_pwsh()
+    public void Every_dependency_ships_where_its_load_context_finds_it()
     {
-        var bin = module.File("bin");
-        var shipped = Directory.EnumerateFiles(bin, "*.dll").Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        foreach (var file in Directory.EnumerateFiles(bin, "*.dll"))
+        var root = Names(module.Folder);
+        var bin = Names(module.File("bin"));
+        bool FromPwsh(string reference) => File.Exists(Path.Combine(framework, reference + ".dll")) || reference is "System.Management.Automation" or "netstandard";
+        // The default context sees only the module root; the module's own context sees bin, then the cmdlets' context.
+        foreach (var file in Directory.EnumerateFiles(module.Folder, "*.dll"))
             foreach (var reference in References(file))
-            {
-                var provided = shipped.Contains(reference)
-                               || File.Exists(Path.Combine(framework, reference + ".dll"))
-                               || reference is "System.Management.Automation" or "netstandard";
-                Assert.True(provided, $"{Path.GetFileName(file)} needs {reference}, which is not in bin/");
-            }
+                Assert.True(root.Contains(reference) || FromPwsh(reference), $"{Path.GetFileName(file)} needs {reference}, which is not beside it");
+        foreach (var file in Directory.EnumerateFiles(module.File("bin"), "*.dll"))
+            foreach (var reference in References(file))
+                Assert.True(bin.Contains(reference) || root.Contains(reference) || FromPwsh(reference), $"bin/{Path.GetFileName(file)} needs {reference}, which the module does not ship");
     }
+
+    private static HashSet<string> Names(string folder) =>
+        Directory.EnumerateFiles(folder, "*.dll").Select(f => Path.GetFileNameWithoutExtension(f)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     [Fact]
     public void CmdletsToExport_equals_the_cmdlets_of_the_assembled_assembly_loaded_in_its_own_context()
     {
-        var context = new ModuleFolderContext(module.File("bin"));
+        var context = new SessionContext(module.Folder);
         try
         {
-            var assembly = context.LoadFromAssemblyPath(module.File("bin", "VpcSecTools.dll"));
+            var assembly = context.LoadFromAssemblyPath(module.File("VpcSecTools.dll"));
             var inAssembly = CmdletMetadata.FromAssembly(assembly).Select(c => c.Name).Order(StringComparer.Ordinal);
             Assert.Equal(inAssembly, ModuleSurface.Strings(Manifest["CmdletsToExport"]).Order(StringComparer.Ordinal));
         }
@@ -81,42 +88,39 @@ public sealed class AssembledModuleTests(AssembledModule module) : IClassFixture
     }
 
     [Fact]
-    public void The_loader_loads_the_module_and_its_dependencies_into_a_private_context()
+    public void The_modules_own_context_loads_the_adapters_from_bin_and_shares_the_engine_with_the_cmdlets()
     {
-        // A context of the test's own stands in for pwsh's default one, so the loader's once-per-process
-        // instance is fresh and sees the assembled folder as its home.
-        var host = new ModuleFolderContext(module.Folder);
-        var loader = host.LoadFromAssemblyPath(module.File("VpcSecTools.Loader.dll"));
-        var contextType = loader.GetType("VpcSecTools.Loader.ModuleLoadContext", throwOnError: true)!;
-        var moduleAssembly = (Assembly)contextType.GetMethod("LoadModuleAssembly")!.Invoke(null, null)!;
-
-        var moduleContext = AssemblyLoadContext.GetLoadContext(moduleAssembly)!;
-        Assert.Equal("VpcSecTools", moduleContext.Name);
-        Assert.NotSame(AssemblyLoadContext.Default, moduleContext);
-        Assert.Equal(Path.GetFullPath(module.File("bin", "VpcSecTools.dll")), moduleAssembly.Location);
-
-        var core = moduleContext.LoadFromAssemblyName(new AssemblyName("VpcSecTools.Core"));
-        Assert.Same(moduleContext, AssemblyLoadContext.GetLoadContext(core));
-        Assert.Equal(Path.GetFullPath(module.File("bin", "VpcSecTools.Core.dll")), core.Location);
-        // The module's copy is not the test's copy: a second VpcSecTools.Core lives beside the first.
-        Assert.NotSame(typeof(SnapshotIndex).Assembly, core);
-        // PowerShell's own assembly comes from the shared context, which is what makes these cmdlets pwsh's.
-        var cmdletBase = moduleAssembly.GetType("VpcSecTools.Commands.VpcSecCmdlet", throwOnError: true)!.BaseType!;
-        Assert.Same(typeof(System.Management.Automation.PSCmdlet), cmdletBase);
+        // A context of the test's own stands in for pwsh's default one: it holds what the module root holds.
+        var session = new SessionContext(module.Folder);
+        try
+        {
+            var connector = SessionContext.Connector(session.LoadFromAssemblyPath(module.File("VpcSecTools.dll")));
+            var adapters = connector.GetType().Assembly;
+            var own = AssemblyLoadContext.GetLoadContext(adapters)!;
+            Assert.Equal("VpcSecTools", own.Name);
+            Assert.Equal(Path.GetFullPath(module.File("bin", "VpcSecTools.Aws.dll")), adapters.Location);
+            var sdk = own.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
+            Assert.Equal(Path.GetFullPath(module.File("bin", "AWSSDK.Core.dll")), sdk.Location);
+            // The adapters implement the engine's interface as the cmdlets see it: one VpcSecTools.Core, the session's.
+            var engine = connector.GetType().GetInterfaces().Single(i => i.Name == "IAwsConnector").Assembly;
+            Assert.Same(session.LoadFromAssemblyName(new AssemblyName("VpcSecTools.Core")), engine);
+            Assert.DoesNotContain(own.Assemblies, a => a.GetName().Name is "VpcSecTools.Core" or "VpcSecTools");
+        }
+        finally
+        {
+            session.Unload();
+        }
     }
 
     [Fact]
     public void Help_is_compiled_for_every_exported_cmdlet()
     {
-        foreach (var path in new[] { module.File("en-US", Program.MamlFileName), module.File("bin", "en-US", Program.MamlFileName) })
-        {
-            var maml = XDocument.Load(path);
-            var names = maml.Root!.Elements(MamlWriter.Command + "command")
-                .Select(c => c.Element(MamlWriter.Command + "details")!.Element(MamlWriter.Command + "name")!.Value);
-            Assert.Equal(ModuleSurface.Strings(Manifest["CmdletsToExport"]).Order(), names.Order());
-        }
+        // Beside the cmdlet assembly, in its culture's folder, where Get-Help looks for <assembly>-Help.xml.
+        var maml = XDocument.Load(module.File("en-US", Program.MamlFileName));
+        var names = maml.Root!.Elements(MamlWriter.Command + "command")
+            .Select(c => c.Element(MamlWriter.Command + "details")!.Element(MamlWriter.Command + "name")!.Value);
+        Assert.Equal(ModuleSurface.Strings(Manifest["CmdletsToExport"]).Order(), names.Order());
         Assert.True(new FileInfo(module.File("en-US", "about_VpcSecTools.help.txt")).Length > 0);
-        Assert.DoesNotContain("help: ", module.BuildLog);
     }
 
     private static IEnumerable<string> References(string file)
@@ -125,15 +129,5 @@ public sealed class AssembledModuleTests(AssembledModule module) : IClassFixture
         using var pe = new PEReader(stream);
         var reader = pe.GetMetadataReader();
         return reader.AssemblyReferences.Select(h => reader.GetString(reader.GetAssemblyReference(h).Name)).ToArray();
-    }
-
-    /// <summary>Loads what a folder holds, and leaves everything else to the default context.</summary>
-    private sealed class ModuleFolderContext(string folder) : AssemblyLoadContext("test-" + Path.GetFileName(folder), isCollectible: true)
-    {
-        protected override Assembly? Load(AssemblyName name)
-        {
-            var candidate = Path.Combine(folder, name.Name + ".dll");
-            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
-        }
     }
 }

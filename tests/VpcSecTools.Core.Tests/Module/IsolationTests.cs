@@ -1,15 +1,17 @@
+using System.Diagnostics;
 using System.Reflection;
-using VpcSecTools.Loader;
+using System.Runtime.Loader;
+using VpcSecTools.Tests.Aws;
 
 namespace VpcSecTools.Tests.Module;
 
 /// <summary>
-/// AWSSDK types never cross the module's boundary: the module loads AWSSDK.* in its own load context, so an
-/// AWSSDK type handed to PowerShell would be a different type from the AWS.Tools one of the same name. The
-/// cmdlet assembly exposes none at all; Core exposes none through properties, fields or return values (what a
-/// user can reach from an output object), though an engine constructor may take an AWS client.
+/// AWSSDK types never cross the module's boundary: the module loads VpcSecTools.Aws and AWSSDK.* in its own load
+/// context, so an AWSSDK type handed to PowerShell would be a different type from the AWS.Tools one of the same
+/// name. The cmdlets and the engine (PowerShell's default context) reference no AWSSDK assembly at all; the
+/// adapters hand none out. And the module works in a session that already holds another AWSSDK.Core.
 /// </summary>
-public sealed class IsolationTests
+public sealed class IsolationTests(AssembledModule module) : IClassFixture<AssembledModule>
 {
     private static bool IsAwsSdk(Type type) =>
         type.Assembly.GetName().Name!.StartsWith("AWSSDK", StringComparison.OrdinalIgnoreCase)
@@ -38,31 +40,94 @@ public sealed class IsolationTests
     }
 
     [Fact]
-    public void The_cmdlet_assembly_exposes_no_AWSSDK_type() =>
+    public void The_cmdlets_and_the_engine_reference_no_AWSSDK_assembly()
+    {
+        foreach (var assembly in new[] { ModuleSurface.CmdletAssembly, ModuleSurface.CoreAssembly })
+            Assert.All(assembly.GetReferencedAssemblies(), r => Assert.False(r.Name!.StartsWith("AWSSDK", StringComparison.OrdinalIgnoreCase) || r.Name == "VpcSecTools.Aws",
+                $"{assembly.GetName().Name} references {r.Name}; it loads in PowerShell's default context, where AWS.Tools' AWSSDK may be"));
         Assert.Empty(Exposures(ModuleSurface.CmdletAssembly, includeParameters: true));
+        Assert.Empty(Exposures(ModuleSurface.CoreAssembly, includeParameters: true));
+    }
 
     [Fact]
-    public void Core_hands_out_no_AWSSDK_type() =>
-        Assert.Empty(Exposures(ModuleSurface.CoreAssembly, includeParameters: false));
+    public void The_AWS_adapters_hand_out_no_AWSSDK_type() =>
+        Assert.Empty(Exposures(typeof(VpcSecTools.Aws.AwsSdkConnector).Assembly, includeParameters: false));
 
     [Fact]
     public void The_check_sees_an_AWSSDK_type_when_there_is_one()
     {
-        var awsCore = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "AWSSDK.Core");
-        // Before Core references AWSSDK there is nothing to find; the generic check is still exercised.
         Assert.False(IsAwsSdk(typeof(List<string>)));
-        if (awsCore is null) return;
-        var sdkType = awsCore.GetExportedTypes().First();
+        var sdkType = typeof(Amazon.Runtime.AWSCredentials);
         Assert.True(IsAwsSdk(sdkType));
         Assert.True(IsAwsSdk(typeof(List<>).MakeGenericType(sdkType)));
         Assert.True(IsAwsSdk(sdkType.MakeArrayType()));
     }
 
-    [Fact]
-    public void The_loader_depends_on_the_runtime_only()
+    public static TheoryData<string, bool> ForeignSdks()
     {
-        var references = typeof(ModuleLoadContext).Assembly.GetReferencedAssemblies().Select(r => r.Name!);
-        Assert.All(references, name => Assert.True(name.StartsWith("System", StringComparison.Ordinal) || name == "netstandard",
-            $"VpcSecTools.Loader references {name}; it loads into the shared context and must stay dependency-free"));
+        var data = new TheoryData<string, bool>();
+        foreach (var version in TestTools.ForeignAwsSdkCoreVersions) { data.Add(version, true); data.Add(version, false); }
+        return data;
+    }
+
+    /// <summary>
+    /// In a stand-in session that loads another AWSSDK.Core (as AWS.Tools does) before or after the module, the module
+    /// captures live through its own AWSSDK.Core, and the session's keeps working.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ForeignSdks))]
+    public async Task The_module_captures_live_beside_a_foreign_AWSSDK_Core(string version, bool sdkFirst)
+    {
+        var foreignPath = TestTools.ForeignAwsSdkCore(version);
+        Assert.True(File.Exists(foreignPath), $"{foreignPath} is missing: the test project restores it (tests/TestTools.targets)");
+        using var server = Ec2Wire.Serve("test-nat-gateway");
+        var session = new SessionContext(module.Folder, Path.GetDirectoryName(foreignPath)!);
+        try
+        {
+            Assembly LoadForeign()
+            {
+                var sdk = session.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
+                // The session's own SDK works, as AWS.Tools would use it.
+                var credentials = Activator.CreateInstance(sdk.GetType("Amazon.Runtime.BasicAWSCredentials", throwOnError: true)!, "AKIDFOREIGN", "secret")!;
+                var immutable = credentials.GetType().GetMethod("GetCredentials", Type.EmptyTypes)!.Invoke(credentials, null)!;
+                Assert.Equal("AKIDFOREIGN", immutable.GetType().GetProperty("AccessKey")!.GetValue(immutable));
+                return sdk;
+            }
+            var foreign = sdkFirst ? LoadForeign() : null;
+            var cmdlets = session.LoadFromAssemblyPath(module.File("VpcSecTools.dll"));
+            var connector = SessionContext.Connector(cmdlets);
+            foreign ??= LoadForeign();
+
+            // A live capture, through the session's VpcSecTools.Core types and the module's AWSSDK.Core.
+            var engine = session.LoadFromAssemblyName(new AssemblyName("VpcSecTools.Core"));
+            var request = Activator.CreateInstance(engine.GetType("VpcSecTools.Aws.AwsConnectionRequest", throwOnError: true)!)!;
+            foreach (var (name, value) in new (string, object)[]
+                     {
+                         ("Region", Ec2Wire.Region), ("AccessKey", "AKIDEXAMPLE"), ("SecretKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+                         ("EndpointUrl", server.Url), ("Environment", (Func<string, string?>)(_ => null)),
+                     })
+                request.GetType().GetProperty(name)!.SetValue(request, value);
+            var connection = connector.GetType().GetMethod("Connect")!.Invoke(connector, [request])!;
+            var inventory = Activator.CreateInstance(engine.GetType("VpcSecTools.Aws.InventoryRequest", throwOnError: true)!)!;
+            var capture = (Task)connection.GetType().GetMethod("CaptureAsync")!.Invoke(connection, [inventory, null, CancellationToken.None])!;
+            await capture;
+            dynamic result = capture.GetType().GetProperty("Result")!.GetValue(capture)!;
+            static int Count(object list) => ((System.Collections.IEnumerable)list).Cast<object>().Count();
+            Assert.Equal(0, Count(result.Faults));
+            Assert.Equal(1, Count(result.Snapshot.Regions));
+            Assert.Equal(1, Count(((System.Collections.IEnumerable)result.Snapshot.Regions).Cast<dynamic>().Single().Vpcs));
+
+            var own = AssemblyLoadContext.GetLoadContext(connector.GetType().Assembly)!;
+            var ours = own.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
+            Assert.Equal(Path.GetFullPath(module.File("bin", "AWSSDK.Core.dll")), ours.Location);
+            Assert.Equal(foreignPath, foreign.Location);
+            // By file version: AWSSDK keeps its assembly version (4.0.0.0 for 4.0 and 4.1 alike), which is why they clash.
+            Assert.StartsWith(version, FileVersionInfo.GetVersionInfo(foreign.Location).FileVersion);
+            Assert.NotEqual(FileVersionInfo.GetVersionInfo(foreign.Location).FileVersion, FileVersionInfo.GetVersionInfo(ours.Location).FileVersion);
+        }
+        finally
+        {
+            session.Unload();
+        }
     }
 }

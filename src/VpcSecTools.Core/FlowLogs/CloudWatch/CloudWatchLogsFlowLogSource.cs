@@ -20,7 +20,7 @@ public sealed record CloudWatchFlowLogLine(string LogStream, string? InterfaceId
 /// </summary>
 public sealed partial class CloudWatchLogsFlowLogSource(AwsConnection connection, string region) : IDisposable
 {
-    private readonly CloudWatchLogsClient _client = new(connection, region);
+    private readonly ICloudWatchLogsClient _client = connection.CreateCloudWatchLogsClient(region);
 
     /// <summary>FilterLogEvents calls made so far (pages).</summary>
     public int Calls => _client.Calls;

@@ -35,7 +35,7 @@ public static class AthenaFlowLogQuery
         IProgress<RemoteQueryProgress>? progress = null, CancellationToken cancel = default)
     {
         var sql = AthenaSql.Translate(query, options.Table);
-        using var client = new AthenaClient(options.Connection, options.Region);
+        using var client = options.Connection.CreateAthenaClient(options.Region);
         var context = new AthenaExecutionContext
         {
             Database = options.Table.Database, Catalog = options.Catalog, WorkGroup = options.WorkGroup, OutputLocation = options.OutputLocation,
@@ -79,7 +79,7 @@ public static class AthenaFlowLogQuery
     }
 
     /// <summary>Starts one statement and polls it to SUCCEEDED; stops it when cancelled.</summary>
-    private static async Task<(string Id, AthenaQueryStatus Status)> ExecuteAsync(AthenaClient client, string statement, AthenaExecutionContext context,
+    private static async Task<(string Id, AthenaQueryStatus Status)> ExecuteAsync(IAthenaClient client, string statement, AthenaExecutionContext context,
         QueryPolling polling, IProgress<RemoteQueryProgress>? progress, CancellationToken cancel)
     {
         var id = await client.StartQueryExecutionAsync(statement, context, cancel).ConfigureAwait(false);

@@ -48,7 +48,7 @@ public static class InsightsFlowLogQuery
         var since = query.Filter.Since ?? until - DefaultWindow;
         if (query.Filter.Since is null) notes.Add($"No start time was given: the query covers the last {DefaultWindow.TotalHours:0} hours before {until:u}.");
 
-        using var client = new CloudWatchLogsClient(options.Connection, options.Region);
+        using var client = options.Connection.CreateCloudWatchLogsClient(options.Region);
         var id = await client.StartQueryAsync(new InsightsQueryRequest(options.LogGroupNames, since - EventTimeMargin, until + EventTimeMargin,
             text, InsightsQuery.RowLimit(query)), cancel).ConfigureAwait(false);
         var results = await RemoteQueryLoop.PollAsync(id, c => client.GetQueryResultsAsync(id, c),

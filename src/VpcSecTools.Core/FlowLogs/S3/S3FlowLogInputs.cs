@@ -1,4 +1,3 @@
-using Amazon.S3;
 using VpcSecTools.Aws;
 
 namespace VpcSecTools.FlowLogs.S3;
@@ -10,26 +9,9 @@ namespace VpcSecTools.FlowLogs.S3;
 /// </summary>
 internal static class S3FlowLogInputs
 {
-    /// <summary>
-    /// An S3 client on the connection's credentials and region. With an endpoint URL (a local S3, a VPC endpoint)
-    /// requests go there path-style, as bucket host names do not resolve on such endpoints.
-    /// </summary>
-    public static IAmazonS3 CreateClient(AwsConnection connection)
-    {
-        var config = new AmazonS3Config();
-        if (connection.EndpointUrl is { } url)
-        {
-            config.ServiceURL = url;
-            config.ForcePathStyle = true;
-            config.AuthenticationRegion = connection.Region;
-        }
-        else config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(connection.Region);
-        return new AmazonS3Client(connection.Credentials, config);
-    }
-
     /// <summary>The flow-log objects under <paramref name="location"/> for the window, as inputs in listing order.</summary>
     /// <remarks>A flow log's destination narrows the listing to its account, region and objects.</remarks>
-    public static IReadOnlyList<FlowLogInput> List(IAmazonS3 s3, S3Location location, DateTimeOffset? since, DateTimeOffset? until,
+    public static IReadOnlyList<FlowLogInput> List(IS3Client s3, S3Location location, DateTimeOffset? since, DateTimeOffset? until,
         FlowLogFormat? format = null, FlowLogDestination? of = null, CancellationToken cancel = default)
     {
         var source = new S3FlowLogSource(s3);
@@ -83,7 +65,7 @@ public sealed class FlowLogLocations : IDisposable
         var missing = new List<string>();
         var clients = new List<IDisposable>();
         AwsConnection? connection = null;
-        IAmazonS3? s3 = null;
+        IS3Client? s3 = null;
         try
         {
             foreach (var d in destinations)
@@ -92,7 +74,7 @@ public sealed class FlowLogLocations : IDisposable
                 connection ??= connect();
                 if (d.Kind == FlowLogDestinationKind.S3)
                 {
-                    if (s3 is null) clients.Add(s3 = S3FlowLogInputs.CreateClient(connection));
+                    if (s3 is null) clients.Add(s3 = connection.CreateS3Client());
                     var found = S3FlowLogInputs.List(s3, S3Location.Parse(d.Location), query.Filter.Since, query.Filter.Until, d.Format, d, cancel);
                     notes.Add($"{d.FlowLogId} ({d.ResourceId}): {found.Count} object(s) under {d.Location}AWSLogs/{d.AccountId ?? "(every account)"}/ for {d.Region}");
                     if (found.Count == 0) missing.Add($"{d.Location} ({d.FlowLogId})");
@@ -124,13 +106,13 @@ public sealed class FlowLogLocations : IDisposable
         var local = FlowLogPaths.Expand(paths.Where(p => !S3Location.IsS3Uri(p)), out var unmatched, format);
         var inputs = new List<FlowLogInput>(local);
         var missing = new List<string>(unmatched);
-        IAmazonS3? s3 = null;
+        IS3Client? s3 = null;
         try
         {
             foreach (var path in paths.Where(S3Location.IsS3Uri))
             {
                 var location = S3Location.Parse(path);
-                s3 ??= S3FlowLogInputs.CreateClient(connect());
+                s3 ??= connect().CreateS3Client();
                 var found = S3FlowLogInputs.List(s3, location, since, until, format, cancel: cancel);
                 if (found.Count == 0) missing.Add(path);
                 inputs.AddRange(found);

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
-using Amazon.S3;
-using Amazon.S3.Model;
+using VpcSecTools.Aws;
 
 namespace VpcSecTools.FlowLogs.S3;
 
@@ -15,7 +14,7 @@ public sealed record S3FlowLogObject(string Bucket, string Key, long Size, strin
 /// time window, in both the default and the Hive-compatible layout. Accounts and regions under
 /// <c>AWSLogs/</c> are discovered unless given.
 /// </summary>
-public sealed class S3FlowLogSource(IAmazonS3 s3)
+public sealed class S3FlowLogSource(IS3Client s3)
 {
     /// <summary>The IAM actions this source needs: ListObjectsV2 is s3:ListBucket (the IAM policy test compares with this list).</summary>
     public static readonly IReadOnlyList<string> IamActions = ["s3:GetObject", "s3:ListBucket"];
@@ -37,15 +36,11 @@ public sealed class S3FlowLogSource(IAmazonS3 s3)
                 await foreach (var obj in ListObjectsAsync(location.Bucket, prefix, cancel))
                     if (FlowLogS3Layout.IsTextLogObject(obj.Key) && FlowLogS3Layout.MayHoldWindow(obj.Key, since, until)
                         && (flowLogId is null || FlowLogS3Layout.IsOfFlowLog(obj.Key, flowLogId)))
-                        yield return new S3FlowLogObject(location.Bucket, obj.Key, obj.Size ?? 0, acct, reg);
+                        yield return new S3FlowLogObject(location.Bucket, obj.Key, obj.Size, acct, reg);
         }
     }
 
-    public async Task<Stream> OpenAsync(S3FlowLogObject obj, CancellationToken cancel = default)
-    {
-        var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = obj.Bucket, Key = obj.Key }, cancel).ConfigureAwait(false);
-        return response.ResponseStream;
-    }
+    public Task<Stream> OpenAsync(S3FlowLogObject obj, CancellationToken cancel = default) => s3.GetObjectAsync(obj.Bucket, obj.Key, cancel);
 
     /// <summary>Region prefixes under <c>AWSLogs/</c>: the given account/region, or every one found, in either layout.</summary>
     private async IAsyncEnumerable<(string Prefix, string Account, string Region, bool Hive)> RegionPrefixesAsync(
@@ -94,25 +89,21 @@ public sealed class S3FlowLogSource(IAmazonS3 s3)
         string? token = null;
         do
         {
-            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request
-            {
-                BucketName = bucket, Prefix = prefix, Delimiter = "/", ContinuationToken = token,
-            }, cancel).ConfigureAwait(false);
-            foreach (var p in page.CommonPrefixes ?? []) names.Add(p[prefix.Length..].TrimEnd('/'));
-            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+            var page = await s3.ListObjectsV2Async(bucket, prefix, "/", token, cancel).ConfigureAwait(false);
+            foreach (var p in page.CommonPrefixes) names.Add(p[prefix.Length..].TrimEnd('/'));
+            token = page.NextContinuationToken;
         } while (token is not null);
         return names;
     }
 
-    private async IAsyncEnumerable<S3Object> ListObjectsAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken cancel)
+    private async IAsyncEnumerable<S3ObjectSummary> ListObjectsAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken cancel)
     {
         string? token = null;
         do
         {
-            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token }, cancel)
-                .ConfigureAwait(false);
-            foreach (var o in page.S3Objects ?? []) yield return o;
-            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+            var page = await s3.ListObjectsV2Async(bucket, prefix, null, token, cancel).ConfigureAwait(false);
+            foreach (var o in page.Objects) yield return o;
+            token = page.NextContinuationToken;
         } while (token is not null);
     }
 

@@ -23,7 +23,7 @@ internal sealed class AwsJsonClient : IDisposable
     /// <param name="iamPrefix">The IAM service prefix of the operations (<c>logs</c>, <c>athena</c>).</param>
     /// <param name="connection">Credentials, and the explicit endpoint if any.</param>
     /// <param name="region">The region to call.</param>
-    public AwsJsonClient(AwsServiceDescription service, string targetPrefix, string iamPrefix, AwsConnection connection, string region)
+    public AwsJsonClient(AwsServiceDescription service, string targetPrefix, string iamPrefix, AwsSdkConnection connection, string region)
     {
         Region = region;
         _targetPrefix = targetPrefix;
@@ -58,7 +58,7 @@ internal sealed class AwsJsonClient : IDisposable
         }
         catch (AmazonServiceException e)
         {
-            throw AwsErrorCodes.Classify(e, operation, Region, IamAction(operation));
+            throw AwsErrorCodes.Classify(e.ErrorCode, (int)e.StatusCode, e.Message, e, operation, Region, IamAction(operation));
         }
         catch (JsonException e)
         {

@@ -109,7 +109,7 @@ internal sealed class AwsServiceClient : AmazonServiceClient
     /// A client for <paramref name="service"/> in <paramref name="region"/>, at the connection's explicit endpoint when
     /// it has one; signing uses the region even when the endpoint (e.g. 127.0.0.1) hides it from the host name.
     /// </summary>
-    public static AwsServiceClient Create(AwsServiceDescription service, AwsConnection connection, string region)
+    public static AwsServiceClient Create(AwsServiceDescription service, AwsSdkConnection connection, string region)
     {
         var config = new AwsServiceConfig(service) { RegionEndpoint = RegionEndpoint.GetBySystemName(region), AuthenticationRegion = region };
         if (connection.EndpointUrl is { } url) config.ServiceURL = url;

@@ -21,7 +21,7 @@ internal sealed class Ec2Client : IDisposable
     private readonly AwsServiceClient _client;
     private int _calls;
 
-    public Ec2Client(AwsConnection connection, string region)
+    public Ec2Client(AwsSdkConnection connection, string region)
     {
         Region = region;
         var config = new AwsServiceConfig(Service) { RegionEndpoint = RegionEndpoint.GetBySystemName(region) };
@@ -86,7 +86,7 @@ internal sealed class Ec2Client : IDisposable
         }
         catch (AmazonServiceException e)
         {
-            throw AwsErrorCodes.Classify(e, operation.Name, Region, operation.IamAction);
+            throw AwsErrorCodes.Classify(e.ErrorCode, (int)e.StatusCode, e.Message, e, operation.Name, Region, operation.IamAction);
         }
         catch (XmlException e)
         {
