@@ -47,3 +47,68 @@ Describe 'Find-OverlyOpenPort' {
         { Find-OverlyOpenPort -Snapshot $nat -AllowListPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*'
     }
 }
+
+Describe 'Find-OverlyOpenPort never passes missing data as safe' {
+    BeforeAll {
+        $nat = Join-Path $FixtureRoot 'batfish-aws/test-nat-gateway'
+        # The NAT-gateway capture as a colleague might hand it over: one describe output lost, or a rule naming a prefix list
+        # whose entries were never captured.
+        function Copy-Capture([string] $Name, [string[]] $Without = @()) {
+            $dir = Join-Path $TestDrive $Name
+            New-Item -ItemType Directory -Path $dir | Out-Null
+            Get-ChildItem $nat -File | Where-Object Name -NotIn $Without | Copy-Item -Destination $dir
+            $dir
+        }
+    }
+
+    It 'says which checks did not run when SecurityGroups is missing, at their worst severity' {
+        $noGroups = Copy-Capture 'no-groups' -Without 'SecurityGroups.json'
+        $findings = Find-OverlyOpenPort -Snapshot $noGroups -WarningVariable warned -WarningAction SilentlyContinue
+        $gap = $findings | Where-Object CheckId -EQ 'Audit.ChecksNotRun'
+        $gap | Should -HaveCount 1
+        $gap.Confirmed | Should -BeFalse
+        $gap.Severity | Should -Be 'Critical'
+        $gap.MissingData | Should -BeLike '*SecurityGroups*'
+        $gap.ChecksNotRun | Should -Contain 'SG.SshFromInternet'
+        "$warned" | Should -BeLike '*SecurityGroups*'
+        # A script asking only for SSH findings, or only for critical ones, still learns that it cannot be told.
+        (Find-OverlyOpenPort -Snapshot $noGroups -CheckId SG.SshFromInternet -WarningAction SilentlyContinue).CheckId | Should -Be 'Audit.ChecksNotRun'
+        (Find-OverlyOpenPort -Snapshot $noGroups -MinimumSeverity Critical -WarningAction SilentlyContinue).Confirmed | Should -Not -Contain $true
+    }
+
+    It 'rates an SSH rule from a prefix list without entries by its worst case, unconfirmed' {
+        $withList = Copy-Capture 'prefix-list'
+        $path = Join-Path $withList 'SecurityGroups.json'
+        $groups = Get-Content $path -Raw | ConvertFrom-Json -Depth 30
+        $launch = $groups.SecurityGroups | Where-Object GroupId -EQ 'sg-0253af84ae6485905'
+        $launch.IpPermissions[0].IpRanges = @()
+        $launch.IpPermissions[0] | Add-Member -Force -NotePropertyName PrefixListIds -NotePropertyValue @([pscustomobject]@{ PrefixListId = 'pl-0123456789abcdef0' })
+        $groups | ConvertTo-Json -Depth 30 | Set-Content $path
+        $findings = Find-OverlyOpenPort -Snapshot $withList -MinimumSeverity Low -WarningVariable warned -WarningAction SilentlyContinue
+        $unknown = $findings | Where-Object CheckId -EQ 'SG.PrefixListEntriesUnknown'
+        $unknown.Severity | Should -Be 'Critical'
+        $unknown.Confirmed | Should -BeFalse
+        $unknown.MissingData | Should -BeLike '*pl-0123456789abcdef0*'
+        $ssh = $findings | Where-Object { $_.CheckId -eq 'SG.SshFromInternet' -and $_.ResourceId -eq 'sg-0253af84ae6485905' }
+        $ssh | Should -Not -BeNullOrEmpty
+        $ssh.Confirmed | Should -Not -Contain $true
+        "$warned" | Should -BeLike '*unconfirmed*'
+        # Security Hub reads WARNING as "cannot tell whether it passes or fails", not "no issue found".
+        ($unknown | ConvertTo-SecurityHubFinding).Compliance.Status | Should -Be 'WARNING'
+        ($unknown | ConvertTo-OcsfFinding).confidence_id | Should -Be 0
+    }
+
+    It 'rates an exposure it cannot decide as reachable, unconfirmed' {
+        $ssh = Find-OverlyOpenPort -Snapshot (Join-Path $FixtureRoot 'batfish-aws/test-transit-gateway') -CheckId SG.SshFromInternet -WarningAction SilentlyContinue |
+            Where-Object ResourceId -EQ 'sg-065c26b39e45ae384'
+        $ssh.ExposureVerdict | Should -Be 'Unknown'
+        $ssh.Severity | Should -Be 'Critical'
+        $ssh.Confirmed | Should -BeFalse
+        $ssh.MissingData | Should -BeLike '*InternetGateways*'
+    }
+
+    It 'finds nothing unconfirmed in a complete capture' {
+        Find-OverlyOpenPort -Snapshot $nat -WarningVariable warned | Where-Object { -not $_.Confirmed } | Should -BeNullOrEmpty
+        $warned | Should -BeNullOrEmpty
+    }
+}

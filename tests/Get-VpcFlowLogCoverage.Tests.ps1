@@ -27,3 +27,26 @@ Describe 'Get-VpcFlowLogCoverage' {
         $rows.VpcId | Select-Object -Unique | Should -Be $vpc.ResourceId
     }
 }
+
+Describe 'Get-VpcFlowLogCoverage -FindingsOnly keeps what it cannot know' {
+    BeforeAll {
+        $nat = Join-Path $FixtureRoot 'batfish-aws/test-nat-gateway'
+    }
+
+    It 'returns the Unknown rows as findings and warns' {
+        $all = Get-VpcFlowLogCoverage -Snapshot $nat -WarningAction SilentlyContinue
+        $findings = Get-VpcFlowLogCoverage -Snapshot $nat -FindingsOnly -WarningVariable warned -WarningAction SilentlyContinue
+        $findings | Should -HaveCount $all.Count
+        $findings.Finding | Should -Not -Contain $null
+        "$warned" | Should -BeLike '*describe-flow-logs*'
+    }
+
+    It 'says which resources a region without describe-subnets could not list' {
+        $dir = Join-Path $TestDrive 'no-subnets'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Get-ChildItem $nat -File | Where-Object Name -NE 'Subnets.json' | Copy-Item -Destination $dir
+        $region = Get-VpcFlowLogCoverage -Snapshot $dir -VpcOnly -WarningAction SilentlyContinue | Where-Object ResourceType -EQ 'Region'
+        $region.Status | Should -Be 'Unknown'
+        $region.Finding | Should -BeLike '*Subnets*'
+    }
+}

@@ -94,3 +94,47 @@ Describe 'Get-VpcPrivateIpMap' {
         }
     }
 }
+
+Describe 'Get-VpcPrivateIpMap names our own public addresses and says what it cannot know' {
+    BeforeAll {
+        $demo = Import-VpcSnapshot (Join-Path $DemoSnapshot 'aws_configs')
+        $expected = Get-Content (Join-Path $DemoSnapshot 'expected.json') -Raw | ConvertFrom-Json
+        $tgw = Join-Path $FixtureRoot 'batfish-aws/test-transit-gateway'
+    }
+
+    It 'answers "who is this public address?" with our instance first' {
+        $legacy = Get-VpcPrivateIpMap -Snapshot $demo -IpAddress $expected.addresses.legacy.public
+        $legacy.Scope | Should -Be 'ThisVpc'
+        $legacy.Owner.NetworkInterfaceId | Should -Be $expected.ids.eni.legacy
+        $legacy.Owner.OwnerResourceId | Should -BeLike 'i-*'
+        "$legacy" | Should -BeLike "*$($legacy.Owner.OwnerResourceId)*"
+        (Get-VpcPrivateIpMap -Snapshot $demo -IpAddress $expected.addresses.'nat-a'.public).Owner.OwnerType | Should -Be 'NatGateway'
+    }
+
+    It 'attributes the internet behind a centralised egress VPC as the internet, reached through the transit gateway' {
+        $dir = Join-Path $TestDrive 'egress'
+        Copy-Item $tgw -Destination $dir -Recurse
+        $tables = Get-Content (Join-Path $dir 'RouteTables.json') -Raw | ConvertFrom-Json -Depth 30
+        $spoke = $tables.RouteTables | Where-Object VpcId -EQ 'vpc-0404e08ceddf7f650'
+        $spoke.Routes += [pscustomobject]@{ DestinationCidrBlock = '0.0.0.0/0'; TransitGatewayId = 'tgw-044be4464fcc69aff'; State = 'active'; Origin = 'CreateRoute' }
+        $tables | ConvertTo-Json -Depth 30 | Set-Content (Join-Path $dir 'RouteTables.json')
+        $static = Get-Content (Join-Path $dir 'TransitGatewayStaticRoutes.json') -Raw | ConvertFrom-Json -Depth 30
+        $static.TransitGatewayStaticRoutes[0].Routes = @([pscustomobject]@{
+            DestinationCidrBlock = '0.0.0.0/0'; Type = 'static'; State = 'active'
+            TransitGatewayAttachments = @([pscustomobject]@{ TransitGatewayAttachmentId = 'tgw-attach-0ae2696617bb06fb4'; ResourceId = 'vpc-00a31ce9d0c06675c'; ResourceType = 'vpc' })
+        })
+        $static | ConvertTo-Json -Depth 30 | Set-Content (Join-Path $dir 'TransitGatewayStaticRoutes.json')
+        $r = Get-VpcPrivateIpMap -Snapshot $dir -IpAddress 8.8.8.8 -FromVpcId vpc-0404e08ceddf7f650
+        $r.Scope | Should -Be 'Public'
+        $r.TransitGatewayAttachmentResourceId | Should -Be 'vpc-00a31ce9d0c06675c'
+        $r.Route | Should -BeLike '*igw-0a4895a3c58cac8cb*'
+    }
+
+    It 'warns that a map without NetworkInterfaces is missing addresses, not empty' {
+        $dir = Join-Path $TestDrive 'no-enis'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Get-ChildItem $tgw -File | Where-Object Name -NE 'NetworkInterfaces.json' | Copy-Item -Destination $dir
+        Get-VpcPrivateIpMap -Snapshot $dir -WarningVariable warned -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        "$warned" | Should -BeLike '*NetworkInterfaces*us-east-2*'
+    }
+}

@@ -36,11 +36,13 @@ public abstract class SnapshotCmdlet : AwsCmdlet
     /// <summary>
     /// The ids a question is limited to, as the snapshot holds them: null when none were given (no limit); ids the
     /// snapshot does not hold are written as errors (VpcNotFound, SubnetNotFound...) and never widen the scope, so
-    /// when none is left the list is empty and the answer is nothing.
+    /// when none is left the list is empty and the answer is nothing. Where a region lacks the
+    /// <paramref name="section"/> that lists them, no id can be said to be absent: they are all kept.
     /// </summary>
-    private protected IReadOnlyList<string>? Held<T>(ScopeIds ids, IReadOnlyDictionary<string, T> resources, Func<string, Exception> notFound)
+    private protected IReadOnlyList<string>? Held<T>(ScopeIds ids, IReadOnlyDictionary<string, T> resources, string section, Func<string, Exception> notFound)
     {
         if (!ids.Given) return null;
+        if (Index.Snapshot.Regions.Any(r => !r.Has(section))) return ids.Distinct();
         var held = new List<string>();
         foreach (var id in ids.Distinct())
         {

@@ -30,21 +30,30 @@ public static class IpMapCommand
             var addresses = parse.GetValue(ips) ?? [];
             if (!parse.GetValue(overlap) && addresses.Length == 0)
             {
-                WriteMap(new PrivateIpMap(index).Select(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray(), json);
-                return Program.Ok;
+                var map = new PrivateIpMap(index);
+                WriteMap(map.Select(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray(), json);
+                // A region without its network interfaces is missing from the map, not empty: say so, exit Unknown.
+                var gaps = map.GapsFor(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray();
+                foreach (var gap in gaps) Console.Error.WriteLine($"vpcsec: warning: {gap}");
+                return gaps.Length > 0 ? Program.Unknown : Program.Ok;
             }
             var attributor = new AddressAttributor(index, AwsIpRangeSet.LoadOrBundled(parse.GetValue(ipRanges)));
             if (parse.GetValue(overlap))
             {
                 WriteOverlaps(CidrOverlapReport.Find(attributor), json);
-                return Program.Ok;
+                var unseen = CidrOverlapReport.Gaps(attributor);
+                foreach (var gap in unseen) Console.Error.WriteLine($"vpcsec: warning: {gap}");
+                return unseen.Count > 0 ? Program.Unknown : Program.Ok;
             }
             return Attribute(attributor, addresses, parse.GetValue(fromVpc), json, Console.Out, Console.Error);
         }));
         return command;
     }
 
-    /// <summary>Attributes each address; a bad one is one stderr line (exit 2 at the end), the rest are still answered.</summary>
+    /// <summary>
+    /// Attributes each address; a bad one is one stderr line (exit 2 at the end), the rest are still answered. An
+    /// answer the snapshot cannot give (scope Unknown) exits 3.
+    /// </summary>
     public static int Attribute(AddressAttributor attributor, IReadOnlyList<string> addresses, string? fromVpc, bool json, TextWriter stdout, TextWriter stderr)
     {
         var results = new List<AddressAttribution>();
@@ -63,7 +72,7 @@ public static class IpMapCommand
             CliOutput.WriteTable(["IpAddress", "FromVpcId", "Scope", "VpcId", "Owner", "Detail", "Route"],
                 results.Select(r => (IReadOnlyList<string>)[r.IpAddress, r.FromVpcId ?? "-", r.Scope.ToString(), r.VpcId ?? "-", OwnerText(r), DetailText(r), r.Route ?? "-"]),
                 stdout);
-        return failed > 0 ? Program.Error : Program.Ok;
+        return failed > 0 ? Program.Error : results.Any(r => r.Scope == AttributionScope.Unknown) ? Program.Unknown : Program.Ok;
     }
 
     private static void WriteMap(IReadOnlyList<PrivateIpMapEntry> entries, bool json)

@@ -12,7 +12,7 @@ public static class OpenPortsCommand
         var snapshot = SnapshotCommand.SnapshotOption();
         var minSeverity = new Option<string>("--min-severity") { Description = "Only findings at or above this severity (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL).", DefaultValueFactory = _ => "INFORMATIONAL" };
         var format = SnapshotCommand.FormatOption("table", "json", "asff", "ocsf");
-        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding at or above this severity exists (CI gate)." };
+        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a confirmed finding at or above this severity exists (CI gate); else 3 when one may exist but the snapshot cannot prove it." };
         var allowList = new Option<string?>("--allow-list") { Description = "A JSON file of allowed CIDRs, accepted findings and check settings." };
         var includeSuppressed = new Option<bool>("--include-suppressed") { Description = "Also show findings suppressed by the allow-list." };
         var vpc = new Option<string[]>("--vpc-id") { Description = "Only these VPCs.", AllowMultipleArgumentsPerToken = true };
@@ -40,21 +40,32 @@ public static class OpenPortsCommand
                 case "ocsf": CliOutput.WriteJson(findings.Select(x => FindingExport.ToOcsf(x, context)).ToArray()); break;
                 default: WriteTable(findings, report.Notes); break;
             }
-            // The gate counts what the user asked to see as a problem: unsuppressed findings at or above --fail-on.
-            return gate is { } g && report.Select(g).Any() ? Program.Findings : Program.Ok;
+            // Checks that could not run are said whatever the format: they are why the answer is incomplete.
+            foreach (var gap in report.Select(checkIds: [Checks.ChecksNotRun.Id])) Console.Error.WriteLine($"vpcsec: warning: {gap.Detail}");
+            return ExitCode(report, gate ?? minimum, gate is not null);
         }));
         return command;
     }
+
+    /// <summary>
+    /// 1 when a confirmed, unsuppressed finding reaches the gate; else 3 when an unconfirmed one reaches it (or the
+    /// minimum severity shown, without a gate): the snapshot cannot prove the answer; else 0.
+    /// </summary>
+    public static int ExitCode(AuditReport report, Severity threshold, bool gated) =>
+        gated && report.HasConfirmed(threshold) ? Program.Findings
+        : report.IsIncomplete(threshold) ? Program.Unknown
+        : Program.Ok;
 
     private static void WriteTable(IReadOnlyList<Finding> findings, IReadOnlyList<string> notes)
     {
         CliOutput.WriteTable(["Severity", "Check", "Resource", "Rule", "Protocol", "Ports", "Source", "Exposure", "Suppressed"],
             findings.Select(f => (IReadOnlyList<string>)
             [
-                f.Severity.Label(), f.CheckId, f.ResourceId, f.Rule ?? "-", f.Protocol ?? "-", f.Ports ?? "-", f.Source ?? "-",
+                f.Confirmed ? f.Severity.Label() : $"{f.Severity.Label()}?", f.CheckId, f.ResourceId, f.Rule ?? "-", f.Protocol ?? "-", f.Ports ?? "-", f.Source ?? "-",
                 f.ExposureVerdict ?? "-", f.Suppressed ? "yes" : "",
             ]));
-        Console.WriteLine($"\n{findings.Count} finding(s).");
+        int unconfirmed = findings.Count(f => !f.Confirmed);
+        Console.WriteLine($"\n{findings.Count} finding(s){(unconfirmed == 0 ? "" : $", {unconfirmed} unconfirmed (severity?: their worst case; the data they need is missing, see MissingData in --format json)")}.");
         foreach (var n in notes) Console.Error.WriteLine($"note: {n}");
     }
 }

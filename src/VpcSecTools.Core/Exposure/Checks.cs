@@ -1,14 +1,26 @@
+using VpcSecTools.Snapshot;
+
 namespace VpcSecTools.Exposure;
 
 /// <summary>
 /// One audit check: a stable id scripts and accepted-finding files can rely on, what it means, how bad it
-/// is before exposure is known, how to fix it, and the incumbent checks it covers (AUDIT.md).
+/// is before exposure is known, how to fix it, the snapshot sections it cannot run without, and the incumbent
+/// checks it covers (AUDIT.md).
 /// </summary>
 public sealed record CheckDefinition(string Id, string Title, Severity BaseSeverity, string ResourceType,
     string Remediation, IReadOnlyList<string> References)
 {
     /// <summary>Whether the severity follows the exposure of the ENIs (internet ingress on a security group).</summary>
     public bool SeverityFollowsExposure { get; init; }
+
+    /// <summary>
+    /// The sections (<see cref="Section"/> keys) the check needs: where a region lacks one, the check does not run
+    /// there and the audit says so. By default the section of the resources it judges.
+    /// </summary>
+    public IReadOnlyList<string> Requires { get; init; } = [ResourceType == Checks.NetworkAclType ? Section.NetworkAcls : Section.SecurityGroups];
+
+    /// <summary>The most severe finding the check can give: critical when exposure can make it so.</summary>
+    public Severity WorstSeverity => SeverityFollowsExposure ? Severity.Critical : BaseSeverity;
 }
 
 /// <summary>The catalogue of checks. Ids never change once published; new checks get new ids.</summary>
@@ -16,6 +28,8 @@ public static class Checks
 {
     public const string SecurityGroupType = "AwsEc2SecurityGroup";
     public const string NetworkAclType = "AwsEc2NetworkAcl";
+    /// <summary>The resource of a finding about a whole capture (an account in a region).</summary>
+    public const string AccountType = "AwsAccount";
 
     public static readonly CheckDefinition AllTrafficFromInternet = new("SG.AllTrafficFromInternet",
         "Security group allows all traffic from the internet", Severity.Critical, SecurityGroupType,
@@ -50,7 +64,8 @@ public static class Checks
     public static readonly CheckDefinition CombinedGroupsOpenToInternet = new("SG.CombinedGroupsOpenToInternet",
         "Security groups on the same ENI together open a port to the whole internet", Severity.High, SecurityGroupType,
         "Review the rules of these groups together: their sources add up to every internet address; replace them with the sources really needed.",
-        ["VpcSecTools (no incumbent check: coverage across groups)"]) { SeverityFollowsExposure = true };
+        ["VpcSecTools (no incumbent check: coverage across groups)"])
+    { SeverityFollowsExposure = true, Requires = [Section.SecurityGroups, Section.NetworkInterfaces] };
 
     public static readonly CheckDefinition WidePublicCidr = new("SG.WidePublicCidr",
         "Security group allows a wide public CIDR", Severity.Medium, SecurityGroupType,
@@ -75,7 +90,7 @@ public static class Checks
     public static readonly CheckDefinition UnusedSecurityGroup = new("SG.Unused",
         "Security group is not used", Severity.Medium, SecurityGroupType,
         "Delete the group after checking the users the snapshot cannot see (Lambda, ECS, launch templates, other accounts).",
-        ["Security Hub EC2.22"]);
+        ["Security Hub EC2.22"]) { Requires = [Section.SecurityGroups, Section.NetworkInterfaces] };
 
     public static readonly CheckDefinition EgressAllToAnywhere = new("SG.EgressAllToAnywhere",
         "Security group allows all outbound traffic to anywhere", Severity.Informational, SecurityGroupType,
@@ -90,17 +105,24 @@ public static class Checks
     public static readonly CheckDefinition Ipv4OnlyOpening = new("SG.Ipv6ParityOpenOnIpv4",
         "Port open to the IPv4 internet but not to the IPv6 internet in a dual-stack VPC", Severity.Low, SecurityGroupType,
         "Decide whether the service is public; make the IPv4 and IPv6 rules agree.",
-        ["VpcSecTools (IPv6 parity blind spot)"]);
+        ["VpcSecTools (IPv6 parity blind spot)"]) { Requires = [Section.SecurityGroups, Section.Vpcs] };
 
     public static readonly CheckDefinition CidrMatchesGroup = new("SG.CidrMatchesGroup",
         "Private CIDR source covers exactly the members of one security group", Severity.Low, SecurityGroupType,
         "Reference the security group instead of the CIDR so the rule follows the members and admits nothing else.",
-        ["VpcSecTools (group reference would be tighter)"]);
+        ["VpcSecTools (group reference would be tighter)"]) { Requires = [Section.SecurityGroups, Section.NetworkInterfaces] };
 
+    // Unknown is never safe. These two rate a rule by its worst case: its source may be a wide public range
+    // (SG.WidePublicCidr, medium) or the whole internet, rated by the exposure of the ENIs like the internet checks.
     public static readonly CheckDefinition PrefixListUnknown = new("SG.PrefixListEntriesUnknown",
-        "Rule uses a prefix list whose entries are not in the snapshot", Severity.Informational, SecurityGroupType,
+        "Rule uses a prefix list whose entries are not in the snapshot", Severity.Medium, SecurityGroupType,
         "Capture get-managed-prefix-list-entries for this list so its coverage can be checked.",
-        ["SEMANTICS 5"]);
+        ["SEMANTICS 5"]) { SeverityFollowsExposure = true };
+
+    public static readonly CheckDefinition RuleUnreadable = new("SG.RuleUnreadable",
+        "Security group rule cannot be interpreted", Severity.Medium, SecurityGroupType,
+        "Check the snapshot against describe-security-groups: the protocol, ports or source of this rule are not what EC2 writes.",
+        ["SEMANTICS 0"]) { SeverityFollowsExposure = true };
 
     public static readonly CheckDefinition AdminPortNotFromBastion = new("Hygiene.AdminPortNotFromBastion",
         "Admin port open to a source other than a bastion security group", Severity.Low, SecurityGroupType,
@@ -110,7 +132,7 @@ public static class Checks
     public static readonly CheckDefinition PortSharedByTiers = new("Hygiene.PortSharedByTiers",
         "One port opened by unrelated security groups", Severity.Low, SecurityGroupType,
         "Check that each tier really runs this service; remove the rule where it was copied.",
-        ["VpcSecTools port hygiene"]);
+        ["VpcSecTools port hygiene"]) { Requires = [Section.SecurityGroups, Section.NetworkInterfaces] };
 
     public static readonly CheckDefinition DefaultServicePort = new("Hygiene.DefaultServicePort",
         "Service on its well-known default port open to a CIDR", Severity.Low, SecurityGroupType,
@@ -137,14 +159,19 @@ public static class Checks
         "Delete the network ACL, or associate it with the subnets it was written for.",
         ["Security Hub EC2.16"]);
 
+    public static readonly CheckDefinition ChecksNotRun = new("Audit.ChecksNotRun",
+        "Checks did not run: the snapshot lacks a section they need", Severity.Informational, AccountType,
+        "Capture the missing sections (the describe call of each, with the IAM permission it needs) and run the audit again.",
+        ["SEMANTICS 0"]) { Requires = [] };
+
     /// <summary>Every check, for documentation and for validating accepted-finding files.</summary>
     public static readonly IReadOnlyList<CheckDefinition> All =
     [
         AllTrafficFromInternet, PortOutsideAllowList, SshFromInternet, RdpFromInternet, HighRiskPortFromInternet,
         ExtendedHighRiskPortFromInternet, CombinedGroupsOpenToInternet, WidePublicCidr, PublicIpAnyPort, WidePortRange,
         DefaultGroupHasRules, UnusedSecurityGroup, EgressAllToAnywhere, Ipv6OnlyOpening, Ipv4OnlyOpening, CidrMatchesGroup,
-        PrefixListUnknown, AdminPortNotFromBastion, PortSharedByTiers, DefaultServicePort, NaclAllFromInternet,
-        NaclSshFromInternet, NaclRdpFromInternet, UnusedNetworkAcl,
+        PrefixListUnknown, RuleUnreadable, AdminPortNotFromBastion, PortSharedByTiers, DefaultServicePort, NaclAllFromInternet,
+        NaclSshFromInternet, NaclRdpFromInternet, UnusedNetworkAcl, ChecksNotRun,
     ];
 
     public static CheckDefinition? Find(string id) => All.FirstOrDefault(c => c.Id.Equals(id, StringComparison.OrdinalIgnoreCase));

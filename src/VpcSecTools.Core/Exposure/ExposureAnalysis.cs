@@ -25,14 +25,25 @@ public sealed class ExposureAnalysis
         _analyzer = new ReachabilityAnalyzer(index);
     }
 
-    /// <summary>Severity of an internet-ingress finding given its exposure; unknown or unattached keeps the check's own.</summary>
+    /// <summary>
+    /// Severity of an internet-ingress finding given its exposure; unattached keeps the check's own. An exposure that
+    /// cannot be decided is rated by its worst case, reachable: unknown never ranks as safe.
+    /// </summary>
     public static Severity SeverityFor(ExposureVerdict verdict, Severity baseSeverity) => verdict switch
     {
-        ExposureVerdict.Reachable => Severity.Critical,
+        ExposureVerdict.Reachable or ExposureVerdict.Unknown => Severity.Critical,
         ExposureVerdict.PublicIpNotReachable => Severity.High,
         ExposureVerdict.PrivateOnly => Severity.Medium,
         _ => baseSeverity,
     };
+
+    /// <summary>The exposure of an opening of a group: on the ENIs that carry it, Unknown when the snapshot has none to tell.</summary>
+    public ExposureSummary OfGroup(SecurityGroup group, InternetOpening opening)
+    {
+        if (_index.Captured(group.GroupId, Section.NetworkInterfaces)) return Of(_index.EnisInGroup(group.GroupId), opening);
+        var region = _index.RegionOf(group.GroupId)?.Region ?? "its region";
+        return new ExposureSummary(ExposureVerdict.Unknown, [], $"NetworkInterfaces of {region} were not captured: which interfaces carry {group.GroupId} is Unknown");
+    }
 
     /// <summary>The exposure of an opening on the ENIs that carry it.</summary>
     public ExposureSummary Of(IReadOnlyList<NetworkInterface> enis, InternetOpening opening)
@@ -46,7 +57,9 @@ public sealed class ExposureAnalysis
         int reachable = each.Count(e => e.Verdict == ExposureVerdict.Reachable);
         var evidence = reachable > 0
             ? $"{reachable} of {each.Length} network interfaces reachable from the internet: {string.Join(", ", each.Where(e => e.Verdict == ExposureVerdict.Reachable).Take(5).Select(e => $"{e.NetworkInterfaceId} ({e.Owner}, {e.PublicAddress})"))}"
-            : $"no network interface reachable from the internet ({string.Join("; ", each.Select(e => e.Reason).Distinct().Take(3))})";
+            : worst == ExposureVerdict.Unknown
+                ? $"no network interface known to be reachable from the internet ({string.Join("; ", each.Where(e => e.Verdict == ExposureVerdict.Unknown).Select(e => e.Reason).Distinct().Take(3))})"
+                : $"no network interface reachable from the internet ({string.Join("; ", each.Select(e => e.Reason).Distinct().Take(3))})";
         return new ExposureSummary(worst, each, evidence);
     }
 
@@ -69,13 +82,18 @@ public sealed class ExposureAnalysis
             .Select(h => h.Rule is null ? h.ComponentId : $"{h.ComponentId}: {h.Rule}").Distinct().ToArray() is { Length: > 0 } hops ? string.Join("; ", hops) : null;
         var acl = path.ReturnEphemeralRanges.Count == 0 ? null
             : $"{traffic} in; responses to {string.Join(", ", path.ReturnEphemeralRanges.Select(c => $"{c.Client} {c.Ports}: {c.Verdict}"))}";
+        // The opening is in the ENI's groups: if the analyser still finds them closed, the opening is a worst case
+        // (a rule that cannot be read) and whether the groups admit the traffic is Unknown, not a block.
+        bool groupsDisagree = path.Verdict == Verdict.NotReachable && path.ExplanationCode == ExplanationCodes.SecurityGroupRules;
         var verdict = path.Verdict switch
         {
             Verdict.Reachable => ExposureVerdict.Reachable,
             Verdict.Unknown => ExposureVerdict.Unknown,
+            _ when groupsDisagree => ExposureVerdict.Unknown,
             _ => ExposureVerdict.PublicIpNotReachable,
         };
         var reason = path.Verdict == Verdict.Reachable ? $"{traffic} reaches {address} from the internet both ways"
+            : groupsDisagree ? $"{path.BlockingComponent}: the groups as the snapshot reads them do not admit {traffic}, but the rule judged by its worst case would"
             : $"{path.BlockingComponent}{(path.BlockingRule is null ? "" : $" ({path.BlockingRule})")}: {path.Reason}";
         return result with { Verdict = verdict, Route = route, NetworkAcl = acl, Reason = reason };
     }

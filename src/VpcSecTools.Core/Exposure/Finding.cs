@@ -2,11 +2,13 @@ namespace VpcSecTools.Exposure;
 
 /// <summary>
 /// One audit finding: which check, how severe (after exposure), the resource, the exact rule or entry that
-/// causes it (rule reference, protocol, ports, source), its exposure, and how to fix it.
+/// causes it (rule reference, protocol, ports, source), its exposure, and how to fix it. A finding the snapshot
+/// cannot prove is unconfirmed: it is rated by its worst case and <see cref="MissingData"/> says what is missing.
 /// </summary>
 public sealed record Finding
 {
     public string CheckId { get; init; } = "";
+    /// <summary>After exposure; for an unconfirmed finding, the worst the missing data allows.</summary>
     public Severity Severity { get; init; }
     /// <summary>The check's severity before exposure moved it.</summary>
     public Severity BaseSeverity { get; init; }
@@ -41,6 +43,12 @@ public sealed record Finding
     public string? SuppressedBy { get; init; }
     /// <summary>The incumbent checks this one covers.</summary>
     public ValueList<string> References { get; init; } = [];
+    /// <summary>What the snapshot lacks or could not read for this finding to be proven (null when it is proven).</summary>
+    public string? MissingData { get; init; }
+    /// <summary>Whether the snapshot proves the finding at its severity; false when <see cref="MissingData"/> is set.</summary>
+    public bool Confirmed => MissingData is null;
+    /// <summary>For <c>Audit.ChecksNotRun</c>: the checks that did not run for lack of a section.</summary>
+    public ValueList<string> ChecksNotRun { get; init; } = [];
 }
 
 /// <summary>How far an internet opening really reaches (Prowler's exposure levels, per ENI).</summary>
@@ -48,7 +56,7 @@ public enum ExposureVerdict
 {
     /// <summary>The group is on no ENI in the snapshot: nothing is exposed today.</summary>
     NotAttached,
-    /// <summary>Missing sections or an unresolvable subnet: exposure cannot be decided.</summary>
+    /// <summary>Missing sections or an unresolvable subnet: exposure cannot be decided (rated as Reachable, unconfirmed).</summary>
     Unknown,
     /// <summary>No ENI has a public address.</summary>
     PrivateOnly,

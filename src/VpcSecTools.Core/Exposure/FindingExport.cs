@@ -71,7 +71,8 @@ public static class FindingExport
             ["Remediation"] = new Dictionary<string, object?> { ["Recommendation"] = new Dictionary<string, object?> { ["Text"] = Clip(f.Remediation, 512) } },
             ["ProductFields"] = ProductFields(f),
             ["Resources"] = new[] { resource },
-            ["Compliance"] = new Dictionary<string, object?> { ["Status"] = "FAILED", ["RelatedRequirements"] = f.References.Take(32).ToArray() },
+            // WARNING is Security Hub's "cannot determine whether it passes or fails": an unconfirmed finding.
+            ["Compliance"] = new Dictionary<string, object?> { ["Status"] = f.Confirmed ? "FAILED" : "WARNING", ["RelatedRequirements"] = f.References.Take(32).ToArray() },
             ["Workflow"] = new Dictionary<string, object?> { ["Status"] = f.Suppressed ? "SUPPRESSED" : "NEW" },
             ["RecordState"] = "ACTIVE",
         };
@@ -104,6 +105,9 @@ public static class FindingExport
             ["status"] = f.Suppressed ? "Suppressed" : "New",
             ["message"] = f.Title,
             ["is_alert"] = !f.Suppressed && f.Severity >= Severity.High,
+            // Proven by the snapshot, or rated by its worst case with the data it needs missing (MissingData in unmapped).
+            ["confidence_id"] = f.Confirmed ? 3 : 0,
+            ["confidence"] = f.Confirmed ? "High" : "Unknown",
             ["metadata"] = new Dictionary<string, object?>
             {
                 ["version"] = OcsfVersion,
@@ -153,16 +157,21 @@ public static class FindingExport
         return (account, region);
     }
 
-    private static string Arn(Finding f, string partition, string account, string region) =>
-        $"arn:{partition}:ec2:{region}:{account}:{(f.ResourceType == Checks.NetworkAclType ? "network-acl" : "security-group")}/{f.ResourceId}";
-
-    private static Dictionary<string, object?> ResourceDetails(Finding f, string account)
+    private static string Arn(Finding f, string partition, string account, string region) => f.ResourceType switch
     {
-        var details = f.ResourceType == Checks.NetworkAclType
-            ? new Dictionary<string, object?> { ["NetworkAclId"] = f.ResourceId, ["VpcId"] = f.VpcId, ["OwnerId"] = account }
-            : new Dictionary<string, object?> { ["GroupId"] = f.ResourceId, ["GroupName"] = f.ResourceName, ["VpcId"] = f.VpcId, ["OwnerId"] = account };
-        return new Dictionary<string, object?> { [f.ResourceType] = details };
-    }
+        // ASFF's documented Id of an AwsAccount resource.
+        Checks.AccountType => $"AWS::::Account:{account}",
+        Checks.NetworkAclType => $"arn:{partition}:ec2:{region}:{account}:network-acl/{f.ResourceId}",
+        _ => $"arn:{partition}:ec2:{region}:{account}:security-group/{f.ResourceId}",
+    };
+
+    private static Dictionary<string, object?> ResourceDetails(Finding f, string account) => f.ResourceType switch
+    {
+        // An account has no ASFF details type: Other is a map of strings.
+        Checks.AccountType => new Dictionary<string, object?> { ["Other"] = new Dictionary<string, string> { ["Region"] = f.Region ?? "", ["ChecksNotRun"] = string.Join(",", f.ChecksNotRun) } },
+        Checks.NetworkAclType => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["NetworkAclId"] = f.ResourceId, ["VpcId"] = f.VpcId, ["OwnerId"] = account } },
+        _ => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["GroupId"] = f.ResourceId, ["GroupName"] = f.ResourceName, ["VpcId"] = f.VpcId, ["OwnerId"] = account } },
+    };
 
     /// <summary>Everything specific to the rule and its exposure, as string pairs (ASFF ProductFields are strings).</summary>
     private static Dictionary<string, object?> ProductFields(Finding f)
@@ -179,16 +188,18 @@ public static class FindingExport
             Put("vpcsec/ExposedNetworkInterfaces", string.Join(",", e.Exposed.Select(x => $"{x.NetworkInterfaceId}:{x.Owner}:{x.PublicAddress}")));
         Put("vpcsec/RelatedGroupIds", string.Join(",", f.RelatedGroupIds));
         Put("vpcsec/SuppressedBy", f.SuppressedBy);
+        Put("vpcsec/MissingData", f.MissingData);
+        Put("vpcsec/ChecksNotRun", string.Join(",", f.ChecksNotRun));
         return fields;
     }
 
     private static string Describe(Finding f) =>
         string.IsNullOrWhiteSpace(f.Detail) ? f.Title : f.Detail;
 
-    /// <summary>The same finding gets the same id on every run: check, resource, rule and ports.</summary>
+    /// <summary>The same finding gets the same id on every run: check, resource, rule and ports (and the region of an account).</summary>
     public static string StableId(Finding f)
     {
-        var key = $"{f.CheckId}|{f.ResourceId}|{f.Direction}|{f.Rule}|{f.Protocol}|{f.Ports}|{f.Source}";
+        var key = $"{f.CheckId}|{f.ResourceId}|{f.Direction}|{f.Rule}|{f.Protocol}|{f.Ports}|{f.Source}{(f.ResourceType == Checks.AccountType ? $"|{f.Region}" : "")}";
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16].ToLowerInvariant();
         return $"{f.CheckId}/{f.ResourceId}/{hash}";
     }

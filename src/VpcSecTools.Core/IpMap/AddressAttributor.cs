@@ -62,13 +62,10 @@ public sealed class AddressAttributor
     /// </summary>
     public AddressAttribution Attribute(IpAddress address, string? fromVpcId = null)
     {
-        if (fromVpcId is not null)
-        {
-            if (_vpcs.TryGetValue(fromVpcId, out var from)) return From(address, from);
-            if (!_eniOnlyVpcs.Contains(fromVpcId)) throw new VpcNotInSnapshotException(fromVpcId);
-            return EniOnly(address, fromVpcId);
-        }
         var holders = Map.At(address);
+        // One of our ENIs' public IPv4 (SEMANTICS 23): its owner first, whatever AWS range it also lies in.
+        if (holders.Count == 0 && Map.AtPublicIp(address) is { } own) return OwnPublicAddress(address, own, fromVpcId);
+        if (fromVpcId is not null) return SeenFrom(address, fromVpcId);
         // The common case: one ENI holds it, in a VPC whose CIDRs overlap no other VPC's.
         if (holders.Count == 1 && holders[0].VpcId is { } holderVpc && _vpcs.TryGetValue(holderVpc, out var holderView) && !holderView.OverlapsAnotherVpc)
             return From(address, holderView);
@@ -100,6 +97,29 @@ public sealed class AddressAttributor
         if (distinct.Length == 1)
             return distinct[0] with { FromVpcId = null, Reason = Join(distinct[0].Reason, $"the same from each of the {views.Length} VPCs") };
         return Ambiguous(address, null, views, $"seen from the {views.Length} VPCs of the snapshot the answers differ: pass -FromVpcId");
+    }
+
+    private AddressAttribution SeenFrom(IpAddress address, string fromVpcId)
+    {
+        if (_vpcs.TryGetValue(fromVpcId, out var from)) return From(address, from);
+        if (!_eniOnlyVpcs.Contains(fromVpcId)) throw new VpcNotInSnapshotException(fromVpcId);
+        return EniOnly(address, fromVpcId);
+    }
+
+    /// <summary>
+    /// The public IPv4 of one of our ENIs: from its own VPC (or no VPC given) it is that ENI's, like its private address;
+    /// from another VPC it is reached as that VPC's routes say, and it is still that ENI's.
+    /// </summary>
+    private AddressAttribution OwnPublicAddress(IpAddress address, PrivateIpMapEntry own, string? fromVpcId)
+    {
+        var whose = $"the public IPv4 address of {own.NetworkInterfaceId} (Association.PublicIp of {own.IpAddress})";
+        if (fromVpcId is null || fromVpcId == own.VpcId)
+            return new AddressAttribution
+            {
+                Address = address, FromVpcId = own.VpcId, Scope = AttributionScope.ThisVpc, VpcId = own.VpcId, SubnetId = own.SubnetId, Owner = own, Reason = whose,
+            };
+        var seen = SeenFrom(address, fromVpcId);
+        return seen with { VpcId = own.VpcId, SubnetId = own.SubnetId, Owner = own, Reason = Join(seen.Reason, whose) };
     }
 
     /// <summary>A VPC the snapshot knows only through its ENIs (describe-vpcs not captured): owners, nothing else.</summary>
@@ -174,6 +194,8 @@ public sealed class AddressAttributor
         var role = ReservedRole(address, subnet, vpc);
         if (role is not null)
             return start with { Scope = AttributionScope.ReservedAddress, VpcId = vpcId, SubnetId = subnet?.SubnetId, ReservedRole = role };
+        if (subnet is null && !vpc.Region.Has(Section.Subnets))
+            return start with { Scope = AttributionScope.Unknown, VpcId = vpcId, Reason = $"Subnets of {vpc.Region.Region} were not captured: whether it is a subnet's reserved address is Unknown" };
         if (!vpc.Region.Has(Section.NetworkInterfaces))
             return start with { Scope = AttributionScope.Unknown, VpcId = vpcId, SubnetId = subnet?.SubnetId, Reason = $"network interfaces of {vpc.Region.Region} were not captured: cannot tell who holds it" };
         return start with
@@ -307,9 +329,64 @@ public sealed class AddressAttributor
             result = result with { VpcId = farVpc };
             return far.Contains(address)
                 ? FarSide(result, Inside(address, far, new AddressAttribution()))
-                : result with { Reason = Join(result.Reason, $"not inside {farVpc}'s CIDRs") };
+                : Beyond(address, result with { VpcId = null }, far, choice.AttachmentIds);
         }
         return result;
+    }
+
+    /// <summary>
+    /// An address outside the VPC a transit gateway sends it to: where that VPC's attachment subnets route it. With
+    /// centralised egress (SEMANTICS 20) that is a NAT gateway or an internet gateway there: the internet or an AWS
+    /// service, reached through the transit gateway. Anything else beyond that VPC is not followed.
+    /// </summary>
+    private AddressAttribution Beyond(IpAddress address, AddressAttribution viaTgw, VpcView far, IReadOnlyList<string> attachmentIds)
+    {
+        var farVpc = far.Vpc.VpcId;
+        var through = $"reached through {viaTgw.TransitGatewayId} and {farVpc}";
+        var tables = AttachmentSubnets(farVpc, attachmentIds).Select(s => _index.RouteTableOf(s).Table).OfType<RouteTable>()
+            .DistinctBy(t => t.RouteTableId).Select(_index.RouteLookupOf).ToArray();
+        if (tables.Length == 0)
+            return viaTgw with
+            {
+                Scope = AttributionScope.Unknown,
+                Reason = Join(viaTgw.Reason, $"not inside {farVpc}'s CIDRs, and the route table of {string.Join(",", attachmentIds)}'s subnets in {farVpc} is not in the snapshot: where {farVpc} sends it is Unknown"),
+            };
+        var outcomes = new List<AddressAttribution>();
+        foreach (var table in tables)
+        {
+            var (route, unresolvedList) = table.Find(address);
+            var id = table.Table.RouteTableId;
+            var hop = viaTgw with { Route = route is null ? viaTgw.Route : $"{viaTgw.Route}; {route.Evidence}" };
+            string? dropped = unresolvedList is not null ? $"{id} of {farVpc} routes to prefix list {unresolvedList}, whose entries were not captured"
+                : route is null ? $"no route in {id} of {farVpc}: it is dropped there"
+                : route.IsBlackhole ? $"a blackhole route in {id} of {farVpc} drops it" : null;
+            var outcome = dropped is not null ? hop with { Scope = AttributionScope.Unknown, Reason = Join(viaTgw.Reason, dropped) }
+                : route!.Kind switch
+                {
+                    RouteTargetKind.InternetGateway or RouteTargetKind.NatGateway or RouteTargetKind.EgressOnlyInternetGateway =>
+                        Outside(address, hop) ?? hop with { Scope = AttributionScope.Unknown, Reason = Join(viaTgw.Reason, $"{route.Evidence} in {farVpc} leads nowhere for a private or special-use address") },
+                    RouteTargetKind.GatewayEndpoint => Routed(address, hop, far, route)! with { RouteTableId = hop.RouteTableId, Route = hop.Route },
+                    _ => hop with { Scope = AttributionScope.Unknown, Reason = Join(viaTgw.Reason, $"{through}, {route.Evidence} leads on to {route.Target}: not followed") },
+                };
+            outcomes.Add(outcome.Scope == AttributionScope.Unknown ? outcome : outcome with { Reason = Join(outcome.Reason, $"{through} ({id})") });
+        }
+        var distinct = outcomes.GroupBy(Key).Select(g => g.First()).ToArray();
+        if (distinct.Length == 1)
+            return distinct[0] with { Route = string.Join("; ", outcomes.Select(o => o.Route).Distinct()) };
+        return Ambiguous(address, viaTgw.FromVpcId, distinct, $"the route tables of the transit gateway attachment's subnets in {farVpc} send it to different places");
+    }
+
+    /// <summary>The subnets of a VPC a transit gateway attachment uses: from describe-transit-gateway-vpc-attachments, else from its ENIs.</summary>
+    private IEnumerable<string> AttachmentSubnets(string vpcId, IReadOnlyList<string> attachmentIds)
+    {
+        foreach (var id in attachmentIds)
+        {
+            if (_index.TransitGatewayVpcAttachments.GetValueOrDefault(id) is { } a && a.VpcId == vpcId)
+                foreach (var subnet in a.SubnetIds) yield return subnet;
+            else
+                foreach (var e in Map.Entries)
+                    if (e.VpcId == vpcId && e.OwnerType == OwnerType.TransitGatewayAttachment && e.OwnerResourceId == id && e.SubnetId is { } subnet) yield return subnet;
+        }
     }
 
     private AddressAttribution ViaVpn(AddressAttribution r, VpcView from, string vgwId)

@@ -121,4 +121,29 @@ public static class CidrOverlapReport
                 }
         return reached;
     }
+
+    /// <summary>
+    /// What the report cannot see, one sentence each: a region without its VPCs or route tables, peerings, VPN
+    /// connections or transit-gateway attachments that its routes use but that were not captured, and transit-gateway
+    /// route tables whose routes were not captured. Ranges behind them may overlap unseen.
+    /// </summary>
+    public static IReadOnlyList<string> Gaps(AddressAttributor attributor)
+    {
+        var gaps = new List<string>();
+        foreach (var region in attributor.Map.Index.Snapshot.Regions)
+        {
+            var routes = region.RouteTables.SelectMany(t => t.Routes).ToArray();
+            var missing = new (string Section, bool Needed)[]
+            {
+                (Section.Vpcs, true), (Section.RouteTables, true),
+                (Section.VpcPeeringConnections, routes.Any(r => r.VpcPeeringConnectionId is not null)),
+                (Section.VpnConnections, routes.Any(r => r.GatewayId?.StartsWith("vgw-", StringComparison.Ordinal) == true)),
+                (Section.TransitGatewayAttachments, routes.Any(r => r.TransitGatewayId is not null) && !region.Has(Section.TransitGatewayVpcAttachments)),
+            }.Where(m => m.Needed && !region.Has(m.Section)).Select(m => m.Section).ToArray();
+            if (missing.Length > 0) gaps.Add($"{string.Join(", ", missing)} of {region.Region} were not captured: ranges behind them are not compared");
+        }
+        foreach (var table in attributor.TransitGatewayRouteTables.Values)
+            if (table.Unreadable is { } why) gaps.Add($"{why}: the ranges behind its attachments are not compared");
+        return gaps;
+    }
 }

@@ -13,6 +13,7 @@ public sealed class PrivateIpMap
     private readonly Dictionary<string, Dictionary<IpAddress, PrivateIpMapEntry>> _byVpc = new(StringComparer.Ordinal);
     private readonly Dictionary<IpAddress, List<PrivateIpMapEntry>> _byAddress = [];
     private readonly PrefixTrie<List<PrivateIpMapEntry>> _delegated = new();
+    private readonly Dictionary<IpAddress, PrivateIpMapEntry> _byPublicIp = [];
 
     public SnapshotIndex Index { get; }
 
@@ -32,6 +33,7 @@ public sealed class PrivateIpMap
                 foreach (var entry in EntriesOf(eni, region.Region, index, notes))
                 {
                     entries.Add(entry);
+                    if (entry.PublicIp is { } text && IpAddress.TryParse(text, out var publicIp)) _byPublicIp.TryAdd(publicIp, entry);
                     if (entry.Kind is AddressKind.Ipv4Prefix or AddressKind.Ipv6Prefix) AddToTrie(entry);
                     else
                     {
@@ -45,6 +47,25 @@ public sealed class PrivateIpMap
         Entries = entries;
         Notes = notes;
     }
+
+    /// <summary>
+    /// Regions whose network interfaces were not captured: their addresses are missing from the map, not absent. Only
+    /// those that may hold the VPCs or subnets asked for (one the snapshot cannot place may be anywhere).
+    /// </summary>
+    public IEnumerable<string> GapsFor(IReadOnlyCollection<string>? vpcIds, IReadOnlyCollection<string>? subnetIds)
+    {
+        var named = subnetIds is { Count: > 0 } ? subnetIds : vpcIds ?? [];
+        foreach (var region in Index.Snapshot.Regions)
+            if (!region.Has(Section.NetworkInterfaces) && (named.Count == 0 || named.Any(id => Index.RegionOf(id) is not { } r || ReferenceEquals(r, region))))
+                yield return $"NetworkInterfaces of {region.Region}{(region.AccountId is null ? "" : $" (account {region.AccountId})")} were not captured: " +
+                    "their addresses are missing from the map, not free";
+    }
+
+    /// <summary>Every region whose network interfaces were not captured, one sentence each.</summary>
+    public IReadOnlyList<string> Gaps => GapsFor(null, null).ToArray();
+
+    /// <summary>The entry whose public IPv4 (auto-assigned or Elastic IP) this is.</summary>
+    public PrivateIpMapEntry? AtPublicIp(IpAddress address) => _byPublicIp.GetValueOrDefault(address);
 
     /// <summary>The entry holding this address in one VPC (an exact address first, else a delegated prefix).</summary>
     public PrivateIpMapEntry? At(string vpcId, IpAddress address)

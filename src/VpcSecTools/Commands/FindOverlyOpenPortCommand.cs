@@ -61,8 +61,8 @@ public sealed class FindOverlyOpenPortCommand : SnapshotCmdlet
     protected override void End()
     {
         if (PipedNothing(_vpcIds, _groupIds)) return;
-        var vpcs = Held(_vpcIds, Index.Vpcs, id => new VpcNotInSnapshotException(id));
-        var groups = Held(_groupIds, Index.SecurityGroups, ResourceNotInSnapshotException.SecurityGroup);
+        var vpcs = Held(_vpcIds, Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
+        var groups = Held(_groupIds, Index.SecurityGroups, Section.SecurityGroups, ResourceNotInSnapshotException.SecurityGroup);
         if (vpcs is { Count: 0 } || groups is { Count: 0 }) return;
 
         var options = AllowListPath is null ? new AuditOptions()
@@ -70,7 +70,11 @@ public sealed class FindOverlyOpenPortCommand : SnapshotCmdlet
         if (NoPortHygiene) options = options with { PortHygiene = false };
         var report = OpenPortAudit.Run(Index, options, new AuditScope { VpcIds = vpcs ?? [], GroupIds = groups ?? [] });
         foreach (var note in report.Notes) WriteVerbose(note);
-        foreach (var f in report.Select(MinimumSeverity, IncludeSuppressed))
-            if (CheckId is null || CheckId.Any(c => c.Equals(f.CheckId, StringComparison.OrdinalIgnoreCase))) WriteObject(f);
+        // Missing data is said, not only returned: checks that did not run, and findings rated by their worst case.
+        foreach (var gap in report.Select(checkIds: [Checks.ChecksNotRun.Id])) WriteWarning(gap.Detail);
+        var findings = report.Select(MinimumSeverity, IncludeSuppressed, CheckId).ToArray();
+        if (findings.Count(f => !f.Confirmed && f.CheckId != Checks.ChecksNotRun.Id) is > 0 and var unconfirmed)
+            WriteWarning($"{unconfirmed} finding(s) are unconfirmed (Confirmed = $false): rated by their worst case because the data they need is missing; MissingData says which.");
+        WriteObject(findings, enumerateCollection: true);
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VpcSecTools.FlowLogs;
 using VpcSecTools.IpMap;
+using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Commands;
 
@@ -31,16 +32,15 @@ public sealed class GetVpcFlowLogCoverageCommand : SnapshotCmdlet
     protected override void End()
     {
         if (PipedNothing(_vpcIds)) return;
-        var vpcs = Held(_vpcIds, Index.Vpcs, id => new VpcNotInSnapshotException(id));
+        var vpcs = Held(_vpcIds, Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
         if (vpcs is { Count: 0 }) return;
         var rows = FlowLogCoverageAnalysis.Analyse(Index, vpcs ?? []);
-        // What the snapshot cannot say is said once, and -FindingsOnly keeps those rows: no finding is not "no gap".
-        foreach (var reason in rows.Where(r => r.Status == CoverageStatus.Unknown).Select(r => r.Reason).Distinct())
-            WriteWarning($"flow-log coverage is Unknown: {reason}");
+        // What the snapshot cannot tell is said, whatever the filters: Unknown rows are findings too.
+        foreach (var unknown in rows.Where(r => r.Status == CoverageStatus.Unknown).Select(r => r.Finding).OfType<string>().Distinct()) WriteWarning(unknown);
         foreach (var row in rows)
         {
-            if (VpcOnly && row.ResourceType != "VPC") continue;
-            if (FindingsOnly && row.Finding is null && row.Status != CoverageStatus.Unknown) continue;
+            if (VpcOnly && row.ResourceType is not ("VPC" or "Region")) continue;
+            if (FindingsOnly && row.Finding is null) continue;
             WriteObject(row);
         }
     }

@@ -74,13 +74,15 @@ public sealed class GetVpcPrivateIpMapCommand : SnapshotCmdlet
         switch (ParameterSetName)
         {
             case MapSet:
-                var vpcs = Held(ScopeIds.Of(VpcId), Index.Vpcs, id => new VpcNotInSnapshotException(id));
-                var subnets = Held(ScopeIds.Of(SubnetId), Index.Subnets, ResourceNotInSnapshotException.Subnet);
+                var vpcs = Held(ScopeIds.Of(VpcId), Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
+                var subnets = Held(ScopeIds.Of(SubnetId), Index.Subnets, Section.Subnets, ResourceNotInSnapshotException.Subnet);
                 if (vpcs is { Count: 0 } || subnets is { Count: 0 }) return;
                 WriteObject(Attributor.Map.Select(vpcs, subnets), enumerateCollection: true);
+                foreach (var gap in Attributor.Map.GapsFor(vpcs, subnets)) WriteWarning(gap);
                 break;
             case OverlapSet:
                 WriteObject(CidrOverlapReport.Find(Attributor), enumerateCollection: true);
+                foreach (var gap in CidrOverlapReport.Gaps(Attributor)) WriteWarning(gap);
                 break;
             default:
                 ForEachInput(AddressesOfThisRecord(), address => WriteObject(Attributor.Attribute(address, FromVpcId)));

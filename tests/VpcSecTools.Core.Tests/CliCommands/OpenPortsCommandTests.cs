@@ -57,6 +57,58 @@ public class OpenPortsCommandTests
         Assert.All(JsonDocument.Parse(stdout).RootElement.EnumerateArray(), i => Assert.True(i.TryGetProperty(field, out _)));
     }
 
+    /// <summary>The NAT-gateway capture with its SecurityGroups file removed, emptied or under a misspelled key.</summary>
+    private static string WithoutSecurityGroups(TestPaths.TempDir dir, string how)
+    {
+        foreach (var file in Directory.GetFiles(Nat)) File.Copy(file, dir.File(Path.GetFileName(file)));
+        var groups = dir.File("SecurityGroups.json");
+        switch (how)
+        {
+            case "absent": File.Delete(groups); break;
+            case "empty": File.WriteAllText(groups, "{}"); break;
+            default: File.WriteAllText(groups, File.ReadAllText(groups).Replace("\"SecurityGroups\"", "\"SecurityGroup\"")); break;
+        }
+        return dir.Path;
+    }
+
+    [Theory]
+    [InlineData("absent")]
+    [InlineData("empty")]
+    [InlineData("misspelled")]
+    public void Without_security_groups_the_gate_exits_3_and_names_the_checks_that_did_not_run(string how)
+    {
+        using var dir = new TestPaths.TempDir();
+        var snapshot = WithoutSecurityGroups(dir, how);
+        var (exit, stdout, stderr) = CliRunner.Run("open-ports", "--snapshot", snapshot, "--fail-on", "CRITICAL");
+        Assert.Equal(3, exit);
+        Assert.Contains("Audit.ChecksNotRun", stdout);
+        Assert.Contains("SecurityGroups", stderr);
+        Assert.Contains("SG.SshFromInternet", stderr);
+
+        var (jsonExit, json, _) = CliRunner.Run("open-ports", "--snapshot", snapshot, "--format", "json");
+        Assert.Equal(3, jsonExit);
+        var gap = JsonDocument.Parse(json).RootElement.EnumerateArray().Single(i => i.GetProperty(nameof(Finding.CheckId)).GetString() == "Audit.ChecksNotRun");
+        Assert.False(gap.GetProperty(nameof(Finding.Confirmed)).GetBoolean());
+        Assert.Equal("Critical", gap.GetProperty(nameof(Finding.Severity)).GetString());
+    }
+
+    [Fact]
+    public void A_confirmed_finding_at_the_gate_exits_1_even_when_other_checks_could_not_run()
+    {
+        using var dir = new TestPaths.TempDir();
+        // The NACL findings (MEDIUM) are confirmed; the security-group checks did not run.
+        var (exit, _, _) = CliRunner.Run("open-ports", "--snapshot", WithoutSecurityGroups(dir, "absent"), "--fail-on", "MEDIUM");
+        Assert.Equal(1, exit);
+    }
+
+    [Fact]
+    public void A_complete_snapshot_exits_0_without_a_gate_and_its_table_marks_nothing_unconfirmed()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("open-ports", "--snapshot", Nat);
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("unconfirmed", stdout + stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public void A_bad_severity_is_one_line_and_exit_2()
     {

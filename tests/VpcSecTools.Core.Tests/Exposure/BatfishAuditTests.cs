@@ -54,10 +54,13 @@ public class BatfishAuditTests
         var pub = ssh["sg-065c26b39e45ae384"].Exposure!.NetworkInterfaces.Single();
         Assert.Equal("3.136.41.161", pub.PublicAddress);
         // VPC A's main table routes 0.0.0.0/0 to igw-0a48..., but the capture has no InternetGateways section:
-        // whether that gateway is attached is Unknown, so the check keeps its own severity.
+        // whether that gateway is attached is Unknown, so the finding ranks as its worst case (reachable), unconfirmed.
         Assert.Equal(ExposureVerdict.Unknown, pub.Verdict);
         Assert.Contains("InternetGateways", pub.Reason);
-        Assert.Equal(Severity.High, ssh["sg-065c26b39e45ae384"].Severity);
+        var unknown = ssh["sg-065c26b39e45ae384"];
+        Assert.Equal((Severity.Critical, Severity.High, false), (unknown.Severity, unknown.BaseSeverity, unknown.Confirmed));
+        Assert.Contains("InternetGateways", unknown.MissingData);
+        Assert.All(ssh.Values.Where(f => f != unknown), f => Assert.True(f.Confirmed));
         Assert.Equal(2, report.Of("SG.DefaultGroupHasRules").Length);
     }
 

@@ -103,4 +103,38 @@ public class FindingExportTests
         Assert.Equal("444455556666", FindingExport.ToOcsf(f with { AccountId = null }, new ExportContext { AccountId = "444455556666" })["cloud"] is Dictionary<string, object?> cloud
             && cloud["account"] is Dictionary<string, object?> account ? account["uid"] : null);
     }
+
+    /// <summary>The TGW capture (exposure Unknown without InternetGateways) and the ENI-only capture (checks not run, two regions).</summary>
+    private static Finding[] Unconfirmed() =>
+        new[] { "test-transit-gateway", "eni-attribution" }
+            .SelectMany(s => OpenPortAudit.Run(new SnapshotIndex(SnapshotLoader.Load(TestPaths.Batfish(s)))).Findings)
+            .Where(f => !f.Confirmed).ToArray();
+
+    [Fact]
+    public void Unconfirmed_findings_say_so_in_asff_and_ocsf()
+    {
+        var unconfirmed = Unconfirmed();
+        Assert.Contains(unconfirmed, f => f.CheckId == "SG.SshFromInternet");
+        Assert.Equal(2, unconfirmed.Count(f => f.CheckId == "Audit.ChecksNotRun"));
+        foreach (var f in unconfirmed)
+        {
+            var asff = Json(FindingExport.ToAsff(f));
+            foreach (var name in AsffRequired) Assert.True(Path(asff, name) is { ValueKind: not JsonValueKind.Null }, $"{f.CheckId}: {name} missing");
+            // Security Hub: WARNING = the check could not determine whether the resource passes or fails.
+            Assert.Equal("WARNING", asff.GetProperty("Compliance").GetProperty("Status").GetString());
+            Assert.Equal(f.MissingData, asff.GetProperty("ProductFields").GetProperty("vpcsec/MissingData").GetString());
+            Assert.Equal("CRITICAL", asff.GetProperty("Severity").GetProperty("Label").GetString());
+            var ocsf = Json(FindingExport.ToOcsf(f));
+            Assert.Equal(0, ocsf.GetProperty("confidence_id").GetInt32());
+            Assert.Equal(f.MissingData, ocsf.GetProperty("unmapped").GetProperty("vpcsec/MissingData").GetString());
+        }
+        var gaps = unconfirmed.Where(f => f.CheckId == "Audit.ChecksNotRun").ToArray();
+        var resource = Json(FindingExport.ToAsff(gaps[0])).GetProperty("Resources")[0];
+        Assert.Equal(("AwsAccount", "AWS::::Account:554773406868"), (resource.GetProperty("Type").GetString(), resource.GetProperty("Id").GetString()));
+        // One per region: their ids differ in both formats.
+        Assert.NotEqual(FindingExport.StableId(gaps[0]), FindingExport.StableId(gaps[1]));
+        var confirmed = Json(FindingExport.ToAsff(Findings().First(x => x.CheckId == "SG.SshFromInternet")));
+        Assert.Equal("FAILED", confirmed.GetProperty("Compliance").GetProperty("Status").GetString());
+        Assert.False(confirmed.GetProperty("ProductFields").TryGetProperty("vpcsec/MissingData", out _));
+    }
 }

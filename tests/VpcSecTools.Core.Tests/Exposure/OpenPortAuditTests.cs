@@ -81,8 +81,10 @@ public class OpenPortAuditTests
         PrefixListEntries halves = new() { PrefixListId = "pl-1", Entries = [new() { Cidr = "0.0.0.0/1" }, new() { Cidr = "128.0.0.0/1" }] };
         var report = Audit(Index([Sg("sg-x", Tcp(22, 22, "pl-1"))], prefixLists: [halves]));
         Assert.Equal("pl-1", report.Of("SG.SshFromInternet").Single().Source);
+        // Entries not captured: the rule is judged by its worst case, the whole internet, and nothing is confirmed.
         var unknown = Audit(Index([Sg("sg-x", Tcp(22, 22, "pl-2"))], prefixLists: [halves]));
-        Assert.Empty(unknown.Of("SG.SshFromInternet"));
+        Assert.All(unknown.Of("SG.SshFromInternet"), f => Assert.False(f.Confirmed));
+        Assert.NotEmpty(unknown.Of("SG.SshFromInternet"));
         Assert.Contains("Unknown", unknown.Of("SG.PrefixListEntriesUnknown").Single().Detail);
     }
 
@@ -158,10 +160,10 @@ public class OpenPortAuditTests
         Assert.Empty(report.Of("SG.Unused", "sg-d"));
         var lonely = Audit(Index([Sg("sg-lonely")])).Of("SG.Unused").Single();
         Assert.Contains("Lambda", lonely.Detail);
-        // Without ENIs captured, unused is Unknown: a note, no finding.
+        // Without ENIs captured, unused is Unknown: no finding, and the audit says the check did not run.
         var unknown = Audit(Index([Sg("sg-lonely")], missing: [Section.NetworkInterfaces]));
         Assert.Empty(unknown.Of("SG.Unused"));
-        Assert.Contains(unknown.Notes, n => n.Contains("sg-lonely"));
+        Assert.Contains("SG.Unused", unknown.Of("Audit.ChecksNotRun").Single().ChecksNotRun);
     }
 
     [Fact]
@@ -256,8 +258,9 @@ public class OpenPortAuditTests
         Assert.Equal((Severity.High, "PublicIpNotReachable"), (noRoute.Severity, noRoute.ExposureVerdict));
         var notAttached = Ssh(Index([sg]));
         Assert.Equal((Severity.High, "NotAttached"), (notAttached.Severity, notAttached.ExposureVerdict));
+        // An exposure that cannot be decided ranks as its worst case, unconfirmed.
         var unknown = Ssh(Index([sg], [Eni("eni-pub", "10.0.1.10", "54.1.2.3", "sg-x")], missing: [Section.NetworkAcls]));
-        Assert.Equal((Severity.High, "Unknown"), (unknown.Severity, unknown.ExposureVerdict));
+        Assert.Equal((Severity.Critical, "Unknown", false), (unknown.Severity, unknown.ExposureVerdict, unknown.Confirmed));
     }
 
     [Fact]
@@ -329,5 +332,12 @@ public class OpenPortAuditTests
         var report = OpenPortAudit.Run(index, scope: new AuditScope { GroupIds = ["sg-y"] });
         Assert.All(report.Findings, f => Assert.Equal("sg-y", f.ResourceId));
         Assert.Empty(OpenPortAudit.Run(index, scope: new AuditScope { VpcIds = ["vpc-other"] }).Findings);
+    }
+
+    [Fact]
+    public void Every_check_is_reported_by_exactly_one_unit()
+    {
+        var reported = OpenPortAudit.Units.SelectMany(u => u.Reports).Append(Checks.ChecksNotRun).Select(c => c.Id).ToArray();
+        Assert.Equal(Checks.All.Select(c => c.Id).Order(), reported.Order());
     }
 }

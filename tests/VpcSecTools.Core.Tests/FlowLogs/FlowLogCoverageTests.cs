@@ -95,6 +95,48 @@ public class FlowLogCoverageTests
         Assert.Equal(["vpc-a", "subnet-a1", "eni-a1"], rows.Select(r => r.ResourceId));
     }
 
+    /// <summary>The three-VPC region with one section left out (and its items dropped, as a capture without it has none).</summary>
+    private static SnapshotIndex Lacking(string section, params FlowLog[] flowLogs)
+    {
+        var region = Index(flowLogs).Snapshot.Regions[0];
+        region = Section.All.Single(x => x.Key == section).With(region, Array.Empty<object>());
+        return new SnapshotIndex(new VpcSnapshot { Regions = [region with { CapturedSections = region.CapturedSections.Where(x => x != section).ToHashSet() }] });
+    }
+
+    [Fact]
+    public void Unknown_rows_are_findings_so_findings_only_keeps_them()
+    {
+        var rows = FlowLogCoverageAnalysis.Analyse(Index([], captured: false));
+        Assert.All(rows, r => Assert.Contains("Unknown", r.Finding));
+        using var json = new StringWriter();
+        Assert.Equal(3, Cli.Commands.FlowLogsCommand.WriteCoverage(rows, findingsOnly: true, "json", json));
+        Assert.Equal(rows.Count, System.Text.Json.JsonDocument.Parse(json.ToString()).RootElement.GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(Section.Vpcs)]
+    [InlineData(Section.Subnets)]
+    [InlineData(Section.NetworkInterfaces)]
+    public void A_region_without_the_sections_that_list_resources_says_what_is_not_listed(string section)
+    {
+        var rows = FlowLogCoverageAnalysis.Analyse(Lacking(section));
+        var region = rows.Single(r => r.ResourceType == "Region");
+        Assert.Equal((CoverageStatus.Unknown, "us-east-1"), (region.Status, region.ResourceId));
+        Assert.Contains(section, region.Finding);
+        // What the other sections show is still listed: the VPCs, from their subnets and ENIs when describe-vpcs is missing.
+        Assert.Equal(["vpc-a", "vpc-b", "vpc-c"], rows.Where(r => r.ResourceType == "VPC").Select(r => r.ResourceId));
+        Assert.Equal(3, FlowLogsCliExit(rows));
+    }
+
+    [Fact]
+    public void A_region_whose_vpcs_all_log_everything_needs_no_subnet_or_eni_list()
+    {
+        var all = new[] { "vpc-a", "vpc-b", "vpc-c" }.Select(v => VpcAll with { FlowLogId = "fl-" + v, ResourceId = v }).ToArray();
+        var rows = FlowLogCoverageAnalysis.Analyse(Lacking(Section.NetworkInterfaces, all));
+        Assert.DoesNotContain(rows, r => r.Status == CoverageStatus.Unknown);
+        Assert.Contains(FlowLogCoverageAnalysis.Analyse(Lacking(Section.Vpcs, all)), r => r.ResourceType == "Region");
+    }
+
     private static int FlowLogsCliExit(IReadOnlyList<FlowLogCoverage> rows) =>
         Cli.Commands.FlowLogsCommand.WriteCoverage(rows, findingsOnly: false, "table", TextWriter.Null);
 }

@@ -1,0 +1,47 @@
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Exposure;
+
+/// <summary>Whether a group is used at all, and whether a default group carries rules.</summary>
+internal sealed class GroupUsageChecks : IAuditCheck
+{
+    public IReadOnlyList<CheckDefinition> Reports { get; } = [Checks.DefaultGroupHasRules, Checks.UnusedSecurityGroup];
+
+    public void Run(AuditContext audit)
+    {
+        HashSet<string>? inUse = null;
+        foreach (var g in audit.Groups)
+        {
+            if (g.GroupName == "default")
+            {
+                if (g.IpPermissions.Count > 0 || g.IpPermissionsEgress.Count > 0)
+                    audit.Add(new GroupFindingDraft(Checks.DefaultGroupHasRules, g)
+                    {
+                        Detail = $"The default group of {g.VpcId} has {g.IpPermissions.Count} inbound and {g.IpPermissionsEgress.Count} outbound permissions; anything launched without a group gets them.",
+                    });
+                continue;
+            }
+            // Built once, on first need: the audit stays linear in groups.
+            if (audit.Index.EnisInGroup(g.GroupId).Count > 0 || (inUse ??= InUse(audit.Index)).Contains(g.GroupId)) continue;
+            audit.Add(new GroupFindingDraft(Checks.UnusedSecurityGroup, g)
+            {
+                Detail = "No network interface, instance or endpoint in the snapshot uses it and no other group references it. Lambda functions, ECS services, launch templates and other accounts are not in the snapshot: check them before deleting.",
+            });
+        }
+    }
+
+    /// <summary>Groups named by an instance, an endpoint or another group's rule.</summary>
+    private static HashSet<string> InUse(SnapshotIndex index)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var i in index.Instances.Values) foreach (var s in i.SecurityGroups) used.Add(s.GroupId);
+        foreach (var v in index.VpcEndpoints.Values) foreach (var s in v.Groups) used.Add(s.GroupId);
+        foreach (var g in index.SecurityGroups.Values)
+            foreach (var id in ReferencedBy(g)) if (id != g.GroupId) used.Add(id);
+        return used;
+    }
+
+    /// <summary>The groups a group's rules (either direction) reference.</summary>
+    public static IEnumerable<string> ReferencedBy(SecurityGroup g) =>
+        g.IpPermissions.Concat(g.IpPermissionsEgress).SelectMany(p => p.UserIdGroupPairs).Select(u => u.GroupId).OfType<string>();
+}
