@@ -52,19 +52,19 @@ BeforeAll {
     $null = New-Item -ItemType Directory -Path $work
     foreach ($name in 'samples', 'tests') { $null = New-Item -ItemType SymbolicLink -Path (Join-Path $work $name) -Target (Join-Path $repoRoot $name) }
 
-    # The profile the examples name, and the environment's keys, both the replay's fake credentials.
+    # The profile the examples name (in a credentials file every command is pointed at: the SDK reads the
+    # AWS_SHARED_CREDENTIALS_FILE variable once per process), and the environment's keys: the replay's fake ones.
     $saved = @{}
-    foreach ($name in 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE') {
+    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE') {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
     }
-    $env:AWS_CONFIG_FILE = Join-Path $TestDrive 'aws-config'
-    $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'aws-credentials'
-    Set-Content -LiteralPath $env:AWS_CONFIG_FILE -Value '[profile prod-readonly]', "region = $($FakeAws.Region)"
-    Set-Content -LiteralPath $env:AWS_SHARED_CREDENTIALS_FILE -Value '[prod-readonly]', "aws_access_key_id = $($FakeAws.AccessKey)", "aws_secret_access_key = $($FakeAws.SecretKey)"
+    $credentials = Join-Path $TestDrive 'aws-credentials'
+    Set-Content -LiteralPath $credentials -Value '[prod-readonly]', "aws_access_key_id = $($FakeAws.AccessKey)", "aws_secret_access_key = $($FakeAws.SecretKey)"
     $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY, $env:AWS_REGION = $FakeAws.AccessKey, $FakeAws.SecretKey, $FakeAws.Region
     $env:AWS_SESSION_TOKEN, $env:AWS_PROFILE = $null, $null
     # Every command that can send its calls elsewhere sends them to the replay (AWS.Tools' cmdlets too).
     $PSDefaultParameterValues['*:EndpointUrl'] = $replay.Url
+    $PSDefaultParameterValues['*:ProfileLocation'] = $credentials
 
     function Invoke-Example {
         param([string] $Code)
@@ -76,6 +76,7 @@ BeforeAll {
 
 AfterAll {
     $PSDefaultParameterValues.Remove('*:EndpointUrl')
+    $PSDefaultParameterValues.Remove('*:ProfileLocation')
     foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
     Stop-Ec2Replay $replay
 }
