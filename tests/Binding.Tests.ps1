@@ -114,6 +114,8 @@ Describe 'Pipeline input: empty and unbindable' {
         @{ Name = 'Find-OverlyOpenPort'; Run = { 'sg-0123' | Find-OverlyOpenPort -Snapshot $demo } }
         @{ Name = 'Get-VpcFlowLogCoverage'; Run = { [pscustomobject]@{ Name = 'x' } | Get-VpcFlowLogCoverage -Snapshot $demo } }
     ) {
+        # Binding errors are non-terminating: collect them (whatever the caller's preference) with the output.
+        $ErrorActionPreference = 'Continue'
         $all = & $Run 2>&1
         @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
         ($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).FullyQualifiedErrorId | Should -BeLike 'InputObjectNotBound*'

@@ -54,6 +54,24 @@ Describe 'Import-VpcSnapshot' {
         }
     }
 
+    Context 'Wildcards' {
+        It 'imports every file a wildcard matches' {
+            $folder = Join-Path $TestDrive 'wild'
+            $null = New-Item -ItemType Directory -Path $folder
+            $null = Export-VpcSnapshot -Path $natGateway -OutFile (Join-Path $folder 'nat.json')
+            $null = Export-VpcSnapshot -Path $peering -OutFile (Join-Path $folder 'peering.json')
+            $snaps = Import-VpcSnapshot (Join-Path $folder '*.json')
+            @($snaps) | Should -HaveCount 2
+            ($snaps | ForEach-Object { $_.Vpcs.Count } | Measure-Object -Sum).Sum | Should -Be 4
+        }
+
+        It 'reports a wildcard that matches nothing as SnapshotNotFound naming the pattern' {
+            $pattern = Join-Path $TestDrive 'none-*.json'
+            $null = Import-VpcSnapshot $pattern -ErrorVariable err -ErrorAction SilentlyContinue
+            Assert-ClassifiedError -ErrorRecord $err[0] -ErrorId SnapshotNotFound -Category ObjectNotFound -Target $pattern
+        }
+    }
+
     Context 'Pipeline input and reuse' {
         It 'imports every folder piped from Get-ChildItem' {
             $snaps = Get-ChildItem -Path (Join-Path $FixtureRoot 'batfish-aws') -Directory -Filter 'test-*' | Import-VpcSnapshot
