@@ -92,10 +92,13 @@ Describe 'Pipeline input: our own objects' {
     }
 
     It 'a flow record attributes its two ends, never its VpcId or SubnetId' {
+        # Version 3+ records carry vpc-id and subnet-id: they must not select the map of that subnet.
         $record = [pscustomobject]@{ VpcId = $prod; SubnetId = $ids.subnet.'app-a'; SourceAddress = '10.0.10.37'; DestinationAddress = '10.100.1.25' }
-        $r = $record | Get-VpcPrivateIpMap -Snapshot $demo -FromVpcId $prod
+        $r = @($record | Get-VpcPrivateIpMap -Snapshot $demo)
         $r.IpAddress | Should -Be @('10.0.10.37', '10.100.1.25')
-        $r[1].Scope | Should -Be 'PeeredVpc'
+        $r.Scope | Should -Be @('ThisVpc', 'ThisVpc')
+        $r[1].VpcId | Should -Be $ids.vpc.shared
+        ($record | Get-VpcPrivateIpMap -Snapshot $demo -FromVpcId $prod)[1].Scope | Should -Be 'PeeredVpc'
     }
 }
 

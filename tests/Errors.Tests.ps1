@@ -95,12 +95,18 @@ Describe '-Verbose and -Debug' {
     }
 
     It 'writes no debug records, so -Debug (which asks before each one a compiled cmdlet writes) never prompts' {
-        $all = & {
-            $DebugPreference = 'Continue'
-            Import-VpcSnapshot $DemoSnapshot
-            Test-InstanceReachability -Snapshot $DemoSnapshot -Source 10.0.0.12 -Destination 10.0.20.77 -Port 5432
-        } 5>&1
+        $replay = Start-Ec2Replay -Scenario 'test-nat-gateway'
+        try {
+            $all = & {
+                $DebugPreference = 'Continue'
+                Import-VpcSnapshot $DemoSnapshot
+                Test-InstanceReachability -Snapshot $DemoSnapshot -Source 10.0.0.12 -Destination 10.0.20.77 -Port 5432
+                Get-VpcSnapshot @FakeAws -EndpointUrl $replay.Url
+            } 5>&1
+        }
+        finally { Stop-Ec2Replay $replay }
         @($all | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }) | Should -BeNullOrEmpty
+        @($all | Where-Object { $_.GetType().Name -eq 'SnapshotIndex' }) | Should -HaveCount 2
     }
 
     It 'says which sections a snapshot lacks when it reads it' {
