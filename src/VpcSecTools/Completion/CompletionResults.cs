@@ -1,6 +1,30 @@
+using System.Collections;
 using System.Management.Automation;
+using System.Management.Automation.Language;
 
 namespace VpcSecTools.Completion;
+
+/// <summary>
+/// The base of every completer: the engine chooses the candidates (so they can be tested without PowerShell),
+/// this turns them into completion results.
+/// </summary>
+public abstract class CandidateCompleter : IArgumentCompleter
+{
+    /// <summary>
+    /// The candidates for <paramref name="wordToComplete"/>, given what else is on the command line, and what the menu
+    /// says when none matches.
+    /// </summary>
+    protected abstract (IEnumerable<CompletionCandidate> Candidates, string NoneMatches) Complete(string parameterName, string wordToComplete,
+        IDictionary fakeBoundParameters);
+
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var (candidates, none) = Complete(parameterName, wordToComplete, fakeBoundParameters);
+        return CompletionResults.From(candidates, wordToComplete, none);
+    }
+}
 
 /// <summary>Turns the engine's candidates into PowerShell completion results.</summary>
 internal static class CompletionResults

@@ -1,11 +1,9 @@
 using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 
 namespace VpcSecTools.Completion;
 
 /// <summary>Completes a resource id from the snapshot in use (see <see cref="SessionSnapshot"/>).</summary>
-public abstract class SnapshotIdCompleter : IArgumentCompleter
+public abstract class SnapshotIdCompleter : CandidateCompleter
 {
     /// <summary>Why nothing completes when no snapshot is at hand.</summary>
     internal const string NoSnapshot = "no snapshot to complete from: Import-VpcSnapshot one, or give -Snapshot first";
@@ -14,13 +12,10 @@ public abstract class SnapshotIdCompleter : IArgumentCompleter
     protected abstract CompletableResource Resource { get; }
 
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var index = SessionSnapshot.ForCompletion(fakeBoundParameters);
-        return CompletionResults.From(index is null ? [] : SnapshotIdCandidates.For(index, Resource, wordToComplete), wordToComplete,
-            index is null ? NoSnapshot : $"no {Resource} of the snapshot has an id or name starting so");
-    }
+    protected override (IEnumerable<CompletionCandidate>, string) Complete(string parameterName, string wordToComplete, IDictionary fakeBoundParameters) =>
+        SessionSnapshot.ForCompletion(fakeBoundParameters) is { } index
+            ? (SnapshotIdCandidates.For(index, Resource, wordToComplete), $"no {Resource} of the snapshot has an id or name starting so")
+            : ([], NoSnapshot);
 }
 
 /// <summary>Completes <c>-VpcId</c>.</summary>
@@ -69,15 +64,12 @@ public sealed class FlowLogIdCompleter : SnapshotIdCompleter
 /// Completes <c>-Source</c> and <c>-Destination</c> of a reachability question: Internet, instances and network
 /// interfaces by id or name; a source also *, VPCs, subnets and security groups.
 /// </summary>
-public sealed class ReachabilityEndpointCompleter : IArgumentCompleter
+public sealed class ReachabilityEndpointCompleter : CandidateCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var index = SessionSnapshot.ForCompletion(fakeBoundParameters);
-        var source = !parameterName.Equals("Destination", StringComparison.OrdinalIgnoreCase);
-        return CompletionResults.From(index is null ? [] : SnapshotIdCandidates.ForEndpoint(index, source, wordToComplete), wordToComplete,
-            index is null ? SnapshotIdCompleter.NoSnapshot : "nothing of the snapshot has an id or name starting so");
-    }
+    protected override (IEnumerable<CompletionCandidate>, string) Complete(string parameterName, string wordToComplete, IDictionary fakeBoundParameters) =>
+        SessionSnapshot.ForCompletion(fakeBoundParameters) is { } index
+            ? (SnapshotIdCandidates.ForEndpoint(index, source: !parameterName.Equals("Destination", StringComparison.OrdinalIgnoreCase), wordToComplete),
+                "nothing of the snapshot has an id or name starting so")
+            : ([], SnapshotIdCompleter.NoSnapshot);
 }
