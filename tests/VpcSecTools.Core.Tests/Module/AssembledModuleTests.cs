@@ -75,16 +75,9 @@ public sealed class AssembledModuleTests(AssembledModule module) : IClassFixture
     public void CmdletsToExport_equals_the_cmdlets_of_the_assembled_assembly_loaded_in_its_own_context()
     {
         var context = new SessionContext(module.Folder);
-        try
-        {
-            var assembly = context.LoadFromAssemblyPath(module.File("VpcSecTools.dll"));
-            var inAssembly = CmdletMetadata.FromAssembly(assembly).Select(c => c.Name).Order(StringComparer.Ordinal);
-            Assert.Equal(inAssembly, ModuleSurface.Strings(Manifest["CmdletsToExport"]).Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            context.Unload();
-        }
+        var assembly = context.LoadFromAssemblyPath(module.File("VpcSecTools.dll"));
+        var inAssembly = CmdletMetadata.FromAssembly(assembly).Select(c => c.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(inAssembly, ModuleSurface.Strings(Manifest["CmdletsToExport"]).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -92,24 +85,17 @@ public sealed class AssembledModuleTests(AssembledModule module) : IClassFixture
     {
         // A context of the test's own stands in for pwsh's default one: it holds what the module root holds.
         var session = new SessionContext(module.Folder);
-        try
-        {
-            var connector = SessionContext.Connector(session.LoadFromAssemblyPath(module.File("VpcSecTools.dll")));
-            var adapters = connector.GetType().Assembly;
-            var own = AssemblyLoadContext.GetLoadContext(adapters)!;
-            Assert.Equal("VpcSecTools", own.Name);
-            Assert.Equal(Path.GetFullPath(module.File("bin", "VpcSecTools.Aws.dll")), adapters.Location);
-            var sdk = own.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
-            Assert.Equal(Path.GetFullPath(module.File("bin", "AWSSDK.Core.dll")), sdk.Location);
-            // The adapters implement the engine's interface as the cmdlets see it: one VpcSecTools.Core, the session's.
-            var engine = connector.GetType().GetInterfaces().Single(i => i.Name == "IAwsConnector").Assembly;
-            Assert.Same(session.LoadFromAssemblyName(new AssemblyName("VpcSecTools.Core")), engine);
-            Assert.DoesNotContain(own.Assemblies, a => a.GetName().Name is "VpcSecTools.Core" or "VpcSecTools");
-        }
-        finally
-        {
-            session.Unload();
-        }
+        var connector = SessionContext.Connector(session.LoadFromAssemblyPath(module.File("VpcSecTools.dll")));
+        var adapters = connector.GetType().Assembly;
+        var own = AssemblyLoadContext.GetLoadContext(adapters)!;
+        Assert.Equal("VpcSecTools", own.Name);
+        Assert.Equal(Path.GetFullPath(module.File("bin", "VpcSecTools.Aws.dll")), adapters.Location);
+        var sdk = own.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
+        Assert.Equal(Path.GetFullPath(module.File("bin", "AWSSDK.Core.dll")), sdk.Location);
+        // The adapters implement the engine's interface as the cmdlets see it: one VpcSecTools.Core, the session's.
+        var engine = connector.GetType().GetInterfaces().Single(i => i.Name == "IAwsConnector").Assembly;
+        Assert.Same(session.LoadFromAssemblyName(new AssemblyName("VpcSecTools.Core")), engine);
+        Assert.DoesNotContain(own.Assemblies, a => a.GetName().Name is "VpcSecTools.Core" or "VpcSecTools");
     }
 
     [Fact]

@@ -82,52 +82,45 @@ public sealed class IsolationTests(AssembledModule module) : IClassFixture<Assem
         Assert.True(File.Exists(foreignPath), $"{foreignPath} is missing: the test project restores it (tests/TestTools.targets)");
         using var server = Ec2Wire.Serve("test-nat-gateway");
         var session = new SessionContext(module.Folder, Path.GetDirectoryName(foreignPath)!);
-        try
+        Assembly LoadForeign()
         {
-            Assembly LoadForeign()
-            {
-                var sdk = session.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
-                // The session's own SDK works, as AWS.Tools would use it.
-                var credentials = Activator.CreateInstance(sdk.GetType("Amazon.Runtime.BasicAWSCredentials", throwOnError: true)!, "AKIDFOREIGN", "secret")!;
-                var immutable = credentials.GetType().GetMethod("GetCredentials", Type.EmptyTypes)!.Invoke(credentials, null)!;
-                Assert.Equal("AKIDFOREIGN", immutable.GetType().GetProperty("AccessKey")!.GetValue(immutable));
-                return sdk;
-            }
-            var foreign = sdkFirst ? LoadForeign() : null;
-            var cmdlets = session.LoadFromAssemblyPath(module.File("VpcSecTools.dll"));
-            var connector = SessionContext.Connector(cmdlets);
-            foreign ??= LoadForeign();
-
-            // A live capture, through the session's VpcSecTools.Core types and the module's AWSSDK.Core.
-            var engine = session.LoadFromAssemblyName(new AssemblyName("VpcSecTools.Core"));
-            var request = Activator.CreateInstance(engine.GetType("VpcSecTools.Aws.AwsConnectionRequest", throwOnError: true)!)!;
-            foreach (var (name, value) in new (string, object)[]
-                     {
-                         ("Region", Ec2Wire.Region), ("AccessKey", "AKIDEXAMPLE"), ("SecretKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
-                         ("EndpointUrl", server.Url), ("Environment", (Func<string, string?>)(_ => null)),
-                     })
-                request.GetType().GetProperty(name)!.SetValue(request, value);
-            var connection = connector.GetType().GetMethod("Connect")!.Invoke(connector, [request])!;
-            var inventory = Activator.CreateInstance(engine.GetType("VpcSecTools.Aws.InventoryRequest", throwOnError: true)!)!;
-            var capture = (Task)connection.GetType().GetMethod("CaptureAsync")!.Invoke(connection, [inventory, null, CancellationToken.None])!;
-            await capture;
-            dynamic result = capture.GetType().GetProperty("Result")!.GetValue(capture)!;
-            static int Count(object list) => ((System.Collections.IEnumerable)list).Cast<object>().Count();
-            Assert.Equal(0, Count(result.Faults));
-            Assert.Equal(1, Count(result.Snapshot.Regions));
-            Assert.Equal(1, Count(((System.Collections.IEnumerable)result.Snapshot.Regions).Cast<dynamic>().Single().Vpcs));
-
-            var own = AssemblyLoadContext.GetLoadContext(connector.GetType().Assembly)!;
-            var ours = own.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
-            Assert.Equal(Path.GetFullPath(module.File("bin", "AWSSDK.Core.dll")), ours.Location);
-            Assert.Equal(foreignPath, foreign.Location);
-            // By file version: AWSSDK keeps its assembly version (4.0.0.0 for 4.0 and 4.1 alike), which is why they clash.
-            Assert.StartsWith(version, FileVersionInfo.GetVersionInfo(foreign.Location).FileVersion);
-            Assert.NotEqual(FileVersionInfo.GetVersionInfo(foreign.Location).FileVersion, FileVersionInfo.GetVersionInfo(ours.Location).FileVersion);
+            var sdk = session.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
+            // The session's own SDK works, as AWS.Tools would use it.
+            var credentials = Activator.CreateInstance(sdk.GetType("Amazon.Runtime.BasicAWSCredentials", throwOnError: true)!, "AKIDFOREIGN", "secret")!;
+            var immutable = credentials.GetType().GetMethod("GetCredentials", Type.EmptyTypes)!.Invoke(credentials, null)!;
+            Assert.Equal("AKIDFOREIGN", immutable.GetType().GetProperty("AccessKey")!.GetValue(immutable));
+            return sdk;
         }
-        finally
-        {
-            session.Unload();
-        }
+        var foreign = sdkFirst ? LoadForeign() : null;
+        var cmdlets = session.LoadFromAssemblyPath(module.File("VpcSecTools.dll"));
+        var connector = SessionContext.Connector(cmdlets);
+        foreign ??= LoadForeign();
+
+        // A live capture, through the session's VpcSecTools.Core types and the module's AWSSDK.Core.
+        var engine = session.LoadFromAssemblyName(new AssemblyName("VpcSecTools.Core"));
+        var request = Activator.CreateInstance(engine.GetType("VpcSecTools.Aws.AwsConnectionRequest", throwOnError: true)!)!;
+        foreach (var (name, value) in new (string, object)[]
+                 {
+                     ("Region", Ec2Wire.Region), ("AccessKey", "AKIDEXAMPLE"), ("SecretKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+                     ("EndpointUrl", server.Url), ("Environment", (Func<string, string?>)(_ => null)),
+                 })
+            request.GetType().GetProperty(name)!.SetValue(request, value);
+        var connection = connector.GetType().GetMethod("Connect")!.Invoke(connector, [request])!;
+        var inventory = Activator.CreateInstance(engine.GetType("VpcSecTools.Aws.InventoryRequest", throwOnError: true)!)!;
+        var capture = (Task)connection.GetType().GetMethod("CaptureAsync")!.Invoke(connection, [inventory, null, CancellationToken.None])!;
+        await capture;
+        dynamic result = capture.GetType().GetProperty("Result")!.GetValue(capture)!;
+        static int Count(object list) => ((System.Collections.IEnumerable)list).Cast<object>().Count();
+        Assert.Equal(0, Count(result.Faults));
+        Assert.Equal(1, Count(result.Snapshot.Regions));
+        Assert.Equal(1, Count(((System.Collections.IEnumerable)result.Snapshot.Regions).Cast<dynamic>().Single().Vpcs));
+
+        var own = AssemblyLoadContext.GetLoadContext(connector.GetType().Assembly)!;
+        var ours = own.LoadFromAssemblyName(new AssemblyName("AWSSDK.Core"));
+        Assert.Equal(Path.GetFullPath(module.File("bin", "AWSSDK.Core.dll")), ours.Location);
+        Assert.Equal(foreignPath, foreign.Location);
+        // By file version: AWSSDK keeps its assembly version (4.0.0.0 for 4.0 and 4.1 alike), which is why they clash.
+        Assert.StartsWith(version, FileVersionInfo.GetVersionInfo(foreign.Location).FileVersion);
+        Assert.NotEqual(FileVersionInfo.GetVersionInfo(foreign.Location).FileVersion, FileVersionInfo.GetVersionInfo(ours.Location).FileVersion);
     }
 }

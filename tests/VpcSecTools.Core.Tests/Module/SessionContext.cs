@@ -5,10 +5,11 @@ namespace VpcSecTools.Tests.Module;
 
 /// <summary>
 /// Stands in for a pwsh session's default load context: loads what the given folders hold (the assembled module's
-/// root, a foreign AWSSDK.Core), and leaves the runtime to the real default context. Collectible, so each test
-/// starts from a fresh "session".
+/// root, a foreign AWSSDK.Core), and leaves the runtime to the real default context. Each test makes a fresh
+/// "session" and keeps it: not collectible, because the SDK's background work (HTTP connection clean-up, timers)
+/// may still load assemblies after a test ends, and an unloading context fails those loads.
 /// </summary>
-internal sealed class SessionContext(params string[] folders) : AssemblyLoadContext("session-" + Guid.NewGuid().ToString("n"), isCollectible: true)
+internal sealed class SessionContext(params string[] folders) : AssemblyLoadContext("session-" + Guid.NewGuid().ToString("n"), isCollectible: false)
 {
     protected override Assembly? Load(AssemblyName name) =>
         folders.Select(f => Path.Combine(f, name.Name + ".dll")).Where(File.Exists).Select(LoadFromAssemblyPath).FirstOrDefault();
