@@ -130,6 +130,13 @@ Describe 'Pipeline input: empty and unbindable' {
         $err.FullyQualifiedErrorId | Should -BeLike 'InputObjectNotBound*'
     }
 
+    It '<Command> refuses an empty string at binding' -ForEach @(
+        @{ Command = 'Import-VpcSnapshot'; Run = { Import-VpcSnapshot -Path '' } }
+        @{ Command = 'Get-VpcPrivateIpMap'; Run = { Get-VpcPrivateIpMap -Snapshot $demo -IpAddress '' } }
+    ) {
+        { & $Run } | Should -Throw -ErrorId 'CannotConvertArgument*'
+    }
+
     It 'Export-VpcSnapshot refuses an object that is neither a path nor a VPC' {
         $out = Join-Path $TestDrive 'refused.json'
         $reservation | Export-VpcSnapshot -OutFile $out -ErrorVariable err -ErrorAction SilentlyContinue

@@ -11,7 +11,9 @@ public sealed class TextValue
 
     public string Value { get; }
 
-    public static implicit operator TextValue(string value) => new(value);
+    /// <summary>An empty string names nothing: refused at binding, as [ValidateNotNullOrEmpty] refuses it on a string.</summary>
+    public static implicit operator TextValue(string value) =>
+        string.IsNullOrEmpty(value) ? throw new ArgumentException("an empty string names nothing") : new(value);
 
     public override string ToString() => Value;
 }
