@@ -15,6 +15,7 @@
     CmdletsToExport      = @(
         'ConvertTo-OcsfFinding'
         'ConvertTo-SecurityHubFinding'
+        'ConvertTo-VpcSnapshot'
         'Export-VpcSnapshot'
         'Find-OverlyOpenPort'
         'Get-VpcFlowLogCoverage'

@@ -25,7 +25,8 @@ Describe 'Invoke-FlowLogQuery' {
         $groups = Invoke-FlowLogQuery -Path $V2 -LogStatus OK -GroupBy SourceAddress, DestinationPort -Top 1
         $groups | Should -HaveCount 1
         $groups.SourceAddress | Should -Be '192.0.2.1'
-        $groups.DestinationPort | Should -Be '443'
+        $groups.DestinationPort | Should -Be 443
+        $groups.DestinationPort | Should -BeOfType [int]
         $groups.Count | Should -Be 2
         $groups.Bytes | Should -Be 3360
     }
@@ -112,14 +113,22 @@ Describe 'Invoke-FlowLogQuery' {
             $expected = Get-Content (Join-Path $DemoSnapshot 'expected.json') -Raw | ConvertFrom-Json
         }
 
-        It 'names who talked to the database with -Attribute' {
-            $groups = Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -Attribute -DestinationAddress 10.0.20.77 -DestinationPort 5432 -GroupBy srcaddr -By Count
+        It 'names who talked to the database with -Attribute, seen from the VPC -VpcId names' {
+            $groups = Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -Attribute -VpcId vpc-04be895ea4d91bcbf -DestinationAddress 10.0.20.77 -DestinationPort 5432 -GroupBy srcaddr -By Count -WarningVariable warnings
             $app1 = $groups | Where-Object SourceAddress -eq '10.0.10.37'
             $app1.SourceAddressOwner.Scope | Should -Be 'ThisVpc'
             $app1.SourceAddressOwner.Owner.OwnerResourceId | Should -Be 'i-0dddb415bc394ed41'
             "$($app1.SourceAddressOwner)" | Should -BeLike 'prod-app-1 (Instance*'
             $app1.PSObject.TypeNames[0] | Should -Be 'VpcSecTools.FlowLogs.FlowGroup#Attributed'
             ($groups | Where-Object SourceAddress -eq '10.100.1.25').SourceAddressOwner.Scope | Should -Be 'PeeredVpc'
+            $warnings | Should -BeNullOrEmpty
+        }
+
+        It 'says from where it names the addresses of groups that do not say which VPC saw them' {
+            $groups = Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -Attribute -DestinationAddress 10.0.20.77 -DestinationPort 5432 -GroupBy srcaddr -WarningVariable warnings -WarningAction SilentlyContinue
+            "$warnings" | Should -Match 'the groups do not say which VPC saw them'
+            $monitoring = ($groups | Where-Object SourceAddress -eq '10.100.1.25').SourceAddressOwner
+            $monitoring.FromVpcId | Should -Be 'vpc-09d7bc1194c9e4030'
         }
 
         It 'adds SourceOwner and DestinationOwner to records' {
@@ -138,6 +147,22 @@ Describe 'Invoke-FlowLogQuery' {
             ($totals | Where-Object Service -eq 'DYNAMODB' | Measure-Object Bytes -Sum).Sum | Should -Be $expected.nat_bytes_by_service.DYNAMODB.bytes
             ($totals | Where-Object Service -eq 'INTERNET' | Measure-Object Bytes -Sum).Sum | Should -Be $expected.nat_bytes_by_service.INTERNET.bytes
             (Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -ThroughNatGateway -Top 1).NatGatewayId | Should -Be 'nat-000ca39b2dd4b6e7e'
+        }
+
+        It 'ranks the NAT totals with -Top' {
+            $top = Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -ThroughNatGateway -Top 2
+            $top | Should -HaveCount 2
+            $top[0].Bytes | Should -BeGreaterOrEqual $top[1].Bytes
+        }
+
+        It 'counts NAT traffic with -Snapshot given as a path (the snapshot is read on the pipeline thread)' {
+            $totals = Invoke-FlowLogQuery -Path $demoLogs -Snapshot $DemoSnapshot -ThroughNatGateway -Verbose 4>&1 | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+            ($totals | Measure-Object Bytes -Sum).Sum | Should -BeGreaterThan 0
+        }
+
+        It 'refuses a -VpcId the snapshot lacks even with -Path' {
+            { Invoke-FlowLogQuery -Path $demoLogs -Snapshot $demo -VpcId vpc-0123456789abcdef0 -Count -ErrorAction Stop } |
+                Should -Throw -ErrorId 'VpcNotFound*' -ExpectedMessage '*vpc-0123456789abcdef0*'
         }
 
         It 'finds the VPC''s own flow logs in the snapshot and checks the AWS parameters before reading them' {
@@ -174,5 +199,78 @@ Describe 'Invoke-FlowLogQuery' {
         $top = Invoke-FlowLogQuery -Path (Join-Path $DemoSnapshot 'flowlogs') -Action REJECT -GroupBy srcaddr -Top 5 -By Count
         $top.Count | Should -BeGreaterThan 0
         $top[0].SourceAddress | Should -Not -BeNullOrEmpty
+    }
+
+    Context 'binding and bad values' {
+        It 'binds piped ENI objects by NetworkInterfaceId, each one added, and never as a file name' {
+            $enis = 'eni-102010cd', 'eni-102010ab' | ForEach-Object { [pscustomobject]@{ NetworkInterfaceId = $_; SubnetId = 'subnet-1'; PrivateIpAddress = '10.0.0.1' } }
+            $records = $enis | Invoke-FlowLogQuery -Path $V2
+            @($records.InterfaceId | Sort-Object -Unique) | Should -Be @('eni-102010ab', 'eni-102010cd')
+        }
+
+        It 'gives a binding error for a piped object it has no parameter for' {
+            { [pscustomobject]@{ Name = 'x' } | Invoke-FlowLogQuery -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectNotBound*'
+            { 'some text' | Invoke-FlowLogQuery -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectNotBound*'
+        }
+
+        It 'refuses a -GroupBy typo once, before reading' {
+            # Before the fix, each file gave its own FlowLogFormatMismatch; -ErrorAction Stop would stop at the first of them.
+            $err = { Invoke-FlowLogQuery -Path $FlowLogs -GroupBy srcadr -ErrorAction Stop } | Should -Throw -PassThru
+            Assert-ClassifiedError -ErrorRecord $err -ErrorId 'InvalidArgument' -Category InvalidArgument
+            $err.Exception.Message | Should -Match "'srcadr' is not a flow-log field"
+        }
+
+        It 'takes -Last as -Bin does: 1h, 7d, a TimeSpan' {
+            (Invoke-FlowLogQuery -Path $V2 -Last 1h -Count).Matched | Should -Be 0
+            (Invoke-FlowLogQuery -Path $V2 -Last ([timespan]::FromDays(36500)) -Count -WarningAction SilentlyContinue).Matched | Should -BeGreaterThan 0
+            (Invoke-FlowLogQuery -Path $V2 -Last 36500d -GroupBy action -Bin 1d -WarningAction SilentlyContinue) | Should -Not -BeNullOrEmpty
+        }
+
+        It 'refuses a duration with no unit or out of range, naming it' {
+            $err = { Invoke-FlowLogQuery -Path $V2 -Last 7 -Count -ErrorAction Stop } | Should -Throw -PassThru
+            Assert-ClassifiedError -ErrorRecord $err -ErrorId 'InvalidArgument' -Category InvalidArgument
+            $err.Exception.Message | Should -Match "'7' is not a positive duration"
+            { Invoke-FlowLogQuery -Path $V2 -GroupBy action -Bin 99999999999d -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*99999999999d*too long*'
+        }
+
+        It 'refuses an empty filter value instead of matching everything' {
+            { Invoke-FlowLogQuery -Path $V2 -DestinationPort '' -Count -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*empty destination port*'
+        }
+
+        It 'says - is for vpcsec' {
+            { Invoke-FlowLogQuery -Path - -Count -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*vpcsec flowlogs query -*'
+        }
+    }
+
+    Context 'integrity of what is read' {
+        BeforeAll {
+            $line = '2 123456789010 eni-1 10.0.0.1 10.0.1.1 1024 443 6 1 100 1700000000 1700000060 ACCEPT OK'
+            function New-Gzip([string] $Path, [string] $Text) {
+                $file = [IO.File]::Create($Path)
+                $gz = [IO.Compression.GZipStream]::new($file, [IO.Compression.CompressionLevel]::Fastest)
+                $bytes = [Text.Encoding]::UTF8.GetBytes($Text)
+                $gz.Write($bytes, 0, $bytes.Length); $gz.Dispose(); $file.Dispose()
+            }
+        }
+
+        It 'reports data after a gzip member as an error after its records' {
+            $path = Join-Path $TestDrive 'tail.log.gz'
+            New-Gzip $path ((1..10 | ForEach-Object { $line }) -join "`n")
+            [IO.File]::AppendAllText($path, "appended text`n")
+            $result = Invoke-FlowLogQuery -Path $path -Count -ErrorVariable errs -ErrorAction SilentlyContinue
+            $result.Matched | Should -Be 10
+            Assert-ClassifiedError -ErrorRecord $errs[0] -ErrorId 'FlowLogFileUnreadable' -Category ReadError -Target $path
+            $errs[0].Exception.Message | Should -Match 'are not gzip'
+        }
+
+        It 'skips a FIFO inside a folder with a warning instead of waiting on it' -Skip:$IsWindows {
+            $dir = Join-Path $TestDrive 'withfifo'
+            New-Item -ItemType Directory $dir | Out-Null
+            Set-Content (Join-Path $dir 'a.log') $line
+            & mkfifo (Join-Path $dir 'pipe.log')
+            $result = Invoke-FlowLogQuery -Path $dir -Count -WarningVariable warnings -WarningAction SilentlyContinue
+            $result.Matched | Should -Be 1
+            "$warnings" | Should -Match 'pipe.log is a FIFO'
+        }
     }
 }

@@ -79,4 +79,49 @@ Describe 'New-VpcEndpointPlan' {
         $fallback.IpRangesSource | Should -Be 'bundled'
         "$warnings" | Should -Match 'could not update ip-ranges from http://127.0.0.1:9/'
     }
+
+    It 'names a missing price file as not found, not as invalid data' {
+        $err = { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -PricePath (Join-Path $TestDrive 'none.json') -ErrorAction Stop } | Should -Throw -PassThru
+        Assert-ClassifiedError -ErrorRecord $err -ErrorId 'FileNotFound' -Category ObjectNotFound
+    }
+
+    It 'names a price file with a null region or a negative price' {
+        $bad = Join-Path $TestDrive 'null-region.json'
+        Set-Content $bad '{ "regions": { "us-east-1": null } }'
+        { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -PricePath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'PriceTableInvalid*' -ExpectedMessage "*region 'us-east-1' is null*"
+    }
+
+    It 'names a non-JSON ip-ranges file' {
+        $bad = Join-Path $TestDrive 'ip-ranges.json'
+        Set-Content $bad '<html>rate limited</html>'
+        { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -IpRangesPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*ip-ranges.json: not an ip-ranges.json file*'
+    }
+
+    It 'refuses a truncated .gz instead of planning from part of the traffic' {
+        $first = Get-ChildItem $flowLogs -Recurse -Filter *.gz | Sort-Object FullName | Select-Object -First 1
+        $bytes = [IO.File]::ReadAllBytes($first.FullName)
+        $cut = Join-Path $TestDrive 'cut'
+        New-Item -ItemType Directory $cut | Out-Null
+        [IO.File]::WriteAllBytes((Join-Path $cut 'cut.log.gz'), $bytes[0..([int]($bytes.Length / 2))])
+        { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $cut -ErrorAction Stop } | Should -Throw -ErrorId 'FlowLogFileUnreadable*' -ExpectedMessage '*no plan is made from a partial read*'
+    }
+
+    It 'refuses -VpcId with -FlowLogPath instead of ignoring it' {
+        { New-VpcEndpointPlan -Snapshot $DemoSnapshot -FlowLogPath $flowLogs -VpcId vpc-04be895ea4d91bcbf -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*'
+    }
+
+    It 'refuses a -VpcId the snapshot lacks' {
+        { New-VpcEndpointPlan -Snapshot $DemoSnapshot -VpcId vpc-0123456789abcdef0 -ErrorAction Stop } | Should -Throw -ErrorId 'VpcNotFound*'
+    }
+
+    It 'plans from Invoke-FlowLogQuery groups piped in, as from the files' {
+        $piped = Invoke-FlowLogQuery -Path $flowLogs -GroupBy interface-id, pkt-srcaddr, pkt-dstaddr, pkt-src-aws-service, pkt-dst-aws-service |
+            New-VpcEndpointPlan -Snapshot $DemoSnapshot
+        ($piped.Recommendations | Where-Object Service -eq 'DYNAMODB').Action | Should -Be 'CreateGatewayEndpoint'
+    }
+
+    It 'gives a binding error for a piped object that is not a flow-log group' {
+        { [pscustomobject]@{ NetworkInterfaceId = 'eni-0123456789abcdef0' } | New-VpcEndpointPlan -Snapshot $DemoSnapshot -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InputObjectNotBound*'
+    }
 }

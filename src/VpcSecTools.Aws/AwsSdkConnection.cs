@@ -31,6 +31,31 @@ public sealed class AwsSdkConnection : AwsConnection
 
     internal AWSCredentials Credentials { get; }
 
+    /// <summary>Each attempt's time limit; null keeps the SDK's. Tests set a short one, so a slow answer fails fast.</summary>
+    internal TimeSpan? Timeout { get; set; }
+
+    /// <summary>Retries after the first attempt; null keeps the SDK's standard mode default.</summary>
+    internal int? MaxErrorRetry { get; set; }
+
+    /// <summary>
+    /// An SDK client configuration for <paramref name="region"/>: the standard retry mode (throttling, 5xx, resets and
+    /// timeouts retried with backoff), and this connection's explicit endpoint when it has one, signed for the region
+    /// (a host such as 127.0.0.1 does not name it). Every client, the SDK's and our own, is configured here.
+    /// </summary>
+    internal T Configure<T>(T config, string region) where T : ClientConfig
+    {
+        config.RetryMode = RequestRetryMode.Standard;
+        config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        if (EndpointUrl is { } url)
+        {
+            config.ServiceURL = url;
+            config.AuthenticationRegion = region;
+        }
+        if (Timeout is { } timeout) config.Timeout = timeout;
+        if (MaxErrorRetry is { } retries) config.MaxErrorRetry = retries;
+        return config;
+    }
+
     public override Task<InventoryResult> CaptureAsync(InventoryRequest request, Action<InventoryProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
         Ec2Inventory.CaptureAsync(this, request, progress, cancellationToken);

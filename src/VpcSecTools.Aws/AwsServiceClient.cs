@@ -10,7 +10,7 @@ namespace VpcSecTools.Aws;
 
 /// <summary>
 /// Which AWS service a client speaks to: the names AWSSDK.Core needs to sign, route and retry its calls.
-/// One per service (EC2 Query, CloudWatch Logs / Athena JSON 1.1); the protocol lives in the marshallers.
+/// One per service without an SDK package on our feed (CloudWatch Logs, Athena: JSON 1.1); the protocol lives in the marshallers.
 /// </summary>
 /// <param name="ServiceId">The SDK service id (<c>EC2</c>, <c>CloudWatch Logs</c>, <c>Athena</c>).</param>
 /// <param name="EndpointPrefix">The host prefix of the regional endpoint (<c>ec2</c>, <c>logs</c>, <c>athena</c>).</param>
@@ -82,7 +82,7 @@ internal sealed class AwsServiceMetadata(string serviceId) : IServiceMetadata
 
 /// <summary>
 /// A client on AWSSDK.Core's runtime pipeline: credentials, SigV4 signing, retries with backoff and throttling,
-/// endpoint and region handling all come from the SDK. Protocols (EC2 Query, JSON 1.1) plug in a request
+/// endpoint and region handling all come from the SDK. A protocol (JSON 1.1) plugs in a request
 /// marshaller and a response unmarshaller per call.
 /// </summary>
 /// <remarks>
@@ -91,8 +91,7 @@ internal sealed class AwsServiceMetadata(string serviceId) : IServiceMetadata
 /// <c>DefaultRequest</c> with header <c>X-Amz-Target: &lt;TargetPrefix&gt;.&lt;Operation&gt;</c>
 /// (<c>Logs_20140328</c>, <c>AmazonAthena</c>), <c>Content-Type: application/x-amz-json-1.1</c> and the JSON body
 /// as <c>Content</c>, and a <c>JsonResponseUnmarshaller</c> for the response and the <c>__type</c> error body.
-/// Configuration, endpoint, auth stages and this client are shared unchanged; see <c>Ec2/Ec2Query.cs</c> for the
-/// EC2 Query counterpart.
+/// Configuration, endpoint, auth stages and this client are shared unchanged. EC2 and S3 use their SDK packages.
 /// </remarks>
 internal sealed class AwsServiceClient : AmazonServiceClient
 {
@@ -111,8 +110,8 @@ internal sealed class AwsServiceClient : AmazonServiceClient
     /// </summary>
     public static AwsServiceClient Create(AwsServiceDescription service, AwsSdkConnection connection, string region)
     {
-        var config = new AwsServiceConfig(service) { RegionEndpoint = RegionEndpoint.GetBySystemName(region), AuthenticationRegion = region };
-        if (connection.EndpointUrl is { } url) config.ServiceURL = url;
+        var config = connection.Configure(new AwsServiceConfig(service), region);
+        config.AuthenticationRegion = region;
         return new AwsServiceClient(connection.Credentials, config);
     }
 

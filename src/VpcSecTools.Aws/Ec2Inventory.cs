@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
 using VpcSecTools.Aws.Ec2;
 using VpcSecTools.Snapshot;
 
@@ -76,9 +78,8 @@ public static class Ec2Inventory
         using var ec2 = new Ec2Client(connection, connection.Region);
         // Without AllRegions=true, DescribeRegions lists only the regions enabled for the account.
         var pages = await ec2.ListAsync(Ec2Operations.DescribeRegions, [], null, cancellationToken).ConfigureAwait(false);
-        return pages.SelectMany(p => p["Regions"]?.AsArray() ?? [])
-            .Select(r => r?["RegionName"]?.GetValue<string>())
-            .OfType<string>().Order(StringComparer.Ordinal).ToArray();
+        return pages.OfType<DescribeRegionsResponse>().SelectMany(p => p.Regions ?? [])
+            .Select(r => r.RegionName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>One top-level step: an operation (or a parent operation and its per-parent calls).</summary>
@@ -129,22 +130,23 @@ public static class Ec2Inventory
     private static Step Simple(string section, Ec2Operation operation) => new(section, (c, ct) => c.ListAsync(section, operation, ct));
 
     /// <summary>
-    /// The documents of one region as they arrive from parallel calls; sections that failed are dropped
-    /// whole and recorded as missing, so nothing half-read is presented as complete.
+    /// The sections of one region as they arrive from parallel calls, each page read into the CLI's shape as it comes
+    /// (<see cref="Ec2ModelReader"/>). A section whose call was denied or unreadable is dropped whole and recorded as
+    /// missing, so nothing half-read is presented as complete.
     /// </summary>
     private sealed class RegionCapture(Ec2Client ec2, IReadOnlyList<string> vpcIds, int parallelCalls)
     {
         private readonly SemaphoreSlim _gate = new(parallelCalls);
-        private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _documents = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<(JsonObject Document, string Operation)>> _documents = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, AwsCallException> _failed = new(StringComparer.Ordinal);
 
         public IEnumerable<AwsCallException> Faults => _failed.Values.Distinct().OrderBy(f => f.Operation, StringComparer.Ordinal);
 
-        private async Task<IReadOnlyList<JsonObject>> Pages(Ec2Operation operation, IReadOnlyList<Ec2Filter> filters,
-            IReadOnlyList<KeyValuePair<string, string>>? extra, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<AmazonWebServiceResponse>> Pages(Ec2Operation operation, IReadOnlyList<Ec2Filter> filters,
+            string? parentId, CancellationToken cancellationToken)
         {
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try { return await ec2.ListAsync(operation, filters, extra, cancellationToken).ConfigureAwait(false); }
+            try { return await ec2.ListAsync(operation, filters, parentId, cancellationToken).ConfigureAwait(false); }
             finally { _gate.Release(); }
         }
 
@@ -159,10 +161,15 @@ public static class Ec2Inventory
             }
         }
 
-        private void Add(string section, JsonObject document) =>
-            _documents.GetOrAdd(section, _ => new ConcurrentQueue<JsonObject>()).Enqueue(document);
+        private void Capture(string section) => _documents.GetOrAdd(section, _ => new());
 
-        private void Capture(string section) => _documents.GetOrAdd(section, _ => new ConcurrentQueue<JsonObject>());
+        /// <summary>Reads a response (or a per-parent item) into the section's documents; what does not fit marks it unreadable.</summary>
+        private void Add(string section, Ec2Operation operation, Func<string, JsonObject> read)
+        {
+            var place = $"aws ec2 {operation.Name} ({ec2.Region})";
+            try { _documents.GetOrAdd(section, _ => new()).Enqueue((read(place), operation.Name)); }
+            catch (SnapshotFormatException e) { _failed.TryAdd(section, new AwsMalformedResponseException(operation.Name, ec2.Region, e.Message, e)); }
+        }
 
         /// <summary>All pages of a top-level operation; with VPC ids, one filtered call per VPC filter name.</summary>
         public async Task ListAsync(string section, Ec2Operation operation, CancellationToken cancellationToken)
@@ -173,90 +180,112 @@ public static class Ec2Inventory
             var results = await Guard([section], async () => await Task.WhenAll(filterSets.Select(f => Pages(operation, f, null, cancellationToken))).ConfigureAwait(false)).ConfigureAwait(false);
             if (results is null) return;
             Capture(section);
-            foreach (var page in results.SelectMany(p => p)) Add(section, page);
+            foreach (var page in results.SelectMany(p => p)) Add(section, operation, place => Ec2ModelReader.ToDocument(page, place));
         }
 
         /// <summary>Route tables, then for each: static and propagated routes, associations, propagations.</summary>
         public async Task TransitGatewayRouteTablesAsync(CancellationToken cancellationToken)
         {
             string[] children = [Section.TransitGatewayStaticRoutes, Section.TransitGatewayPropagatedRoutes, Section.TransitGatewayRouteTableAssociations, Section.TransitGatewayPropagations];
-            var pages = await Guard([Section.TransitGatewayRouteTables, .. children],
-                () => Pages(Ec2Operations.DescribeTransitGatewayRouteTables, [], null, cancellationToken)).ConfigureAwait(false);
+            var operation = Ec2Operations.DescribeTransitGatewayRouteTables;
+            var pages = await Guard([Section.TransitGatewayRouteTables, .. children], () => Pages(operation, [], null, cancellationToken)).ConfigureAwait(false);
             if (pages is null) return;
             Capture(Section.TransitGatewayRouteTables);
-            foreach (var page in pages) Add(Section.TransitGatewayRouteTables, page);
+            foreach (var page in pages) Add(Section.TransitGatewayRouteTables, operation, place => Ec2ModelReader.ToDocument(page, place));
             foreach (var child in children) Capture(child);
-            var tables = IdsOf(pages, "TransitGatewayRouteTables", "TransitGatewayRouteTableId");
+            var tables = pages.OfType<DescribeTransitGatewayRouteTablesResponse>().SelectMany(p => p.TransitGatewayRouteTables ?? [])
+                .Select(t => t.TransitGatewayRouteTableId).OfType<string>().Distinct(StringComparer.Ordinal);
             await Task.WhenAll(tables.SelectMany(table => new[]
             {
                 Routes(table, "static", Section.TransitGatewayStaticRoutes, cancellationToken),
                 Routes(table, "propagated", Section.TransitGatewayPropagatedRoutes, cancellationToken),
-                PerParent(Section.TransitGatewayRouteTableAssociations, Ec2Operations.GetTransitGatewayRouteTableAssociations,
-                    "TransitGatewayRouteTableId", table, "Associations", "Associations", cancellationToken),
-                PerParent(Section.TransitGatewayPropagations, Ec2Operations.GetTransitGatewayRouteTablePropagations,
-                    "TransitGatewayRouteTableId", table, "TransitGatewayRouteTablePropagations", "TransitGatewayRouteTablePropagations", cancellationToken),
+                PerParent<GetTransitGatewayRouteTableAssociationsResponse>(Section.TransitGatewayRouteTableAssociations, Ec2Operations.GetTransitGatewayRouteTableAssociations,
+                    table, r => r.Associations, "Associations", cancellationToken),
+                PerParent<GetTransitGatewayRouteTablePropagationsResponse>(Section.TransitGatewayPropagations, Ec2Operations.GetTransitGatewayRouteTablePropagations,
+                    table, r => r.TransitGatewayRouteTablePropagations, "TransitGatewayRouteTablePropagations", cancellationToken),
             })).ConfigureAwait(false);
         }
 
         /// <summary>Managed prefix lists, then the entries of each.</summary>
         public async Task PrefixListsAsync(CancellationToken cancellationToken)
         {
-            var pages = await Guard([Section.PrefixLists, Section.PrefixListEntries],
-                () => Pages(Ec2Operations.DescribeManagedPrefixLists, [], null, cancellationToken)).ConfigureAwait(false);
+            var operation = Ec2Operations.DescribeManagedPrefixLists;
+            var pages = await Guard([Section.PrefixLists, Section.PrefixListEntries], () => Pages(operation, [], null, cancellationToken)).ConfigureAwait(false);
             if (pages is null) return;
             Capture(Section.PrefixLists);
             Capture(Section.PrefixListEntries);
-            foreach (var page in pages) Add(Section.PrefixLists, page);
-            await Task.WhenAll(IdsOf(pages, "PrefixLists", "PrefixListId").Select(list =>
-                PerParent(Section.PrefixListEntries, Ec2Operations.GetManagedPrefixListEntries, "PrefixListId", list, "Entries", "Entries", cancellationToken))).ConfigureAwait(false);
+            foreach (var page in pages) Add(Section.PrefixLists, operation, place => Ec2ModelReader.ToDocument(page, place));
+            var lists = pages.OfType<DescribeManagedPrefixListsResponse>().SelectMany(p => p.PrefixLists ?? [])
+                .Select(l => l.PrefixListId).OfType<string>().Distinct(StringComparer.Ordinal);
+            await Task.WhenAll(lists.Select(list => PerParent<GetManagedPrefixListEntriesResponse>(Section.PrefixListEntries,
+                Ec2Operations.GetManagedPrefixListEntries, list, r => r.Entries, "Entries", cancellationToken))).ConfigureAwait(false);
         }
 
         /// <summary>
-        /// SearchTransitGatewayRoutes with <c>type</c>, as Batfish's collector stores it: one item per route table
-        /// with Routes and AdditionalRoutesAvailable (the API has no paging; true means the list was cut at 1,000).
+        /// SearchTransitGatewayRoutes with <c>type</c>, as Batfish's collector stores it: one item per route table with
+        /// Routes and AdditionalRoutesAvailable (true means the service left routes out, so the list is incomplete).
         /// </summary>
         private async Task Routes(string table, string type, string section, CancellationToken cancellationToken)
         {
-            KeyValuePair<string, string>[] extra = [new("TransitGatewayRouteTableId", table), new("MaxResults", Ec2Operations.SearchTransitGatewayRoutesMax.ToString(CultureInfo.InvariantCulture))];
-            var pages = await Guard([section], () => Pages(Ec2Operations.SearchTransitGatewayRoutes, [new Ec2Filter("type", type)], extra, cancellationToken)).ConfigureAwait(false);
+            var operation = Ec2Operations.SearchTransitGatewayRoutes;
+            var pages = await Guard([section], () => Pages(operation, [new Ec2Filter("type", type)], table, cancellationToken)).ConfigureAwait(false);
             if (pages is null) return;
-            var item = new JsonObject
+            var responses = pages.OfType<SearchTransitGatewayRoutesResponse>().ToArray();
+            var item = new Dictionary<string, object?>
             {
                 ["TransitGatewayRouteTableId"] = table,
-                ["Routes"] = Concat(pages, "Routes"),
+                ["Routes"] = responses.SelectMany(r => r.Routes ?? []).ToArray(),
+                ["AdditionalRoutesAvailable"] = responses.LastOrDefault()?.AdditionalRoutesAvailable,
             };
-            if (pages[^1]["AdditionalRoutesAvailable"] is { } more) item["AdditionalRoutesAvailable"] = more.DeepClone();
-            Add(section, new JsonObject { [section] = new JsonArray(item) });
+            Add(section, operation, place => Ec2ModelReader.ToDocument(Section.TryGet(section, out var s) ? s : throw new InvalidOperationException(section), [item], place));
         }
 
         /// <summary>A per-parent Get* call, all pages merged into the one wrapper item the snapshot keeps per parent.</summary>
-        private async Task PerParent(string section, Ec2Operation operation, string parentIdName, string parentId, string outputKey, string itemKey, CancellationToken cancellationToken)
+        private async Task PerParent<TResponse>(string section, Ec2Operation operation, string parentId, Func<TResponse, IEnumerable<object>?> items,
+            string itemKey, CancellationToken cancellationToken) where TResponse : AmazonWebServiceResponse
         {
-            var pages = await Guard([section], () => Pages(operation, [], [new(parentIdName, parentId)], cancellationToken)).ConfigureAwait(false);
+            var pages = await Guard([section], () => Pages(operation, [], parentId, cancellationToken)).ConfigureAwait(false);
             if (pages is null) return;
-            Add(section, new JsonObject { [section] = new JsonArray(new JsonObject { [parentIdName] = parentId, [itemKey] = Concat(pages, outputKey) }) });
+            Section.TryGet(section, out var known);
+            var item = new Dictionary<string, object?>
+            {
+                [known.IdName] = parentId,
+                [itemKey] = pages.OfType<TResponse>().SelectMany(p => items(p) ?? []).ToArray(),
+            };
+            Add(section, operation, place => Ec2ModelReader.ToDocument(known, [item], place));
         }
 
-        private static JsonArray Concat(IReadOnlyList<JsonObject> pages, string key) =>
-            new(pages.SelectMany(p => p[key]?.AsArray() ?? []).Select(n => n?.DeepClone()).ToArray());
-
-        private static IEnumerable<string> IdsOf(IReadOnlyList<JsonObject> pages, string key, string idName) =>
-            pages.SelectMany(p => p[key]?.AsArray() ?? []).Select(n => n?[idName]?.GetValue<string>()).OfType<string>().Distinct(StringComparer.Ordinal);
-
+        /// <summary>
+        /// The region's inventory through the loaders' reader. A section the reader refuses (a member the model needs is
+        /// missing from the response) is marked unreadable and the region built again without it.
+        /// </summary>
         public RegionInventory Build()
         {
-            var builder = new InventoryBuilder(ec2.Region);
-            foreach (var (section, documents) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+            while (true)
             {
-                if (_failed.ContainsKey(section)) continue;
-                if (!Section.TryGet(section, out var known)) continue;
-                builder.Capture(known);
-                foreach (var document in documents)
-                    builder.AddDocument(JsonSerializer.SerializeToElement(document), $"aws ec2 {section} ({ec2.Region})");
+                var builder = new InventoryBuilder(ec2.Region);
+                string? reading = null;
+                try
+                {
+                    foreach (var (section, documents) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+                    {
+                        if (_failed.ContainsKey(section) || !Section.TryGet(section, out var known)) continue;
+                        reading = section;
+                        builder.Capture(known);
+                        foreach (var (document, operation) in documents)
+                            builder.AddDocument(JsonSerializer.SerializeToElement(document), $"aws ec2 {operation} ({ec2.Region})");
+                    }
+                }
+                catch (SnapshotFormatException e) when (reading is not null)
+                {
+                    var operation = _documents[reading].FirstOrDefault().Operation ?? reading;
+                    _failed.TryAdd(reading, new AwsMalformedResponseException(operation, ec2.Region, e.Message, e));
+                    continue;
+                }
+                foreach (var (section, fault) in _failed.OrderBy(f => f.Key, StringComparer.Ordinal))
+                    builder.AddMissing(new MissingSection(section, fault.ErrorCode, fault.Message));
+                return builder.Build();
             }
-            foreach (var (section, fault) in _failed.OrderBy(f => f.Key, StringComparer.Ordinal))
-                builder.AddMissing(new MissingSection(section, fault.ErrorCode, fault.Message));
-            return builder.Build();
         }
     }
 }

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 
 namespace VpcSecTools.Aws.Json;
 
@@ -52,21 +50,9 @@ internal sealed class AwsJsonClient : IDisposable
                 _marshaller, AwsJsonUnmarshaller.Instance, cancellationToken).ConfigureAwait(false);
             return response.Document;
         }
-        catch (AmazonServiceException e) when (e.InnerException is JsonException || (e.ErrorCode is null && e.InnerException is not null && (int)e.StatusCode is >= 200 and < 300))
+        catch (Exception e) when (AwsCallFailure.Translate(e, operation, Region, IamAction(operation), cancellationToken) is { } failure)
         {
-            throw new AwsMalformedResponseException(operation, Region, e.InnerException!.Message, e);
-        }
-        catch (AmazonServiceException e)
-        {
-            throw AwsErrorCodes.Classify(e.ErrorCode, (int)e.StatusCode, e.Message, e, operation, Region, IamAction(operation));
-        }
-        catch (JsonException e)
-        {
-            throw new AwsMalformedResponseException(operation, Region, e.Message, e);
-        }
-        catch (AmazonClientException e) when (e.InnerException is JsonException x)
-        {
-            throw new AwsMalformedResponseException(operation, Region, x.Message, e);
+            throw failure;
         }
     }
 

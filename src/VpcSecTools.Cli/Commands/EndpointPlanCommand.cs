@@ -38,9 +38,13 @@ public static class EndpointPlanCommand
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
             var window = new PlanWindow(parse.GetValue(since), parse.GetValue(until));
             var download = parse.GetValue(update) ? IpRangesDownload.Default(parse.GetValue(updateUrl)) : null;
+            // Every --vpc-id value as given: a blank one is refused, not dropped (dropping it would plan every VPC).
+            var vpcIds = parse.GetValue(vpcs)?.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToList() ?? [];
+            if (parse.GetValue(flowLogs) is { Length: > 0 } && vpcIds.Count > 0)
+                throw new ArgumentException("--vpc-id chooses whose own flow logs to read when no --flow-logs are given; with --flow-logs, give only the logs to plan from");
             var plan = parse.GetValue(flowLogs) is { Length: > 0 } paths
                 ? EndpointPlanning.FromFlowLogs(index, paths, parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download)
-                : EndpointPlanning.FromVpcFlowLogs(index, CliOutput.Values(parse.GetValue(vpcs)), aws.Connect(parse),
+                : EndpointPlanning.FromVpcFlowLogs(index, vpcIds, aws.Connect(parse),
                     parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download);
             foreach (var warning in plan.Warnings) Console.Error.WriteLine("warning: " + warning);
             Write(plan, parse.GetValue(format)!);

@@ -64,6 +64,7 @@ public static class FlowLogsCommand
         remote.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(() =>
         {
+            bool nat = parse.GetValue(throughNat);
             var arguments = new FlowQueryArguments
             {
                 SourceAddress = parse.GetValue(src), DestinationAddress = parse.GetValue(dst), Address = parse.GetValue(addr),
@@ -71,95 +72,85 @@ public static class FlowLogsCommand
                 Protocol = parse.GetValue(protocol), Action = parse.GetValue(action), LogStatus = parse.GetValue(logStatus),
                 InterfaceId = parse.GetValue(eni), VpcId = parse.GetValue(vpc), SubnetId = parse.GetValue(subnet),
                 InstanceId = parse.GetValue(instance), FlowDirection = parse.GetValue(direction),
-                Since = parse.GetValue(last) is { } l ? DateTimeOffset.UtcNow - FlowQueryArguments.ParseDuration(l) : parse.GetValue(since),
-                Until = parse.GetValue(until),
-                GroupBy = parse.GetValue(groupBy), Bin = parse.GetValue(bin), Top = parse.GetValue(top), By = parse.GetValue(by),
+                Since = parse.GetValue(since), Last = parse.GetValue(last), Until = parse.GetValue(until),
+                // --top ranks the NAT totals too, but they are not a group-by.
+                GroupBy = parse.GetValue(groupBy), Bin = parse.GetValue(bin), Top = nat ? null : parse.GetValue(top), By = parse.GetValue(by),
                 First = parse.GetValue(first),
             };
+            var query = arguments.ToQuery();
+            if (nat && parse.GetValue(top) is <= 0) throw new ArgumentException($"--top must be positive, not {parse.GetValue(top)}");
             var index = parse.GetValue(snapshot) is { } sp ? new SnapshotIndex(SnapshotLoader.Load(sp)) : null;
             var ids = CliOutput.Values(parse.GetValue(flowLogIds));
             if (ids.Count > 0 && index is null) throw new ArgumentException("--flow-log-id needs --snapshot");
-            var named = ids.Count > 0 ? FlowLogDestinations.ById(index!, ids) : null;
-            // A named flow log gives the format of input without a header, unless --log-format says otherwise.
-            var logFormatGiven = parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : named is null ? null : FlowLogDestinations.FormatOf(named);
-            if ((parse.GetValue(attribute) || parse.GetValue(throughNat)) && index is null)
-                throw new ArgumentException($"{(parse.GetValue(throughNat) ? "--through-nat-gateway" : "--attribute")} needs --snapshot");
+            var logFormatGiven = FlowLogRun.FormatOf(index, ids, parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null);
+            if ((parse.GetValue(attribute) || nat) && index is null)
+                throw new ArgumentException($"{(nat ? "--through-nat-gateway" : "--attribute")} needs --snapshot");
             if (remote.Applies(parse))
-                return remote.Run(parse, arguments.ToQuery(), logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error,
+                return remote.Run(parse, query, logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error,
                     parse.GetValue(attribute) ? new FlowAttribution(index!) : null);
             var logGroups = remote.LogGroups(parse);
-            if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0 && (index is null || (arguments.VpcId is null && named is null)))
+            if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0 && (index is null || (query.Filter.VpcId.Count == 0 && ids.Count == 0)))
                 throw new ArgumentException("give flow-log paths or --log-group-name, --snapshot with --vpc-id or --flow-log-id to read those flow logs, or --engine athena|insights");
             var options = new FlowLogReadOptions
             {
                 Format = logFormatGiven,
                 Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
             };
-            return RunQuery(parse.GetValue(paths) ?? [], arguments.ToQuery(), options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error,
-                remote.Connect(parse), logGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), parse.GetValue(throughNat), named));
+            return RunQuery(parse.GetValue(paths) ?? [], query, options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error,
+                remote.Connect(parse), logGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), nat, ids, nat ? parse.GetValue(top) : null));
         }));
         return command;
     }
 
     /// <summary>The snapshot a query uses: to find --vpc-id's flow logs, to attribute addresses, to count NAT traffic.</summary>
-    /// <param name="FlowLogs">Flow logs named by id: read them when no path is given.</param>
-    public sealed record QueryNetwork(SnapshotIndex Index, bool Attribute = false, bool ThroughNatGateway = false, IReadOnlyList<FlowLogDestination>? FlowLogs = null);
+    /// <param name="FlowLogIds">Flow logs named by id: read them when no path is given.</param>
+    /// <param name="Top">With <paramref name="ThroughNatGateway"/>: only the largest totals.</param>
+    public sealed record QueryNetwork(SnapshotIndex Index, bool Attribute = false, bool ThroughNatGateway = false, IReadOnlyList<string>? FlowLogIds = null,
+        int? Top = null);
 
     /// <summary>
-    /// Runs a query and writes its output; exit 2 when a path matched nothing or a file could not be read to its end.
-    /// <c>s3://</c> paths are listed for the query's window through <paramref name="connect"/>'s connection. With a
-    /// <paramref name="network"/>, no path and a VPC filter, the VPC's own flow logs are read where the snapshot says they go.
+    /// Runs a query through the engine's one local run (<see cref="FlowLogRun"/>) and writes its output; exit 2 when a path
+    /// matched nothing or a file could not be read to its end. <c>s3://</c> paths are listed for the query's window through
+    /// <paramref name="connect"/>'s connection. With a <paramref name="network"/>, no path and a VPC filter, the VPC's own
+    /// flow logs are read where the snapshot says they go.
     /// </summary>
     public static int RunQuery(IReadOnlyList<string> paths, FlowLogQuery query, FlowLogReadOptions options, bool countOnly, string format,
         TextWriter stdout, TextWriter stderr, Func<AwsConnection>? connect = null, IReadOnlyList<string>? logGroups = null, QueryNetwork? network = null)
     {
         connect ??= () => throw new ArgumentException("s3:// paths and log groups need an AWS connection");
-        bool discover = network is not null && paths.Count == 0 && logGroups is not { Count: > 0 } && (query.Filter.VpcId.Count > 0 || network.FlowLogs is not null);
-        FlowLogLocations locations;
-        if (discover)
+        var events = new FlowLogRunEvents
         {
-            (var destinations, query) = FlowLogDestinations.ToRead(network!.Index, query, network.FlowLogs);
-            locations = FlowLogLocations.Discover(destinations, query, connect);
-            foreach (var d in destinations.Where(d => d.NotReadable is not null)) stderr.WriteLine($"vpcsec: warning: {d.NotReadable}");
-        }
-        else locations = FlowLogLocations.Expand(paths, query.Filter.Since, query.Filter.Until, connect);
-        using var _ = locations;
-        using var logs = logGroups is { Count: > 0 } ? LogsSource(connect()) : null;
-        IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (logGroups ?? []).Select(g => logs!.Input(g, query, options.Format))];
-        var unmatched = locations.Unmatched;
-        foreach (var u in unmatched) stderr.WriteLine($"vpcsec: {new FlowLogPathNotFoundException(u).Message}");
-        var reader = new FlowLogReader(options);
-        var attribution = network is { Attribute: true } ? new FlowAttribution(network.Index) : null;
+            Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
+            Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
+        };
+        var request = new FlowLogRunRequest
+        {
+            Paths = paths, LogGroups = logGroups ?? [], Index = network?.Index, FlowLogIds = network?.FlowLogIds ?? [],
+            Format = options.Format, Threads = options.Threads,
+        };
+        using var run = FlowLogRun.Open(request, query, connect, events);
+        var attribution = network is { Attribute: true } ? run.Attribution() : null;
         FlowLogReadReport report;
         if (network is { ThroughNatGateway: true })
         {
-            var (totals, notes, read) = Endpoints.NatTrafficAttribution.ThroughNatGateways(reader, inputs, network.Index, query.Filter, AwsIpRanges.AwsIpRangeSet.Bundled);
-            report = read;
-            foreach (var note in notes) stderr.WriteLine($"vpcsec: warning: {note}");
-            WriteNatTotals(query.Top is { } n ? totals.Take(n).ToList() : totals, format, stdout);
+            (var totals, report) = run.ThroughNatGateways(network.Top);
+            WriteNatTotals(totals, format, stdout);
         }
-        else if (query.IsAggregate || countOnly)
+        else if (run.Query.IsAggregate || countOnly)
         {
-            var result = reader.Run(inputs, query);
+            var result = run.Aggregate();
             report = result.Report;
             if (countOnly) WriteCount(result, format, stdout);
-            else WriteGroups(result.Groups, query.Bin is not null, format, stdout, attribution);
+            else WriteGroups(result.Groups, run.Query.Bin is not null, format, stdout, attribution);
         }
         else
         {
             report = new FlowLogReadReport();
-            WriteRecords(reader.Records(inputs, query, report), format, stdout, attribution);
+            WriteRecords(run.Records(report), format, stdout, attribution);
         }
-        foreach (var e in report.FileErrors) stderr.WriteLine($"vpcsec: {new FlowLogFileException(e).Message}");
-        if (report.SkippedLines > 0)
-        {
-            stderr.WriteLine($"vpcsec: warning: {report.SkippedLines} malformed line(s) skipped");
-            foreach (var s in report.Skipped.Take(10)) stderr.WriteLine($"vpcsec: warning: {s.File}:{s.Line}: {s.Reason}");
-        }
-        return unmatched.Count > 0 || report.FileErrors.Count > 0 ? Program.Error : Program.Ok;
+        run.Finish(report);
+        return run.Incomplete ? Program.Error : Program.Ok;
     }
-
-    private static FlowLogs.CloudWatch.CloudWatchLogsFlowLogSource LogsSource(AwsConnection connection) => new(connection, connection.Region);
 
     private static readonly string[] RecordColumns =
         ["Start", "InterfaceId", "SourceAddress", "SourcePort", "DestinationAddress", "DestinationPort", "Protocol", "Packets", "Bytes", "Action", "LogStatus"];
@@ -225,7 +216,7 @@ public static class FlowLogsCommand
         IReadOnlyList<object?> Values(FlowGroup g)
         {
             var owners = attribution?.Of(g);
-            var values = g.Values.SelectMany((v, i) => IsAddress(i) ? new object?[] { v, owners![i]?.ToString() } : [v]);
+            var values = g.Values.SelectMany((v, i) => IsAddress(i) ? new object?[] { v, owners![i]?.ToString() } : [g.TypedValue(i)]);
             return [.. values, .. binned ? new object?[] { g.Bin } : [], g.Count, g.Packets, g.Bytes, g.FirstSeen, g.LastSeen];
         }
         switch (format)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.IO.Compression;
 using System.Text.Json;
 using VpcSecTools.Net;
@@ -90,7 +91,13 @@ public sealed class AwsIpRangeSet
     /// <summary>Parses ip-ranges.json; a malformed entry stops the load with the entry named.</summary>
     public static AwsIpRangeSet Parse(Stream json, string source)
     {
-        using var doc = JsonDocument.Parse(json);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json); }
+        catch (Exception e) when (e is JsonException or InvalidDataException or DecoderFallbackException)
+        {
+            throw new FormatException($"{source}: not an ip-ranges.json file: {e.Message.TrimEnd('.')}", e);
+        }
+        using var parsed = doc;
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("prefixes", out _))
             throw new FormatException($"{source}: not an ip-ranges.json file (no 'prefixes' array).");

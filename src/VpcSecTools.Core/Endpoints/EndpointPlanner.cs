@@ -194,7 +194,7 @@ public static class EndpointPlanner
         var perAz = inside.GroupBy(f => f.Subnet!.AvailabilityZone ?? f.Subnet.SubnetId)
             .OrderBy(a => a.Key, StringComparer.Ordinal)
             .Select(a => (Az: a.Key, Subnet: a.GroupBy(f => f.Subnet!.SubnetId)
-                .OrderByDescending(s => s.Sum(f => f.Flow.Bytes)).ThenBy(s => s.Key, StringComparer.Ordinal).First().Key))
+                .OrderByDescending(s => s.Sum(f => (decimal)f.Flow.Bytes)).ThenBy(s => s.Key, StringComparer.Ordinal).First().Key))
             .ToArray();
         var gb = c.Gb(c.Flows);
         var natCost = gb * c.Price.NatGatewayPerGb;

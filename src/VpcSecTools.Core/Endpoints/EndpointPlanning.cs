@@ -19,10 +19,10 @@ public static class EndpointPlanning
         FlowLogReadOptions? readOptions = null, PlanWindow? window = null, IpRangesDownload? download = null)
     {
         window = (window ?? PlanWindow.All).Validated();
-        var inputs = FlowLogPaths.Expand(flowLogPaths, out var unmatched);
-        if (unmatched.Count > 0) throw new ArgumentException($"no flow-log files at {string.Join(", ", unmatched)}");
-        if (inputs.Count == 0) throw new ArgumentException("no flow-log files given");
-        return FromInputs(index, inputs, [], ipRangesPath, pricePath, readOptions, window, download);
+        var found = FlowLogPaths.Find(flowLogPaths);
+        if (found.Unmatched.Count > 0) throw new FlowLogPathNotFoundException(string.Join(", ", found.Unmatched));
+        if (found.Inputs.Count == 0) throw new ArgumentException("no flow-log files given");
+        return FromInputs(index, found.Inputs, found.Notes, ipRangesPath, pricePath, readOptions, window, download);
     }
 
     /// <summary>
@@ -35,6 +35,11 @@ public static class EndpointPlanning
         CancellationToken cancel = default)
     {
         window = (window ?? PlanWindow.All).Validated();
+        // A blank id chooses nothing: it must not widen the plan to every VPC.
+        if (vpcIds?.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
+            throw new ArgumentException("an empty VPC id chooses no VPC: give an id, or leave it out to plan the VPCs with NAT gateways or interface endpoints");
+        foreach (var vpc in vpcIds ?? [])
+            if (!index.Vpcs.ContainsKey(vpc)) throw new IpMap.VpcNotInSnapshotException(vpc);
         var vpcs = vpcIds is { Count: > 0 } ? vpcIds
             : index.NatGateways.Values.Select(n => n.VpcId).Concat(index.VpcEndpoints.Values.Where(e => e.NetworkInterfaceIds.Count > 0).Select(e => e.VpcId))
                 .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
@@ -68,6 +73,16 @@ public static class EndpointPlanning
         var (ranges, update, rangeNotes) = Ranges(ipRangesPath, download);
         var (traffic, report) = NatTrafficAttribution.Observe(new FlowLogReader(readOptions), inputs, index, ranges,
             new FlowFilter { Since = window.Since, Until = window.Until }, window);
+        // A plan from part of the traffic would understate every saving: the read's failure is the answer.
+        if (report.FileErrors.Count > 0)
+        {
+            var e = report.FileErrors[0];
+            throw new FlowLogFileException(e with
+            {
+                Message = $"{e.Message}; no plan is made from a partial read ({report.Files} file(s), {report.Records} records read, " +
+                    $"{report.FileErrors.Count} file(s) not to their end)",
+            });
+        }
         var notes = new List<string>(readNotes);
         if (report.SkippedLines > 0)
             notes.Add($"{report.SkippedLines} malformed flow-log lines skipped (first: {report.Skipped.FirstOrDefault()?.File}:{report.Skipped.FirstOrDefault()?.Line} {report.Skipped.FirstOrDefault()?.Reason})");

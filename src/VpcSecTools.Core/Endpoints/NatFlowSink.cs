@@ -48,6 +48,7 @@ internal sealed class NatFlowSink : RecordSink
     private readonly ByteKeyTable _interfaces;
     private readonly int _eni, _bytes, _start, _end, _packetSource, _packetDestination, _source, _destination, _sourceService, _destinationService;
     private readonly long[] _eniBytes;
+    private readonly RecordCheck _check;
     private long _first = long.MaxValue, _last = long.MinValue;
 
     private readonly ByteKeyTable _addresses = new();
@@ -81,6 +82,10 @@ internal sealed class NatFlowSink : RecordSink
         _sourceService = format.IndexOf(FlowField.PacketSourceAwsService);
         _destinationService = format.IndexOf(FlowField.PacketDestinationAwsService);
         _eniBytes = new long[scope.Enis.Count];
+        // The fields the attribution reads, by listing's rule, as the group-by over GroupFieldSets checks them: the packet
+        // addresses when the format has them, else the addresses, and the packets (bytes and times are parsed here).
+        int[] addresses = _packetSource >= 0 && _packetDestination >= 0 ? [_packetSource, _packetDestination] : [_source, _destination];
+        _check = new RecordCheck(format, addresses.Append(format.IndexOf(FlowField.Packets)).Where(i => i >= 0));
     }
 
     /// <summary>Most lines are of other interfaces: the scanner turns them away before calling (see <see cref="Gate"/>).</summary>
@@ -92,20 +97,29 @@ internal sealed class NatFlowSink : RecordSink
         var eniField = line.FieldAndRest(_eni, out int eniLength);
         int eni = _interfaces.Find(eniField, eniLength);
         if (eni < 0) return false;
+        if (!_check.Valid(line, ref problem)) return false;
         long bytes = 0;
         if (_bytes >= 0 && !line.TryNumber(_bytes, out bytes) && !GroupTable.Dash(line, _bytes, "bytes", "a number", out bytes, ref problem)) return false;
         if (_start >= 0)
         {
-            if (line.TryNumber(_start, out long start)) _first = Math.Min(_first, FlowText.ToMillisecondsFromUnix(start));
+            if (line.TryNumber(_start, out long start) && FlowText.ToMillisecondsFromUnix(start) is var ms)
+            {
+                if (ms > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem("start", line.Field(_start)); return false; }
+                _first = Math.Min(_first, ms);
+            }
             else if (!GroupTable.Dash(line, _start, "start", "a Unix time", out _, ref problem)) return false;
         }
         if (_end >= 0)
         {
-            if (line.TryNumber(_end, out long end)) _last = Math.Max(_last, FlowText.ToMillisecondsFromUnix(end));
+            if (line.TryNumber(_end, out long end) && FlowText.ToMillisecondsFromUnix(end) is var endMs)
+            {
+                if (endMs > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem("end", line.Field(_end)); return false; }
+                _last = Math.Max(_last, endMs);
+            }
             else if (!GroupTable.Dash(line, _end, "end", "a Unix time", out _, ref problem)) return false;
         }
         if (bytes == 0) return true;
-        _eniBytes[eni] += bytes;
+        _eniBytes[eni] = FlowText.Add(_eniBytes[eni], bytes);
         if (_scope.Nats[eni] is null) return true;
 
         int a = Address(line, _packetSource), b = Address(line, _packetDestination);
@@ -183,7 +197,11 @@ internal sealed class NatFlowSink : RecordSink
             ulong key = (ulong)(uint)eni << 52 | (ulong)(uint)(client + 1) << 26 | (ulong)(uint)prefix << 10 | (uint)(service + 1);
             _flows.Add(key, bytes);
         }
-        else CollectionsMarshal.GetValueRefOrAddDefault(_wideFlows, (eni, client, prefix, service), out _) += bytes;
+        else
+        {
+            ref long sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_wideFlows, (eni, client, prefix, service), out _);
+            sum = FlowText.Add(sum, bytes);
+        }
     }
 
     /// <summary>Adds this sink's sums to <paramref name="tally"/>, turning numbers back into interfaces, clients and names.</summary>
@@ -221,7 +239,7 @@ internal sealed class NatFlowSink : RecordSink
             for (int i = (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask; ; i = (i + 1) & mask)
             {
                 ref var e = ref _entries[i];
-                if (e.Key == key) { e.Sum += sum; return; }
+                if (e.Key == key) { e.Sum = FlowText.Add(e.Sum, sum); return; }
                 if (e.Key == Empty) { e = (key, sum); if (++_count * 2 > _entries.Length) Grow(); return; }
             }
         }

@@ -126,7 +126,7 @@ public static class NatTrafficAttribution
     /// </summary>
     public static IReadOnlyList<NatTrafficTotal> Totals(ObservedTraffic traffic) =>
         traffic.Flows.GroupBy(f => (f.NatGatewayId, f.Service, f.Region, f.NamedBy))
-            .Select(g => new NatTrafficTotal(g.Key.NatGatewayId, g.Key.Service, g.Key.Region, g.Key.NamedBy, g.Sum(f => f.Bytes),
+            .Select(g => new NatTrafficTotal(g.Key.NatGatewayId, g.Key.Service, g.Key.Region, g.Key.NamedBy, g.Aggregate(0L, (sum, f) => FlowText.Add(sum, f.Bytes)),
                 g.Select(f => f.SourceAddress).OfType<string>().Distinct(StringComparer.Ordinal).Count()))
             .OrderByDescending(t => t.Bytes).ThenBy(t => t.NatGatewayId, StringComparer.Ordinal).ThenBy(t => t.Service, StringComparer.Ordinal)
             .ThenBy(t => t.Region, StringComparer.Ordinal).ToList();
@@ -209,13 +209,13 @@ public static class NatTrafficAttribution
             if (last is { } l && (_last is null || l > _last)) _last = l;
         }
 
-        public void Interface(string eni, long bytes) => _bytesByInterface[eni] = _bytesByInterface.GetValueOrDefault(eni) + bytes;
+        public void Interface(string eni, long bytes) => _bytesByInterface[eni] = FlowText.Add(_bytesByInterface.GetValueOrDefault(eni), bytes);
 
         public void Flow(string nat, string? client, (string Service, string? Region, ServiceNamedBy By) name, long bytes)
         {
-            if (client is null) _withoutClient += bytes;
+            if (client is null) _withoutClient = FlowText.Add(_withoutClient, bytes);
             var key = (nat, client, name.Service, name.Region, name.By);
-            _flows[key] = _flows.GetValueOrDefault(key) + bytes;
+            _flows[key] = FlowText.Add(_flows.GetValueOrDefault(key), bytes);
         }
 
         public ObservedTraffic Result(IEnumerable<string>? notes, PlanWindow? window)

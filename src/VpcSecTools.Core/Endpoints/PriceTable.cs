@@ -82,7 +82,7 @@ public sealed class PriceTable
     {
         var bundled = Bundled();
         if (string.IsNullOrEmpty(path)) return bundled;
-        if (!File.Exists(path)) throw new PriceTableException(path, "no such file");
+        if (!File.Exists(path)) throw new FileNotFoundException($"price file '{path}' does not exist", path);
         PriceTable file;
         using (var stream = File.OpenRead(path)) file = Parse(stream, path);
         var merged = new Dictionary<string, RegionPrices>(bundled._regions, StringComparer.Ordinal);
@@ -98,9 +98,12 @@ public sealed class PriceTable
         catch (JsonException e) { throw new PriceTableException(source, e.Message); }
         if (file?.Regions is null || file.Regions.Count == 0) throw new PriceTableException(source, "no 'regions' object");
         var regions = new Dictionary<string, RegionPrices>(StringComparer.Ordinal);
+        if (file.HoursPerMonth is <= 0) throw new PriceTableException(source, $"hoursPerMonth must be positive, not {file.HoursPerMonth}");
         foreach (var (name, r) in file.Regions)
         {
+            if (r is null) throw new PriceTableException(source, $"region '{name}' is null: give its prices or leave it out");
             var tiers = r.InterfaceEndpointPerGbTiers ?? file.InterfaceEndpointPerGbTiers ?? [];
+            CheckPrices(source, name, r, tiers);
             if (r.NatGatewayPerGb is null || r.NatGatewayHourly is null || r.InterfaceEndpointHourlyPerAz is null || tiers.Count == 0)
                 throw new PriceTableException(source, $"region '{name}' lacks natGatewayHourly, natGatewayPerGb, interfaceEndpointHourlyPerAz or interfaceEndpointPerGbTiers");
             regions[name] = new RegionPrices
@@ -114,6 +117,29 @@ public sealed class PriceTable
             };
         }
         return new PriceTable(file.Source ?? source, file.AsOf, file.HoursPerMonth ?? 730m, regions);
+    }
+
+    /// <summary>Prices are never negative, and volume tiers climb: a plan from anything else would be a confident wrong answer.</summary>
+    private static void CheckPrices(string source, string region, RegionEntry r, IReadOnlyList<PerGbTier> tiers)
+    {
+        foreach (var (field, value) in new[]
+        {
+            ("natGatewayHourly", r.NatGatewayHourly), ("natGatewayPerGb", r.NatGatewayPerGb), ("interfaceEndpointHourlyPerAz", r.InterfaceEndpointHourlyPerAz),
+            ("gatewayLoadBalancerEndpointHourly", r.GatewayLoadBalancerEndpointHourly), ("gatewayLoadBalancerEndpointPerGb", r.GatewayLoadBalancerEndpointPerGb),
+            ("crossAzPerGb", r.CrossAzPerGb),
+        })
+            if (value < 0) throw new PriceTableException(source, $"region '{region}': {field} {value} is negative");
+        decimal below = 0;
+        for (int i = 0; i < tiers.Count; i++)
+        {
+            var tier = tiers[i] ?? throw new PriceTableException(source, $"region '{region}': interface-endpoint tier {i + 1} is null");
+            if (tier.Price < 0) throw new PriceTableException(source, $"region '{region}': interface-endpoint tier {i + 1} price {tier.Price} is negative");
+            if (tier.UpToGb is { } top && top <= below)
+                throw new PriceTableException(source, $"region '{region}': interface-endpoint tier {i + 1} ends at {top} GB, not above the tier before it ({below} GB)");
+            if (tier.UpToGb is null && i < tiers.Count - 1)
+                throw new PriceTableException(source, $"region '{region}': interface-endpoint tier {i + 1} has no upToGb but is not the last");
+            below = tier.UpToGb ?? below;
+        }
     }
 
     /// <summary>The prices of <paramref name="region"/>; a region missing from the table is an error, never another region's figures.</summary>

@@ -45,3 +45,7 @@ public abstract class VpcSecToolsException : Exception
 /// <summary>A file the engine was asked to write could not be written (permissions, disk, a folder in the way).</summary>
 public sealed class FileWriteException(string path, Exception inner)
     : VpcSecToolsException(ErrorCatalog.FileWriteFailed, ErrorKind.WriteError, $"cannot write '{path}': {inner.Message}", path, inner);
+
+/// <summary>A value the user gave that cannot be used here, named (InvalidArgument): the front end's own checks.</summary>
+public sealed class InvalidValueException(string message, object? value)
+    : VpcSecToolsException(ErrorCatalog.InvalidArgument, ErrorKind.InvalidArgument, message, value);

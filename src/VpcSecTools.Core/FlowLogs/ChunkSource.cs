@@ -11,9 +11,11 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
 {
     /// <summary>Longer lines than this are not flow-log records: the stream is refused rather than memory exhausted.</summary>
     private const int MaxLine = 64 << 20;
-    private byte[] _carry = new byte[chunkSize];
+    /// <summary>The partial line carried to the next buffer: small at first, as most files are (a file of one buffer never needs it).</summary>
+    private byte[] _carry = new byte[Math.Min(chunkSize, 4096)];
     private int _carryLength;
     private bool _eof;
+    private Exception? _failure;
 
     public long TextBytes { get; private set; }
 
@@ -21,7 +23,7 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
     public byte[]? Next(out int length)
     {
         length = 0;
-        if (_eof && _carryLength == 0) return null;
+        if (_eof && _carryLength == 0) return _failure is null ? null : throw _failure;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(chunkSize, _carryLength * 2));
         _carry.AsSpan(0, _carryLength).CopyTo(buffer);
         int filled = _carryLength, searched = 0;
@@ -30,7 +32,14 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
         {
             while (filled < buffer.Length && !_eof)
             {
-                int n = stream.Read(buffer, filled, buffer.Length - filled);
+                int n;
+                try { n = stream.Read(buffer, filled, buffer.Length - filled); }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // The whole lines before a cut are given out first; the failure follows them.
+                    _failure = e;
+                    n = 0;
+                }
                 if (n == 0) _eof = true;
                 filled += n;
                 TextBytes += n;
@@ -47,7 +56,13 @@ internal sealed class LineChunker(Stream stream, int chunkSize)
             }
             if (_eof)
             {
-                if (filled == 0) { ArrayPool<byte>.Shared.Return(buffer); return null; }
+                // After a cut, text without a newline is a fragment of a line cut short, not a record; after whole
+                // gzip members (data appended to them) it is their last line.
+                if (filled == 0 || (_failure is not null and not GzipDataException { TextComplete: true }))
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return _failure is null ? null : throw _failure;
+                }
                 if (filled == buffer.Length) buffer = Grow(buffer, filled);
                 buffer[filled++] = (byte)'\n';
                 length = filled;

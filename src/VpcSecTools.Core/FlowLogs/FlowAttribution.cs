@@ -12,8 +12,17 @@ namespace VpcSecTools.FlowLogs;
 /// internet. Each distinct (address, VPC) is attributed once, so a million records cost as many lookups as they
 /// have distinct addresses.
 /// </summary>
-public sealed class FlowAttribution(SnapshotIndex index, AwsIpRangeSet? ranges = null)
+/// <param name="index">The network.</param>
+/// <param name="ranges">AWS ip-ranges (the bundled copy by default).</param>
+/// <param name="viewpoint">
+/// The VPC whose flow logs were read, when one is known (the query's VPC, or the one VPC of the flow logs read): groups
+/// that do not say which interface or VPC saw them are seen from it.
+/// </param>
+public sealed class FlowAttribution(SnapshotIndex index, AwsIpRangeSet? ranges = null, string? viewpoint = null)
 {
+    /// <summary>The VPC groups without interface-id or vpc-id are seen from (null: from the VPC that holds each address).</summary>
+    public string? Viewpoint { get; } = viewpoint;
+
     /// <summary>
     /// The PowerShell type names of attributed records and groups (a FlowRecord or FlowGroup with owner properties
     /// added), so the module's format file can show the owner columns.
@@ -44,14 +53,18 @@ public sealed class FlowAttribution(SnapshotIndex index, AwsIpRangeSet? ranges =
 
     /// <summary>
     /// For each field of a group, who its value is when the field is an address (srcaddr, dstaddr, pkt-srcaddr,
-    /// pkt-dstaddr), else null. Seen from the group's interface-id or vpc-id when it is grouped by one.
+    /// pkt-dstaddr), else null. Seen from the group's interface-id or vpc-id when it is grouped by one, else from
+    /// <see cref="Viewpoint"/>, else from the VPC that holds each address (the attribution's FromVpcId says which).
     /// </summary>
     public IReadOnlyList<AddressAttribution?> Of(FlowGroup group)
     {
         var eni = group["interface-id"];
-        var vpc = group["vpc-id"];
+        var vpc = group["vpc-id"] ?? (eni is null ? Viewpoint : null);
         return group.Fields.Select((f, i) => AddressFields.Contains(f) ? Of(group.Values[i], eni, vpc) : null).ToList();
     }
+
+    /// <summary>Whether groups by these fields say which VPC saw their records (an interface-id or vpc-id field).</summary>
+    public static bool HasViewpointField(IEnumerable<string> awsFieldNames) => awsFieldNames.Any(f => f is "interface-id" or "vpc-id");
 
     /// <summary>Whether a group has any field <see cref="Of(FlowGroup)"/> attributes.</summary>
     public static bool HasAddressField(IEnumerable<string> awsFieldNames) => awsFieldNames.Any(AddressFields.Contains);

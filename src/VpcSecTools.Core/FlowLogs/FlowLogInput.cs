@@ -35,45 +35,153 @@ public sealed class FlowLogInput
         new(name, null, length, format, open);
 }
 
-/// <summary>Expands what a user types (files, folders searched recursively, wildcards) into inputs.</summary>
+/// <summary>What a user's flow-log paths expand to: the inputs, the paths that match nothing, and what was left out and why.</summary>
+public sealed record FlowLogFiles(IReadOnlyList<FlowLogInput> Inputs, IReadOnlyList<string> Unmatched, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Expands what a user types (files, folders searched recursively, wildcards, <c>-</c> for standard input) into inputs.
+/// Each file is read once, however many paths or links lead to it (files and folders are compared by their real path,
+/// so a folder linked into itself is walked once); FIFOs, sockets and devices met inside folders are skipped with a
+/// note (opening one would wait for a writer), while one named explicitly, like <c>-</c>, is read as a stream.
+/// </summary>
 public static class FlowLogPaths
 {
+    /// <summary>The name standard input goes by in paths and reports.</summary>
+    public const string StandardInput = "-";
+
     /// <summary>
     /// Returns the inputs in a stable order (each path's files sorted by name). Paths that match nothing are
     /// returned in <paramref name="unmatched"/>: the caller reports them without abandoning the others.
     /// </summary>
     public static IReadOnlyList<FlowLogInput> Expand(IEnumerable<string> paths, out IReadOnlyList<string> unmatched, FlowLogFormat? format = null)
     {
-        var inputs = new List<FlowLogInput>();
-        var missing = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var found = Find(paths, format);
+        unmatched = found.Unmatched;
+        return found.Inputs;
+    }
+
+    /// <summary>The inputs, unmatched paths and notes (files read once, folders skipped, special files left out).</summary>
+    public static FlowLogFiles Find(IEnumerable<string> paths, FlowLogFormat? format = null)
+    {
+        var walk = new Walk(format);
         foreach (var path in paths)
         {
-            var files = Files(path).ToList();
-            if (files.Count == 0) missing.Add(path);
-            foreach (var f in files.Order(StringComparer.Ordinal))
-                if (seen.Add(f)) inputs.Add(FlowLogInput.FromFile(f, format));
+            int before = walk.Inputs.Count, notes = walk.Notes.Count;
+            var files = new List<(string Shown, string Real)>();
+            if (path == StandardInput) walk.Add(StandardInput, StandardInput, explicitly: true);
+            else if (Directory.Exists(path)) walk.Folder(Path.GetFullPath(path), files);
+            else if (File.Exists(path) || IsLink(path)) files.Add((Path.GetFullPath(path), RealPath(path)));
+            else if (Path.GetFileName(path).IndexOfAny(['*', '?']) >= 0) walk.Wildcard(path, files);
+            foreach (var (shown, real) in files.OrderBy(f => f.Shown, StringComparer.Ordinal))
+                walk.Add(shown, real, explicitly: !Directory.Exists(path));
+            if (walk.Inputs.Count == before && walk.Notes.Count == notes && path != StandardInput) walk.Unmatched.Add(path);
         }
-        unmatched = missing;
-        return inputs;
+        return new FlowLogFiles(walk.Inputs, walk.Unmatched, walk.Notes);
     }
 
-    private static IEnumerable<string> Files(string path)
+    private sealed class Walk(FlowLogFormat? format)
     {
-        if (File.Exists(path)) return [Path.GetFullPath(path)];
-        if (Directory.Exists(path)) return Directory.EnumerateFiles(path, "*", Recursive).Select(Path.GetFullPath).Where(IsFlowLogFile);
-        var name = Path.GetFileName(path);
-        if (name.IndexOfAny(['*', '?']) < 0) return [];
-        var dir = Path.GetDirectoryName(path);
-        dir = string.IsNullOrEmpty(dir) ? "." : dir;
-        if (!Directory.Exists(dir)) return [];
-        return Directory.EnumerateFiles(dir, name, new EnumerationOptions { MatchType = MatchType.Simple, IgnoreInaccessible = true })
-            .Select(Path.GetFullPath);
+        public List<FlowLogInput> Inputs { get; } = [];
+        public List<string> Unmatched { get; } = [];
+        public List<string> Notes { get; } = [];
+        private readonly HashSet<string> _files = new(StringComparer.Ordinal), _folders = new(StringComparer.Ordinal);
+
+        /// <summary>A file found (or named): read once; outside an explicit name, only regular files are opened.</summary>
+        public void Add(string shown, string real, bool explicitly)
+        {
+            if (!_files.Add(real))
+            {
+                Notes.Add(shown == real ? $"{shown} is given twice: read once" : $"{shown} is {real}, already read: read once");
+                return;
+            }
+            if (real == StandardInput)
+            {
+                Inputs.Add(FlowLogInput.FromStream("(standard input)", Console.OpenStandardInput, format: format));
+                return;
+            }
+            switch (FileTypes.Of(real))
+            {
+                case FileType.Regular:
+                    Inputs.Add(FlowLogInput.FromFile(shown, format));
+                    break;
+                case FileType.Missing:
+                    Notes.Add($"{shown}: a link to nothing ({real}): skipped");
+                    break;
+                case var type when explicitly:
+                    // Named on purpose (a FIFO fed by `aws s3 cp ... -`, a process substitution): read as a stream.
+                    Inputs.Add(FlowLogInput.FromStream(shown, () => new FileStream(real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1), format: format));
+                    break;
+                case var type:
+                    Notes.Add($"{shown} is a {FileTypes.Describe(type)}, not a file: skipped (name it on its own to read it as a stream)");
+                    break;
+            }
+        }
+
+        /// <summary>Files under a folder, each folder once by its real path (so a link back up the tree is not followed round).</summary>
+        public void Folder(string folder, List<(string Shown, string Real)> files)
+        {
+            string real = RealPath(folder);
+            if (!_folders.Add(real))
+            {
+                Notes.Add($"folder {folder} is {real}, already read: read once");
+                return;
+            }
+            IEnumerable<FileSystemInfo> entries;
+            try { entries = new DirectoryInfo(folder).EnumerateFileSystemInfos("*", Shallow).ToList(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Notes.Add($"folder {folder}: {e.Message}: skipped"); return; }
+            foreach (var entry in entries)
+            {
+                var type = FileTypes.Of(entry.FullName);
+                if (type == FileType.Folder) Folder(entry.FullName, files);
+                else if (IsFlowLogFile(entry.FullName)) files.Add((entry.FullName, entry.LinkTarget is null ? Path.Combine(real, entry.Name) : RealPath(entry.FullName)));
+            }
+        }
+
+        public void Wildcard(string path, List<(string Shown, string Real)> files)
+        {
+            var dir = Path.GetDirectoryName(path);
+            dir = string.IsNullOrEmpty(dir) ? "." : dir;
+            if (!Directory.Exists(dir)) return;
+            foreach (var f in Directory.EnumerateFileSystemEntries(dir, Path.GetFileName(path), new EnumerationOptions { MatchType = MatchType.Simple, IgnoreInaccessible = true }))
+                if (!Directory.Exists(f)) files.Add((Path.GetFullPath(f), RealPath(f)));
+        }
     }
 
-    private static readonly EnumerationOptions Recursive = new() { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
+    private static readonly EnumerationOptions Shallow = new() { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
 
     /// <summary>In folders, skip what is evidently not a text flow log (Parquet needs the Athena push-down).</summary>
     private static bool IsFlowLogFile(string path) =>
         !path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(path).StartsWith('.');
+
+    private static bool IsLink(string path)
+    {
+        try { return new FileInfo(path).LinkTarget is not null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>
+    /// The path with every link in it resolved, component by component (as realpath(3) does); a link cycle or a
+    /// dangling link leaves the rest of the path as it is (the caller then finds nothing there).
+    /// </summary>
+    internal static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full) ?? "/";
+        var real = root;
+        var rest = new Queue<string>(full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries));
+        for (int links = 0; rest.Count > 0;)
+        {
+            var next = Path.Combine(real, rest.Dequeue());
+            string? target;
+            try { target = new FileInfo(next).LinkTarget; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { target = null; }
+            if (target is null || ++links > 40) { real = next; continue; }
+            // The target replaces the link: relative targets are read from the link's folder, then walked again.
+            var resolved = Path.GetFullPath(Path.Combine(real, target));
+            var resolvedRoot = Path.GetPathRoot(resolved) ?? "/";
+            rest = new Queue<string>(resolved[resolvedRoot.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+            real = resolvedRoot;
+        }
+        return real;
+    }
 }

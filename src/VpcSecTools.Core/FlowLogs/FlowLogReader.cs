@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 
@@ -28,8 +27,6 @@ public sealed record FlowLogReadOptions
 /// </summary>
 public sealed class FlowLogReader
 {
-    // Truncated gzip is an error, not a clean end, because StrictGzip turns on strict validation at engine load.
-
     private readonly FlowLogReadOptions _options;
 
     public FlowLogReader(FlowLogReadOptions? options = null)
@@ -42,10 +39,12 @@ public sealed class FlowLogReader
     public FlowLogResult Run(IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, CancellationToken cancel = default)
     {
         Check(query);
-        var (report, results) = Scan(inputs, query.Filter,
-            query.IsAggregate ? (format, result) => result.Sink = new GroupSink(NewGroupTable(query, format)) : (_, _) => null, cancel);
+        var (report, results, folded) = Scan(inputs, query.Filter,
+            query.IsAggregate ? (format, result) => result.Sink = new GroupSink(NewGroupTable(query, format), format, query.GroupBy.Select(format.IndexOf))
+                : (format, result) => result.Sink = new CountSink(format),
+            cancel, FoldGroups);
         // The largest table takes in the others: merging costs a lookup per group of the smaller tables only.
-        var tables = results.Select(r => (r.Sink as GroupSink)?.Table).OfType<GroupTable>().ToList();
+        var tables = folded.Concat(results.Select(r => r.Sink)).OfType<GroupSink>().Select(g => g.Table).ToList();
         GroupTable? all = tables.MaxBy(g => g.Count);
         foreach (var t in tables)
             if (t != all) all!.MergeFrom(t);
@@ -67,28 +66,51 @@ public sealed class FlowLogReader
     internal (IReadOnlyList<TSink> Sinks, FlowLogReadReport Report) Run<TSink>(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
         Func<FlowLogFormat, TSink> newSink, CancellationToken cancel = default) where TSink : RecordSink
     {
-        var (report, results) = Scan(inputs, filter, (format, result) => result.Sink = newSink(format), cancel);
+        var (report, results, _) = Scan(inputs, filter, (format, result) => result.Sink = newSink(format), cancel);
         return (results.Select(r => r.Sink).OfType<TSink>().ToList(), report);
     }
 
+    /// <summary>
+    /// A worker's groups so far take in those of the item it has just read, whose table is then dropped: memory holds a
+    /// table per worker, not one per file (20,000 small files would otherwise keep 20,000 tables until the end).
+    /// </summary>
+    private static RecordSink FoldGroups(RecordSink item, RecordSink? worker)
+    {
+        if (worker is not GroupSink into || item is not GroupSink from) return item;
+        // The larger table takes in the smaller: a lookup per group of the smaller one.
+        if (from.Table.Count > into.Table.Count) (into, from) = (from, into);
+        into.Table.MergeFrom(from.Table);
+        return into;
+    }
+
     /// <summary>Reads every input (large plain files in slices) in parallel into the sinks made per work item.</summary>
-    private (FlowLogReadReport Report, WorkResult[] Results) Scan(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
-        Func<FlowLogFormat, WorkResult, RecordSink?> sinks, CancellationToken cancel)
+    /// <remarks>
+    /// With <paramref name="fold"/>, each worker folds the sink of every item it finishes into one of its own (the item's
+    /// sink is then dropped from its result); the workers' sinks are returned.
+    /// </remarks>
+    private (FlowLogReadReport Report, WorkResult[] Results, IReadOnlyList<RecordSink> Folded) Scan(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
+        Func<FlowLogFormat, WorkResult, RecordSink?> sinks, CancellationToken cancel, Func<RecordSink, RecordSink?, RecordSink>? fold = null)
     {
         var clock = Stopwatch.StartNew();
         var items = Plan(inputs);
         SetTotal(inputs);
         var results = new WorkResult[items.Count];
+        var folded = new List<RecordSink>();
         bool pipeline = items.Count < _options.Threads;
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancel }, i =>
-        {
-            results[i] = new WorkResult(new ScanTally(items[i].Input.Name, _options.MaxSkippedKept));
-            foreach (var _ in Process(items[i], filter, sinks, results[i], pipeline, cancel)) { }
-        });
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancel }, () => (RecordSink?)null,
+            (i, state, worker) =>
+            {
+                results[i] = new WorkResult(new ScanTally(items[i].Input.Name, _options.MaxSkippedKept));
+                foreach (var _ in Process(items[i], filter, sinks, results[i], pipeline, cancel)) { }
+                if (fold is null || results[i].Sink is not { } sink) return worker;
+                results[i].Sink = null;
+                return fold(sink, worker);
+            },
+            worker => { if (worker is not null) lock (folded) folded.Add(worker); });
         var report = new FlowLogReadReport();
         Merge(inputs.Count, items, results, report);
         report.Elapsed = clock.Elapsed;
-        return (report, results);
+        return (report, results, folded);
     }
 
     /// <summary>
@@ -259,8 +281,7 @@ public sealed class FlowLogReader
 
     private static string Describe(Exception e) => e switch
     {
-        InvalidDataException when e.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase) =>
-            "the gzip data is truncated (the file was cut short, e.g. an interrupted download); records before the cut were read",
+        GzipDataException => $"{e.Message}; the records before it were read",
         InvalidDataException => $"the data is corrupt: {e.Message}; records before the corruption were read",
         _ => e.Message,
     };
@@ -280,7 +301,7 @@ public sealed class FlowLogReader
             int n = counted.ReadAtLeast(head, 2, throwOnEndOfStream: false);
             Stream text = new PrefixedStream(head, n, counted);
             bool gzip = IsGzip(head.AsSpan(0, n));
-            if (gzip) text = new GZipStream(text, CompressionMode.Decompress);
+            if (gzip) text = new GzipMemberStream(text);
             text = SniffCloudWatch(text, item.Input);
             var chunker = new LineChunker(text, _options.ChunkSize);
             return gzip && pipeline ? new PipelinedChunkSource(chunker, text) : new SerialChunkSource(chunker, text);
@@ -374,11 +395,26 @@ public sealed class FlowLogReader
         report.FileErrors = errors;
     }
 
-    private sealed class GroupSink(GroupTable table) : RecordSink
+    /// <summary>
+    /// Groups what the filter passed once the fields the answer reads are valid: the grouped fields here (so a group's
+    /// values are of their kind), the counts and times in the table. The other fields are not read, so not checked:
+    /// checking every field of every line costs a group-by a third to half of its speed.
+    /// </summary>
+    private sealed class GroupSink(GroupTable table, FlowLogFormat format, IEnumerable<int> keys) : RecordSink
     {
+        private readonly RecordCheck _check = new(format, keys);
         public GroupTable Table { get; } = table;
 
-        public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem) => Table.Add(line, ref problem);
+        public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem) =>
+            _check.Valid(line, ref problem) && Table.Add(line, ref problem);
+    }
+
+    /// <summary>A count takes the records listing would return: every field valid.</summary>
+    private sealed class CountSink(FlowLogFormat format) : RecordSink
+    {
+        private readonly RecordCheck _check = new(format);
+
+        public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem) => _check.Valid(line, ref problem);
     }
 
     private sealed class CollectSink(FlowLogFormat format, string file, List<FlowRecord> into) : RecordSink

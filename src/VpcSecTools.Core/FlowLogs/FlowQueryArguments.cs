@@ -25,6 +25,8 @@ public sealed partial record FlowQueryArguments
     public IReadOnlyList<string>? InstanceId { get; init; }
     public IReadOnlyList<string>? FlowDirection { get; init; }
     public DateTimeOffset? Since { get; init; }
+    /// <summary>Since now minus this duration, in <see cref="ParseDuration"/>'s syntax; instead of <see cref="Since"/>.</summary>
+    public string? Last { get; init; }
     public DateTimeOffset? Until { get; init; }
     public IReadOnlyList<string>? GroupBy { get; init; }
     public int? Top { get; init; }
@@ -41,16 +43,18 @@ public sealed partial record FlowQueryArguments
         {
             Filter = new FlowFilter
             {
-                SourceAddress = Cidrs(SourceAddress), DestinationAddress = Cidrs(DestinationAddress), Address = Cidrs(Address),
-                SourcePort = Ports(SourcePort), DestinationPort = Ports(DestinationPort), Port = Ports(Port),
+                SourceAddress = Cidrs(SourceAddress, "source address"), DestinationAddress = Cidrs(DestinationAddress, "destination address"),
+                Address = Cidrs(Address, "address"),
+                SourcePort = Ports(SourcePort, "source port"), DestinationPort = Ports(DestinationPort, "destination port"), Port = Ports(Port, "port"),
                 Protocol = Protocols(Protocol),
                 Action = OneOf(Action, "action", "ACCEPT", "REJECT"),
                 LogStatus = OneOf(LogStatus, "log-status", "OK", "NODATA", "SKIPDATA"),
                 FlowDirection = OneOf(FlowDirection, "flow-direction", "ingress", "egress"),
-                InterfaceId = Split(InterfaceId), VpcId = Split(VpcId), SubnetId = Split(SubnetId), InstanceId = Split(InstanceId),
-                Since = Since, Until = Until,
+                InterfaceId = Split(InterfaceId, "interface id"), VpcId = Split(VpcId, "VPC id"), SubnetId = Split(SubnetId, "subnet id"),
+                InstanceId = Split(InstanceId, "instance id"),
+                Since = SinceOrLast(), Until = Until,
             },
-            GroupBy = Split(GroupBy),
+            GroupBy = Split(GroupBy, "group-by field"),
             Top = Top,
             By = Metric(By),
             Bin = Bin is null ? null : ParseDuration(Bin),
@@ -60,21 +64,35 @@ public sealed partial record FlowQueryArguments
         return query;
     }
 
-    /// <summary>Values may come one per argument or comma-separated in one.</summary>
-    private static List<string> Split(IReadOnlyList<string>? values) =>
-        values?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() ?? [];
+    /// <summary>
+    /// Values may come one per argument or comma-separated in one. An empty value is refused: leaving it out would
+    /// widen the question to every record, the opposite of what was asked.
+    /// </summary>
+    private static List<string> Split(IReadOnlyList<string>? values, string what) =>
+        values?.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries)).Select(v => v.Length > 0 ? v
+            : throw new FormatException($"an empty {what} matches nothing: give a value, or leave the option out to match every record")).ToList() ?? [];
 
-    private static List<Cidr> Cidrs(IReadOnlyList<string>? values) => Split(values).Select(v => Cidr.Parse(v)).ToList();
+    private static List<Cidr> Cidrs(IReadOnlyList<string>? values, string what) => Split(values, what).Select(v => Cidr.Parse(v)).ToList();
 
-    private static List<PortRange> Ports(IReadOnlyList<string>? values) => Split(values).Select(PortRange.Parse).ToList();
+    private static List<PortRange> Ports(IReadOnlyList<string>? values, string what) => Split(values, what).Select(PortRange.Parse).ToList();
 
-    private static List<int> Protocols(IReadOnlyList<string>? values) => Split(values).Select(v =>
+    private DateTimeOffset? SinceOrLast()
+    {
+        if (Last is null) return Since;
+        if (Since is not null) throw new FormatException("give a start time (since) or a duration back from now (last), not both");
+        var back = ParseDuration(Last);
+        var now = DateTimeOffset.UtcNow;
+        return back < now - DateTimeOffset.MinValue ? now - back
+            : throw new FormatException($"'{Last}' reaches back before the year 1: give a shorter duration");
+    }
+
+    private static List<int> Protocols(IReadOnlyList<string>? values) => Split(values, "protocol").Select(v =>
     {
         var p = IpProtocol.Parse(v);
         return p.IsAll ? throw new FormatException($"protocol '{v}' means every protocol; leave the protocol filter out instead") : p.Number;
     }).ToList();
 
-    private static List<string> OneOf(IReadOnlyList<string>? values, string field, params string[] allowed) => Split(values).Select(v =>
+    private static List<string> OneOf(IReadOnlyList<string>? values, string field, params string[] allowed) => Split(values, field).Select(v =>
         allowed.FirstOrDefault(a => a.Equals(v, StringComparison.OrdinalIgnoreCase))
         ?? throw new FormatException($"'{v}' is not a valid {field} (one of {string.Join(", ", allowed)})")).ToList();
 
@@ -93,15 +111,15 @@ public sealed partial record FlowQueryArguments
         if (m.Success)
         {
             double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            var span = m.Groups[2].Value.ToLowerInvariant() switch
-            {
-                "s" => TimeSpan.FromSeconds(n), "m" => TimeSpan.FromMinutes(n), "h" => TimeSpan.FromHours(n),
-                "d" => TimeSpan.FromDays(n), _ => TimeSpan.FromDays(7 * n),
-            };
+            double seconds = n * m.Groups[2].Value.ToLowerInvariant() switch { "s" => 1, "m" => 60, "h" => 3600, "d" => 86400, _ => 7 * 86400 };
+            if (seconds >= TimeSpan.MaxValue.TotalSeconds)
+                throw new FormatException($"'{text}' is too long a duration (at most {(long)TimeSpan.MaxValue.TotalDays:N0} days)");
+            var span = TimeSpan.FromSeconds(seconds);
             if (span > TimeSpan.Zero) return span;
         }
-        else if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero) return t;
-        throw new FormatException($"'{text}' is not a positive duration (e.g. 5m, 1h, 1d or 00:05:00)");
+        // A bare number has no unit (7 is not 7 days or 7 ticks): it is refused below.
+        else if (!text.Trim().All(char.IsAsciiDigit) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero) return t;
+        throw new FormatException($"'{text}' is not a positive duration (e.g. 30m, 1h, 7d or 00:05:00)");
     }
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([smhdwSMHDW])$")]

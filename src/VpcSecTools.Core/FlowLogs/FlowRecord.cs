@@ -72,21 +72,19 @@ public sealed class FlowRecord
             }
             if (FlowText.IsDash(raw)) continue;
             var info = FlowFieldCatalog.Info(field);
+            if (FlowText.Problem(info, raw) is { } bad) { problem = bad; return null; }
             switch (info.Kind)
             {
                 case FlowFieldKind.Integer or FlowFieldKind.Counter:
-                    if (!FlowText.TryParseLong(raw, out long n) || (info.Kind == FlowFieldKind.Integer && n > int.MaxValue))
-                    { problem = $"{info.AwsName} '{FlowText.Describe(raw)}' is not a number"; return null; }
+                    FlowText.TryParseLong(raw, out long n);
                     r.SetNumber(field, n);
                     break;
                 case FlowFieldKind.Time:
-                    if (!FlowText.TryParseTime(raw, out long ms))
-                    { problem = $"{info.AwsName} '{FlowText.Describe(raw)}' is not a Unix time"; return null; }
+                    FlowText.TryParseTime(raw, out long ms);
                     if (field == FlowField.Start) r.Start = FlowText.FromMilliseconds(ms); else r.End = FlowText.FromMilliseconds(ms);
                     break;
                 case FlowFieldKind.Address:
-                    if (!FlowText.TryParseAddress(raw, out var address))
-                    { problem = $"{info.AwsName} '{FlowText.Describe(raw)}' is not an IP address"; return null; }
+                    FlowText.TryParseAddress(raw, out var address);
                     r.SetText(field, address.ToString());
                     break;
                 default:
@@ -174,6 +172,24 @@ public sealed record FlowGroup
     public DateTimeOffset? FirstSeen { get; init; }
     /// <summary>The latest record end in the group.</summary>
     public DateTimeOffset? LastSeen { get; init; }
+
+    /// <summary>
+    /// The value of field <paramref name="i"/> as its kind reads (ports, protocol and counts as numbers, times as
+    /// instants), so scripts sort and sum it as a number; text for other fields and for a value that does not parse.
+    /// </summary>
+    public object? TypedValue(int i)
+    {
+        var value = Values[i];
+        if (value is null || FlowFieldCatalog.Find(Fields[i]) is not { } info) return value;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        return info.Kind switch
+        {
+            FlowFieldKind.Integer when FlowText.TryParseLong(bytes, out long n) && n <= int.MaxValue => (int)n,
+            FlowFieldKind.Counter when FlowText.TryParseLong(bytes, out long n) => n,
+            FlowFieldKind.Time when FlowText.TryParseTime(bytes, out long ms) => FlowText.FromMilliseconds(ms),
+            _ => value,
+        };
+    }
 
     /// <summary>A field's value by any of its names, or null.</summary>
     public string? this[string field]

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -137,12 +138,48 @@ internal static class FlowText
         return ok;
     }
 
-    /// <summary>Unix seconds or milliseconds, as milliseconds.</summary>
+    /// <summary>The last millisecond of the year 9999: a later time is no time a flow log can hold, and no DateTimeOffset.</summary>
+    public const long MaxMilliseconds = 253_402_300_799_999;
+
+    /// <summary>Unix seconds or milliseconds, as milliseconds; false for text that is not one, or a time after the year 9999.</summary>
     public static bool TryParseTime(ReadOnlySpan<byte> s, out long milliseconds)
     {
         if (!TryParseLong(s, out milliseconds)) return false;
         milliseconds = ToMillisecondsFromUnix(milliseconds);
-        return true;
+        return milliseconds <= MaxMilliseconds;
+    }
+
+    /// <summary>
+    /// Why a field's text is not a value of its kind, or null when it is ('-' always is): the one rule that listing,
+    /// counting and grouping apply, so they keep and skip the same lines.
+    /// </summary>
+    public static string? Problem(FlowFieldInfo info, ReadOnlySpan<byte> raw)
+    {
+        if (IsDash(raw)) return null;
+        switch (info.Kind)
+        {
+            case FlowFieldKind.Integer or FlowFieldKind.Counter:
+                return TryParseLong(raw, out long n) && (info.Kind == FlowFieldKind.Counter || n <= int.MaxValue) ? null
+                    : $"{info.AwsName} '{Describe(raw)}' is not a number";
+            case FlowFieldKind.Time:
+                return TryParseTime(raw, out _) ? null : TimeProblem(info.AwsName, raw);
+            case FlowFieldKind.Address:
+                return TryParseAddress(raw, out _) ? null : $"{info.AwsName} '{Describe(raw)}' is not an IP address";
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The reason a time field is refused: not a number, or after the year 9999.</summary>
+    public static string TimeProblem(string name, ReadOnlySpan<byte> raw) =>
+        TryParseLong(raw, out _) ? $"{name} '{Describe(raw)}' is out of range (after the year 9999)" : $"{name} '{Describe(raw)}' is not a Unix time";
+
+    /// <summary>Adds counts that are never negative; a sum past the largest long stays there instead of wrapping negative.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Add(long total, long more)
+    {
+        long sum = total + more;
+        return sum < total ? long.MaxValue : sum;
     }
 
     /// <summary>A Unix time in seconds or milliseconds, as milliseconds.</summary>
@@ -170,6 +207,39 @@ internal static class FlowText
             i++;
         }
     }
+
+    /// <summary>
+    /// Whether the first <paramref name="length"/> bytes of <paramref name="rest"/> are a dotted IPv4 address, as
+    /// <see cref="TryParseIPv4"/> judges, without its value: the character classes and the three dots of up to 16 bytes
+    /// are found with one vector compare, so checking a grouped address costs a fraction of parsing it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsIPv4(ReadOnlySpan<byte> rest, int length)
+    {
+        if ((uint)(length - 7) > 8) return false;
+        if (rest.Length < 16 || !Vector128.IsHardwareAccelerated) return TryParseIPv4(rest[..length], out _);
+        var v = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(rest));
+        uint inside = (1u << length) - 1;
+        uint dots = Vector128.Equals(v, Vector128.Create((byte)'.')).ExtractMostSignificantBits() & inside;
+        uint digits = Vector128.LessThanOrEqual(v - Vector128.Create((byte)'0'), Vector128.Create((byte)9)).ExtractMostSignificantBits() & inside;
+        if ((dots | digits) != inside || BitOperations.PopCount(dots) != 3) return false;
+        int p1 = BitOperations.TrailingZeroCount(dots);
+        dots &= dots - 1;
+        int p2 = BitOperations.TrailingZeroCount(dots);
+        dots &= dots - 1;
+        int p3 = BitOperations.TrailingZeroCount(dots);
+        return Octet(rest, 0, p1) && Octet(rest, p1 + 1, p2) && Octet(rest, p2 + 1, p3) && Octet(rest, p3 + 1, length);
+    }
+
+    /// <summary>Digits [from, to) as an octet: one to three of them, no leading zero, at most 255.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Octet(ReadOnlySpan<byte> s, int from, int to) => (to - from) switch
+    {
+        1 => true,
+        2 => s[from] != '0',
+        3 => s[from] != '0' && (s[from] - '0') * 100 + (s[from + 1] - '0') * 10 + (s[from + 2] - '0') <= 255,
+        _ => false,
+    };
 
     public static bool TryParseAddress(ReadOnlySpan<byte> s, out IpAddress address)
     {

@@ -100,12 +100,14 @@ internal sealed class GroupTable
             if (line.TryNumber(_start, out start)) start = FlowText.ToMillisecondsFromUnix(start);
             else if (!Dash(line, _start, "start", "a Unix time", out start, ref problem)) return false;
             else start = long.MaxValue;
+            if (start > FlowText.MaxMilliseconds && start != long.MaxValue) { problem = FlowText.TimeProblem("start", line.Field(_start)); return false; }
         }
         if (_end >= 0)
         {
             if (line.TryNumber(_end, out end)) end = FlowText.ToMillisecondsFromUnix(end);
             else if (!Dash(line, _end, "end", "a Unix time", out end, ref problem)) return false;
             else end = long.MinValue;
+            if (end > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem("end", line.Field(_end)); return false; }
         }
 
         ref var p = ref _pending[_pendingCount];
@@ -245,8 +247,8 @@ internal sealed class GroupTable
                     && (p.Length <= InlineKey || _arena.AsSpan(g.KeyOffset + InlineKey, p.Length - InlineKey).SequenceEqual(keys.AsSpan(p.KeyAt + InlineKey, p.Length - InlineKey))))
                 {
                     g.Records++;
-                    g.Packets += p.Packets;
-                    g.Bytes += p.Bytes;
+                    g.Packets = FlowText.Add(g.Packets, p.Packets);
+                    g.Bytes = FlowText.Add(g.Bytes, p.Bytes);
                     if (p.First < g.First) g.First = p.First;
                     if (p.Last > g.Last) g.Last = p.Last;
                     continue;
@@ -278,8 +280,8 @@ internal sealed class GroupTable
                     && (length <= InlineKey || _arena.AsSpan(g.KeyOffset + InlineKey, length - InlineKey).SequenceEqual(key[InlineKey..])))
                 {
                     g.Records += records;
-                    g.Packets += packets;
-                    g.Bytes += bytes;
+                    g.Packets = FlowText.Add(g.Packets, packets);
+                    g.Bytes = FlowText.Add(g.Bytes, bytes);
                     if (first < g.First) g.First = first;
                     if (last > g.Last) g.Last = last;
                     return;

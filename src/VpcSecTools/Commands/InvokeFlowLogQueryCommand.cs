@@ -23,8 +23,11 @@ namespace VpcSecTools.Commands;
 [OutputType(typeof(string))]
 public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
 {
-    /// <summary>Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations (listed for the -Since/-Until window).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations (listed for the -Since/-Until
+    /// window). From the pipeline, by property name only (FullName, as Get-ChildItem gives): other objects are not file names.
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
@@ -47,7 +50,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     [Parameter][ValidateSet("ACCEPT", "REJECT")] public string[]? Action { get; set; }
     /// <summary>OK, NODATA or SKIPDATA.</summary>
     [Parameter][ValidateSet("OK", "NODATA", "SKIPDATA")] public string[]? LogStatus { get; set; }
-    /// <summary>ENI id.</summary>
+    /// <summary>ENI id; from the pipeline by property name (NetworkInterfaceId, as AWS.Tools' ENI objects have), each object's added.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)][Alias("NetworkInterfaceId")] public string[]? InterfaceId { get; set; }
     /// <summary>VPC id: with no -Path, read this VPC's own flow logs (found in -Snapshot); otherwise a filter on the vpc-id field (version 3+).</summary>
     [Parameter] public string[]? VpcId { get; set; }
@@ -61,12 +64,12 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     [Parameter] public DateTime? Since { get; set; }
     /// <summary>Keep records whose window starts before this time.</summary>
     [Parameter] public DateTime? Until { get; set; }
-    /// <summary>Shorthand for -Since (now minus this duration).</summary>
-    [Parameter] public TimeSpan? Last { get; set; }
+    /// <summary>Shorthand for -Since: now minus this duration (30m, 1h, 7d, 2w, 00:05:00, or a TimeSpan), as -Bin takes it.</summary>
+    [Parameter] public string? Last { get; set; }
 
     /// <summary>Fields to aggregate by (srcaddr or SourceAddress, ...).</summary>
     [Parameter(ParameterSetName = "Groups")] public string[]? GroupBy { get; set; }
-    /// <summary>Time-bin width (5m, 1h, 00:05:00).</summary>
+    /// <summary>Time-bin width (5m, 1h, 1d, 00:05:00, or a TimeSpan), as -Last takes it.</summary>
     [Parameter(ParameterSetName = "Groups")] public string? Bin { get; set; }
     /// <summary>Only the N largest groups (or NAT totals).</summary>
     [Parameter(ParameterSetName = "Groups")]
@@ -123,10 +126,20 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     protected override IReadOnlyList<string> LiveVpcIds => Attribute || ThroughNatGateway ? [] : VpcId ?? [];
 
     private readonly List<string> _paths = [];
+    private readonly List<string> _interfaces = [];
 
     protected override void Process()
     {
-        foreach (var p in Path) _paths.AddRange(ResolvePaths(p));
+        foreach (var p in Path)
+        {
+            // Standard input is vpcsec's: in PowerShell it is the console or the script's own input.
+            if (p == FlowLogPaths.StandardInput)
+                throw new Errors.InvalidValueException("'-' (standard input) is read by vpcsec, not by the cmdlet: save the stream to a file " +
+                    "(aws s3 cp s3://... ./logs/) and give its path, or run vpcsec flowlogs query -", p);
+            _paths.AddRange(ResolvePaths(p));
+        }
+        // Piped ENI objects each bring one id: the query covers them all.
+        if (InterfaceId is not null) _interfaces.AddRange(InterfaceId);
     }
 
     /// <summary>Provider paths for PowerShell wildcards; non-matching wildcards and folders go to the engine as typed.</summary>
@@ -142,49 +155,39 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     protected override void End()
     {
         var query = Arguments().ToQuery();
-        var named = FlowLogId is null ? null : FlowLogDestinations.ById(Index, FlowLogId);
-        // A named flow log gives the format of input without a header, unless -Format says otherwise.
-        var logFormat = Format is not null ? FlowLogFormat.Parse(Format) : named is not null ? FlowLogDestinations.FormatOf(named) : null;
+        bool discover = _paths.Count == 0 && LogGroupName is null;
+        // The network is read (or captured live) only when the question needs it.
+        var index = Snapshot is not null || FlowLogId is not null || Attribute || ThroughNatGateway || (discover && VpcId is not null) ? Index : null;
+        var logFormat = FlowLogRun.FormatOf(index, FlowLogId ?? [], Format is null ? null : FlowLogFormat.Parse(Format));
         if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query, logFormat); return; }
-        // No path: read the named flow logs, or the VPC's own, found in -Snapshot (or live describe-flow-logs).
-        bool discover = _paths.Count == 0 && LogGroupName is null && (VpcId is not null || named is not null);
-        if (_paths.Count == 0 && LogGroupName is null && !discover)
+        if (discover && VpcId is null && FlowLogId is null)
             throw new ArgumentException("give -Path or -LogGroupName, -VpcId or -FlowLogId to read those flow logs, or -Engine Athena|LogsInsights");
-        var attribution = Attribute ? new FlowAttribution(Index) : null;
-        using var locations = discover ? Discover(ref query, named) : FlowLogs.S3.FlowLogLocations.Expand(_paths, query.Filter.Since, query.Filter.Until, Connect, cancel: Cancellation);
-        using var logs = LogGroupName is null ? null : LogsSource();
-        IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. (LogGroupName ?? []).Select(g => logs!.Input(g, query, logFormat, Cancellation))];
-        foreach (var u in locations.Unmatched) WriteClassifiedError(new FlowLogPathNotFoundException(u), u);
-        if (inputs.Count == 0) return;
         var progress = new FlowLogProgress();
-        var reader = new FlowLogReader(new FlowLogReadOptions
+        var events = new FlowLogRunEvents { Note = WriteVerbose, Warning = WriteWarning, Error = e => WriteClassifiedError(e) };
+        var request = new FlowLogRunRequest
         {
-            Format = logFormat,
-            Threads = ThrottleLimit ?? Environment.ProcessorCount,
-            Progress = progress,
-        });
+            Paths = _paths, LogGroups = LogGroupName ?? [], Index = index, FlowLogIds = FlowLogId ?? [], Format = logFormat,
+            Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress,
+        };
+        using var run = FlowLogRun.Open(request, query, Connect, events, Cancellation);
+        if (run.Inputs.Count == 0) return;
+        var attribution = Attribute ? run.Attribution() : null;
         FlowLogReadReport report;
-        if (ParameterSetName == "Records") report = StreamRecords(reader, inputs, query, progress, attribution);
-        else if (ThroughNatGateway) report = NatTotals(reader, inputs, query, progress);
+        if (ParameterSetName == "Records") report = StreamRecords(run, progress, attribution);
+        else if (ThroughNatGateway)
+        {
+            (var totals, report) = RunWithProgress(() => run.ThroughNatGateways(Top, Cancellation), progress);
+            foreach (var t in totals) WriteObject(t);
+        }
         else
         {
-            var result = RunWithProgress(() => reader.Run(inputs, query, Cancellation), progress);
+            var result = RunWithProgress(() => run.Aggregate(Cancellation), progress);
             report = result.Report;
             if (Count) WriteObject(result);
             else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
         }
-        Summarise(report);
-    }
-
-    /// <summary>The named flow logs, or the VPCs' own, where describe-flow-logs in the snapshot says they deliver.</summary>
-    private FlowLogs.S3.FlowLogLocations Discover(ref FlowLogQuery query, IReadOnlyList<FlowLogDestination>? named)
-    {
-        (var destinations, query) = FlowLogDestinations.ToRead(Index, query, named);
-        var locations = FlowLogs.S3.FlowLogLocations.Discover(destinations, query, Connect, Cancellation);
-        foreach (var note in locations.Notes) WriteVerbose(note);
-        foreach (var d in destinations.Where(d => d.NotReadable is not null)) WriteWarning(d.NotReadable!);
-        if (query.Filter.Since is null) WriteWarning("no -Since/-Last: every object of the flow logs is listed and read; give a window to read only its days");
-        return locations;
+        WriteProgress(new ProgressRecord(1, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
+        run.Finish(report);
     }
 
     /// <summary>Translates (-ShowQuery) or runs the query in Athena or Logs Insights, through the code the CLI uses.</summary>
@@ -219,13 +222,6 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         else foreach (var row in result.Records) WriteObject(ToObject(row));
     }
 
-    /// <summary>CloudWatch Logs as a local source: FilterLogEvents with the query's server-side filter pattern.</summary>
-    private FlowLogs.CloudWatch.CloudWatchLogsFlowLogSource LogsSource()
-    {
-        var connection = Connect();
-        return new FlowLogs.CloudWatch.CloudWatchLogsFlowLogSource(connection, connection.Region);
-    }
-
     /// <summary>A raw remote row, column name to value, as an object with one property per column.</summary>
     private static PSObject ToObject(IReadOnlyDictionary<string, string?> row)
     {
@@ -238,19 +234,19 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     {
         SourceAddress = SourceAddress, DestinationAddress = DestinationAddress, Address = Address,
         SourcePort = SourcePort, DestinationPort = DestinationPort, Port = Port, Protocol = Protocol,
-        Action = Action, LogStatus = LogStatus, InterfaceId = InterfaceId, VpcId = VpcId, SubnetId = SubnetId,
+        Action = Action, LogStatus = LogStatus, InterfaceId = _interfaces.Count > 0 ? _interfaces : null, VpcId = VpcId, SubnetId = SubnetId,
         InstanceId = InstanceId, FlowDirection = FlowDirection,
-        Since = Last is { } last ? DateTimeOffset.UtcNow - last : Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null,
+        Since = Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null, Last = Last,
         Until = Until is { } u ? new DateTimeOffset(u.ToUniversalTime()) : null,
-        GroupBy = GroupBy, Top = Top, By = By, Bin = Bin, First = First,
+        // -Top ranks the NAT totals too, but they are not a group-by.
+        GroupBy = GroupBy, Top = ThroughNatGateway ? null : Top, By = By, Bin = Bin, First = First,
     };
 
-    private FlowLogReadReport StreamRecords(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress,
-        FlowAttribution? attribution)
+    private FlowLogReadReport StreamRecords(FlowLogRun run, FlowLogProgress progress, FlowAttribution? attribution)
     {
         var report = new FlowLogReadReport();
         var clock = Stopwatch.StartNew();
-        foreach (var record in reader.Records(inputs, query, report, Cancellation))
+        foreach (var record in run.Records(report, Cancellation))
         {
             if (attribution is null) WriteObject(record);
             else
@@ -264,16 +260,6 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
             }
             if (clock.ElapsedMilliseconds > 250) { Progress(progress); clock.Restart(); }
         }
-        return report;
-    }
-
-    /// <summary>-ThroughNatGateway: the NAT gateways' records matching the filters, attributed and summed once per flow.</summary>
-    private FlowLogReadReport NatTotals(FlowLogReader reader, IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, FlowLogProgress progress)
-    {
-        var (totals, notes, report) = RunWithProgress(
-            () => Endpoints.NatTrafficAttribution.ThroughNatGateways(reader, inputs, Index, query.Filter, AwsIpRanges.AwsIpRangeSet.Bundled, Cancellation), progress);
-        foreach (var note in notes) WriteWarning(note);
-        foreach (var t in Top is { } n ? totals.Take(n) : totals) WriteObject(t);
         return report;
     }
 
@@ -292,19 +278,6 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         WriteProgress(record);
     }
 
-    private void Summarise(FlowLogReadReport report)
-    {
-        WriteProgress(new ProgressRecord(1, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
-        foreach (var error in report.FileErrors) WriteClassifiedError(new FlowLogFileException(error), error.File);
-        if (report.SkippedLines > 0)
-        {
-            WriteWarning($"{report.SkippedLines} malformed line(s) skipped.");
-            foreach (var s in report.Skipped.Take(10)) WriteWarning($"{s.File}:{s.Line}: {s.Reason}");
-        }
-        WriteVerbose($"Read {report.Files} file(s), {report.Bytes} bytes, {report.Lines} lines, {report.Records} records, " +
-            $"{report.Matched} matched, {report.SkippedLines} skipped in {report.Elapsed.TotalSeconds:F2} s.");
-    }
-
     /// <summary>
     /// A group with its field values as properties (SourceAddress, DestinationPort...) for Sort-Object and Export-Csv;
     /// with attribution, each address field's owner after it (SourceAddressOwner...).
@@ -317,7 +290,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         for (int i = 0; i < group.Fields.Count; i++)
         {
             var name = FlowFieldCatalog.Find(group.Fields[i])?.PropertyName ?? group.Fields[i];
-            o.Properties.Add(new PSNoteProperty(name, group.Values[i]));
+            o.Properties.Add(new PSNoteProperty(name, group.TypedValue(i)));
             if (owners?[i] is { } owner) o.Properties.Add(new PSNoteProperty(name + "Owner", owner));
         }
         return o;

@@ -78,6 +78,8 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
         var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
         var download = UpdateIpRanges ? IpRangesDownload.Default(IpRangesUrl) : null;
         var window = new PlanWindow(Since, Until);
+        if (FlowLogPath.Length > 0 && VpcId is not null)
+            throw new ArgumentException("-VpcId chooses whose own flow logs to read when no -FlowLogPath is given; with -FlowLogPath, give only the logs to plan from");
         var plan = ParameterSetName == FromQuery ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices, download: download)
             : FlowLogPath.Length == 0 ? EndpointPlanning.FromVpcFlowLogs(Index, VpcId, Connect, ipRanges, prices, window: window, download: download, cancel: Cancellation)
             : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices, window: window, download: download);

@@ -1,98 +1,90 @@
 using System.Reflection;
-using System.Text.Json;
-using VpcSecTools.Aws.Ec2;
+using Ec2 = Amazon.EC2.Model;
+using VpcSecTools.Aws;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Tests.Aws;
 
 /// <summary>
-/// The XML reader is driven by shapes generated from botocore's model; these tests check every member the
-/// snapshot model reads against that model, and the generated file against the installed botocore.
+/// The snapshot's records against AWSSDK.EC2's model classes: every member a record declares must be a member of the
+/// SDK class that fills it, under the CLI's name or the one <see cref="Ec2ModelReader"/> knows the SDK uses, so no field
+/// is silently lost when the SDK's objects are read by name.
 /// </summary>
 public class Ec2ModelTests
 {
-    private static readonly string Shapes = Path.Combine(TestPaths.RepoRoot, "src", "VpcSecTools.Aws", "Ec2", "ec2-output-shapes.json");
-    private const string Botocore = "/usr/lib/python3/dist-packages/botocore/data/ec2/2016-11-15/service-2.json";
-
-    /// <summary>Top-level sections and the operation + output member that fills them (per-parent wrappers excluded).</summary>
-    public static TheoryData<string, string> TopLevel => new()
+    /// <summary>Top-level sections and the response member that fills them (per-parent wrappers are checked through their items).</summary>
+    public static TheoryData<string, Type> Items => new()
     {
-        { Section.Vpcs, "DescribeVpcs" }, { Section.Subnets, "DescribeSubnets" }, { Section.RouteTables, "DescribeRouteTables" },
-        { Section.NetworkAcls, "DescribeNetworkAcls" }, { Section.SecurityGroups, "DescribeSecurityGroups" },
-        { Section.NetworkInterfaces, "DescribeNetworkInterfaces" }, { Section.Reservations, "DescribeInstances" },
-        { Section.InternetGateways, "DescribeInternetGateways" }, { Section.EgressOnlyInternetGateways, "DescribeEgressOnlyInternetGateways" },
-        { Section.NatGateways, "DescribeNatGateways" }, { Section.VpcEndpoints, "DescribeVpcEndpoints" },
-        { Section.VpcPeeringConnections, "DescribeVpcPeeringConnections" }, { Section.TransitGateways, "DescribeTransitGateways" },
-        { Section.TransitGatewayAttachments, "DescribeTransitGatewayAttachments" },
-        { Section.TransitGatewayVpcAttachments, "DescribeTransitGatewayVpcAttachments" },
-        { Section.TransitGatewayRouteTables, "DescribeTransitGatewayRouteTables" }, { Section.PrefixLists, "DescribeManagedPrefixLists" },
-        { Section.VpnGateways, "DescribeVpnGateways" }, { Section.VpnConnections, "DescribeVpnConnections" }, { Section.FlowLogs, "DescribeFlowLogs" },
-        { Section.CustomerGateways, "DescribeCustomerGateways" },
+        { Section.Vpcs, typeof(Ec2.DescribeVpcsResponse) }, { Section.Subnets, typeof(Ec2.DescribeSubnetsResponse) },
+        { Section.RouteTables, typeof(Ec2.DescribeRouteTablesResponse) }, { Section.NetworkAcls, typeof(Ec2.DescribeNetworkAclsResponse) },
+        { Section.SecurityGroups, typeof(Ec2.DescribeSecurityGroupsResponse) }, { Section.NetworkInterfaces, typeof(Ec2.DescribeNetworkInterfacesResponse) },
+        { Section.Reservations, typeof(Ec2.DescribeInstancesResponse) }, { Section.InternetGateways, typeof(Ec2.DescribeInternetGatewaysResponse) },
+        { Section.EgressOnlyInternetGateways, typeof(Ec2.DescribeEgressOnlyInternetGatewaysResponse) }, { Section.NatGateways, typeof(Ec2.DescribeNatGatewaysResponse) },
+        { Section.VpcEndpoints, typeof(Ec2.DescribeVpcEndpointsResponse) }, { Section.VpcPeeringConnections, typeof(Ec2.DescribeVpcPeeringConnectionsResponse) },
+        { Section.TransitGateways, typeof(Ec2.DescribeTransitGatewaysResponse) }, { Section.TransitGatewayAttachments, typeof(Ec2.DescribeTransitGatewayAttachmentsResponse) },
+        { Section.TransitGatewayVpcAttachments, typeof(Ec2.DescribeTransitGatewayVpcAttachmentsResponse) },
+        { Section.TransitGatewayRouteTables, typeof(Ec2.DescribeTransitGatewayRouteTablesResponse) }, { Section.PrefixLists, typeof(Ec2.DescribeManagedPrefixListsResponse) },
+        { Section.VpnGateways, typeof(Ec2.DescribeVpnGatewaysResponse) }, { Section.VpnConnections, typeof(Ec2.DescribeVpnConnectionsResponse) },
+        { Section.FlowLogs, typeof(Ec2.DescribeFlowLogsResponse) }, { Section.CustomerGateways, typeof(Ec2.DescribeCustomerGatewaysResponse) },
     };
 
     [Theory]
-    [MemberData(nameof(TopLevel))]
-    public void Every_member_the_snapshot_model_reads_exists_in_the_operations_output_shape(string section, string operation)
+    [MemberData(nameof(Items))]
+    public void Every_member_the_snapshot_model_reads_is_a_member_of_the_SDK_class(string section, Type response)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Shapes));
-        var shapes = doc.RootElement.GetProperty("shapes");
-        var output = shapes.GetProperty(doc.RootElement.GetProperty("operations").GetProperty(operation).GetString()!);
-        var list = shapes.GetProperty(output.GetProperty("members").GetProperty(section).GetProperty("shape").GetString()!);
         Section.TryGet(section, out var s);
+        var list = response.GetProperty(section)!.PropertyType;
         var problems = new List<string>();
-        Check(s.ItemType, list.GetProperty("member").GetString()!, shapes, section + "[]", problems, []);
+        // Cidrs comes from describe-prefix-lists (Amazon.EC2.Model.PrefixList), not describe-managed-prefix-lists.
+        Check(s.ItemType, list.GetGenericArguments()[0], section + "[]", problems, [], skip: (typeof(ManagedPrefixList), "Cidrs"));
         Assert.True(problems.Count == 0, string.Join("; ", problems));
     }
 
-    /// <summary>Walks a model record against a structure shape: every property must be a member; nested records recurse.</summary>
-    private static void Check(Type type, string shapeName, JsonElement shapes, string path, List<string> problems, HashSet<Type> seen)
+    [Theory]
+    [InlineData(typeof(PrefixListEntries), "Entries", typeof(Ec2.GetManagedPrefixListEntriesResponse))]
+    [InlineData(typeof(TransitGatewayRouteTableRoutes), "Routes", typeof(Ec2.SearchTransitGatewayRoutesResponse))]
+    [InlineData(typeof(TransitGatewayRouteTableAssociations), "Associations", typeof(Ec2.GetTransitGatewayRouteTableAssociationsResponse))]
+    [InlineData(typeof(TransitGatewayPropagationsOfTable), "TransitGatewayRouteTablePropagations", typeof(Ec2.GetTransitGatewayRouteTablePropagationsResponse))]
+    public void Per_parent_items_are_members_of_the_SDK_class(Type wrapper, string member, Type response)
     {
-        if (!seen.Add(type)) return;
-        var shape = shapes.GetProperty(shapeName);
-        if (shape.GetProperty("type").GetString() != "structure") { problems.Add($"{path}: {shapeName} is not a structure"); return; }
-        var members = shape.GetProperty("members");
-        // Cidrs comes from describe-prefix-lists (AWS service lists), not describe-managed-prefix-lists.
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && !(type == typeof(ManagedPrefixList) && p.Name == "Cidrs")))
+        var problems = new List<string>();
+        var item = wrapper.GetProperty(member)!.PropertyType.GetGenericArguments()[0];
+        Check(item, response.GetProperty(member)!.PropertyType.GetGenericArguments()[0], member + "[]", problems, [], skip: default);
+        Assert.True(problems.Count == 0, string.Join("; ", problems));
+    }
+
+    /// <summary>The name AWSSDK.EC2 gives a record's member, where it is not the CLI's.</summary>
+    internal static string SdkNameOf(Type record, string member) => SdkName.GetValueOrDefault((record, member), member);
+
+    /// <summary>The names under which <see cref="Ec2ModelReader"/> looks a record's member up, besides its own.</summary>
+    private static readonly Dictionary<(Type, string), string> SdkName = new()
+    {
+        [(typeof(IpPermission), "IpRanges")] = "Ipv4Ranges",
+        [(typeof(PrefixListReference), "PrefixListId")] = "Id",
+        [(typeof(CidrBlockEntry), "CidrBlock")] = "Cidr",
+        [(typeof(Ipv6CidrBlockEntry), "Ipv6CidrBlock")] = "Value",
+    };
+
+    /// <summary>Walks a record against an SDK class: every property must be there; nested records recurse.</summary>
+    private static void Check(Type record, Type sdk, string path, List<string> problems, HashSet<Type> seen, (Type, string) skip)
+    {
+        if (!seen.Add(record)) return;
+        foreach (var property in record.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && (record, p.Name) != skip))
         {
-            if (!members.TryGetProperty(property.Name, out var member)) { problems.Add($"{path}.{property.Name}: not in {shapeName}"); continue; }
-            var memberShape = member.GetProperty("shape").GetString()!;
+            var name = SdkName.GetValueOrDefault((record, property.Name), property.Name);
+            var member = sdk.GetProperty(name);
+            if (member is null) { problems.Add($"{path}.{property.Name}: not in {sdk.Name}"); continue; }
             var element = ElementType(property.PropertyType);
             if (element.Namespace != typeof(Vpc).Namespace) continue;
-            var target = shapes.GetProperty(memberShape);
-            var structure = target.GetProperty("type").GetString() == "list" ? target.GetProperty("member").GetString()! : memberShape;
-            Check(element, structure, shapes, $"{path}.{property.Name}", problems, seen);
+            Check(element, ElementType(member.PropertyType), $"{path}.{property.Name}", problems, seen, skip);
         }
-        seen.Remove(type);
+        seen.Remove(record);
     }
 
     private static Type ElementType(Type t)
     {
         t = Nullable.GetUnderlyingType(t) ?? t;
-        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)) return t.GetGenericArguments()[0];
-        return t;
-    }
-
-    [Fact]
-    public void Embedded_shapes_match_the_installed_botocore_model()
-    {
-        if (!File.Exists(Botocore)) return; // the generated file is the committed source of truth elsewhere
-        using var generated = JsonDocument.Parse(File.ReadAllText(Shapes));
-        using var model = JsonDocument.Parse(File.ReadAllText(Botocore));
-        var modelShapes = model.RootElement.GetProperty("shapes");
-        foreach (var shape in generated.RootElement.GetProperty("shapes").EnumerateObject())
-        {
-            var source = modelShapes.GetProperty(shape.Name);
-            Assert.Equal(source.GetProperty("type").GetString(), shape.Value.GetProperty("type").GetString());
-            if (shape.Value.GetProperty("type").GetString() != "structure") continue;
-            foreach (var member in shape.Value.GetProperty("members").EnumerateObject())
-            {
-                if (member.Value.TryGetProperty("supplement", out _) && !source.GetProperty("members").TryGetProperty(member.Name, out _)) continue;
-                var sourceMember = source.GetProperty("members").GetProperty(member.Name);
-                var xml = sourceMember.TryGetProperty("locationName", out var location) ? location.GetString() : member.Name;
-                Assert.Equal(xml, member.Value.GetProperty("xml").GetString());
-            }
-        }
-        Assert.Equal(Ec2Operations.All.Select(o => o.Name).Order(), generated.RootElement.GetProperty("operations").EnumerateObject().Select(p => p.Name).Order());
+        return t.IsGenericType && t != typeof(string) && t.GetGenericArguments().Length == 1 ? t.GetGenericArguments()[0] : t;
     }
 
     [Theory]
@@ -100,14 +92,5 @@ public class Ec2ModelTests
     [InlineData("2019-11-28T18:49:58.123Z", "2019-11-28 18:49:58.123000+00:00")]
     [InlineData("2019-11-28T20:49:58+02:00", "2019-11-28 18:49:58+00:00")]
     public void Timestamps_are_printed_as_the_AWS_CLI_prints_them(string wire, string cli) =>
-        Assert.Equal(cli, Ec2OutputShapes.CliTimestamp(wire, "$"));
-
-    [Fact]
-    public void Filters_are_flattened_as_the_Query_protocol_does()
-    {
-        var parameters = new List<KeyValuePair<string, string>>();
-        Ec2Client.AddFilters(parameters, [new Ec2Filter("vpc-id", "vpc-1", "vpc-2"), new Ec2Filter("type", "static")]);
-        Assert.Equal(["Filter.1.Name=vpc-id", "Filter.1.Value.1=vpc-1", "Filter.1.Value.2=vpc-2", "Filter.2.Name=type", "Filter.2.Value.1=static"],
-            parameters.Select(p => $"{p.Key}={p.Value}"));
-    }
+        Assert.Equal(cli, Ec2ModelReader.CliTimestamp(DateTimeOffset.Parse(wire, System.Globalization.CultureInfo.InvariantCulture)));
 }

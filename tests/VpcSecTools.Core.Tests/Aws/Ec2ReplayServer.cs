@@ -14,6 +14,11 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 /// <summary>What the server sends back: status and body (EC2 XML or an EC2 error body).</summary>
 public sealed record ReplayResponse(int Status, string Body)
 {
+    /// <summary>As <see cref="Reply.Delay"/>, <see cref="Reply.Reset"/>, <see cref="Reply.CutAt"/>.</summary>
+    public TimeSpan Delay { get; init; }
+    public bool Reset { get; init; }
+    public int? CutAt { get; init; }
+
     public static ReplayResponse Ok(string xml) => new(200, xml);
 
     /// <summary>EC2's error body: <c>&lt;Response&gt;&lt;Errors&gt;&lt;Error&gt;</c> with Code and Message, then RequestID.</summary>
@@ -38,7 +43,8 @@ public sealed class Ec2ReplayServer : IDisposable
             var request = new RecordedRequest(seen.Method, seen.Path, Form(seen.Body), seen.Headers);
             Requests.Enqueue(request);
             var response = handler(request);
-            return new Reply(response.Status, Encoding.UTF8.GetBytes(response.Body), "text/xml;charset=UTF-8");
+            return new Reply(response.Status, Encoding.UTF8.GetBytes(response.Body), "text/xml;charset=UTF-8")
+                { Delay = response.Delay, Reset = response.Reset, CutAt = response.CutAt };
         }, latency);
     }
 

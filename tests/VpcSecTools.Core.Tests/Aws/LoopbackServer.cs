@@ -8,10 +8,19 @@ namespace VpcSecTools.Tests.Aws;
 /// <summary>A request as the loopback server saw it.</summary>
 public sealed record SeenRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body);
 
-/// <summary>A canned answer.</summary>
+/// <summary>A canned answer, or a fault in the connection itself.</summary>
 public sealed record Reply(int Status, byte[] Body, string ContentType = "text/xml", IReadOnlyDictionary<string, string>? Headers = null)
 {
     public static Reply Xml(string xml, int status = 200) => new(status, Encoding.UTF8.GetBytes(xml));
+
+    /// <summary>Waits this long before answering (a slow service, past the client's timeout).</summary>
+    public TimeSpan Delay { get; init; }
+
+    /// <summary>Drops the connection without an answer (a reset).</summary>
+    public bool Reset { get; init; }
+
+    /// <summary>Promises the whole body (Content-Length) but drops the connection after this many bytes.</summary>
+    public int? CutAt { get; init; }
 }
 
 /// <summary>
@@ -66,10 +75,19 @@ public sealed class LoopbackServer : IDisposable
             Reply reply;
             try { reply = _handler(seen); }
             catch (Exception e) { reply = new Reply(500, Encoding.UTF8.GetBytes(e.Message), "text/plain"); }
+            if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay);
+            if (reply.Reset) { context.Response.Abort(); return; }
             context.Response.StatusCode = reply.Status;
             context.Response.ContentType = reply.ContentType;
             foreach (var (k, v) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[k] = v;
             context.Response.ContentLength64 = reply.Body.Length;
+            if (reply.CutAt is { } cut)
+            {
+                await context.Response.OutputStream.WriteAsync(reply.Body.AsMemory(0, cut));
+                await context.Response.OutputStream.FlushAsync();
+                context.Response.Abort();
+                return;
+            }
             await context.Response.OutputStream.WriteAsync(reply.Body);
             context.Response.Close();
         }

@@ -122,6 +122,8 @@ public sealed class FlowLogDiscoveryQueryTests : IDisposable
         _bucket.Objects[OtherFlowLogKey] = _bucket.Objects.Values.First();
     }
 
+    private const string NoWindow = "vpcsec: warning: no window (since/last): every object of the flow logs is listed and read; give one to read only its days";
+
     private (int Exit, string Out, string Err) Query(string[] paths, FlowQueryArguments arguments, FlowLogsCommand.QueryNetwork? network)
     {
         var stdout = new StringWriter();
@@ -136,7 +138,8 @@ public sealed class FlowLogDiscoveryQueryTests : IDisposable
         var arguments = new FlowQueryArguments { Action = ["REJECT"], GroupBy = ["srcaddr"], Top = 5, By = "count" };
         var local = Query([_demo], arguments, null);
         var own = Query([], arguments with { VpcId = [FlowLogDestinationTests.ProdVpc] }, new(FlowLogDestinationTests.Demo));
-        Assert.Equal((0, ""), (own.Exit, own.Err));
+        // The one warning of a run without a window, as the cmdlet gives it.
+        Assert.Equal((0, NoWindow), (own.Exit, own.Err.Trim()));
         Assert.Equal(local.Out, own.Out);
         Assert.Equal(5, JsonDocument.Parse(own.Out).RootElement.GetArrayLength());
         var fetched = _bucket.Downloads.Select(r => r.Path).ToList();
@@ -149,8 +152,8 @@ public sealed class FlowLogDiscoveryQueryTests : IDisposable
     {
         var arguments = new FlowQueryArguments { DestinationPort = ["5432"], GroupBy = ["srcaddr"], By = "count" };
         var local = Query([_demo], arguments, null);
-        var named = Query([], arguments, new(FlowLogDestinationTests.Demo, FlowLogs: FlowLogDestinations.ById(FlowLogDestinationTests.Demo, ["fl-060305267e80e0e4c"])));
-        Assert.Equal((0, "", local.Out), (named.Exit, named.Err, named.Out));
+        var named = Query([], arguments, new(FlowLogDestinationTests.Demo, FlowLogIds: ["fl-060305267e80e0e4c"]));
+        Assert.Equal((0, NoWindow, local.Out), (named.Exit, named.Err.Trim(), named.Out));
     }
 
     [Fact]

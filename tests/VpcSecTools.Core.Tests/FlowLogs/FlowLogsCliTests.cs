@@ -24,7 +24,8 @@ public class FlowLogsCliTests
         var rows = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
         Assert.Equal(2, rows.Count);
         Assert.Equal("192.0.2.1", rows[0].GetProperty("SourceAddress").GetString());
-        Assert.Equal("443", rows[0].GetProperty("DestinationPort").GetString());
+        // Ports (and protocol, counts) are numbers, as in records, not text.
+        Assert.Equal(443, rows[0].GetProperty("DestinationPort").GetInt32());
         Assert.Equal(2, rows[0].GetProperty("Count").GetInt64());
         Assert.Equal(3360, rows[0].GetProperty("Bytes").GetInt64());
     }

@@ -32,7 +32,7 @@ public class GroupTableTests
         for (int i = 0; i < count; i++)
         {
             long start = 1_700_000_000 + rnd.Next(0, 10_000);
-            lines.Add(string.Join(' ', "5", ids[rnd.Next(ids.Count)], $"10.{rnd.Next(3)}.{rnd.Next(300)}.{rnd.Next(1, 4)}",
+            lines.Add(string.Join(' ', "5", ids[rnd.Next(ids.Count)], $"10.{rnd.Next(3)}.{rnd.Next(256)}.{rnd.Next(1, 4)}",
                 Number(12), Number(12), Time(start), Time(start + rnd.Next(0, 60)), rnd.Next(2) == 0 ? "ACCEPT" : "REJECT"));
         }
         return lines;

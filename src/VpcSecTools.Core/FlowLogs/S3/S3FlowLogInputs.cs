@@ -103,9 +103,9 @@ public sealed class FlowLogLocations : IDisposable
     public static FlowLogLocations Expand(IReadOnlyList<string> paths, DateTimeOffset? since, DateTimeOffset? until,
         Func<AwsConnection> connect, FlowLogFormat? format = null, CancellationToken cancel = default)
     {
-        var local = FlowLogPaths.Expand(paths.Where(p => !S3Location.IsS3Uri(p)), out var unmatched, format);
-        var inputs = new List<FlowLogInput>(local);
-        var missing = new List<string>(unmatched);
+        var local = FlowLogPaths.Find(paths.Where(p => !S3Location.IsS3Uri(p)), format);
+        var inputs = new List<FlowLogInput>(local.Inputs);
+        var missing = new List<string>(local.Unmatched);
         IS3Client? s3 = null;
         try
         {
@@ -123,7 +123,7 @@ public sealed class FlowLogLocations : IDisposable
             s3?.Dispose();
             throw;
         }
-        return new FlowLogLocations(inputs, missing, s3 is null ? [] : [s3]);
+        return new FlowLogLocations(inputs, missing, s3 is null ? [] : [s3], local.Notes);
     }
 
     public void Dispose()
