@@ -3,21 +3,23 @@
 
 # Loads AWSSDK.Core and AWSSDK.EC2, the assemblies AWS.Tools.EC2 is built on, into this session, so a test can make
 # the very objects Get-EC2Instance & co. emit (Amazon.EC2.Model.Instance, Reservation, ...) rather than lookalikes.
-# The versions are those tests/AwsSdk/AwsSdk.csproj pins; the first call restores them from NuGet.
+# The packages and versions are those tests/AwsSdk/AwsSdk.csproj pins, loaded in its order from the NuGet cache (the
+# first call restores them): none of them may be resolved from the module's own folder.
 function Import-AwsSdkEc2 {
     if ('Amazon.EC2.Model.Instance' -as [type]) { return }
     $project = Join-Path $PSScriptRoot 'AwsSdk' 'AwsSdk.csproj'
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget' 'packages' }
-    $assemblies = foreach ($package in ([xml](Get-Content -Raw $project)).Project.ItemGroup.PackageDownload) {
-        $version = $package.Version.Trim('[', ']')
-        Join-Path $packages $package.Include.ToLowerInvariant() $version 'lib' 'net8.0' "$($package.Include).dll"
-    }
-    if (@($assemblies | Where-Object { -not (Test-Path -LiteralPath $_) }).Count -gt 0) {
+    $downloads = ([xml](Get-Content -Raw $project)).Project.ItemGroup.PackageDownload
+    $folders = foreach ($package in $downloads) { Join-Path $packages $package.Include.ToLowerInvariant() $package.Version.Trim('[', ']') }
+    if (@($folders | Where-Object { -not (Test-Path -LiteralPath $_) }).Count -gt 0) {
         $output = & dotnet restore $project --nologo 2>&1
         if ($LASTEXITCODE -ne 0) { throw "restoring $project failed: $output" }
     }
-    # AWSSDK.Core first: AWSSDK.EC2 resolves against it.
-    Add-Type -Path ($assemblies | Sort-Object { $_ -notmatch 'AWSSDK\.Core' })
+    for ($i = 0; $i -lt $downloads.Count; $i++) {
+        $lib = 'net8.0', 'netstandard2.0' | ForEach-Object { Join-Path $folders[$i] 'lib' $_ "$($downloads[$i].Include).dll" } |
+            Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
+        Add-Type -Path $lib
+    }
 }
 
 # The text a value shows in the console at a given width, as Out-String renders it (redirected output has no window).
