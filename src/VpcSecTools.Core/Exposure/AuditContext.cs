@@ -160,7 +160,7 @@ internal sealed class AuditContext
             AccountId = region?.AccountId, Region = region?.Region,
             Rule = d.Rule, Protocol = d.Protocol, Ports = d.Ports, Source = d.Source,
             Detail = $"{d.Detail}{(d.Exposure is null ? "" : $" Exposure: {d.Exposure.Evidence}.")}{(d.MissingData is null ? "" : $" Unconfirmed: {d.MissingData}.")}",
-            Remediation = d.Remediation ?? d.Check.Remediation, RelatedGroupIds = d.RelatedGroupIds, Exposure = d.Exposure, References = d.Check.References,
+            Remediation = d.Remediation ?? d.Check.Remediation, RelatedGroupIds = d.RelatedGroupIds.ToValueList(), Exposure = d.Exposure, References = d.Check.References.ToValueList(),
             MissingData = Join(d.MissingData, unknownExposure),
         };
         _findings.Add(finding);

@@ -59,7 +59,7 @@ public sealed record TransferCostLine
     /// <summary>GB per month times the price (per destination region for cross-region); null when not priced.</summary>
     public decimal? CostPerMonth { get; init; }
     public string Currency { get; init; } = "USD";
-    public IReadOnlyList<TransferTalker> TopTalkers { get; init; } = [];
+    public ValueList<TransferTalker> TopTalkers { get; init; } = [];
 
     /// <summary>The largest talker as text, for tables and CSV.</summary>
     public string? TopTalker => TopTalkers.Count == 0 ? null : TopTalkers[0].ToString();

@@ -107,7 +107,7 @@ internal sealed class TransferTally(TransferPaths paths)
                 .OrderByDescending(t => t.Bytes).ThenBy(t => t.Pair.A.ToString(), StringComparer.Ordinal).ThenBy(t => t.Pair.B.ToString(), StringComparer.Ordinal)
                 .Take(top)
                 .Select(t => new TransferTalker(t.Pair.A.ToString(), paths.NameOf(t.Pair.A), t.Pair.B.ToString(), paths.NameOf(t.Pair.B), t.Bytes))
-                .ToArray();
+                .ToValueList();
             lines.Add(new TransferCostLine
             {
                 Region = region, Path = path, Description = Describe(path), Bytes = bytes, Gigabytes = Round(bytes / EndpointPlanner.BytesPerGb),

@@ -54,9 +54,11 @@ public sealed class GetVpcTransferCostCommand : SnapshotCmdlet
     public int Top { get; set; } = 5;
 
     private readonly List<string> _paths = [];
+    private readonly ScopeIds _given = new();
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
+        _given.Add(Path);
         foreach (var p in Path)
         {
             if (FlowLogs.S3.S3Location.IsS3Uri(p)) { _paths.Add(p); continue; }
@@ -65,25 +67,21 @@ public sealed class GetVpcTransferCostCommand : SnapshotCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override object? ErrorTarget => _paths.FirstOrDefault() ?? base.ErrorTarget;
+
+    protected override void End()
     {
-        try
-        {
-            var prices = PriceTable.LoadOrBundled(PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath));
-            var ranges = AwsIpRangeSet.LoadOrBundled(IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath));
-            var query = new FlowLogQuery { Filter = new FlowFilter { Since = Since, Until = Until, VpcId = VpcId ?? [] } };
-            var events = new FlowLogRunEvents { Note = WriteVerbose, Warning = WriteWarning, Error = e => WriteClassifiedError(e, e is FlowLogPathNotFoundException p ? p.Path : null) };
-            using var run = FlowLogRun.Open(new FlowLogRunRequest { Paths = _paths, Index = Index }, query, Connect, events, Cancellation);
-            var (report, read) = TransferCosting.Run(run, Index, ranges, prices, Top, Cancellation);
-            run.Finish(read);
-            foreach (var note in report.Notes) WriteWarning(note);
-            WriteVerbose($"window {report.WindowStart:u} .. {report.WindowEnd:u} (x{report.MonthlyFactor} to a month); prices: {report.PriceSource}; ip-ranges: {report.IpRangesSource}");
-            WriteObject(report.Lines, enumerateCollection: true);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
-        {
-            ThrowClassifiedError(e, _paths.FirstOrDefault());
-        }
-        catch (OperationCanceledException) { }
+        // An empty pipeline asks about no flow logs: the answer is nothing, never the VPCs' own logs.
+        if (PipedNothing(_given)) return;
+        var prices = PriceTable.LoadOrBundled(PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath));
+        var ranges = AwsIpRangeSet.LoadOrBundled(IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath));
+        var query = new FlowLogQuery { Filter = new FlowFilter { Since = Since, Until = Until, VpcId = VpcId ?? [] } };
+        var events = new FlowLogRunEvents { Note = WriteVerbose, Warning = WriteWarning, Error = e => WriteClassifiedError(e) };
+        using var run = FlowLogRun.Open(new FlowLogRunRequest { Paths = _paths, Index = Index }, query, Connect, events, Cancellation);
+        var (report, read) = TransferCosting.Run(run, Index, ranges, prices, Top, Cancellation);
+        run.Finish(read);
+        foreach (var note in report.Notes) WriteWarning(note);
+        WriteVerbose($"window {report.WindowStart:u} .. {report.WindowEnd:u} (x{report.MonthlyFactor} to a month); prices: {report.PriceSource}; ip-ranges: {report.IpRangesSource}");
+        WriteObject(report.Lines, enumerateCollection: true);
     }
 }
