@@ -1,4 +1,5 @@
 using VpcSecTools.Exposure;
+using VpcSecTools.Snapshot;
 using static VpcSecTools.Tests.Exposure.DemoNetwork;
 
 namespace VpcSecTools.Tests.Exposure;
@@ -62,5 +63,34 @@ public class PrivateLinkCandidateChecksTests
         Assert.Equal([$"{Id("sg", "app")}/9100", $"{Id("sg", "db")}/5432"], found.Select(f => $"{f.ResourceId}/{f.Ports}").Order(StringComparer.Ordinal));
         Assert.All(found, f => Assert.False(f.Confirmed));
         Assert.All(found, f => Assert.Contains($"the interfaces of {shared}", f.MissingData));
+    }
+
+    [Fact]
+    public void Across_a_transit_gateway_the_candidate_is_reached_only_from_the_zone_with_an_attachment_subnet()
+    {
+        // The Batfish TGW capture: A (10.10/16) and B (192.168/16) attached to one transit gateway; A's attachment has a
+        // subnet in us-east-2c only. B's group gains tcp 5432 from A's CIDR; the capture read no peerings (an empty section).
+        var snapshot = SnapshotLoader.Load(TestPaths.Batfish("test-transit-gateway"));
+        var region = snapshot.Regions.Single();
+        region = region with
+        {
+            CapturedSections = region.CapturedSections.Append(Section.VpcPeeringConnections).ToHashSet(),
+            SecurityGroups = region.SecurityGroups.Select(g => g.GroupId != "sg-065c26b39e45ae384" ? g : g with
+            {
+                IpPermissions = [.. g.IpPermissions, new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, IpRanges = [new IpRange { CidrIp = "10.10.0.0/16" }] }],
+            }).ToArray(),
+        };
+        var report = OpenPortAudit.Run(new SnapshotIndex(snapshot with { Regions = [region] }));
+
+        // Only the new rule: the SSH rules admit the whole internet, not the other VPC.
+        var f = Assert.Single(report.Of("Design.PrivateLinkCandidate"));
+        Assert.Equal(("sg-065c26b39e45ae384", "5432", true), (f.ResourceId, f.Ports, f.Confirmed));
+        Assert.Contains("across transit gateway tgw-044be4464fcc69aff", f.Detail);
+        Assert.Contains("admits 10.10.0.0/16 (65,536 addresses)", f.Detail);
+        // i-06ba034d88c84ef07 (us-east-2c) reaches it; i-075e846ed41670385 (us-east-2a, no attachment subnet) cannot send.
+        Assert.StartsWith("1 interface(s) of VPC A (vpc-0404e08ceddf7f650) reach tcp 5432", f.Detail);
+        Assert.Contains("i-06ba034d88c84ef07", f.Detail);
+        Assert.DoesNotContain("i-075e846ed41670385", f.Detail);
+        Assert.DoesNotContain(report.Findings, x => x.CheckId == "Audit.ChecksNotRun" && x.Detail.Contains("Design.PrivateLinkCandidate"));
     }
 }
