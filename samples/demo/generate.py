@@ -1677,7 +1677,7 @@ def transfer_cost(sections: dict, fl: "FlowLog", ev: "Evaluator") -> dict:
             "peering_counterpart": E["monitoring"]["ip"], "cross_region_service": "S3 us-west-2"}
 
 
-def practices(sections: dict, ev: "Evaluator") -> dict:
+def practices(sections: dict, fl: "FlowLog", ev: "Evaluator") -> dict:
     """Issue #21's answers on the demo: IMDS, DB subnet groups, IPv4/IPv6 route parity, PrivateLink candidates."""
     E = ENI_META
     route = route_lookup(sections)
@@ -1748,8 +1748,14 @@ def practices(sections: dict, ev: "Evaluator") -> dict:
                 sources = sorted({INST(k) for k, m in E.items() if SUBNETS[m["subnet"]][0] == remote and m["instance"]
                                   for t in targets if reaches(k, t, port)})
                 if sources and not any(c["group"] == g["GroupId"] and c["port"] == port for c in candidates):
+                    # What the day's flow logs saw of it: accepted requests from the peer VPC to the group's addresses on
+                    # the port (a candidate never seen is exposure nothing uses: remove it rather than publish it)
+                    addresses = {ip for t in targets for ip in [E[t]["ip"]] + E[t]["secondary"]}
+                    seen = [f for _start, _eni, f in fl.records if f[12] == "ACCEPT" and f[7] == str(TCP) and f[6] == str(port)
+                            and f[4] in addresses and ":" not in f[3] and ipaddress.ip_address(f[3]) in vpc_cidr[VPC(remote)]]
                     candidates.append({"group": g["GroupId"], "group_name": g["GroupName"], "port": port, "via": IDS["pcx"],
-                                       "service_vpc": VPC(service), "remote_vpc": VPC(remote), "instances_reaching": sources})
+                                       "service_vpc": VPC(service), "remote_vpc": VPC(remote), "instances_reaching": sources,
+                                       "flow_log_requests": {"records": len(seen), "bytes": sum(int(f[9]) for f in seen)}})
     return {
         "instance_metadata": {"imdsv1": imdsv1, "hop_limit_above_one": hops},
         "db_subnet_groups": groups,
@@ -1932,7 +1938,7 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
         "s3_gateway_endpoint_bytes": dict(sorted(fl.gwe_bytes.items())),
         "igw_direct_bytes": {f"{'internet' if svc == '-' else svc} from {src}": v for (svc, src), v in sorted(fl.igw_bytes.items())},
         "flow_records": dict(fl.counts, total=len(fl.records)),
-        **practices(sections, ev),
+        **practices(sections, fl, ev),
         "transfer_cost": transfer_cost(sections, fl, ev),
     }
 

@@ -13,6 +13,7 @@ internal static class DemoNetwork
 
     public static JsonElement Expected => Truth.Value;
     public static AuditReport Audit => AuditOfDemo.Value;
+    public static SnapshotIndex DemoIndex => new(Loaded.Value);
 
     public static string Id(string kind, string key) => Expected.GetProperty("ids").GetProperty(kind).GetProperty(key).GetString()!;
     public static string Id(string key) => Expected.GetProperty("ids").GetProperty(key).GetString()!;

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using VpcSecTools.Cli.Commands;
 using VpcSecTools.Exposure;
+using VpcSecTools.FlowLogs;
 using VpcSecTools.Snapshot;
 using static VpcSecTools.Tests.Exposure.DemoNetwork;
 
@@ -92,5 +95,35 @@ public class PrivateLinkCandidateChecksTests
         Assert.Contains("i-06ba034d88c84ef07", f.Detail);
         Assert.DoesNotContain("i-075e846ed41670385", f.Detail);
         Assert.DoesNotContain(report.Findings, x => x.CheckId == "Audit.ChecksNotRun" && x.Detail.Contains("Design.PrivateLinkCandidate"));
+    }
+
+    [Fact]
+    public void The_flow_logs_show_which_candidates_are_in_use_as_the_generator_counted()
+    {
+        // The README's confirming query for each candidate: accepted tcp requests from the peer VPC to the group's
+        // addresses on the port. One the day never saw is exposure nothing uses (remove it rather than publish it).
+        var index = DemoIndex;
+        var candidates = Expected.GetProperty("privatelink_candidates").EnumerateArray().ToArray();
+        Assert.Contains(candidates, c => c.GetProperty("flow_log_requests").GetProperty("records").GetInt32() > 0);
+        Assert.Contains(candidates, c => c.GetProperty("flow_log_requests").GetProperty("records").GetInt32() == 0);
+        foreach (var c in candidates)
+        {
+            var group = c.GetProperty("group").GetString()!;
+            var port = c.GetProperty("port").GetInt32();
+            var addresses = index.EnisInGroup(group).SelectMany(e => e.PrivateIpAddresses.Select(a => a.PrivateIpAddress!)).ToArray();
+            var remote = index.VpcCidrs(c.GetProperty("remote_vpc").GetString()!).Where(x => !x.IsIPv6).Select(x => x.ToString()).ToArray();
+            var arguments = new FlowQueryArguments
+            {
+                SourceAddress = [string.Join(',', remote)], DestinationAddress = [string.Join(',', addresses)], DestinationPort = [port.ToString()],
+                Protocol = ["tcp"], Action = ["ACCEPT"], GroupBy = ["dstport"],
+            };
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            Assert.Equal(0, FlowLogsCommand.RunQuery([Path.Combine(TestPaths.Demo, "flowlogs")], arguments.ToQuery(), new FlowLogReadOptions(), false, "json", stdout, stderr));
+            var rows = JsonDocument.Parse(stdout.ToString()).RootElement.EnumerateArray().ToArray();
+            var seen = c.GetProperty("flow_log_requests");
+            Assert.Equal((seen.GetProperty("records").GetInt64(), seen.GetProperty("bytes").GetInt64()),
+                (rows.Sum(r => r.GetProperty("Count").GetInt64()), rows.Sum(r => r.GetProperty("Bytes").GetInt64())));
+        }
     }
 }
