@@ -32,7 +32,16 @@ internal sealed class TransferPaths
         Nats = new NatTrafficAttribution.NatSides(index);
         IsNat = Enis.Select(e => Nats.NatByEni.ContainsKey(e.NetworkInterfaceId)).ToArray();
         IsTransit = Enis.Select(e => EniOwnerRules.Detect(e, index).Type == OwnerType.TransitGatewayAttachment).ToArray();
+        _unknownNat = Enis.Select((e, i) => IsNat[i] || EniOwnerRules.Detect(e, index).Type != OwnerType.NatGateway ? null
+            : $"{Lacking(e.NetworkInterfaceId)}{e.NetworkInterfaceId} is a NAT gateway's interface the snapshot's NAT gateways do not name: " +
+              "its own records are not counted, and what its clients send through it is shown unplaced").ToArray();
     }
+
+    /// <summary>Per interface: why it is a NAT gateway's interface the attribution cannot use (its NAT gateway is not in the snapshot), or null.</summary>
+    private readonly string?[] _unknownNat;
+
+    private string Lacking(string id) =>
+        _index.RegionOf(id) is { } region && !region.Has(Section.NatGateways) ? $"{Section.NatGateways} of {region.Region} were not captured: " : "";
 
     public AwsIpRangeSet Ranges { get; }
     /// <summary>Every interface of the snapshot, numbered.</summary>
@@ -54,6 +63,7 @@ internal sealed class TransferPaths
     public Decision Classify(int eni, IpAddress remote, bool egress)
     {
         var local = Enis[eni];
+        if (_unknownNat[eni] is { } unknownNat) return new(null, -1, null, unknownNat);
         if (local.VpcId is { } vpc && _index.VpcCidrs(vpc).Any(c => c.Contains(remote)))
         {
             var peer = _index.EnisAt(remote).FirstOrDefault(e => e.VpcId == vpc);
@@ -72,8 +82,11 @@ internal sealed class TransferPaths
         switch (route.Kind)
         {
             case RouteTargetKind.NatGateway:
-                // Counted on the NAT gateway's own interface, once per flow.
-                return new(null, -1, null, null);
+                // Counted on the NAT gateway's own interface, once per flow; from the client, unplaced, when the attribution lacks that NAT gateway.
+                return route.TargetId is { } nat && !_index.NatGateways.ContainsKey(nat)
+                    ? new(TransferPath.Unattributed, -1, null, $"{Lacking(local.NetworkInterfaceId)}{table.RouteTableId} routes to {nat}, which is not in the snapshot: " +
+                        "the NAT processing and the leg to it are unknown for what goes there")
+                    : new(null, -1, null, null);
             case RouteTargetKind.VpcPeeringConnection:
                 var peered = _index.EnisAt(remote).FirstOrDefault(e => e.VpcId != local.VpcId);
                 return peered is null

@@ -132,6 +132,29 @@ public class TransferCostTests
     }
 
     [Fact]
+    public void Without_the_nat_gateways_section_their_interfaces_bytes_are_unplaced_not_priced_as_internet()
+    {
+        // A capture denied ec2:DescribeNatGateways: the NAT interfaces are still in NetworkInterfaces (nat_gateway).
+        var snapshot = SnapshotLoader.Load(TestPaths.Demo);
+        var region = snapshot.Regions.Single();
+        region = region with { NatGateways = [], CapturedSections = region.CapturedSections.Where(s => s != Section.NatGateways).ToHashSet() };
+        var index = new SnapshotIndex(snapshot with { Regions = [region] });
+        var report = TransferCosting.Read(new FlowLogReader(new FlowLogReadOptions { Threads = 2 }), FlowLogPaths.Expand([DemoPlanTests.Logs], out _), new FlowFilter(),
+            index, Ranges, PriceTable.Bundled(), PlanWindow.All).Report;
+        var full = Cost([DemoPlanTests.Logs]);
+
+        Assert.Equal(0, Bytes(report, TransferPath.NatGateway));
+        // What the NAT gateways forwarded is neither internet traffic of theirs nor a cheaper path: it is shown unplaced.
+        Assert.Equal(Bytes(full, TransferPath.Internet), Bytes(report, TransferPath.Internet));
+        // Counted from the clients (each flow once, both directions): exactly what the NAT attribution counts when it can.
+        Assert.Equal(Bytes(full, TransferPath.NatGateway), Bytes(report, TransferPath.Unattributed));
+        Assert.Contains(report.Notes, n => n.Contains($"routes to {Expected.GetProperty("ids").GetProperty("nat-b").GetString()}, which is not in the snapshot", StringComparison.Ordinal));
+        Assert.Null(report.Lines.Single(l => l.Path == TransferPath.Unattributed).CostPerMonth);
+        foreach (var nat in new[] { "nat-a", "nat-b" })
+            Assert.Contains(report.Notes, n => n.Contains($"NatGateways of us-east-1 were not captured: {Eni(nat)}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Cross_region_is_priced_by_destination_and_a_region_without_prices_is_shown_unpriced()
     {
         var app = Ip("bastion");
