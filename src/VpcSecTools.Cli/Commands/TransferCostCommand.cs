@@ -10,7 +10,7 @@ namespace VpcSecTools.Cli.Commands;
 
 /// <summary>
 /// <c>vpcsec transfer-cost</c>: Get-VpcTransferCost for runbooks. Exit 2 when a path matched nothing or a file could not be
-/// read to its end, 3 when bytes could not be placed on a path or a charged path has no price, else 0.
+/// read to its end, 3 when bytes could not be placed on a path (interfaces the snapshot lacks included) or a charged path has no price, else 0.
 /// </summary>
 public static class TransferCostCommand
 {
@@ -55,8 +55,8 @@ public static class TransferCostCommand
         return command;
     }
 
-    /// <summary>Bytes not placed on a path, or a charged path without a price: the figure is incomplete.</summary>
-    private static bool Unplaced(TransferCostReport report) =>
+    /// <summary>Bytes not placed on a path (or of interfaces the snapshot lacks), or a charged path without a price: the figure is incomplete.</summary>
+    private static bool Unplaced(TransferCostReport report) => report.UnknownInterfaceBytes > 0 ||
         report.Lines.Any(l => l.Path == TransferPath.Unattributed || (l.CostPerMonth is null && l.Path != TransferPath.Internet));
 
     private static void Write(TransferCostReport report)

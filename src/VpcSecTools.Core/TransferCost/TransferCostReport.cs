@@ -75,6 +75,8 @@ public sealed record TransferCostReport
     public decimal MonthlyFactor { get; init; }
     public string PriceSource { get; init; } = "";
     public string IpRangesSource { get; init; } = "";
+    /// <summary>Bytes logged by interfaces the snapshot does not hold: on no path, so the answer is incomplete when above 0.</summary>
+    public long UnknownInterfaceBytes { get; init; }
     /// <summary>What the answer leaves out or cannot vouch for, one sentence each.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
     public decimal TotalCostPerMonth => Lines.Sum(l => l.CostPerMonth ?? 0);

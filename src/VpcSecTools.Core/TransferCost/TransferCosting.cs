@@ -121,6 +121,7 @@ internal sealed class TransferTally(TransferPaths paths)
             Lines = lines.OrderByDescending(l => l.CostPerMonth ?? -1).ThenByDescending(l => l.Bytes).ThenBy(l => l.Region, StringComparer.Ordinal).ThenBy(l => l.Path).ToArray(),
             WindowStart = start, WindowEnd = end, MonthlyFactor = Round(factor),
             PriceSource = prices.AsOf is null ? prices.Source : $"{prices.Source} (as of {prices.AsOf})", IpRangesSource = ipRanges, Notes = notes,
+            UnknownInterfaceBytes = _unknownInterfaceBytes,
         };
     }
 

@@ -64,7 +64,8 @@ internal sealed class TransferPaths
     {
         var local = Enis[eni];
         if (_unknownNat[eni] is { } unknownNat) return new(null, -1, null, unknownNat);
-        if (local.VpcId is { } vpc && _index.VpcCidrs(vpc).Any(c => c.Contains(remote)))
+        // Inside the VPC: in its CIDRs, or (when they were not captured) held by one of its interfaces.
+        if (local.VpcId is { } vpc && (_index.VpcCidrs(vpc).Any(c => c.Contains(remote)) || _index.EnisAt(remote).Any(e => e.VpcId == vpc)))
         {
             var peer = _index.EnisAt(remote).FirstOrDefault(e => e.VpcId == vpc);
             if (peer is null) return new(TransferPath.Unattributed, -1, null, $"{remote} is in {vpc} but no interface of the snapshot holds it");
@@ -73,6 +74,9 @@ internal sealed class TransferPaths
         var (table, _) = local.SubnetId is null ? (null, false) : _index.RouteTableOf(local.SubnetId);
         if (table is null) return new(TransferPath.Unattributed, -1, null, $"the route table of {local.NetworkInterfaceId}'s subnet is not in the snapshot");
         var match = _index.RouteLookupOf(table).Find(remote);
+        // A route that cannot be read (the local route of a VPC whose CIDRs were not captured) may be the one that applies.
+        if (match.Unreadable is { } unreadable)
+            return new(TransferPath.Unattributed, -1, null, $"{unreadable.Problem}: the path from {table.RouteTableId} to addresses it may cover is unknown");
         if (match.Route is not { } route)
             return match.UnresolvedPrefixList is { } pl
                 ? new(TransferPath.Unattributed, -1, null, $"{table.RouteTableId} routes to prefix list {pl}, whose entries were not captured: the path to {remote} is unknown")

@@ -49,4 +49,16 @@ public class TransferCostCommandTests
         Assert.Equal(2, missing);
         Assert.Contains("nope", missingErr);
     }
+
+    [Fact]
+    public void Flow_logs_of_interfaces_the_snapshot_lacks_exit_3_never_a_zero_total()
+    {
+        // A capture denied ec2:DescribeNetworkInterfaces: no record can be placed, so the answer is Unknown, not $0.
+        using var dir = new TestPaths.TempDir();
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.Demo, "aws_configs", "us-east-1")).Where(f => Path.GetFileName(f) != "NetworkInterfaces.json"))
+            File.Copy(file, dir.File(Path.GetFileName(file)));
+        var (exit, _, stderr) = CliRunner.Run("transfer-cost", "--snapshot", dir.Path, "--flow-logs", Flows);
+        Assert.Equal(3, exit);
+        Assert.Contains("bytes were logged by interfaces that are not in the snapshot", stderr);
+    }
 }

@@ -155,6 +155,29 @@ public class TransferCostTests
     }
 
     [Fact]
+    public void Without_the_vpcs_section_addresses_held_by_the_vpcs_interfaces_keep_their_paths_and_others_in_its_local_route_are_unplaced()
+    {
+        // A capture denied ec2:DescribeVpcs: the CIDRs are unknown, the route tables' local routes cannot be read.
+        var snapshot = SnapshotLoader.Load(TestPaths.Demo);
+        var region = snapshot.Regions.Single();
+        region = region with { Vpcs = [], CapturedSections = region.CapturedSections.Where(s => s != Section.Vpcs).ToHashSet() };
+        var index = new SnapshotIndex(snapshot with { Regions = [region] });
+        TransferCostReport Read(SnapshotIndex i, string path) => TransferCosting.Read(new FlowLogReader(new FlowLogReadOptions { Threads = 2 }),
+            FlowLogPaths.Expand([path], out _), new FlowFilter(), i, Ranges, PriceTable.Bundled(), PlanWindow.All).Report;
+
+        // Every address the day's flows reach inside the VPC is an interface's: the same answer, nothing dropped for want of a route.
+        var full = Cost([DemoPlanTests.Logs]);
+        var report = Read(index, DemoPlanTests.Logs);
+        Assert.Equal(full.Lines.Select(l => (l.Path, l.Bytes)), report.Lines.Select(l => (l.Path, l.Bytes)));
+        // An address of the VPC's local route that no interface holds could be inside it or not: unplaced, never dropped.
+        using var dir = new TestPaths.TempDir();
+        var stray = Read(index, Log(dir, "stray.log", V5Header, V5(Eni("app-1"), Ip("app-1"), "10.0.99.99", 7000, "egress")));
+        Assert.Equal(7000, Bytes(stray, TransferPath.Unattributed));
+        Assert.Equal(0, Bytes(stray, TransferPath.Dropped));
+        Assert.Contains(stray.Notes, n => n.Contains("local route 10.0.0.0/16", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Cross_region_is_priced_by_destination_and_a_region_without_prices_is_shown_unpriced()
     {
         var app = Ip("bastion");
