@@ -177,16 +177,26 @@ public static class PrivateTrustAnalysis
             return facts;
         }
 
-        /// <summary>The way in, as the receiving VPC's routes say: the peering, attachment or gateway with the route that names it.</summary>
+        /// <summary>The way in: the peering, transit-gateway attachment or gateway the receiving VPC's routes name (the routes are in the attribution).</summary>
         private static string? EnteredThrough(AddressAttribution a) => a.Scope switch
         {
-            AttributionScope.ThisVpc or AttributionScope.ReservedAddress or AttributionScope.UnassignedInVpc => $"local ({a.VpcId})",
-            AttributionScope.PeeredVpc => $"{a.VpcPeeringConnectionId} (route {a.Route} in {a.RouteTableId})",
-            AttributionScope.TransitGateway =>
-                $"{a.TransitGatewayAttachmentId} ({a.TransitGatewayAttachmentType} {a.TransitGatewayAttachmentResourceId}) of {a.TransitGatewayId} (routes {a.Route})",
-            AttributionScope.Vpn => $"{a.VpnGatewayId}{(a.VpnConnectionIds.Count > 0 ? $" ({string.Join(", ", a.VpnConnectionIds)})" : "")} (route {a.Route} in {a.RouteTableId})",
-            _ => a.Route is null ? null : $"route {a.Route} in {a.RouteTableId}",
+            AttributionScope.ThisVpc or AttributionScope.ReservedAddress or AttributionScope.UnassignedInVpc => "local",
+            AttributionScope.PeeredVpc => a.VpcPeeringConnectionId,
+            AttributionScope.TransitGateway => $"{a.TransitGatewayAttachmentId} ({a.TransitGatewayAttachmentType} {a.TransitGatewayAttachmentResourceId}) of {a.TransitGatewayId}",
+            AttributionScope.Vpn => $"{a.VpnGatewayId}{(a.VpnConnectionIds.Count > 0 ? $" ({string.Join(", ", a.VpnConnectionIds)})" : "")}",
+            _ => null,
         };
+
+        /// <summary>
+        /// The way in as one interface sees it: what the source comes through, and the route of the interface's own subnet
+        /// that sends its replies back there (the route that makes the conversation possible).
+        /// </summary>
+        private string? EnteredThrough(Receiver receiver, SourceFacts source)
+        {
+            if (receiver.Eni.SubnetId is not { } subnet || _index.RouteTableOf(subnet).Table is not { } table) return source.EnteredThrough;
+            var route = _index.RouteLookupOf(table).Find(source.Address).Route;
+            return route is null ? source.EnteredThrough : $"{source.EnteredThrough} ({route.Evidence})";
+        }
 
         // ---- the checks ----
 
@@ -380,7 +390,7 @@ public static class PrivateTrustAnalysis
             {
                 SourceText = $"{source.Address} ({source.Attribution})",
                 NetworkInterfaceText = receiver.Eni.NetworkInterfaceId,
-                EnteredThrough = source.EnteredThrough,
+                EnteredThrough = EnteredThrough(receiver, source),
                 SourceOwner = source.Attribution.ToString(),
             };
 
@@ -547,7 +557,7 @@ public static class PrivateTrustAnalysis
                 CheckId = Check.Id, Severity = severity, BaseSeverity = Check.BaseSeverity, Title = Check.Title,
                 ResourceType = resourceType, ResourceId = resourceId, ResourceName = resourceName, VpcId = Vpc, AccountId = accountId, Region = region,
                 Direction = Direction, Rule = Rule, RuleIndex = RuleIndex, Protocol = Protocol, Ports = Ports, Source = SourceText,
-                Detail = $"{seen} {Why}", Remediation = Check.Remediation, References = Check.References, MissingData = MissingData,
+                Detail = $"{seen} {Why}", Remediation = Check.Remediation, References = Check.References.ToValueList(), MissingData = MissingData,
                 Traffic = new FlowEvidence
                 {
                     SourceAddress = sourceAddress, SourceOwner = SourceOwner, DestinationAddress = string.Join(", ", _destinations),

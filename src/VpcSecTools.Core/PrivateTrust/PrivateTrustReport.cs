@@ -19,11 +19,11 @@ public sealed record PrivateSource
     /// <summary>Why it is in <see cref="Zone"/>.</summary>
     public string ZoneReason { get; init; } = "";
     /// <summary>The network interfaces it sent to.</summary>
-    public IReadOnlyList<string> NetworkInterfaceIds { get; init; } = [];
+    public ValueList<string> NetworkInterfaceIds { get; init; } = [];
     /// <summary>The ports at those interfaces it sent to (<c>tcp/5432</c>); responses to connections the interfaces opened are in <see cref="SourcePorts"/>.</summary>
-    public IReadOnlyList<string> Ports { get; init; } = [];
+    public ValueList<string> Ports { get; init; } = [];
     /// <summary>Its own ports that the interfaces connected to (the records are the responses).</summary>
-    public IReadOnlyList<string> SourcePorts { get; init; } = [];
+    public ValueList<string> SourcePorts { get; init; } = [];
     public long Records { get; init; }
     public long AcceptedRecords { get; init; }
     public long RejectedRecords { get; init; }
@@ -51,7 +51,7 @@ public sealed record TrustZoneSummary
     /// <summary>Findings whose source is in this zone.</summary>
     public int FindingCount { get; init; }
     /// <summary>The sources, most records first.</summary>
-    public IReadOnlyList<PrivateSource> Sources { get; init; } = [];
+    public ValueList<PrivateSource> Sources { get; init; } = [];
 }
 
 /// <summary>One conversation: a private source and a network interface it sent to. A baseline is a list of them.</summary>
@@ -73,17 +73,17 @@ public sealed record TrustTalker
 /// </summary>
 public sealed record PrivateTrustReport
 {
-    public IReadOnlyList<Finding> Findings { get; init; } = [];
-    public IReadOnlyList<TrustZoneSummary> Zones { get; init; } = [];
-    public IReadOnlyList<PrivateSource> Sources { get; init; } = [];
-    public IReadOnlyList<TrustTalker> Talkers { get; init; } = [];
+    public ValueList<Finding> Findings { get; init; } = [];
+    public ValueList<TrustZoneSummary> Zones { get; init; } = [];
+    public ValueList<PrivateSource> Sources { get; init; } = [];
+    public ValueList<TrustTalker> Talkers { get; init; } = [];
     /// <summary>Start of the first record read and end of the last.</summary>
     public DateTimeOffset? FirstSeen { get; init; }
     public DateTimeOffset? LastSeen { get; init; }
     /// <summary>What the answer leaves out or cannot vouch for: traffic not compared with the model and why, interfaces the snapshot lacks.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public ValueList<string> Warnings { get; init; } = [];
     /// <summary>What was read and how (counts, the baseline used).</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    public ValueList<string> Notes { get; init; } = [];
     /// <summary>True when a path matched nothing or a file could not be read to its end: the answer covers part of the window.</summary>
     public bool PartialRead { get; init; }
 

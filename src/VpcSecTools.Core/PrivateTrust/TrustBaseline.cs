@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VpcSecTools.Errors;
 using VpcSecTools.Net;
 
 namespace VpcSecTools.PrivateTrust;
 
 /// <summary>A baseline file that cannot be used: it names the file and the JSON path of the problem.</summary>
-public sealed class TrustBaselineException(string path, string problem) : FormatException($"baseline file '{path}': {problem}")
+public sealed class TrustBaselineException(string path, string problem)
+    : VpcSecToolsException(ErrorCatalog.TrustBaselineInvalid, ErrorKind.InvalidData, $"baseline file '{path}': {problem}", path)
 {
     public string Path { get; } = path;
 }
@@ -23,7 +25,7 @@ public sealed record TrustBaseline
     /// <summary>The window the conversations were seen in.</summary>
     public DateTimeOffset? FirstSeen { get; init; }
     public DateTimeOffset? LastSeen { get; init; }
-    public IReadOnlyList<TrustTalker> Talkers { get; init; } = [];
+    public ValueList<TrustTalker> Talkers { get; init; } = [];
     /// <summary>Where it came from: a file, or flow logs read for the baseline window.</summary>
     [JsonIgnore]
     public string Source { get; init; } = "";
@@ -46,7 +48,8 @@ public sealed record TrustBaseline
         {
             Talkers = Talkers.OrderBy(t => t.NetworkInterfaceId, StringComparer.Ordinal).ThenBy(t => IpAddress.Parse(t.SourceAddress)).ToArray(),
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(sorted, Json) + "\n");
+        try { File.WriteAllText(path, JsonSerializer.Serialize(sorted, Json) + "\n"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new FileWriteException(path, e); }
     }
 
     /// <summary>Reads a baseline file; a problem throws <see cref="TrustBaselineException"/> naming the file and the member.</summary>
