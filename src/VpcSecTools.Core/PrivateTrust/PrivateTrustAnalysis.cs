@@ -357,16 +357,19 @@ public static class PrivateTrustAnalysis
                 var receiver = ReceiverOf(t.NetworkInterfaceId);
                 var source = _sources[(t.VpcId ?? "", ip)];
                 var groups = source.Groups.Where(g => g.NetworkInterfaceId == t.NetworkInterfaceId).ToArray();
-                var ports = string.Join(", ", groups.Select(PortsAtInterface).OfType<string>().Distinct());
+                // The conversations' service ports: the interface's when the source connected to it, the source's when the interface did.
+                var ports = string.Join(", ", groups.Where(g => new IpProtocol(g.Protocol).HasPorts).Select(g => g.Port).Distinct().Order());
                 var protocols = groups.Select(g => ProtocolText(g.Protocol)).Distinct().ToArray();
+                bool toInterface = groups.All(g => g.PortIsDestination), fromInterface = groups.All(g => !g.PortIsDestination);
                 var check = TrustChecks.NewTalker;
-                var why = $"{ZoneText(source.Zone)}. It sent to {t.NetworkInterfaceId} in this window and not in the baseline {window}.";
-                var draft = NewDraft(check, receiver, source, protocols.Length == 1 ? protocols[0] : null, ports);
+                var why = $"{ZoneText(source.Zone)}. It sent to {t.NetworkInterfaceId} in this window and not in the baseline {window}." +
+                    (fromInterface ? $" Its records answer connections {t.NetworkInterfaceId} opened to it (the ports are its own)." : "");
+                var draft = NewDraft(check, receiver, source, protocols.Length == 1 ? protocols[0] : null, ports.Length == 0 ? null : ports);
                 draft.Severity = source.Zone.Zone == TrustZone.OwnAccount ? Severity.Low : check.BaseSeverity;
                 draft.Why = why;
-                draft.Direction = "Ingress";
+                draft.Direction = toInterface ? "Ingress" : fromInterface ? "Egress" : null;
                 foreach (var g in groups) draft.Add(g, g.Destination);
-                _drafts[(check.Id, t.NetworkInterfaceId, t.SourceAddress, draft.Protocol, ports)] = draft;
+                _drafts[(check.Id, t.NetworkInterfaceId, t.SourceAddress, draft.Protocol, draft.Ports)] = draft;
             }
         }
 
@@ -501,7 +504,8 @@ public static class PrivateTrustAnalysis
 
         public PrivateSource ToSource() => new()
         {
-            VpcId = Vpc, SourceAddress = Address.ToString(), Zone = Zone.Zone, AccountId = Zone.AccountId, Owner = Attribution.ToString(),
+            VpcId = Vpc, SourceAddress = Address.ToString(), Zone = Zone.Zone,
+            Name = Attribution.Owner is { } o ? o.OwnerName ?? o.OwnerResourceId ?? o.NetworkInterfaceId : Address.ToString(), AccountId = Zone.AccountId, Owner = Attribution.ToString(),
             EnteredThrough = EnteredThrough, ZoneReason = Zone.Reason, NetworkInterfaceIds = [.. Interfaces], Ports = [.. Ports],
             SourcePorts = [.. SourcePorts], Records = Records, AcceptedRecords = Accepted, RejectedRecords = Rejected, Bytes = Bytes,
             FirstSeen = First, LastSeen = Last, Attribution = Attribution,

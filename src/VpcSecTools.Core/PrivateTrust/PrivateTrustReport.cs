@@ -9,6 +9,8 @@ public sealed record PrivateSource
     /// <summary>The VPC whose network interfaces received it (and from whose routes it is attributed).</summary>
     public string VpcId { get; init; } = "";
     public string SourceAddress { get; init; } = "";
+    /// <summary>Its owner's name (a Name tag, a service's name) or id when the snapshot knows it, else the address.</summary>
+    public string Name { get; init; } = "";
     public TrustZone Zone { get; init; }
     /// <summary>The account the address belongs to, when the snapshot says.</summary>
     public string? AccountId { get; init; }
