@@ -212,15 +212,18 @@ public static class PrivateTrustAnalysis
             var what = new List<string>();
             if (sensitivePort) what.Add($"port {g.Port} is on the sensitive list");
             if (receiver.DataStore is { } ds) what.Add($"{receiver.Eni.NetworkInterfaceId} is a data store: {ds}");
-            // The rule that admitted it: the model's reading of the source opening the connection to the port it reached.
-            var admitted = g.DestinationPort is not null || !hasPorts ? Admitted(receiver, _model.Of(g.Source, receiver.Eni, g.Destination, g.Protocol, g.DestinationPort ?? 0, ConnectionOpener.Source)) : null;
+            // The rule that admitted it at the interface; the model's reading says whether group references can match it.
+            var reading = g.DestinationPort is { } dp ? _model.Of(g.Source, receiver.Eni, g.Destination, g.Protocol, dp, ConnectionOpener.Source) : null;
+            var admission = AdmissionOf(receiver, g, reading);
             var opened = g.Opener == ConnectionOpener.Source ? "The source opened the connection (SYN)."
                 : "The records do not say which side opened the connection.";
-            var why = $"{ZoneText(source.Zone)}. {Capital(string.Join("; ", what))}. " +
-                $"Admitted by {admitted?.Rule ?? "no rule the snapshot's model names (see Trust.AcceptedButNotReachable)"}. {opened}";
+            var rule = admission.ToString();
+            var why = $"{ZoneText(source.Zone)}. Reached: {string.Join("; ", what)}. " +
+                (admission.Allowed ? $"Admitted by {rule}." : $"No rule of the snapshot admits it ({rule}): the network changed since the snapshot, or the model misses something.") +
+                $" {opened}";
             Draft(TrustChecks.SensitiveFromOutside, receiver, source, g, ProtocolText(g.Protocol), ports, why, "Ingress",
                 missing: source.Zone.Zone == TrustZone.Unknown ? $"whose space the source is in: {source.Zone.Reason}" : null,
-                rule: admitted?.Rule, ruleIndex: admitted?.Index);
+                rule: admission.Allowed ? rule : null, ruleIndex: admission.Allowed ? admission.SecurityGroup.PermissionIndex : null);
         }
 
         /// <summary>A source in the VPC's own CIDR that no ENI of the snapshot holds: one finding per VPC and source.</summary>
@@ -304,16 +307,15 @@ public static class PrivateTrustAnalysis
             }
             string verdict = g.Accepted ? "ACCEPTed" : "REJECTed";
             string why;
-            ModelReading deciding;
+            // The key reading names the port and the rule; with witnesses, the detail gives every reading.
+            var deciding = key;
             if (witnesses.Count == 0)
             {
-                deciding = key;
                 why = $"The records are {verdict}; the model says {Reading(key)} is {key.Verdict}: {key.Explain()}." +
                     (g.Opener == ConnectionOpener.Source ? " The source opened it (SYN)." : g.Opener == ConnectionOpener.Destination ? $" {e} opened it (SYN-ACK from the source)." : "");
             }
             else
             {
-                deciding = witnesses[0];
                 var more = g.MoreOtherPorts ? $" ({others.Count} of the other side's ports sampled)" : "";
                 why = $"The records are {verdict} and do not say which side opened the connection. Both readings get {key.Verdict} from the model: " +
                     $"{Reading(key)}: {key.Explain()}; and {string.Join("; ", witnesses.Select(w => $"{Reading(w)}: {w.Explain()}"))}{more}.";
@@ -321,9 +323,10 @@ public static class PrivateTrustAnalysis
             if (g.Accepted && deciding.Result?.BlockingDirection == PathDirection.Return)
                 why += " The block is on the response path: the requests are admitted but their responses cannot return.";
             var ports = deciding.Port?.ToString(CultureInfo.InvariantCulture);
-            var rule = deciding.Result is { BlockingComponent: { } component } r
+            // What decided: the component that blocks, or (a REJECT the model allows) the rule that should have admitted it.
+            var rule = deciding.Result is { BlockingComponent: { Length: > 0 } component } r
                 ? $"{component}{(r.BlockingRule is null ? "" : $" [{r.BlockingRule}]")}"
-                : Admitted(receiver, deciding)?.Rule;
+                : deciding.Opener == ConnectionOpener.Source ? AdmissionOf(receiver, g, deciding).ToString() : null;
             Draft(check, receiver, source, g, ProtocolText(g.Protocol), ports, why, deciding.Opener == ConnectionOpener.Source ? "Ingress" : "Egress",
                 missing: null, rule: rule, ruleIndex: deciding.Result?.BlockingRuleNumber);
         }
@@ -397,21 +400,18 @@ public static class PrivateTrustAnalysis
                 SourceOwner = source.Attribution.ToString(),
             };
 
-        /// <summary>The security-group permission and NACL entry that let the source's request into the interface, per the model's reading.</summary>
-        private (string Rule, int? Index)? Admitted(Receiver receiver, ModelReading reading)
+        /// <summary>
+        /// The security-group permission and NACL entry that admit the source's packets at the interface, to the port they
+        /// reached. Group references match the source's ENI only where the model's path says its identity is preserved.
+        /// </summary>
+        private Admission AdmissionOf(Receiver receiver, PrivateFlowGroup g, ModelReading? reading)
         {
-            if (reading.Result is not { } r) return null;
-            var groups = r.ForwardPath.Where(h => h.ComponentType == ComponentKind.SecurityGroup).ToArray();
-            // The interface's own inbound hop comes last; a source ENI adds its outbound hop first.
-            var atInterface = reading.Opener == ConnectionOpener.Source && groups.Length > 0
-                && (groups.Length == 2 || r.ForwardPath.Any(h => h.ComponentType == ComponentKind.NetworkInterface && h.ComponentId == receiver.Eni.NetworkInterfaceId))
-                ? groups[^1] : null;
-            if (atInterface is not { Result: HopResult.Allowed }) return null;
-            var acl = receiver.Eni.SubnetId is { } subnet ? _index.NetworkAclOf(subnet).Acl?.NetworkAclId : null;
-            var entry = acl is null ? null : r.ForwardPath.LastOrDefault(h => h.ComponentType == ComponentKind.NetworkAcl && h.ComponentId == acl && h.Result == HopResult.Allowed);
-            var text = $"{atInterface.ComponentId}{(atInterface.RuleNumber is { } n ? $" IpPermissions[{n}]" : "")} ({atInterface.Rule})" +
-                (entry is null ? "" : $"; {entry.ComponentId} {entry.Rule}");
-            return (text, atInterface.RuleNumber);
+            var protocol = new IpProtocol(g.Protocol);
+            int? port = protocol.HasPorts ? g.DestinationPort ?? g.OtherPorts.FirstOrDefault() : null;
+            var holders = _index.EnisAt(g.Source);
+            bool preserved = reading?.Result?.ReferencesPreserved == true && holders.Count == 1;
+            var peer = new SecurityGroupPeer(g.Source, preserved ? holders[0] : null, preserved);
+            return Admission.Of(_index, receiver.Eni, ingress: true, peer, Traffic.Of(protocol, port));
         }
 
         private List<string> Warnings()
@@ -459,8 +459,6 @@ public static class PrivateTrustAnalysis
             TrustZone.NoOwner => $"No owner: {zone.Reason}",
             _ => $"Whose space it is cannot be told: {zone.Reason}",
         };
-
-        private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
         internal static string Time(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "?";
     }
