@@ -138,10 +138,17 @@ public sealed class FindUntrustedPrivateTrafficCommand : SnapshotCmdlet
         _vpcIds.Add(VpcId);
     }
 
-    /// <summary>Provider paths for PowerShell wildcards; non-matching wildcards and folders go to the engine as typed.</summary>
+    /// <summary>
+    /// Provider paths for PowerShell wildcards; a path or wildcard that matches nothing goes to the engine as typed, which
+    /// reports it (FlowLogPathNotFound) and reads the rest.
+    /// </summary>
     private IEnumerable<string> ResolvePaths(string path)
     {
-        try { return GetResolvedProviderPathFromPSPath(path, out _); }
+        try
+        {
+            var resolved = GetResolvedProviderPathFromPSPath(path, out _);
+            return resolved.Count > 0 ? resolved : [GetUnresolvedProviderPathFromPSPath(path)];
+        }
         catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
     }
 
@@ -212,7 +219,8 @@ public sealed class FindUntrustedPrivateTrafficCommand : SnapshotCmdlet
             return c;
         });
         var task = Task.Run(() => PrivateTrustAnalysis.Run(index, request, () => connection.Value, events, Cancellation));
-        while (!task.Wait(250))
+        // Waits without Task.Wait, which throws a failed task's exception wrapped in an AggregateException.
+        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(250))
         {
             Drain(pending);
             var record = new ProgressRecord(1, "Reading flow logs", $"{progress.BytesRead / 1e6:F0} MB of {progress.TotalBytes / 1e6:F0} MB");
