@@ -424,7 +424,6 @@ public class SemanticsTests
         Assert.Contains("NetworkAcls", r.Explain());
     }
 
-    /// <summary>vpc-a (10.0/16, subnet-a in us-east-1a) and vpc-b (10.1/16, subnet-b in us-east-1a) joined by tgw-1; one TGW route table with VPC propagations.</summary>
     [Fact]
     public void S2_network_load_balancer_created_without_security_groups_filters_nothing()
     {
@@ -441,6 +440,7 @@ public class SemanticsTests
         ReachabilityAssert.Blocked(n.Analyzer().Analyze("eni-nlb", "i-b", Traffic.Tcp(5432)), ExplanationCodes.SecurityGroupRules);
     }
 
+    /// <summary>vpc-a (10.0/16, subnet-a in us-east-1a) and vpc-b (10.1/16, subnet-b in us-east-1a) joined by tgw-1; one TGW route table with VPC propagations.</summary>
     internal static TestNetwork TgwPair(string referencing)
     {
         var n = new TestNetwork().Vpc("vpc-a", "10.0.0.0/16").Vpc("vpc-b", "10.1.0.0/16")
