@@ -129,7 +129,7 @@ public static class PrivateTrustCommand
             report.Zones.Select(z => (IReadOnlyList<string>)
             [
                 z.VpcId, z.Zone.ToString(), N(z.SourceCount), N(z.NetworkInterfaceCount), N(z.Records), N(z.AcceptedRecords), N(z.RejectedRecords), N(z.Bytes),
-                N(z.FindingCount), string.Join("; ", z.Sources.Take(3).Select(s => $"{s.SourceAddress} {s.Owner}")),
+                N(z.FindingCount), string.Join("; ", z.Sources.Take(3).Select(s => s.Name == s.SourceAddress ? s.Name : $"{s.SourceAddress} {s.Name}")),
             ]), w);
         w.WriteLine();
         CliOutput.WriteTable(["Severity", "Check", "Source", "Interface", "Ports", "Action", "Records", "LastSeen"],

@@ -90,6 +90,8 @@ public sealed class PrivateTrustCommandTests
         var (exit, stdout, _) = CliRunner.Run("private-trust", "--snapshot", TestPaths.Demo, "--flow-logs", Flows);
         Assert.Equal(0, exit);
         Assert.Contains("OnPremises", stdout);
+        // The top sources are named as the view names them: the address and its owner's name.
+        Assert.Contains("10.0.10.37 prod-app-1; ", stdout);
         Assert.Contains("Trust.AcceptedButNotReachable", stdout);
         Assert.Equal(1, CliRunner.Run("private-trust", "--snapshot", TestPaths.Demo, "--flow-logs", Flows, "--fail-on", "MEDIUM").Exit);
         Assert.Equal(0, CliRunner.Run("private-trust", "--snapshot", TestPaths.Demo, "--flow-logs", Flows, "--fail-on", "HIGH").Exit);
