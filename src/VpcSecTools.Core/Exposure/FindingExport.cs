@@ -87,10 +87,14 @@ public static class FindingExport
         static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         if (seen.FirstSeen is { } first) finding["FirstObservedAt"] = Time(first);
         if (seen.LastSeen is { } last) finding["LastObservedAt"] = Time(last);
-        var network = new Dictionary<string, object?> { ["Direction"] = "IN" };
+        // The connection's direction: when the interface opened it, the records' source is the remote end answering, and
+        // the port is the remote's, so the interface is the connection's source.
+        bool outbound = f.Direction == "Egress";
+        var (from, to) = outbound ? (seen.DestinationAddress, seen.SourceAddress) : (seen.SourceAddress, seen.DestinationAddress);
+        var network = new Dictionary<string, object?> { ["Direction"] = outbound ? "OUT" : "IN" };
         if (f.Protocol is { Length: > 0 } protocol) network["Protocol"] = protocol.ToUpperInvariant();
-        network[seen.SourceAddress.Contains(':') ? "SourceIpV6" : "SourceIpV4"] = seen.SourceAddress;
-        network[seen.DestinationAddress.Contains(':') ? "DestinationIpV6" : "DestinationIpV4"] = seen.DestinationAddress;
+        network[from.Contains(':') ? "SourceIpV6" : "SourceIpV4"] = from;
+        network[to.Contains(':') ? "DestinationIpV6" : "DestinationIpV4"] = to;
         if (int.TryParse(f.Ports, NumberStyles.None, CultureInfo.InvariantCulture, out int port)) network["DestinationPort"] = port;
         finding["Network"] = network;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using VpcSecTools.Errors;
 using VpcSecTools.Exposure;
 using VpcSecTools.PrivateTrust;
@@ -150,6 +151,11 @@ public sealed class PrivateTrustTests
         Assert.Contains("eni-a opening tcp/6000 to 10.0.2.20", f.Detail);
         Assert.Contains("10.0.2.20 opening tcp/45001 to eni-a", f.Detail);
         Assert.Equal(1L, f.Traffic!.Records);
+        // In ASFF the connection is eni-a's, outbound to the remote's port 6000.
+        var network = JsonDocument.Parse(JsonSerializer.Serialize(FindingExport.ToAsff(f))).RootElement.GetProperty("Network");
+        Assert.Equal(("OUT", "10.0.1.10", "10.0.2.20", 6000),
+            (network.GetProperty("Direction").GetString(), network.GetProperty("SourceIpV4").GetString(), network.GetProperty("DestinationIpV4").GetString(),
+             network.GetProperty("DestinationPort").GetInt32()));
     }
 
     [Fact]
