@@ -34,6 +34,10 @@ public static class Checks
     public const string SubnetType = "AwsEc2Subnet";
     /// <summary>Not an ASFF resource type: exported as <c>Other</c>.</summary>
     public const string DbSubnetGroupType = "AwsRdsDbSubnetGroup";
+    /// <summary>The resource of a finding about traffic a network interface received.</summary>
+    public const string NetworkInterfaceType = "AwsEc2NetworkInterface";
+    /// <summary>The resource of a finding about a VPC's address space.</summary>
+    public const string VpcType = "AwsEc2Vpc";
 
     public static readonly CheckDefinition AllTrafficFromInternet = new("SG.AllTrafficFromInternet",
         "Security group allows all traffic from the internet", Severity.Critical, SecurityGroupType,
