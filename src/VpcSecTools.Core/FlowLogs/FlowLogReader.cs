@@ -19,6 +19,16 @@ public sealed record FlowLogReadOptions
     public int ChunkSize { get; init; } = 512 << 10;
     /// <summary>Plain files at least this large are split into slices read in parallel.</summary>
     public long MinSplitBytes { get; init; } = 32 << 20;
+    /// <summary>
+    /// The bytes a group-by's tables may hold before groups are spilled to disk; null: half the memory the process may use
+    /// (the machine's, or a container's or GC limit's).
+    /// </summary>
+    public long? MaxMemory { get; init; }
+    /// <summary>Where spilled groups go; null: the system's temporary folder.</summary>
+    public string? SpillFolder { get; init; }
+
+    /// <summary>The group budget a read uses: <see cref="MaxMemory"/>, or half the memory available to the process.</summary>
+    public long GroupBudget => MaxMemory ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
 }
 
 /// <summary>
@@ -39,22 +49,17 @@ public sealed class FlowLogReader
     public FlowLogResult Run(IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, CancellationToken cancel = default)
     {
         Check(query);
-        var (report, results, folded) = Scan(inputs, query.Filter,
-            query.IsAggregate ? (format, result) => result.Sink = new GroupSink(NewGroupTable(query, format), format, query.GroupBy.Select(format.IndexOf))
-                : (format, result) => result.Sink = new CountSink(format),
-            cancel, FoldGroups);
-        // The largest table takes in the others: merging costs a lookup per group of the smaller tables only.
-        var tables = folded.Concat(results.Select(r => r.Sink)).OfType<GroupSink>().Select(g => g.Table).ToList();
-        GroupTable? all = tables.MaxBy(g => g.Count);
-        foreach (var t in tables)
-            if (t != all) all!.MergeFrom(t);
-        var fields = query.GroupBy.Select(FlowFieldCatalog.ToAwsName).ToList();
-        return new FlowLogResult
-        {
-            Report = report,
-            Groups = all?.Results(fields, query.By, query.Top) ?? [],
-            GroupCount = all?.Count ?? 0,
-        };
+        if (!query.IsAggregate)
+            return new FlowLogResult { Report = Scan(inputs, query.Filter, (format, result) => result.Sink = new CountSink(format), cancel).Report };
+        bool binned = (long)(query.Bin?.TotalMilliseconds ?? 0) > 0;
+        using var groups = new GroupAggregate(query.GroupBy.Count, binned, _options.GroupBudget, _options.Threads,
+            _options.SpillFolder ?? Path.GetTempPath());
+        var report = Scan(inputs, query.Filter, (format, result) => result.Sink = new GroupSink(format, query, groups), cancel).Report;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (list, count) = groups.Results(query.GroupBy.Select(FlowFieldCatalog.ToAwsName).ToList(), query.By, query.Top, _options.Threads);
+        report.SpilledBytes = groups.SpilledBytes;
+        report.Elapsed += clock.Elapsed;
+        return new FlowLogResult { Report = report, Groups = list, GroupCount = count };
     }
 
     /// <summary>
@@ -66,51 +71,28 @@ public sealed class FlowLogReader
     internal (IReadOnlyList<TSink> Sinks, FlowLogReadReport Report) Run<TSink>(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
         Func<FlowLogFormat, TSink> newSink, CancellationToken cancel = default) where TSink : RecordSink
     {
-        var (report, results, _) = Scan(inputs, filter, (format, result) => result.Sink = newSink(format), cancel);
+        var (report, results) = Scan(inputs, filter, (format, result) => result.Sink = newSink(format), cancel);
         return (results.Select(r => r.Sink).OfType<TSink>().ToList(), report);
     }
 
-    /// <summary>
-    /// A worker's groups so far take in those of the item it has just read, whose table is then dropped: memory holds a
-    /// table per worker, not one per file (20,000 small files would otherwise keep 20,000 tables until the end).
-    /// </summary>
-    private static RecordSink FoldGroups(RecordSink item, RecordSink? worker)
-    {
-        if (worker is not GroupSink into || item is not GroupSink from) return item;
-        // The larger table takes in the smaller: a lookup per group of the smaller one.
-        if (from.Table.Count > into.Table.Count) (into, from) = (from, into);
-        into.Table.MergeFrom(from.Table);
-        return into;
-    }
-
     /// <summary>Reads every input (large plain files in slices) in parallel into the sinks made per work item.</summary>
-    /// <remarks>
-    /// With <paramref name="fold"/>, each worker folds the sink of every item it finishes into one of its own (the item's
-    /// sink is then dropped from its result); the workers' sinks are returned.
-    /// </remarks>
-    private (FlowLogReadReport Report, WorkResult[] Results, IReadOnlyList<RecordSink> Folded) Scan(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
-        Func<FlowLogFormat, WorkResult, RecordSink?> sinks, CancellationToken cancel, Func<RecordSink, RecordSink?, RecordSink>? fold = null)
+    private (FlowLogReadReport Report, WorkResult[] Results) Scan(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
+        Func<FlowLogFormat, WorkResult, RecordSink?> sinks, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var items = Plan(inputs);
         SetTotal(inputs);
         var results = new WorkResult[items.Count];
-        var folded = new List<RecordSink>();
         bool pipeline = items.Count < _options.Threads;
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancel }, () => (RecordSink?)null,
-            (i, state, worker) =>
-            {
-                results[i] = new WorkResult(new ScanTally(items[i].Input.Name, _options.MaxSkippedKept));
-                foreach (var _ in Process(items[i], filter, sinks, results[i], pipeline, cancel)) { }
-                if (fold is null || results[i].Sink is not { } sink) return worker;
-                results[i].Sink = null;
-                return fold(sink, worker);
-            },
-            worker => { if (worker is not null) lock (folded) folded.Add(worker); });
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancel }, i =>
+        {
+            results[i] = new WorkResult(new ScanTally(items[i].Input.Name, _options.MaxSkippedKept));
+            foreach (var _ in Process(items[i], filter, sinks, results[i], pipeline, cancel)) { }
+        });
         var report = new FlowLogReadReport();
         Merge(inputs.Count, items, results, report);
         report.Elapsed = clock.Elapsed;
-        return (report, results, folded);
+        return (report, results);
     }
 
     /// <summary>
@@ -160,18 +142,6 @@ public sealed class FlowLogReader
     private void SetTotal(IReadOnlyList<FlowLogInput> inputs)
     {
         if (_options.Progress is { } p) p.TotalBytes = inputs.All(i => i.Length is not null) ? inputs.Sum(i => i.Length!.Value) : 0;
-    }
-
-    private static GroupTable NewGroupTable(FlowLogQuery query, FlowLogFormat format)
-    {
-        var keys = query.GroupBy.Select(g =>
-        {
-            int i = format.IndexOf(g);
-            return i >= 0 ? i : throw new FlowLogFormatMismatchException(
-                $"cannot group by '{FlowFieldCatalog.ToAwsName(g)}': this format does not have it ({format})");
-        }).ToArray();
-        return new GroupTable(keys, format.IndexOf(FlowField.Packets), format.IndexOf(FlowField.Bytes),
-            format.IndexOf(FlowField.Start), format.IndexOf(FlowField.End), (long)(query.Bin?.TotalMilliseconds ?? 0));
     }
 
     /// <summary>A unit of work: a whole input, or a line-aligned slice of a large plain file.</summary>
@@ -393,20 +363,6 @@ public sealed class FlowLogReader
         }
         report.Skipped = skipped.OrderBy(s => s.Input).ThenBy(s => s.Line.Line).Take(_options.MaxSkippedKept).Select(s => s.Line).ToList();
         report.FileErrors = errors;
-    }
-
-    /// <summary>
-    /// Groups what the filter passed once the fields the answer reads are valid: the grouped fields here (so a group's
-    /// values are of their kind), the counts and times in the table. The other fields are not read, so not checked:
-    /// checking every field of every line costs a group-by a third to half of its speed.
-    /// </summary>
-    private sealed class GroupSink(GroupTable table, FlowLogFormat format, IEnumerable<int> keys) : RecordSink
-    {
-        private readonly RecordCheck _check = new(format, keys);
-        public GroupTable Table { get; } = table;
-
-        public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem) =>
-            _check.Valid(line, ref problem) && Table.Add(line, ref problem);
     }
 
     /// <summary>A count takes the records listing would return: every field valid.</summary>

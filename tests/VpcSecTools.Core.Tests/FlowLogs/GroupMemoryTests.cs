@@ -3,6 +3,8 @@ using VpcSecTools.FlowLogs;
 namespace VpcSecTools.Tests.FlowLogs;
 
 /// <summary>A group-by over many small files holds a table per worker, not one per file, until the merge.</summary>
+/// <remarks>Alone: it samples the process's heap, which tests running beside it would fill.</remarks>
+[Collection(nameof(GroupMemoryTests))]
 public class GroupMemoryTests
 {
     [Fact]
@@ -31,6 +33,10 @@ public class GroupMemoryTests
         await watch;
         Assert.Equal(files, result.GroupCount);
         Assert.Equal(files, result.Matched);
-        Assert.InRange(peak - baseline, 0, 40L << 20);
+        // Below the baseline is fine too: the first read may still have held buffers when it was taken.
+        Assert.True(peak - baseline < 40L << 20, $"the heap grew by {(peak - baseline) >> 20} MB");
     }
 }
+
+[CollectionDefinition(nameof(GroupMemoryTests), DisableParallelization = true)]
+public sealed class GroupMemoryCollection;
