@@ -15,7 +15,7 @@ namespace VpcSecTools.FlowLogs;
 /// </summary>
 internal sealed class GroupAggregate : IDisposable
 {
-    public const int PartitionBits = 8;
+    public const int PartitionBits = 6;
     public const int Partitions = 1 << PartitionBits;
     /// <summary>Entries a worker gathers for one partition before taking its lock.</summary>
     public const int PartitionBatch = 64;
@@ -201,6 +201,7 @@ internal sealed class GroupAggregate : IDisposable
 /// </summary>
 internal sealed class GroupWorker(GroupAggregate owner)
 {
+
     private const int Batch = 32;
     /// <summary>Room past a key for whole-vector copies into it and whole-word loads from it.</summary>
     public const int Slack = 32;

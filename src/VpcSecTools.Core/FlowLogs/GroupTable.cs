@@ -32,8 +32,14 @@ internal sealed class GroupTable
 {
     /// <summary>Per slot: the upper 32 bits of the key's hash, and the group's index + 1 (0: empty).</summary>
     private ulong[] _slots;
-    private Group[] _groups;
+    /// <summary>
+    /// The groups in pages of <see cref="PageSize"/> (the first grows to that size by doubling): a full table grows by a page,
+    /// never by copying its groups, so memory is the groups themselves and not twice them while an array doubles.
+    /// </summary>
+    private Group[][] _pages;
+    private int _capacity;
     private int _count;
+    private const int PageBits = 12, PageSize = 1 << PageBits, PageMask = PageSize - 1;
     private byte[] _arena = new byte[256];
     private int _arenaUsed;
     /// <summary>Where warming loads go (no prefetch instruction), so that they are not optimised away.</summary>
@@ -60,22 +66,41 @@ internal sealed class GroupTable
 
     public GroupTable(int groups = 64)
     {
-        groups = Math.Max(16, (int)BitOperations.RoundUpToPowerOf2((uint)groups));
-        _groups = new Group[groups];
+        groups = Math.Clamp((int)BitOperations.RoundUpToPowerOf2((uint)groups), 16, PageSize);
+        _pages = [new Group[groups]];
+        _capacity = groups;
         _slots = new ulong[groups * 2];
     }
 
     public int Count => _count;
 
     /// <summary>The bytes the table holds (slots, groups, arena).</summary>
-    public long Bytes => _slots.Length * 8L + _groups.Length * (long)GroupBytes + _arena.Length;
+    public long Bytes => _slots.Length * 8L + _capacity * (long)GroupBytes + _arena.Length;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Group At(int g) => ref _pages[g >> PageBits][g & PageMask];
+
+    /// <summary>Room for one more group: the first page doubles up to a page's size, then a page is added.</summary>
+    private void AddRoom()
+    {
+        if (_capacity < PageSize)
+        {
+            Array.Resize(ref _pages[0], _capacity * 2);
+            _capacity *= 2;
+            return;
+        }
+        int page = _capacity >> PageBits;
+        if (page == _pages.Length) Array.Resize(ref _pages, _pages.Length * 2);
+        _pages[page] = GC.AllocateUninitializedArray<Group>(PageSize);
+        _capacity += PageSize;
+    }
 
     /// <summary>The bytes the table would hold after <paramref name="groups"/> more groups with <paramref name="keyBytes"/> more arena bytes.</summary>
     public long BytesAfter(int groups, int keyBytes)
     {
         long count = _count + (long)groups;
-        long groupArray = _groups.Length, slots = _slots.Length, arena = _arena.Length;
-        while (count > groupArray) groupArray *= 2;
+        long groupArray = _capacity, slots = _slots.Length, arena = _arena.Length;
+        while (count > groupArray) groupArray += Math.Min(groupArray, PageSize);
         while (count * 4 > slots * 3) slots *= 2;
         while (_arenaUsed + (long)keyBytes > arena) arena *= 2;
         return slots * 8 + groupArray * GroupBytes + arena;
@@ -98,13 +123,12 @@ internal sealed class GroupTable
     public void Warm(ReadOnlySpan<GroupEntry> batch)
     {
         var slots = _slots;
-        var groups = _groups;
         int mask = slots.Length - 1;
         foreach (ref readonly var p in batch)
         {
             ulong s = slots[(int)p.Tag & mask];
             if (s == 0) continue;
-            ref var g = ref groups[(int)(uint)s - 1];
+            ref var g = ref At((int)(uint)s - 1);
             Touch(ref g);
             // Keys longer than 16 bytes are compared in the arena too.
             if (p.Length > InlineKey && g.KeyLength > InlineKey) Touch(ref _arena[g.KeyOffset + InlineKey]);
@@ -136,7 +160,7 @@ internal sealed class GroupTable
             ulong home = _slots[(int)p.Tag & (_slots.Length - 1)];
             if (home != 0 && (uint)(home >> 32) == p.Tag)
             {
-                ref var g = ref _groups[(int)(uint)home - 1];
+                ref var g = ref At((int)(uint)home - 1);
                 if (g.KeyLength == p.Length && g.Key[0] == p.K0 && g.Key[1] == p.K1
                     && (p.Length <= InlineKey || _arena.AsSpan(g.KeyOffset + InlineKey, p.Length - InlineKey).SequenceEqual(keys.Slice(p.KeyAt + InlineKey, p.Length - InlineKey))))
                 {
@@ -165,7 +189,7 @@ internal sealed class GroupTable
             if (s == 0) break;
             if ((s & 0xFFFF_FFFF_0000_0000UL) == tagged)
             {
-                ref var g = ref _groups[(int)(uint)s - 1];
+                ref var g = ref At((int)(uint)s - 1);
                 if (g.KeyLength == p.Length && g.Key[0] == p.K0 && g.Key[1] == p.K1
                     && (p.Length <= InlineKey || _arena.AsSpan(g.KeyOffset + InlineKey, p.Length - InlineKey).SequenceEqual(key[InlineKey..])))
                 {
@@ -179,8 +203,8 @@ internal sealed class GroupTable
             }
             slot = (slot + 1) & mask;
         }
-        if (_count == _groups.Length) Array.Resize(ref _groups, _groups.Length * 2);
-        ref var added = ref _groups[_count];
+        if (_count == _capacity) AddRoom();
+        ref var added = ref At(_count);
         added.Key[0] = p.K0;
         added.Key[1] = p.K1;
         added.KeyLength = p.Length;
@@ -214,7 +238,7 @@ internal sealed class GroupTable
 
     public ReadOnlySpan<byte> KeyOf(int g)
     {
-        ref var group = ref _groups[g];
+        ref var group = ref At(g);
         return group.KeyLength <= InlineKey
             ? MemoryMarshal.AsBytes((ReadOnlySpan<ulong>)group.Key)[..group.KeyLength]
             : _arena.AsSpan(group.KeyOffset, group.KeyLength);
@@ -223,7 +247,7 @@ internal sealed class GroupTable
     /// <summary>Group <paramref name="g"/> as an entry (its key from <see cref="KeyOf"/>), to add it to another table.</summary>
     public GroupEntry EntryOf(int g)
     {
-        ref var group = ref _groups[g];
+        ref var group = ref At(g);
         return new GroupEntry
         {
             K0 = group.Key[0], K1 = group.Key[1], Length = group.KeyLength, Tag = ByteKeys.Tag(group.Key[0], group.Key[1], KeyOf(g)),
@@ -237,9 +261,9 @@ internal sealed class GroupTable
         for (int i = 0; i < other._count; i++) Accumulate(other.EntryOf(i), other.KeyOf(i));
     }
 
-    public long Metric(int g, FlowMetric by) => by switch { FlowMetric.Packets => _groups[g].Packets, FlowMetric.Count => _groups[g].Records, _ => _groups[g].Bytes };
+    public long Metric(int g, FlowMetric by) => by switch { FlowMetric.Packets => At(g).Packets, FlowMetric.Count => At(g).Records, _ => At(g).Bytes };
 
-    public long Records(int g) => _groups[g].Records;
+    public long Records(int g) => At(g).Records;
 
     /// <summary>The groups ranked best first, at most <paramref name="top"/> of them.</summary>
     /// <remarks>Only the best n are ranked, in a heap whose root is the worst of them: O(groups log n), not a sort of all.</remarks>
@@ -265,7 +289,7 @@ internal sealed class GroupTable
     public FlowGroup ToGroup(int g, IReadOnlyList<string> fields, bool binned, TextCache texts)
     {
         var (values, bin) = GroupKey.Decode(KeyOf(g), fields.Count, binned, texts);
-        ref var group = ref _groups[g];
+        ref var group = ref At(g);
         return new FlowGroup
         {
             Fields = fields, Values = values, Bin = bin is { } b && b != long.MinValue ? FlowText.FromMilliseconds(b) : null,
@@ -291,7 +315,7 @@ internal sealed class GroupTable
                 if (size > buffer.Length) buffer = new byte[size];
             }
             var at = buffer.AsSpan(used);
-            ref var group = ref _groups[g];
+            ref var group = ref At(g);
             BinaryPrimitives.WriteInt32LittleEndian(at, key.Length);
             key.CopyTo(at[4..]);
             at = at[(4 + key.Length)..];
