@@ -88,7 +88,9 @@ internal sealed class ParquetColumnReader
         {
             if (at >= chunk.Length) throw Corrupt(column, $"its pages hold {row} of the row group's {into.Rows} rows");
             var t = new ThriftReader(chunk[at..]);
-            var page = PageHeader.Read(ref t);
+            PageHeader page;
+            try { page = PageHeader.Read(ref t); }
+            catch (ParquetFormatException e) { throw Corrupt(column, $"a page header at byte {at} of its chunk is damaged ({e.Message})"); }
             at += t.Position;
             if (page.CompressedSize < 0 || page.CompressedSize > chunk.Length - at) throw Corrupt(column, "a page runs past the end of its chunk");
             var stored = chunk.Slice(at, page.CompressedSize);

@@ -34,7 +34,7 @@ internal ref struct ThriftReader(ReadOnlySpan<byte> data)
     /// <summary>Enters a nested struct (its fields are numbered afresh); <see cref="EndStruct"/> leaves it.</summary>
     public short BeginStruct()
     {
-        if (++_depth > 32) throw new ParquetFormatException("the Thrift metadata nests deeper than any Parquet footer");
+        if (++_depth > 32) throw new ParquetFormatException("the Thrift data nests deeper than any Parquet footer");
         short outer = _lastField;
         _lastField = 0;
         return outer;
@@ -56,7 +56,7 @@ internal ref struct ThriftReader(ReadOnlySpan<byte> data)
     public ReadOnlySpan<byte> BinaryValue()
     {
         ulong length = Varint();
-        if (length > (ulong)(_data.Length - _at)) throw new ParquetFormatException("a Thrift string runs past the end of its metadata");
+        if (length > (ulong)(_data.Length - _at)) throw new ParquetFormatException("a Thrift string runs past the end of its data");
         var value = _data.Slice(_at, (int)length);
         _at += (int)length;
         return value;
@@ -71,7 +71,7 @@ internal ref struct ThriftReader(ReadOnlySpan<byte> data)
         int count = head >> 4;
         if (count == 15) count = checked((int)Varint());
         if (count > _data.Length - _at && (head & 0x0F) is not (True or False))
-            throw new ParquetFormatException("a Thrift list claims more elements than its metadata holds");
+            throw new ParquetFormatException("a Thrift list claims more elements than its data holds");
         return ((byte)(head & 0x0F), count);
     }
 
@@ -114,7 +114,7 @@ internal ref struct ThriftReader(ReadOnlySpan<byte> data)
                 EndStruct(outer);
                 return;
             default:
-                throw new ParquetFormatException($"unknown Thrift type {type} in the metadata");
+                throw new ParquetFormatException($"unknown Thrift type {type}");
         }
     }
 
@@ -130,13 +130,13 @@ internal ref struct ThriftReader(ReadOnlySpan<byte> data)
 
     private byte Next()
     {
-        if (_at >= _data.Length) throw new ParquetFormatException("the Thrift metadata ends in the middle of a value");
+        if (_at >= _data.Length) throw new ParquetFormatException("the Thrift data ends in the middle of a value");
         return _data[_at++];
     }
 
     private ReadOnlySpan<byte> Take(int n)
     {
-        if (n > _data.Length - _at) throw new ParquetFormatException("the Thrift metadata ends in the middle of a value");
+        if (n > _data.Length - _at) throw new ParquetFormatException("the Thrift data ends in the middle of a value");
         var s = _data.Slice(_at, n);
         _at += n;
         return s;
