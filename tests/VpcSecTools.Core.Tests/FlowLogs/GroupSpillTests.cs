@@ -98,3 +98,39 @@ public class GroupSpillTests
         public int GetHashCode(FlowGroup g) => g.Key.GetHashCode(StringComparison.Ordinal);
     }
 }
+
+/// <summary><c>vpcsec flowlogs query --max-memory</c>: sizes as people write them, and a group-by that spills answers as one that fits.</summary>
+[Collection(CliCommands.CliRunner.Name)]
+public class MaxMemoryCliTests
+{
+    [Theory]
+    [InlineData("1MiB", 1L << 20)]
+    [InlineData("256MB", 256L << 20)]
+    [InlineData("2G", 2L << 30)]
+    [InlineData("1.5gib", 3L << 29)]
+    [InlineData("1048576", 1L << 20)]
+    public void Sizes_parse_in_powers_of_1024(string text, long bytes) => Assert.Equal(bytes, FlowQueryArguments.ParseMemory(text));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("512K")]
+    [InlineData("12x")]
+    [InlineData("-1G")]
+    public void Too_small_or_malformed_sizes_are_refused_naming_them(string text)
+    {
+        var (exit, _, stderr) = CliCommands.CliRunner.Run("flowlogs", "query", Path.Combine(TestPaths.Demo, "flowlogs"), "--group-by", "srcaddr", "--max-memory", text);
+        Assert.Equal(2, exit);
+        Assert.Contains($"'{text}' is not an amount of memory", stderr);
+    }
+
+    [Fact]
+    public void A_group_by_under_a_small_budget_answers_as_one_that_fits()
+    {
+        var logs = Path.Combine(TestPaths.Demo, "flowlogs");
+        string[] question = ["flowlogs", "query", logs, "--group-by", "srcaddr,dstaddr,dstport,interface-id", "--format", "json"];
+        var fits = CliCommands.CliRunner.Run(question);
+        var spills = CliCommands.CliRunner.Run([.. question, "--max-memory", "1MiB", "--threads", "2"]);
+        Assert.Equal((0, 0), (fits.Exit, spills.Exit));
+        Assert.Equal(fits.Out, spills.Out);
+    }
+}
