@@ -63,3 +63,60 @@ Describe 'Test-InstanceReachability' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ReachabilityEndpointNotFound*'
     }
 }
+
+Describe 'Test-InstanceReachability: what it cannot read' {
+    BeforeAll {
+        # A copy of the NAT gateway scenario, edited as a careless hand or tool might: the answers that depend on the edit are Unknown.
+        function Copy-NatScenario([string] $Name) {
+            $dir = Join-Path $TestDrive $Name
+            Copy-Item -Recurse -Path (Join-Path $FixtureRoot 'batfish-aws' 'test-nat-gateway') -Destination $dir
+            $dir
+        }
+        function Edit-Section([string] $Dir, [string] $File, [scriptblock] $Edit) {
+            $path = Join-Path $Dir $File
+            $json = Get-Content -Raw -Path $path | ConvertFrom-Json
+            & $Edit $json
+            $json | ConvertTo-Json -Depth 20 | Set-Content -Path $path
+        }
+        $web = 'i-0b31b509174d7f5de'
+    }
+
+    It 'answers Unknown, naming the rule, when the only rule that could open SSH has a CIDR it cannot read' {
+        $dir = Copy-NatScenario 'broken-sg'
+        Edit-Section $dir 'SecurityGroups.json' {
+            param($json)
+            ($json.SecurityGroups | Where-Object GroupId -EQ 'sg-0253af84ae6485905').IpPermissions[0].IpRanges[0].CidrIp = '0.0.0.0/33'
+        }
+        $r = Test-InstanceReachability -Snapshot $dir -Source Internet -Destination $web -Protocol tcp -Port 22
+        $r.Verdict | Should -Be 'Unknown'
+        $r.ExplanationCode | Should -Be 'UNINTERPRETABLE_ENTRY'
+        $r.BlockingComponent | Should -Be 'sg-0253af84ae6485905'
+        $r.BlockingComponentType | Should -Be 'SecurityGroup'
+        $r.Reason | Should -Match ([regex]::Escape("sg-0253af84ae6485905 IpPermissions[0].IpRanges[0].CidrIp: '0.0.0.0/33'"))
+        $all = Test-InstanceReachability -Snapshot $dir -Source * -Destination $web -Port 22
+        ($all | Where-Object Source -EQ 'Internet').Verdict | Should -Be 'Unknown'
+    }
+
+    It 'answers Unknown when a NACL deny before the allow has a CIDR it cannot read' {
+        $dir = Copy-NatScenario 'broken-acl'
+        Edit-Section $dir 'NetworkAcls.json' {
+            param($json)
+            $acl = $json.NetworkAcls | Where-Object NetworkAclId -EQ 'acl-0792adae678b88f85'
+            $acl.Entries += [pscustomobject]@{ CidrBlock = '0.0.0.0/33'; Egress = $false; Protocol = '6'; RuleAction = 'deny'; RuleNumber = 150; PortRange = @{ From = 22; To = 22 } }
+        }
+        $r = Test-InstanceReachability -Snapshot $dir -Source Internet -Destination $web -Protocol tcp -Port 22
+        $r.Verdict | Should -Be 'Unknown'
+        $r.BlockingComponent | Should -Be 'acl-0792adae678b88f85'
+        $r.BlockingRuleNumber | Should -Be 150
+        # Port 443 is not what the unreadable entry names: it cannot matter there.
+        (Test-InstanceReachability -Snapshot $dir -Source $web -Destination Internet -Protocol tcp -Port 443).Verdict | Should -Be 'Reachable'
+    }
+
+    It 'shows the kind of each hop by name' {
+        $r = Test-InstanceReachability -Snapshot (Join-Path $FixtureRoot 'batfish-aws' 'test-nat-gateway') -Source Internet -Destination $web -Protocol tcp -Port 22
+        $r.ForwardPath[0].ComponentType.GetType().Name | Should -Be 'ComponentKind'
+        "$($r.ForwardPath[0].ComponentType)" | Should -Be 'InternetGateway'
+        $r.ForwardPath.ComponentType.ForEach({ "$_" }) | Should -Contain 'NetworkAcl'
+        ($r.ForwardPath | Out-String) | Should -Match 'InternetGateway'
+    }
+}

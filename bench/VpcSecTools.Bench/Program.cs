@@ -12,6 +12,7 @@ public static class Program
         ["audit"] = AuditBench.Run,
         ["endpoints"] = EndpointsBench.Run,
         ["groupprobe"] = GroupTableProbe.Run,
+        ["scale"] = ScaleBench.Run,
     };
 
     public static int Main(string[] args)

@@ -89,15 +89,19 @@ public static class ReachabilityBench
     }
 
     /// <summary>CPU time of the whole process (ms): on a shared, overloaded machine wall time mostly measures waiting.</summary>
-    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+    internal static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
 
-    private sealed record Counts(int Enis, int Groups, int Rules, int Subnets);
+    internal sealed record Counts(int Enis, int Groups, int Rules, int Subnets);
 
-    /// <summary>10 VPCs (10.v.0.0/16), 50 subnets each over 3 AZs, a TGW attachment per VPC, peerings between neighbours.</summary>
-    private static VpcSnapshot Generate(double scale, out Counts counts)
+    /// <summary>
+    /// 10 VPCs (10.v.0.0/16), 50 subnets each over 3 AZs (at most 250: /24s in a /16), a TGW attachment per VPC, peerings
+    /// between neighbours. <paramref name="sharedGroup"/> puts every ENI of a VPC in its first group as well, as a
+    /// default or "common" group is in real accounts (the index's worst case: one group with every ENI).
+    /// </summary>
+    internal static VpcSnapshot Generate(double scale, out Counts counts, bool sharedGroup = false)
     {
         const int vpcCount = 10;
-        int subnetsPerVpc = Math.Max(3, (int)(50 * scale)), groupsPerVpc = Math.Max(2, (int)(200 * scale)), enisPerVpc = Math.Max(2, (int)(1000 * scale));
+        int subnetsPerVpc = Math.Clamp((int)(50 * scale), 3, 250), groupsPerVpc = Math.Max(2, (int)(200 * scale)), enisPerVpc = Math.Max(2, (int)(1000 * scale));
         var rnd = new Random(42);
         string[] azs = ["us-east-1a", "us-east-1b", "us-east-1c"];
         var vpcs = new List<Vpc>(); var subnets = new List<Subnet>(); var tables = new List<RouteTable>(); var acls = new List<NetworkAcl>();
@@ -152,6 +156,7 @@ public static class ReachabilityBench
                 var subnet = vpcSubnets[e % subnetsPerVpc];
                 string ip = $"10.{v}.{e % subnetsPerVpc}.{10 + e / subnetsPerVpc}";
                 var eniGroups = Enumerable.Range(0, 1 + rnd.Next(3)).Select(_ => new GroupIdentifier { GroupId = $"sg-{v:x2}{rnd.Next(groupsPerVpc):x5}" }).DistinctBy(g => g.GroupId).ToList();
+                if (sharedGroup && eniGroups.All(g => g.GroupId != $"sg-{v:x2}{0:x5}")) eniGroups.Add(new GroupIdentifier { GroupId = $"sg-{v:x2}{0:x5}" });
                 enis.Add(new NetworkInterface
                 {
                     NetworkInterfaceId = $"eni-{v:x2}{e:x6}", SubnetId = subnet.SubnetId, VpcId = vpcId, AvailabilityZone = subnet.AvailabilityZone, PrivateIpAddress = ip,
@@ -193,7 +198,7 @@ public static class ReachabilityBench
         new() { RuleNumber = 32767, Egress = true, Protocol = "-1", RuleAction = "deny", CidrBlock = "0.0.0.0/0" },
     ];
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "VpcSecTools.sln"))) return dir.FullName;

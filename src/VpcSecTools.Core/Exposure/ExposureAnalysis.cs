@@ -78,7 +78,7 @@ public sealed class ExposureAnalysis
             _paths[key] = path = _analyzer.Analyze(Internet, new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, address, eni.Attachment?.InstanceId), traffic);
 
         // The response leaves through the subnet's route table to the IGW: that route is the evidence.
-        var route = path.ForwardPath.Concat(path.ReturnPath).Where(h => h.ComponentType is "RouteTable" or "InternetGateway" && h.Result == HopResult.Allowed)
+        var route = path.ForwardPath.Concat(path.ReturnPath).Where(h => h.ComponentType is ComponentKind.RouteTable or ComponentKind.InternetGateway && h.Result == HopResult.Allowed)
             .Select(h => h.Rule is null ? h.ComponentId : $"{h.ComponentId}: {h.Rule}").Distinct().ToArray() is { Length: > 0 } hops ? string.Join("; ", hops) : null;
         var acl = path.ReturnEphemeralRanges.Count == 0 ? null
             : $"{traffic} in; responses to {string.Join(", ", path.ReturnEphemeralRanges.Select(c => $"{c.Client} {c.Ports}: {c.Verdict}"))}";

@@ -1,4 +1,5 @@
 using VpcSecTools.Net;
+using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Exposure;
@@ -6,11 +7,17 @@ namespace VpcSecTools.Exposure;
 /// <summary>One NACL entry of one direction and family, parsed.</summary>
 public sealed record AclEntryView(int RuleNumber, bool Allow, IpProtocol Protocol, PortRange Ports, Cidr Cidr)
 {
+    /// <summary>The same entry for the shared evaluator (<see cref="NetworkAclEvaluator"/>): the audit asks it, not a copy.</summary>
+    internal NetworkAclRule Rule { get; } = new()
+    {
+        Entry = new NetworkAclEntry { RuleNumber = RuleNumber, RuleAction = Allow ? "allow" : "deny" },
+        Allow = Allow, Protocol = Protocol, Ports = Ports, Cidr = Cidr,
+    };
+
     /// <summary>The catch-all deny every NACL ends with (shown as rule 32767).</summary>
     public bool IsDefaultDeny => RuleNumber >= 32767;
 
-    public bool Matches(IpProtocol protocol, int port) =>
-        (Protocol.IsAll || Protocol == protocol) && (!Protocol.HasPorts || Ports.Contains(port));
+    public bool Matches(IpProtocol protocol, int port) => NetworkAclEvaluator.Matches(Rule, Cidr.Network, protocol, port);
 
     public override string ToString() => $"entry {RuleNumber} {(Allow ? "allows" : "denies")} {Cidr}";
 }
@@ -29,24 +36,18 @@ public sealed record AclOpening(IpProtocol Protocol, IReadOnlyList<PortRange> Po
 /// </summary>
 public static class NetworkAclEvaluation
 {
-    /// <summary>The entries of one direction and family, sorted by rule number (API order is not evaluation order).</summary>
+    /// <summary>
+    /// The entries of one direction and family, sorted by rule number (API order is not evaluation order), as the shared
+    /// reader reads them (<see cref="NetworkAclRules"/>); entries it cannot read are left out and named in the notes.
+    /// </summary>
     public static IReadOnlyList<AclEntryView> Entries(NetworkAcl acl, bool egress, bool ipv6, List<string>? notes = null)
     {
         var list = new List<AclEntryView>();
-        foreach (var e in acl.Entries)
+        foreach (var r in new NetworkAclRules(acl).Of(egress, ipv6))
         {
-            if (e.Egress != egress) continue;
-            var text = ipv6 ? e.Ipv6CidrBlock : e.CidrBlock;
-            if (string.IsNullOrEmpty(text)) continue;
-            if (!Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise) || !IpProtocol.TryParse(e.Protocol, out var protocol, out error))
-            {
-                notes?.Add($"{acl.NetworkAclId} entry {e.RuleNumber}: {error}; entry skipped");
-                continue;
-            }
-            var ports = protocol.HasPorts && e.PortRange is { } r ? PortRange.FromRule(r.From, r.To) : PortRange.All;
-            list.Add(new AclEntryView(e.RuleNumber, e.RuleAction.Equals("allow", StringComparison.OrdinalIgnoreCase), protocol, ports, cidr));
+            if (r.IsReadable) list.Add(new AclEntryView(r.RuleNumber, r.Allow!.Value, r.Protocol!.Value, r.Protocol.Value.HasPorts ? r.Ports!.Value : PortRange.All, r.Cidr!.Value));
+            else foreach (var problem in r.Problems) notes?.Add($"{problem}; entry skipped");
         }
-        list.Sort((a, b) => a.RuleNumber.CompareTo(b.RuleNumber));
         return list;
     }
 
@@ -93,23 +94,39 @@ public static class NetworkAclEvaluation
     private static (bool Open, List<AclEntryView> Allowing, List<AclEntryView> Shadowing) Decide(
         IReadOnlyList<AclEntryView> entries, IpProtocol protocol, int port, bool ipv6)
     {
-        var decided = new AddressRangeSet(ipv6);
-        var admitted = new AddressRangeSet(ipv6);
-        var allowing = new List<AclEntryView>();
+        var deciding = entries.Where(e => !e.IsDefaultDeny).ToArray();
+        var rules = deciding.Select(e => e.Rule).ToArray();
         var shadowing = new List<AclEntryView>();
+        // Earlier denies that take (part of) an allow's addresses are evidence either way.
+        foreach (var e in deciding)
+            if (e.Allow && e.Matches(protocol, port))
+                foreach (var d in deciding)
+                    if (d.RuleNumber < e.RuleNumber && !d.Allow && d.Matches(protocol, port) && d.Cidr.Overlaps(e.Cidr) && !shadowing.Contains(d)) shadowing.Add(d);
+        // The address space cut where any entry's CIDR starts or ends: within each piece one entry decides (first match).
+        bool everyAddressDecided = true;
+        var allowing = new List<AclEntryView>();
+        foreach (var address in Pieces(deciding, ipv6))
+        {
+            var decider = NetworkAclEvaluator.FirstMatch(rules, address, protocol, port);
+            if (decider is null) { everyAddressDecided = false; continue; }
+            var entry = deciding[Array.IndexOf(rules, decider)];
+            if (entry.Allow && !allowing.Contains(entry)) allowing.Add(entry);
+        }
+        allowing.Sort((a, b) => Array.IndexOf(deciding, a).CompareTo(Array.IndexOf(deciding, b)));
+        return (everyAddressDecided && allowing.Count > 0, allowing, shadowing);
+    }
+
+    /// <summary>The first address of each piece of the family's address space that the entries' CIDRs cut it into.</summary>
+    private static IEnumerable<IpAddress> Pieces(IReadOnlyList<AclEntryView> entries, bool ipv6)
+    {
+        var bounds = new SortedSet<UInt128> { 0 };
         foreach (var e in entries)
         {
-            if (e.IsDefaultDeny || !e.Matches(protocol, port)) continue;
-            // Earlier denies that take (part of) this allow's addresses are evidence either way.
-            if (e.Allow)
-                foreach (var d in entries)
-                    if (d.RuleNumber < e.RuleNumber && !d.Allow && d.Matches(protocol, port) && d.Cidr.Overlaps(e.Cidr) && !shadowing.Contains(d)) shadowing.Add(d);
-            var fresh = decided.Outside(e.Cidr);
-            if (fresh.IsEmpty) continue;
-            if (e.Allow) { admitted.Add(fresh); allowing.Add(e); }
-            decided.Add(e.Cidr);
+            if (e.Cidr.IsIPv6 != ipv6) continue;
+            bounds.Add(e.Cidr.First.Value);
+            if (e.Cidr.Last.Value != Cidr.AllOnes(ipv6)) bounds.Add(e.Cidr.Last.Value + 1);
         }
-        return (decided.CoversEverything && !admitted.IsEmpty, allowing, shadowing);
+        return bounds.Select(b => new IpAddress(b, ipv6));
     }
 
     /// <summary>Port segments within which every entry matches the same way.</summary>

@@ -78,14 +78,8 @@ public static class OpenPortAudit
 
     // ---------------------------------------------------------------- small pure helpers
 
-    private static readonly Cidr[] NonPublic =
-    [
-        .. Cidr.Rfc1918, Cidr.SharedAddressSpace, Cidr.Ipv6UniqueLocal,
-        Cidr.Parse("127.0.0.0/8"), Cidr.Parse("169.254.0.0/16"), Cidr.Parse("fe80::/10"),
-    ];
-
-    /// <summary>Inside RFC 1918, carrier-grade NAT, loopback, link-local or IPv6 unique-local space.</summary>
-    public static bool IsPrivate(Cidr c) => NonPublic.Any(p => p.Contains(c));
+    /// <summary>Holds no internet address (RFC 1918, carrier-grade NAT, loopback, link-local, unique-local...: <see cref="AddressScope"/>).</summary>
+    public static bool IsPrivate(Cidr c) => !AddressScope.HoldsInternet(c);
 
     /// <summary>The ports of <paramref name="range"/> outside <paramref name="excluded"/>, as ranges.</summary>
     public static IReadOnlyList<PortRange> Subtract(PortRange range, IEnumerable<int> excluded) =>

@@ -65,7 +65,7 @@ public sealed class FlowLogReader
         var (list, count) = groups.Results(query.GroupBy.Select(FlowFieldCatalog.ToAwsName).ToList(), query.By, query.Top, _options.Threads);
         report.SpilledBytes = groups.SpilledBytes;
         report.Elapsed += clock.Elapsed;
-        return new FlowLogResult { Report = report, Groups = list, GroupCount = count };
+        return new FlowLogResult { Report = report, Groups = list.ToValueList(), GroupCount = count };
     }
 
     /// <summary>
@@ -371,8 +371,14 @@ public sealed class FlowLogReader
         if (!doc.RootElement.TryGetProperty("logEvents", out var events) || events.ValueKind != JsonValueKind.Array)
             throw new InvalidDataException($"{input.Name} is JSON but not a CloudWatch Logs subscription payload (no logEvents array)");
         var lines = new StringBuilder();
+        int index = 0;
         foreach (var e in events.EnumerateArray())
-            if (e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String) lines.Append(m.GetString()).Append('\n');
+        {
+            // A message that is not valid text (bad UTF-8, an unpaired \u escape) makes the file unreadable, by name.
+            try { if (e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String) lines.Append(m.GetString()).Append('\n'); }
+            catch (InvalidOperationException) { throw new InvalidDataException($"{input.Name}: logEvents[{index}].message is not valid UTF-8 text"); }
+            index++;
+        }
         return new MemoryStream(Encoding.UTF8.GetBytes(lines.ToString()));
     }
 

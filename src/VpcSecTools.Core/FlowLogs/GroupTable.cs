@@ -292,7 +292,7 @@ internal sealed class GroupTable
         ref var group = ref At(g);
         return new FlowGroup
         {
-            Fields = fields, Values = values, Bin = bin is { } b && b != long.MinValue ? FlowText.FromMilliseconds(b) : null,
+            Fields = fields.ToValueList(), Values = values.ToValueList(), Bin = bin is { } b && b != long.MinValue ? FlowText.FromMilliseconds(b) : null,
             Count = group.Records, Packets = group.Packets, Bytes = group.Bytes,
             FirstSeen = group.First == long.MaxValue ? null : FlowText.FromMilliseconds(group.First),
             LastSeen = group.Last == long.MinValue ? null : FlowText.FromMilliseconds(group.Last),

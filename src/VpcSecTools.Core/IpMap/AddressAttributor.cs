@@ -17,8 +17,6 @@ public sealed class AddressAttributor
     private readonly SnapshotIndex _index;
     private readonly AwsIpRangeSet _ranges;
     private readonly Dictionary<string, VpcView> _vpcs = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Tgw, string Vpc), TransitGatewayAttachment> _tgwAttachmentOfVpc = [];
-    private readonly Dictionary<string, string> _tgwRouteTableOfAttachment = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TransitGatewayRouteTableLookup> _tgwTables = new(StringComparer.Ordinal);
     private readonly HashSet<string> _eniOnlyVpcs;
 
@@ -30,8 +28,7 @@ public sealed class AddressAttributor
 
     /// <summary>The transit-gateway route tables the VPC's attachments are associated with.</summary>
     public IEnumerable<TransitGatewayRouteTableLookup> TransitGatewayRouteTablesOf(string vpcId) =>
-        _tgwAttachmentOfVpc.Where(kv => kv.Key.Vpc == vpcId)
-            .Select(kv => _tgwRouteTableOfAttachment.GetValueOrDefault(kv.Value.TransitGatewayAttachmentId))
+        _index.TransitGatewayAttachmentsOf(vpcId).Select(a => a.RouteTableId)
             .OfType<string>().Distinct().Select(id => _tgwTables.GetValueOrDefault(id)).OfType<TransitGatewayRouteTableLookup>();
 
     /// <summary>The transit-gateway route tables, by id.</summary>
@@ -44,10 +41,8 @@ public sealed class AddressAttributor
         Map = map ?? new PrivateIpMap(index);
         _eniOnlyVpcs = Map.Entries.Select(e => e.VpcId).OfType<string>().Where(v => !index.Vpcs.ContainsKey(v)).ToHashSet(StringComparer.Ordinal);
         foreach (var region in index.Snapshot.Regions)
-        {
             foreach (var vpc in region.Vpcs) _vpcs[vpc.VpcId] = new VpcView(vpc, region, index, Map);
-            IndexTransitGateways(region);
-        }
+        foreach (var id in index.TransitGatewayRouteTableIds) _tgwTables.TryAdd(id, index.TransitGatewayRouteLookupOf(id));
         MarkOverlappingVpcs();
     }
 
@@ -112,7 +107,7 @@ public sealed class AddressAttributor
     /// </summary>
     private AddressAttribution OwnPublicAddress(IpAddress address, PrivateIpMapEntry own, string? fromVpcId)
     {
-        var whose = $"the public IPv4 address of {own.NetworkInterfaceId} (Association.PublicIp of {own.Address})";
+        var whose = $"the public IPv4 address of {own.NetworkInterfaceId} (Association.PublicIp of {own.IpAddress})";
         if (fromVpcId is null || fromVpcId == own.VpcId)
             return new AddressAttribution
             {
@@ -243,7 +238,7 @@ public sealed class AddressAttributor
     private AddressAttribution? Outside(IpAddress address, AddressAttribution r)
     {
         if (_ranges.Find(address) is { } hit) return AwsService(r, hit);
-        if (!address.IsPrivate && !IsSpecialUse(address)) return r with { Scope = AttributionScope.Public };
+        if (AddressScope.IsInternet(address)) return r with { Scope = AttributionScope.Public };
         return null;
     }
 
@@ -258,13 +253,13 @@ public sealed class AddressAttributor
     {
         var r = new AddressAttribution { Address = address, FromVpcId = fromVpcId };
         if (_ranges.Find(address) is { } hit) return AwsService(r, hit) with { Reason = Join("not routed from the VPC", why) };
-        if (!address.IsPrivate && !IsSpecialUse(address)) return r with { Scope = AttributionScope.Public, Reason = Join("not routed from the VPC", why) };
+        if (AddressScope.IsInternet(address)) return r with { Scope = AttributionScope.Public, Reason = Join("not routed from the VPC", why) };
         return r with { Scope = AttributionScope.Unknown, Reason = Join("a private or special-use address no peering, transit gateway or VPN route covers", why) };
     }
 
     private AddressAttribution Peered(IpAddress address, AddressAttribution r, VpcView from, string pcxId)
     {
-        var pcx = _index.VpcPeeringConnections.GetValueOrDefault(pcxId);
+        var pcx = _index.PeeringOf(pcxId);
         if (pcx is null)
             return r with
             {
@@ -273,11 +268,10 @@ public sealed class AddressAttributor
                     ? $"{pcxId} is not in the snapshot (deleted, or shared from elsewhere)"
                     : $"peering connections of {from.Region.Region} were not captured",
             };
-        var status = pcx.Status?.Code;
-        if (!string.Equals(status, "active", StringComparison.OrdinalIgnoreCase))
-            return r with { Scope = AttributionScope.Unknown, VpcPeeringConnectionId = pcxId, Reason = $"{pcxId} is {status ?? "of unknown status"}, not active: no traffic flows" };
-        var peer = pcx.RequesterVpcInfo?.VpcId == from.Vpc.VpcId ? pcx.AccepterVpcInfo : pcx.RequesterVpcInfo;
-        var peerVpcId = peer?.VpcId;
+        if (!pcx.IsActive)
+            return r with { Scope = AttributionScope.Unknown, VpcPeeringConnectionId = pcxId, Reason = $"{pcxId} is {pcx.Connection.Status?.Code ?? "of unknown status"}, not active: no traffic flows" };
+        var peer = pcx.Requester.VpcId == from.Vpc.VpcId ? pcx.Accepter : pcx.Requester;
+        var peerVpcId = peer.VpcId;
         var peerView = peerVpcId is null ? null : _vpcs.GetValueOrDefault(peerVpcId);
         var result = r with { Scope = AttributionScope.PeeredVpc, VpcId = peerVpcId, VpcPeeringConnectionId = pcxId };
         if (peerView is not null)
@@ -286,17 +280,17 @@ public sealed class AddressAttributor
                 return result with { Scope = AttributionScope.Unknown, Reason = $"not inside {peerVpcId}'s CIDRs: a peering carries only addresses of the peer VPC (PCX_REQUIRES_ADDRESS_IN_VPC_CIDR)" };
             return FarSide(result, Inside(address, peerView, new AddressAttribution()));
         }
-        var peerCidrs = PeerCidrs(peer);
+        var peerCidrs = peer.Cidrs;
         if (peerCidrs.Count > 0 && !peerCidrs.Any(c => c.Contains(address)))
             return result with { Scope = AttributionScope.Unknown, Reason = $"not inside the CIDRs {peerVpcId} shares over {pcxId} (PCX_REQUIRES_ADDRESS_IN_VPC_CIDR)" };
-        return result with { Reason = $"{peerVpcId} (account {peer?.OwnerId}, {peer?.Region}) is not in the snapshot: its owner is unknown" };
+        return result with { Reason = $"{peerVpcId} (account {peer.OwnerId}, {peer.Region}) is not in the snapshot: its owner is unknown" };
     }
 
     private AddressAttribution ViaTransitGateway(IpAddress address, AddressAttribution r, VpcView from, string tgwId)
     {
         r = r with { TransitGatewayId = tgwId };
         var vpcId = from.Vpc.VpcId;
-        if (!_tgwAttachmentOfVpc.TryGetValue((tgwId, vpcId), out var own))
+        if (_index.TransitGatewayAttachmentOf(tgwId, vpcId) is not { } own)
             return r with
             {
                 Scope = AttributionScope.Unknown,
@@ -304,8 +298,8 @@ public sealed class AddressAttributor
                     ? $"no attachment of {vpcId} to {tgwId} is in the snapshot (the transit gateway may belong to another account)"
                     : $"transit gateway attachments of {from.Region.Region} were not captured",
             };
-        if (!_tgwRouteTableOfAttachment.TryGetValue(own.TransitGatewayAttachmentId, out var rtbId))
-            return r with { Scope = AttributionScope.Unknown, Reason = $"{own.TransitGatewayAttachmentId} has no associated transit gateway route table in the snapshot" };
+        if (own.RouteTableId is not { } rtbId)
+            return r with { Scope = AttributionScope.Unknown, Reason = $"{own.AttachmentId} has no associated transit gateway route table in the snapshot" };
         r = r with { TransitGatewayRouteTableId = rtbId };
         var table = _index.TransitGatewayRouteLookupOf(rtbId);
         if (table.Unreadable is { } unreadable) return r with { Scope = AttributionScope.Unknown, Reason = unreadable };
@@ -420,7 +414,7 @@ public sealed class AddressAttributor
     };
 
     private static AddressAttribution Ambiguous(IpAddress address, string? fromVpcId, IReadOnlyList<AddressAttribution> candidates, string reason) =>
-        new() { Address = address, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates, Reason = reason };
+        new() { Address = address, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates.ToValueList(), Reason = reason };
 
     /// <summary>Two outcomes are the same answer when they name the same place, whatever route led there.</summary>
     private static string Key(AddressAttribution a) =>
@@ -445,84 +439,17 @@ public sealed class AddressAttributor
             foreach (var cidr in _index.SubnetCidrs(subnet.SubnetId))
                 if (ReservedRole(address, cidr) is { } role) return role;
         // The resolver answers at the primary CIDR's base + 2 even where no subnet starts there.
-        if (vpc.PrimaryCidr is { } primary && !address.IsIPv6 && address == primary.Network.Add(2)) return "Amazon DNS";
+        if (vpc.PrimaryCidr is { } primary && !address.IsIPv6 && address == AddressScope.ResolverOf(primary)) return "Amazon DNS";
         return null;
     }
 
     /// <summary>The link-local services every instance reaches without routing: DNS, metadata, time.</summary>
-    public static string? LinkLocalService(IpAddress address)
-    {
-        if (!address.IsIPv6)
-            return (uint)address.Value switch
-            {
-                0xA9FEA9FD => "Amazon DNS (169.254.169.253)",
-                0xA9FEA9FE => "instance metadata (169.254.169.254)",
-                0xA9FEA97B => "Amazon Time Sync (169.254.169.123)",
-                _ => null,
-            };
-        if (address == AwsDnsV6) return "Amazon DNS (fd00:ec2::253)";
-        if (address == MetadataV6) return "instance metadata (fd00:ec2::254)";
-        if (address == TimeSyncV6) return "Amazon Time Sync (fd00:ec2::123)";
-        return null;
-    }
-
-    private static readonly IpAddress AwsDnsV6 = IpAddress.Parse("fd00:ec2::253"), MetadataV6 = IpAddress.Parse("fd00:ec2::254"),
-        TimeSyncV6 = IpAddress.Parse("fd00:ec2::123");
-
-    /// <summary>Loopback, link-local, multicast and documentation ranges: never a public host.</summary>
-    private static bool IsSpecialUse(IpAddress address)
-    {
-        foreach (var c in address.IsIPv6 ? SpecialV6 : SpecialV4) if (c.Contains(address)) return true;
-        return false;
-    }
-
-    // Documentation ranges (RFC 5737, RFC 3849) are not here: they stand for internet hosts in examples and demos,
-    // and a packet from one reached the VPC from outside, so they classify as Public like any unlisted address.
-    private static readonly Cidr[] SpecialV4 =
-        new[] { "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3" }.Select(s => Cidr.Parse(s)).ToArray();
-    private static readonly Cidr[] SpecialV6 =
-        new[] { "::/8", "fe80::/10", "ff00::/8" }.Select(s => Cidr.Parse(s)).ToArray();
-
-    private static List<Cidr> PeerCidrs(VpcPeeringConnectionVpcInfo? side)
-    {
-        var cidrs = new List<Cidr>();
-        if (side is null) return cidrs;
-        foreach (var text in side.CidrBlockSet.Select(c => c.CidrBlock).Append(side.CidrBlock).Concat(side.Ipv6CidrBlockSet.Select(c => c.Ipv6CidrBlock)))
-            if (Cidr.TryParse(text, out var c, HostBits.Normalise)) cidrs.Add(c);
-        return cidrs;
-    }
+    public static string? LinkLocalService(IpAddress address) => AddressScope.AwsLinkLocalService(address);
 
     private string? AttachmentTypeFromVpcAttachments(IReadOnlyList<string> ids) =>
         ids.Any(id => _index.TransitGatewayVpcAttachments.ContainsKey(id)) ? "vpc" : null;
 
     private string? VpcOfAttachment(string? id) => id is null ? null : _index.TransitGatewayVpcAttachments.GetValueOrDefault(id)?.VpcId;
-
-    private void IndexTransitGateways(RegionInventory region)
-    {
-        foreach (var a in region.TransitGatewayAttachments)
-        {
-            if (a.State is "deleted" or "deleting" or "failed" or "rejected") continue;
-            if (a.ResourceType == "vpc" && a.TransitGatewayId is { } tgw && a.ResourceId is { } vpc) _tgwAttachmentOfVpc.TryAdd((tgw, vpc), a);
-            if (a.Association?.TransitGatewayRouteTableId is { } rtb && a.Association.State is null or "associated" or "associating")
-                _tgwRouteTableOfAttachment.TryAdd(a.TransitGatewayAttachmentId, rtb);
-        }
-        foreach (var a in region.TransitGatewayVpcAttachments)
-            if (a.State is not ("deleted" or "deleting" or "failed" or "rejected") && a.TransitGatewayId is { } tgw && a.VpcId is { } vpc)
-                _tgwAttachmentOfVpc.TryAdd((tgw, vpc), new TransitGatewayAttachment
-                {
-                    TransitGatewayAttachmentId = a.TransitGatewayAttachmentId, TransitGatewayId = tgw, ResourceId = vpc, ResourceType = "vpc", State = a.State,
-                });
-        foreach (var table in region.TransitGatewayRouteTableAssociations)
-            foreach (var a in table.Associations)
-                if (a.TransitGatewayAttachmentId is { } id && a.State is null or "associated")
-                    _tgwRouteTableOfAttachment.TryAdd(id, table.TransitGatewayRouteTableId);
-        var tableIds = region.TransitGatewayRouteTables.Select(t => t.TransitGatewayRouteTableId)
-            .Concat(region.TransitGatewayStaticRoutes.Select(t => t.TransitGatewayRouteTableId))
-            .Concat(region.TransitGatewayPropagatedRoutes.Select(t => t.TransitGatewayRouteTableId))
-            .Concat(region.TransitGatewayPropagations.Select(t => t.TransitGatewayRouteTableId))
-            .Distinct();
-        foreach (var id in tableIds) _tgwTables.TryAdd(id, _index.TransitGatewayRouteLookupOf(id));
-    }
 
     /// <summary>Flags VPCs whose CIDRs overlap another VPC's, so lookups elsewhere can skip the overlap check.</summary>
     private void MarkOverlappingVpcs()
@@ -559,7 +486,7 @@ public sealed class AddressAttributor
             Vpc = vpc;
             Region = region;
             Cidrs = index.VpcCidrs(vpc.VpcId).ToArray();
-            PrimaryCidr = Cidr.TryParse(vpc.CidrBlock, out var primary, HostBits.Normalise) ? primary : null;
+            PrimaryCidr = index.PrimaryCidr(vpc.VpcId);
             var used = index.SubnetsOf(vpc.VpcId).Select(s => index.RouteTableOf(s.SubnetId).Table)
                 .Append(index.MainRouteTable(vpc.VpcId)).OfType<RouteTable>()
                 .DistinctBy(t => t.RouteTableId);

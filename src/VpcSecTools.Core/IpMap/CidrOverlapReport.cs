@@ -17,7 +17,7 @@ public sealed record CidrOverlap
     /// <summary>The addresses in both (the smaller of the two CIDRs).</summary>
     public string Overlap { get; init; } = "";
     /// <summary>VPCs of the snapshot that reach both ranges (themselves, an active peering, or their TGW route table).</summary>
-    public IReadOnlyList<string> SeenFrom { get; init; } = [];
+    public ValueList<string> SeenFrom { get; init; } = [];
     /// <summary>Which attributions the overlap makes ambiguous.</summary>
     public string Effect { get; init; } = "";
 }
@@ -79,12 +79,11 @@ public static class CidrOverlapReport
     {
         foreach (var vpc in index.Vpcs.Values)
             foreach (var c in index.VpcCidrs(vpc.VpcId)) yield return new Range(c, "Vpc", vpc.VpcId, vpc.VpcId);
-        foreach (var pcx in index.VpcPeeringConnections.Values.Where(p => p.Status?.Code == "active"))
-            foreach (var side in new[] { pcx.RequesterVpcInfo, pcx.AccepterVpcInfo })
+        foreach (var pcx in index.Peerings.Where(p => p.IsActive))
+            foreach (var side in new[] { pcx.Requester, pcx.Accepter })
             {
-                if (side?.VpcId is null || index.Vpcs.ContainsKey(side.VpcId)) continue;
-                foreach (var text in side.CidrBlockSet.Select(c => c.CidrBlock).Append(side.CidrBlock).Concat(side.Ipv6CidrBlockSet.Select(c => c.Ipv6CidrBlock)))
-                    if (Cidr.TryParse(text, out var c, HostBits.Normalise)) yield return new Range(c, "PeeredVpc", side.VpcId, side.VpcId);
+                if (side.VpcId is null || index.Vpcs.ContainsKey(side.VpcId)) continue;
+                foreach (var c in side.Cidrs) yield return new Range(c, "PeeredVpc", side.VpcId, side.VpcId);
             }
         foreach (var table in attributor.TransitGatewayRouteTables.Values)
             foreach (var route in table.Routes.Where(r => !r.Blackhole))
@@ -106,11 +105,8 @@ public static class CidrOverlapReport
     private static HashSet<string> Reach(string vpcId, AddressAttributor attributor, SnapshotIndex index)
     {
         var reached = new HashSet<string>(StringComparer.Ordinal) { vpcId };
-        foreach (var pcx in index.VpcPeeringConnections.Values.Where(p => p.Status?.Code == "active"))
-        {
-            if (pcx.RequesterVpcInfo?.VpcId == vpcId && pcx.AccepterVpcInfo?.VpcId is { } acc) reached.Add(acc);
-            if (pcx.AccepterVpcInfo?.VpcId == vpcId && pcx.RequesterVpcInfo?.VpcId is { } req) reached.Add(req);
-        }
+        foreach (var pcx in index.Peerings.Where(p => p.IsActive))
+            if (pcx.From(vpcId)?.Remote.VpcId is { } peer) reached.Add(peer);
         foreach (var table in attributor.TransitGatewayRouteTablesOf(vpcId))
             foreach (var route in table.Routes)
                 foreach (var id in route.AttachmentIds)

@@ -1,6 +1,7 @@
 using VpcSecTools.Net;
 using VpcSecTools.Routing;
 using VpcSecTools.Snapshot;
+using Kind = VpcSecTools.Reachability.ComponentKind;
 
 namespace VpcSecTools.Reachability;
 
@@ -52,7 +53,7 @@ internal sealed class PathWalk
 
     public void FromEni(NetworkInterface eni)
     {
-        if (eni.SubnetId is null) { Unknown("NetworkInterface", eni.NetworkInterfaceId, null, null, "the ENI has no subnet", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (eni.SubnetId is null) { NoSubnet(eni); return; }
         RouteFrom(eni.SubnetId);
     }
 
@@ -62,33 +63,47 @@ internal sealed class PathWalk
         var eni = Dst.IsIPv6 ? _ix.EnisAt(Dst).FirstOrDefault() : _ix.EniByPublicIp(Dst);
         if (eni is null)
         {
-            if (!AddressScope.IsInternet(Dst)) { Block("Internet", "internet", null, null, $"{Dst} is not an internet address", ExplanationCodes.NoRoute); return; }
-            Allow("Internet", "internet", null, null, $"{Dst} is an internet address outside the snapshot");
+            if (!AddressScope.IsInternet(Dst)) { Block(Kind.Internet, "internet", $"{Dst} is not an internet address", ExplanationCodes.NoRoute); return; }
+            Allow(Kind.Internet, "internet", $"{Dst} is an internet address outside the snapshot");
             Outcome = WalkOutcome.Internet;
             return;
         }
         var vpc = eni.VpcId ?? "";
         if (Dst.IsIPv6 && _direction == PathDirection.Return && ViaEgressOnly)
-            Allow("EgressOnlyInternetGateway", vpc, null, null, "response to a connection opened through the egress-only internet gateway");
+            Allow(Kind.EgressOnlyInternetGateway, vpc, "response to a connection opened through the egress-only internet gateway");
         else
         {
-            if (!SectionCaptured(vpc, Section.InternetGateways)) return;
+            if (!SectionCaptured(eni.NetworkInterfaceId, Section.InternetGateways)) return;
             var igw = _ix.InternetGateways.Values.FirstOrDefault(g => IsAttached(g.Attachments, vpc));
-            if (igw is null) { Block("Vpc", vpc, null, null, $"{vpc} has no attached internet gateway, so nothing from the internet reaches {Dst}", ExplanationCodes.NoInternetGateway); return; }
+            if (igw is null)
+            {
+                Block(Kind.Vpc, vpc, $"{vpc} has no attached internet gateway, so nothing from the internet reaches {Dst}", ExplanationCodes.NoInternetGateway);
+                return;
+            }
             var edge = _ix.RouteTables.Values.FirstOrDefault(t => t.VpcId == vpc && t.Associations.Any(a => a.GatewayId == igw.InternetGatewayId));
-            if (edge is not null) { Unknown("RouteTable", edge.RouteTableId, null, null, $"ingress routing (gateway route table of {igw.InternetGatewayId}) is not modelled", ExplanationCodes.ComponentNotModelled); return; }
+            if (edge is not null)
+            {
+                Unknown(Kind.RouteTable, edge.RouteTableId, $"ingress routing (gateway route table of {igw.InternetGatewayId}) is not modelled",
+                    ExplanationCodes.ComponentNotModelled);
+                return;
+            }
             var publicIp = Dst;
             if (!Dst.IsIPv6)
             {
                 var text = Dst.ToString();
                 var mapped = eni.PrivateIpAddresses.FirstOrDefault(p => p.Association?.PublicIp == text)?.PrivateIpAddress ?? eni.PrivateIpAddress;
-                if (mapped is null || !IpAddress.TryParse(mapped, out var privateIp)) { Unknown("NetworkInterface", eni.NetworkInterfaceId, null, null, $"no private address maps to {Dst}", ExplanationCodes.ComponentNotInSnapshot); return; }
+                if (mapped is null || !IpAddress.TryParse(mapped, out var privateIp))
+                {
+                    Unknown(Kind.NetworkInterface, eni.NetworkInterfaceId, $"no private address maps to {Dst}", ExplanationCodes.ComponentNotInSnapshot);
+                    return;
+                }
                 Dst = privateIp;
             }
             ReferencesPreserved = false;
-            Allow("InternetGateway", igw.InternetGatewayId, null, null, Dst.IsIPv6 ? $"inbound to {Dst}" : $"inbound: destination {publicIp} translated to {Dst}");
+            Allow(Kind.InternetGateway, igw.InternetGatewayId, Dst.IsIPv6 ? $"inbound to {Dst}" : $"inbound: destination {publicIp} translated to {Dst}");
         }
-        if (eni.SubnetId is null || !Nacl(eni.SubnetId, egress: false)) return;
+        if (eni.SubnetId is null) { NoSubnet(eni); return; }
+        if (!Nacl(eni.SubnetId, egress: false)) return;
         Arrive(eni);
     }
 
@@ -99,43 +114,60 @@ internal sealed class PathWalk
 
     private void RouteFrom(string subnetId)
     {
-        if (++_routeLookups > MaxHops) { Unknown("RouteTable", subnetId, null, null, "routing loop", ExplanationCodes.ComponentNotModelled); return; }
-        if (!_ix.Subnets.TryGetValue(subnetId, out var subnet)) { Unknown("Subnet", subnetId, null, null, $"{subnetId} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (++_routeLookups > MaxHops) { Unknown(Kind.RouteTable, subnetId, "routing loop", ExplanationCodes.ComponentNotModelled); return; }
+        if (!_ix.Subnets.TryGetValue(subnetId, out var subnet))
+        {
+            Unknown(Kind.Subnet, subnetId, $"{subnetId} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
         if (_ix.SubnetCidrs(subnetId).Any(c => c.Contains(Dst)))
         {
             // Within one subnet traffic is delivered directly: no route table, no NACL.
-            Allow("Subnet", subnetId, null, null, $"{Dst} is in the same subnet: delivered without routing");
+            Allow(Kind.Subnet, subnetId, $"{Dst} is in the same subnet: delivered without routing");
             DeliverInVpc(subnet.VpcId, subnetId);
             return;
         }
+        if (Unreadable(Kind.Subnet, subnetId, "whether the destination is in the same subnet (delivered without routing) cannot be told")) return;
         if (!SectionCaptured(subnetId, Section.RouteTables)) return;
         var (table, isExplicit) = _ix.RouteTableOf(subnetId);
-        if (table is null) { Unknown("Subnet", subnetId, null, null, $"no route table for {subnetId} (no main table of {subnet.VpcId} in the snapshot)", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (table is null)
+        {
+            Unknown(Kind.Subnet, subnetId, $"no route table for {subnetId} (no main table of {subnet.VpcId} in the snapshot)",
+                ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
         var d = RouteLookup.Find(_ix, table, Dst);
         var detail = $"{d.Detail} ({(isExplicit ? "associated with" : "main table for")} {subnetId})";
-        Add("RouteTable", table.RouteTableId, d.Result, d.Route is null ? null : d.Rule, d.Index, detail, d.ExplanationCode);
+        Add(Kind.RouteTable, table.RouteTableId, d.Result, detail, d.ExplanationCode, d.Route is null ? null : d.Rule, d.Index);
         if (d.Result != HopResult.Allowed) return;
         var id = d.TargetId ?? "";
         switch (d.Target)
         {
             case RouteTargetKind.Local: DeliverInVpc(subnet.VpcId, subnetId); break;
-            case RouteTargetKind.InternetGateway: if (Nacl(subnetId, true)) ToInternetGateway(id, subnet.VpcId); break;
-            case RouteTargetKind.EgressOnlyInternetGateway: if (Nacl(subnetId, true)) ToEgressOnly(id, subnet.VpcId); break;
+            case RouteTargetKind.InternetGateway: if (Nacl(subnetId, true)) ToInternetGateway(id, subnet); break;
+            case RouteTargetKind.EgressOnlyInternetGateway: if (Nacl(subnetId, true)) ToEgressOnly(id, subnet); break;
             case RouteTargetKind.NatGateway: ToNat(id, subnet); break;
             case RouteTargetKind.VpcPeeringConnection: ToPeering(id, subnet); break;
             case RouteTargetKind.TransitGateway: ToTransitGateway(id, subnet); break;
-            case RouteTargetKind.GatewayEndpoint: if (Nacl(subnetId, true)) ToGatewayEndpoint(id, subnet.VpcId); break;
+            case RouteTargetKind.GatewayEndpoint: if (Nacl(subnetId, true)) ToGatewayEndpoint(id, subnet); break;
             case RouteTargetKind.NetworkInterface or RouteTargetKind.Instance: ToAppliance(d.Target, id); break;
             case RouteTargetKind.VirtualPrivateGateway: ToVpnGateway(id, subnet, d.Route?.Origin); break;
-            default:
-                Unknown(d.Target.ToString(), id, null, null, $"{d.Target} targets ({id}) are not modelled", ExplanationCodes.ComponentNotModelled); break;
+            default: Unknown(KindOf(d.Target), id, $"{d.Target} targets ({id}) are not modelled", ExplanationCodes.ComponentNotModelled); break;
         }
     }
 
     private void DeliverInVpc(string vpcId, string? fromSubnetId)
     {
         var dstSubnet = _ix.SubnetContaining(vpcId, Dst);
-        if (dstSubnet is null) { Block("Vpc", vpcId, null, null, $"no subnet of {vpcId} holds {Dst}", ExplanationCodes.AddressUnassigned); return; }
+        if (dstSubnet is null)
+        {
+            if (!SectionCaptured(vpcId, Section.Subnets)) return;
+            // A subnet whose CIDR could not be read might hold the address.
+            foreach (var s in _ix.SubnetsOf(vpcId))
+                if (Unreadable(Kind.Subnet, s.SubnetId, $"it might hold {Dst}")) return;
+            Block(Kind.Vpc, vpcId, $"no subnet of {vpcId} holds {Dst}", ExplanationCodes.AddressUnassigned);
+            return;
+        }
         if (fromSubnetId != dstSubnet.SubnetId)
         {
             // NACLs filter only where traffic crosses a subnet boundary, never within one subnet (SEMANTICS 10).
@@ -146,7 +178,9 @@ internal sealed class PathWalk
         if (eni is null)
         {
             if (!SectionCaptured(vpcId, Section.NetworkInterfaces)) return;
-            Block("Subnet", dstSubnet.SubnetId, null, null, $"no ENI holds {Dst}", ExplanationCodes.AddressUnassigned);
+            foreach (var other in _ix.EnisInSubnet(dstSubnet.SubnetId))
+                if (Unreadable(Kind.NetworkInterface, other.NetworkInterfaceId, $"it might hold {Dst}")) return;
+            Block(Kind.Subnet, dstSubnet.SubnetId, $"no ENI holds {Dst}", ExplanationCodes.AddressUnassigned);
             return;
         }
         Arrive(eni);
@@ -156,63 +190,100 @@ internal sealed class PathWalk
     {
         var nat = _ix.NatGatewayOfEni(eni.NetworkInterfaceId);
         if (nat is not null) { ReverseNat(nat); return; }
-        Allow("NetworkInterface", eni.NetworkInterfaceId, null, null, $"delivered to {Dst}{(eni.Attachment?.InstanceId is { } i ? " on " + i : "")}");
+        Allow(Kind.NetworkInterface, eni.NetworkInterfaceId, $"delivered to {Dst}{(eni.Attachment?.InstanceId is { } i ? " on " + i : "")}");
         DeliveredTo = eni;
         Outcome = WalkOutcome.Delivered;
     }
 
     // ---- targets ----
 
-    private void ToInternetGateway(string igwId, string vpcId)
+    private void ToInternetGateway(string igwId, Subnet from)
     {
-        if (!SectionCaptured(vpcId, Section.InternetGateways)) return;
+        var vpcId = from.VpcId;
+        if (!SectionCaptured(from.SubnetId, Section.InternetGateways)) return;
         if (!_ix.InternetGateways.TryGetValue(igwId, out var igw) || !IsAttached(igw.Attachments, vpcId))
-        { Block("InternetGateway", igwId, null, null, $"{igwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute); return; }
-        if (!AddressScope.IsInternet(Dst)) { Block("InternetGateway", igwId, null, null, $"{Dst} is not an internet address", ExplanationCodes.NoRoute); return; }
+        {
+            Block(Kind.InternetGateway, igwId, $"{igwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
+            return;
+        }
+        if (!AddressScope.IsInternet(Dst)) { Block(Kind.InternetGateway, igwId, $"{Dst} is not an internet address", ExplanationCodes.NoRoute); return; }
         var before = Src;
         if (!Src.IsIPv6)
         {
             var publicIp = PublicIpOf(vpcId, Src);
             if (publicIp is null)
-            { Block("InternetGateway", igwId, null, null, $"{Src} has no public IPv4 or Elastic IP, so the internet gateway cannot send it", ExplanationCodes.IgwPublicIpForEgress); return; }
+            {
+                Block(Kind.InternetGateway, igwId, $"{Src} has no public IPv4 or Elastic IP, so the internet gateway cannot send it",
+                    ExplanationCodes.IgwPublicIpForEgress);
+                return;
+            }
             Src = publicIp.Value;
         }
-        else if (!AddressScope.IsInternet(Src)) { Block("InternetGateway", igwId, null, null, $"{Src} is not a global IPv6 address", ExplanationCodes.IgwPublicIpForEgress); return; }
+        else if (!AddressScope.IsInternet(Src))
+        {
+            Block(Kind.InternetGateway, igwId, $"{Src} is not a global IPv6 address", ExplanationCodes.IgwPublicIpForEgress);
+            return;
+        }
         ReferencesPreserved = false;
-        Allow("InternetGateway", igwId, null, null, Src == before ? $"outbound from {Src}" : $"outbound: source {before} translated to {Src}");
+        Allow(Kind.InternetGateway, igwId, Src == before ? $"outbound from {Src}" : $"outbound: source {before} translated to {Src}");
         FromInternet();
     }
 
-    private void ToEgressOnly(string eigwId, string vpcId)
+    private void ToEgressOnly(string eigwId, Subnet from)
     {
-        if (!SectionCaptured(vpcId, Section.EgressOnlyInternetGateways)) return;
+        var vpcId = from.VpcId;
+        if (!SectionCaptured(from.SubnetId, Section.EgressOnlyInternetGateways)) return;
         if (!_ix.EgressOnlyInternetGateways.TryGetValue(eigwId, out var eigw) || !IsAttached(eigw.Attachments, vpcId))
-        { Block("EgressOnlyInternetGateway", eigwId, null, null, $"{eigwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute); return; }
-        if (!Dst.IsIPv6 || !AddressScope.IsInternet(Dst)) { Block("EgressOnlyInternetGateway", eigwId, null, null, $"{Dst} is not a global IPv6 address", ExplanationCodes.NoRoute); return; }
+        {
+            Block(Kind.EgressOnlyInternetGateway, eigwId, $"{eigwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
+            return;
+        }
+        if (!Dst.IsIPv6 || !AddressScope.IsInternet(Dst))
+        {
+            Block(Kind.EgressOnlyInternetGateway, eigwId, $"{Dst} is not a global IPv6 address", ExplanationCodes.NoRoute);
+            return;
+        }
         ReferencesPreserved = false;
         ViaEgressOnly = true;
-        Allow("EgressOnlyInternetGateway", eigwId, null, null, "outbound IPv6 (responses allowed back, nothing unsolicited)");
+        Allow(Kind.EgressOnlyInternetGateway, eigwId, "outbound IPv6 (responses allowed back, nothing unsolicited)");
         FromInternet();
     }
 
     private void ToNat(string natId, Subnet from)
     {
-        if (!SectionCaptured(from.VpcId, Section.NatGateways)) return;
-        if (!_ix.NatGateways.TryGetValue(natId, out var nat) || !string.Equals(nat.State, "available", StringComparison.OrdinalIgnoreCase))
-        { Block("NatGateway", natId, null, null, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute); return; }
+        if (!SectionCaptured(from.SubnetId, Section.NatGateways)) return;
+        if (!_ix.NatGateways.TryGetValue(natId, out var nat) || !ResourceState.Is(nat.State, "available"))
+        {
+            Block(Kind.NatGateway, natId, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute);
+            return;
+        }
         if (Traffic.Protocol.Number is not (6 or 17 or 1))
-        { Block("NatGateway", natId, null, null, $"a NAT gateway forwards only TCP, UDP and ICMP, not {Traffic.Protocol}", ExplanationCodes.NatProtocol); return; }
+        {
+            Block(Kind.NatGateway, natId, $"a NAT gateway forwards only TCP, UDP and ICMP, not {Traffic.Protocol}", ExplanationCodes.NatProtocol);
+            return;
+        }
         // Sources of other VPCs are translated when they arrive over a transit gateway (centralised egress);
         // peering, VPN and Direct Connect allow no edge-to-edge use of a NAT gateway.
+        if (!ViaTransitGateway && nat.VpcId is not null && !_ix.Vpcs.ContainsKey(nat.VpcId))
+        {
+            Unknown(Kind.NatGateway, natId, $"{nat.VpcId} is not in the snapshot: whether {Src} is inside it cannot be told", ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
         if (nat.VpcId is null || !ViaTransitGateway && !_ix.VpcCidrs(nat.VpcId).Any(c => c.Contains(Src)))
-        { Block("NatGateway", natId, null, null, $"source {Src} is not inside {nat.VpcId}", ExplanationCodes.NatSourceNotInVpc); return; }
-        if (nat.SubnetId is null) { Unknown("NatGateway", natId, null, null, "the NAT gateway has no subnet", ExplanationCodes.ComponentNotInSnapshot); return; }
+        {
+            Block(Kind.NatGateway, natId, $"source {Src} is not inside {nat.VpcId}", ExplanationCodes.NatSourceNotInVpc);
+            return;
+        }
+        if (nat.SubnetId is null) { Unknown(Kind.NatGateway, natId, "the NAT gateway has no subnet", ExplanationCodes.ComponentNotInSnapshot); return; }
         if (from.SubnetId != nat.SubnetId && !(Nacl(from.SubnetId, true) && Nacl(nat.SubnetId, false))) return;
         var address = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary != false && a.PrivateIp is not null);
         if (address?.PrivateIp is null || !IpAddress.TryParse(address.PrivateIp, out var natIp))
-        { Unknown("NatGateway", natId, null, null, "the NAT gateway's private address is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        {
+            Unknown(Kind.NatGateway, natId, "the NAT gateway's private address is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
         Nats.Add(new NatTranslation(natId, natIp, Src));
-        Allow("NatGateway", natId, null, null, $"source {Src} translated to {natIp}");
+        Allow(Kind.NatGateway, natId, $"source {Src} translated to {natIp}");
         Src = natIp;
         ReferencesPreserved = false;
         RouteFrom(nat.SubnetId);
@@ -222,107 +293,160 @@ internal sealed class PathWalk
     {
         var t = Nats.FirstOrDefault(n => n.NatGatewayId == nat.NatGatewayId && n.NatAddress == Dst);
         if (_direction == PathDirection.Forward || t is null)
-        { Block("NatGateway", nat.NatGatewayId, null, null, "a NAT gateway drops connections opened from outside", ExplanationCodes.NatUnsolicitedInbound); return; }
-        Allow("NatGateway", nat.NatGatewayId, null, null, $"response: destination {Dst} translated back to {t.OriginalSource}");
+        {
+            Block(Kind.NatGateway, nat.NatGatewayId, "a NAT gateway drops connections opened from outside", ExplanationCodes.NatUnsolicitedInbound);
+            return;
+        }
+        Allow(Kind.NatGateway, nat.NatGatewayId, $"response: destination {Dst} translated back to {t.OriginalSource}");
         Dst = t.OriginalSource;
         Traffic = ClientTraffic;
-        if (nat.SubnetId is not null) RouteFrom(nat.SubnetId);
+        if (nat.SubnetId is null)
+        {
+            Unknown(Kind.NatGateway, nat.NatGatewayId, "the NAT gateway has no subnet", ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
+        RouteFrom(nat.SubnetId);
     }
 
     private void ToPeering(string pcxId, Subnet from)
     {
-        if (!SectionCaptured(from.VpcId, Section.VpcPeeringConnections)) return;
-        if (!_ix.VpcPeeringConnections.TryGetValue(pcxId, out var pcx))
-        { Block("VpcPeeringConnection", pcxId, null, null, $"{pcxId} is not in the snapshot (deleted)", ExplanationCodes.PeeringNotActive); return; }
-        if (!string.Equals(pcx.Status?.Code, "active", StringComparison.OrdinalIgnoreCase))
-        { Block("VpcPeeringConnection", pcxId, null, null, $"{pcxId} is {pcx.Status?.Code ?? "in an unknown state"}", ExplanationCodes.PeeringNotActive); return; }
-        var (self, peer) = pcx.RequesterVpcInfo?.VpcId == from.VpcId ? (pcx.RequesterVpcInfo, pcx.AccepterVpcInfo)
-            : pcx.AccepterVpcInfo?.VpcId == from.VpcId ? (pcx.AccepterVpcInfo, pcx.RequesterVpcInfo) : (null, null);
-        if (peer?.VpcId is null) { Block("VpcPeeringConnection", pcxId, null, null, $"{pcxId} does not connect {from.VpcId}", ExplanationCodes.BadStateRoute); return; }
-        var peerCidrs = PeeredCidrs(peer);
-        if (!peerCidrs.Any(c => c.Contains(Dst)))
-        { Block("VpcPeeringConnection", pcxId, null, null, $"{Dst} is not in {peer.VpcId}'s CIDRs ({string.Join(", ", peerCidrs)}): peering is not transitive", ExplanationCodes.PeeringCidr); return; }
-        if (self?.Region is not null && peer.Region is not null && self.Region != peer.Region) ReferencesPreserved = false;
-        Allow("VpcPeeringConnection", pcxId, null, null, $"to {peer.VpcId}");
+        if (!SectionCaptured(from.SubnetId, Section.VpcPeeringConnections)) return;
+        if (_ix.PeeringOf(pcxId) is not { } pcx)
+        {
+            Block(Kind.VpcPeeringConnection, pcxId, $"{pcxId} is not in the snapshot (deleted)", ExplanationCodes.PeeringNotActive);
+            return;
+        }
+        if (!pcx.IsActive)
+        {
+            Block(Kind.VpcPeeringConnection, pcxId, $"{pcxId} is {pcx.Connection.Status?.Code ?? "in an unknown state"}", ExplanationCodes.PeeringNotActive);
+            return;
+        }
+        if (pcx.From(from.VpcId) is not ({ } self, { VpcId: not null } peer))
+        {
+            Block(Kind.VpcPeeringConnection, pcxId, $"{pcxId} does not connect {from.VpcId}", ExplanationCodes.BadStateRoute);
+            return;
+        }
+        switch (peer.Holds(Dst))
+        {
+            case null:
+                Unknown(Kind.VpcPeeringConnection, pcxId, $"{peer.Problems[0]}: it might hold {Dst}", ExplanationCodes.UninterpretableEntry);
+                return;
+            case false:
+                Block(Kind.VpcPeeringConnection, pcxId, $"{Dst} is not in {peer.VpcId}'s CIDRs ({string.Join(", ", peer.Cidrs)}): peering is not transitive",
+                    ExplanationCodes.PeeringCidr);
+                return;
+        }
+        if (self.Region is not null && peer.Region is not null && self.Region != peer.Region) ReferencesPreserved = false;
+        Allow(Kind.VpcPeeringConnection, pcxId, $"to {peer.VpcId}");
         if (!Nacl(from.SubnetId, true)) return;
         if (!_ix.Vpcs.ContainsKey(peer.VpcId))
         {
             // A response to a source in a peer VPC the snapshot does not hold leaves here; what happens inside the peer is assumed.
             if (_direction == PathDirection.Return && RemoteSource)
             {
-                Notes.Add($"assumed: the route tables, network ACLs and security groups of peer {peer.VpcId} (account {peer.OwnerId}) pass the traffic (not in the snapshot)");
+                Notes.Add($"assumed: the route tables, network ACLs and security groups of peer {peer.VpcId} (account {peer.OwnerId}) pass the traffic "
+                    + "(not in the snapshot)");
                 Outcome = WalkOutcome.Remote;
                 return;
             }
-            Unknown("Vpc", peer.VpcId, null, null, $"peer {peer.VpcId} (account {peer.OwnerId}) is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot);
+            Unknown(Kind.Vpc, peer.VpcId, $"peer {peer.VpcId} (account {peer.OwnerId}) is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot);
             return;
         }
         // Arriving over a peering, only the peer's own addresses are delivered: no edge-to-edge routing.
         DeliverInVpc(peer.VpcId, null);
     }
 
-    private IReadOnlyList<Cidr> PeeredCidrs(VpcPeeringConnectionVpcInfo info)
-    {
-        var cidrs = new List<Cidr>();
-        foreach (var t in info.CidrBlockSet.Select(c => c.CidrBlock).Append(info.CidrBlock).Concat(info.Ipv6CidrBlockSet.Select(c => c.Ipv6CidrBlock)))
-            if (Cidr.TryParse(t, out var c, HostBits.Normalise) && !cidrs.Contains(c)) cidrs.Add(c);
-        return cidrs.Count > 0 || info.VpcId is null ? cidrs : _ix.VpcCidrs(info.VpcId);
-    }
-
     private void ToTransitGateway(string tgwId, Subnet from)
     {
-        if (!SectionCaptured(from.VpcId, Section.TransitGatewayVpcAttachments)) return;
-        var attachment = VpcAttachment(tgwId, from.VpcId);
-        if (attachment is null) { Block("TransitGateway", tgwId, null, null, $"{from.VpcId} has no available attachment to {tgwId}", ExplanationCodes.TgwAttachmentMissing); return; }
-        var entry = attachment.SubnetIds.Select(id => _ix.Subnets.GetValueOrDefault(id)).FirstOrDefault(s => s?.AvailabilityZone == from.AvailabilityZone);
+        if (!SectionCaptured(from.SubnetId, Section.TransitGatewayVpcAttachments)) return;
+        var attachment = _ix.TransitGatewayAttachmentOf(tgwId, from.VpcId);
+        if (attachment is null)
+        {
+            Block(Kind.TransitGateway, tgwId, $"{from.VpcId} has no available attachment to {tgwId}", ExplanationCodes.TgwAttachmentMissing);
+            return;
+        }
+        var attachmentId = attachment.AttachmentId;
+        if (attachment.Details is not { } details)
+        {
+            Unknown(Kind.TransitGatewayAttachment, attachmentId, $"the subnets of {attachmentId} are not in the snapshot",
+                ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
+        var entry = details.SubnetIds.Select(id => _ix.Subnets.GetValueOrDefault(id)).FirstOrDefault(s => s?.AvailabilityZone == from.AvailabilityZone);
         if (entry is null)
         {
-            Block("TransitGatewayAttachment", attachment.TransitGatewayAttachmentId, null, null,
-                $"{attachment.TransitGatewayAttachmentId} has no subnet in {from.AvailabilityZone} (it uses {string.Join(", ", attachment.SubnetIds)}), so {from.SubnetId} cannot send to {tgwId}", ExplanationCodes.TgwAzRestriction);
+            Block(Kind.TransitGatewayAttachment, attachmentId,
+                $"{attachmentId} has no subnet in {from.AvailabilityZone} (it uses {string.Join(", ", details.SubnetIds)}), "
+                + $"so {from.SubnetId} cannot send to {tgwId}",
+                ExplanationCodes.TgwAzRestriction);
             return;
         }
         // To the TGW: the sender's subnet outbound rules and the attachment subnet's inbound rules apply (AWS TGW NACL rules).
         if (!Nacl(from.SubnetId, true) || !Nacl(entry.SubnetId, false)) return;
-        Allow("TransitGatewayAttachment", attachment.TransitGatewayAttachmentId, null, null, $"enters {tgwId} through {entry.SubnetId} ({entry.AvailabilityZone})");
-        TransitGatewayForward(tgwId, attachment);
+        Allow(Kind.TransitGatewayAttachment, attachmentId, $"enters {tgwId} through {entry.SubnetId} ({entry.AvailabilityZone})");
+        TransitGatewayForward(tgwId, attachmentId, from.SubnetId, details.Options?.SecurityGroupReferencingSupport);
     }
 
-    private void TransitGatewayForward(string tgwId, TransitGatewayVpcAttachment fromAttachment) =>
-        TransitGatewayForward(tgwId, fromAttachment.TransitGatewayAttachmentId, fromAttachment.VpcId ?? "", fromAttachment.Options?.SecurityGroupReferencingSupport);
-
-    /// <summary>Through the transit gateway from an attachment (a VPC's, or a VPN's / Direct Connect gateway's), by the route table it is associated with.</summary>
+    /// <summary>Through the transit gateway from an attachment (a VPC's, or a VPN's / Direct Connect gateway's), by its associated route table.</summary>
     private void TransitGatewayForward(string tgwId, string fromAttachmentId, string regionAnchor, string? fromReferencing)
     {
         if (!SectionCaptured(regionAnchor, Section.TransitGatewayAttachments)) return;
-        var tableId = _ix.TransitGatewayAttachments.GetValueOrDefault(fromAttachmentId)?.Association?.TransitGatewayRouteTableId
-            ?? _ix.RegionOf(regionAnchor)?.TransitGatewayRouteTableAssociations.FirstOrDefault(a => a.Associations.Any(x => x.TransitGatewayAttachmentId == fromAttachmentId))?.TransitGatewayRouteTableId;
-        if (tableId is null)
-        { Block("TransitGatewayAttachment", fromAttachmentId, null, null, "the attachment is associated with no transit gateway route table", ExplanationCodes.NoRoute); return; }
+        if (_ix.TransitGatewayRouteTableOf(fromAttachmentId) is not { } tableId)
+        {
+            Block(Kind.TransitGatewayAttachment, fromAttachmentId, "the attachment is associated with no transit gateway route table",
+                ExplanationCodes.NoRoute);
+            return;
+        }
         var (choice, unknown) = _ix.TransitGatewayRouteLookupOf(tableId).Find(Dst);
-        if (unknown is not null) { Unknown("TransitGatewayRouteTable", tableId, null, null, unknown, ExplanationCodes.SectionNotCaptured); return; }
-        if (choice is null) { Block("TransitGatewayRouteTable", tableId, null, null, $"{tableId} has no route to {Dst}", ExplanationCodes.NoRoute); return; }
+        if (unknown is not null) { Unknown(Kind.TransitGatewayRouteTable, tableId, unknown, ExplanationCodes.SectionNotCaptured); return; }
+        if (choice is null) { Block(Kind.TransitGatewayRouteTable, tableId, $"{tableId} has no route to {Dst}", ExplanationCodes.NoRoute); return; }
         var rule = $"{choice.Destination} -> {(choice.Blackhole ? "blackhole" : choice.AttachmentId)} ({choice.Type})";
-        if (choice.Blackhole) { Block("TransitGatewayRouteTable", tableId, rule, null, $"{choice.Destination} is a blackhole route", ExplanationCodes.BadStateRoute); return; }
+        if (choice.Blackhole)
+        {
+            Block(Kind.TransitGatewayRouteTable, tableId, $"{choice.Destination} is a blackhole route", ExplanationCodes.BadStateRoute, rule);
+            return;
+        }
         if (choice.ResourceType is "vpn" or "direct-connect-gateway" && choice.AttachmentId is not null)
         {
-            Add("TransitGatewayRouteTable", tableId, HopResult.Allowed, rule, null, $"{Dst} matches {choice.Destination}", null);
+            Allow(Kind.TransitGatewayRouteTable, tableId, $"{Dst} matches {choice.Destination}", rule);
             LeaveToRemote(tgwId, choice.AttachmentId, choice.ResourceType, choice.ResourceId);
             return;
         }
-        if (!string.Equals(choice.ResourceType, "vpc", StringComparison.OrdinalIgnoreCase))
-        { Unknown("TransitGatewayAttachment", choice.AttachmentId ?? tableId, rule, null, $"{choice.ResourceType} attachments are not modelled", ExplanationCodes.ComponentNotModelled); return; }
+        if (!ResourceState.Is(choice.ResourceType, "vpc"))
+        {
+            Unknown(Kind.TransitGatewayAttachment, choice.AttachmentId ?? tableId, $"{choice.ResourceType} attachments are not modelled",
+                ExplanationCodes.ComponentNotModelled, rule);
+            return;
+        }
         var target = choice.AttachmentId is null ? null : _ix.TransitGatewayVpcAttachments.GetValueOrDefault(choice.AttachmentId);
-        if (target?.VpcId is null) { Unknown("TransitGatewayAttachment", choice.AttachmentId ?? tableId, rule, null, "the target attachment is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
-        Add("TransitGatewayRouteTable", tableId, HopResult.Allowed, rule, null, $"{Dst} matches {choice.Destination}", null);
+        if (target?.VpcId is null)
+        {
+            Unknown(Kind.TransitGatewayAttachment, choice.AttachmentId ?? tableId, "the target attachment is not in the snapshot",
+                ExplanationCodes.ComponentNotInSnapshot, rule);
+            return;
+        }
+        if (!SnapshotIndex.IsUsableAttachmentState(target.State))
+        {
+            Block(Kind.TransitGatewayAttachment, target.TransitGatewayAttachmentId, $"{target.TransitGatewayAttachmentId} is {target.State}",
+                ExplanationCodes.TgwAttachmentMissing, rule);
+            return;
+        }
+        Allow(Kind.TransitGatewayRouteTable, tableId, $"{Dst} matches {choice.Destination}", rule);
         var tgw = _ix.TransitGateways.GetValueOrDefault(tgwId);
-        bool referencing = Enabled(tgw?.Options?.SecurityGroupReferencingSupport) && Enabled(fromReferencing) && Enabled(target.Options?.SecurityGroupReferencingSupport);
+        bool referencing = Enabled(tgw?.Options?.SecurityGroupReferencingSupport) && Enabled(fromReferencing)
+            && Enabled(target.Options?.SecurityGroupReferencingSupport);
         if (!referencing) ReferencesPreserved = false;
         // Traffic from a TGW reaches every subnet: it enters through the attachment subnet of the destination's AZ, else any.
         var dstSubnet = _ix.SubnetContaining(target.VpcId, Dst);
         var subnets = target.SubnetIds.Select(id => _ix.Subnets.GetValueOrDefault(id)).OfType<Subnet>().ToList();
         var exit = subnets.FirstOrDefault(s => s.AvailabilityZone == dstSubnet?.AvailabilityZone) ?? subnets.FirstOrDefault();
-        if (exit is null) { Unknown("TransitGatewayAttachment", target.TransitGatewayAttachmentId, null, null, "the attachment's subnets are not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
-        Allow("TransitGatewayAttachment", target.TransitGatewayAttachmentId, null, null, $"leaves {tgwId} into {target.VpcId} through {exit.SubnetId}");
+        if (exit is null)
+        {
+            Unknown(Kind.TransitGatewayAttachment, target.TransitGatewayAttachmentId, "the attachment's subnets are not in the snapshot",
+                ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
+        Allow(Kind.TransitGatewayAttachment, target.TransitGatewayAttachmentId, $"leaves {tgwId} into {target.VpcId} through {exit.SubnetId}");
         ViaTransitGateway = true;
         RouteFrom(exit.SubnetId);
     }
@@ -340,17 +464,29 @@ internal sealed class PathWalk
         var entries = RemoteEntries(Src);
         if (entries.Count == 0)
         {
-            Unknown("Address", Src.ToString(), null, null,
-                $"{Src} is outside every VPC of the snapshot and no transit gateway route to a VPN or Direct Connect attachment, nor any VPN connection route of a virtual private gateway, covers it: where it enters the network is unknown",
+            Unknown(Kind.Address, Src.ToString(),
+                $"{Src} is outside every VPC of the snapshot and no transit gateway route to a VPN or Direct Connect attachment, nor any VPN connection route "
+                + "of a virtual private gateway, covers it: where it enters the network is unknown",
                 ExplanationCodes.ComponentNotInSnapshot);
             return;
         }
         if (entries.Count > 1)
         {
-            Unknown("Address", Src.ToString(), null, null, $"{Src} may enter through any of {string.Join(", ", entries.Select(e => e.Id))}: say which", ExplanationCodes.ComponentNotInSnapshot);
+            Unknown(Kind.Address, Src.ToString(), $"{Src} may enter through any of {string.Join(", ", entries.Select(e => e.Id))}: say which",
+                ExplanationCodes.ComponentNotInSnapshot);
             return;
         }
         var entry = entries[0];
+        if (entry.Peering is ({ } peering, { VpcId: { } localVpc } local, { } remote))
+        {
+            // A same-region peering keeps the source's identity: its groups may be referenced (SEMANTICS 4).
+            ReferencesPreserved = local.Region is null || remote.Region is null || local.Region == remote.Region;
+            Allow(Kind.VpcPeeringConnection, peering.Id, $"from {remote.VpcId} (account {remote.OwnerId}, not in the snapshot) into {local.VpcId}");
+            Notes.Add($"assumed: the route tables, network ACLs and security groups of peer {remote.VpcId} (account {remote.OwnerId}) let {Src} send "
+                + "(not in the snapshot)");
+            DeliverInVpc(localVpc, null);
+            return;
+        }
         ReferencesPreserved = false;
         if (entry.TransitGatewayId is { } tgw)
         {
@@ -358,52 +494,42 @@ internal sealed class PathWalk
             TransitGatewayForward(tgw, entry.Id, tgw, null);
             return;
         }
-        if (entry.ResourceType == "peering")
-        {
-            var pcx = _ix.VpcPeeringConnections[entry.Id];
-            var peer = pcx.RequesterVpcInfo?.VpcId == entry.ResourceId ? pcx.AccepterVpcInfo : pcx.RequesterVpcInfo;
-            Allow("VpcPeeringConnection", entry.Id, null, null, $"from {peer?.VpcId} (account {peer?.OwnerId}, not in the snapshot) into {entry.ResourceId}");
-            Notes.Add($"assumed: the route tables, network ACLs and security groups of peer {peer?.VpcId} (account {peer?.OwnerId}) let {Src} send (not in the snapshot)");
-            DeliverInVpc(entry.ResourceId!, null);
-            return;
-        }
         if (!VpnGatewayUsable(entry.Id, Src, inbound: true, out var vpcId)) return;
         // From a virtual private gateway the VPC's local routing delivers; the destination subnet's NACL applies.
         DeliverInVpc(vpcId!, null);
     }
 
-    private sealed record RemoteEntry(string Id, string? TransitGatewayId, string? ResourceType, string? ResourceId);
+    private sealed record RemoteEntry(string Id, string? TransitGatewayId, string? ResourceType, string? ResourceId,
+        (Peering Connection, PeeringSide Local, PeeringSide Remote)? Peering = null);
 
     private List<RemoteEntry> RemoteEntries(IpAddress address)
     {
         var entries = new List<RemoteEntry>();
-        // Every TGW route table the snapshot knows of: described, associated with an attachment, or holding captured routes.
-        var tables = _ix.TransitGatewayRouteTables.Keys
-            .Concat(_ix.TransitGatewayAttachments.Values.Select(a => a.Association?.TransitGatewayRouteTableId).OfType<string>())
-            .Concat(_ix.Snapshot.Regions.SelectMany(r => r.TransitGatewayStaticRoutes.Select(t => t.TransitGatewayRouteTableId)))
-            .Distinct();
-        foreach (var tableId in tables)
+        foreach (var tableId in _ix.TransitGatewayRouteTableIds)
         {
             var choice = _ix.TransitGatewayRouteLookupOf(tableId).Find(address).Route;
             if (choice?.AttachmentId is null || choice.Blackhole || choice.ResourceType is not ("vpn" or "direct-connect-gateway")) continue;
-            var tgw = _ix.TransitGatewayAttachments.GetValueOrDefault(choice.AttachmentId)?.TransitGatewayId ?? _ix.TransitGatewayRouteTables.GetValueOrDefault(tableId)?.TransitGatewayId;
-            if (tgw is not null && entries.All(e => e.Id != choice.AttachmentId)) entries.Add(new(choice.AttachmentId, tgw, choice.ResourceType, choice.ResourceId));
+            var tgw = _ix.TransitGatewayAttachments.GetValueOrDefault(choice.AttachmentId)?.TransitGatewayId
+                ?? _ix.TransitGatewayRouteTables.GetValueOrDefault(tableId)?.TransitGatewayId;
+            if (tgw is not null && entries.All(e => e.Id != choice.AttachmentId))
+                entries.Add(new(choice.AttachmentId, tgw, choice.ResourceType, choice.ResourceId));
         }
         // A peer VPC the snapshot does not hold: an active peering whose peer CIDRs hold the address and a route of its local side to it.
-        foreach (var pcx in _ix.VpcPeeringConnections.Values)
+        foreach (var pcx in _ix.Peerings)
         {
-            if (!string.Equals(pcx.Status?.Code, "active", StringComparison.OrdinalIgnoreCase)) continue;
-            foreach (var (local, remote) in new[] { (pcx.RequesterVpcInfo, pcx.AccepterVpcInfo), (pcx.AccepterVpcInfo, pcx.RequesterVpcInfo) })
+            if (!pcx.IsActive) continue;
+            foreach (var (local, remote) in new[] { (pcx.Requester, pcx.Accepter), (pcx.Accepter, pcx.Requester) })
             {
-                if (local?.VpcId is null || remote?.VpcId is null || _ix.Vpcs.ContainsKey(remote.VpcId) || !_ix.Vpcs.ContainsKey(local.VpcId)) continue;
-                if (!PeeredCidrs(remote).Any(c => c.Contains(address))) continue;
-                bool routed = _ix.RouteTables.Values.Any(t => t.VpcId == local.VpcId && t.Routes.Any(r => r.VpcPeeringConnectionId == pcx.VpcPeeringConnectionId
-                    && Cidr.TryParse(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock, out var c, HostBits.Normalise) && c.Contains(address)));
-                if (routed && entries.All(e => e.Id != pcx.VpcPeeringConnectionId)) entries.Add(new(pcx.VpcPeeringConnectionId, null, "peering", local.VpcId));
+                if (local.VpcId is null || remote.VpcId is null || _ix.Vpcs.ContainsKey(remote.VpcId) || !_ix.Vpcs.ContainsKey(local.VpcId)) continue;
+                if (remote.Holds(address) != true) continue;
+                bool routed = _ix.RouteTables.Values.Any(t => t.VpcId == local.VpcId
+                    && _ix.RouteLookupOf(t).Routes.Any(r => r.TargetId == pcx.Id && r.Destination.Contains(address)));
+                if (routed && entries.All(e => e.Id != pcx.Id)) entries.Add(new(pcx.Id, null, "peering", local.VpcId, (pcx, local, remote)));
             }
         }
         foreach (var vgw in _ix.VpnGateways.Values)
-            if (VgwCovers(vgw.VpnGatewayId, address, origin: null) && entries.All(e => e.Id != vgw.VpnGatewayId)) entries.Add(new(vgw.VpnGatewayId, null, "vpn", null));
+            if (VgwCovers(vgw.VpnGatewayId, address, origin: null) && entries.All(e => e.Id != vgw.VpnGatewayId))
+                entries.Add(new(vgw.VpnGatewayId, null, "vpn", null));
         return entries;
     }
 
@@ -412,10 +538,11 @@ internal sealed class PathWalk
     {
         foreach (var vpn in _ix.VpnConnections.Values.Where(v => v.VpnGatewayId == vgwId))
             foreach (var r in vpn.Routes)
-                if (r.State is null or "available" && Cidr.TryParse(r.DestinationCidrBlock, out var c, HostBits.Normalise) && c.Contains(address)) return true;
+                if (ResourceState.IsAbsentOr(r.State, "available") && Cidr.TryParse(r.DestinationCidrBlock, out var c, HostBits.Normalise)
+                    && c.Contains(address)) return true;
         if (origin is not null) return VpcRoutes.IsPropagated(new Route { Origin = origin });
-        return _ix.RouteTables.Values.SelectMany(t => t.Routes).Any(r => r.GatewayId == vgwId && VpcRoutes.IsPropagated(r)
-            && Cidr.TryParse(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock, out var c, HostBits.Normalise) && c.Contains(address));
+        return _ix.RouteTables.Values.Any(t =>
+            _ix.RouteLookupOf(t).Routes.Any(r => r.TargetId == vgwId && VpcRoutes.IsPropagated(r.Route) && r.Destination.Contains(address)));
     }
 
     /// <summary>The VPC routes <see cref="Dst"/> to a virtual private gateway: it leaves for the network behind the VPN connection.</summary>
@@ -423,7 +550,9 @@ internal sealed class PathWalk
     {
         if (!VgwCovers(vgwId, Dst, origin))
         {
-            Unknown("VpnGateway", vgwId, null, null, $"traffic leaves through {vgwId}, but no VPN connection route of it covers {Dst}: the network behind it is outside the snapshot", ExplanationCodes.ComponentNotModelled);
+            Unknown(Kind.VpnGateway, vgwId,
+                $"traffic leaves through {vgwId}, but no VPN connection route of it covers {Dst}: the network behind it is outside the snapshot",
+                ExplanationCodes.ComponentNotModelled);
             return;
         }
         if (!Nacl(from.SubnetId, true)) return;
@@ -435,44 +564,53 @@ internal sealed class PathWalk
     {
         vpcId = null;
         if (!SectionCaptured(vgwId, Section.VpnGateways) || !SectionCaptured(vgwId, Section.VpnConnections)) return false;
-        if (!_ix.VpnGateways.TryGetValue(vgwId, out var vgw) || !string.Equals(vgw.State, "available", StringComparison.OrdinalIgnoreCase))
-        { Block("VpnGateway", vgwId, null, null, $"{vgwId} is {(vgw is null ? "not in the snapshot" : vgw.State)}", ExplanationCodes.VpnNotAvailable); return false; }
-        vpcId = vgw.VpcAttachments.FirstOrDefault(a => a.State is null or "attached")?.VpcId;
-        if (vpcId is null) { Block("VpnGateway", vgwId, null, null, $"{vgwId} is attached to no VPC", ExplanationCodes.VpnNotAvailable); return false; }
+        if (!_ix.VpnGateways.TryGetValue(vgwId, out var vgw) || !ResourceState.Is(vgw.State, "available"))
+        {
+            Block(Kind.VpnGateway, vgwId, $"{vgwId} is {(vgw is null ? "not in the snapshot" : vgw.State)}", ExplanationCodes.VpnNotAvailable);
+            return false;
+        }
+        vpcId = vgw.VpcAttachments.FirstOrDefault(a => ResourceState.IsAbsentOr(a.State, "attached"))?.VpcId;
+        if (vpcId is null) { Block(Kind.VpnGateway, vgwId, $"{vgwId} is attached to no VPC", ExplanationCodes.VpnNotAvailable); return false; }
         var connections = _ix.VpnConnections.Values.Where(v => v.VpnGatewayId == vgwId).ToList();
-        return VpnConnectionsUsable("VpnGateway", vgwId, connections, remote, inbound, $"{(inbound ? "enters " + vpcId + " from" : "leaves " + vpcId + " through")} {vgwId}");
+        var what = $"{(inbound ? "enters " + vpcId + " from" : "leaves " + vpcId + " through")} {vgwId}";
+        return VpnConnectionsUsable(Kind.VpnGateway, vgwId, connections, remote, inbound, what);
     }
 
     private bool RemoteAttachmentUsable(string attachmentId, string? resourceType, string? resourceId, string tgwId, bool inbound)
     {
         var att = _ix.TransitGatewayAttachments.GetValueOrDefault(attachmentId);
-        if (att is not null && !string.Equals(att.State, "available", StringComparison.OrdinalIgnoreCase))
-        { Block("TransitGatewayAttachment", attachmentId, null, null, $"{attachmentId} is {att.State}", ExplanationCodes.VpnNotAvailable); return false; }
+        if (att is not null && !ResourceState.Is(att.State, "available"))
+        {
+            Block(Kind.TransitGatewayAttachment, attachmentId, $"{attachmentId} is {att.State}", ExplanationCodes.VpnNotAvailable);
+            return false;
+        }
         var what = inbound ? $"enters {tgwId} from {resourceType} {resourceId}" : $"leaves {tgwId} to {resourceType} {resourceId}";
         if (resourceType != "vpn")
         {
-            Allow("TransitGatewayAttachment", attachmentId, null, null, what);
+            Allow(Kind.TransitGatewayAttachment, attachmentId, what);
             Notes.Add($"assumed: the Direct Connect gateway {resourceId} and the network behind it carry {(inbound ? Src : Dst)} (not in the snapshot)");
             return true;
         }
         if (!SectionCaptured(tgwId, Section.VpnConnections)) return false;
         var connections = _ix.VpnConnections.Values.Where(v => v.VpnConnectionId == resourceId || v.TransitGatewayId == tgwId && resourceId is null).ToList();
-        return VpnConnectionsUsable("TransitGatewayAttachment", attachmentId, connections, inbound ? Src : Dst, inbound, what);
+        return VpnConnectionsUsable(Kind.TransitGatewayAttachment, attachmentId, connections, inbound ? Src : Dst, inbound, what);
     }
 
     /// <summary>A VPN connection that is not 'available' blocks; tunnel state and the customer side are assumptions, named in the notes.</summary>
-    private bool VpnConnectionsUsable(string type, string id, List<VpnConnection> connections, IpAddress remote, bool inbound, string detail)
+    private bool VpnConnectionsUsable(Kind kind, string id, List<VpnConnection> connections, IpAddress remote, bool inbound, string detail)
     {
-        if (connections.Count == 0) { Block(type, id, null, null, $"no VPN connection of {id} is in the snapshot", ExplanationCodes.VpnNotAvailable); return false; }
-        var up = connections.Where(v => string.Equals(v.State, "available", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (connections.Count == 0) { Block(kind, id, $"no VPN connection of {id} is in the snapshot", ExplanationCodes.VpnNotAvailable); return false; }
+        var up = connections.Where(v => ResourceState.Is(v.State, "available")).ToList();
         if (up.Count == 0)
         {
-            Block(type, id, null, null, $"{string.Join(", ", connections.Select(v => $"{v.VpnConnectionId} is {v.State ?? "in an unknown state"}"))}", ExplanationCodes.VpnNotAvailable);
+            Block(kind, id, string.Join(", ", connections.Select(v => $"{v.VpnConnectionId} is {v.State ?? "in an unknown state"}")),
+                ExplanationCodes.VpnNotAvailable);
             return false;
         }
         var names = string.Join(", ", up.Select(v => v.VpnConnectionId));
-        Allow(type, id, null, null, detail.Contains(names, StringComparison.Ordinal) ? detail : $"{detail} ({names})");
-        Notes.Add($"assumed: a tunnel of {names} is up and the customer gateway{(up[0].CustomerGatewayId is { } cg ? " " + cg : "")} routes {remote} over it and passes the traffic (tunnel state and the customer side are not in the snapshot)");
+        Allow(kind, id, detail.Contains(names, StringComparison.Ordinal) ? detail : $"{detail} ({names})");
+        Notes.Add($"assumed: a tunnel of {names} is up and the customer gateway{(up[0].CustomerGatewayId is { } cg ? " " + cg : "")} routes {remote} over it "
+            + "and passes the traffic (tunnel state and the customer side are not in the snapshot)");
         return true;
     }
 
@@ -482,16 +620,22 @@ internal sealed class PathWalk
         if (RemoteAttachmentUsable(attachmentId, resourceType, resourceId, tgwId, inbound: false)) Outcome = WalkOutcome.Remote;
     }
 
-    private TransitGatewayVpcAttachment? VpcAttachment(string tgwId, string vpcId) =>
-        _ix.TransitGatewayVpcAttachments.Values.FirstOrDefault(a => a.TransitGatewayId == tgwId && a.VpcId == vpcId && a.State is null or "available" or "modifying");
-
-    private void ToGatewayEndpoint(string vpceId, string vpcId)
+    private void ToGatewayEndpoint(string vpceId, Subnet from)
     {
-        if (!SectionCaptured(vpcId, Section.VpcEndpoints)) return;
-        if (!_ix.VpcEndpoints.TryGetValue(vpceId, out var ep)) { Unknown("VpcEndpoint", vpceId, null, null, $"{vpceId} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
-        if (!string.Equals(ep.VpcEndpointType, "Gateway", StringComparison.OrdinalIgnoreCase))
-        { Unknown("VpcEndpoint", vpceId, null, null, $"{ep.VpcEndpointType} endpoints (e.g. Gateway Load Balancer) are not modelled", ExplanationCodes.ComponentNotModelled); return; }
-        Allow("VpcEndpoint", vpceId, null, null, $"to {ep.ServiceName}");
+        var vpcId = from.VpcId;
+        if (!SectionCaptured(from.SubnetId, Section.VpcEndpoints)) return;
+        if (!_ix.VpcEndpoints.TryGetValue(vpceId, out var ep))
+        {
+            Unknown(Kind.VpcEndpoint, vpceId, $"{vpceId} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
+        if (!ResourceState.Is(ep.VpcEndpointType, "Gateway"))
+        {
+            Unknown(Kind.VpcEndpoint, vpceId, $"{ep.VpcEndpointType} endpoints (e.g. Gateway Load Balancer) are not modelled",
+                ExplanationCodes.ComponentNotModelled);
+            return;
+        }
+        Allow(Kind.VpcEndpoint, vpceId, $"to {ep.ServiceName}");
         Notes.Add($"{vpceId}'s endpoint policy and the service's own policies are not evaluated");
         ServiceVpcId = vpcId;
         Outcome = WalkOutcome.Service;
@@ -501,31 +645,57 @@ internal sealed class PathWalk
     {
         var eni = kind == RouteTargetKind.NetworkInterface ? _ix.NetworkInterfaces.GetValueOrDefault(id)
             : _ix.EnisOfInstance(id).OrderBy(e => e.Attachment?.DeviceIndex ?? int.MaxValue).FirstOrDefault();
-        if (eni is null) { Unknown(kind.ToString(), id, null, null, $"route target {id} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        if (eni is null) { Unknown(KindOf(kind), id, $"route target {id} is not in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return; }
+        var eniId = eni.NetworkInterfaceId;
         if (eni.SourceDestCheck != false)
-        { Block("NetworkInterface", eni.NetworkInterfaceId, null, null, $"{eni.NetworkInterfaceId} is a route target but has source/destination check enabled, so it drops traffic not addressed to it", ExplanationCodes.SourceDestCheck); return; }
-        Unknown("NetworkInterface", eni.NetworkInterfaceId, null, null, $"appliance {eni.NetworkInterfaceId}{(eni.Attachment?.InstanceId is { } i ? " (" + i + ")" : "")} forwards the traffic; what it does is not modelled", ExplanationCodes.ComponentNotModelled);
+        {
+            Block(Kind.NetworkInterface, eniId, $"{eniId} is a route target but has source/destination check enabled, so it drops traffic not addressed to it",
+                ExplanationCodes.SourceDestCheck);
+            return;
+        }
+        Unknown(Kind.NetworkInterface, eniId,
+            $"appliance {eniId}{(eni.Attachment?.InstanceId is { } i ? " (" + i + ")" : "")} forwards the traffic; what it does is not modelled",
+            ExplanationCodes.ComponentNotModelled);
     }
 
-    // ---- helpers ----
+    // ---- checks shared by the steps ----
 
     private bool Nacl(string subnetId, bool egress)
     {
         if (!SectionCaptured(subnetId, Section.NetworkAcls)) return false;
         var (acl, _) = _ix.NetworkAclOf(subnetId);
-        if (acl is null) { Unknown("Subnet", subnetId, null, null, $"no network ACL for {subnetId} in the snapshot", ExplanationCodes.ComponentNotInSnapshot); return false; }
-        var d = NetworkAclEvaluator.Evaluate(acl, egress, egress ? Dst : Src, Traffic);
-        Add("NetworkAcl", acl.NetworkAclId, d.Allowed ? HopResult.Allowed : HopResult.Denied, d.Rule, d.RuleNumber,
-            $"{(egress ? "leaving" : "entering")} {subnetId}: {d.Detail}", d.Allowed ? null : ExplanationCodes.SubnetAcl);
+        if (acl is null)
+        {
+            Unknown(Kind.Subnet, subnetId, $"no network ACL for {subnetId} in the snapshot", ExplanationCodes.ComponentNotInSnapshot);
+            return false;
+        }
+        var remote = egress ? Dst : Src;
+        var d = NetworkAclEvaluator.Evaluate(_ix.RulesOf(acl).Of(egress, remote.IsIPv6), egress, remote, Traffic);
+        var code = d.Result switch { HopResult.Denied => ExplanationCodes.SubnetAcl, HopResult.Unknown => ExplanationCodes.UninterpretableEntry, _ => null };
+        Add(Kind.NetworkAcl, acl.NetworkAclId, d.Result, $"{(egress ? "leaving" : "entering")} {subnetId}: {d.Detail}", code, d.Rule, d.RuleNumber);
         return d.Allowed;
     }
 
     private bool SectionCaptured(string id, string section)
     {
         if (_ix.Captured(id, section)) return true;
-        Unknown("Section", section, null, null, $"the snapshot did not capture {section}{(_ix.RegionOf(id) is { } r ? " for " + r.Region : "")}", ExplanationCodes.SectionNotCaptured);
+        Unknown(Kind.Section, section, $"the snapshot did not capture {section}{(_ix.RegionOf(id) is { } r ? " for " + r.Region : "")}",
+            ExplanationCodes.SectionNotCaptured);
         return false;
     }
+
+    /// <summary>A value of the resource (a CIDR, an address) the index could not read: the step that needs it is Unknown, naming it.</summary>
+    private bool Unreadable(Kind kind, string id, string why)
+    {
+        if (_ix.ProblemsOf(id) is not [var problem, ..]) return false;
+        Unknown(kind, id, $"{problem}: {why}", ExplanationCodes.UninterpretableEntry);
+        return true;
+    }
+
+    private void NoSubnet(NetworkInterface eni) =>
+        Unknown(Kind.NetworkInterface, eni.NetworkInterfaceId,
+            $"{eni.NetworkInterfaceId} has no SubnetId in the snapshot: its routes and network ACL cannot be told",
+            ExplanationCodes.ComponentNotInSnapshot);
 
     private IpAddress? PublicIpOf(string vpcId, IpAddress privateIp)
     {
@@ -538,22 +708,41 @@ internal sealed class PathWalk
     }
 
     private static bool IsAttached(IEnumerable<InternetGatewayAttachment> attachments, string vpcId) =>
-        attachments.Any(a => a.VpcId == vpcId && a.State is null or "available" or "attached");
+        attachments.Any(a => a.VpcId == vpcId && ResourceState.IsAbsentOr(a.State, "available", "attached"));
 
-    private static bool Enabled(string? option) => string.Equals(option, "enable", StringComparison.OrdinalIgnoreCase);
+    private static bool Enabled(string? option) => ResourceState.Is(option, "enable");
 
-    private void Add(string type, string id, HopResult result, string? rule, int? number, string? detail, string? code)
+    /// <summary>The component kind of a route target the walk does not model.</summary>
+    private static Kind KindOf(RouteTargetKind target) => target switch
     {
-        Hops.Add(new PathHop { Direction = _direction, ComponentType = type, ComponentId = id, Result = result, Rule = rule, RuleNumber = number, Detail = detail, ExplanationCode = code });
+        RouteTargetKind.NetworkInterface => Kind.NetworkInterface,
+        RouteTargetKind.Instance => Kind.Instance,
+        RouteTargetKind.LocalGateway => Kind.LocalGateway,
+        RouteTargetKind.CarrierGateway => Kind.CarrierGateway,
+        RouteTargetKind.CoreNetwork => Kind.CoreNetwork,
+        _ => Kind.RouteTarget,
+    };
+
+    // ---- the hop builder ----
+
+    /// <summary>A hop as the analyser records it: what decided, why, and the rule or route (with its number) where one did.</summary>
+    internal static PathHop Hop(PathDirection direction, Kind kind, string id, HopResult result, string detail,
+        string? code = null, string? rule = null, int? number = null) => new()
+    {
+        Direction = direction, ComponentType = kind, ComponentId = id, Result = result, Detail = detail,
+        ExplanationCode = code, Rule = rule, RuleNumber = number,
+    };
+
+    private void Add(Kind kind, string id, HopResult result, string detail, string? code = null, string? rule = null, int? number = null)
+    {
+        Hops.Add(Hop(_direction, kind, id, result, detail, code, rule, number));
         if (result == HopResult.Denied) Outcome = WalkOutcome.Blocked;
         else if (result == HopResult.Unknown) Outcome = WalkOutcome.Unknown;
     }
 
-    private void Allow(string type, string id, string? rule, int? number, string detail) => Add(type, id, HopResult.Allowed, rule, number, detail, null);
+    private void Allow(Kind kind, string id, string detail, string? rule = null) => Add(kind, id, HopResult.Allowed, detail, null, rule);
 
-    private void Block(string type, string id, string? rule, int? number, string detail, string code) =>
-        Add(type, id, HopResult.Denied, rule, number, detail, code);
+    private void Block(Kind kind, string id, string detail, string code, string? rule = null) => Add(kind, id, HopResult.Denied, detail, code, rule);
 
-    private void Unknown(string type, string id, string? rule, int? number, string detail, string code) =>
-        Add(type, id, HopResult.Unknown, rule, number, detail, code);
+    private void Unknown(Kind kind, string id, string detail, string code, string? rule = null) => Add(kind, id, HopResult.Unknown, detail, code, rule);
 }

@@ -10,9 +10,6 @@ namespace VpcSecTools.Reachability;
 /// </summary>
 public sealed class ReachabilityAnalyzer
 {
-    private static readonly IpAddress[] MetadataAddresses =
-        [IpAddress.Parse("169.254.169.254"), IpAddress.Parse("169.254.169.253"), IpAddress.Parse("169.254.169.123"), IpAddress.Parse("fd00:ec2::254"), IpAddress.Parse("fd00:ec2::253")];
-
     public ReachabilityAnalyzer(SnapshotIndex index) => Index = index;
 
     public SnapshotIndex Index { get; }
@@ -64,31 +61,38 @@ public sealed class ReachabilityAnalyzer
         return FirstReachable(witnesses, w => Path(source, destination, traffic, w, dstAddress));
     }
 
+    /// <summary>
+    /// "Any public address" is reachable if one witness is; else it is Unknown if one witness is (some address might get
+    /// in), else not reachable (the first witness's answer).
+    /// </summary>
     private static ReachabilityResult FirstReachable(IReadOnlyList<IpAddress> candidates, Func<IpAddress, ReachabilityResult> run)
     {
-        ReachabilityResult? first = null;
+        ReachabilityResult? first = null, unknown = null;
         foreach (var c in candidates)
         {
             var r = run(c);
             if (r.Verdict == Verdict.Reachable) return r;
             first ??= r;
+            if (r.Verdict == Verdict.Unknown) unknown ??= r;
         }
-        return first!;
+        return unknown ?? first!;
     }
 
-    /// <summary>The default internet address, plus one internet address inside each CIDR of the ENI's rules that cover the traffic.</summary>
+    /// <summary>
+    /// The default internet address, plus one internet address inside each CIDR of the ENI's rules that cover (or, being
+    /// unreadable in part, may cover) the traffic.
+    /// </summary>
     private List<IpAddress> InternetWitnesses(NetworkInterface eni, bool ingress, Traffic traffic, bool ipv6)
     {
         var list = new List<IpAddress> { ipv6 ? AddressScope.DefaultInternetIPv6 : AddressScope.DefaultInternetIPv4 };
         foreach (var g in eni.Groups)
         {
-            if (!Index.SecurityGroups.TryGetValue(g.GroupId, out var group)) continue;
-            foreach (var p in ingress ? group.IpPermissions : group.IpPermissionsEgress)
+            if (Index.PermissionsOf(g.GroupId) is not { } group) continue;
+            foreach (var p in group.Of(ingress))
             {
-                if (!SecurityGroupEvaluator.Covers(p, traffic)) continue;
-                var cidrs = ipv6 ? p.Ipv6Ranges.Select(r => r.CidrIpv6) : p.IpRanges.Select(r => r.CidrIp);
-                foreach (var text in cidrs)
-                    if (Cidr.TryParse(text, out var c, HostBits.Normalise) && AddressScope.WitnessIn(c) is { } w && !list.Contains(w) && list.Count < 8) list.Add(w);
+                if (SecurityGroupEvaluator.Covers(p, traffic) == false) continue;
+                foreach (var c in p.Family(ipv6).Cidrs)
+                    if (AddressScope.WitnessIn(c.Cidr) is { } w && !list.Contains(w) && list.Count < 8) list.Add(w);
             }
         }
         return list;
@@ -119,12 +123,9 @@ public sealed class ReachabilityAnalyzer
         if (forward.Outcome == WalkOutcome.Delivered && forward.DeliveredTo is { } arrived)
         {
             if (destination.Kind == EndpointKind.NetworkInterface && arrived.NetworkInterfaceId != destination.NetworkInterface!.NetworkInterfaceId)
-                hops.Add(new PathHop
-                {
-                    Direction = PathDirection.Forward, ComponentType = "NetworkInterface", ComponentId = arrived.NetworkInterfaceId, Result = HopResult.Denied,
-                    Detail = $"the routes deliver {dstAddress} to {arrived.NetworkInterfaceId} in {arrived.VpcId}, not to {destination.NetworkInterface.NetworkInterfaceId}",
-                    ExplanationCode = ExplanationCodes.NoRoute,
-                });
+                hops.Add(PathWalk.Hop(PathDirection.Forward, ComponentKind.NetworkInterface, arrived.NetworkInterfaceId, HopResult.Denied,
+                    $"the routes deliver {dstAddress} to {arrived.NetworkInterfaceId} in {arrived.VpcId}, not to {destination.NetworkInterface.NetworkInterfaceId}",
+                    ExplanationCodes.NoRoute));
             var peer = new SecurityGroupPeer(forward.Src, srcSeenUntranslated ? source.NetworkInterface : null, forward.ReferencesPreserved && srcSeenUntranslated);
             if (securityGroups) hops.Add(SecurityGroupHop(SecurityGroupEvaluator.Evaluate(Index, arrived, ingress: true, peer, traffic), arrived, insertBefore: true));
         }
@@ -190,12 +191,9 @@ public sealed class ReachabilityAnalyzer
             : source.Kind == EndpointKind.Address ? back.Outcome == WalkOutcome.Remote
             : back.Outcome == WalkOutcome.Delivered && back.DeliveredTo?.NetworkInterfaceId == source.NetworkInterface!.NetworkInterfaceId;
         if (back.Reached && !home)
-            back.Hops.Add(new PathHop
-            {
-                Direction = PathDirection.Return, ComponentType = back.DeliveredTo is null ? "Internet" : "NetworkInterface",
-                ComponentId = back.DeliveredTo?.NetworkInterfaceId ?? "internet", Result = HopResult.Denied,
-                Detail = $"the response to {forward.Src} is routed elsewhere than to {source.Text}", ExplanationCode = ExplanationCodes.ReturnMisrouted,
-            });
+            back.Hops.Add(PathWalk.Hop(PathDirection.Return, back.DeliveredTo is null ? ComponentKind.Internet : ComponentKind.NetworkInterface,
+                back.DeliveredTo?.NetworkInterfaceId ?? "internet", HopResult.Denied, $"the response to {forward.Src} is routed elsewhere than to {source.Text}",
+                ExplanationCodes.ReturnMisrouted));
         return back;
     }
 
@@ -214,16 +212,13 @@ public sealed class ReachabilityAnalyzer
         return ClientEphemeralRange.All;
     }
 
-    private static PathHop SecurityGroupHop(SecurityGroupDecision d, NetworkInterface eni, bool insertBefore = false) => new()
-    {
-        Direction = PathDirection.Forward, ComponentType = "SecurityGroup", ComponentId = d.GroupId ?? eni.NetworkInterfaceId, Result = d.Result,
-        Rule = d.Rule, RuleNumber = d.PermissionIndex, Detail = $"{(insertBefore ? "inbound at" : "outbound at")} {eni.NetworkInterfaceId}: {d.Detail}",
-        ExplanationCode = d.ExplanationCode,
-    };
+    private static PathHop SecurityGroupHop(SecurityGroupDecision d, NetworkInterface eni, bool insertBefore = false) =>
+        PathWalk.Hop(PathDirection.Forward, ComponentKind.SecurityGroup, d.GroupId ?? eni.NetworkInterfaceId, d.Result,
+            $"{(insertBefore ? "inbound at" : "outbound at")} {eni.NetworkInterfaceId}: {d.Detail}", d.ExplanationCode, d.Rule, d.PermissionIndex);
 
     private static void OrderDeliveryLast(List<PathHop> hops)
     {
-        int delivered = hops.FindLastIndex(h => h.ComponentType == "NetworkInterface" && h.Result == HopResult.Allowed);
+        int delivered = hops.FindLastIndex(h => h.ComponentType == ComponentKind.NetworkInterface && h.Result == HopResult.Allowed);
         if (delivered < 0 || delivered == hops.Count - 1) return;
         var hop = hops[delivered];
         hops.RemoveAt(delivered);
@@ -241,32 +236,22 @@ public sealed class ReachabilityAnalyzer
     private ReachabilityResult NoPublicAddress(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic)
     {
         var eni = destination.NetworkInterface!;
-        var hop = new PathHop
-        {
-            Direction = PathDirection.Forward, ComponentType = "NetworkInterface", ComponentId = eni.NetworkInterfaceId, Result = HopResult.Denied,
-            Detail = $"{eni.NetworkInterfaceId} has no public IPv4 address, Elastic IP or global IPv6 address the internet could send to", ExplanationCode = ExplanationCodes.NoPublicAddress,
-        };
+        var hop = PathWalk.Hop(PathDirection.Forward, ComponentKind.NetworkInterface, eni.NetworkInterfaceId, HopResult.Denied,
+            $"{eni.NetworkInterfaceId} has no public IPv4 address, Elastic IP or global IPv6 address the internet could send to", ExplanationCodes.NoPublicAddress);
         return Blocked(new ReachabilityResult
         {
             Source = source.Text, Destination = destination.Text, DestinationAddress = eni.PrivateIpAddress, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText, ForwardPath = [hop],
         }, hop, PathDirection.Forward);
     }
 
-    /// <summary>The Amazon DNS resolver (VPC base + 2) and instance metadata are not filtered by security groups or NACLs (SEMANTICS 10).</summary>
-    private bool IsVpcProvidedService(NetworkInterface eni, IpAddress dst)
-    {
-        if (MetadataAddresses.Contains(dst)) return true;
-        if (eni.VpcId is null || !Index.Vpcs.TryGetValue(eni.VpcId, out var vpc) || !Cidr.TryParse(vpc.CidrBlock, out var primary, HostBits.Normalise)) return false;
-        return primary.First.Add(2) == dst;
-    }
+    /// <summary>The Amazon DNS resolver (VPC base + 2) and the AWS link-local services are not filtered by security groups or NACLs (SEMANTICS 10).</summary>
+    private bool IsVpcProvidedService(NetworkInterface eni, IpAddress dst) =>
+        AddressScope.AwsLinkLocalService(dst) is not null || eni.VpcId is not null && Index.PrimaryCidr(eni.VpcId) is { } primary && AddressScope.ResolverOf(primary) == dst;
 
     private static ReachabilityResult VpcService(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic, IpAddress src, IpAddress dst)
     {
-        var hop = new PathHop
-        {
-            Direction = PathDirection.Forward, ComponentType = "AmazonProvidedService", ComponentId = dst.ToString(), Result = HopResult.Allowed,
-            Detail = "the Amazon DNS resolver and instance metadata are not filtered by security groups or network ACLs",
-        };
+        var hop = PathWalk.Hop(PathDirection.Forward, ComponentKind.AmazonProvidedService, dst.ToString(), HopResult.Allowed,
+            $"{AddressScope.AwsLinkLocalService(dst) ?? "the Amazon DNS resolver"} is answered inside the VPC, not filtered by security groups or network ACLs");
         return new ReachabilityResult
         {
             Source = source.Text, Destination = destination.Text, SourceAddress = src.ToString(), DestinationAddress = dst.ToString(),

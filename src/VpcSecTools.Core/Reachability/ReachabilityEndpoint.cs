@@ -66,37 +66,9 @@ public sealed record ReachabilityEndpoint(string Text, EndpointKind Kind, Networ
     }
 }
 
-/// <summary>Which addresses count as "the internet", and a representative one when the user said just "Internet".</summary>
-public static class AddressScope
-{
-    /// <summary>The address used for "any public address" unless a rule asks for another (TEST-NET-3, RFC 5737).</summary>
-    public static readonly IpAddress DefaultInternetIPv4 = IpAddress.Parse("203.0.113.10");
-    public static readonly IpAddress DefaultInternetIPv6 = IpAddress.Parse("2001:db8::10");
-
-    private static readonly Cidr[] NotInternetV4 =
-        [Cidr.Parse("0.0.0.0/8"), Cidr.Parse("127.0.0.0/8"), Cidr.Parse("169.254.0.0/16"), Cidr.Parse("224.0.0.0/3")];
-    private static readonly Cidr GlobalUnicastV6 = Cidr.Parse("2000::/3");
-
-    /// <summary>A globally routable address: not RFC 1918/6598/ULA, loopback, link-local or multicast.</summary>
-    public static bool IsInternet(IpAddress ip)
-    {
-        if (ip.IsIPv6) return GlobalUnicastV6.Contains(ip);
-        return !ip.IsPrivate && !NotInternetV4.Any(c => c.Contains(ip));
-    }
-
-    /// <summary>An internet address inside <paramref name="cidr"/> (the default one if it is inside), or null if it has none.</summary>
-    public static IpAddress? WitnessIn(Cidr cidr)
-    {
-        var preferred = cidr.IsIPv6 ? DefaultInternetIPv6 : DefaultInternetIPv4;
-        if (cidr.Contains(preferred)) return preferred;
-        foreach (var candidate in new[] { cidr.First.Add(cidr.Size > 2 ? 1 : 0), cidr.Last.Add(cidr.Size > 2 ? -1 : 0) })
-            if (IsInternet(candidate)) return candidate;
-        return null;
-    }
-}
-
 /// <summary>A source or destination (instance, ENI, address, VPC, subnet or group) that the snapshot does not hold.</summary>
-public sealed class EndpointNotFoundException(string endpoint, string message) : ArgumentException(message)
+public sealed class EndpointNotFoundException(string endpoint, string message)
+    : Errors.VpcSecToolsException(Errors.ErrorCatalog.EndpointNotFound, Errors.ErrorKind.ObjectNotFound, message, endpoint)
 {
     public string Endpoint { get; } = endpoint;
 }

@@ -8,6 +8,8 @@ public sealed record ReachableSource
 {
     /// <summary>An ENI id, or <c>Internet</c>.</summary>
     public string Source { get; init; } = "";
+    /// <summary>The Name of what holds the ENI (an instance's Name tag, a load balancer's name...), to read a long list by.</summary>
+    public string? SourceName { get; init; }
     public string? InstanceId { get; init; }
     public string? PrivateIpAddress { get; init; }
     public string? VpcId { get; init; }
@@ -56,7 +58,12 @@ public sealed class ReachabilityFanOut
         return null;
     }
 
-    /// <summary>Verdicts for every source ENI (and the internet when <paramref name="includeInternet"/>) towards one destination.</summary>
+    /// <summary>
+    /// Verdicts for every source ENI (and the internet when <paramref name="includeInternet"/>) towards one destination. The
+    /// checks are ordered as the pairwise analysis orders its hops, so both name the same blocker: a denial anywhere on the
+    /// request (source groups, then routes and NACLs, then destination groups), else an unknown that stops the request, else
+    /// the response, else the first unknown on the request.
+    /// </summary>
     public IReadOnlyList<ReachableSource> WhoCanReach(string destination, Traffic traffic, IEnumerable<NetworkInterface> sources, bool includeInternet = false)
     {
         var dst = ReachabilityEndpoint.Resolve(Index, destination, asSource: false);
@@ -79,8 +86,24 @@ public sealed class ReachabilityFanOut
             // NAT gateways and TGW attachments forward other hosts' connections; they do not open their own.
             if (dstEni is not null && eni.NetworkInterfaceId == dstEni.NetworkInterfaceId || SecurityGroupEvaluator.IsUnfiltered(eni)) continue;
             var srcAddress = ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.Value.IsIPv6);
-            if (srcAddress is null || eni.SubnetId is null) continue;
+            if (srcAddress is null)
+            {
+                // No address of the destination's family: not a source of this question, unless one could not be read.
+                if (Index.ProblemsOf(eni.NetworkInterfaceId) is [var problem, ..])
+                    results.Add(Row(eni.NetworkInterfaceId, eni, dst, traffic) with
+                    {
+                        Verdict = Verdict.Unknown, ExplanationCode = ExplanationCodes.UninterpretableEntry, BlockingComponent = eni.NetworkInterfaceId,
+                        BlockingRule = problem.ToString(), BlockingDirection = PathDirection.Forward,
+                    });
+                continue;
+            }
             var source = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, srcAddress, eni.Attachment?.InstanceId);
+            if (eni.SubnetId is null)
+            {
+                // Its routes and NACL cannot be told: the pairwise answer (Unknown, naming the ENI).
+                results.Add(Entry(eni.NetworkInterfaceId, eni, _analyzer.Path(source, dst, traffic, srcAddress.Value, dstAddress.Value), dst, traffic));
+                continue;
+            }
             // The request's routes and NACLs first; the response is walked only for sources the groups let through.
             var network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, forwardCache, returnPath: false);
 
@@ -92,45 +115,52 @@ public sealed class ReachabilityFanOut
             if (egress.Result == HopResult.Denied) { results.Add(FromDecision(eni, egress, dst, traffic)); continue; }
 
             // 2. Routes and NACLs, once per subnet and address class.
-            var forwardBlock = network.ForwardPath.FirstOrDefault(h => h.Result == HopResult.Denied);
-            if (forwardBlock is not null || network.Verdict != Verdict.Reachable && network.BlockingDirection == PathDirection.Forward && network.ReturnPath.Count == 0)
-            { results.Add(Entry(eni.NetworkInterfaceId, eni, network, dst, traffic)); continue; }
+            if (network.ForwardPath.Any(h => h.Result == HopResult.Denied)) { results.Add(Entry(eni.NetworkInterfaceId, eni, network, dst, traffic)); continue; }
 
-            // 3. The destination's inbound groups, as sets.
-            string? allowedBy = null;
-            HopResult ingress = HopResult.Allowed;
-            if (inbound is not null && network.SeenSourceAddress is { } seenText && IpAddress.TryParse(seenText, out var seen))
+            // 3. The destination's inbound groups, as sets (the ENI the request reached, when the destination is an address).
+            SecurityGroupDecision? ingress = null;
+            if (network.SeenSourceAddress is { } seenText && IpAddress.TryParse(seenText, out var seen) && Arrived(network, dstEni) is { } arrived)
             {
                 // A shared (untranslated) network result saw its representative's address: this source is seen as itself.
                 if (seenText == network.SourceAddress) seen = srcAddress.Value;
-                var sourceIdentity = network.ReferencesPreserved && seen == srcAddress.Value ? eni : null;
-                (ingress, allowedBy) = inbound.Decide(seen, sourceIdentity);
-                if (ingress == HopResult.Denied)
+                var identity = network.ReferencesPreserved && seen == srcAddress.Value ? eni : null;
+                var peer = new SecurityGroupPeer(seen, identity, identity is not null);
+                ingress = inbound is not null && arrived == dstEni ? inbound.Decide(peer) : SecurityGroupEvaluator.Evaluate(Index, arrived, ingress: true, peer, traffic);
+                if (ingress.Result == HopResult.Denied)
                 {
-                    results.Add(Row(eni.NetworkInterfaceId, eni, dst, traffic) with
-                    {
-                        Verdict = Verdict.NotReachable, ExplanationCode = ExplanationCodes.SecurityGroupRules, BlockingComponent = string.Join(", ", dstEni!.Groups.Select(g => g.GroupId)),
-                        BlockingRule = $"no inbound rule allows {traffic} from {seen}", BlockingDirection = PathDirection.Forward,
-                    });
+                    results.Add(FromDecision(eni, ingress, dst, traffic, $"no inbound rule allows {traffic} from {seen}"));
                     continue;
                 }
             }
-            // 4. The return path, then anything unknown.
-            network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, fullCache, returnPath: true);
-            var entry = Entry(eni.NetworkInterfaceId, eni, network, dst, traffic) with { AllowedBy = allowedBy };
-            if (entry.Verdict == Verdict.Reachable && (egress.Result == HopResult.Unknown || ingress == HopResult.Unknown))
+            // 4. An unknown that stops the request, then the response, then the first unknown of the request.
+            if (network.Verdict == Verdict.Unknown && network.SeenSourceAddress is null)
             {
-                var unknown = egress.Result == HopResult.Unknown ? egress : null;
-                entry = entry with
-                {
-                    Verdict = Verdict.Unknown, ExplanationCode = unknown?.ExplanationCode ?? inbound!.UnknownCode, BlockingComponent = unknown?.GroupId ?? inbound!.UnknownComponent,
-                    BlockingRule = unknown?.Rule, BlockingDirection = PathDirection.Forward,
-                };
+                results.Add(egress.Result == HopResult.Unknown ? FromDecision(eni, egress, dst, traffic) : Entry(eni.NetworkInterfaceId, eni, network, dst, traffic));
+                continue;
+            }
+            network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, fullCache, returnPath: true);
+            var entry = Entry(eni.NetworkInterfaceId, eni, network, dst, traffic) with { AllowedBy = ingress?.Result == HopResult.Allowed ? AllowedBy(ingress) : null };
+            if (network.BlockingDirection != PathDirection.Return)
+            {
+                if (egress.Result == HopResult.Unknown) entry = FromDecision(eni, egress, dst, traffic);
+                else if (network.Verdict == Verdict.Reachable && ingress?.Result == HopResult.Unknown) entry = FromDecision(eni, ingress, dst, traffic);
             }
             results.Add(entry);
         }
         return results;
     }
+
+    /// <summary>The ENI a request was delivered to: the destination ENI, or (for an address) the ENI the walk named last.</summary>
+    private NetworkInterface? Arrived(ReachabilityResult network, NetworkInterface? dstEni)
+    {
+        var hops = network.ForwardPath;
+        for (int i = hops.Count - 1; i >= 0; i--)
+            if (hops[i] is { ComponentType: ComponentKind.NetworkInterface, Result: HopResult.Allowed } delivered)
+                return dstEni?.NetworkInterfaceId == delivered.ComponentId ? dstEni : Index.NetworkInterfaces.GetValueOrDefault(delivered.ComponentId);
+        return null;
+    }
+
+    private static string AllowedBy(SecurityGroupDecision d) => d.Rule.StartsWith(d.GroupId + " ", StringComparison.Ordinal) ? d.Rule : $"{d.GroupId}: {d.Rule}";
 
     private ReachabilityResult Network(ReachabilityEndpoint source, ReachabilityEndpoint dst, Traffic traffic, IpAddress srcAddress, IpAddress dstAddress,
         Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)> cache, bool returnPath)
@@ -162,14 +192,16 @@ public sealed class ReachabilityFanOut
         var cidrs = new List<Cidr>();
         foreach (var hop in path.ForwardPath.Concat(path.ReturnPath))
         {
-            IEnumerable<string?> texts = hop.ComponentType switch
+            IEnumerable<Cidr> used = hop.ComponentType switch
             {
-                "NetworkAcl" when Index.NetworkAcls.TryGetValue(hop.ComponentId, out var acl) => acl.Entries.Select(e => e.CidrBlock ?? e.Ipv6CidrBlock),
-                "RouteTable" when Index.RouteTables.TryGetValue(hop.ComponentId, out var table) => table.Routes.Select(r => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock),
+                ComponentKind.NetworkAcl when Index.NetworkAcls.TryGetValue(hop.ComponentId, out var acl) =>
+                    new[] { false, true }.SelectMany(egress => new[] { false, true }.SelectMany(v6 => Index.RulesOf(acl).Of(egress, v6)))
+                        .Select(r => r.Cidr).OfType<Cidr>(),
+                ComponentKind.RouteTable when Index.RouteTables.TryGetValue(hop.ComponentId, out var table) => Index.RouteLookupOf(table).Routes.Select(r => r.Destination),
                 _ => [],
             };
-            foreach (var t in texts)
-                if (Cidr.TryParse(t, out var c, HostBits.Normalise) && subnetCidrs.Any(s => s.Overlaps(c) && !c.Contains(s)) && !cidrs.Contains(c)) cidrs.Add(c);
+            foreach (var c in used)
+                if (subnetCidrs.Any(s => s.Overlaps(c) && !c.Contains(s)) && !cidrs.Contains(c)) cidrs.Add(c);
         }
         return cidrs.ToArray();
     }
@@ -177,57 +209,79 @@ public sealed class ReachabilityFanOut
     private static string Signature(Cidr[] splitters, IpAddress address) =>
         string.Concat(splitters.Select(c => c.Contains(address) ? '1' : '0'));
 
-    private static ReachableSource Row(string source, NetworkInterface? eni, ReachabilityEndpoint dst, Traffic traffic) => new()
+    private ReachableSource Row(string source, NetworkInterface? eni, ReachabilityEndpoint dst, Traffic traffic) => new()
     {
-        Source = source, InstanceId = eni?.Attachment?.InstanceId, PrivateIpAddress = eni?.PrivateIpAddress, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
+        Source = source, SourceName = eni is null ? null : IpMap.EniOwnerRules.Detect(eni, Index).Name, InstanceId = eni?.Attachment?.InstanceId, PrivateIpAddress = eni?.PrivateIpAddress, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
         Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText,
     };
 
-    private static ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
+    private ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
     {
         Verdict = r.Verdict, ExplanationCode = r.ExplanationCode, BlockingComponent = r.BlockingComponent, BlockingRule = r.BlockingRule, BlockingDirection = r.BlockingDirection,
     };
 
-    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic) => Row(eni.NetworkInterfaceId, eni, dst, traffic) with
-    {
-        Verdict = Verdict.NotReachable, ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId, BlockingRule = d.Rule, BlockingDirection = PathDirection.Forward,
-    };
+    /// <summary>A source stopped (denied or unknown) at a security group, with the rule (or its absence) as <paramref name="rule"/> says.</summary>
+    private ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic, string? rule = null) =>
+        Row(eni.NetworkInterfaceId, eni, dst, traffic) with
+        {
+            Verdict = d.Result == HopResult.Denied ? Verdict.NotReachable : Verdict.Unknown, ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId,
+            BlockingRule = rule ?? d.Rule, BlockingDirection = PathDirection.Forward,
+        };
 
     private static string? AllowedRule(ReachabilityResult r) =>
-        r.ForwardPath.LastOrDefault(h => h.ComponentType == "SecurityGroup" && h.Result == HopResult.Allowed) is { } h ? $"{h.ComponentId}: {h.Rule}" : null;
+        r.ForwardPath.LastOrDefault(h => h.ComponentType == ComponentKind.SecurityGroup && h.Result == HopResult.Allowed) is { } h ? $"{h.ComponentId}: {h.Rule}" : null;
 
-    /// <summary>The destination's inbound rules for one traffic, as an address set plus referenced groups.</summary>
+    /// <summary>
+    /// The destination's inbound rules for one traffic as an address set plus referenced groups: the permissions that
+    /// surely cover the traffic. A source they admit is allowed; one they do not is denied, unless something could not be
+    /// resolved (a value not read, a prefix list without entries, a group not in the snapshot...): then the security-group
+    /// evaluation itself decides for that source, as it does pair by pair.
+    /// </summary>
     private sealed class InboundSet
     {
+        private readonly SnapshotIndex _index;
+        private readonly NetworkInterface _eni;
+        private readonly Traffic _traffic;
         private readonly AddressRangeSet _addresses;
         private readonly Dictionary<string, string> _groups = new(StringComparer.Ordinal);
         private readonly List<(Cidr Cidr, string Rule)> _rules = [];
+        private readonly SecurityGroupDecision _denied;
+        /// <summary>True when the sets alone decide every source (nothing could be unknown).</summary>
+        private bool _exact = true;
 
-        private InboundSet(bool ipv6) => _addresses = new AddressRangeSet(ipv6);
-
-        public string? UnknownCode { get; private set; }
-        public string? UnknownComponent { get; private set; }
+        private InboundSet(SnapshotIndex index, NetworkInterface eni, Traffic traffic, bool ipv6)
+        {
+            _index = index; _eni = eni; _traffic = traffic; _addresses = new AddressRangeSet(ipv6);
+            var groups = string.Join(", ", eni.Groups.Select(g => g.GroupId));
+            _denied = new(HopResult.Denied, groups, null, $"no inbound rule of {groups} allows it", $"no rule allows {traffic}", ExplanationCodes.SecurityGroupRules);
+        }
 
         public static InboundSet Of(SnapshotIndex index, NetworkInterface eni, Traffic traffic, bool ipv6)
         {
-            var set = new InboundSet(ipv6);
+            var set = new InboundSet(index, eni, traffic, ipv6);
+            if (eni.Groups.Count == 0 || !index.Captured(eni.NetworkInterfaceId, Section.SecurityGroups)) set._exact = false;
             foreach (var g in eni.Groups)
             {
-                if (!index.SecurityGroups.TryGetValue(g.GroupId, out var group)) { set.SetUnknown(ExplanationCodes.ComponentNotInSnapshot, g.GroupId); continue; }
-                foreach (var p in group.IpPermissions)
+                if (index.PermissionsOf(g.GroupId) is not { } group) { set._exact = false; continue; }
+                foreach (var p in group.Ingress)
                 {
-                    if (!SecurityGroupEvaluator.Covers(p, traffic)) continue;
-                    foreach (var text in ipv6 ? p.Ipv6Ranges.Select(r => r.CidrIpv6) : p.IpRanges.Select(r => r.CidrIp))
-                        if (Cidr.TryParse(text, out var c, HostBits.Normalise)) set.Add(c, $"{group.GroupId} {text}");
+                    var covers = SecurityGroupEvaluator.Covers(p, traffic);
+                    if (covers == false) continue;
+                    var (cidrs, problems) = p.Family(ipv6);
+                    if (covers is null || problems.Count > 0 || p.ReferenceProblems.Count > 0) set._exact = false;
+                    if (covers is null) continue;
+                    foreach (var c in cidrs) set.Add(c.Cidr, $"{g.GroupId} {c.Text}");
                     foreach (var pl in p.PrefixListIds)
                     {
-                        var cidrs = index.PrefixListCidrs(pl.PrefixListId);
-                        if (cidrs is null) { set.SetUnknown(ExplanationCodes.PrefixListEntriesMissing, pl.PrefixListId); continue; }
-                        foreach (var c in cidrs.Where(c => c.IsIPv6 == ipv6)) set.Add(c, $"{group.GroupId} {pl.PrefixListId}");
+                        var listed = index.PrefixListCidrs(pl);
+                        if (listed is null || index.ProblemsOf(pl).Count > 0) set._exact = false;
+                        foreach (var c in listed?.Where(c => c.IsIPv6 == ipv6) ?? []) set.Add(c, $"{g.GroupId} {pl}");
                     }
-                    foreach (var pair in p.UserIdGroupPairs)
-                        if (pair.GroupId is not null && !string.Equals(pair.PeeringStatus, "deleted", StringComparison.OrdinalIgnoreCase))
-                            set._groups.TryAdd(pair.GroupId, $"{group.GroupId} {pair.GroupId}");
+                    foreach (var pair in p.References)
+                    {
+                        set._groups.TryAdd(pair.GroupId!, $"{g.GroupId} {pair.GroupId}");
+                        if (!index.SecurityGroups.ContainsKey(pair.GroupId!) || !index.Captured(pair.GroupId!, Section.NetworkInterfaces)) set._exact = false;
+                    }
                 }
             }
             return set;
@@ -239,21 +293,18 @@ public sealed class ReachabilityFanOut
             _rules.Add((cidr, rule));
         }
 
-        private void SetUnknown(string code, string component)
+        /// <summary>Allowed (with the rule), Denied, or the evaluator's answer when the sets cannot be sure.</summary>
+        public SecurityGroupDecision Decide(SecurityGroupPeer peer)
         {
-            UnknownCode ??= code;
-            UnknownComponent ??= component;
+            var source = peer.Address;
+            if (_addresses.Covers(new Cidr(source, source.Bits)))
+                return Allowed(_rules.First(r => r.Cidr.Contains(source)).Rule);
+            if (peer.NetworkInterface is { } identity)
+                foreach (var g in identity.Groups)
+                    if (_groups.TryGetValue(g.GroupId, out var rule)) return Allowed(rule);
+            return _exact ? _denied : SecurityGroupEvaluator.Evaluate(_index, _eni, ingress: true, peer, _traffic);
         }
 
-        /// <summary>Allowed (with the rule), Denied, or Unknown when an unresolvable rule might allow.</summary>
-        public (HopResult, string?) Decide(IpAddress source, NetworkInterface? identity)
-        {
-            if (_addresses.Covers(new Cidr(source, source.Bits)))
-                return (HopResult.Allowed, _rules.First(r => r.Cidr.Contains(source)).Rule);
-            if (identity is not null)
-                foreach (var g in identity.Groups)
-                    if (_groups.TryGetValue(g.GroupId, out var rule)) return (HopResult.Allowed, rule);
-            return UnknownCode is null ? (HopResult.Denied, null) : (HopResult.Unknown, null);
-        }
+        private static SecurityGroupDecision Allowed(string rule) => new(HopResult.Allowed, rule.Split(' ')[0], null, rule, rule, null);
     }
 }

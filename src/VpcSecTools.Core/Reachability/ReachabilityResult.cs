@@ -27,15 +27,68 @@ public enum HopResult
     Unknown,
 }
 
+/// <summary>What a hop's component is: the kind of thing its <see cref="PathHop.ComponentId"/> names.</summary>
+public enum ComponentKind
+{
+    /// <summary>A security group: its outbound rules at the source ENI, its inbound rules at the destination ENI.</summary>
+    SecurityGroup,
+    /// <summary>A subnet's network ACL, where the packet leaves or enters the subnet.</summary>
+    NetworkAcl,
+    /// <summary>A VPC route table (the subnet's explicit one or the VPC's main table).</summary>
+    RouteTable,
+    /// <summary>A subnet: delivery inside it, or a subnet the snapshot cannot place.</summary>
+    Subnet,
+    /// <summary>A VPC: no subnet holds the address, no internet gateway is attached, or a peer the snapshot does not hold.</summary>
+    Vpc,
+    /// <summary>An ENI: the packet is delivered to it, or it is a route target (appliance).</summary>
+    NetworkInterface,
+    /// <summary>An instance named as a route target.</summary>
+    Instance,
+    /// <summary>An internet gateway (1:1 NAT between private and public addresses).</summary>
+    InternetGateway,
+    /// <summary>An egress-only internet gateway (IPv6, outbound only).</summary>
+    EgressOnlyInternetGateway,
+    /// <summary>A NAT gateway (source translation, drops unsolicited inbound).</summary>
+    NatGateway,
+    /// <summary>A VPC peering connection.</summary>
+    VpcPeeringConnection,
+    /// <summary>A transit gateway the VPC has no usable attachment to.</summary>
+    TransitGateway,
+    /// <summary>A transit-gateway attachment (VPC, VPN or Direct Connect gateway): where the packet enters or leaves the TGW.</summary>
+    TransitGatewayAttachment,
+    /// <summary>A transit-gateway route table.</summary>
+    TransitGatewayRouteTable,
+    /// <summary>A gateway VPC endpoint (or another endpoint type named as a route target).</summary>
+    VpcEndpoint,
+    /// <summary>A virtual private gateway (Site-to-Site VPN or Direct Connect on a VPC).</summary>
+    VpnGateway,
+    /// <summary>A local gateway (Outposts) named as a route target: not modelled.</summary>
+    LocalGateway,
+    /// <summary>A carrier gateway (Wavelength) named as a route target: not modelled.</summary>
+    CarrierGateway,
+    /// <summary>A Cloud WAN core network named as a route target: not modelled.</summary>
+    CoreNetwork,
+    /// <summary>A route target of a kind the snapshot does not say (no target field set).</summary>
+    RouteTarget,
+    /// <summary>The internet, outside every VPC.</summary>
+    Internet,
+    /// <summary>The Amazon DNS resolver, instance metadata or time service: answered without routing or filtering.</summary>
+    AmazonProvidedService,
+    /// <summary>An address outside the snapshot whose way into the network cannot be told.</summary>
+    Address,
+    /// <summary>A section of the snapshot (e.g. <c>NetworkAcls</c>) that was not captured.</summary>
+    Section,
+}
+
 /// <summary>
-/// One step of a path: the component (id and type), what it decided, and the exact rule, route or
+/// One step of a path: the component (id and kind), what it decided, and the exact rule, route or
 /// entry that decided it (with its rule number or position in the list, 0-based).
 /// </summary>
 public sealed record PathHop
 {
     public PathDirection Direction { get; init; }
-    /// <summary><c>SecurityGroup</c>, <c>NetworkAcl</c>, <c>RouteTable</c>, <c>InternetGateway</c>, <c>NatGateway</c>, <c>VpcPeeringConnection</c>, <c>TransitGateway</c>, <c>TransitGatewayRouteTable</c>, <c>NetworkInterface</c>, <c>VpcEndpoint</c>, <c>Internet</c>...</summary>
-    public string ComponentType { get; init; } = "";
+    /// <summary>What <see cref="ComponentId"/> names: a security group, NACL, route table, gateway, ENI...</summary>
+    public ComponentKind ComponentType { get; init; }
     public string ComponentId { get; init; } = "";
     public HopResult Result { get; init; }
     /// <summary>The rule, route or entry, as text (e.g. <c>inbound 100 allow tcp 22 0.0.0.0/0</c>).</summary>
@@ -83,19 +136,19 @@ public sealed record ReachabilityResult
     public string? ExplanationCode { get; init; }
     /// <summary>The component that blocked (or could not be evaluated), e.g. <c>acl-0123</c>.</summary>
     public string? BlockingComponent { get; init; }
-    public string? BlockingComponentType { get; init; }
+    public ComponentKind? BlockingComponentType { get; init; }
     /// <summary>The exact rule, route or entry that blocked, or null when the block is the absence of one.</summary>
     public string? BlockingRule { get; init; }
     public int? BlockingRuleNumber { get; init; }
     public PathDirection? BlockingDirection { get; init; }
     /// <summary>One sentence: why.</summary>
     public string Reason { get; init; } = "";
-    public IReadOnlyList<PathHop> ForwardPath { get; init; } = [];
-    public IReadOnlyList<PathHop> ReturnPath { get; init; } = [];
+    public ValueList<PathHop> ForwardPath { get; init; } = [];
+    public ValueList<PathHop> ReturnPath { get; init; } = [];
     /// <summary>Which client ephemeral ranges the stateless return path lets through (TCP/UDP only).</summary>
-    public IReadOnlyList<EphemeralRangeCheck> ReturnEphemeralRanges { get; init; } = [];
+    public ValueList<EphemeralRangeCheck> ReturnEphemeralRanges { get; init; } = [];
     /// <summary>Things the verdict assumes (e.g. an endpoint policy not evaluated).</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    public ValueList<string> Notes { get; init; } = [];
 
     /// <summary>The whole answer as readable text: verdict, reason, then each hop of both paths.</summary>
     public string Explain()
@@ -162,4 +215,6 @@ public static class ExplanationCodes
     public const string ComponentNotModelled = "COMPONENT_NOT_MODELLED";
     public const string ComponentNotInSnapshot = "COMPONENT_NOT_IN_SNAPSHOT";
     public const string PrefixListEntriesMissing = "PREFIX_LIST_ENTRIES_NOT_CAPTURED";
+    /// <summary>A rule, entry or route that could not be read might decide: named with where it is (SEMANTICS 0).</summary>
+    public const string UninterpretableEntry = "UNINTERPRETABLE_ENTRY";
 }

@@ -5,7 +5,7 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Reachability;
 
 /// <summary>The outcome of a route lookup: the chosen route (and its 0-based position) or why none applies.</summary>
-/// <param name="Result">Allowed = a usable route; Denied = no route or a blackhole; Unknown = a prefix list could not be expanded.</param>
+/// <param name="Result">Allowed = a usable route; Denied = no route or a blackhole; Unknown = a prefix list could not be expanded, or a route could not be read.</param>
 /// <param name="Route">The chosen route.</param>
 /// <param name="Index">Its 0-based position in the table.</param>
 /// <param name="Matched">The destination prefix that matched (a prefix-list entry for prefix-list routes).</param>
@@ -20,7 +20,8 @@ public sealed record RouteDecision(HopResult Result, Route? Route, int? Index, C
 
 /// <summary>
 /// A VPC route-table lookup as a reachability hop: the table's choice (<see cref="RouteTableLookup"/>, shared with
-/// every other analysis) turned into Allowed, Denied (no route, blackhole) or Unknown (a prefix list not captured).
+/// every other analysis) turned into Allowed, Denied (no route, blackhole) or Unknown (a prefix list not captured, a route
+/// whose destination could not be read).
 /// </summary>
 public static class RouteLookup
 {
@@ -30,10 +31,15 @@ public static class RouteLookup
 
     public static RouteDecision Find(SnapshotIndex index, RouteTable table, IpAddress destination)
     {
-        var (best, unknownList) = index.RouteLookupOf(table).Find(destination);
+        var match = index.RouteLookupOf(table).Find(destination);
+        var (best, unknownList) = match;
         if (unknownList is not null)
             return new(HopResult.Unknown, best?.Route, best?.Index, best?.Destination, RouteTargetKind.Other, unknownList,
                 $"a route to prefix list {unknownList} might match {destination} but its entries were not captured", ExplanationCodes.PrefixListEntriesMissing);
+        // Longest prefix wins: a route whose destination cannot be read could be the longest match (SEMANTICS 0, 12).
+        if (match.Unreadable is { } u)
+            return new(HopResult.Unknown, u.Route, u.Index, null, RouteTargetKind.Other, null,
+                $"{u.Problem}: it could be the longest match for {destination}", ExplanationCodes.UninterpretableEntry);
         if (best is null)
             return new(HopResult.Denied, null, null, null, RouteTargetKind.Other, null, $"{table.RouteTableId} has no route to {destination}", ExplanationCodes.NoRoute);
         if (best.IsBlackhole)

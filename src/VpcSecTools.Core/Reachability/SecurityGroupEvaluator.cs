@@ -24,8 +24,9 @@ public sealed record SecurityGroupDecision(HopResult Result, string? GroupId, in
 /// <summary>
 /// Security-group evaluation (SEMANTICS 1-6): allow rules only, every group on the ENI unioned, one
 /// direction (ingress at the destination, egress at the source; the response is always allowed).
-/// A rule that might match but cannot be resolved (prefix list without entries, a group of ENIs not in
-/// the snapshot) makes the answer Unknown unless another rule allows.
+/// Being a union of allows, a rule can only add permission: a rule that might match but cannot be resolved (a
+/// value that cannot be read, a prefix list without entries, a group of ENIs not in the snapshot) makes the answer
+/// Unknown, naming it, unless another rule allows for sure (SEMANTICS 0).
 /// </summary>
 public static class SecurityGroupEvaluator
 {
@@ -39,21 +40,22 @@ public static class SecurityGroupEvaluator
         SecurityGroupDecision? unknown = null;
         foreach (var g in eni.Groups)
         {
-            if (!index.SecurityGroups.TryGetValue(g.GroupId, out var group))
+            if (index.PermissionsOf(g.GroupId) is not { } group)
             {
                 unknown ??= new(HopResult.Unknown, g.GroupId, null, g.GroupId, $"{g.GroupId} is on the ENI but not in the snapshot", ExplanationCodes.ComponentNotInSnapshot);
                 continue;
             }
-            var permissions = ingress ? group.IpPermissions : group.IpPermissionsEgress;
-            for (int i = 0; i < permissions.Count; i++)
+            foreach (var p in group.Of(ingress))
             {
-                var p = permissions[i];
-                if (!Covers(p, traffic)) continue;
-                var (result, what, code) = MatchPeer(index, p, peer);
-                if (result == HopResult.Allowed)
-                    return new(HopResult.Allowed, group.GroupId, i, Describe(ingress, p, what), $"{group.GroupId} permission {i} allows {traffic} {direction} {peer.Address}", null);
-                if (result == HopResult.Unknown)
-                    unknown ??= new(HopResult.Unknown, group.GroupId, i, Describe(ingress, p, what), $"{group.GroupId} permission {i} may allow {traffic} {direction} {peer.Address}: {code switch { ExplanationCodes.UnknownPeeredGroups => "the referenced group's ENIs are not in the snapshot", _ => "the prefix list's entries were not captured" }}", code);
+                var covers = Covers(p, traffic);
+                if (covers == false) continue;
+                var (result, what, why, code) = MatchPeer(index, p, peer);
+                if (result == HopResult.Denied) continue;
+                if (result == HopResult.Allowed && covers == true)
+                    return new(HopResult.Allowed, p.GroupId, p.Index, Describe(p, what), $"{p.GroupId} permission {p.Index} allows {traffic} {direction} {peer.Address}", null);
+                // Which traffic the permission covers could not be read: it may allow.
+                if (covers is null) (why, code) = (p.CoverageProblem!.ToString(), ExplanationCodes.UninterpretableEntry);
+                unknown ??= new(HopResult.Unknown, p.GroupId, p.Index, Describe(p, what), $"{why}: permission {p.Index} of {p.GroupId} may allow {traffic} {direction} {peer.Address}", code);
             }
         }
         if (unknown is not null) return unknown;
@@ -65,55 +67,68 @@ public static class SecurityGroupEvaluator
     /// <summary>AWS-managed interfaces that carry no security groups and are not filtered by them.</summary>
     public static bool IsUnfiltered(NetworkInterface eni) => eni.InterfaceType is "nat_gateway" or "natGateway" or "transit_gateway" or "gateway_load_balancer_endpoint";
 
-    /// <summary>Whether the permission's protocol and ports (or ICMP type/code) allow all of the traffic.</summary>
-    public static bool Covers(IpPermission p, Traffic traffic)
+    /// <summary>Whether the permission's protocol and ports (or ICMP type/code) allow all of the traffic; null when they could not be read.</summary>
+    public static bool? Covers(GroupPermission p, Traffic traffic)
     {
-        if (!IpProtocol.TryParse(p.IpProtocol, out var protocol, out _)) return false;
+        if (p.Protocol is not { } protocol) return null;
         if (protocol.IsAll) return true;
         if (traffic.Protocol.IsAll || protocol.Number != traffic.Protocol.Number) return false;
-        if (protocol.HasPorts) return PortRange.FromRule(p.FromPort, p.ToPort).Contains(traffic.Ports ?? PortRange.All);
+        if (protocol.HasPorts) return p.Ports is { } ports ? ports.Contains(traffic.Ports ?? PortRange.All) : null;
         if (protocol.IsIcmp)
         {
-            int type = p.FromPort ?? -1, code = p.ToPort ?? -1;
+            if (p.Icmp is not var (type, code)) return null;
             if (type != -1 && traffic.IcmpType != type) return false;
             return code == -1 || traffic.IcmpCode == code;
         }
         return true;
     }
 
-    private static (HopResult, string, string?) MatchPeer(SnapshotIndex index, IpPermission p, SecurityGroupPeer peer)
+    /// <summary>
+    /// Whether the permission names the peer: by a CIDR of its family, a prefix list, or a group it is in (only where its
+    /// identity is preserved and only its private address: SEMANTICS 4). Unknown, with why and the code, when a part that
+    /// could name it cannot be resolved: a value not read, a prefix list without entries, a group whose ENIs are not seen.
+    /// </summary>
+    private static (HopResult Result, string What, string Why, string? Code) MatchPeer(SnapshotIndex index, GroupPermission p, SecurityGroupPeer peer)
     {
         var address = peer.Address;
-        foreach (var r in address.IsIPv6 ? p.Ipv6Ranges.Select(r => r.CidrIpv6) : p.IpRanges.Select(r => r.CidrIp))
-            if (Cidr.TryParse(r, out var c, HostBits.Normalise) && c.Contains(address)) return (HopResult.Allowed, r, null);
-        (HopResult, string, string?)? unknown = null;
+        var (cidrs, problems) = p.Family(address.IsIPv6);
+        foreach (var c in cidrs)
+            if (c.Cidr.Contains(address)) return (HopResult.Allowed, c.Text, "", null);
+        (HopResult, string, string, string?)? unknown = null;
+        if (problems.Count > 0) unknown = (HopResult.Unknown, problems[0].Field, problems[0].ToString(), ExplanationCodes.UninterpretableEntry);
         foreach (var pl in p.PrefixListIds)
         {
-            var cidrs = index.PrefixListCidrs(pl.PrefixListId);
-            if (cidrs is null) { unknown ??= (HopResult.Unknown, pl.PrefixListId, ExplanationCodes.PrefixListEntriesMissing); continue; }
-            if (cidrs.Any(c => c.Contains(address))) return (HopResult.Allowed, pl.PrefixListId, null);
+            var listed = index.PrefixListCidrs(pl);
+            if (listed is not null && listed.Any(c => c.Contains(address))) return (HopResult.Allowed, pl, "", null);
+            if (listed is null) unknown ??= (HopResult.Unknown, pl, "the prefix list's entries were not captured", ExplanationCodes.PrefixListEntriesMissing);
+            else if (index.ProblemsOf(pl) is [var broken, ..]) unknown ??= (HopResult.Unknown, pl, broken.ToString(), ExplanationCodes.UninterpretableEntry);
         }
-        foreach (var pair in p.UserIdGroupPairs)
+        if (!peer.ReferencesPreserved) return unknown ?? (HopResult.Denied, "", "", null);
+        foreach (var pair in p.References)
         {
-            if (pair.GroupId is null || string.Equals(pair.PeeringStatus, "deleted", StringComparison.OrdinalIgnoreCase)) continue;
-            if (!peer.ReferencesPreserved) continue;
+            var groupId = pair.GroupId!;
             if (peer.NetworkInterface is { } eni)
             {
-                if (eni.Groups.Any(g => g.GroupId == pair.GroupId)) return (HopResult.Allowed, pair.GroupId, null);
+                if (eni.Groups.Any(g => g.GroupId == groupId)) return (HopResult.Allowed, groupId, "", null);
                 continue;
             }
-            // No ENI of the snapshot holds the address: the reference decides only if we know the group's ENIs.
-            bool known = index.SecurityGroups.ContainsKey(pair.GroupId) && index.Captured(pair.GroupId, Section.NetworkInterfaces);
-            if (!known) unknown ??= (HopResult.Unknown, pair.UserId is null ? pair.GroupId : $"{pair.UserId}/{pair.GroupId}", ExplanationCodes.UnknownPeeredGroups);
+            // No ENI of the snapshot holds the address: it is in no group of this snapshot, but a group whose members
+            // the snapshot cannot see (another account's, across a peering) may hold it (SEMANTICS 0, 4).
+            bool membersSeen = index.SecurityGroups.ContainsKey(groupId) && index.Captured(groupId, Section.NetworkInterfaces);
+            if (!membersSeen)
+                unknown ??= (HopResult.Unknown, pair.UserId is null ? groupId : $"{pair.UserId}/{groupId}", "the referenced group's ENIs are not in the snapshot", ExplanationCodes.UnknownPeeredGroups);
         }
-        return unknown ?? (HopResult.Denied, "", null);
+        if (p.ReferenceProblems.Count > 0) unknown ??= (HopResult.Unknown, p.ReferenceProblems[0].Field, p.ReferenceProblems[0].ToString(), ExplanationCodes.UninterpretableEntry);
+        return unknown ?? (HopResult.Denied, "", "", null);
     }
 
-    private static string Describe(bool ingress, IpPermission p, string peer)
+    private static string Describe(GroupPermission p, string peer)
     {
-        var protocol = IpProtocol.TryParse(p.IpProtocol, out var parsed, out _) ? parsed : IpProtocol.All;
-        var ports = protocol.HasPorts ? " " + PortRange.FromRule(p.FromPort, p.ToPort)
-            : protocol.IsIcmp ? string.Create(CultureInfo.InvariantCulture, $" type {p.FromPort ?? -1} code {p.ToPort ?? -1}") : "";
-        return $"{(ingress ? "inbound" : "outbound")} allow {protocol}{ports} {(ingress ? "from" : "to")} {peer}";
+        var raw = p.Permission;
+        var protocol = p.Protocol?.ToString() ?? $"'{raw.IpProtocol}'";
+        var ports = p.Protocol is { HasPorts: true } || p.Protocol is null && raw.FromPort is not null
+            ? " " + (p.Ports?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"{raw.FromPort}-{raw.ToPort}"))
+            : p.Protocol is { IsIcmp: true } ? string.Create(CultureInfo.InvariantCulture, $" type {raw.FromPort ?? -1} code {raw.ToPort ?? -1}") : "";
+        return $"{(p.Ingress ? "inbound" : "outbound")} allow {protocol}{ports} {(p.Ingress ? "from" : "to")} {peer}";
     }
 }

@@ -81,7 +81,7 @@ public sealed class TransitGatewayRouteTableLookup
         {
             foreach (var p in region.TransitGatewayPropagations.Where(t => t.TransitGatewayRouteTableId == routeTableId)
                          .SelectMany(t => t.TransitGatewayRouteTablePropagations))
-                if (p.State is null || string.Equals(p.State, "enabled", StringComparison.OrdinalIgnoreCase)) Derive(p, index);
+                if (ResourceState.IsAbsentOr(p.State, "enabled")) Derive(p, index);
         }
         else
         {
@@ -112,20 +112,22 @@ public sealed class TransitGatewayRouteTableLookup
         foreach (var r in routes)
         {
             // Only active and blackhole routes forward (or drop); the others are coming or going.
-            if (r.State is "deleted" or "deleting" or "pending") continue;
+            if (ResourceState.IsAny(r.State, "deleted", "deleting", "pending")) continue;
             var attachments = r.TransitGatewayAttachments.Select(a => a.TransitGatewayAttachmentId).OfType<string>().ToArray();
             var first = r.TransitGatewayAttachments.FirstOrDefault();
-            bool isStatic = r.Type is null || string.Equals(r.Type, "static", StringComparison.OrdinalIgnoreCase);
-            bool blackhole = string.Equals(r.State, "blackhole", StringComparison.OrdinalIgnoreCase);
+            bool isStatic = ResourceState.IsAbsentOr(r.Type, "static");
+            bool blackhole = ResourceState.Is(r.State, "blackhole");
             IReadOnlyList<Cidr> cidrs = [];
             int rank = isStatic ? StaticRank : RankOf(first?.ResourceType);
-            if (Cidr.TryParse(r.DestinationCidrBlock, out var c, HostBits.Normalise)) cidrs = [c];
-            else if (r.PrefixListId is { } pl)
+            if (r.PrefixListId is { } pl && r.DestinationCidrBlock is null)
             {
                 if (isStatic) rank = PrefixListRank;
                 if (index.PrefixListCidrs(pl) is { } listed) cidrs = listed;
                 else Unknown(rank, $"{pl} (prefix list entries not captured)");
             }
+            else if (Cidr.TryParse(r.DestinationCidrBlock, out var c, out var error, HostBits.Normalise)) cidrs = [c];
+            // A destination that cannot be read could be any prefix: it is listed with the routes the snapshot cannot tell.
+            else Unknown(rank, $"a route whose DestinationCidrBlock cannot be read ({(r.DestinationCidrBlock is null ? "it is missing" : error)})");
             foreach (var cidr in cidrs)
                 Offer(new TransitGatewayRouteChoice(RouteTableId, cidr, attachments, first?.ResourceType, first?.ResourceId, r.Type ?? "static", blackhole, "captured"), rank);
         }
@@ -144,8 +146,12 @@ public sealed class TransitGatewayRouteTableLookup
         if (p.ResourceType == "vpn" && p.ResourceId is { } vpnId && index.VpnConnections.GetValueOrDefault(vpnId) is { } vpn)
         {
             foreach (var r in vpn.Routes)
-                if (r.State is null or "available" && Cidr.TryParse(r.DestinationCidrBlock, out var cidr, HostBits.Normalise))
+            {
+                if (!ResourceState.IsAbsentOr(r.State, "available")) continue;
+                if (Cidr.TryParse(r.DestinationCidrBlock, out var cidr, out var error, HostBits.Normalise))
                     Offer(new TransitGatewayRouteChoice(RouteTableId, cidr, attachments, "vpn", vpnId, "propagated", false, source), RankOf("vpn"));
+                else Unknown(RankOf("vpn"), $"a route of {vpnId} whose DestinationCidrBlock cannot be read ({error})");
+            }
             // A static-only VPN propagates exactly its connection's routes; with BGP the peer may announce more.
             if (vpn.Options?.StaticRoutesOnly == true) return;
         }

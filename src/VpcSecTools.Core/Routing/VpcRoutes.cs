@@ -28,7 +28,7 @@ public static class VpcRoutes
     /// <summary>Propagated by a virtual private gateway (VPN BGP or Direct Connect), not entered by hand.</summary>
     public static bool IsPropagated(Route route) => string.Equals(route.Origin, "EnableVgwRoutePropagation", StringComparison.OrdinalIgnoreCase);
 
-    public static bool IsBlackhole(Route route) => string.Equals(route.State, "blackhole", StringComparison.OrdinalIgnoreCase);
+    public static bool IsBlackhole(Route route) => ResourceState.Is(route.State, "blackhole");
 
     /// <summary>
     /// The route's target. EC2 fills one target field, except for instance routes, which carry the instance and its

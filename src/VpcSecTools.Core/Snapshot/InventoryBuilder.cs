@@ -46,29 +46,35 @@ public sealed partial class InventoryBuilder
 
     public void AddMissing(MissingSection missing) => _missing.Add(missing);
 
-    /// <summary>Reads the sections of one parsed AWS response; returns the keys it did not recognise.</summary>
-    public IReadOnlyList<string> AddDocument(JsonElement root, string file, ISet<string>? unknownMembers = null)
+    /// <summary>
+    /// Reads the sections of one parsed AWS response (or of one region of a snapshot file, at <paramref name="path"/>);
+    /// returns the keys it did not recognise. Section keys match without regard to case, like every member name.
+    /// </summary>
+    public IReadOnlyList<string> AddDocument(JsonElement root, string file, ISet<string>? unknownMembers = null, string path = "$")
     {
         if (root.ValueKind != JsonValueKind.Object)
-            throw new SnapshotFormatException($"{file}: $", $"expected a JSON object with AWS response keys such as \"Vpcs\", found {root.ValueKind}");
+            throw new SnapshotFormatException($"{file}: {path}", $"expected a JSON object with AWS response keys such as \"Vpcs\", found {root.ValueKind}");
         var ignored = new List<string>();
+        var keys = new Dictionary<Section, string>();
         foreach (var property in root.EnumerateObject())
         {
-            if (!Section.TryGet(property.Name, out var section))
+            var name = SnapshotJson.NameOf(property, file, path);
+            if (!Section.TryGet(name, out var section))
             {
-                if (property.Name is not ("NextToken" or "ResponseMetadata")) ignored.Add(property.Name);
+                if (!name.Equals("NextToken", StringComparison.OrdinalIgnoreCase) && !name.Equals("ResponseMetadata", StringComparison.OrdinalIgnoreCase)) ignored.Add(name);
                 continue;
             }
+            string sectionPath = $"{path}.{name}";
+            if (!keys.TryAdd(section, name))
+                throw new SnapshotFormatException($"{file}: {sectionPath}", $"the section {section.Key} appears twice in one object (also as \"{keys[section]}\")");
             if (property.Value.ValueKind != JsonValueKind.Array)
-                throw new SnapshotFormatException($"{file}: $.{property.Name}", $"expected an array, found {property.Value.ValueKind}");
+                throw new SnapshotFormatException($"{file}: {sectionPath}", $"expected an array, found {property.Value.ValueKind}");
             Capture(section);
             int index = 0;
             foreach (var element in property.Value.EnumerateArray())
             {
-                string path = $"$.{property.Name}[{index}]";
-                Add(section, SnapshotJson.ReadItem(element, section.ItemType, file, path), $"{file}: {path}");
-                if (unknownMembers is not null) SnapshotJson.CollectUnknownMembers(element, section.ItemType, property.Name + "[]", unknownMembers);
-                index++;
+                string itemPath = $"{sectionPath}[{index++}]";
+                Add(section, SnapshotJson.ReadItem(element, section.ItemType, file, itemPath, unknownMembers, section.Key + "[]"), $"{file}: {itemPath}");
             }
         }
         return ignored;

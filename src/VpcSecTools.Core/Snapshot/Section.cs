@@ -79,8 +79,9 @@ public sealed class Section
         Of<FlowLog>(FlowLogs, "FlowLogId", x => x.FlowLogId, i => i.FlowLogs, (i, v) => i with { FlowLogs = v }),
     ];
 
-    private static readonly Dictionary<string, Section> ByKey = All.ToDictionary(s => s.Key, StringComparer.Ordinal);
+    private static readonly Dictionary<string, Section> ByKey = All.ToDictionary(s => s.Key, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The section of a top-level key, matched without regard to case.</summary>
     public static bool TryGet(string key, out Section section) => ByKey.TryGetValue(key, out section!);
 
     public override string ToString() => Key;

@@ -18,11 +18,18 @@ public static class SnapshotFile
     public static void Write(VpcSnapshot snapshot, string path)
     {
         var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        // Write beside and rename, so a failed export never leaves half a file behind.
-        var temp = full + ".tmp";
-        using (var stream = File.Create(temp)) Write(snapshot, stream);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            // Write beside and rename, so a failed export never leaves half a file behind.
+            var temp = full + ".tmp";
+            using (var stream = File.Create(temp)) Write(snapshot, stream);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Errors.FileWriteException(path, e);
+        }
     }
 
     public static void Write(VpcSnapshot snapshot, Stream stream)
@@ -60,20 +67,21 @@ public static class SnapshotFile
     }
 
     public static bool LooksLikeSnapshot(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(nameof(SnapshotMetadata.SnapshotVersion), out _);
+        root.ValueKind == JsonValueKind.Object && root.EnumerateObject().Any(p => IsNamed(p, nameof(SnapshotMetadata.SnapshotVersion)));
 
     public static VpcSnapshot Read(JsonElement root, string file, Action<string>? verbose = null)
     {
-        var version = root.GetProperty(nameof(SnapshotMetadata.SnapshotVersion));
+        SnapshotJson.TryGetMember(root, nameof(SnapshotMetadata.SnapshotVersion), file, "$", out var version);
         if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int v) || v < 1)
             throw new SnapshotFormatException($"{file}: $.SnapshotVersion", "expected a positive integer");
         if (v > CurrentVersion)
             throw new SnapshotFormatException($"{file}: $.SnapshotVersion", $"version {v} was written by a newer VpcSecTools (this one reads up to {CurrentVersion})");
-        if (!root.TryGetProperty(nameof(VpcSnapshot.Regions), out var regions) || regions.ValueKind != JsonValueKind.Array)
+        if (!SnapshotJson.TryGetMember(root, nameof(VpcSnapshot.Regions), file, "$", out var regions) || regions.ValueKind != JsonValueKind.Array)
             throw new SnapshotFormatException($"{file}: $.Regions", "expected an array of regions");
 
         var unknown = new SortedSet<string>(StringComparer.Ordinal);
         var inventories = new List<RegionInventory>();
+        var places = new Dictionary<(string?, string), string>();
         int index = 0;
         foreach (var region in regions.EnumerateArray())
         {
@@ -81,12 +89,23 @@ public static class SnapshotFile
             if (region.ValueKind != JsonValueKind.Object)
                 throw new SnapshotFormatException($"{file}: {path}", $"expected an object, found {region.ValueKind}");
             var builder = new InventoryBuilder(StringOf(region, "Region", file, path), StringOf(region, "AccountId", file, path));
-            if (region.TryGetProperty(nameof(RegionInventory.MissingSections), out var missing))
-                foreach (var m in missing.EnumerateArray())
-                    builder.AddMissing((MissingSection)SnapshotJson.ReadItem(m, typeof(MissingSection), file, $"{path}.MissingSections[]"));
-            foreach (var key in builder.AddDocument(region, $"{file}: {path}", unknown))
-                if (key is not ("Region" or "AccountId" or "MissingSections")) unknown.Add(key);
-            inventories.Add(builder.Build());
+            if (SnapshotJson.TryGetMember(region, nameof(RegionInventory.MissingSections), file, path, out var missing) && missing.ValueKind != JsonValueKind.Null)
+            {
+                if (missing.ValueKind != JsonValueKind.Array)
+                    throw new SnapshotFormatException($"{file}: {path}.MissingSections", $"expected an array, found {missing.ValueKind}");
+                int m = 0;
+                foreach (var item in missing.EnumerateArray())
+                    builder.AddMissing((MissingSection)SnapshotJson.ReadItem(item, typeof(MissingSection), file, $"{path}.MissingSections[{m++}]"));
+            }
+            foreach (var key in builder.AddDocument(region, file, unknown, path))
+                if (!IsRegionMember(key)) unknown.Add(key);
+            var inventory = builder.Build();
+            if (inventory.MissingSections.FirstOrDefault(s => inventory.Has(s.Section)) is { } both)
+                throw new SnapshotFormatException($"{file}: {path}.MissingSections", $"{both.Section} is listed as missing and also holds items");
+            // The same region twice would be two captures of one network merged silently.
+            if (!places.TryAdd((inventory.AccountId, inventory.Region), path))
+                throw new SnapshotFormatException($"{file}: {path}", $"region {inventory.Region} of account {inventory.AccountId ?? "(none)"} also appears at {places[(inventory.AccountId, inventory.Region)]}");
+            inventories.Add(inventory);
         }
         if (unknown.Count > 0) verbose?.Invoke($"{file}: ignored members the model does not use: {string.Join(", ", unknown)}");
         return new VpcSnapshot
@@ -94,21 +113,33 @@ public static class SnapshotFile
             Metadata = new SnapshotMetadata
             {
                 SnapshotVersion = v,
-                Source = OptionalString(root, nameof(SnapshotMetadata.Source)),
-                CapturedAt = OptionalString(root, nameof(SnapshotMetadata.CapturedAt)),
-                Generator = OptionalString(root, nameof(SnapshotMetadata.Generator)),
+                Source = OptionalString(root, nameof(SnapshotMetadata.Source), file),
+                CapturedAt = OptionalString(root, nameof(SnapshotMetadata.CapturedAt), file),
+                Generator = OptionalString(root, nameof(SnapshotMetadata.Generator), file),
             },
             Regions = inventories,
         };
     }
 
-    private static string? OptionalString(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+    private static bool IsNamed(JsonProperty p, string name)
+    {
+        // A name with a broken \u escape is reported by the reader, with its place.
+        try { return string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase); }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    private static bool IsRegionMember(string key) =>
+        key.Equals("Region", StringComparison.OrdinalIgnoreCase) || key.Equals("AccountId", StringComparison.OrdinalIgnoreCase)
+        || key.Equals(nameof(RegionInventory.MissingSections), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Descriptive metadata: kept when it is a string, otherwise left out (nothing depends on it).</summary>
+    private static string? OptionalString(JsonElement e, string name, string file) =>
+        SnapshotJson.TryGetMember(e, name, file, "$", out var p) && p.ValueKind == JsonValueKind.String ? SnapshotJson.StringOf(p, file, $"$.{name}") : null;
 
     private static string? StringOf(JsonElement e, string name, string file, string path)
     {
-        if (!e.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null) return null;
+        if (!SnapshotJson.TryGetMember(e, name, file, path, out var p) || p.ValueKind == JsonValueKind.Null) return null;
         if (p.ValueKind != JsonValueKind.String) throw new SnapshotFormatException($"{file}: {path}.{name}", $"expected a string, found {p.ValueKind}");
-        return p.GetString();
+        return SnapshotJson.StringOf(p, file, $"{path}.{name}");
     }
 }

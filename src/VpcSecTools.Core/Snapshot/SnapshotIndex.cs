@@ -10,7 +10,7 @@ namespace VpcSecTools.Snapshot;
 /// really uses, and CIDR tries of VPCs and subnets. Route-table tries are built on first use (an analysis
 /// touches few of them) and then kept for every later query, from any thread.
 /// </summary>
-public sealed class SnapshotIndex
+public sealed partial class SnapshotIndex
 {
     private readonly Dictionary<string, RegionInventory> _regionOf = new(StringComparer.Ordinal);
     private readonly Dictionary<IpAddress, List<NetworkInterface>> _enisByAddress = [];
@@ -35,6 +35,9 @@ public sealed class SnapshotIndex
     private readonly ConcurrentDictionary<string, TransitGatewayRouteTableLookup> _tgwRouteLookups = new(StringComparer.Ordinal);
 
     public VpcSnapshot Snapshot { get; }
+
+    /// <summary>Per region: the counts and the sections the snapshot lacks, as Export-VpcSnapshot reports them.</summary>
+    public IReadOnlyList<SnapshotSummary> Summary => SnapshotSummary.Of(Snapshot);
 
     public IReadOnlyDictionary<string, Vpc> Vpcs { get; }
     public IReadOnlyDictionary<string, Subnet> Subnets { get; }
@@ -260,7 +263,11 @@ public sealed class SnapshotIndex
             {
                 if (string.IsNullOrEmpty(text)) continue;
                 if (IpAddress.TryParse(text, out var ip)) Add(_enisByAddress, ip, eni);
-                else _notes.Add($"{eni.NetworkInterfaceId}: '{text}' is not an IP address");
+                else
+                {
+                    _notes.Add($"{eni.NetworkInterfaceId}: '{text}' is not an IP address");
+                    Problem(eni.NetworkInterfaceId, "address", $"'{text}' is not an IP address");
+                }
             }
             foreach (var p in eni.Ipv4Prefixes.Select(p => p.Ipv4Prefix).Concat(eni.Ipv6Prefixes.Select(p => p.Ipv6Prefix)))
             {
@@ -293,21 +300,28 @@ public sealed class SnapshotIndex
     {
         if (string.IsNullOrEmpty(text)) return;
         if (Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise)) cidrs.Add(cidr);
-        else _notes.Add($"{owner}: {error}");
+        else
+        {
+            _notes.Add($"{owner}: {error}");
+            Problem(owner, "CIDR", error);
+        }
     }
 
     /// <summary>EC2 omits the state on some sources (Batfish, older CLIs): absent means associated.</summary>
     private static bool IsAssociated(string? state) => state is null or "associated" or "associating";
 
-    private static void Add<TKey, T>(Dictionary<TKey, List<T>> map, TKey key, T value) where TKey : notnull
+    // An item adds itself to all its keys before the next item is indexed, so it is already in a key's list only if it
+    // is the last one there. Searching the list instead (record equality comparing every member) made indexing
+    // quadratic in the ENIs that share a group or subnet.
+    private static void Add<TKey, T>(Dictionary<TKey, List<T>> map, TKey key, T value) where TKey : notnull where T : class
     {
         if (!map.TryGetValue(key, out var list)) map[key] = list = [];
-        if (!list.Contains(value)) list.Add(value);
+        if (list.Count == 0 || !ReferenceEquals(list[^1], value)) list.Add(value);
     }
 
-    private static void AddToTrie<T>(PrefixTrie<List<T>> trie, Cidr cidr, T value)
+    private static void AddToTrie<T>(PrefixTrie<List<T>> trie, Cidr cidr, T value) where T : class
     {
         if (!trie.TryGetExact(cidr, out var list)) trie.Set(cidr, list = []);
-        if (!list.Contains(value)) list.Add(value);
+        if (list.Count == 0 || !ReferenceEquals(list[^1], value)) list.Add(value);
     }
 }

@@ -14,24 +14,26 @@ public static class SnapshotLoader
     {
         var full = Path.GetFullPath(path);
         if (File.Exists(full)) return LoadFile(full, verbose);
-        if (!Directory.Exists(full)) throw new SnapshotFormatException(path, "no such file or folder");
+        if (!Directory.Exists(full)) throw SnapshotFormatException.NotFound(path);
 
-        var regions = new List<RegionInventory>();
+        var walk = new FolderWalk(verbose);
         var batfish = Path.GetFileName(full) == "aws_configs" ? full : Path.Combine(full, "aws_configs");
-        if (Directory.Exists(batfish)) LoadRegionsOf(batfish, null, regions, verbose);
-        else LoadRegionsOf(full, null, regions, verbose);
-        if (regions.Count == 0)
+        walk.LoadRegionsOf(Directory.Exists(batfish) ? batfish : full, null);
+        if (walk.Regions.Count == 0)
             throw new SnapshotFormatException(path, "no AWS describe output found (expected *.json files with keys such as \"Vpcs\" or \"SecurityGroups\", or a snapshot file)");
         return new VpcSnapshot
         {
             Metadata = new SnapshotMetadata { Source = path },
-            Regions = regions,
+            Regions = walk.Regions.Select(r => r.Inventory).ToArray(),
         };
     }
 
-    private static VpcSnapshot LoadFile(string file, Action<string>? verbose)
+    private static VpcSnapshot LoadFile(string file, Action<string>? verbose) => Read(ReadAll(file), file, verbose);
+
+    /// <summary>A snapshot file or one describe output, from its bytes (the fuzz harness feeds it without a disk).</summary>
+    internal static VpcSnapshot Read(byte[] bytes, string file, Action<string>? verbose = null)
     {
-        using var doc = SnapshotJson.Parse(ReadAll(file), file);
+        using var doc = SnapshotJson.Parse(bytes, file);
         if (SnapshotFile.LooksLikeSnapshot(doc.RootElement)) return SnapshotFile.Read(doc.RootElement, file, verbose);
         var builder = new InventoryBuilder();
         AddFile(builder, file, doc, verbose);
@@ -39,29 +41,80 @@ public static class SnapshotLoader
         return new VpcSnapshot { Metadata = new SnapshotMetadata { Source = file }, Regions = [builder.Build()] };
     }
 
-    /// <summary>A folder is one region if it holds JSON, and/or a parent of region or account folders.</summary>
-    private static void LoadRegionsOf(string folder, string? account, List<RegionInventory> regions, Action<string>? verbose)
+    /// <summary>
+    /// One walk over a folder tree. Folders are known by their real path (links resolved), so a region reachable
+    /// twice, or a link back to a parent, is loaded once.
+    /// </summary>
+    private sealed class FolderWalk(Action<string>? verbose)
     {
-        var files = Directory.GetFiles(folder, "*.json").OrderBy(f => f, StringComparer.Ordinal).ToArray();
-        if (files.Length > 0)
+        private readonly Dictionary<string, string> _visited = new(StringComparer.Ordinal);
+
+        public List<(RegionInventory Inventory, string Folder)> Regions { get; } = [];
+
+        /// <summary>A folder is one region if it holds JSON, and/or a parent of region or account folders.</summary>
+        public void LoadRegionsOf(string folder, string? account)
         {
-            var name = Path.GetFileName(folder);
-            var builder = new InventoryBuilder(InventoryBuilder.IsRegionName(name) ? name : null, account);
-            foreach (var file in files)
+            var real = RealPath(folder);
+            if (!_visited.TryAdd(real, folder))
             {
-                using var doc = SnapshotJson.Parse(ReadAll(file), file);
-                AddFile(builder, file, doc, verbose);
+                verbose?.Invoke($"{folder}: skipped, the same folder as {_visited[real]} (a link)");
+                return;
             }
-            if (!builder.IsEmpty) regions.Add(builder.Build());
+            var files = Listed(folder, () => Directory.GetFiles(folder, "*.json"));
+            if (files.Length > 0)
+            {
+                var name = Path.GetFileName(folder);
+                var builder = new InventoryBuilder(InventoryBuilder.IsRegionName(name) ? name : null, account);
+                foreach (var file in files)
+                {
+                    // FIFOs, sockets and devices report no size and would block or never end; an empty file holds no section.
+                    if (Io(file, () => SizeOf(file)) == 0)
+                    {
+                        verbose?.Invoke($"{file}: skipped, empty or not a regular file");
+                        continue;
+                    }
+                    using var doc = SnapshotJson.Parse(ReadAll(file), file);
+                    AddFile(builder, file, doc, verbose);
+                }
+                if (!builder.IsEmpty) Add(builder.Build(), folder);
+            }
+            foreach (var sub in Listed(folder, () => Directory.GetDirectories(folder)))
+            {
+                var name = Path.GetFileName(sub);
+                if (InventoryBuilder.IsRegionName(name)) LoadRegionsOf(sub, account);
+                else if (name == "accounts")
+                    foreach (var acct in Listed(sub, () => Directory.GetDirectories(sub)))
+                        LoadRegionsOf(acct, Path.GetFileName(acct));
+            }
         }
-        foreach (var sub in Directory.GetDirectories(folder).OrderBy(d => d, StringComparer.Ordinal))
+
+        private void Add(RegionInventory inventory, string folder)
         {
-            var name = Path.GetFileName(sub);
-            if (InventoryBuilder.IsRegionName(name)) LoadRegionsOf(sub, account, regions, verbose);
-            else if (name == "accounts")
-                foreach (var acct in Directory.GetDirectories(sub).OrderBy(d => d, StringComparer.Ordinal))
-                    LoadRegionsOf(acct, Path.GetFileName(acct), regions, verbose);
+            // Two folders of one account and region would be two captures merged silently.
+            var twin = Regions.FirstOrDefault(r => r.Inventory.Region == inventory.Region && r.Inventory.AccountId == inventory.AccountId);
+            if (twin.Inventory is not null)
+                throw new SnapshotFormatException(folder, $"region {inventory.Region} of account {inventory.AccountId ?? "(none)"} is also loaded from {twin.Folder}");
+            Regions.Add((inventory, folder));
         }
+    }
+
+    /// <summary>The path with every symbolic link resolved; a chain of more than 40 links (a loop) is an error, as for the kernel.</summary>
+    internal static string RealPath(string path, int links = 0)
+    {
+        var full = Path.GetFullPath(path);
+        var real = Path.GetPathRoot(full)!;
+        foreach (var part in full[real.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(real, part);
+            if (new DirectoryInfo(next).LinkTarget is { } target)
+            {
+                if (++links > 40) throw new SnapshotFormatException(path, "too many levels of symbolic links (a loop)");
+                // The target is relative to the link's folder, which is already real, so ".." may be applied to the text.
+                next = RealPath(Path.Combine(real, target), links);
+            }
+            real = next;
+        }
+        return real;
     }
 
     private static void AddFile(InventoryBuilder builder, string file, System.Text.Json.JsonDocument doc, Action<string>? verbose)
@@ -75,10 +128,44 @@ public static class SnapshotLoader
         if (unknown!.Count > 0) verbose($"{file}: ignored members the model does not use: {string.Join(", ", unknown)}");
     }
 
-    private static byte[] ReadAll(string file)
+    /// <summary>The size of the file a path leads to (through links: a link's own size is that of its text).</summary>
+    private static long SizeOf(string file)
     {
-        try { return File.ReadAllBytes(file); }
+        var info = new FileInfo(file);
+        return (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).Length;
+    }
+
+    /// <summary>
+    /// The whole file. Read as a stream, so a FIFO or <c>/dev/stdin</c> named on its own works; a document larger than
+    /// one array can hold is an error rather than running out of memory.
+    /// </summary>
+    private static byte[] ReadAll(string file) => Io(file, () =>
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        if (stream.CanSeek && stream.Length is > 0 and var length)
+        {
+            if (length > Array.MaxLength) throw new IOException($"larger than {Array.MaxLength:N0} bytes, the most one document can hold");
+            var bytes = new byte[length];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        for (int n; (n = stream.Read(chunk)) > 0;)
+        {
+            if (buffer.Length + n > Array.MaxLength) throw new IOException($"larger than {Array.MaxLength:N0} bytes, the most one document can hold");
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    });
+
+    /// <summary>File-system facts with I/O failures named by path; listings in ordinal order, so every run reads alike.</summary>
+    private static string[] Listed(string path, Func<string[]> list) => Io(path, () => list().Order(StringComparer.Ordinal).ToArray());
+
+    private static T Io<T>(string path, Func<T> read)
+    {
+        try { return read(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new SnapshotFormatException(file, $"cannot read: {e.Message}", e); }
+        { throw new SnapshotFormatException(path, $"cannot read: {e.Message}", e); }
     }
 }

@@ -104,7 +104,7 @@ public class BatfishScenarioTests
         Assert.Contains(r.ForwardPath, h => h.ComponentId == "nat-07ab4846da51f4612");
         Assert.Contains(r.ForwardPath, h => h.ComponentId == "acl-0792adae678b88f85" && h.RuleNumber == 200);
         Assert.Contains(r.ReturnPath, h => h.ComponentId == "nat-07ab4846da51f4612");
-        Assert.Equal("3.135.127.225", r.ForwardPath.Single(h => h.ComponentType == "InternetGateway").Detail!.Split(' ')[^1]);
+        Assert.Equal("3.135.127.225", r.ForwardPath.Single(h => h.ComponentType == ComponentKind.InternetGateway).Detail!.Split(' ')[^1]);
     }
 
     [Fact]

@@ -18,8 +18,8 @@ public class FanOutTests
         foreach (var r in results)
         {
             var pair = analyzer.Analyze(r.Source, destination, traffic);
-            Assert.True(pair.Verdict == r.Verdict && pair.BlockingComponent == r.BlockingComponent,
-                $"{context}: {r.Source} -> {destination}: fan-out says {r.Verdict} at {r.BlockingComponent}, pairwise:\n{pair.Explain()}");
+            Assert.True(pair.Verdict == r.Verdict && pair.BlockingComponent == r.BlockingComponent && pair.ExplanationCode == r.ExplanationCode,
+                $"{context}: {r.Source} -> {destination}: fan-out says {r.Verdict} {r.ExplanationCode} at {r.BlockingComponent}, pairwise:\n{pair.Explain()}");
         }
     }
 
@@ -29,6 +29,17 @@ public class FanOutTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(ArbMap.Default.GeneratorFor<int>().ToArbitrary(), seed =>
         {
             var (n, _, dst, protocol, port, _) = ReferenceComparisonTests.Generate(seed);
+            AssertSameAsPairwise(n.Build(), dst, protocol == 6 ? Traffic.Tcp(port) : Traffic.Udp(port), $"seed {seed}");
+            return true;
+        }));
+    }
+
+    [Fact]
+    public void Fan_out_matches_pairwise_when_rules_entries_and_routes_cannot_be_read()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(ArbMap.Default.GeneratorFor<int>().ToArbitrary(), seed =>
+        {
+            var (n, _, dst, protocol, port, _) = ReferenceComparisonTests.Generate(seed, broken: true);
             AssertSameAsPairwise(n.Build(), dst, protocol == 6 ? Traffic.Tcp(port) : Traffic.Udp(port), $"seed {seed}");
             return true;
         }));

@@ -129,7 +129,7 @@ public class OnPremisesTests
     }
 
     /// <summary><see cref="TestNetwork.TwoSubnets"/> with vgw-1 attached to vpc-a, VPN connection vpn-9 (static route 192.168.0.0/16) in the given state, and the main table routing it to vgw-1.</summary>
-    private static TestNetwork Vgw(string vpnState)
+    internal static TestNetwork Vgw(string vpnState)
     {
         var n = TwoSubnets().MainRoutes("vpc-a", To("192.168.0.0/16", gateway: "vgw-1"));
         n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(5432, "192.168.0.0/16")] };

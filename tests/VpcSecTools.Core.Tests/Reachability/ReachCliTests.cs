@@ -68,6 +68,36 @@ public class ReachCliTests
     }
 
     [Fact]
+    public void A_rule_that_cannot_be_read_exits_unknown_and_names_it()
+    {
+        // The only group of i-0b31b509174d7f5de opens SSH to the world; its CIDR, made unreadable, may still do so.
+        var nat = SnapshotLoader.Load(Nat);
+        var region = nat.Regions[0];
+        var broken = nat with
+        {
+            Regions = [region with
+            {
+                SecurityGroups = region.SecurityGroups.Select(g => g.GroupId != "sg-0253af84ae6485905" ? g
+                    : g with { IpPermissions = [g.IpPermissions[0] with { IpRanges = [new IpRange { CidrIp = "0.0.0.0/33" }] }, .. g.IpPermissions.Skip(1)] }).ToArray(),
+            }],
+        };
+        Assert.Equal(Program.Ok, ReachCommand.Run(nat, "Internet", "i-0b31b509174d7f5de", Traffic.Tcp(22), "table", TextWriter.Null));
+        var json = new StringWriter();
+        Assert.Equal(Program.Unknown, ReachCommand.Run(broken, "Internet", "i-0b31b509174d7f5de", Traffic.Tcp(22), "json", json));
+        using var doc = JsonDocument.Parse(json.ToString());
+        var root = doc.RootElement;
+        Assert.Equal(ExplanationCodes.UninterpretableEntry, root.GetProperty(nameof(ReachabilityResult.ExplanationCode)).GetString());
+        Assert.Equal("SecurityGroup", root.GetProperty(nameof(ReachabilityResult.BlockingComponentType)).GetString());
+        Assert.Contains("sg-0253af84ae6485905 IpPermissions[0].IpRanges[0].CidrIp", root.GetProperty(nameof(ReachabilityResult.Reason)).GetString());
+        Assert.Contains(root.GetProperty(nameof(ReachabilityResult.ForwardPath)).EnumerateArray(), h => h.GetProperty(nameof(PathHop.ComponentType)).GetString() == "InternetGateway");
+        // The same through the command line, from a snapshot file: exit 3.
+        using var dir = new TestPaths.TempDir();
+        SnapshotFile.Write(broken, dir.File("broken.snapshot.json"));
+        Assert.Equal(Program.Unknown, Program.BuildRoot().Parse(["reach", "--snapshot", dir.File("broken.snapshot.json"), "--source", "Internet",
+            "--destination", "i-0b31b509174d7f5de", "--protocol", "tcp", "--port", "22"]).Invoke());
+    }
+
+    [Fact]
     public void Cmdlet_binds_sources_by_property_name_and_declares_its_outputs()
     {
         // PowerShellStandard is a reference assembly: read attribute data, not attribute instances.
@@ -78,7 +108,7 @@ public class ReachCliTests
         var parameter = source.Single(a => a.AttributeType == typeof(ParameterAttribute));
         Assert.Contains(parameter.NamedArguments, n => n.MemberName == "ValueFromPipelineByPropertyName" && (bool)n.TypedValue.Value!);
         var aliases = source.Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments.Single().Value as IEnumerable<CustomAttributeTypedArgument>;
-        Assert.Equal(["InstanceId", "NetworkInterfaceId", "PrivateIpAddress"], aliases!.Select(a => (string)a.Value!));
+        Assert.Equal(["InstanceId", "NetworkInterfaceId", "PrivateIpAddress", "Instances"], aliases!.Select(a => (string)a.Value!));
         var outputs = type.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute))
             .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments.Single().Value!).Select(a => (Type)a.Value!).ToList();
         Assert.Contains(typeof(ReachabilityResult), outputs);

@@ -40,7 +40,7 @@ public class SemanticsTests
         n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissionsEgress = [] }; // db: no outbound at all
         var r = Db(n);
         Assert.Equal(Verdict.Reachable, r.Verdict);
-        Assert.DoesNotContain(r.ReturnPath, h => h.ComponentType == "SecurityGroup");
+        Assert.DoesNotContain(r.ReturnPath, h => h.ComponentType == ComponentKind.SecurityGroup);
     }
 
     [Fact]
@@ -372,7 +372,7 @@ public class SemanticsTests
         n.TgwStaticRoutes.Add(new TransitGatewayRouteTableRoutes { TransitGatewayRouteTableId = "tgw-rtb-1", Routes = [new TransitGatewayRoute { DestinationCidrBlock = "0.0.0.0/0", Type = "static", State = "active", TransitGatewayAttachments = [new TransitGatewayRouteAttachment { TransitGatewayAttachmentId = "tgw-attach-b", ResourceType = "vpc", ResourceId = "vpc-b" }] }] });
         n.MainRoutes("vpc-a", To("0.0.0.0/0", tgw: "tgw-1"));
         var egress = n.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
-        Assert.Contains(egress.ForwardPath, h => h.ComponentType == "NatGateway" && h.Result == HopResult.Allowed);
+        Assert.Contains(egress.ForwardPath, h => h.ComponentType == ComponentKind.NatGateway && h.Result == HopResult.Allowed);
         Assert.NotEqual(ExplanationCodes.NatSourceNotInVpc, egress.ExplanationCode);
         Assert.True(egress.Verdict == Verdict.Reachable, egress.Explain());
     }
@@ -402,7 +402,7 @@ public class SemanticsTests
         var a = n.Analyzer();
         var outbound = a.Analyze("i-web", "2001:db8::1", Traffic.Tcp(443));
         Assert.Equal(Verdict.Reachable, outbound.Verdict);
-        Assert.Contains(outbound.ReturnPath, h => h.ComponentType == "EgressOnlyInternetGateway");
+        Assert.Contains(outbound.ReturnPath, h => h.ComponentType == ComponentKind.EgressOnlyInternetGateway);
         var inbound = a.Analyze("Internet", "i-web", Traffic.Tcp(443));
         ReachabilityAssert.Blocked(inbound, ExplanationCodes.NoInternetGateway);
         // With an IGW the global IPv6 address is public: reachable on 443 (IPv6 rule), not on 80.

@@ -107,4 +107,25 @@ public class IndexTests
         Assert.Empty(index.VpcCidrs("vpc-1"));
         Assert.Contains(index.Notes, n => n.StartsWith("vpc-1:") && n.Contains("10.0.0.0/99"));
     }
+
+    [Fact]
+    public void Each_eni_is_listed_once_per_group_address_and_prefix_however_often_it_names_them()
+    {
+        // Lists are filled without searching them (a search per add made indexing quadratic in the ENIs sharing a
+        // group): an ENI naming one group, address or prefix twice, in any spelling, must still be listed once.
+        var enis = Enumerable.Range(0, 300).Select(i => new NetworkInterface
+        {
+            NetworkInterfaceId = $"eni-{i:x4}", VpcId = "vpc-1", SubnetId = "subnet-1", PrivateIpAddress = $"10.0.{i / 250}.{i % 250 + 4}",
+            PrivateIpAddresses = [new NetworkInterfacePrivateIpAddress { PrivateIpAddress = $"10.0.{i / 250}.{i % 250 + 4}", Primary = true }],
+            Ipv6Addresses = [new NetworkInterfaceIpv6Address { Ipv6Address = $"2001:db8::{i:x}" }, new NetworkInterfaceIpv6Address { Ipv6Address = $"2001:DB8:0::{i:X}" }],
+            Ipv4Prefixes = [new Ipv4PrefixSpecification { Ipv4Prefix = $"10.1.{i}.0/28" }, new Ipv4PrefixSpecification { Ipv4Prefix = $"10.1.{i}.0/28" }],
+            Groups = [new GroupIdentifier { GroupId = "sg-shared" }, new GroupIdentifier { GroupId = $"sg-{i:x4}" }, new GroupIdentifier { GroupId = "sg-shared" }],
+        }).ToArray();
+        var index = new SnapshotIndex(new VpcSnapshot { Regions = [new RegionInventory { Region = "us-east-1", NetworkInterfaces = enis }] });
+        Assert.Equal(enis.Select(e => e.NetworkInterfaceId), index.EnisInGroup("sg-shared").Select(e => e.NetworkInterfaceId));
+        Assert.Equal(300, index.EnisInSubnet("subnet-1").Count);
+        Assert.Equal("eni-0007", Assert.Single(index.EnisAt(IpAddress.Parse("2001:db8::7"))).NetworkInterfaceId);
+        Assert.Equal("eni-0007", Assert.Single(index.EnisAt(IpAddress.Parse("10.0.0.11"))).NetworkInterfaceId);
+        Assert.Equal("eni-0007", Assert.Single(index.EnisAt(IpAddress.Parse("10.1.7.3"))).NetworkInterfaceId);
+    }
 }

@@ -34,7 +34,10 @@ internal sealed class CidrMatchesGroupCheck : IAuditCheck
             if (hi <= lo) continue;
             foreach (var candidate in addresses[lo].Eni.Groups.Select(x => x.GroupId).Distinct())
             {
-                var members = audit.Index.EnisInGroup(candidate).Where(e => e.VpcId == g.VpcId).ToArray();
+                // Each member needs an address in the range, so a group with more members than that cannot match: stop
+                // counting there (a group every ENI of the VPC carries made this check quadratic).
+                var members = audit.Index.EnisInGroup(candidate).Where(e => e.VpcId == g.VpcId).Take(hi - lo + 1).ToArray();
+                if (members.Length > hi - lo) continue;
                 int inside = members.Sum(m => AddressesOf(m).Count(a => c.Contains(a)));
                 // Every address in the range belongs to a member, and every member has one in the range.
                 if (inside != hi - lo || members.Any(m => !AddressesOf(m).Any(a => c.Contains(a)))) continue;

@@ -20,6 +20,7 @@ public sealed record NetworkAclAssociation
     public string? SubnetId { get; init; }
 }
 
+[RequiresOneOf(nameof(CidrBlock), nameof(Ipv6CidrBlock))]
 public sealed record NetworkAclEntry
 {
     public int RuleNumber { get; init; }

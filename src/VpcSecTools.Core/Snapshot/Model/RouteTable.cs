@@ -13,6 +13,7 @@ public sealed record RouteTable
 }
 
 /// <summary>A route: one destination (IPv4, IPv6 or prefix list) and one target.</summary>
+[RequiresOneOf(nameof(DestinationCidrBlock), nameof(DestinationIpv6CidrBlock), nameof(DestinationPrefixListId))]
 public sealed record Route
 {
     public string? DestinationCidrBlock { get; init; }

@@ -93,6 +93,7 @@ public sealed record TransitGatewayRouteTableRoutes
     public bool? AdditionalRoutesAvailable { get; init; }
 }
 
+[RequiresOneOf(nameof(DestinationCidrBlock), nameof(PrefixListId))]
 public sealed record TransitGatewayRoute
 {
     public string? DestinationCidrBlock { get; init; }
