@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
@@ -109,20 +110,30 @@ internal sealed class GroupAggregate : IDisposable
             return (all.Ranked(ranking, top).Select(g => all.ToGroup(g, fields, _binned, texts)).ToList(), all.Count);
         }
         foreach (var w in workers) w.ToPartitions();
-        // Partition by partition (a spilled one read back and merged alone), each table dropped once ranked.
+        // Partition by partition, each table dropped once ranked. A spilled partition is merged with its runs in a table
+        // each thread reuses: merged partitions are as large as all their groups, and new tables for each would leave
+        // garbage the size of every group, which the collector frees late.
         var partitions = Shared();
         var chosen = new List<Ranked>[partitions.Length];
         var counts = new int[partitions.Length];
-        Parallel.For(0, partitions.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
+        Parallel.For(0, partitions.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new GroupTable(PartitionBatch), (p, _, merged) =>
         {
             var partition = partitions[p];
             var table = partition.Table;
-            foreach (var run in partition.Runs) _spill!.Read(run, table);
+            if (partition.Runs.Count > 0)
+            {
+                merged.Clear();
+                merged.MergeFrom(table);
+                partition.Drop();
+                foreach (var run in partition.Runs) _spill!.Read(run, merged);
+                table = merged;
+            }
             counts[p] = table.Count;
             var texts = new TextCache();
             chosen[p] = table.Ranked(ranking, top).Select(g => new Ranked(table.ToGroup(g, fields, _binned, texts), table.Metric(g, by), table.KeyOf(g).ToArray())).ToList();
             partition.Drop();
-        });
+            return merged;
+        }, _ => { });
         var best = chosen.SelectMany(c => c).ToArray();
         Array.Sort(best, (a, b) => ranking.Compare(a.Metric, a.Group.Count, a.Key, b.Metric, b.Group.Count, b.Key));
         int count = counts.Sum();
@@ -148,11 +159,13 @@ internal sealed class GroupAggregate : IDisposable
     }
 
     /// <summary>Where a spilled run of a partition's groups is in the spill file.</summary>
-    internal readonly record struct SpillRun(long Offset, int Length, int Groups);
+    internal readonly record struct SpillRun(long Offset, long Length, int Groups);
 
     /// <summary>
-    /// One file of spilled groups for the read, deleted when closed; runs are appended and read back by offset, so
-    /// threads share it without sharing a position.
+    /// One file of spilled groups for the read, deleted when closed; runs are appended one at a time and read back by
+    /// offset, so threads share it without sharing a position. Both go through a small buffer: a run held whole in
+    /// memory would be garbage the size of a partition per spill, which the collector frees late (the process grew to
+    /// four times the budget that way).
     /// </summary>
     private sealed class SpillFile : IDisposable
     {
@@ -170,27 +183,79 @@ internal sealed class GroupAggregate : IDisposable
 
         public SpillRun Write(GroupTable table)
         {
-            using var bytes = new MemoryStream();
-            table.WriteGroups(bytes);
-            long at = Interlocked.Add(ref _end, bytes.Length) - bytes.Length;
-            RandomAccess.Write(_handle, bytes.GetBuffer().AsSpan(0, (int)bytes.Length), at);
-            return new SpillRun(at, (int)bytes.Length, table.Count);
+            lock (this)
+            {
+                var run = new Region(_handle, _end);
+                table.WriteGroups(run);
+                _end += run.Position;
+                return new SpillRun(run.Start, run.Position, table.Count);
+            }
         }
 
         public void Read(SpillRun run, GroupTable into)
         {
-            var bytes = new byte[run.Length];
-            int read = 0;
-            while (read < bytes.Length)
-            {
-                int n = RandomAccess.Read(_handle, bytes.AsSpan(read), run.Offset + read);
-                if (n == 0) throw new IOException("the group spill file ended early");
-                read += n;
-            }
-            into.ReadGroups(new MemoryStream(bytes), run.Groups);
+            using var region = new Region(_handle, run.Offset, run.Length);
+            into.ReadGroups(region, run.Groups);
         }
 
         public void Dispose() => _handle.Dispose();
+
+        /// <summary>
+        /// Bytes of the file from <see cref="Start"/> on, written in order through positional I/O, or read in order through
+        /// a pooled buffer (a spill is read back in many small pieces).
+        /// </summary>
+        private sealed class Region(SafeFileHandle handle, long start, long length = long.MaxValue) : Stream
+        {
+            private byte[]? _buffer;
+            private int _at, _filled;
+            private long _fetched;
+
+            public long Start => start;
+            public override long Position { get; set; }
+            public override bool CanRead => true;
+            public override bool CanWrite => true;
+            public override bool CanSeek => false;
+            public override long Length => length;
+
+            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+            public override int Read(Span<byte> into)
+            {
+                if (into.Length == 0 || Position == length) return 0;
+                if (_at == _filled)
+                {
+                    _buffer ??= ArrayPool<byte>.Shared.Rent(1 << 16);
+                    _filled = RandomAccess.Read(handle, _buffer.AsSpan(0, (int)Math.Min(_buffer.Length, length - _fetched)), start + _fetched);
+                    if (_filled == 0) throw new IOException("the group spill file ended early");
+                    _fetched += _filled;
+                    _at = 0;
+                }
+                int n = Math.Min(into.Length, _filled - _at);
+                _buffer.AsSpan(_at, n).CopyTo(into);
+                _at += n;
+                Position += n;
+                return n;
+            }
+
+            public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+            public override void Write(ReadOnlySpan<byte> buffer)
+            {
+                RandomAccess.Write(handle, buffer, start + Position);
+                Position += buffer.Length;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                if (_buffer is { } b) ArrayPool<byte>.Shared.Return(b);
+                _buffer = null;
+                base.Dispose(disposing);
+            }
+
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -302,7 +303,9 @@ internal sealed class GroupTable
     /// <summary>Writes every group (key length, key, totals) for <see cref="ReadGroups"/>; the spill format.</summary>
     public void WriteGroups(Stream into)
     {
-        var buffer = new byte[1 << 16];
+        // Pooled: a small budget spills often, and a new buffer per spill would be most of what the read allocates.
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        var rented = buffer;
         int used = 0;
         for (int g = 0; g < _count; g++)
         {
@@ -327,6 +330,7 @@ internal sealed class GroupTable
             used += size;
         }
         into.Write(buffer, 0, used);
+        ArrayPool<byte>.Shared.Return(rented);
     }
 
     /// <summary>Adds the groups <see cref="WriteGroups"/> wrote (<paramref name="count"/> of them).</summary>

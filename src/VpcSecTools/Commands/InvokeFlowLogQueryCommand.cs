@@ -169,7 +169,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         var request = new FlowLogRunRequest
         {
             Paths = _paths, LogGroups = LogGroupName ?? [], Index = index, FlowLogIds = FlowLogId ?? [], Format = logFormat,
-            Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress,
+            Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress, MaxMemory = MaxMemory,
         };
         using var run = FlowLogRun.Open(request, query, Connect, events, Cancellation);
         if (run.Inputs.Count == 0) return;

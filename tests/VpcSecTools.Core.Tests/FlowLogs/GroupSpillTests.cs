@@ -99,6 +99,38 @@ public class GroupSpillTests
     }
 }
 
+/// <summary>
+/// A spilled read allocates little beyond its budget: spills go through a pooled buffer and merged partitions share one
+/// table per thread. Garbage the size of the groups (a buffer per spill, a table per merged partition) is freed by the
+/// collector late, and made the process four times its budget on the 1 GiB conversations question.
+/// </summary>
+/// <remarks>Alone: it counts the process's allocations, which tests running beside it would add to.</remarks>
+[Collection(MemoryMeasurement.Name)]
+public class GroupSpillMemoryTests
+{
+    [Fact]
+    public void A_spilled_read_allocates_a_few_budgets_not_its_groups()
+    {
+        using var dir = new TestPaths.TempDir();
+        var rnd = new Random(5);
+        var lines = Enumerable.Range(0, 200_000).Select(i =>
+            $"2 eni-0a1b2c3d 10.{rnd.Next(4)}.{rnd.Next(256)}.{rnd.Next(1, 255)} 10.{rnd.Next(4)}.{rnd.Next(256)}.{rnd.Next(1, 255)} {rnd.Next(1024, 65535)} {rnd.Next(1200)} 6 2 {rnd.Next(40, 100_000)} 1700000000 1700000060 ACCEPT");
+        File.WriteAllText(dir.File("a.log"), "version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action\n" + string.Join('\n', lines) + "\n");
+        var inputs = FlowLogPaths.Expand([dir.Path], out _);
+        var query = new FlowLogQuery { GroupBy = ["srcaddr", "dstaddr", "dstport"], Top = 10 };
+        const long budget = 2 << 20;
+        var reader = new FlowLogReader(new FlowLogReadOptions { Threads = 2, MaxMemory = budget });
+        reader.Run(inputs, query);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var result = reader.Run(inputs, query);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(result.Report.SpilledBytes > 4 * budget, $"only {result.Report.SpilledBytes} bytes spilled");
+        Assert.True(result.GroupCount > 190_000, $"{result.GroupCount} groups");
+        // 6-7 MB measured; a buffer per spill and a table per merged partition made it 95-106 MB.
+        Assert.True(allocated < 8 * budget, $"the read allocated {allocated >> 20} MB under a budget of {budget >> 20} MB");
+    }
+}
+
 /// <summary><c>vpcsec flowlogs query --max-memory</c>: sizes as people write them, and a group-by that spills answers as one that fits.</summary>
 [Collection(CliCommands.CliRunner.Name)]
 public class MaxMemoryCliTests

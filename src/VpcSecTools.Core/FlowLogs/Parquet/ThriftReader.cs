@@ -166,4 +166,4 @@ internal ref struct ThriftReader(ReadOnlySpan<byte> data)
 }
 
 /// <summary>A Parquet file that cannot be read: a damaged footer or page, or something this reader does not read.</summary>
-public sealed class ParquetFormatException(string message) : IOException(message);
+internal sealed class ParquetFormatException(string message) : IOException(message);
