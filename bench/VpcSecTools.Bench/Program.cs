@@ -12,6 +12,7 @@ public static class Program
         ["audit"] = AuditBench.Run,
         ["endpoints"] = EndpointsBench.Run,
         ["transfer"] = TransferBench.Run,
+        ["groupprobe"] = GroupTableProbe.Run,
         ["trust"] = TrustBench.Run,
         ["scale"] = ScaleBench.Run,
     };

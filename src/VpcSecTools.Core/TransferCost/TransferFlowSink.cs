@@ -63,7 +63,7 @@ internal sealed class TransferFlowSink : RecordSink
         if (_status >= 0 && !line.Field(_status).SequenceEqual("OK"u8)) return eni >= 0 && See(eni);
         if (!_check.Valid(line, ref problem)) return false;
         long bytes = 0;
-        if (_bytes >= 0 && !line.TryNumber(_bytes, out bytes) && !GroupTable.Dash(line, _bytes, "bytes", "a number", out bytes, ref problem)) return false;
+        if (_bytes >= 0 && !line.TryNumber(_bytes, out bytes) && !GroupSink.Dash(line, _bytes, "bytes", "a number", out bytes, ref problem)) return false;
         if (!Times(line, ref problem)) return false;
         if (eni < 0) { _unknownInterfaceBytes = FlowText.Add(_unknownInterfaceBytes, bytes); return true; }
         _seen[eni] = true;
@@ -123,7 +123,7 @@ internal sealed class TransferFlowSink : RecordSink
             seen = first ? Math.Min(seen, ms) : Math.Max(seen, ms);
             return true;
         }
-        return GroupTable.Dash(line, index, name, "a Unix time", out _, ref problem);
+        return GroupSink.Dash(line, index, name, "a Unix time", out _, ref problem);
     }
 
     /// <summary>A NAT gateway's record: its VPC side (client and real remote) is the NAT processing, and cross-AZ and cross-region legs.</summary>
