@@ -1,0 +1,328 @@
+using System.Globalization;
+using VpcSecTools.Exposure;
+using VpcSecTools.Net;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.RuleUsage;
+
+/// <summary>
+/// Tightening proposals from the evidence, one per rule broader than its use, broadest rule first, each judged against the
+/// rules as the safe proposals before it leave them (two rules that each make the other redundant are not both removed):
+/// <list type="bullet">
+/// <item>an unused rule, or one whose every flow a remaining rule also admits: remove it;</item>
+/// <item>otherwise the flows only it admits, as security-group references where their peers are ENIs whose groups reach
+/// the rule's ENI with their identity (same VPC, same-region peering), else as the fewest CIDRs that hold exactly the peer
+/// addresses (more than <see cref="RuleUsageOptions.MaxCidrs"/> keep the rule's own source), on the ports they used.</item>
+/// </list>
+/// A proposal is safe only if it would have dropped no flow of the window, every ENI of the group was logged, and no peer it
+/// relies on is gone from the snapshot (an ENI deleted since, whose groups are unknown).
+/// </summary>
+internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, RuleAttribution attribution, WindowCoverage coverage,
+    IReadOnlyDictionary<int, UsageVerdict> verdicts, RuleUsageOptions options)
+{
+    private readonly HashSet<int> _revoked = [];
+    private readonly List<SourceRule> _added = [];
+    private int _nextSyntheticId = -1;
+
+    public IReadOnlyList<RuleProposal> Propose(IEnumerable<SecurityGroup> groups)
+    {
+        var exposure = new TighteningExposure(index, book);
+        var candidates = groups.SelectMany(g => book.Of(g.GroupId, true).Concat(book.Of(g.GroupId, false)))
+            .Where(r => verdicts.GetValueOrDefault(r.Id) != UsageVerdict.Unknown && r.Problem is null && index.EnisInGroup(r.GroupId).Count > 0)
+            .OrderByDescending(r => r, Comparer<SourceRule>.Create((a, b) => Breadth.Compare(index, a, b)))
+            .ToList();
+        var proposals = new List<(SourceRule Rule, RuleProposal Proposal)>();
+        foreach (var rule in candidates)
+        {
+            var draft = verdicts[rule.Id] == UsageVerdict.Unused ? Unused(rule) : Used(rule);
+            if (draft is null) continue;
+            var (proposal, added) = draft.Value;
+            proposal = proposal with { Region = index.RegionOf(rule.GroupId)?.Region ?? "", GroupName = rule.Rule.Group.GroupName, VpcId = rule.Rule.Group.VpcId };
+            var before = (Func<SourceRule, bool>)(r => _revoked.Contains(r.Id));
+            var after = (Func<SourceRule, bool>)(r => _revoked.Contains(r.Id) || r.Id == rule.Id);
+            proposal = exposure.Of(rule, proposal, before, _added, after, [.. _added, .. added]);
+            if (proposal.Safe)
+            {
+                _revoked.Add(rule.Id);
+                _added.AddRange(added);
+            }
+            proposals.Add((rule, proposal));
+        }
+        return proposals.OrderBy(p => p.Rule.GroupId, StringComparer.Ordinal).ThenBy(p => p.Rule.Id).Select(p => p.Proposal).ToList();
+    }
+
+    private (RuleProposal, IReadOnlyList<SourceRule>)? Unused(SourceRule rule) =>
+        (Draft(rule, ProposalAction.Remove, rule.IsStale ? $"revoke {rule.Text}: a stale reference, it matches nothing"
+            : $"revoke {rule.Text}: no flow used it in {coverage.Window}", [], []), []);
+
+    private (RuleProposal, IReadOnlyList<SourceRule>)? Used(SourceRule rule)
+    {
+        var tally = attribution.TallyOf(rule)!;
+        var flows = tally.FlowIndexes.Select(i => attribution.Flows[i]).ToList();
+        // The flows only this rule admits once it (and what earlier proposals revoke) is gone.
+        var needed = flows.Where(f => !Admitted(f, r => _revoked.Contains(r.Id) || r.Id == rule.Id, _added)).ToList();
+        if (needed.Count == 0)
+        {
+            var keeping = flows.SelectMany(f => Admitting(f, r => _revoked.Contains(r.Id) || r.Id == rule.Id, _added)).Select(r => $"{r.GroupId} {r.Rule.Source}")
+                .Distinct().Order(StringComparer.Ordinal).Take(4);
+            var draft = Draft(rule, ProposalAction.Remove, $"revoke {rule.Text}: every flow it admitted in {coverage.Window} is also admitted by {string.Join(", ", keeping)}", [], []);
+            return Judge(draft, rule, tally, flows, []);
+        }
+        var (sources, sourceNote) = Sources(rule, needed);
+        var ports = Ports(rule, needed);
+        var authorize = new List<IpPermission>();
+        foreach (var (protocol, range) in ports)
+        {
+            var p = Permission(protocol, range, sources, rule);
+            if (p is not null) authorize.Add(p);
+        }
+        var synthetic = authorize.SelectMany(p => Flatten(rule, p)).ToList();
+        // Rules the group already has are not authorized again; a proposal that changes nothing is no proposal.
+        synthetic = synthetic.Where(s => !Exists(rule, s)).ToList();
+        if (synthetic.Count == 1 && Same(synthetic[0], rule)) return null;
+        if (synthetic.Any(s => Same(s, rule))) return null;
+        authorize = Regroup(synthetic);
+        var change = $"replace {rule.Text} with {string.Join("; ", synthetic.Select(s => s.Text))}{sourceNote}";
+        var proposal = Draft(rule, synthetic.Count == 0 ? ProposalAction.Remove : ProposalAction.Replace, change, authorize, synthetic.Select(s => $"{s.GroupId} {s.Text}").ToList());
+        return Judge(proposal, rule, tally, flows, synthetic);
+    }
+
+    /// <summary>Drops (flows no rule admits after the change) and what else makes a proposal unsafe.</summary>
+    private (RuleProposal, IReadOnlyList<SourceRule>) Judge(RuleProposal proposal, SourceRule rule, RuleTally tally, List<AttributedFlow> flows, IReadOnlyList<SourceRule> added)
+    {
+        var dropped = flows.Where(f => !Admitted(f, r => _revoked.Contains(r.Id) || r.Id == rule.Id, [.. _added, .. added])).ToList();
+        long droppedFlows = dropped.Sum(f => f.Sums.Records), droppedBytes = dropped.Sum(f => f.Sums.Bytes);
+        string? withheld = null;
+        if (droppedFlows > 0)
+            withheld = $"it would have dropped {droppedFlows} flow(s), {droppedBytes} bytes, of {dropped.Select(f => f.Key.Peer).Distinct().Count()} peer(s) observed in the window";
+        else if (tally.Maybe > 0) withheld = $"{tally.Maybe} more flow(s) may have used it: {tally.MaybeWhy}";
+        else if (flows.FirstOrDefault(f => f.Peer.Kind == PeerKind.GoneEni && added.Count > 0) is { } gone)
+            withheld = $"its peer {gone.Key.Peer} is held by no network interface of the snapshot now ({gone.Peer.Owner}): a short-lived interface (Lambda, ECS) gets another address";
+        else withheld = Gap(rule);
+        return (proposal with
+        {
+            Safe = withheld is null, Withheld = withheld, DroppedFlows = droppedFlows, DroppedBytes = droppedBytes,
+            DroppedPeers = dropped.Select(f => $"{f.Key.Peer} ({f.Peer.Owner})").Distinct().Take(options.MaxPeers).ToList(),
+        }, added);
+    }
+
+    /// <summary>Why a flow of the group's ENIs might have gone unseen: the same evidence an "unused" verdict needs.</summary>
+    private string? Gap(SourceRule rule)
+    {
+        foreach (var eni in index.EnisInGroup(rule.GroupId))
+        {
+            if (coverage.GapOf(eni, accept: true, reject: false) is { } gap) return $"flows it admits may be missing from the window: {gap}";
+            if (attribution.Unexplained(eni.NetworkInterfaceId) is { } u) return $"{eni.NetworkInterfaceId} has {u.Flows} ACCEPTed flow(s) no rule of the snapshot allows";
+            if (coverage.Unplaced(eni) > 0) return $"{eni.NetworkInterfaceId} logged records with neither address its own";
+        }
+        return null;
+    }
+
+    private RuleProposal Draft(SourceRule rule, ProposalAction action, string change, IReadOnlyList<IpPermission> authorize, IReadOnlyList<string> authorized)
+    {
+        var t = attribution.TallyOf(rule);
+        return new RuleProposal
+        {
+            Safe = true, Action = action, GroupId = rule.GroupId, Direction = rule.Rule.Direction, Rule = rule.Text, Change = change,
+            Revoke = [Revocation(rule)], Authorize = authorize, Authorized = authorized, Flows = t?.Flows ?? 0, Bytes = t?.Bytes ?? 0,
+        };
+    }
+
+    private bool Admitted(AttributedFlow f, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra) => Admitting(f, except, extra).Any();
+
+    private List<SourceRule> Admitting(AttributedFlow f, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra)
+    {
+        var yes = new List<SourceRule>();
+        AllowingRules.Find(book, f.Eni, f.Ingress, f.Peer, f.Protocol, f.Ports, yes, null, except, extra);
+        return yes;
+    }
+
+    /// <summary>
+    /// Whom the replacement names: the groups of peers whose identity reaches the rule's ENIs (fewest groups, each holding as
+    /// few unobserved members as it can; a default group only when nothing else covers), then the peer addresses as the
+    /// fewest CIDRs that hold exactly them, or the rule's own source when that takes more than the limit.
+    /// </summary>
+    private (List<(string Kind, string Value, UserIdGroupPair? Pair)> Sources, string Note) Sources(SourceRule rule, List<AttributedFlow> needed)
+    {
+        var result = new List<(string, string, UserIdGroupPair?)>();
+        var byGroup = needed.Where(f => f.Peer is { Kind: PeerKind.Eni, IdentityPreserved: true, NetworkInterface.Groups.Count: > 0 }).ToList();
+        var uncovered = byGroup.Select(f => f.Peer.NetworkInterface!).Distinct().ToHashSet();
+        while (uncovered.Count > 0)
+        {
+            var best = uncovered.SelectMany(e => e.Groups.Select(g => g.GroupId)).Distinct()
+                .Select(g => (Group: g, Covers: uncovered.Count(e => e.Groups.Any(x => x.GroupId == g)), Members: Math.Max(1, index.EnisInGroup(g).Count),
+                    IsDefault: index.SecurityGroups.GetValueOrDefault(g)?.GroupName == "default"))
+                .OrderBy(c => c.IsDefault).ThenByDescending(c => (double)c.Covers / c.Members).ThenByDescending(c => c.Covers).ThenBy(c => c.Group, StringComparer.Ordinal)
+                .First();
+            var member = uncovered.First(e => e.Groups.Any(x => x.GroupId == best.Group));
+            var flow = byGroup.First(f => ReferenceEquals(f.Peer.NetworkInterface, member));
+            result.Add(("group", best.Group, Pair(best.Group, flow)));
+            uncovered.RemoveWhere(e => e.Groups.Any(x => x.GroupId == best.Group));
+        }
+        var addresses = needed.Where(f => !byGroup.Contains(f)).Select(f => f.Key.Peer).Distinct().ToList();
+        string note = "";
+        foreach (var family in addresses.GroupBy(a => a.IsIPv6))
+        {
+            var cidrs = Aggregate(family.ToList());
+            if (cidrs is null || cidrs.Count > options.MaxCidrs)
+            {
+                // Too many peers to name: the rule's own source stays for them (500 internet clients stay a public rule).
+                result.Add((RuleSourceKindText(rule), rule.Rule.Source, rule.Pair));
+                note = string.Create(CultureInfo.InvariantCulture, $" ({family.Count()} distinct {(family.Key ? "IPv6" : "IPv4")} peers need more than {options.MaxCidrs} CIDRs: {rule.Rule.Source} stays for them)");
+                continue;
+            }
+            foreach (var c in cidrs) result.Add((c.IsIPv6 ? "ipv6" : "ipv4", c.ToString(), null));
+        }
+        return (result, note);
+    }
+
+    private static string RuleSourceKindText(SourceRule r) => r.Rule.Kind switch
+    {
+        RuleSourceKind.Ipv4Cidr => "ipv4",
+        RuleSourceKind.Ipv6Cidr => "ipv6",
+        RuleSourceKind.PrefixList => "prefix-list",
+        _ => "group",
+    };
+
+    /// <summary>A reference to <paramref name="groupId"/> as the rule's group sees it: the account, and the peering it crosses.</summary>
+    private UserIdGroupPair Pair(string groupId, AttributedFlow flow)
+    {
+        var owner = index.SecurityGroups.GetValueOrDefault(groupId)?.OwnerId ?? flow.Peer.NetworkInterface?.OwnerId;
+        return new UserIdGroupPair
+        {
+            GroupId = groupId, UserId = owner,
+            VpcPeeringConnectionId = flow.Peer.Attribution?.Scope == IpMap.AttributionScope.PeeredVpc ? flow.Peer.Attribution.VpcPeeringConnectionId : null,
+        };
+    }
+
+    /// <summary>The fewest CIDRs whose union is exactly these addresses (siblings merged); null past a few thousand addresses.</summary>
+    internal static List<Cidr>? Aggregate(IReadOnlyList<IpAddress> addresses)
+    {
+        if (addresses.Count > 4096) return null;
+        var cidrs = addresses.Distinct().Select(a => new Cidr(a, a.Bits)).OrderBy(c => c).ToList();
+        bool merged = true;
+        while (merged)
+        {
+            merged = false;
+            var next = new List<Cidr>(cidrs.Count);
+            for (int i = 0; i < cidrs.Count; i++)
+            {
+                var c = cidrs[i];
+                if (i + 1 < cidrs.Count && c.Prefix > 0 && cidrs[i + 1].Prefix == c.Prefix && new Cidr(c.Network, c.Prefix - 1) is var parent
+                    && parent.Network == c.Network && parent.Contains(cidrs[i + 1]))
+                {
+                    next.Add(parent);
+                    i++;
+                    merged = true;
+                }
+                else next.Add(c);
+            }
+            cidrs = next;
+        }
+        return cidrs;
+    }
+
+    /// <summary>The protocols and port ranges the flows used, within the rule's; past the limit, the rule's own ports for that protocol.</summary>
+    private List<(IpProtocol Protocol, PortRange? Ports)> Ports(SourceRule rule, List<AttributedFlow> needed)
+    {
+        var result = new List<(IpProtocol, PortRange?)>();
+        foreach (var byProtocol in needed.GroupBy(f => f.Key.Protocol).OrderBy(g => g.Key))
+        {
+            var protocol = new IpProtocol(byProtocol.Key);
+            if (!protocol.HasPorts)
+            {
+                result.Add((protocol, null));
+                continue;
+            }
+            var set = new PortSet(byProtocol.Select(f => f.Ports ?? PortRange.All));
+            if (set.Ranges.Count > options.MaxPortRanges)
+                result.Add((protocol, rule.Rule.Protocol.IsAll ? PortRange.All : rule.Rule.Ports));
+            else result.AddRange(set.Ranges.Select(r => (protocol, (PortRange?)r)));
+        }
+        return result;
+    }
+
+    private static IpPermission? Permission(IpProtocol protocol, PortRange? ports, List<(string Kind, string Value, UserIdGroupPair? Pair)> sources, SourceRule rule)
+    {
+        if (sources.Count == 0) return null;
+        // TCP/UDP name their ports; ICMP every type and code (-1); other protocols have none.
+        int? from = protocol.HasPorts ? ports!.Value.From : protocol.IsIcmp ? -1 : null;
+        int? to = protocol.HasPorts ? ports!.Value.To : protocol.IsIcmp ? -1 : null;
+        var description = $"replaces {rule.Rule.Source} {rule.Rule.ProtocolText} {rule.Rule.PortsText}";
+        return new IpPermission
+        {
+            IpProtocol = ProtocolText(protocol), FromPort = from, ToPort = to,
+            IpRanges = sources.Where(s => s.Kind == "ipv4").Select(s => new IpRange { CidrIp = s.Value, Description = description }).ToList(),
+            Ipv6Ranges = sources.Where(s => s.Kind == "ipv6").Select(s => new Ipv6Range { CidrIpv6 = s.Value, Description = description }).ToList(),
+            PrefixListIds = sources.Where(s => s.Kind == "prefix-list").Select(s => new PrefixListReference { PrefixListId = s.Value, Description = description }).ToList(),
+            UserIdGroupPairs = sources.Where(s => s.Kind == "group").Select(s => (s.Pair ?? new UserIdGroupPair { GroupId = s.Value }) with { Description = description }).ToList(),
+        };
+    }
+
+    /// <summary>The protocol as EC2 takes it: tcp, udp, icmp, icmpv6, or the number.</summary>
+    internal static string ProtocolText(IpProtocol p) => p.Number switch
+    {
+        -1 => "-1",
+        6 => "tcp",
+        17 => "udp",
+        1 => "icmp",
+        58 => "icmpv6",
+        _ => p.Number.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The permission that revokes exactly this rule: its own protocol and ports as captured, and its one source.</summary>
+    private static IpPermission Revocation(SourceRule rule)
+    {
+        var raw = (rule.Ingress ? rule.Rule.Group.IpPermissions : rule.Rule.Group.IpPermissionsEgress)[rule.Rule.PermissionIndex];
+        var only = new IpPermission { IpProtocol = raw.IpProtocol, FromPort = raw.FromPort, ToPort = raw.ToPort };
+        var path = rule.Rule.Path;
+        int j = int.Parse(path[(path.LastIndexOf('[') + 1)..^1], CultureInfo.InvariantCulture);
+        return rule.Rule.Kind switch
+        {
+            RuleSourceKind.Ipv4Cidr => only with { IpRanges = [raw.IpRanges[j] with { Description = null }] },
+            RuleSourceKind.Ipv6Cidr => only with { Ipv6Ranges = [raw.Ipv6Ranges[j] with { Description = null }] },
+            RuleSourceKind.PrefixList => only with { PrefixListIds = [raw.PrefixListIds[j] with { Description = null }] },
+            _ => only with { UserIdGroupPairs = [new UserIdGroupPair { GroupId = rule.Pair!.GroupId, UserId = rule.Pair.UserId, VpcPeeringConnectionId = rule.Pair.VpcPeeringConnectionId }] },
+        };
+    }
+
+    private IEnumerable<SourceRule> Flatten(SourceRule rule, IpPermission permission)
+    {
+        var group = rule.Rule.Group with
+        {
+            IpPermissions = rule.Ingress ? [permission] : [], IpPermissionsEgress = rule.Ingress ? [] : [permission],
+        };
+        var flat = SecurityGroupRule.Of(group, rule.Rule.Direction, index);
+        int pair = 0;
+        foreach (var r in flat)
+            yield return new SourceRule(_nextSyntheticId--, r, null, r.Kind == RuleSourceKind.SecurityGroup ? permission.UserIdGroupPairs[pair++] : null);
+    }
+
+    /// <summary>Synthetic rules back into permissions, one per protocol and port range.</summary>
+    private static List<IpPermission> Regroup(List<SourceRule> rules) =>
+        rules.GroupBy(r => (r.Rule.PermissionIndex, Raw(r).IpProtocol, Raw(r).FromPort, Raw(r).ToPort)).Select(g =>
+        {
+            var raw = Raw(g.First());
+            var keep = g.Select(r => r.Rule.Path).ToHashSet();
+            return raw with
+            {
+                IpRanges = raw.IpRanges.Where((_, j) => keep.Contains($"{PathOf(g.First())}.IpRanges[{j}]")).ToList(),
+                Ipv6Ranges = raw.Ipv6Ranges.Where((_, j) => keep.Contains($"{PathOf(g.First())}.Ipv6Ranges[{j}]")).ToList(),
+                PrefixListIds = raw.PrefixListIds.Where((_, j) => keep.Contains($"{PathOf(g.First())}.PrefixListIds[{j}]")).ToList(),
+                UserIdGroupPairs = raw.UserIdGroupPairs.Where((_, j) => keep.Contains($"{PathOf(g.First())}.UserIdGroupPairs[{j}]")).ToList(),
+            };
+        }).ToList();
+
+    private static IpPermission Raw(SourceRule r) => (r.Ingress ? r.Rule.Group.IpPermissions : r.Rule.Group.IpPermissionsEgress)[r.Rule.PermissionIndex];
+    private static string PathOf(SourceRule r) => r.Rule.Path[..r.Rule.Path.IndexOf(']', StringComparison.Ordinal)] + "]";
+
+    /// <summary>Whether the group already has a rule of this protocol, ports and source.</summary>
+    private bool Exists(SourceRule rule, SourceRule candidate) =>
+        book.Of(rule.GroupId, rule.Ingress).Any(r => r.Id != rule.Id && !_revoked.Contains(r.Id) && Same(candidate, r))
+        || _added.Any(r => r.GroupId == rule.GroupId && r.Ingress == rule.Ingress && Same(candidate, r));
+
+    private static bool Same(SourceRule a, SourceRule b) =>
+        a.Rule.Protocol == b.Rule.Protocol && (a.Rule.Protocol.IsAll || a.Rule.Ports == b.Rule.Ports) && a.Rule.Kind == b.Rule.Kind
+        && (a.Rule.Kind == RuleSourceKind.SecurityGroup ? a.Pair?.GroupId == b.Pair?.GroupId
+            : a.Rule.Cidrs is { Count: 1 } x && b.Rule.Cidrs is { Count: 1 } y && a.Rule.Kind != RuleSourceKind.PrefixList ? x[0] == y[0] : a.Rule.Source == b.Rule.Source);
+}
