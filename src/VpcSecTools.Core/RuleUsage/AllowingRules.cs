@@ -65,6 +65,9 @@ internal sealed class FlowPeers(SnapshotIndex index, AwsIpRangeSet ranges)
                     _ => Referencing(attribution.TransitGatewayId, vpcId, owner.VpcId),
                 };
                 return new FlowPeer(address, PeerKind.Eni, owner, preserved, attribution);
+            case AttributionScope.TransitGateway when attribution.TransitGatewayAttachmentType is { } type && !ResourceState.Is(type, "vpc"):
+                // Behind a VPN, Direct Connect or peered transit gateway: outside every VPC, in no security group.
+                return new FlowPeer(address, PeerKind.NoEni, null, false, attribution);
             case AttributionScope.UnassignedInVpc or AttributionScope.PeeredVpc or AttributionScope.TransitGateway:
                 // Inside a VPC, held by no ENI of the snapshot now: one that existed when the flow was logged may have.
                 return new FlowPeer(address, attribution.VpcId is { } v && index.Vpcs.ContainsKey(v) || attribution.Scope == AttributionScope.UnassignedInVpc

@@ -19,6 +19,11 @@ public enum SideEvidence
     TcpFlags,
     /// <summary>No handshake in the record: the port one side's rules open to listeners, else the lower port, is the service.</summary>
     Ports,
+    /// <summary>
+    /// No handshake in the record, but its service port was seen opened with one (SYN / SYN-ACK) at the same end in the
+    /// window and its other port was not: a listening port is not the source of a new connection.
+    /// </summary>
+    ListeningPort,
 }
 
 /// <summary>
@@ -135,6 +140,58 @@ internal sealed class ObservedTraffic(FlowScope scope)
         if (!exists) into = FlowSums.New;
         into.Add(sums);
         Seen(sums.FirstMs, sums.LastMs);
+    }
+
+    /// <summary>
+    /// Revisits the flows whose side was told by ports alone against the service ports the window saw opened with a
+    /// handshake: a flow whose other port is such a port at its end, and whose own service port is not, was opened the
+    /// other way (an NFS client's port below 1024, a load balancer's below its target's); one whose service port is such a
+    /// port at its end and whose other port is not is as good as seen opened (<see cref="SideEvidence.ListeningPort"/>).
+    /// </summary>
+    public void SettleSides()
+    {
+        var eniServes = new Dictionary<(int Eni, int Protocol), SortedSet<int>>();
+        var peerServes = new Dictionary<(IpAddress Peer, int Protocol), SortedSet<int>>();
+        foreach (var key in Flows.Keys)
+        {
+            if (key.Evidence != SideEvidence.TcpFlags) continue;
+            if (key.Side == ConnectionSide.Inbound) Serves(eniServes, (key.Eni, key.Protocol), key.Port);
+            else Serves(peerServes, (key.Peer, key.Protocol), key.Port);
+        }
+        if (eniServes.Count + peerServes.Count == 0) return;
+        var revisited = new List<(FlowKey Old, FlowKey New, FlowSums Sums)>();
+        foreach (var (key, sums) in Flows)
+        {
+            if (key.Evidence != SideEvidence.Ports || sums.OtherPorts is not { } other) continue;
+            bool inbound = key.Side == ConnectionSide.Inbound;
+            var (serviceEnd, otherEnd) = inbound
+                ? (eniServes.GetValueOrDefault((key.Eni, key.Protocol)), peerServes.GetValueOrDefault((key.Peer, key.Protocol)))
+                : (peerServes.GetValueOrDefault((key.Peer, key.Protocol)), eniServes.GetValueOrDefault((key.Eni, key.Protocol)));
+            bool serviceProven = serviceEnd?.Contains(key.Port) == true;
+            bool otherProven = otherEnd?.GetViewBetween(other.From, other.To).Count > 0;
+            if (serviceProven && !otherProven) revisited.Add((key, key with { Evidence = SideEvidence.ListeningPort }, sums));
+            // Flipped only when the other end is one port: a range of them would be many connections, not one service.
+            else if (!serviceProven && otherProven && other.From == other.To)
+            {
+                var flipped = sums;
+                (flipped.OtherMin, flipped.OtherMax) = (key.Port, key.Port);
+                revisited.Add((key, key with
+                {
+                    Side = inbound ? ConnectionSide.Outbound : ConnectionSide.Inbound, Port = other.From, Request = !key.Request, Evidence = SideEvidence.ListeningPort,
+                }, flipped));
+            }
+        }
+        foreach (var (old, now, sums) in revisited)
+        {
+            Flows.Remove(old);
+            Add(now, sums);
+        }
+
+        static void Serves<T>(Dictionary<T, SortedSet<int>> map, T key, int port) where T : notnull
+        {
+            if (!map.TryGetValue(key, out var set)) map[key] = set = [];
+            set.Add(port);
+        }
     }
 
     public void Seen(long firstMs, long lastMs)

@@ -21,6 +21,8 @@ internal sealed class RuleTally
     public HashSet<(int Protocol, PortRange? Ports)> Ports { get; } = [];
     /// <summary>Indexes into <see cref="RuleAttribution.Flows"/>.</summary>
     public List<int> FlowIndexes { get; } = [];
+    /// <summary>Indexes into <see cref="RuleAttribution.MaybeFlows"/>: flows the rule may have admitted, as it may have.</summary>
+    public List<int> MaybeIndexes { get; } = [];
 
     public void Add(AttributedFlow flow, int index)
     {
@@ -54,8 +56,10 @@ internal sealed class RuleAttribution
         var maybe = new List<SourceRule>();
         var yes2 = new List<SourceRule>();
         var maybe2 = new List<SourceRule>();
+        var otherWay = new HashSet<SourceRule>();
         foreach (var (key, sums) in traffic.Flows)
         {
+            otherWay.Clear();
             if (!key.Accepted) continue;
             var eni = traffic.Scope.Enis[key.Eni];
             if (eni.Groups.Count == 0 || NotFiltered(book.Index, eni, key.Peer)) continue;
@@ -81,14 +85,26 @@ internal sealed class RuleAttribution
                 else if (yes2.Count + maybe2.Count > 0)
                 {
                     why = $"the side of {sums.Records} flow(s) with {peer.Address} at {eni.NetworkInterfaceId} is told only by their ports: they may have been opened the other way";
-                    foreach (var r in yes2.Concat(maybe2)) if (!yes.Contains(r) && !maybe.Contains(r)) maybe.Add(r);
+                    foreach (var r in yes2.Concat(maybe2))
+                        if (!yes.Contains(r) && !maybe.Contains(r))
+                        {
+                            maybe.Add(r);
+                            otherWay.Add(r);
+                        }
                 }
             }
             foreach (var r in maybe)
             {
                 var t = Tally(r.Id);
                 t.Maybe += sums.Records;
-                t.MaybeWhy ??= why is not null && !yes.Contains(r) ? why : MaybeWhy(book.Index, r, peer, protocol, eni);
+                bool reversed = otherWay.Contains(r);
+                t.MaybeWhy ??= reversed ? why : MaybeWhy(book.Index, r, peer, protocol, eni);
+                // The flow as the rule may have admitted it: the other way round for a rule only that reading matches.
+                var asJudged = reversed
+                    ? new AttributedFlow(key, sums, eni, peer, side == ConnectionSide.Inbound ? ConnectionSide.Outbound : ConnectionSide.Inbound, protocol, protocol.HasPorts ? sums.OtherPorts : null)
+                    : new AttributedFlow(key, sums, eni, peer, side, protocol, ports);
+                t.MaybeIndexes.Add(MaybeFlows.Count);
+                MaybeFlows.Add(asJudged);
             }
             if (yes.Count == 0)
             {
@@ -115,6 +131,7 @@ internal sealed class RuleAttribution
 
     public SourceRules Book { get; }
     public List<AttributedFlow> Flows { get; } = [];
+    public List<AttributedFlow> MaybeFlows { get; } = [];
 
     public RuleTally? TallyOf(SourceRule rule) => _tallies.GetValueOrDefault(rule.Id);
 

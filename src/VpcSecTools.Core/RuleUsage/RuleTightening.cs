@@ -68,21 +68,15 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
             var draft = Draft(rule, ProposalAction.Remove, $"revoke {rule.Text}: every flow it admitted in {coverage.Window} is also admitted by {string.Join(", ", keeping)}", [], []);
             return Judge(draft, rule, tally, flows, []);
         }
-        var (sources, sourceNote) = Sources(rule, needed);
-        var ports = Ports(rule, needed);
-        var authorize = new List<IpPermission>();
-        foreach (var (protocol, range) in ports)
-        {
-            var p = Permission(protocol, range, sources, rule);
-            if (p is not null) authorize.Add(p);
-        }
+        var notes = new SortedSet<string>(StringComparer.Ordinal);
+        var authorize = Replacement(rule, needed, notes);
         var synthetic = authorize.SelectMany(p => Flatten(rule, p)).ToList();
         // Rules the group already has are not authorized again; a proposal that changes nothing is no proposal.
         synthetic = synthetic.Where(s => !Exists(rule, s)).ToList();
         if (synthetic.Count == 1 && Same(synthetic[0], rule)) return null;
         if (synthetic.Any(s => Same(s, rule))) return null;
         authorize = Regroup(synthetic);
-        var change = $"replace {rule.Text} with {string.Join("; ", synthetic.Select(s => s.Text))}{sourceNote}";
+        var change = $"replace {rule.Text} with {string.Join("; ", synthetic.Select(s => s.Text))}{(notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})")}";
         var proposal = Draft(rule, synthetic.Count == 0 ? ProposalAction.Remove : ProposalAction.Replace, change, authorize, synthetic.Select(s => $"{s.GroupId} {s.Text}").ToList());
         return Judge(proposal, rule, tally, flows, synthetic);
     }
@@ -90,19 +84,25 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
     /// <summary>Drops (flows no rule admits after the change) and what else makes a proposal unsafe.</summary>
     private (RuleProposal, IReadOnlyList<SourceRule>) Judge(RuleProposal proposal, SourceRule rule, RuleTally tally, List<AttributedFlow> flows, IReadOnlyList<SourceRule> added)
     {
-        var dropped = flows.Where(f => !Admitted(f, r => _revoked.Contains(r.Id) || r.Id == rule.Id, [.. _added, .. added])).ToList();
-        long droppedFlows = dropped.Sum(f => f.Sums.Records), droppedBytes = dropped.Sum(f => f.Sums.Bytes);
+        Func<SourceRule, bool> after = r => _revoked.Contains(r.Id) || r.Id == rule.Id;
+        IReadOnlyList<SourceRule> extra = [.. _added, .. added];
+        var dropped = flows.Where(f => !Admitted(f, after, extra)).ToList();
+        // A flow the rule may have admitted (its side uncertain, a peer whose groups cannot be seen) may be dropped too,
+        // unless a rule that stays admits it, or may.
+        var mayDrop = tally.MaybeIndexes.Select(i => attribution.MaybeFlows[i]).Where(f => !MayBeAdmitted(f, after, extra)).ToList();
+        long droppedFlows = dropped.Sum(f => f.Sums.Records) + mayDrop.Sum(f => f.Sums.Records), droppedBytes = dropped.Sum(f => f.Sums.Bytes) + mayDrop.Sum(f => f.Sums.Bytes);
         string? withheld = null;
-        if (droppedFlows > 0)
-            withheld = $"it would have dropped {droppedFlows} flow(s), {droppedBytes} bytes, of {dropped.Select(f => f.Key.Peer).Distinct().Count()} peer(s) observed in the window";
-        else if (tally.Maybe > 0) withheld = $"{tally.Maybe} more flow(s) may have used it: {tally.MaybeWhy}";
+        if (dropped.Count > 0)
+            withheld = $"it would have dropped {dropped.Sum(f => f.Sums.Records)} flow(s), {dropped.Sum(f => f.Sums.Bytes)} bytes, of {dropped.Select(f => f.Key.Peer).Distinct().Count()} peer(s) observed in the window";
+        else if (mayDrop.Count > 0)
+            withheld = $"it may have dropped {mayDrop.Sum(f => f.Sums.Records)} flow(s) observed in the window that it may have admitted and no rule that stays admits: {tally.MaybeWhy}";
         else if (flows.FirstOrDefault(f => f.Peer.Kind == PeerKind.GoneEni && added.Count > 0) is { } gone)
             withheld = $"its peer {gone.Key.Peer} is held by no network interface of the snapshot now ({gone.Peer.Owner}): a short-lived interface (Lambda, ECS) gets another address";
         else withheld = Gap(rule);
         return (proposal with
         {
             Safe = withheld is null, Withheld = withheld, DroppedFlows = droppedFlows, DroppedBytes = droppedBytes,
-            DroppedPeers = dropped.Select(f => $"{f.Key.Peer} ({f.Peer.Owner})").Distinct().Take(options.MaxPeers).ToList(),
+            DroppedPeers = dropped.Concat(mayDrop).Select(f => $"{f.Key.Peer} ({f.Peer.Owner})").Distinct().Take(options.MaxPeers).ToList(),
         }, added);
     }
 
@@ -130,6 +130,14 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
 
     private bool Admitted(AttributedFlow f, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra) => Admitting(f, except, extra).Any();
 
+    private bool MayBeAdmitted(AttributedFlow f, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra)
+    {
+        var yes = new List<SourceRule>();
+        var maybe = new List<SourceRule>();
+        AllowingRules.Find(book, f.Eni, f.Ingress, f.Peer, f.Protocol, f.Ports, yes, maybe, except, extra);
+        return yes.Count + maybe.Count > 0;
+    }
+
     private List<SourceRule> Admitting(AttributedFlow f, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra)
     {
         var yes = new List<SourceRule>();
@@ -138,42 +146,112 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
     }
 
     /// <summary>
-    /// Whom the replacement names: the groups of peers whose identity reaches the rule's ENIs (fewest groups, each holding as
-    /// few unobserved members as it can; a default group only when nothing else covers), then the peer addresses as the
-    /// fewest CIDRs that hold exactly them, or the rule's own source when that takes more than the limit.
+    /// The permissions that admit exactly what the flows needed, within the rule: per protocol, the sources seen on each
+    /// port (ports seen by the same sources share a permission); past <see cref="RuleUsageOptions.MaxPortRanges"/> port
+    /// ranges, the rule's own ports with every source.
     /// </summary>
-    private (List<(string Kind, string Value, UserIdGroupPair? Pair)> Sources, string Note) Sources(SourceRule rule, List<AttributedFlow> needed)
+    private List<IpPermission> Replacement(SourceRule rule, List<AttributedFlow> needed, SortedSet<string> notes)
+    {
+        var permissions = new List<IpPermission>();
+        foreach (var byProtocol in needed.GroupBy(f => f.Key.Protocol).OrderBy(g => g.Key))
+        {
+            var protocol = new IpProtocol(byProtocol.Key);
+            var perPorts = byProtocol.GroupBy(f => protocol.HasPorts ? f.Ports : null)
+                .Select(g => (Ports: g.Key, Sources: Sources(rule, g.ToList(), notes))).ToList();
+            var shared = perPorts.GroupBy(p => string.Join(" ", p.Sources.Select(x => x.Kind + ":" + x.Value)))
+                .Select(g => (Ports: protocol.HasPorts ? new PortSet(g.Select(p => p.Ports!.Value)).Ranges : [], g.First().Sources)).ToList();
+            if (protocol.HasPorts && shared.Sum(x => x.Ports.Count) > options.MaxPortRanges)
+            {
+                notes.Add($"{protocol} used more than {options.MaxPortRanges} port ranges: the rule's own ports stay");
+                var all = shared.SelectMany(x => x.Sources).DistinctBy(x => x.Kind + ":" + x.Value).ToList();
+                permissions.Add(Permission(protocol, rule.Rule.Protocol.IsAll ? PortRange.All : rule.Rule.Ports, all, rule));
+                continue;
+            }
+            foreach (var (ports, sources) in shared)
+            {
+                if (!protocol.HasPorts) permissions.Add(Permission(protocol, null, sources, rule));
+                else foreach (var range in ports) permissions.Add(Permission(protocol, range, sources, rule));
+            }
+        }
+        return permissions;
+    }
+
+    /// <summary>
+    /// Whom a replacement names for these flows, never more than the rule did: the groups of peers whose identity reaches
+    /// the rule's ENIs, among groups whose every member the rule admits (fewest groups, each with as few unobserved members as
+    /// it can; a default group only when nothing else covers), then the other peers' addresses as the fewest CIDRs that hold
+    /// exactly them. The rule's own source stays for peers that cannot be named that way: past <see cref="RuleUsageOptions.MaxCidrs"/>
+    /// CIDRs (500 internet clients stay a public rule), AWS service addresses, and internet destinations of an outbound rule
+    /// (both change address).
+    /// </summary>
+    private List<(string Kind, string Value, UserIdGroupPair? Pair)> Sources(SourceRule rule, List<AttributedFlow> flows, SortedSet<string> notes)
     {
         var result = new List<(string, string, UserIdGroupPair?)>();
-        var byGroup = needed.Where(f => f.Peer is { Kind: PeerKind.Eni, IdentityPreserved: true, NetworkInterface.Groups.Count: > 0 }).ToList();
+        bool keep = false;
+        var unstable = flows.Where(f => f.Peer.Attribution?.Scope == IpMap.AttributionScope.AwsService
+            || !rule.Ingress && f.Peer.Attribution?.Scope == IpMap.AttributionScope.Public).ToList();
+        if (unstable.Count > 0)
+        {
+            keep = true;
+            notes.Add(rule.Ingress ? "AWS service addresses change: the rule's own source stays for them" : "internet destinations change address: the rule's own destination stays for them");
+        }
+        var rest = flows.Except(unstable).ToList();
+        var byGroup = rest.Where(f => f.Peer is { Kind: PeerKind.Eni, IdentityPreserved: true, NetworkInterface.Groups.Count: > 0 }).ToList();
         var uncovered = byGroup.Select(f => f.Peer.NetworkInterface!).Distinct().ToHashSet();
+        var covered = new HashSet<NetworkInterface>();
         while (uncovered.Count > 0)
         {
-            var best = uncovered.SelectMany(e => e.Groups.Select(g => g.GroupId)).Distinct()
+            var best = uncovered.SelectMany(e => e.Groups.Select(g => g.GroupId)).Distinct(StringComparer.Ordinal).Where(g => Within(rule, g))
                 .Select(g => (Group: g, Covers: uncovered.Count(e => e.Groups.Any(x => x.GroupId == g)), Members: Math.Max(1, index.EnisInGroup(g).Count),
                     IsDefault: index.SecurityGroups.GetValueOrDefault(g)?.GroupName == "default"))
                 .OrderBy(c => c.IsDefault).ThenByDescending(c => (double)c.Covers / c.Members).ThenByDescending(c => c.Covers).ThenBy(c => c.Group, StringComparer.Ordinal)
-                .First();
-            var member = uncovered.First(e => e.Groups.Any(x => x.GroupId == best.Group));
-            var flow = byGroup.First(f => ReferenceEquals(f.Peer.NetworkInterface, member));
-            result.Add(("group", best.Group, Pair(best.Group, flow)));
-            uncovered.RemoveWhere(e => e.Groups.Any(x => x.GroupId == best.Group));
+                .FirstOrDefault();
+            if (best.Group is null) break;
+            var flow = byGroup.First(f => f.Peer.NetworkInterface!.Groups.Any(x => x.GroupId == best.Group));
+            result.Add(("group", best.Group, Pair(rule, best.Group, flow)));
+            foreach (var e in uncovered.Where(e => e.Groups.Any(x => x.GroupId == best.Group)).ToList())
+            {
+                uncovered.Remove(e);
+                covered.Add(e);
+            }
         }
-        var addresses = needed.Where(f => !byGroup.Contains(f)).Select(f => f.Key.Peer).Distinct().ToList();
-        string note = "";
+        var addresses = rest.Where(f => f.Peer.NetworkInterface is not { } e || !covered.Contains(e)).Select(f => f.Key.Peer).Distinct().ToList();
         foreach (var family in addresses.GroupBy(a => a.IsIPv6))
         {
             var cidrs = Aggregate(family.ToList());
             if (cidrs is null || cidrs.Count > options.MaxCidrs)
             {
-                // Too many peers to name: the rule's own source stays for them (500 internet clients stay a public rule).
-                result.Add((RuleSourceKindText(rule), rule.Rule.Source, rule.Pair));
-                note = string.Create(CultureInfo.InvariantCulture, $" ({family.Count()} distinct {(family.Key ? "IPv6" : "IPv4")} peers need more than {options.MaxCidrs} CIDRs: {rule.Rule.Source} stays for them)");
+                keep = true;
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{family.Count()} {(family.Key ? "IPv6" : "IPv4")} peers need more than {options.MaxCidrs} CIDRs: the rule's own source stays for them"));
                 continue;
             }
             foreach (var c in cidrs) result.Add((c.IsIPv6 ? "ipv6" : "ipv4", c.ToString(), null));
         }
-        return (result, note);
+        // The rule's own source holds every other source here: keeping it, they add nothing.
+        return keep ? [(RuleSourceKindText(rule), rule.Rule.Source, rule.Pair)] : result;
+    }
+
+    /// <summary>Whether every member of <paramref name="groupId"/> is one the rule admits (every private address inside it, or in its group): a reference to it widens nothing.</summary>
+    private bool Within(SourceRule rule, string groupId)
+    {
+        if (!index.Captured(groupId, Section.NetworkInterfaces) && !index.SecurityGroups.ContainsKey(groupId)) return false;
+        var members = index.EnisInGroup(groupId);
+        if (members.Count == 0) return false;
+        if (rule.Rule.Kind == RuleSourceKind.SecurityGroup)
+            return rule.Pair?.GroupId is { Length: > 0 } x && members.All(m => m.Groups.Any(g => g.GroupId == x));
+        var cidrs = rule.Rule.Cidrs;
+        if (cidrs is null) return false;
+        // A reference admits every private address of its members; a family none of the rule's ENIs has cannot be used.
+        var families = index.EnisInGroup(rule.GroupId).SelectMany(PrivateAddresses).Select(a => a.IsIPv6).ToHashSet();
+        return members.All(m => PrivateAddresses(m).Where(a => families.Contains(a.IsIPv6)).All(a => cidrs.Any(c => c.IsIPv6 == a.IsIPv6 && c.Contains(a))));
+    }
+
+    private static IEnumerable<IpAddress> PrivateAddresses(NetworkInterface eni)
+    {
+        foreach (var text in eni.PrivateIpAddresses.Select(p => p.PrivateIpAddress).Append(eni.PrivateIpAddress).Concat(eni.Ipv6Addresses.Select(a => a.Ipv6Address)))
+            if (text is not null && IpAddress.TryParse(text, out var ip)) yield return ip;
+        foreach (var prefix in eni.Ipv4Prefixes.Select(p => p.Ipv4Prefix).Concat(eni.Ipv6Prefixes.Select(p => p.Ipv6Prefix)))
+            if (Cidr.TryParse(prefix, out var c, HostBits.Normalise)) { yield return c.First; yield return c.Last; }
     }
 
     private static string RuleSourceKindText(SourceRule r) => r.Rule.Kind switch
@@ -184,13 +262,16 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         _ => "group",
     };
 
-    /// <summary>A reference to <paramref name="groupId"/> as the rule's group sees it: the account, and the peering it crosses.</summary>
-    private UserIdGroupPair Pair(string groupId, AttributedFlow flow)
+    /// <summary>
+    /// A reference to <paramref name="groupId"/> as the rule's group names it: with the account when it is another's
+    /// (<c>account/sg-…</c>, VPC peering guide), and the peering it crosses.
+    /// </summary>
+    private UserIdGroupPair Pair(SourceRule rule, string groupId, AttributedFlow flow)
     {
         var owner = index.SecurityGroups.GetValueOrDefault(groupId)?.OwnerId ?? flow.Peer.NetworkInterface?.OwnerId;
         return new UserIdGroupPair
         {
-            GroupId = groupId, UserId = owner,
+            GroupId = groupId, UserId = owner is not null && owner != rule.Rule.Group.OwnerId ? owner : null,
             VpcPeeringConnectionId = flow.Peer.Attribution?.Scope == IpMap.AttributionScope.PeeredVpc ? flow.Peer.Attribution.VpcPeeringConnectionId : null,
         };
     }
@@ -222,29 +303,8 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         return cidrs;
     }
 
-    /// <summary>The protocols and port ranges the flows used, within the rule's; past the limit, the rule's own ports for that protocol.</summary>
-    private List<(IpProtocol Protocol, PortRange? Ports)> Ports(SourceRule rule, List<AttributedFlow> needed)
+    private static IpPermission Permission(IpProtocol protocol, PortRange? ports, List<(string Kind, string Value, UserIdGroupPair? Pair)> sources, SourceRule rule)
     {
-        var result = new List<(IpProtocol, PortRange?)>();
-        foreach (var byProtocol in needed.GroupBy(f => f.Key.Protocol).OrderBy(g => g.Key))
-        {
-            var protocol = new IpProtocol(byProtocol.Key);
-            if (!protocol.HasPorts)
-            {
-                result.Add((protocol, null));
-                continue;
-            }
-            var set = new PortSet(byProtocol.Select(f => f.Ports ?? PortRange.All));
-            if (set.Ranges.Count > options.MaxPortRanges)
-                result.Add((protocol, rule.Rule.Protocol.IsAll ? PortRange.All : rule.Rule.Ports));
-            else result.AddRange(set.Ranges.Select(r => (protocol, (PortRange?)r)));
-        }
-        return result;
-    }
-
-    private static IpPermission? Permission(IpProtocol protocol, PortRange? ports, List<(string Kind, string Value, UserIdGroupPair? Pair)> sources, SourceRule rule)
-    {
-        if (sources.Count == 0) return null;
         // TCP/UDP name their ports; ICMP every type and code (-1); other protocols have none.
         int? from = protocol.HasPorts ? ports!.Value.From : protocol.IsIcmp ? -1 : null;
         int? to = protocol.HasPorts ? ports!.Value.To : protocol.IsIcmp ? -1 : null;

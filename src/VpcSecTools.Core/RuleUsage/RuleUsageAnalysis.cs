@@ -1,4 +1,5 @@
 using System.Globalization;
+using VpcSecTools.Aws;
 using VpcSecTools.AwsIpRanges;
 using VpcSecTools.Exposure;
 using VpcSecTools.FlowLogs;
@@ -27,6 +28,25 @@ public sealed record RuleUsageOptions
     public AwsIpRangeSet? IpRanges { get; init; }
 }
 
+/// <summary>What a rule-usage read reads: the snapshot, the flow logs (or none: the VPCs' own), the window, how.</summary>
+public sealed record RuleUsageRequest
+{
+    public required SnapshotIndex Index { get; init; }
+    /// <summary>Files, folders, wildcards, <c>s3://</c> locations.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = [];
+    /// <summary>CloudWatch Logs groups read with FilterLogEvents.</summary>
+    public IReadOnlyList<string> LogGroups { get; init; } = [];
+    /// <summary>Flow logs of the snapshot to read where they deliver; with paths, their format is that of input without a header.</summary>
+    public IReadOnlyList<string> FlowLogIds { get; init; } = [];
+    /// <summary>The format of input without a header.</summary>
+    public FlowLogFormat? Format { get; init; }
+    public DateTimeOffset? Since { get; init; }
+    public DateTimeOffset? Until { get; init; }
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public FlowLogProgress? Progress { get; init; }
+    public RuleUsageOptions Options { get; init; } = new();
+}
+
 /// <summary>
 /// Rule usage from the evidence, the one operation the cmdlet and the CLI call: the window's flows (a flow-log run, or
 /// groups of a query) attributed to the security-group rules and NACL entries that let them through (or stopped them), a
@@ -40,10 +60,35 @@ public static class RuleUsageAnalysis
         OptionalGroupFields = ["tcp-flags", "flow-direction", "log-status", "pkt-srcaddr", "pkt-dstaddr"];
 
     /// <summary>
-    /// Reads the run's inputs (files, <c>s3://</c>, log groups, or the VPCs' own flow logs) into per-kind flow sums, one
-    /// sink per file or slice, and analyses them. The window is the query's Since/Until.
+    /// Reads the window's flow logs through the one local run (paths, <c>s3://</c>, log groups, or with none of them the
+    /// flow logs of <see cref="RuleUsageOptions.VpcIds"/> where the snapshot's describe-flow-logs says they go) and analyses
+    /// them. What the read met (paths matching nothing, files not read to their end, skipped lines) goes to
+    /// <paramref name="events"/> as the flow-log query reports it, and makes the verdicts it could change Unknown.
     /// </summary>
-    public static RuleUsageReport FromRun(FlowLogRun run, SnapshotIndex index, RuleUsageOptions options, CancellationToken cancel = default)
+    public static RuleUsageReport Read(RuleUsageRequest request, Func<AwsConnection> connect, FlowLogRunEvents events, CancellationToken cancel = default)
+    {
+        var options = request.Options;
+        bool discover = request.Paths.Count == 0 && request.LogGroups.Count == 0 && request.FlowLogIds.Count == 0;
+        if (discover && options.VpcIds.Count == 0)
+            throw new ArgumentException("nothing to read: give flow-log paths or log groups, or VPC ids to read those VPCs' own flow logs where the snapshot says they go");
+        // With paths, a VPC chooses whose rules are judged, not which records are read: the default format has no vpc-id.
+        var query = new FlowLogQuery { Filter = new FlowFilter { Since = request.Since, Until = request.Until, VpcId = discover ? [.. options.VpcIds] : [] } };
+        var runRequest = new FlowLogRunRequest
+        {
+            Paths = request.Paths, LogGroups = request.LogGroups, Index = request.Index, FlowLogIds = request.FlowLogIds, Format = request.Format,
+            Threads = request.Threads, Progress = request.Progress,
+        };
+        using var run = FlowLogRun.Open(runRequest, query, connect, events, cancel);
+        var result = FromRun(run, request.Index, options, run.Incomplete, cancel);
+        run.Finish(result.Read!);
+        return result;
+    }
+
+    /// <summary>
+    /// Reads the run's inputs into per-kind flow sums, one sink per file or slice, and analyses them. The window is the
+    /// query's Since/Until.
+    /// </summary>
+    internal static RuleUsageReport FromRun(FlowLogRun run, SnapshotIndex index, RuleUsageOptions options, bool pathsUnmatched, CancellationToken cancel = default)
     {
         var book = new SourceRules(index, index.SecurityGroups.Values);
         var scope = new FlowScope(index, book);
@@ -63,7 +108,7 @@ public static class RuleUsageAnalysis
         {
             Since = run.Query.Filter.Since, Until = run.Query.Filter.Until, FlowLogIdsRead = ids, UnidentifiedInputs = unidentified,
             SkippedLines = report.SkippedLines, FirstSkipped = report.Skipped.FirstOrDefault() is { } k ? $"{k.File}:{k.Line} {k.Reason}" : null,
-            FileErrors = report.FileErrors.Select(e => $"{e.File}: {e.Message}").ToList(),
+            FileErrors = report.FileErrors.Select(e => $"{e.File}: {e.Message}").Concat(pathsUnmatched ? ["a flow-log path matched no file"] : []).ToList(),
         };
         var notes = new[] { $"read {report.Files} file(s), {report.Records} records, {report.SkippedLines} skipped, in {report.Elapsed.TotalSeconds:F2} s; flow logs read: {(ids.Count == 0 ? "not named by the inputs" : string.Join(", ", ids.Order(StringComparer.Ordinal)))}" };
         var result = Analyse(index, book, traffic, facts, options, notes);
@@ -186,6 +231,7 @@ public static class RuleUsageAnalysis
             if (!index.Vpcs.ContainsKey(vpc)) throw new IpMap.VpcNotInSnapshotException(vpc);
         foreach (var g in options.GroupIds)
             if (!index.SecurityGroups.ContainsKey(g)) throw new ArgumentException($"security group '{g}' is not in the snapshot");
+        traffic.SettleSides();
         var peers = new FlowPeers(index, options.IpRanges ?? AwsIpRangeSet.Bundled);
         var coverage = new WindowCoverage(index, traffic, facts);
         var attribution = new RuleAttribution(book, peers, traffic);

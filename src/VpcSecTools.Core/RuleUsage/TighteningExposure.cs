@@ -157,7 +157,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
     {
         var candidates = Named(rule).ToList();
         if (candidates.Count == 0) return 0;
-        var probes = Probes(rule).ToList();
+        var probes = Probes(rule, extraAfter).ToList();
         var fanOut = new ReachabilityFanOut(_analyzer);
         var removed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in enis)
@@ -193,15 +193,22 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
                 || ReachabilityAnalyzer.PrivateAddressOf(e, true) is { } v6 && cidrs.Any(c => c.Contains(v6))));
     }
 
-    /// <summary>The rule's first port, and the first of each segment its group's other rules cut it into, up to <see cref="MaxProbes"/>.</summary>
-    private IEnumerable<Traffic> Probes(SourceRule rule)
+    /// <summary>
+    /// The first port (port 0 aside) of each segment the group's rules, before and after the change, cut the rule's range
+    /// into, up to <see cref="MaxProbes"/>: each segment is admitted alike by them.
+    /// </summary>
+    private IEnumerable<Traffic> Probes(SourceRule rule, IReadOnlyList<SourceRule> extraAfter)
     {
         if (!rule.Rule.Protocol.IsAll && !rule.Rule.Protocol.HasPorts) return [new Traffic(rule.Rule.Protocol)];
         var protocol = rule.Rule.Protocol.IsAll ? IpProtocol.Tcp : rule.Rule.Protocol;
         var range = rule.Rule.Protocol.IsAll ? PortRange.All : rule.Rule.Ports;
-        var bounds = new SortedSet<int> { range.From };
-        foreach (var r in book.Of(rule.GroupId, true))
-            if (r.Rule.Protocol.Number == protocol.Number && r.Rule.Ports.From > range.From && r.Rule.Ports.From <= range.To) bounds.Add(r.Rule.Ports.From);
+        var bounds = new SortedSet<int> { Math.Max(range.From, 1) };
+        foreach (var r in book.Of(rule.GroupId, true).Concat(extraAfter.Where(x => x.GroupId == rule.GroupId && x.Ingress)))
+        {
+            if (r.Rule.Protocol.Number != protocol.Number) continue;
+            foreach (var cut in new[] { r.Rule.Ports.From, r.Rule.Ports.To + 1 })
+                if (cut > range.From && cut <= range.To) bounds.Add(cut);
+        }
         return bounds.Take(MaxProbes).Select(p => new Traffic(protocol, new PortRange(p, p)));
     }
 }

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VpcSecTools.Exposure;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.RuleUsage;
+
+/// <summary>The forms the safe proposals can be written in.</summary>
+public enum RuleUsageFormat { Cli, CloudFormation, Terraform }
+
+/// <summary>
+/// Writes the safe proposals as something a person reviews and then applies: AWS CLI commands (authorize first, then
+/// revoke, so no flow the window saw is cut between the two), a CloudFormation template, or Terraform. Revoking a rule a
+/// template does not manage cannot be written as a resource: CloudFormation and Terraform carry those revocations as the
+/// AWS CLI commands to run once the new rules are in place. Withheld proposals are listed with why, never written as changes.
+/// Nothing here calls AWS.
+/// </summary>
+public static class RuleUsageRendering
+{
+    public static string Render(RuleUsageReport report, RuleUsageFormat format) => format switch
+    {
+        RuleUsageFormat.Cli => Cli(report),
+        RuleUsageFormat.CloudFormation => CloudFormation(report),
+        RuleUsageFormat.Terraform => Terraform(report),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown rule-usage format"),
+    };
+
+    private static readonly JsonSerializerOptions Compact = new(SnapshotJson.Options) { WriteIndented = false };
+
+    /// <summary>A POSIX shell script of AWS CLI commands, one block per safe proposal.</summary>
+    public static string Cli(RuleUsageReport report)
+    {
+        var s = new StringBuilder();
+        s.Append("#!/bin/sh\n# Security-group tightening written by VpcSecTools from flow-log evidence: review, then run. Nothing has been changed.\n");
+        foreach (var line in Header(report)) s.Append("# ").Append(line).Append('\n');
+        s.Append("set -e\n");
+        int n = 0;
+        foreach (var p in report.Proposals.Where(p => p.Safe))
+        {
+            n++;
+            s.Append($"\n# {n}. {p.GroupId}{(p.GroupName is null ? "" : $" ({p.GroupName})")}: {p.Change}\n");
+            foreach (var line in Evidence(p)) s.Append("#    ").Append(line).Append('\n');
+            var verb = p.Direction == RuleDirection.Ingress ? "ingress" : "egress";
+            if (p.Authorize.Count > 0)
+                s.Append($"aws ec2 authorize-security-group-{verb} --region {p.Region} --group-id {p.GroupId} --ip-permissions {Quote(Json(p.Authorize))}\n");
+            s.Append($"aws ec2 revoke-security-group-{verb} --region {p.Region} --group-id {p.GroupId} --ip-permissions {Quote(Json(p.Revoke))}\n");
+        }
+        if (n == 0) s.Append("\n# No safe proposal: nothing to do.\n");
+        foreach (var line in WithheldLines(report)) s.Append("# ").Append(line).Append('\n');
+        return s.ToString();
+    }
+
+    /// <summary>
+    /// A CloudFormation template in JSON: one <c>AWS::EC2::SecurityGroupIngress</c> or <c>Egress</c> per authorized source;
+    /// the revocations, which a template cannot make on rules it does not manage, in its metadata as the commands to run.
+    /// </summary>
+    public static string CloudFormation(RuleUsageReport report)
+    {
+        var resources = new JsonObject();
+        var revocations = new JsonArray();
+        foreach (var p in report.Proposals.Where(p => p.Safe))
+        {
+            int k = 0;
+            foreach (var perm in p.Authorize)
+                foreach (var (kind, value, owner, description) in Sources(perm))
+                {
+                    var ingress = p.Direction == RuleDirection.Ingress;
+                    var properties = new JsonObject { ["GroupId"] = p.GroupId, ["IpProtocol"] = perm.IpProtocol };
+                    if (perm.FromPort is { } from) properties["FromPort"] = from;
+                    if (perm.ToPort is { } to) properties["ToPort"] = to;
+                    switch (kind)
+                    {
+                        case "ipv4": properties["CidrIp"] = value; break;
+                        case "ipv6": properties["CidrIpv6"] = value; break;
+                        case "prefix-list": properties[ingress ? "SourcePrefixListId" : "DestinationPrefixListId"] = value; break;
+                        default:
+                            properties[ingress ? "SourceSecurityGroupId" : "DestinationSecurityGroupId"] = value;
+                            if (ingress && owner is not null) properties["SourceSecurityGroupOwnerId"] = owner;
+                            break;
+                    }
+                    if (description is not null) properties["Description"] = description;
+                    resources[$"{LogicalId(p.GroupId)}{(ingress ? "Ingress" : "Egress")}{Index(report, p)}N{++k}"] = new JsonObject
+                    {
+                        ["Type"] = ingress ? "AWS::EC2::SecurityGroupIngress" : "AWS::EC2::SecurityGroupEgress", ["Properties"] = properties,
+                    };
+                }
+            revocations.Add($"{p.Change}: {RevokeCommand(p)}");
+        }
+        // A template must declare a resource; a handle that creates nothing says "nothing to authorize".
+        if (resources.Count == 0) resources["NothingToAuthorize"] = new JsonObject { ["Type"] = "AWS::CloudFormation::WaitConditionHandle" };
+        var template = new JsonObject
+        {
+            ["AWSTemplateFormatVersion"] = "2010-09-09",
+            ["Description"] = $"Security-group rules that admit what the flow logs saw (VpcSecTools), {report.Proposals.Count(p => p.Safe)} safe proposal(s)",
+            ["Metadata"] = new JsonObject
+            {
+                ["VpcSecTools"] = new JsonObject
+                {
+                    ["Header"] = Array(Header(report)),
+                    ["RevokeAfterDeploy"] = revocations,
+                    ["Withheld"] = Array(WithheldLines(report)),
+                },
+            },
+            ["Resources"] = resources,
+        };
+        return template.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Terraform (HCL) for the AWS provider: one rule resource per authorized source; revocations as comments with the commands.</summary>
+    public static string Terraform(RuleUsageReport report)
+    {
+        var s = new StringBuilder();
+        s.Append("# Security-group tightening written by VpcSecTools from flow-log evidence: review, then apply. Nothing has been changed.\n");
+        foreach (var line in Header(report)) s.Append("# ").Append(line).Append('\n');
+        var safe = report.Proposals.Where(p => p.Safe).ToList();
+        foreach (var region in safe.Select(p => p.Region).Distinct())
+            s.Append($"\nprovider \"aws\" {{\n  alias  = \"{Identifier(region)}\"\n  region = \"{region}\"\n}}\n");
+        foreach (var p in safe)
+        {
+            s.Append($"\n# {p.GroupId}{(p.GroupName is null ? "" : $" ({p.GroupName})")}: {p.Change}\n");
+            foreach (var line in Evidence(p)) s.Append("#   ").Append(line).Append('\n');
+            int k = 0;
+            var ingress = p.Direction == RuleDirection.Ingress;
+            foreach (var perm in p.Authorize)
+                foreach (var (kind, value, owner, description) in Sources(perm))
+                {
+                    var name = Identifier($"{p.GroupId}_{(ingress ? "in" : "out")}_{Index(report, p)}_{++k}");
+                    s.Append($"resource \"{(ingress ? "aws_vpc_security_group_ingress_rule" : "aws_vpc_security_group_egress_rule")}\" \"{name}\" {{\n")
+                     .Append($"  provider          = aws.{Identifier(p.Region)}\n  security_group_id = {Hcl(p.GroupId)}\n  ip_protocol       = {Hcl(perm.IpProtocol)}\n");
+                    if (perm.IpProtocol != "-1" && perm.FromPort is { } from && perm.ToPort is { } to)
+                        s.Append($"  from_port         = {from.ToString(CultureInfo.InvariantCulture)}\n  to_port           = {to.ToString(CultureInfo.InvariantCulture)}\n");
+                    s.Append(kind switch
+                    {
+                        "ipv4" => $"  cidr_ipv4         = {Hcl(value)}\n",
+                        "ipv6" => $"  cidr_ipv6         = {Hcl(value)}\n",
+                        "prefix-list" => $"  prefix_list_id    = {Hcl(value)}\n",
+                        _ => $"  referenced_security_group_id = {Hcl(owner is null ? value : $"{owner}/{value}")}\n",
+                    });
+                    if (description is not null) s.Append($"  description       = {Hcl(description)}\n");
+                    s.Append("}\n");
+                }
+            s.Append("# then revoke the rule it replaces (not managed here):\n# ").Append(RevokeCommand(p)).Append('\n');
+        }
+        if (safe.Count == 0) s.Append("\n# No safe proposal: nothing to do.\n");
+        foreach (var line in WithheldLines(report)) s.Append("# ").Append(line).Append('\n');
+        return s.ToString();
+    }
+
+    private static IEnumerable<string> Header(RuleUsageReport report)
+    {
+        yield return $"Flow logs {report.WindowStart:u} .. {report.WindowEnd:u}: {report.Proposals.Count(p => p.Safe)} safe proposal(s), {report.Proposals.Count(p => !p.Safe)} withheld.";
+        yield return "Each safe proposal would have dropped no flow of the window, and every network interface of its group was logged.";
+    }
+
+    private static IEnumerable<string> Evidence(RuleProposal p)
+    {
+        yield return $"seen: {p.Flows} flow(s), {p.Bytes} bytes; dropped by the change: {p.DroppedFlows}";
+        yield return $"internet pairs {p.InternetPairsBefore} -> {p.InternetPairsAfter}; sources no longer admitted: {p.SourcesRemovedCount}";
+    }
+
+    private static IEnumerable<string> WithheldLines(RuleUsageReport report) =>
+        report.Proposals.Where(p => !p.Safe).Select(p => $"withheld: {p.GroupId}: {p.Change}: {p.Withheld}");
+
+    private static string RevokeCommand(RuleProposal p) =>
+        $"aws ec2 revoke-security-group-{(p.Direction == RuleDirection.Ingress ? "ingress" : "egress")} --region {p.Region} --group-id {p.GroupId} --ip-permissions {Quote(Json(p.Revoke))}";
+
+    /// <summary>Each source of a permission: kind, value, the referenced group's account, description.</summary>
+    private static IEnumerable<(string Kind, string Value, string? Owner, string? Description)> Sources(IpPermission p) =>
+        p.IpRanges.Select(r => ("ipv4", r.CidrIp, (string?)null, r.Description))
+            .Concat(p.Ipv6Ranges.Select(r => ("ipv6", r.CidrIpv6, (string?)null, r.Description)))
+            .Concat(p.PrefixListIds.Select(r => ("prefix-list", r.PrefixListId, (string?)null, r.Description)))
+            .Concat(p.UserIdGroupPairs.Select(r => ("group", r.GroupId ?? "", r.UserId, r.Description)));
+
+    private static int Index(RuleUsageReport report, RuleProposal p) => report.Proposals.ToList().IndexOf(p) + 1;
+    private static string Json(IReadOnlyList<IpPermission> permissions) => JsonSerializer.Serialize(permissions, Compact);
+    private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    private static string Hcl(string text) => JsonSerializer.Serialize(text).Replace("${", "$${", StringComparison.Ordinal);
+    private static string Identifier(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
+    private static string LogicalId(string groupId) => new(groupId.Where(char.IsLetterOrDigit).Select((c, i) => i == 0 ? char.ToUpperInvariant(c) : c).ToArray());
+    private static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
+}
