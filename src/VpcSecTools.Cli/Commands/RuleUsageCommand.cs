@@ -66,7 +66,7 @@ public static class RuleUsageCommand
             };
             var report = RuleUsageAnalysis.Read(request, aws.Connect(parse), events);
             foreach (var w in report.Warnings) Console.Error.WriteLine($"vpcsec: warning: {w}");
-            if (verdicts.Count > 0) report = report with { Rules = report.Rules.Where(r => verdicts.Contains(r.Verdict)).ToList() };
+            if (verdicts.Count > 0) report = report with { Rules = report.Rules.Where(r => verdicts.Contains(r.Verdict)).ToValueList() };
             Write(report, parse.GetValue(format)!, parse.GetValue(proposals));
             return report.Proposals.Any(p => p.Safe) ? Program.Findings : report.Rules.Any(r => r.Verdict == UsageVerdict.Unknown) ? Program.Unknown : Program.Ok;
         }));

@@ -150,8 +150,8 @@ internal sealed class NetworkAclUsage
                     FirstSeen = t is { FirstMs: not long.MaxValue } ? FlowText.FromMilliseconds(t.FirstMs) : null,
                     LastSeen = t is { LastMs: not long.MinValue } ? FlowText.FromMilliseconds(t.LastMs) : null,
                     Peers = t is null ? [] : t.Peers.OrderByDescending(p => p.Value.Bytes).ThenBy(p => p.Key).Take(maxPeers)
-                        .Select(p => RuleUsageAnalysis.Peer(p.Key, p.Value.Flows, p.Value.Bytes, p.Value.Peer)).ToList(),
-                    PortsUsed = t?.Ports.Order(StringComparer.Ordinal).ToList() ?? [], NetworkInterfaces = enis.Count, Reason = reason,
+                        .Select(p => RuleUsageAnalysis.Peer(p.Key, p.Value.Flows, p.Value.Bytes, p.Value.Peer)).ToValueList(),
+                    PortsUsed = t?.Ports.Order(StringComparer.Ordinal).ToValueList() ?? [], NetworkInterfaces = enis.Count, Reason = reason,
                 };
             }
         }

@@ -53,7 +53,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
 
     private (RuleProposal, IReadOnlyList<SourceRule>)? Unused(SourceRule rule) =>
         (Draft(rule, ProposalAction.Remove, rule.IsStale ? $"revoke {rule.Text}: a stale reference, it matches nothing"
-            : $"revoke {rule.Text}: no flow used it in {coverage.Window}", [], []), []);
+            : $"revoke {rule.Text}: no flow used it in {coverage.Window}", []), []);
 
     private (RuleProposal, IReadOnlyList<SourceRule>)? Used(SourceRule rule)
     {
@@ -65,19 +65,17 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         {
             var keeping = flows.SelectMany(f => Admitting(f, r => _revoked.Contains(r.Id) || r.Id == rule.Id, _added)).Select(r => $"{r.GroupId} {r.Rule.Source}")
                 .Distinct().Order(StringComparer.Ordinal).Take(4);
-            var draft = Draft(rule, ProposalAction.Remove, $"revoke {rule.Text}: every flow it admitted in {coverage.Window} is also admitted by {string.Join(", ", keeping)}", [], []);
+            var draft = Draft(rule, ProposalAction.Remove, $"revoke {rule.Text}: every flow it admitted in {coverage.Window} is also admitted by {string.Join(", ", keeping)}", []);
             return Judge(draft, rule, tally, flows, []);
         }
         var notes = new SortedSet<string>(StringComparer.Ordinal);
         var authorize = Replacement(rule, needed, notes);
         var synthetic = authorize.SelectMany(p => Flatten(rule, p)).ToList();
-        // Rules the group already has are not authorized again; a proposal that changes nothing is no proposal.
+        // Rules the group already has are not authorized again; a proposal that keeps the rule itself is no proposal.
         synthetic = synthetic.Where(s => !Exists(rule, s)).ToList();
-        if (synthetic.Count == 1 && Same(synthetic[0], rule)) return null;
         if (synthetic.Any(s => Same(s, rule))) return null;
-        authorize = Regroup(synthetic);
         var change = $"replace {rule.Text} with {string.Join("; ", synthetic.Select(s => s.Text))}{(notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})")}";
-        var proposal = Draft(rule, synthetic.Count == 0 ? ProposalAction.Remove : ProposalAction.Replace, change, authorize, synthetic.Select(s => $"{s.GroupId} {s.Text}").ToList());
+        var proposal = Draft(rule, synthetic.Count == 0 ? ProposalAction.Remove : ProposalAction.Replace, change, synthetic.Select(Spec).ToValueList());
         return Judge(proposal, rule, tally, flows, synthetic);
     }
 
@@ -102,7 +100,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         return (proposal with
         {
             Safe = withheld is null, Withheld = withheld, DroppedFlows = droppedFlows, DroppedBytes = droppedBytes,
-            DroppedPeers = dropped.Concat(mayDrop).Select(f => $"{f.Key.Peer} ({f.Peer.Owner})").Distinct().Take(options.MaxPeers).ToList(),
+            DroppedPeers = dropped.Concat(mayDrop).Select(f => $"{f.Key.Peer} ({f.Peer.Owner})").Distinct().Take(options.MaxPeers).ToValueList(),
         }, added);
     }
 
@@ -118,13 +116,13 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         return null;
     }
 
-    private RuleProposal Draft(SourceRule rule, ProposalAction action, string change, IReadOnlyList<IpPermission> authorize, IReadOnlyList<string> authorized)
+    private RuleProposal Draft(SourceRule rule, ProposalAction action, string change, ValueList<ProposedRule> authorize)
     {
         var t = attribution.TallyOf(rule);
         return new RuleProposal
         {
             Safe = true, Action = action, GroupId = rule.GroupId, Direction = rule.Rule.Direction, Rule = rule.Text, Change = change,
-            Revoke = [Revocation(rule)], Authorize = authorize, Authorized = authorized, Flows = t?.Flows ?? 0, Bytes = t?.Bytes ?? 0,
+            Revoke = [Spec(rule) with { Description = null }], Authorize = authorize, Flows = t?.Flows ?? 0, Bytes = t?.Bytes ?? 0,
         };
     }
 
@@ -330,19 +328,23 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         _ => p.Number.ToString(CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The permission that revokes exactly this rule: its own protocol and ports as captured, and its one source.</summary>
-    private static IpPermission Revocation(SourceRule rule)
+    /// <summary>One rule as EC2 takes it: its protocol and ports as the permission holds them, and its one source.</summary>
+    private static ProposedRule Spec(SourceRule rule)
     {
-        var raw = (rule.Ingress ? rule.Rule.Group.IpPermissions : rule.Rule.Group.IpPermissionsEgress)[rule.Rule.PermissionIndex];
-        var only = new IpPermission { IpProtocol = raw.IpProtocol, FromPort = raw.FromPort, ToPort = raw.ToPort };
+        var raw = Raw(rule);
         var path = rule.Rule.Path;
         int j = int.Parse(path[(path.LastIndexOf('[') + 1)..^1], CultureInfo.InvariantCulture);
+        var spec = new ProposedRule { IpProtocol = raw.IpProtocol, FromPort = raw.FromPort, ToPort = raw.ToPort, Text = rule.Text };
         return rule.Rule.Kind switch
         {
-            RuleSourceKind.Ipv4Cidr => only with { IpRanges = [raw.IpRanges[j] with { Description = null }] },
-            RuleSourceKind.Ipv6Cidr => only with { Ipv6Ranges = [raw.Ipv6Ranges[j] with { Description = null }] },
-            RuleSourceKind.PrefixList => only with { PrefixListIds = [raw.PrefixListIds[j] with { Description = null }] },
-            _ => only with { UserIdGroupPairs = [new UserIdGroupPair { GroupId = rule.Pair!.GroupId, UserId = rule.Pair.UserId, VpcPeeringConnectionId = rule.Pair.VpcPeeringConnectionId }] },
+            RuleSourceKind.Ipv4Cidr => spec with { CidrIpv4 = raw.IpRanges[j].CidrIp, Description = raw.IpRanges[j].Description },
+            RuleSourceKind.Ipv6Cidr => spec with { CidrIpv6 = raw.Ipv6Ranges[j].CidrIpv6, Description = raw.Ipv6Ranges[j].Description },
+            RuleSourceKind.PrefixList => spec with { PrefixListId = raw.PrefixListIds[j].PrefixListId, Description = raw.PrefixListIds[j].Description },
+            _ => spec with
+            {
+                ReferencedGroupId = rule.Pair!.GroupId, ReferencedUserId = rule.Pair.UserId is { } u && u != rule.Rule.Group.OwnerId ? u : null,
+                VpcPeeringConnectionId = rule.Pair.VpcPeeringConnectionId, Description = rule.Pair.Description,
+            },
         };
     }
 
@@ -358,23 +360,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
             yield return new SourceRule(_nextSyntheticId--, r, null, r.Kind == RuleSourceKind.SecurityGroup ? permission.UserIdGroupPairs[pair++] : null);
     }
 
-    /// <summary>Synthetic rules back into permissions, one per protocol and port range.</summary>
-    private static List<IpPermission> Regroup(List<SourceRule> rules) =>
-        rules.GroupBy(r => (r.Rule.PermissionIndex, Raw(r).IpProtocol, Raw(r).FromPort, Raw(r).ToPort)).Select(g =>
-        {
-            var raw = Raw(g.First());
-            var keep = g.Select(r => r.Rule.Path).ToHashSet();
-            return raw with
-            {
-                IpRanges = raw.IpRanges.Where((_, j) => keep.Contains($"{PathOf(g.First())}.IpRanges[{j}]")).ToList(),
-                Ipv6Ranges = raw.Ipv6Ranges.Where((_, j) => keep.Contains($"{PathOf(g.First())}.Ipv6Ranges[{j}]")).ToList(),
-                PrefixListIds = raw.PrefixListIds.Where((_, j) => keep.Contains($"{PathOf(g.First())}.PrefixListIds[{j}]")).ToList(),
-                UserIdGroupPairs = raw.UserIdGroupPairs.Where((_, j) => keep.Contains($"{PathOf(g.First())}.UserIdGroupPairs[{j}]")).ToList(),
-            };
-        }).ToList();
-
     private static IpPermission Raw(SourceRule r) => (r.Ingress ? r.Rule.Group.IpPermissions : r.Rule.Group.IpPermissionsEgress)[r.Rule.PermissionIndex];
-    private static string PathOf(SourceRule r) => r.Rule.Path[..r.Rule.Path.IndexOf(']', StringComparison.Ordinal)] + "]";
 
     /// <summary>Whether the group already has a rule of this protocol, ports and source.</summary>
     private bool Exists(SourceRule rule, SourceRule candidate) =>

@@ -26,7 +26,7 @@ public sealed record RulePeer
     /// <summary>The ENI of the snapshot that holds the address, when one does.</summary>
     public string? NetworkInterfaceId { get; init; }
     /// <summary>That ENI's security groups.</summary>
-    public IReadOnlyList<string> SecurityGroups { get; init; } = [];
+    public ValueList<string> SecurityGroups { get; init; } = [];
     public long Flows { get; init; }
     public long Bytes { get; init; }
 
@@ -71,9 +71,9 @@ public sealed record RuleUsage
     public DateTimeOffset? FirstSeen { get; init; }
     public DateTimeOffset? LastSeen { get; init; }
     /// <summary>The peers that used it most (by bytes), bounded.</summary>
-    public IReadOnlyList<RulePeer> Peers { get; init; } = [];
+    public ValueList<RulePeer> Peers { get; init; } = [];
     /// <summary>The protocol/ports the flows used, e.g. <c>tcp/5432</c> (a range where the side of a flow was told by its ports and is uncertain).</summary>
-    public IReadOnlyList<string> PortsUsed { get; init; } = [];
+    public ValueList<string> PortsUsed { get; init; } = [];
     /// <summary>Network interfaces the rule applies to (carrying the group, or in the NACL's subnets).</summary>
     public int NetworkInterfaces { get; init; }
     /// <summary>Why the verdict: the traffic, or what proves it unused, or what is missing.</summary>
@@ -108,31 +108,57 @@ public sealed record RuleProposal
     public string Rule { get; init; } = "";
     /// <summary>The change in one sentence.</summary>
     public string Change { get; init; } = "";
-    /// <summary>What to revoke (one source each), as <c>revoke-security-group-ingress/egress --ip-permissions</c> takes it.</summary>
-    public IReadOnlyList<IpPermission> Revoke { get; init; } = [];
-    /// <summary>What to authorize first (rules the group already has are left out).</summary>
-    public IReadOnlyList<IpPermission> Authorize { get; init; } = [];
-    /// <summary>The rules authorized, one line each.</summary>
-    public IReadOnlyList<string> Authorized { get; init; } = [];
+    /// <summary>What to revoke: the rule itself.</summary>
+    public ValueList<ProposedRule> Revoke { get; init; } = [];
+    /// <summary>What to authorize first, one source each (rules the group already has are left out).</summary>
+    public ValueList<ProposedRule> Authorize { get; init; } = [];
     /// <summary>The rule's flows and bytes in the window.</summary>
     public long Flows { get; init; }
     public long Bytes { get; init; }
     /// <summary>Flows of the window no rule would admit after the change (must be 0 for a safe proposal).</summary>
     public long DroppedFlows { get; init; }
     public long DroppedBytes { get; init; }
-    public IReadOnlyList<string> DroppedPeers { get; init; } = [];
+    public ValueList<string> DroppedPeers { get; init; } = [];
     /// <summary>ENI:port pairs the internet reaches through the rule's ports (inbound), or from which it is reached (outbound), before.</summary>
     public long InternetPairsBefore { get; init; }
     public long InternetPairsAfter { get; init; }
     /// <summary>The pairs the change closes, bounded (<c>eni-…:22 (i-…)</c>).</summary>
-    public IReadOnlyList<string> InternetPairsRemoved { get; init; } = [];
+    public ValueList<string> InternetPairsRemoved { get; init; } = [];
     /// <summary>Sources (ENIs of the snapshot) that could reach the group's ENIs on the rule's ports before and cannot after.</summary>
     public long SourcesRemovedCount { get; init; }
-    public IReadOnlyList<string> SourcesRemoved { get; init; } = [];
+    public ValueList<string> SourcesRemoved { get; init; } = [];
     /// <summary>How the exposure was computed, or what it leaves out.</summary>
     public string ExposureNote { get; init; } = "";
     /// <summary>Why it is not safe, or null.</summary>
     public string? Withheld { get; init; }
+}
+
+/// <summary>
+/// One security-group rule to authorize or revoke, one source each, in the members EC2 names them with
+/// (<c>SecurityGroupRuleRequest</c> of ModifySecurityGroupRules, and the reference's account and peering as a
+/// <c>UserIdGroupPair</c> carries them). Its text is the rule in one line.
+/// </summary>
+public sealed record ProposedRule
+{
+    /// <summary><c>tcp</c>, <c>udp</c>, <c>icmp</c>, <c>icmpv6</c>, <c>-1</c> (all), or a number.</summary>
+    public string IpProtocol { get; init; } = "";
+    /// <summary>The first port, or the ICMP type (-1 for all); null for protocols without ports.</summary>
+    public int? FromPort { get; init; }
+    /// <summary>The last port, or the ICMP code (-1 for all).</summary>
+    public int? ToPort { get; init; }
+    public string? CidrIpv4 { get; init; }
+    public string? CidrIpv6 { get; init; }
+    public string? PrefixListId { get; init; }
+    public string? ReferencedGroupId { get; init; }
+    /// <summary>The referenced group's account, when it is another account's (<c>account/sg-…</c>).</summary>
+    public string? ReferencedUserId { get; init; }
+    /// <summary>The peering a referenced group is reached across.</summary>
+    public string? VpcPeeringConnectionId { get; init; }
+    public string? Description { get; init; }
+    /// <summary>The rule in one line: <c>inbound allow tcp 5432 from sg-…</c>.</summary>
+    public string Text { get; init; } = "";
+
+    public override string ToString() => Text;
 }
 
 /// <summary>Rule usage over one window: every rule's verdict, the tightening proposals, and what the read covered.</summary>
@@ -140,14 +166,14 @@ public sealed record RuleUsageReport
 {
     public DateTimeOffset? WindowStart { get; init; }
     public DateTimeOffset? WindowEnd { get; init; }
-    public IReadOnlyList<RuleUsage> Rules { get; init; } = [];
-    public IReadOnlyList<RuleProposal> Proposals { get; init; } = [];
+    public ValueList<RuleUsage> Rules { get; init; } = [];
+    public ValueList<RuleProposal> Proposals { get; init; } = [];
     /// <summary>Distinct flow kinds (interface, peer, protocol, port, side, action) the records were summed into.</summary>
     public long FlowKinds { get; init; }
     /// <summary>What limits the answer (a flow no rule explains, records of unknown interfaces).</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public ValueList<string> Warnings { get; init; } = [];
     /// <summary>What was read and how (verbose).</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    public ValueList<string> Notes { get; init; } = [];
     /// <summary>The flow-log read's own report (files, records, skipped lines); null for groups piped in.</summary>
     public FlowLogs.FlowLogReadReport? Read { get; init; }
 }

@@ -268,8 +268,8 @@ public static class RuleUsageAnalysis
         var notes = new List<string>(readNotes ?? []) { $"window {coverage.Window}; {traffic.Flows.Count} distinct flow kind(s), {attribution.Flows.Count} ACCEPTed ones attributed" };
         return new RuleUsageReport
         {
-            WindowStart = coverage.Start, WindowEnd = coverage.End, Rules = rules, Proposals = proposals, FlowKinds = traffic.Flows.Count,
-            Warnings = warnings, Notes = notes,
+            WindowStart = coverage.Start, WindowEnd = coverage.End, Rules = rules.ToValueList(), Proposals = proposals.ToValueList(), FlowKinds = traffic.Flows.Count,
+            Warnings = warnings.ToValueList(), Notes = notes.ToValueList(),
         };
     }
 
@@ -287,8 +287,8 @@ public static class RuleUsageAnalysis
             FirstSeen = t is { FirstMs: not long.MaxValue } ? FlowText.FromMilliseconds(t.FirstMs) : null,
             LastSeen = t is { LastMs: not long.MinValue } ? FlowText.FromMilliseconds(t.LastMs) : null,
             Peers = t is null ? [] : t.Peers.OrderByDescending(p => p.Value.Bytes).ThenBy(p => p.Key).Take(maxPeers)
-                .Select(p => Peer(p.Key, p.Value.Flows, p.Value.Bytes, p.Value.Peer)).ToList(),
-            PortsUsed = t is null ? [] : t.Ports.Select(p => PortText(p.Protocol, p.Ports)).Distinct().Order(StringComparer.Ordinal).ToList(),
+                .Select(p => Peer(p.Key, p.Value.Flows, p.Value.Bytes, p.Value.Peer)).ToValueList(),
+            PortsUsed = t is null ? [] : t.Ports.Select(p => PortText(p.Protocol, p.Ports)).Distinct().Order(StringComparer.Ordinal).ToValueList(),
             NetworkInterfaces = index.EnisInGroup(rule.GroupId).Count, Reason = reason,
         };
     }
@@ -328,6 +328,6 @@ public static class RuleUsageAnalysis
     internal static RulePeer Peer(IpAddress address, long flows, long bytes, FlowPeer peer) => new()
     {
         Address = address.ToString(), Owner = peer.Owner, NetworkInterfaceId = peer.NetworkInterface?.NetworkInterfaceId,
-        SecurityGroups = peer.NetworkInterface?.Groups.Select(g => g.GroupId).ToList() ?? [], Flows = flows, Bytes = bytes,
+        SecurityGroups = peer.NetworkInterface?.Groups.Select(g => g.GroupId).ToValueList() ?? [], Flows = flows, Bytes = bytes,
     };
 }

@@ -27,8 +27,6 @@ public static class RuleUsageRendering
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown rule-usage format"),
     };
 
-    private static readonly JsonSerializerOptions Compact = new(SnapshotJson.Options) { WriteIndented = false };
-
     /// <summary>A POSIX shell script of AWS CLI commands, one block per safe proposal.</summary>
     public static string Cli(RuleUsageReport report)
     {
@@ -63,29 +61,29 @@ public static class RuleUsageRendering
         foreach (var p in report.Proposals.Where(p => p.Safe))
         {
             int k = 0;
-            foreach (var perm in p.Authorize)
-                foreach (var (kind, value, owner, description) in Sources(perm))
+            var ingress = p.Direction == RuleDirection.Ingress;
+            foreach (var rule in p.Authorize)
+            {
+                var (kind, value, owner) = Source(rule);
+                var properties = new JsonObject { ["GroupId"] = p.GroupId, ["IpProtocol"] = rule.IpProtocol };
+                if (rule.FromPort is { } from) properties["FromPort"] = from;
+                if (rule.ToPort is { } to) properties["ToPort"] = to;
+                switch (kind)
                 {
-                    var ingress = p.Direction == RuleDirection.Ingress;
-                    var properties = new JsonObject { ["GroupId"] = p.GroupId, ["IpProtocol"] = perm.IpProtocol };
-                    if (perm.FromPort is { } from) properties["FromPort"] = from;
-                    if (perm.ToPort is { } to) properties["ToPort"] = to;
-                    switch (kind)
-                    {
-                        case "ipv4": properties["CidrIp"] = value; break;
-                        case "ipv6": properties["CidrIpv6"] = value; break;
-                        case "prefix-list": properties[ingress ? "SourcePrefixListId" : "DestinationPrefixListId"] = value; break;
-                        default:
-                            properties[ingress ? "SourceSecurityGroupId" : "DestinationSecurityGroupId"] = value;
-                            if (ingress && owner is not null) properties["SourceSecurityGroupOwnerId"] = owner;
-                            break;
-                    }
-                    if (description is not null) properties["Description"] = description;
-                    resources[$"{LogicalId(p.GroupId)}{(ingress ? "Ingress" : "Egress")}{Index(report, p)}N{++k}"] = new JsonObject
-                    {
-                        ["Type"] = ingress ? "AWS::EC2::SecurityGroupIngress" : "AWS::EC2::SecurityGroupEgress", ["Properties"] = properties,
-                    };
+                    case "ipv4": properties["CidrIp"] = value; break;
+                    case "ipv6": properties["CidrIpv6"] = value; break;
+                    case "prefix-list": properties[ingress ? "SourcePrefixListId" : "DestinationPrefixListId"] = value; break;
+                    default:
+                        properties[ingress ? "SourceSecurityGroupId" : "DestinationSecurityGroupId"] = value;
+                        if (ingress && owner is not null) properties["SourceSecurityGroupOwnerId"] = owner;
+                        break;
                 }
+                if (rule.Description is { } description) properties["Description"] = description;
+                resources[$"{LogicalId(p.GroupId)}{(ingress ? "Ingress" : "Egress")}{Index(report, p)}N{++k}"] = new JsonObject
+                {
+                    ["Type"] = ingress ? "AWS::EC2::SecurityGroupIngress" : "AWS::EC2::SecurityGroupEgress", ["Properties"] = properties,
+                };
+            }
             revocations.Add($"{p.Change}: {RevokeCommand(p)}");
         }
         // A template must declare a resource; a handle that creates nothing says "nothing to authorize".
@@ -123,24 +121,24 @@ public static class RuleUsageRendering
             foreach (var line in Evidence(p)) s.Append("#   ").Append(line).Append('\n');
             int k = 0;
             var ingress = p.Direction == RuleDirection.Ingress;
-            foreach (var perm in p.Authorize)
-                foreach (var (kind, value, owner, description) in Sources(perm))
+            foreach (var rule in p.Authorize)
+            {
+                var (kind, value, owner) = Source(rule);
+                var name = Identifier($"{p.GroupId}_{(ingress ? "in" : "out")}_{Index(report, p)}_{++k}");
+                s.Append($"resource \"{(ingress ? "aws_vpc_security_group_ingress_rule" : "aws_vpc_security_group_egress_rule")}\" \"{name}\" {{\n")
+                 .Append($"  provider          = aws.{Identifier(p.Region)}\n  security_group_id = {Hcl(p.GroupId)}\n  ip_protocol       = {Hcl(rule.IpProtocol)}\n");
+                if (rule.IpProtocol != "-1" && rule.FromPort is { } from && rule.ToPort is { } to)
+                    s.Append($"  from_port         = {from.ToString(CultureInfo.InvariantCulture)}\n  to_port           = {to.ToString(CultureInfo.InvariantCulture)}\n");
+                s.Append(kind switch
                 {
-                    var name = Identifier($"{p.GroupId}_{(ingress ? "in" : "out")}_{Index(report, p)}_{++k}");
-                    s.Append($"resource \"{(ingress ? "aws_vpc_security_group_ingress_rule" : "aws_vpc_security_group_egress_rule")}\" \"{name}\" {{\n")
-                     .Append($"  provider          = aws.{Identifier(p.Region)}\n  security_group_id = {Hcl(p.GroupId)}\n  ip_protocol       = {Hcl(perm.IpProtocol)}\n");
-                    if (perm.IpProtocol != "-1" && perm.FromPort is { } from && perm.ToPort is { } to)
-                        s.Append($"  from_port         = {from.ToString(CultureInfo.InvariantCulture)}\n  to_port           = {to.ToString(CultureInfo.InvariantCulture)}\n");
-                    s.Append(kind switch
-                    {
-                        "ipv4" => $"  cidr_ipv4         = {Hcl(value)}\n",
-                        "ipv6" => $"  cidr_ipv6         = {Hcl(value)}\n",
-                        "prefix-list" => $"  prefix_list_id    = {Hcl(value)}\n",
-                        _ => $"  referenced_security_group_id = {Hcl(owner is null ? value : $"{owner}/{value}")}\n",
-                    });
-                    if (description is not null) s.Append($"  description       = {Hcl(description)}\n");
-                    s.Append("}\n");
-                }
+                    "ipv4" => $"  cidr_ipv4         = {Hcl(value)}\n",
+                    "ipv6" => $"  cidr_ipv6         = {Hcl(value)}\n",
+                    "prefix-list" => $"  prefix_list_id    = {Hcl(value)}\n",
+                    _ => $"  referenced_security_group_id = {Hcl(owner is null ? value : $"{owner}/{value}")}\n",
+                });
+                if (rule.Description is { } description) s.Append($"  description       = {Hcl(description)}\n");
+                s.Append("}\n");
+            }
             s.Append("# then revoke the rule it replaces (not managed here):\n# ").Append(RevokeCommand(p)).Append('\n');
         }
         if (safe.Count == 0) s.Append("\n# No safe proposal: nothing to do.\n");
@@ -166,15 +164,48 @@ public static class RuleUsageRendering
     private static string RevokeCommand(RuleProposal p) =>
         $"aws ec2 revoke-security-group-{(p.Direction == RuleDirection.Ingress ? "ingress" : "egress")} --region {p.Region} --group-id {p.GroupId} --ip-permissions {Quote(Json(p.Revoke))}";
 
-    /// <summary>Each source of a permission: kind, value, the referenced group's account, description.</summary>
-    private static IEnumerable<(string Kind, string Value, string? Owner, string? Description)> Sources(IpPermission p) =>
-        p.IpRanges.Select(r => ("ipv4", r.CidrIp, (string?)null, r.Description))
-            .Concat(p.Ipv6Ranges.Select(r => ("ipv6", r.CidrIpv6, (string?)null, r.Description)))
-            .Concat(p.PrefixListIds.Select(r => ("prefix-list", r.PrefixListId, (string?)null, r.Description)))
-            .Concat(p.UserIdGroupPairs.Select(r => ("group", r.GroupId ?? "", r.UserId, r.Description)));
+    /// <summary>A rule's one source: kind, value, the referenced group's account when another's.</summary>
+    private static (string Kind, string Value, string? Owner) Source(ProposedRule r) =>
+        r.CidrIpv4 is { } v4 ? ("ipv4", v4, null) : r.CidrIpv6 is { } v6 ? ("ipv6", v6, null) : r.PrefixListId is { } pl ? ("prefix-list", pl, null)
+        : ("group", r.ReferencedGroupId ?? "", r.ReferencedUserId);
+
+    /// <summary>
+    /// Rules as <c>--ip-permissions</c> takes them, in the EC2 API's IpPermission shape: rules of one protocol and port
+    /// range share a permission; lists a rule does not use are left out.
+    /// </summary>
+    private static string Json(IEnumerable<ProposedRule> rules)
+    {
+        var permissions = new JsonArray();
+        foreach (var same in rules.GroupBy(r => (r.IpProtocol, r.FromPort, r.ToPort)))
+        {
+            var p = new JsonObject { ["IpProtocol"] = same.Key.IpProtocol };
+            if (same.Key.FromPort is { } from) p["FromPort"] = from;
+            if (same.Key.ToPort is { } to) p["ToPort"] = to;
+            Add(p, "IpRanges", same.Where(r => r.CidrIpv4 is not null).Select(r => Entry(("CidrIp", r.CidrIpv4!), r.Description)));
+            Add(p, "Ipv6Ranges", same.Where(r => r.CidrIpv6 is not null).Select(r => Entry(("CidrIpv6", r.CidrIpv6!), r.Description)));
+            Add(p, "PrefixListIds", same.Where(r => r.PrefixListId is not null).Select(r => Entry(("PrefixListId", r.PrefixListId!), r.Description)));
+            Add(p, "UserIdGroupPairs", same.Where(r => r.ReferencedGroupId is not null).Select(r => Entry(("GroupId", r.ReferencedGroupId!), r.Description,
+                ("UserId", r.ReferencedUserId), ("VpcPeeringConnectionId", r.VpcPeeringConnectionId))));
+            permissions.Add(p);
+        }
+        return permissions.ToJsonString();
+
+        static JsonObject Entry((string Name, string Value) key, string? description, params (string Name, string? Value)[] more)
+        {
+            var o = new JsonObject { [key.Name] = key.Value };
+            foreach (var (name, value) in more) if (value is not null) o[name] = value;
+            if (description is not null) o["Description"] = description;
+            return o;
+        }
+
+        static void Add(JsonObject permission, string name, IEnumerable<JsonObject> entries)
+        {
+            var list = new JsonArray(entries.Select(e => (JsonNode?)e).ToArray());
+            if (list.Count > 0) permission[name] = list;
+        }
+    }
 
     private static int Index(RuleUsageReport report, RuleProposal p) => report.Proposals.ToList().IndexOf(p) + 1;
-    private static string Json(IReadOnlyList<IpPermission> permissions) => JsonSerializer.Serialize(permissions, Compact);
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     private static string Hcl(string text) => JsonSerializer.Serialize(text).Replace("${", "$${", StringComparison.Ordinal);
     private static string Identifier(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());

@@ -50,8 +50,8 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
         else notes.Add("outbound rule: the internet pairs are those its network interfaces reach");
         return proposal with
         {
-            InternetPairsBefore = before, InternetPairsAfter = after, InternetPairsRemoved = removed,
-            SourcesRemovedCount = sourcesRemoved, SourcesRemoved = sources, ExposureNote = string.Join("; ", notes),
+            InternetPairsBefore = before, InternetPairsAfter = after, InternetPairsRemoved = removed.ToValueList(),
+            SourcesRemovedCount = sourcesRemoved, SourcesRemoved = sources.ToValueList(), ExposureNote = string.Join("; ", notes),
         };
     }
 
