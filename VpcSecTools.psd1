@@ -20,6 +20,7 @@
         'Find-OverlyOpenPort'
         'Get-VpcFlowLogCoverage'
         'Get-VpcPrivateIpMap'
+        'Get-VpcRuleUsage'
         'Get-VpcSnapshot'
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using VpcSecTools.FlowLogs;
-using VpcSecTools.RuleUsage;
+using VpcSecTools.LeastPrivilege;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Cli.Commands;

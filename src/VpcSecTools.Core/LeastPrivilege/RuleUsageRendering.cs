@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using VpcSecTools.Exposure;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>The forms the safe proposals can be written in.</summary>
 public enum RuleUsageFormat { Cli, CloudFormation, Terraform }

@@ -3,7 +3,7 @@ using VpcSecTools.Exposure;
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>
 /// Tightening proposals from the evidence, one per rule broader than its use, broadest rule first, each judged against the

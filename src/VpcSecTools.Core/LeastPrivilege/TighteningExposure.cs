@@ -4,7 +4,7 @@ using VpcSecTools.Net;
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>
 /// The exposure a proposal removes, by the reachability engine: the network part of each path (routes, NACLs both ways,

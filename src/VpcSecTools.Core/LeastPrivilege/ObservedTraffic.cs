@@ -1,7 +1,7 @@
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>Which end opened a connection, seen from the ENI whose flow log recorded it.</summary>
 public enum ConnectionSide

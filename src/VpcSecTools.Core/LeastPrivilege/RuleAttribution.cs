@@ -3,7 +3,7 @@ using VpcSecTools.FlowLogs;
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>One kind of ACCEPTed flow attributed to the rules that allowed it, with the side and ports it was judged by.</summary>
 internal sealed record AttributedFlow(FlowKey Key, FlowSums Sums, NetworkInterface Eni, FlowPeer Peer, ConnectionSide Side, IpProtocol Protocol, PortRange? Ports)

@@ -5,7 +5,7 @@ using VpcSecTools.Net;
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>
 /// NACL entries matched by the window's flows, first match as the one evaluator decides it (SEMANTICS 8-10): each

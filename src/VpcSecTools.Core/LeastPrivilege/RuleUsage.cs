@@ -1,7 +1,7 @@
 using VpcSecTools.Exposure;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>What the window's flow logs prove about a rule.</summary>
 public enum UsageVerdict

@@ -2,7 +2,7 @@ using System.Globalization;
 using VpcSecTools.FlowLogs;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>What a read of flow logs covered, beyond the flows themselves: the window, which flow logs, what it lost.</summary>
 internal sealed record FlowReadFacts

@@ -6,7 +6,7 @@ using VpcSecTools.FlowLogs;
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>What a rule-usage analysis covers and how far its proposals go.</summary>
 public sealed record RuleUsageOptions
@@ -230,7 +230,7 @@ public static class RuleUsageAnalysis
         foreach (var vpc in options.VpcIds)
             if (!index.Vpcs.ContainsKey(vpc)) throw new IpMap.VpcNotInSnapshotException(vpc);
         foreach (var g in options.GroupIds)
-            if (!index.SecurityGroups.ContainsKey(g)) throw new ArgumentException($"security group '{g}' is not in the snapshot");
+            if (!index.SecurityGroups.ContainsKey(g)) throw ResourceNotInSnapshotException.SecurityGroup(g);
         traffic.SettleSides();
         var peers = new FlowPeers(index, options.IpRanges ?? AwsIpRangeSet.Bundled);
         var coverage = new WindowCoverage(index, traffic, facts);
@@ -301,9 +301,12 @@ public static class RuleUsageAnalysis
     {
         if (t is { Flows: > 0 })
         {
+            // Who used it first: the busiest peers by name, then the ports, then how often it was the narrowest rule.
+            var top = t.Peers.OrderByDescending(p => p.Value.Bytes).ThenBy(p => p.Key).Take(2).Select(p => $"{p.Key} ({p.Value.Peer.Owner})").ToList();
+            var more = t.Peers.Count > top.Count ? $" and {t.Peers.Count - top.Count} more" : "";
             var ports = string.Join(", ", t.Ports.Select(p => PortText(p.Protocol, p.Ports)).Distinct().Order(StringComparer.Ordinal).Take(5));
             return (UsageVerdict.Used, string.Create(CultureInfo.InvariantCulture,
-                $"{t.Flows} flow(s), {t.Bytes} bytes, {t.Peers.Count} peer(s) on {ports} in {coverage.Window}; the narrowest allowing rule for {t.Narrowest} of them"));
+                $"by {string.Join(", ", top)}{more} on {ports}; the narrowest allowing rule for {t.Narrowest} of its {t.Flows} flow(s)"));
         }
         if (rule.Problem is { } problem) return (UsageVerdict.Unknown, $"the rule cannot be read: {problem}");
         if (t is { Maybe: > 0 }) return (UsageVerdict.Unknown, $"{t.Maybe} flow(s) may have used it: {t.MaybeWhy}");

@@ -4,7 +4,7 @@ using System.Text;
 using VpcSecTools.FlowLogs;
 using VpcSecTools.Net;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>
 /// The flows of one file or slice, summed per distinct <see cref="FlowKey"/> straight from the lines: the interface and

@@ -5,7 +5,7 @@ using VpcSecTools.IpMap;
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>How sure it is that a rule matches.</summary>
 internal enum RuleMatch { No, Maybe, Yes }

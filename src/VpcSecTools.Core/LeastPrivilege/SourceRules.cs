@@ -2,7 +2,7 @@ using VpcSecTools.Exposure;
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.RuleUsage;
+namespace VpcSecTools.LeastPrivilege;
 
 /// <summary>
 /// One source of one permission of a security group: the unit EC2 authorizes and revokes (a security-group rule).
