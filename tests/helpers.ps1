@@ -48,7 +48,8 @@ $OutputTypeNames = @(
     'VpcSecTools.Endpoints.NatTrafficTotal', 'VpcSecTools.FlowLogs.FlowLogCoverage',
     'VpcSecTools.Exposure.Finding', 'VpcSecTools.Exposure.AsffFinding', 'VpcSecTools.Exposure.OcsfFinding',
     'VpcSecTools.Endpoints.EndpointPlan', 'VpcSecTools.Endpoints.EndpointRecommendation',
-    'VpcSecTools.Endpoints.EndpointFinding', 'VpcSecTools.Endpoints.NatTrafficGroup'
+    'VpcSecTools.Endpoints.EndpointFinding', 'VpcSecTools.Endpoints.NatTrafficGroup',
+    'VpcSecTools.LeastPrivilege.RuleUsage', 'VpcSecTools.LeastPrivilege.RuleProposal'
 )
 
 function Get-OutputSample {
@@ -81,6 +82,8 @@ function Get-OutputSample {
         'VpcSecTools.Endpoints.EndpointRecommendation' { $plan.Recommendations }
         'VpcSecTools.Endpoints.EndpointFinding' { $plan.Findings }
         'VpcSecTools.Endpoints.NatTrafficGroup' { $plan.Traffic }
+        'VpcSecTools.LeastPrivilege.RuleUsage' { Get-VpcRuleUsage -Snapshot $demo -Path $logs -GroupId $ids.sg.db, $ids.sg.legacy }
+        'VpcSecTools.LeastPrivilege.RuleProposal' { Get-VpcRuleUsage -Snapshot $demo -Path $logs -GroupId $ids.sg.db -Proposal }
         default { throw "no sample of $Type" }
     }
 }
