@@ -66,18 +66,20 @@ public static class RuleUsageCommand
             };
             var report = RuleUsageAnalysis.Read(request, aws.Connect(parse), events);
             foreach (var w in report.Warnings) Console.Error.WriteLine($"vpcsec: warning: {w}");
-            if (verdicts.Count > 0) report = report with { Rules = report.Rules.Where(r => verdicts.Contains(r.Verdict)).ToValueList() };
-            Write(report, parse.GetValue(format)!, parse.GetValue(proposals));
-            return report.Proposals.Any(p => p.Safe) ? Program.Findings : report.Rules.Any(r => r.Verdict == UsageVerdict.Unknown) ? Program.Unknown : Program.Ok;
+            // The exit code and the summary line are the whole report's: --verdict chooses the rules shown, not what is known.
+            int exit = report.Proposals.Any(p => p.Safe) ? Program.Findings : report.Rules.Any(r => r.Verdict == UsageVerdict.Unknown) ? Program.Unknown : Program.Ok;
+            Write(report, verdicts, parse.GetValue(format)!, parse.GetValue(proposals));
+            return exit;
         }));
         return command;
     }
 
-    private static void Write(RuleUsageReport report, string format, bool proposals)
+    private static void Write(RuleUsageReport report, HashSet<UsageVerdict> verdicts, string format, bool proposals)
     {
+        var shown = verdicts.Count == 0 ? report : report with { Rules = report.Rules.Where(r => verdicts.Contains(r.Verdict)).ToValueList() };
         switch (format)
         {
-            case "json": CliOutput.WriteJson(report); return;
+            case "json": CliOutput.WriteJson(shown); return;
             case "cli": Console.Out.Write(RuleUsageRendering.Cli(report)); return;
             case "cloudformation": Console.Out.WriteLine(RuleUsageRendering.CloudFormation(report)); return;
             case "terraform": Console.Out.Write(RuleUsageRendering.Terraform(report)); return;
@@ -92,7 +94,7 @@ public static class RuleUsageCommand
         else
         {
             CliOutput.WriteTable(["Verdict", "ResourceId", "Direction", "Rule", "Flows", "Bytes", "Peers", "LastSeen", "Reason"],
-                report.Rules.Select(r => (IReadOnlyList<string>)[r.Verdict.ToString(), r.ResourceId, r.Direction.ToString(),
+                shown.Rules.Select(r => (IReadOnlyList<string>)[r.Verdict.ToString(), r.ResourceId, r.Direction.ToString(),
                     r.Kind == RuleKind.NetworkAcl ? $"{r.RuleNumber} {r.Action} {r.Protocol} {r.Ports} {r.Source}" : $"{r.Protocol} {r.Ports} {r.Source}",
                     N(r.Flows), N(r.Bytes), N(r.PeerCount), r.LastSeen?.ToString("u", CultureInfo.InvariantCulture) ?? "", r.Reason]));
         }
