@@ -116,14 +116,16 @@ internal static class AllowingRules
     /// one group (a proposal's "after").
     /// </summary>
     public static void Find(SourceRules book, NetworkInterface eni, bool ingress, FlowPeer peer, IpProtocol protocol, PortRange? ports,
-        List<SourceRule> yes, List<SourceRule>? maybe, Func<SourceRule, bool>? except = null, IEnumerable<SourceRule>? extra = null)
+        List<SourceRule> yes, List<SourceRule>? maybe, Func<SourceRule, bool>? except = null, AddedRules? extra = null)
     {
         foreach (var g in eni.Groups)
+        {
             foreach (var rule in book.Of(g.GroupId, ingress))
                 Add(rule);
-        if (extra is not null)
-            foreach (var rule in extra)
-                if (rule.Ingress == ingress && eni.Groups.Any(g => g.GroupId == rule.GroupId)) Add(rule);
+            if (extra is not null)
+                foreach (var rule in extra.Of(g.GroupId, ingress))
+                    Add(rule);
+        }
 
         void Add(SourceRule rule)
         {

@@ -21,7 +21,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
     IReadOnlyDictionary<int, UsageVerdict> verdicts, RuleUsageOptions options)
 {
     private readonly HashSet<int> _revoked = [];
-    private readonly List<SourceRule> _added = [];
+    private readonly AddedRules _added = new();
     private int _nextSyntheticId = -1;
 
     public IReadOnlyList<RuleProposal> Propose(IEnumerable<SecurityGroup> groups)
@@ -40,7 +40,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
             proposal = proposal with { Region = index.RegionOf(rule.GroupId)?.Region ?? "", GroupName = rule.Rule.Group.GroupName, VpcId = rule.Rule.Group.VpcId };
             var before = (Func<SourceRule, bool>)(r => _revoked.Contains(r.Id));
             var after = (Func<SourceRule, bool>)(r => _revoked.Contains(r.Id) || r.Id == rule.Id);
-            proposal = exposure.Of(rule, proposal, before, _added, after, [.. _added, .. added]);
+            proposal = exposure.Of(rule, proposal, before, _added, after, _added.With(added));
             if (proposal.Safe)
             {
                 _revoked.Add(rule.Id);
@@ -83,7 +83,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
     private (RuleProposal, IReadOnlyList<SourceRule>) Judge(RuleProposal proposal, SourceRule rule, RuleTally tally, List<AttributedFlow> flows, IReadOnlyList<SourceRule> added)
     {
         Func<SourceRule, bool> after = r => _revoked.Contains(r.Id) || r.Id == rule.Id;
-        IReadOnlyList<SourceRule> extra = [.. _added, .. added];
+        var extra = _added.With(added);
         var dropped = flows.Where(f => !Admitted(f, after, extra)).ToList();
         // A flow the rule may have admitted (its side uncertain, a peer whose groups cannot be seen) may be dropped too,
         // unless a rule that stays admits it, or may.
@@ -126,9 +126,9 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         };
     }
 
-    private bool Admitted(AttributedFlow f, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra) => Admitting(f, except, extra).Any();
+    private bool Admitted(AttributedFlow f, Func<SourceRule, bool> except, AddedRules extra) => Admitting(f, except, extra).Any();
 
-    private bool MayBeAdmitted(AttributedFlow f, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra)
+    private bool MayBeAdmitted(AttributedFlow f, Func<SourceRule, bool> except, AddedRules extra)
     {
         var yes = new List<SourceRule>();
         var maybe = new List<SourceRule>();
@@ -136,7 +136,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         return yes.Count + maybe.Count > 0;
     }
 
-    private List<SourceRule> Admitting(AttributedFlow f, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra)
+    private List<SourceRule> Admitting(AttributedFlow f, Func<SourceRule, bool> except, AddedRules extra)
     {
         var yes = new List<SourceRule>();
         AllowingRules.Find(book, f.Eni, f.Ingress, f.Peer, f.Protocol, f.Ports, yes, null, except, extra);
@@ -365,7 +365,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
     /// <summary>Whether the group already has a rule of this protocol, ports and source.</summary>
     private bool Exists(SourceRule rule, SourceRule candidate) =>
         book.Of(rule.GroupId, rule.Ingress).Any(r => r.Id != rule.Id && !_revoked.Contains(r.Id) && Same(candidate, r))
-        || _added.Any(r => r.GroupId == rule.GroupId && r.Ingress == rule.Ingress && Same(candidate, r));
+        || _added.Of(rule.GroupId, rule.Ingress).Any(r => Same(candidate, r));
 
     private static bool Same(SourceRule a, SourceRule b) =>
         a.Rule.Protocol == b.Rule.Protocol && (a.Rule.Protocol.IsAll || a.Rule.Ports == b.Rule.Ports) && a.Rule.Kind == b.Rule.Kind

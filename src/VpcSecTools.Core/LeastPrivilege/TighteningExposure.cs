@@ -26,8 +26,8 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
     private readonly ReachabilityAnalyzer _analyzer = new(index);
     private readonly Dictionary<(string Eni, IpAddress Witness, int Protocol, int Port, bool Outbound), bool> _network = [];
 
-    public RuleProposal Of(SourceRule rule, RuleProposal proposal, Func<SourceRule, bool> exceptBefore, IReadOnlyList<SourceRule> extraBefore,
-        Func<SourceRule, bool> exceptAfter, IReadOnlyList<SourceRule> extraAfter)
+    public RuleProposal Of(SourceRule rule, RuleProposal proposal, Func<SourceRule, bool> exceptBefore, AddedRules extraBefore,
+        Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
     {
         var all = index.EnisInGroup(rule.GroupId).Where(e => !SecurityGroupEvaluator.IsUnfiltered(e)).OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToList();
         var enis = all.Take(MaxEnis).ToList();
@@ -60,7 +60,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
 
     /// <summary>Per protocol and port segment of the rule: whether some internet address reaches (or is reached from) the ENI before and after.</summary>
     private IEnumerable<(IpProtocol Protocol, PortRange Segment, (bool Before, bool After) Open)> InternetPairs(SourceRule rule, NetworkInterface eni,
-        Func<SourceRule, bool> exceptBefore, IReadOnlyList<SourceRule> extraBefore, Func<SourceRule, bool> exceptAfter, IReadOnlyList<SourceRule> extraAfter)
+        Func<SourceRule, bool> exceptBefore, AddedRules extraBefore, Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
     {
         bool ingress = rule.Ingress;
         IpProtocol[] protocols = rule.Rule.Protocol.IsAll ? [IpProtocol.Tcp, IpProtocol.Udp] : rule.Rule.Protocol.HasPorts ? [rule.Rule.Protocol] : [];
@@ -71,12 +71,12 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
             foreach (var protocol in protocols)
             {
                 var range = rule.Rule.Protocol.IsAll ? PortRange.All : rule.Rule.Ports;
-                var rules = eni.Groups.SelectMany(g => book.Of(g.GroupId, ingress)).Concat(extraAfter.Where(r => r.Ingress == ingress && eni.Groups.Any(g => g.GroupId == r.GroupId))).ToList();
+                var rules = eni.Groups.SelectMany(g => book.Of(g.GroupId, ingress)).Concat(eni.Groups.SelectMany(g => extraAfter.Of(g.GroupId, ingress))).ToList();
                 foreach (var segment in Segments(range, protocol, rules, eni, egress: !ingress, ipv6))
                 {
                     var traffic = new Traffic(protocol, new PortRange(segment.From, segment.From));
                     var witnesses = Witnesses(rules, protocol, segment.From, ipv6);
-                    bool open(Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra) =>
+                    bool open(Func<SourceRule, bool> except, AddedRules extra) =>
                         witnesses.Any(w => Admits(eni, ingress, w, protocol, segment.From, except, extra) && Network(eni, address.Value, w, traffic, outbound: !ingress));
                     yield return (protocol, segment, (open(exceptBefore, extraBefore), open(exceptAfter, extraAfter)));
                 }
@@ -85,7 +85,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
     }
 
     /// <summary>Whether the ENI's groups (with the change's rules left out and added) admit an internet peer; a rule that may admit it counts.</summary>
-    private bool Admits(NetworkInterface eni, bool ingress, IpAddress peer, IpProtocol protocol, int port, Func<SourceRule, bool> except, IReadOnlyList<SourceRule> extra)
+    private bool Admits(NetworkInterface eni, bool ingress, IpAddress peer, IpProtocol protocol, int port, Func<SourceRule, bool> except, AddedRules extra)
     {
         var yes = new List<SourceRule>();
         var maybe = new List<SourceRule>();
@@ -152,7 +152,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
     /// The ENIs the rule names that the fan-out finds reaching an ENI of the group on a probe port, whose address as the
     /// group sees it (the pairwise walk says which, and whether its identity arrives) the rules after the change refuse.
     /// </summary>
-    private long SourcesRemoved(SourceRule rule, List<NetworkInterface> enis, Func<SourceRule, bool> exceptAfter, IReadOnlyList<SourceRule> extraAfter,
+    private long SourcesRemoved(SourceRule rule, List<NetworkInterface> enis, Func<SourceRule, bool> exceptAfter, AddedRules extraAfter,
         List<string> listed, List<string> notes)
     {
         var candidates = Named(rule).ToList();
@@ -197,13 +197,13 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
     /// The first port (port 0 aside) of each segment the group's rules, before and after the change, cut the rule's range
     /// into, up to <see cref="MaxProbes"/>: each segment is admitted alike by them.
     /// </summary>
-    private IEnumerable<Traffic> Probes(SourceRule rule, IReadOnlyList<SourceRule> extraAfter)
+    private IEnumerable<Traffic> Probes(SourceRule rule, AddedRules extraAfter)
     {
         if (!rule.Rule.Protocol.IsAll && !rule.Rule.Protocol.HasPorts) return [new Traffic(rule.Rule.Protocol)];
         var protocol = rule.Rule.Protocol.IsAll ? IpProtocol.Tcp : rule.Rule.Protocol;
         var range = rule.Rule.Protocol.IsAll ? PortRange.All : rule.Rule.Ports;
         var bounds = new SortedSet<int> { Math.Max(range.From, 1) };
-        foreach (var r in book.Of(rule.GroupId, true).Concat(extraAfter.Where(x => x.GroupId == rule.GroupId && x.Ingress)))
+        foreach (var r in book.Of(rule.GroupId, true).Concat(extraAfter.Of(rule.GroupId, true)))
         {
             if (r.Rule.Protocol.Number != protocol.Number) continue;
             foreach (var cut in new[] { r.Rule.Ports.From, r.Rule.Ports.To + 1 })
