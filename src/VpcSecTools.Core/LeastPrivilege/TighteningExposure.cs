@@ -25,6 +25,9 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
 
     private readonly ReachabilityAnalyzer _analyzer = new(index);
     private readonly Dictionary<(string Eni, IpAddress Witness, int Protocol, int Port, bool Outbound), bool> _network = [];
+    // Proposals of one group probe the same ENIs from overlapping sources: the address a source is seen with is walked once.
+    private readonly Dictionary<(string Source, string Target, Traffic Traffic), (IpAddress Seen, bool Identity)?> _seen = [];
+    private (NetworkInterface Eni, IpAddress? V4, IpAddress? V6)[]? _filtered;
 
     public RuleProposal Of(SourceRule rule, RuleProposal proposal, Func<SourceRule, bool> exceptBefore, AddedRules extraBefore,
         Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
@@ -165,10 +168,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
                 foreach (var r in fanOut.WhoCanReach(e.NetworkInterfaceId, traffic, candidates.Where(c => c != e)))
                 {
                     if (r.Verdict != Verdict.Reachable || removed.Contains($"{r.Source}|{traffic}") || !index.NetworkInterfaces.TryGetValue(r.Source, out var source)) continue;
-                    var path = _analyzer.Analyze(new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId),
-                        new ReachabilityEndpoint(e.NetworkInterfaceId, EndpointKind.NetworkInterface, e, null, e.Attachment?.InstanceId), traffic);
-                    if (path.SeenSourceAddress is null || !IpAddress.TryParse(path.SeenSourceAddress, out var seen)) continue;
-                    bool identity = path.ReferencesPreserved && index.EnisAt(seen).Contains(source);
+                    if (Seen(source, e, traffic) is not var (seen, identity)) continue;
                     var holder = identity ? source : index.EnisAt(seen).FirstOrDefault();
                     var peer = holder is null ? new FlowPeer(seen, PeerKind.NoEni, null, false, null) : new FlowPeer(seen, PeerKind.Eni, holder, identity, null);
                     var yes = new List<SourceRule>();
@@ -182,15 +182,28 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
         return removed.Select(k => k[..k.IndexOf('|', StringComparison.Ordinal)]).Distinct().LongCount();
     }
 
+    /// <summary>The address the target's groups see the source with (the pairwise walk), and whether its identity arrives; null when the walk names none.</summary>
+    private (IpAddress Seen, bool Identity)? Seen(NetworkInterface source, NetworkInterface target, Traffic traffic)
+    {
+        var key = (source.NetworkInterfaceId, target.NetworkInterfaceId, traffic);
+        if (_seen.TryGetValue(key, out var known)) return known;
+        var path = _analyzer.Analyze(new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId),
+            new ReachabilityEndpoint(target.NetworkInterfaceId, EndpointKind.NetworkInterface, target, null, target.Attachment?.InstanceId), traffic);
+        (IpAddress, bool)? result = path.SeenSourceAddress is not null && IpAddress.TryParse(path.SeenSourceAddress, out var seen)
+            ? (seen, path.ReferencesPreserved && index.EnisAt(seen).Contains(source)) : null;
+        return _seen[key] = result;
+    }
+
     /// <summary>The ENIs of the snapshot the rule's source names: members of the referenced group, or holders of an address in its CIDRs.</summary>
     private IEnumerable<NetworkInterface> Named(SourceRule rule)
     {
         if (rule.Rule.Kind == RuleSourceKind.SecurityGroup)
             return rule.IsStale || rule.Pair?.GroupId is not { Length: > 0 } g ? [] : index.EnisInGroup(g);
         var cidrs = rule.Rule.Cidrs ?? [];
-        return index.NetworkInterfaces.Values.Where(e => !SecurityGroupEvaluator.IsUnfiltered(e)
-            && (ReachabilityAnalyzer.PrivateAddressOf(e, false) is { } v4 && cidrs.Any(c => c.Contains(v4))
-                || ReachabilityAnalyzer.PrivateAddressOf(e, true) is { } v6 && cidrs.Any(c => c.Contains(v6))));
+        // Every proposal of a CIDR rule asks this of every ENI: their addresses are parsed once.
+        _filtered ??= index.NetworkInterfaces.Values.Where(e => !SecurityGroupEvaluator.IsUnfiltered(e))
+            .Select(e => (e, ReachabilityAnalyzer.PrivateAddressOf(e, false), ReachabilityAnalyzer.PrivateAddressOf(e, true))).ToArray();
+        return _filtered.Where(x => x.V4 is { } v4 && cidrs.Any(c => c.Contains(v4)) || x.V6 is { } v6 && cidrs.Any(c => c.Contains(v6))).Select(x => x.Eni);
     }
 
     /// <summary>
