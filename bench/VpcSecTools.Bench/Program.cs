@@ -12,6 +12,7 @@ public static class Program
         ["audit"] = AuditBench.Run,
         ["endpoints"] = EndpointsBench.Run,
         ["scale"] = ScaleBench.Run,
+        ["rule-usage"] = RuleUsageBench.Run,
     };
 
     public static int Main(string[] args)
