@@ -49,6 +49,12 @@ BeforeDiscovery {
            At80 = 'Verdict', 'ResourceId', 'Name', 'Dir', 'Rule'; At120 = 'Flows', 'Bytes', 'Peers', 'Reason' }
         @{ Type = 'VpcSecTools.LeastPrivilege.RuleProposal'
            At80 = 'Safe', 'GroupId', 'GroupName', 'Action', 'Dropped'; At120 = 'Internet', 'Sources', 'Change' }
+        @{ Type = 'VpcSecTools.Exposure.Finding#Traffic'
+           At80 = 'Severity', 'Check', 'Source', 'Resource'; At120 = 'Port', 'Action', 'SourceOwner' }
+        @{ Type = 'VpcSecTools.PrivateTrust.TrustZoneSummary'
+           At80 = 'Zone', 'Sources', 'Accepted', 'Rejected', 'Findings', 'TopSources'; At120 = @('VpcId') }
+        @{ Type = 'VpcSecTools.PrivateTrust.PrivateSource'
+           At80 = 'Zone', 'SourceAddress', 'Name', 'Accepted', 'Rejected', 'Ports'; At120 = @('EnteredThrough') }
     )
     $cases = foreach ($view in $views) {
         @{ Type = $view.Type; Width = 80; Columns = $view.At80 }

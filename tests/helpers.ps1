@@ -49,7 +49,8 @@ $OutputTypeNames = @(
     'VpcSecTools.Exposure.Finding', 'VpcSecTools.Exposure.AsffFinding', 'VpcSecTools.Exposure.OcsfFinding',
     'VpcSecTools.Endpoints.EndpointPlan', 'VpcSecTools.Endpoints.EndpointRecommendation',
     'VpcSecTools.Endpoints.EndpointFinding', 'VpcSecTools.Endpoints.NatTrafficGroup',
-    'VpcSecTools.LeastPrivilege.RuleUsage', 'VpcSecTools.LeastPrivilege.RuleProposal'
+    'VpcSecTools.LeastPrivilege.RuleUsage', 'VpcSecTools.LeastPrivilege.RuleProposal',
+    'VpcSecTools.Exposure.Finding#Traffic', 'VpcSecTools.PrivateTrust.TrustZoneSummary', 'VpcSecTools.PrivateTrust.PrivateSource'
 )
 
 function Get-OutputSample {
@@ -84,6 +85,9 @@ function Get-OutputSample {
         'VpcSecTools.Endpoints.NatTrafficGroup' { $plan.Traffic }
         'VpcSecTools.LeastPrivilege.RuleUsage' { Get-VpcRuleUsage -Snapshot $demo -Path $logs -GroupId $ids.sg.db, $ids.sg.legacy }
         'VpcSecTools.LeastPrivilege.RuleProposal' { Get-VpcRuleUsage -Snapshot $demo -Path $logs -GroupId $ids.sg.db -Proposal }
+        'VpcSecTools.Exposure.Finding#Traffic' { Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -WarningAction SilentlyContinue }
+        'VpcSecTools.PrivateTrust.TrustZoneSummary' { Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -Summary -WarningAction SilentlyContinue }
+        'VpcSecTools.PrivateTrust.PrivateSource' { (Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -Summary -WarningAction SilentlyContinue).Sources }
         default { throw "no sample of $Type" }
     }
 }

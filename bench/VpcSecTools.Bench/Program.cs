@@ -11,6 +11,8 @@ public static class Program
         ["ipmap"] = IpMapBench.Run,
         ["audit"] = AuditBench.Run,
         ["endpoints"] = EndpointsBench.Run,
+        ["groupprobe"] = GroupTableProbe.Run,
+        ["trust"] = TrustBench.Run,
         ["scale"] = ScaleBench.Run,
         ["rule-usage"] = RuleUsageBench.Run,
     };
