@@ -69,7 +69,7 @@ public static class RuleUsageBench
         for (int i = 0; i < runs; i++)
             for (int k = 0; k < steps.Length; k++)
             {
-                var (wall, cpu, note) = Time(steps[k].Body);
+                var (wall, cpu, note) = EndpointsBench.Time(steps[k].Body);
                 if (wall < best[k].Wall) best[k] = (wall, cpu, note);
             }
         double mb = files.Sum(f => new FileInfo(f).Length) / 1e6;
@@ -88,17 +88,6 @@ public static class RuleUsageBench
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 ? double.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static (double Wall, double Cpu, string Note) Time(Func<string> body)
-    {
-        var self = Process.GetCurrentProcess();
-        var cpu = self.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        var note = body();
-        double wall = clock.Elapsed.TotalSeconds;
-        self.Refresh();
-        return (wall, (self.TotalProcessorTime - cpu).TotalSeconds, note);
     }
 
     /// <summary>

@@ -76,11 +76,17 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         if (synthetic.Any(s => Same(s, rule))) return null;
         var change = $"replace {rule.Text} with {string.Join("; ", synthetic.Select(s => s.Text))}{(notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})")}";
         var proposal = Draft(rule, synthetic.Count == 0 ? ProposalAction.Remove : ProposalAction.Replace, change, synthetic.Select(Spec).ToValueList());
-        return Judge(proposal, rule, tally, flows, synthetic);
+        // Internet clients change address, and on an open port most of what one window sees is scanning: a rule narrowed to
+        // the addresses of one window is a person's decision (keep the service public, or close it), never offered as safe.
+        var internet = rule.Ingress ? needed.Where(f => f.Peer.Attribution?.Scope == IpMap.AttributionScope.Public).Select(f => f.Key.Peer).Distinct().Count() : 0;
+        var caution = internet == 0 ? null
+            : $"it would name the {internet} internet address(es) seen in {coverage.Window}: internet clients change address and open ports draw scanners, so decide whether the service should be public at all";
+        return Judge(proposal, rule, tally, flows, synthetic, caution);
     }
 
     /// <summary>Drops (flows no rule admits after the change) and what else makes a proposal unsafe.</summary>
-    private (RuleProposal, IReadOnlyList<SourceRule>) Judge(RuleProposal proposal, SourceRule rule, RuleTally tally, List<AttributedFlow> flows, IReadOnlyList<SourceRule> added)
+    private (RuleProposal, IReadOnlyList<SourceRule>) Judge(RuleProposal proposal, SourceRule rule, RuleTally tally, List<AttributedFlow> flows, IReadOnlyList<SourceRule> added,
+        string? caution = null)
     {
         Func<SourceRule, bool> after = r => _revoked.Contains(r.Id) || r.Id == rule.Id;
         var extra = _added.With(added);
@@ -96,7 +102,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
             withheld = $"it may have dropped {mayDrop.Sum(f => f.Sums.Records)} flow(s) observed in the window that it may have admitted and no rule that stays admits: {tally.MaybeWhy}";
         else if (flows.FirstOrDefault(f => f.Peer.Kind == PeerKind.GoneEni && added.Count > 0) is { } gone)
             withheld = $"its peer {gone.Key.Peer} is held by no network interface of the snapshot now ({gone.Peer.Owner}): a short-lived interface (Lambda, ECS) gets another address";
-        else withheld = Gap(rule);
+        else withheld = Gap(rule) ?? caution;
         return (proposal with
         {
             Safe = withheld is null, Withheld = withheld, DroppedFlows = droppedFlows, DroppedBytes = droppedBytes,

@@ -33,6 +33,10 @@ public sealed class DemoRuleUsageTests
             // README: "scanners → legacy ... 22 and 3389 ACCEPTed on legacy", from the 192.0.2.0/24 scanners.
             Assert.All(rule.Peers, p => Assert.StartsWith("192.0.2.", p.Address));
             Assert.All(rule.Peers, p => Assert.Equal("internet", p.Owner));
+            // Narrowing an open admin port to the scanners of one day is no hardening: the proposal is shown, never safe.
+            var proposal = Day.Value.Proposal(legacy, rule.Rule);
+            Assert.False(proposal.Safe);
+            Assert.Contains("internet address(es) seen in", proposal.Withheld);
         }
         // Its IPv6 outbound rule carried nothing all day, and its one interface was logged: unused.
         Assert.Equal(UsageVerdict.Unused, Day.Value.Rule(legacy, "outbound allow all to ::/0").Verdict);
