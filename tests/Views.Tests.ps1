@@ -49,6 +49,10 @@ BeforeDiscovery {
            At80 = 'Path', 'GbPerMonth', 'PricePerGb', 'CostPerMonth'; At120 = 'Region', 'TopTalker' }
         @{ Type = 'VpcSecTools.TransferCost.TransferTalker'
            At80 = 'Name1', 'Address1', 'Name2', 'Address2'; At120 = @('Gigabytes') }
+        @{ Type = 'VpcSecTools.LeastPrivilege.RuleUsage'
+           At80 = 'Verdict', 'ResourceId', 'Name', 'Dir', 'Rule'; At120 = 'Flows', 'Bytes', 'Peers', 'Reason' }
+        @{ Type = 'VpcSecTools.LeastPrivilege.RuleProposal'
+           At80 = 'Safe', 'GroupId', 'GroupName', 'Action', 'Dropped'; At120 = 'Internet', 'Sources', 'Change' }
         @{ Type = 'VpcSecTools.Exposure.Finding#Traffic'
            At80 = 'Severity', 'Check', 'Source', 'Resource'; At120 = 'Port', 'Action', 'SourceOwner' }
         @{ Type = 'VpcSecTools.PrivateTrust.TrustZoneSummary'

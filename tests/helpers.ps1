@@ -50,6 +50,7 @@ $OutputTypeNames = @(
     'VpcSecTools.Endpoints.EndpointPlan', 'VpcSecTools.Endpoints.EndpointRecommendation',
     'VpcSecTools.Endpoints.EndpointFinding', 'VpcSecTools.Endpoints.NatTrafficGroup',
     'VpcSecTools.TransferCost.TransferCostLine', 'VpcSecTools.TransferCost.TransferTalker',
+    'VpcSecTools.LeastPrivilege.RuleUsage', 'VpcSecTools.LeastPrivilege.RuleProposal',
     'VpcSecTools.Exposure.Finding#Traffic', 'VpcSecTools.PrivateTrust.TrustZoneSummary', 'VpcSecTools.PrivateTrust.PrivateSource'
 )
 
@@ -85,6 +86,8 @@ function Get-OutputSample {
         'VpcSecTools.Endpoints.EndpointRecommendation' { $plan.Recommendations }
         'VpcSecTools.Endpoints.EndpointFinding' { $plan.Findings }
         'VpcSecTools.Endpoints.NatTrafficGroup' { $plan.Traffic }
+        'VpcSecTools.LeastPrivilege.RuleUsage' { Get-VpcRuleUsage -Snapshot $demo -Path $logs -GroupId $ids.sg.db, $ids.sg.legacy }
+        'VpcSecTools.LeastPrivilege.RuleProposal' { Get-VpcRuleUsage -Snapshot $demo -Path $logs -GroupId $ids.sg.db -Proposal }
         'VpcSecTools.Exposure.Finding#Traffic' { Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -WarningAction SilentlyContinue }
         'VpcSecTools.PrivateTrust.TrustZoneSummary' { Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -Summary -WarningAction SilentlyContinue }
         'VpcSecTools.PrivateTrust.PrivateSource' { (Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -Summary -WarningAction SilentlyContinue).Sources }
