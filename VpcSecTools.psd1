@@ -23,6 +23,7 @@
         'Get-VpcPrivateIpMap'
         'Get-VpcRuleUsage'
         'Get-VpcSnapshot'
+        'Get-VpcTransferCost'
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'
         'New-VpcEndpointPlan'

@@ -49,6 +49,7 @@ $OutputTypeNames = @(
     'VpcSecTools.Exposure.Finding', 'VpcSecTools.Exposure.AsffFinding', 'VpcSecTools.Exposure.OcsfFinding',
     'VpcSecTools.Endpoints.EndpointPlan', 'VpcSecTools.Endpoints.EndpointRecommendation',
     'VpcSecTools.Endpoints.EndpointFinding', 'VpcSecTools.Endpoints.NatTrafficGroup',
+    'VpcSecTools.TransferCost.TransferCostLine', 'VpcSecTools.TransferCost.TransferTalker',
     'VpcSecTools.LeastPrivilege.RuleUsage', 'VpcSecTools.LeastPrivilege.RuleProposal',
     'VpcSecTools.Exposure.Finding#Traffic', 'VpcSecTools.PrivateTrust.TrustZoneSummary', 'VpcSecTools.PrivateTrust.PrivateSource'
 )
@@ -80,6 +81,8 @@ function Get-OutputSample {
         'VpcSecTools.Exposure.AsffFinding' { Find-OverlyOpenPort -Snapshot $demo -MinimumSeverity High | ConvertTo-SecurityHubFinding }
         'VpcSecTools.Exposure.OcsfFinding' { Find-OverlyOpenPort -Snapshot $demo -MinimumSeverity High | ConvertTo-OcsfFinding }
         'VpcSecTools.Endpoints.EndpointPlan' { $plan }
+        'VpcSecTools.TransferCost.TransferCostLine' { Get-VpcTransferCost -Snapshot $demo -Path $logs -WarningAction SilentlyContinue }
+        'VpcSecTools.TransferCost.TransferTalker' { (Get-VpcTransferCost -Snapshot $demo -Path $logs -WarningAction SilentlyContinue)[0].TopTalkers }
         'VpcSecTools.Endpoints.EndpointRecommendation' { $plan.Recommendations }
         'VpcSecTools.Endpoints.EndpointFinding' { $plan.Findings }
         'VpcSecTools.Endpoints.NatTrafficGroup' { $plan.Traffic }
