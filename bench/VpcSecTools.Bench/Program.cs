@@ -12,6 +12,7 @@ public static class Program
         ["audit"] = AuditBench.Run,
         ["endpoints"] = EndpointsBench.Run,
         ["scale"] = ScaleBench.Run,
+        ["drift"] = DriftBench.Run,
     };
 
     public static int Main(string[] args)

@@ -35,6 +35,7 @@ internal static partial class ReachabilityDrift
         var impact = full ? ChangeImpact.All() : new ChangeImpact(configuration, before, after);
         var causes = configuration.ToLookup(c => c.ResourceId, StringComparer.Ordinal);
         var vpcs = sides.Before.Vpcs.Union(sides.After.Vpcs, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var vpcClasses = vpcs.ToDictionary(v => v, v => VpcClass(v, before, after), StringComparer.Ordinal);
         var (earlierClasses, laterClasses) = (SourceClass.AddressClassesOf(before).ToArray(), SourceClass.AddressClassesOf(after).ToArray());
         var addressClasses = SourceClass.Union(earlierClasses, laterClasses);
         var classKeys = (Before: earlierClasses.Select(c => c.Key).ToHashSet(StringComparer.Ordinal), After: laterClasses.Select(c => c.Key).ToHashSet(StringComparer.Ordinal));
@@ -44,43 +45,63 @@ internal static partial class ReachabilityDrift
 
         Parallel.ForEach(destinations, d =>
         {
-            bool destinationMoved = impact.Destination(d.Before, d.After);
+            var eni = (d.After ?? d.Before)!;
+            var (home, address) = (eni.VpcId, ReachabilityAnalyzer.PrivateAddressOf(eni, ipv6: false));
+            var atDestination = impact.AtDestination(d.Before, d.After);
+            var atHomeEdge = impact.AtEdge(home);
+            // The sources whose change may concern this destination, each on its own snapshot.
+            var changedSources = impact.Everything || address is null ? [] : impact.SourcesFor(address.Value).Where(s => s.Eni.VpcId is { } v && vpcClasses.ContainsKey(v)).ToArray();
+            if (atDestination.Count == 0 && changedSources.Length == 0 && !impact.AtEdgesOrVpcs) return;
             var context = new Pair(d.Before, d.After, sides.Before, sides.After);
             int computed = 0;
             foreach (var probe in Probes(d.Before, d.After, before, after))
             {
                 var traffic = Traffic.Of(probe.Protocol, probe.Ports.From);
-                var candidates = (Before: context.Candidates(sides.Before, d.Before, traffic, vpcs), After: context.Candidates(sides.After, d.After, traffic, vpcs));
-                var asked = destinationMoved ? candidates.Before.Concat(candidates.After).Select(e => e.VpcId!).ToHashSet(StringComparer.Ordinal)
-                    : candidates.Before.Concat(candidates.After).Where(impact.Source).Select(e => e.VpcId!)
-                        .Concat(vpcs.Where(impact.Vpc)).ToHashSet(StringComparer.Ordinal);
-                if (asked.Count > 0)
+                // Classes a destination-side change concerns are recomputed whole, and those across an edge that changed; the
+                // others only for sources whose side changed.
+                bool Whole(SourceClass c) => ChangeImpact.Concerns(atDestination, probe, c.Names)
+                    || c.Key != home && (ChangeImpact.ConcernsEdge(atHomeEdge, probe, c.Names, address)
+                        || c.Kind == SourceClassKind.Vpc && ChangeImpact.ConcernsEdge(impact.AtEdge(c.Key), probe, c.Names, address));
+                var moved = vpcs.Where(v => impact.Vpc(v) || Whole(vpcClasses[v])).ToHashSet(StringComparer.Ordinal);
+                var whole = moved.ToArray();
+                var changed = changedSources.Where(s => !moved.Contains(s.Eni.VpcId!) && impact.AtSource(s.Eni, address!.Value, probe)).ToArray();
+                if (changed.Length > 0)
                 {
-                    var was = d.Before is null ? null : sides.Before.FromVpcs(d.Before, traffic, candidates.Before.Where(e => asked.Contains(e.VpcId!)));
-                    var now = d.After is null ? null : sides.After.FromVpcs(d.After, traffic, candidates.After.Where(e => asked.Contains(e.VpcId!)));
-                    computed += (was?.Count ?? 0) + (now?.Count ?? 0);
-                    foreach (var vpc in asked.Order(StringComparer.Ordinal))
+                    // Only the changed sources the destination's groups may admit, on each side: recompute their VPC whole when one moved.
+                    var was = d.Before is null ? [] : sides.Before.Members(d.Before, traffic, sides.Before.Admitted(d.Before, traffic, changed.Where(s => !s.After).Select(s => s.Eni)));
+                    var now = d.After is null ? [] : sides.After.Members(d.After, traffic, sides.After.Admitted(d.After, traffic, changed.Where(s => s.After).Select(s => s.Eni)));
+                    computed += was.Count + now.Count;
+                    // A source only one side admits is denied by the destination's groups on the other.
+                    foreach (var id in was.Keys.Union(now.Keys))
                     {
-                        var source = VpcClass(vpc, after.Vpcs.GetValueOrDefault(vpc) ?? before.Vpcs.GetValueOrDefault(vpc), after.Vpcs.ContainsKey(vpc) ? after : before);
-                        Report(context, source, probe, traffic, Of(was, vpc, d.Before), Of(now, vpc, d.After), causes, changes);
+                        var (a, b) = (was.TryGetValue(id, out var x) ? x : (Verdict.NotReachable, now[id].Vpc), now.TryGetValue(id, out var y) ? y : (Verdict.NotReachable, x.Vpc));
+                        if (a != b) moved.Add(a.Vpc);
                     }
                 }
-                if (!destinationMoved) continue;
+                if (moved.Count > 0)
+                {
+                    var candidates = (Before: context.Candidates(sides.Before, d.Before, traffic, moved), After: context.Candidates(sides.After, d.After, traffic, moved));
+                    var was = d.Before is null ? null : sides.Before.FromVpcs(d.Before, traffic, candidates.Before);
+                    var now = d.After is null ? null : sides.After.FromVpcs(d.After, traffic, candidates.After);
+                    computed += (was?.Sum(v => v.Value.Members.Count) ?? 0) + (now?.Sum(v => v.Value.Members.Count) ?? 0);
+                    foreach (var vpc in moved.Order(StringComparer.Ordinal))
+                        Report(context, vpcClasses[vpc], probe, traffic, Of(was, vpc, d.Before), Of(now, vpc, d.After), causes, changes);
+                }
                 foreach (var source in new[] { SourceClass.InternetIPv4, SourceClass.InternetIPv6 })
                 {
                     bool v6 = source == SourceClass.InternetIPv6;
                     // Without a public address of the family on either side, both verdicts are "no public address": no change.
-                    if ((d.Before is null || ReachabilitySide.PublicAddress(d.Before, v6) is null) && (d.After is null || ReachabilitySide.PublicAddress(d.After, v6) is null)) continue;
+                    if (!Whole(source) || (d.Before is null || ReachabilitySide.PublicAddress(d.Before, v6) is null) && (d.After is null || ReachabilitySide.PublicAddress(d.After, v6) is null)) continue;
                     var was = d.Before is null ? null : sides.Before.FromInternet(d.Before, traffic, v6);
                     var now = d.After is null ? null : sides.After.FromInternet(d.After, traffic, v6);
-                    computed += 2;
+                    computed += (was?.Members.Count ?? 0) + (now?.Members.Count ?? 0);
                     Report(context, source, probe, traffic, was, now, causes, changes);
                 }
-                foreach (var source in addressClasses)
+                foreach (var source in addressClasses.Where(Whole))
                 {
                     var was = context.FromAddresses(sides.Before, d.Before, traffic, source, classKeys.Before);
                     var now = context.FromAddresses(sides.After, d.After, traffic, source, classKeys.After);
-                    computed += 2;
+                    computed += (was?.Members.Count ?? 0) + (now?.Members.Count ?? 0);
                     Report(context, source, probe, traffic, was, now, causes, changes);
                 }
             }
@@ -126,8 +147,13 @@ internal static partial class ReachabilityDrift
     private static NetworkInterface? Destination(SnapshotIndex index, string id) =>
         index.NetworkInterfaces.TryGetValue(id, out var eni) && !SecurityGroupEvaluator.IsUnfiltered(eni) ? eni : null;
 
-    private static SourceClass VpcClass(string vpcId, Vpc? vpc, SnapshotIndex index) =>
-        new(vpcId, SourceClassKind.Vpc, $"{(vpc?.Tags.NameTag() is { } name ? name + " " : "")}{string.Join(", ", index.VpcCidrs(vpcId).Where(c => !c.IsIPv6))}".Trim(), []);
+    /// <summary>A VPC as a source class: its name and IPv4 CIDRs in either snapshot (its ENIs' addresses lie in them).</summary>
+    private static SourceClass VpcClass(string vpcId, SnapshotIndex before, SnapshotIndex after)
+    {
+        var cidrs = before.VpcCidrs(vpcId).Concat(after.VpcCidrs(vpcId)).Where(c => !c.IsIPv6).Distinct().Order().ToArray();
+        var name = (after.Vpcs.GetValueOrDefault(vpcId) ?? before.Vpcs.GetValueOrDefault(vpcId))?.Tags.NameTag();
+        return new(vpcId, SourceClassKind.Vpc, $"{(name is null ? "" : name + " ")}{string.Join(", ", cidrs)}".Trim(), cidrs);
+    }
 
     /// <summary>A VPC's verdict on one side: none when the ENI is not there; not reachable when its groups admit no source of the VPC.</summary>
     private static ClassVerdict? Of(Dictionary<string, ClassVerdict>? verdicts, string vpc, NetworkInterface? destination) =>

@@ -109,6 +109,21 @@ internal sealed class ReachabilitySide
         }
     }
 
+    /// <summary>Those of the sources given that the destination's inbound groups could admit on this traffic (see <see cref="Candidates"/>).</summary>
+    public IEnumerable<NetworkInterface> Admitted(NetworkInterface destination, Traffic traffic, IEnumerable<NetworkInterface> sources)
+    {
+        var given = sources.ToArray();
+        if (given.Length == 0 || ReachabilityAnalyzer.PrivateAddressOf(destination, ipv6: false) is not { } address) return [];
+        var inbound = ReachabilityFanOut.InboundSet.Of(Index, destination, traffic, ipv6: false);
+        if (!inbound.IsExact) return given;
+        var ranges = AddressRangeSet.Of(false, inbound.Cidrs.Where(c => !c.IsIPv6));
+        var groups = inbound.ReferencedGroups.ToHashSet(StringComparer.Ordinal);
+        return given.Where(s => _unplaced.Contains(s)
+            || ReachabilityAnalyzer.PrivateAddressOf(s, ipv6: false) is { } a && ranges.Covers(new Cidr(a, a.Bits))
+            || s.Groups.Any(g => groups.Contains(g.GroupId))
+            || s.SubnetId is not null && Index.RouteTableOf(s.SubnetId).Table is { } table && MayTranslate(Index.RouteLookupOf(table).Find(address)));
+    }
+
     /// <summary>The verdicts of each VPC's sources (those given) towards the destination, one per VPC that has a candidate.</summary>
     public Dictionary<string, ClassVerdict> FromVpcs(NetworkInterface destination, Traffic traffic, IEnumerable<NetworkInterface> candidates)
     {
@@ -118,6 +133,11 @@ internal sealed class ReachabilitySide
                 r.Verdict == Verdict.Reachable ? null : Blocker(r.BlockingComponent, r.BlockingRule, r.ExplanationCode), r.AllowedBy)).ToArray()),
             StringComparer.Ordinal);
     }
+
+    /// <summary>Each source's verdict (by ENI id, with its VPC) towards the destination, for the sources given alone.</summary>
+    public Dictionary<string, (Verdict Verdict, string Vpc)> Members(NetworkInterface destination, Traffic traffic, IEnumerable<NetworkInterface> sources) =>
+        FanOut.WhoCanReach(destination.NetworkInterfaceId, traffic, sources).Where(r => r.VpcId is not null)
+            .ToDictionary(r => r.Source, r => (r.Verdict, r.VpcId!), StringComparer.Ordinal);
 
     /// <summary>
     /// From the internet to the ENI's public address of one family: one internet address of each CIDR of its inbound rules

@@ -8,14 +8,26 @@ using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Drift;
 
+/// <summary>What a changed rule is: which side of a group, which direction of a NACL, or a route.</summary>
+internal enum RuleKind { SecurityGroupInbound, SecurityGroupOutbound, NetworkAclInbound, NetworkAclOutbound, Route }
+
 /// <summary>A rule, entry or route that changed, read: what traffic and addresses it concerns (null parts: any).</summary>
-internal sealed record ChangedRule(IpProtocol? Protocol, PortRange? Ports, Cidr? Cidr)
+internal sealed record ChangedRule(RuleKind Kind, IpProtocol? Protocol, PortRange? Ports, Cidr? Cidr)
 {
     /// <summary>Whether it could decide traffic of this protocol and port to or from one of these addresses.</summary>
     public bool Concerns(IpProtocol protocol, int port, IEnumerable<IpAddress> addresses) =>
-        (Protocol is not { } p || p.Matches(protocol))
-        && (Ports is not { } ports || !protocol.HasPorts || ports.Contains(port))
-        && (Cidr is not { } c || addresses.Any(c.Contains));
+        Matches(protocol, port) && (Cidr is not { } c || addresses.Any(c.Contains));
+
+    /// <summary>Whether it matches packets of this protocol to this port.</summary>
+    public bool Matches(IpProtocol protocol, int port) =>
+        (Protocol is not { } p || p.Matches(protocol)) && (Ports is not { } ports || !protocol.HasPorts || ports.Contains(port));
+
+    /// <summary>Whether it may match the replies of this protocol, which go to a client's ephemeral port (1024-65535 covers every client's).</summary>
+    public bool MatchesReplies(IpProtocol protocol) =>
+        (Protocol is not { } p || p.Matches(protocol)) && (Ports is not { } ports || !protocol.HasPorts || ports.Overlaps(PortRange.AwsServiceEphemeral));
+
+    /// <summary>Whether its CIDR may hold this address (a rule without one, a group or prefix list, may hold any).</summary>
+    public bool Holds(IpAddress address) => Cidr is not { } c || c.Contains(address);
 }
 
 /// <summary>
@@ -77,7 +89,8 @@ internal static class ResourceElements
                 var cidr = r.Kind is RuleSourceKind.Ipv4Cidr or RuleSourceKind.Ipv6Cidr && r.Cidrs is [var c] ? c : (Cidr?)null;
                 yield return new ResourceElement($"rule|{text}", inbound ? "inbound rule" : "outbound rule",
                     r.Description is { Length: > 0 } d ? $"{text} ({d})" : text,
-                    new ChangedRule(r.Problem is null ? r.Protocol : null, r.Problem is null && r.Protocol.HasPorts ? r.Ports : null, cidr));
+                    new ChangedRule(inbound ? RuleKind.SecurityGroupInbound : RuleKind.SecurityGroupOutbound,
+                        r.Problem is null ? r.Protocol : null, r.Problem is null && r.Protocol.HasPorts ? r.Ports : null, cidr));
             }
     }
 
@@ -87,7 +100,7 @@ internal static class ResourceElements
         var family = e.Ipv6CidrBlock is not null ? "IPv6" : "IPv4";
         var direction = e.Egress ? "outbound" : "inbound";
         return new ResourceElement(string.Create(CultureInfo.InvariantCulture, $"entry|{direction}|{e.RuleNumber}|{family}"), $"{direction} entry",
-            NetworkAclEvaluator.Describe(e), new ChangedRule(rule.Protocol, rule.Ports, rule.Cidr));
+            NetworkAclEvaluator.Describe(e), new ChangedRule(e.Egress ? RuleKind.NetworkAclOutbound : RuleKind.NetworkAclInbound, rule.Protocol, rule.Ports, rule.Cidr));
     });
 
     private static IEnumerable<ResourceElement> Routes(RouteTable table) => table.Routes.Select(r =>
@@ -95,7 +108,7 @@ internal static class ResourceElements
         var destination = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId ?? "?";
         var origin = VpcRoutes.IsPropagated(r) ? ", propagated" : "";
         Cidr? cidr = Cidr.TryParse(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock, out var c, HostBits.Normalise) ? c : null;
-        return new ResourceElement("route|" + destination, "route", VpcRoutes.Describe(r) + origin, new ChangedRule(null, null, cidr));
+        return new ResourceElement("route|" + destination, "route", VpcRoutes.Describe(r) + origin, new ChangedRule(RuleKind.Route, null, null, cidr));
     });
 
     /// <summary>An ENI's private addresses, the public address mapped to each (auto-assigned or Elastic IP), and its groups.</summary>

@@ -27,6 +27,13 @@ internal sealed record SourceClass(string Key, SourceClassKind Kind, string Desc
     public static readonly SourceClass InternetIPv4 = new("Internet", SourceClassKind.Internet, "any internet address (IPv4)", []);
     public static readonly SourceClass InternetIPv6 = new("Internet IPv6", SourceClassKind.Internet, "any internet address (IPv6)", []);
 
+    /// <summary>Whether a rule's CIDR may name a source of the class (a rule without one, a group or prefix list, may name any).</summary>
+    public bool Names(Cidr? cidr) => cidr is not { } c || Kind switch
+    {
+        SourceClassKind.Internet => c.IsIPv6 == (Key == InternetIPv6.Key) && AddressScope.HoldsInternet(c),
+        _ => Ranges.Any(r => r.Overlaps(c)),
+    };
+
     public bool IsAddressClass => Kind is SourceClassKind.PeerVpc or SourceClassKind.TransitGatewayAttachment or SourceClassKind.VpnConnection;
 
     /// <summary>
