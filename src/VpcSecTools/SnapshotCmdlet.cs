@@ -25,20 +25,28 @@ public abstract class SnapshotCmdlet : AwsCmdlet
 
     private SnapshotIndex ResolveSnapshot()
     {
-        var value = Snapshot is PSObject pso ? pso.BaseObject : Snapshot;
+        if (Snapshot is null)
+        {
+            WriteVerbose("No -Snapshot: capturing the network live from AWS (pass -Snapshot to work offline).");
+            return new SnapshotIndex(CaptureLive(LiveVpcIds, allRegions: false));
+        }
+        return Open(this, Snapshot, "Snapshot");
+    }
+
+    /// <summary>A snapshot given as a path (file or folder) or a snapshot object, loaded and indexed.</summary>
+    internal static SnapshotIndex Open(PSCmdlet cmdlet, object given, string parameter)
+    {
+        var value = given is PSObject pso ? pso.BaseObject : given;
         switch (value)
         {
             case SnapshotIndex index: return index;
             case VpcSnapshot snapshot: return new SnapshotIndex(snapshot);
             case string path:
-                var full = GetUnresolvedProviderPathFromPSPath(path);
-                WriteVerbose($"Reading snapshot from {full}");
-                return new SnapshotIndex(SnapshotLoader.Load(full, WriteVerbose));
-            case null:
-                WriteVerbose("No -Snapshot: capturing the network live from AWS (pass -Snapshot to work offline).");
-                return new SnapshotIndex(CaptureLive(LiveVpcIds, allRegions: false));
+                var full = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+                cmdlet.WriteVerbose($"Reading snapshot from {full}");
+                return new SnapshotIndex(SnapshotLoader.Load(full, cmdlet.WriteVerbose));
             default:
-                throw new ArgumentException($"-Snapshot takes a path or a snapshot object, not {value.GetType().Name}.");
+                throw new ArgumentException($"-{parameter} takes a path or a snapshot object, not {value.GetType().Name}.");
         }
     }
 }

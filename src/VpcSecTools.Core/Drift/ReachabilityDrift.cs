@@ -40,7 +40,9 @@ internal static partial class ReachabilityDrift
         var addressClasses = SourceClass.Union(earlierClasses, laterClasses);
         var classKeys = (Before: earlierClasses.Select(c => c.Key).ToHashSet(StringComparer.Ordinal), After: laterClasses.Select(c => c.Key).ToHashSet(StringComparer.Ordinal));
         var destinations = before.NetworkInterfaces.Keys.Union(after.NetworkInterfaces.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(id => (Before: Destination(before, id), After: Destination(after, id))).Where(d => d.Before is not null || d.After is not null).ToArray();
+            .Select(id => (Before: Destination(before, id), After: Destination(after, id))).Where(d => d.Before is not null || d.After is not null)
+            // An ENI of a region that is a gap is not compared as a destination either: its verdicts would move only by what is missing.
+            .Where(d => (d.Before is null || Comparable(before, d.Before)) && (d.After is null || Comparable(after, d.After))).ToArray();
         int recomputed = 0, verdicts = 0;
 
         Parallel.ForEach(destinations, d =>

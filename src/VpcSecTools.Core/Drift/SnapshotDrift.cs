@@ -13,6 +13,9 @@ public sealed record DriftOptions
     public bool IncludeUnchanged { get; init; }
     /// <summary>Compute every reachability verdict on both snapshots, not only those a change can move (same answer, slower).</summary>
     public bool FullReachability { get; init; }
+    /// <summary>What to call the earlier snapshot in the report (its path); default: its recorded source and capture time.</summary>
+    public string? ReferenceName { get; init; }
+    public string? DifferenceName { get; init; }
 }
 
 /// <summary>
@@ -63,7 +66,7 @@ public static class SnapshotDrift
         long findingsMs = clock.ElapsedMilliseconds - configurationMs - reachabilityMs;
         return new DriftReport
         {
-            Reference = Describe(reference), Difference = Describe(difference),
+            Reference = options.ReferenceName ?? Describe(reference), Difference = options.DifferenceName ?? Describe(difference),
             Changes = [.. Ordered(configuration), .. reachability, .. findings],
             Work = work,
             Milliseconds = new Dictionary<string, long> { ["Configuration"] = configurationMs, ["Reachability"] = reachabilityMs, ["Findings"] = findingsMs },
