@@ -112,3 +112,17 @@ Describe 'Find-OverlyOpenPort never passes missing data as safe' {
         $warned | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Find-OverlyOpenPort parameters' {
+    BeforeAll { $nat = Join-Path $FixtureRoot 'batfish-aws/test-nat-gateway' }
+
+    It 'refuses a check id it does not know at binding, listing the ids' {
+        $e = { Find-OverlyOpenPort -Snapshot $nat -CheckId SG.SshFromInternet, SG.NoSuchCheck } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $e.Exception.Message | Should -Match "'SG.NoSuchCheck' is not a check id \(SG\.AllTrafficFromInternet"
+    }
+
+    It 'takes check ids in any case' {
+        Find-OverlyOpenPort -Snapshot $nat -CheckId sg.sshfrominternet | ForEach-Object CheckId | Sort-Object -Unique | Should -Be 'SG.SshFromInternet'
+    }
+}

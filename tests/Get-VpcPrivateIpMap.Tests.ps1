@@ -14,7 +14,7 @@ Describe 'Get-VpcPrivateIpMap' {
             $map = Get-VpcPrivateIpMap -Snapshot $demo
             foreach ($name in $expected.addresses.PSObject.Properties.Name) {
                 foreach ($address in @($expected.addresses.$name.private) + @($expected.addresses.$name.ipv6)) {
-                    $entry = $map | Where-Object Address -EQ $address
+                    $entry = $map | Where-Object IpAddress -EQ $address
                     $entry | Should -HaveCount 1
                     $entry.NetworkInterfaceId | Should -Be $expected.ids.eni.$name
                 }

@@ -17,8 +17,8 @@ Describe 'Get-VpcSnapshot' {
     }
 
     It 'binds VpcId by property name from AWS.Tools-shaped objects' {
-        $s = [pscustomobject]@{ VpcId = 'vpc-00000000000000000' } | Get-VpcSnapshot @FakeAws -EndpointUrl $Replay.Url
-        $s | Should -BeOfType ([VpcSecTools.Snapshot.SnapshotIndex])
+        $s = [pscustomobject]@{ VpcId = 'vpc-0008a7b45e3ddf1dd' } | Get-VpcSnapshot @FakeAws -EndpointUrl $Replay.Url
+        @($s.Vpcs.Keys) | Should -Be @('vpc-0008a7b45e3ddf1dd')
     }
 
     It 'names the AWS.Tools common parameters and aliases' {

@@ -43,14 +43,32 @@ Describe 'Import-VpcSnapshot' {
             $snap.Snapshot.Regions.Region | Should -Contain 'us-east-1'
         }
 
-        It 'returns only the index on success' {
+        It 'returns only the index on success, its file notes only as SnapshotLoader information' {
             $all = Import-VpcSnapshot -Path $natGateway 3>&1 6>&1
-            @($all) | Should -HaveCount 1
+            @($all | Where-Object { -not ($_ -is [System.Management.Automation.InformationRecord] -and $_.Tags -contains 'SnapshotLoader') }) | Should -HaveCount 1
         }
 
         It 'says what it read with -Verbose' {
             $verbose = Import-VpcSnapshot -Path $natGateway -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
             ($verbose.Message -join "`n") | Should -Match ([regex]::Escape('test-nat-gateway'))
+        }
+    }
+
+    Context 'Wildcards' {
+        It 'imports every file a wildcard matches' {
+            $folder = Join-Path $TestDrive 'wild'
+            $null = New-Item -ItemType Directory -Path $folder
+            $null = Export-VpcSnapshot -Path $natGateway -OutFile (Join-Path $folder 'nat.json')
+            $null = Export-VpcSnapshot -Path $peering -OutFile (Join-Path $folder 'peering.json')
+            $snaps = Import-VpcSnapshot (Join-Path $folder '*.json')
+            @($snaps) | Should -HaveCount 2
+            ($snaps | ForEach-Object { $_.Vpcs.Count } | Measure-Object -Sum).Sum | Should -Be 4
+        }
+
+        It 'reports a wildcard that matches nothing as SnapshotNotFound naming the pattern' {
+            $pattern = Join-Path $TestDrive 'none-*.json'
+            $null = Import-VpcSnapshot $pattern -ErrorVariable err -ErrorAction SilentlyContinue
+            Assert-ClassifiedError -ErrorRecord $err[0] -ErrorId SnapshotNotFound -Category ObjectNotFound -Target $pattern
         }
     }
 
@@ -70,7 +88,7 @@ Describe 'Import-VpcSnapshot' {
         It 'can be passed to -Snapshot of every cmdlet that takes one' {
             $commands = Get-Command -Module VpcSecTools | Where-Object { $_.Parameters.ContainsKey('Snapshot') }
             foreach ($command in $commands) {
-                $command.Parameters['Snapshot'].ParameterType | Should -Be ([object]) -Because "$($command.Name) -Snapshot takes a path or an imported snapshot"
+                $command.Parameters['Snapshot'].ParameterType.Name | Should -Be 'SnapshotSource' -Because "$($command.Name) -Snapshot takes a path or an imported snapshot"
             }
         }
     }

@@ -93,7 +93,7 @@ public abstract class AwsCmdlet : VpcSecCmdlet
 
     /// <summary>
     /// Captures live: the engine works on a background task while this thread reports its progress
-    /// (Write-Progress per region and resource type) and notes (-Verbose, -Debug). Sections that could not be
+    /// (Write-Progress per region and resource type) and notes (-Verbose). Sections that could not be
     /// read are written as non-terminating errors naming the IAM action, so -ErrorAction decides whether to stop.
     /// </summary>
     protected VpcSnapshot CaptureLive(IReadOnlyList<string> vpcIds, bool allRegions)
@@ -108,7 +108,7 @@ public abstract class AwsCmdlet : VpcSecCmdlet
         var activities = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var e in events.GetConsumingEnumerable())
         {
-            if (e is string note) { WriteVerbose(note); WriteDebug(note); continue; }
+            if (e is string note) { WriteVerbose(note); continue; }
             var p = (InventoryProgress)e;
             if (!activities.TryGetValue(p.Region, out int id)) activities[p.Region] = id = activities.Count + 1;
             WriteProgress(new ProgressRecord(id, $"Capturing EC2 network configuration in {p.Region}", p.Step == "region" ? "done" : p.Step)
@@ -118,8 +118,23 @@ public abstract class AwsCmdlet : VpcSecCmdlet
             });
         }
         var result = capture.GetAwaiter().GetResult();
-        foreach (var fault in result.Faults)
-            WriteClassifiedError(fault, fault is AwsAccessDeniedException denied ? denied.IamAction : fault.Operation);
+        // Each names its own target: the IAM action to grant, or the operation that failed.
+        foreach (var fault in result.Faults) WriteClassifiedError(fault);
         return result.Snapshot;
+    }
+
+    /// <summary>
+    /// Captures live, limited to the VPCs given. Each given VPC the capture did not find is a VpcNotFound error (unless
+    /// describe-vpcs itself could not be read), and when none is found the answer is nothing (null), never the region.
+    /// </summary>
+    private protected VpcSnapshot? CaptureVpcs(ScopeIds vpcIds, bool allRegions)
+    {
+        var ids = vpcIds.Distinct();
+        var snapshot = CaptureLive(ids, allRegions);
+        if (!vpcIds.Given || snapshot.Regions.Any(r => !r.Has("Vpcs"))) return snapshot;
+        var found = snapshot.Regions.SelectMany(r => r.Vpcs).Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal);
+        var missing = ids.Where(id => !found.Contains(id)).ToArray();
+        foreach (var id in missing) WriteClassifiedError(new IpMap.VpcNotInSnapshotException(id));
+        return missing.Length == ids.Count ? null : snapshot;
     }
 }

@@ -13,7 +13,7 @@ public abstract class SnapshotCmdlet : AwsCmdlet
     /// <summary>A snapshot file, a folder of describe-* outputs, or a snapshot object; live AWS when omitted.</summary>
     [Parameter]
     [ValidateNotNull]
-    public object? Snapshot { get; set; }
+    public SnapshotSource? Snapshot { get; set; }
 
     private SnapshotIndex? _index;
 
@@ -23,30 +23,32 @@ public abstract class SnapshotCmdlet : AwsCmdlet
     /// <summary>The snapshot in use, loaded and indexed once per invocation.</summary>
     protected SnapshotIndex Index => _index ??= ResolveSnapshot();
 
+    /// <summary>A failure that names nothing itself is about the snapshot the cmdlet read.</summary>
+    protected override object? ErrorTarget => Snapshot?.Given;
+
     private SnapshotIndex ResolveSnapshot()
     {
-        if (Snapshot is null)
-        {
-            WriteVerbose("No -Snapshot: capturing the network live from AWS (pass -Snapshot to work offline).");
-            return new SnapshotIndex(CaptureLive(LiveVpcIds, allRegions: false));
-        }
-        return Open(this, Snapshot, "Snapshot");
+        if (Snapshot is not null) return Snapshot.Load(GetUnresolvedProviderPathFromPSPath, WriteVerbose, WriteLoaderNote);
+        WriteVerbose("No -Snapshot: capturing the network live from AWS (pass -Snapshot to work offline).");
+        return new SnapshotIndex(CaptureLive(LiveVpcIds, allRegions: false));
     }
 
-    /// <summary>A snapshot given as a path (file or folder) or a snapshot object, loaded and indexed.</summary>
-    internal static SnapshotIndex Open(PSCmdlet cmdlet, object given, string parameter)
+    /// <summary>
+    /// The ids a question is limited to, as the snapshot holds them: null when none were given (no limit); ids the
+    /// snapshot does not hold are written as errors (VpcNotFound, SubnetNotFound...) and never widen the scope, so
+    /// when none is left the list is empty and the answer is nothing. Where a region lacks the
+    /// <paramref name="section"/> that lists them, no id can be said to be absent: they are all kept.
+    /// </summary>
+    private protected IReadOnlyList<string>? Held<T>(ScopeIds ids, IReadOnlyDictionary<string, T> resources, string section, Func<string, Exception> notFound)
     {
-        var value = given is PSObject pso ? pso.BaseObject : given;
-        switch (value)
+        if (!ids.Given) return null;
+        if (Index.Snapshot.Regions.Any(r => !r.Has(section))) return ids.Distinct();
+        var held = new List<string>();
+        foreach (var id in ids.Distinct())
         {
-            case SnapshotIndex index: return index;
-            case VpcSnapshot snapshot: return new SnapshotIndex(snapshot);
-            case string path:
-                var full = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
-                cmdlet.WriteVerbose($"Reading snapshot from {full}");
-                return new SnapshotIndex(SnapshotLoader.Load(full, cmdlet.WriteVerbose));
-            default:
-                throw new ArgumentException($"-{parameter} takes a path or a snapshot object, not {value.GetType().Name}.");
+            if (resources.ContainsKey(id)) held.Add(id);
+            else WriteClassifiedError(notFound(id), id);
         }
+        return held;
     }
 }

@@ -81,7 +81,7 @@ public static class IpMapCommand
         CliOutput.WriteTable(["Address", "Kind", "NetworkInterfaceId", "SubnetId", "VpcId", "OwnerType", "OwnerResourceId", "OwnerName", "PublicIp"],
             entries.Select(e => (IReadOnlyList<string>)
             [
-                e.Address, e.Kind.ToString(), e.NetworkInterfaceId, e.SubnetId ?? "-", e.VpcId ?? "-",
+                e.IpAddress, e.Kind.ToString(), e.NetworkInterfaceId, e.SubnetId ?? "-", e.VpcId ?? "-",
                 e.OwnerSubtype is null ? e.OwnerType.ToString() : $"{e.OwnerType}/{e.OwnerSubtype}", e.OwnerResourceId ?? "-", e.OwnerName ?? "-", e.PublicIp ?? "-",
             ]));
     }

@@ -1,12 +1,19 @@
+using VpcSecTools.Errors;
+
 namespace VpcSecTools.Aws;
 
 /// <summary>
 /// A failed AWS call, named by operation and region. Subclasses say what the user can do about it.
 /// </summary>
-public class AwsCallException : Exception
+public class AwsCallException : VpcSecToolsException
 {
     public AwsCallException(string operation, string region, string errorCode, string message, Exception? inner = null)
-        : base(message, inner)
+        : this(ErrorCatalog.AwsCallFailed, ErrorKind.ConnectionError, operation, operation, region, errorCode, message, inner)
+    {
+    }
+
+    protected AwsCallException(string errorId, ErrorKind kind, object target, string operation, string region, string errorCode, string message, Exception? inner)
+        : base(errorId, kind, message, target, inner)
     {
         Operation = operation; Region = region; ErrorCode = errorCode;
     }
@@ -20,7 +27,7 @@ public class AwsCallException : Exception
 
 /// <summary>The caller's IAM policy does not allow an action we need; names the action to grant.</summary>
 public sealed class AwsAccessDeniedException(string operation, string region, string errorCode, string iamAction, Exception? inner = null)
-    : AwsCallException(operation, region, errorCode,
+    : AwsCallException(ErrorCatalog.AwsAccessDenied, ErrorKind.PermissionDenied, iamAction, operation, region, errorCode,
         $"{operation} in {region} was denied ({errorCode}): grant the IAM action {iamAction} (see module/iam/VpcSecTools-ReadOnly.json)", inner)
 {
     /// <summary>The IAM action that was denied (<c>ec2:DescribeVpcs</c>).</summary>
@@ -32,14 +39,17 @@ public sealed class AwsAccessDeniedException(string operation, string region, st
 /// one clear error for the whole capture rather than one per call.
 /// </summary>
 public sealed class AwsAuthenticationException(string operation, string region, string errorCode, string advice, Exception? inner = null)
-    : AwsCallException(operation, region, errorCode, $"{operation} in {region} failed with {errorCode}: {advice}", inner);
+    : AwsCallException(ErrorCatalog.AwsAuthenticationFailed, ErrorKind.AuthenticationError, region, operation, region, errorCode,
+        $"{operation} in {region} failed with {errorCode}: {advice}", inner);
 
 /// <summary>A response we could not read: truncated, not XML, or a value that does not fit the API model.</summary>
 public sealed class AwsMalformedResponseException(string operation, string region, string detail, Exception? inner = null)
-    : AwsCallException(operation, region, "MalformedResponse", $"{operation} in {region} returned a response that cannot be read: {detail}", inner);
+    : AwsCallException(ErrorCatalog.AwsMalformedResponse, ErrorKind.InvalidResult, operation, operation, region, "MalformedResponse",
+        $"{operation} in {region} returned a response that cannot be read: {detail}", inner);
 
 /// <summary>Missing or contradictory credential/region settings, found before any call is made.</summary>
-public sealed class AwsConfigurationException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class AwsConfigurationException(string message, Exception? inner = null)
+    : VpcSecToolsException(ErrorCatalog.AwsConfigurationInvalid, ErrorKind.InvalidArgument, message, null, inner);
 
 /// <summary>Sorts AWS error codes into what they mean for a read-only capture.</summary>
 public static class AwsErrorCodes

@@ -9,20 +9,43 @@ public enum CompletableResource
     Subnet,
     Instance,
     SecurityGroup,
+    NetworkInterface,
+    FlowLog,
 }
 
 /// <summary>
-/// Resource ids from the snapshot in use, for <c>-VpcId</c>, <c>-SubnetId</c>, <c>-InstanceId</c> and
-/// <c>-GroupId</c>. A typed word matches the start of an id or of the resource's Name tag (or group name), so
-/// <c>-InstanceId web&lt;Tab&gt;</c> finds the instance called "web-1" and inserts its id.
+/// Resource ids from the snapshot in use, for <c>-VpcId</c>, <c>-SubnetId</c>, <c>-InstanceId</c>, <c>-GroupId</c>,
+/// <c>-InterfaceId</c>, <c>-FlowLogId</c> and the ends of a reachability question. A typed word matches the start of an
+/// id or of the resource's Name tag (or group name), so <c>-InstanceId web&lt;Tab&gt;</c> finds the instance called
+/// "web-1" and inserts its id.
 /// </summary>
 public static class SnapshotIdCandidates
 {
     /// <summary>Candidates of <paramref name="kind"/> matching <paramref name="wordToComplete"/>, ordered by id.</summary>
-    public static IReadOnlyList<CompletionCandidate> For(SnapshotIndex index, CompletableResource kind, string? wordToComplete)
+    public static IReadOnlyList<CompletionCandidate> For(SnapshotIndex index, CompletableResource kind, string? wordToComplete) =>
+        For(index, [kind], wordToComplete);
+
+    /// <summary>
+    /// What a reachability question's end can be: the words <c>Internet</c> (and, for a source, <c>*</c>: everything),
+    /// then instances and network interfaces; a source may also be a VPC, subnet or security group (every ENI in it).
+    /// </summary>
+    public static IReadOnlyList<CompletionCandidate> ForEndpoint(SnapshotIndex index, bool source, string? wordToComplete)
     {
         var word = Unquote(wordToComplete);
-        return Describe(index, kind)
+        var words = (source ? new[] { ("*", "every network interface of the snapshot, and the internet") } : [])
+            .Append(("Internet", "any address on the internet"))
+            .Where(w => Matches(w.Item1, word))
+            .Select(w => new CompletionCandidate(w.Item1, w.Item1, w.Item2));
+        CompletableResource[] kinds = source
+            ? [CompletableResource.Instance, CompletableResource.NetworkInterface, CompletableResource.Vpc, CompletableResource.Subnet, CompletableResource.SecurityGroup]
+            : [CompletableResource.Instance, CompletableResource.NetworkInterface];
+        return [.. words, .. For(index, kinds, wordToComplete)];
+    }
+
+    private static IReadOnlyList<CompletionCandidate> For(SnapshotIndex index, IEnumerable<CompletableResource> kinds, string? wordToComplete)
+    {
+        var word = Unquote(wordToComplete);
+        return kinds.SelectMany(kind => Describe(index, kind))
             .Where(r => Matches(r.Id, word) || (r.Name is not null && Matches(r.Name, word)))
             .OrderBy(r => r.Id, StringComparer.Ordinal)
             .Select(r => new CompletionCandidate(
@@ -44,8 +67,15 @@ public static class SnapshotIdCandidates
             new Described(i.InstanceId, NameTag(i.Tags), Join(i.PrivateIpAddress, i.State?.Name, i.SubnetId))),
         CompletableResource.SecurityGroup => index.SecurityGroups.Values.Select(g =>
             new Described(g.GroupId, NameTag(g.Tags) ?? g.GroupName, Join(g.GroupName, g.VpcId))),
+        CompletableResource.NetworkInterface => index.NetworkInterfaces.Values.Select(e =>
+            new Described(e.NetworkInterfaceId, NameTag(e.TagSet) ?? OwnerName(index, e), Join(e.PrivateIpAddress, e.InterfaceType, e.SubnetId))),
+        CompletableResource.FlowLog => index.FlowLogs.Values.Select(f =>
+            new Described(f.FlowLogId, NameTag(f.Tags), Join(f.ResourceId, f.TrafficType, f.LogDestinationType, f.LogDestination ?? f.LogGroupName))),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a completable resource."),
     };
+
+    // An ENI rarely has its own Name tag: the name of what holds it (an instance, a load balancer) is the one users know.
+    private static string? OwnerName(SnapshotIndex index, NetworkInterface eni) => IpMap.EniOwnerRules.Detect(eni, index).Name;
 
     private static string? NameTag(IReadOnlyList<Tag> tags) =>
         tags.FirstOrDefault(t => t.Key == "Name")?.Value is { Length: > 0 } name ? name : null;

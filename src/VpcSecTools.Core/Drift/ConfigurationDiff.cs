@@ -109,7 +109,7 @@ internal static class ConfigurationDiff
         {
             Change = kind, AccountId = region.AccountId, Region = region.Region, Subject = name is null ? id : $"{id} {name}",
             Summary = change, Section = section.Key, ResourceType = section.ItemType.Name, ResourceId = id, ResourceName = name, VpcId = VpcOf(item),
-            Element = e.Label, Before = before, After = after, UsedBy = UsedBy(item, index), Rule = e.Rule,
+            Element = e.Label, Before = before, After = after, UsedBy = UsedBy(item, index).ToValueList(), Rule = e.Rule,
         };
     }
 

@@ -79,7 +79,7 @@ public sealed record ConfigurationChange : DriftChange
     /// <summary>The element in the later snapshot; null when it is not there.</summary>
     public string? After { get; init; }
     /// <summary>What the resource serves, in the later snapshot (else the earlier): a group's ENIs, a table's or NACL's subnets.</summary>
-    public IReadOnlyList<string> UsedBy { get; init; } = [];
+    public ValueList<string> UsedBy { get; init; } = [];
 
     /// <summary>The rule, entry or route that changed, read, so a reachability change can tell whether it concerns its traffic.</summary>
     internal ChangedRule? Rule { get; init; }
@@ -113,7 +113,7 @@ public sealed record ReachabilityChange : DriftChange
     public int ReachingBefore { get; init; }
     public int ReachingAfter { get; init; }
     /// <summary>The sources whose verdict moved this way (ENIs with their address, or ranges), the witness first.</summary>
-    public IReadOnlyList<string> Moved { get; init; } = [];
+    public ValueList<string> Moved { get; init; } = [];
     /// <summary>The component whose change made the difference (a group, NACL, route table, ENI...), when the paths name one.</summary>
     public string? CausingComponent { get; init; }
     /// <summary>The configuration changes of the components on either path that concern this traffic, in one line.</summary>
@@ -127,7 +127,7 @@ public sealed record ReachabilityChange : DriftChange
     /// <summary>The destination's inbound rule that admits the witness, when it reaches.</summary>
     public string? AllowedBy { get; init; }
     /// <summary>The configuration changes the cause names.</summary>
-    public IReadOnlyList<ConfigurationChange> Causes { get; init; } = [];
+    public ValueList<ConfigurationChange> Causes { get; init; } = [];
 }
 
 /// <summary>One finding of Find-OverlyOpenPort compared across the two audits by its <see cref="Finding.Identity"/>.</summary>

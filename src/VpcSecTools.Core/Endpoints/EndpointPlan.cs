@@ -39,12 +39,12 @@ public sealed record EndpointRecommendation
     /// <summary>For <see cref="EndpointAction.AddRouteTables"/>: the endpoint to extend.</summary>
     public string? VpcEndpointId { get; init; }
     /// <summary>Gateway endpoints: the route tables of the subnets that send the traffic (main table included when used implicitly).</summary>
-    public IReadOnlyList<string> RouteTableIds { get; init; } = [];
+    public ValueList<string> RouteTableIds { get; init; } = [];
     /// <summary>Interface endpoints: one subnet per AZ that has clients.</summary>
-    public IReadOnlyList<string> SubnetIds { get; init; } = [];
-    public IReadOnlyList<string> AvailabilityZones { get; init; } = [];
+    public ValueList<string> SubnetIds { get; init; } = [];
+    public ValueList<string> AvailabilityZones { get; init; } = [];
     /// <summary>The subnets whose traffic this moves.</summary>
-    public IReadOnlyList<string> SourceSubnetIds { get; init; } = [];
+    public ValueList<string> SourceSubnetIds { get; init; } = [];
     /// <summary>Interface endpoints: the rule the endpoint's security group needs.</summary>
     public EndpointSecurityGroupRule? SecurityGroupRule { get; init; }
     /// <summary>Interface endpoints: the private-DNS prerequisites (enableDnsSupport, enableDnsHostnames) and what is known of them.</summary>
@@ -57,7 +57,7 @@ public sealed record EndpointRecommendation
     public decimal BreakEvenGbPerMonth { get; init; }
     public string Currency { get; init; } = "USD";
     public PlanConfidence Confidence { get; init; }
-    public IReadOnlyList<string> Reasons { get; init; } = [];
+    public ValueList<string> Reasons { get; init; } = [];
 }
 
 /// <summary>Something wrong with an endpoint that already exists.</summary>
@@ -69,7 +69,7 @@ public sealed record EndpointFinding
     public string VpcEndpointId { get; init; } = "";
     public string ServiceName { get; init; } = "";
     /// <summary>Route tables (missing ones) or ENIs (idle ones) the finding is about.</summary>
-    public IReadOnlyList<string> Resources { get; init; } = [];
+    public ValueList<string> Resources { get; init; } = [];
     public string Detail { get; init; } = "";
 
     public const string GatewayEndpointMissingRouteTable = nameof(GatewayEndpointMissingRouteTable);
@@ -113,9 +113,9 @@ public sealed record NatTrafficGroup
 /// <summary>The whole plan: recommendations, findings about existing endpoints, and where all the NAT traffic went.</summary>
 public sealed record EndpointPlan
 {
-    public IReadOnlyList<EndpointRecommendation> Recommendations { get; init; } = [];
-    public IReadOnlyList<EndpointFinding> Findings { get; init; } = [];
-    public IReadOnlyList<NatTrafficGroup> Traffic { get; init; } = [];
+    public ValueList<EndpointRecommendation> Recommendations { get; init; } = [];
+    public ValueList<EndpointFinding> Findings { get; init; } = [];
+    public ValueList<NatTrafficGroup> Traffic { get; init; } = [];
     public DateTimeOffset WindowStart { get; init; }
     public DateTimeOffset WindowEnd { get; init; }
     /// <summary>Observed bytes are multiplied by this to give a month (hours per month / hours observed).</summary>
@@ -128,7 +128,7 @@ public sealed record EndpointPlan
     /// <summary>That file's <c>createDate</c> (<c>yyyy-MM-dd-HH-mm-ss</c>, UTC).</summary>
     public string IpRangesCreateDate { get; init; } = "";
     /// <summary>What the user should know went wrong around the plan (e.g. an ip-ranges download that fell back to the bundled copy).</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public ValueList<string> Warnings { get; init; } = [];
     public decimal TotalSavingPerMonth => Recommendations.Sum(r => r.SavingPerMonth);
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    public ValueList<string> Notes { get; init; } = [];
 }

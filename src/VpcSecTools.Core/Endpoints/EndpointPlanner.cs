@@ -269,7 +269,7 @@ public static class EndpointPlanner
             yield return new EndpointFinding
             {
                 Kind = EndpointFinding.InterfaceEndpointWithoutTraffic, VpcId = e.VpcId, VpcEndpointId = e.VpcEndpointId,
-                ServiceName = e.ServiceName ?? "", Resources = e.NetworkInterfaceIds,
+                ServiceName = e.ServiceName ?? "", Resources = e.NetworkInterfaceIds.ToValueList(),
                 Detail = $"{e.VpcEndpointId} ({e.ServiceName}) carried no traffic from {traffic.WindowStart:u} to {traffic.WindowEnd:u} " +
                          $"on {string.Join(", ", e.NetworkInterfaceIds)}, yet costs its hourly charge in {e.NetworkInterfaceIds.Count} AZ(s)",
             };

@@ -169,7 +169,8 @@ public sealed class PriceTable
 }
 
 /// <summary>A price table that cannot be read, or lacks the region asked for.</summary>
-public sealed class PriceTableException(string source, string problem) : Exception($"price table {source}: {problem}")
+public sealed class PriceTableException(string source, string problem)
+    : Errors.VpcSecToolsException(Errors.ErrorCatalog.PriceTableInvalid, Errors.ErrorKind.InvalidData, $"price table {source}: {problem}", source)
 {
     public string TableSource { get; } = source;
     public string Problem { get; } = problem;

@@ -1,28 +1,28 @@
-using VpcSecTools.Aws;
-using VpcSecTools.Reachability;
-using VpcSecTools.FlowLogs;
-using VpcSecTools.Endpoints;
-using VpcSecTools.Snapshot;
-
 namespace VpcSecTools.Errors;
 
 /// <summary>A classified failure: a stable id for scripts, a PowerShell ErrorCategory name, and the offending value.</summary>
 public sealed record ErrorInfo(string ErrorId, string Category, string Message, object? Target);
 
 /// <summary>
-/// Maps engine exceptions to stable ErrorIds so cmdlets and the CLI report the same thing the same way.
-/// Category names are those of System.Management.Automation.ErrorCategory.
+/// The stable ErrorIds, and how a failure is reported: an engine exception (<see cref="VpcSecToolsException"/>)
+/// carries its own id, kind and target; the few .NET exceptions that reach a front end map by type. Cmdlets and
+/// the CLI report the same thing the same way. Category names are those of System.Management.Automation.ErrorCategory.
 /// </summary>
 public static class ErrorCatalog
 {
     public const string SnapshotInvalid = "SnapshotInvalid";
     public const string SnapshotNotFound = "SnapshotNotFound";
     public const string InvalidArgument = "InvalidArgument";
+    /// <summary>A file the engine writes (a snapshot) could not be written.</summary>
     public const string FileWriteFailed = "FileWriteFailed";
+    /// <summary>An input file exists but could not be read (permissions, I/O).</summary>
+    public const string FileReadFailed = "FileReadFailed";
     public const string FileNotFound = "FileNotFound";
     public const string Unexpected = "UnexpectedError";
     public const string InvalidIpAddress = "InvalidIpAddress";
     public const string VpcNotFound = "VpcNotFound";
+    public const string SubnetNotFound = "SubnetNotFound";
+    public const string SecurityGroupNotFound = "SecurityGroupNotFound";
     public const string AwsAccessDenied = "AwsAccessDenied";
     public const string AwsAuthenticationFailed = "AwsAuthenticationFailed";
     public const string AwsMalformedResponse = "AwsMalformedResponse";
@@ -39,27 +39,17 @@ public static class ErrorCatalog
     /// <summary>The snapshot cannot say where a VPC's flow logs go, or the VPC has none active.</summary>
     public const string FlowLogDestinationUnknown = "FlowLogDestinationUnknown";
 
+    /// <summary>
+    /// How <paramref name="e"/> is reported. The exception's own target names the offending value; <paramref name="target"/>
+    /// stands in when it has none (a .NET exception, or one that cannot know what the user typed).
+    /// </summary>
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
-        SnapshotFormatException s when s.Problem == "no such file or folder" =>
-            new(SnapshotNotFound, "ObjectNotFound", s.Message, target ?? s.Place),
-        SnapshotFormatException s => new(SnapshotInvalid, "InvalidData", s.Message, target ?? s.Place),
-        IpMap.InvalidIpAddressException a => new(InvalidIpAddress, "InvalidArgument", a.Message, target ?? a.Address),
-        IpMap.VpcNotInSnapshotException v => new(VpcNotFound, "ObjectNotFound", v.Message, target ?? v.VpcId),
-        FileNotFoundException f => new(FileNotFound, "ObjectNotFound", f.Message, target ?? f.FileName),
-        AwsAccessDeniedException a => new(AwsAccessDenied, "PermissionDenied", a.Message, target ?? a.IamAction),
-        AwsAuthenticationException a => new(AwsAuthenticationFailed, "AuthenticationError", a.Message, target ?? a.Region),
-        AwsMalformedResponseException a => new(AwsMalformedResponse, "InvalidResult", a.Message, target ?? a.Operation),
-        AwsCallException a => new(AwsCallFailed, "ConnectionError", a.Message, target ?? a.Operation),
-        AwsConfigurationException a => new(AwsConfigurationInvalid, "InvalidArgument", a.Message, target),
-        EndpointNotFoundException n => new(EndpointNotFound, "ObjectNotFound", n.Message, target ?? n.Endpoint),
-        FlowLogFormatMismatchException => new(FlowLogFormatMismatch, "InvalidArgument", e.Message, target),
-        FlowLogPathNotFoundException p => new(FlowLogPathNotFound, "ObjectNotFound", e.Message, target ?? p.Path),
-        FlowLogDestinationUnknownException => new(FlowLogDestinationUnknown, "ObjectNotFound", e.Message, target),
-        FlowLogFileException f => new(FlowLogFileUnreadable, "ReadError", e.Message, target ?? f.Error.File),
-        PriceTableException p => new(PriceTableInvalid, "InvalidData", p.Message, target ?? p.TableSource),
-        FormatException or ArgumentException => new(InvalidArgument, "InvalidArgument", e.Message, target),
-        IOException or UnauthorizedAccessException => new(FileWriteFailed, "WriteError", e.Message, target),
-        _ => new(Unexpected, "NotSpecified", $"{e.GetType().Name}: {e.Message}", target),
+        VpcSecToolsException v => new(v.ErrorId, v.Kind.ToString(), v.Message, v.Target ?? target),
+        FileNotFoundException f => new(FileNotFound, nameof(ErrorKind.ObjectNotFound), f.Message, f.FileName ?? target),
+        DirectoryNotFoundException => new(FileNotFound, nameof(ErrorKind.ObjectNotFound), e.Message, target),
+        IOException or UnauthorizedAccessException => new(FileReadFailed, nameof(ErrorKind.ReadError), e.Message, target),
+        FormatException or ArgumentException => new(InvalidArgument, nameof(ErrorKind.InvalidArgument), e.Message, target),
+        _ => new(Unexpected, nameof(ErrorKind.NotSpecified), $"{e.GetType().Name}: {e.Message}", target),
     };
 }

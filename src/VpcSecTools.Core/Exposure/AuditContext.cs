@@ -110,7 +110,7 @@ internal sealed class AuditContext
             RuleIndex = d.Rules.Count == 0 ? null : d.Rules[0].PermissionIndex,
             Protocol = d.Protocol, Ports = d.Ports, Source = d.Source ?? (d.Rules.Count == 0 ? null : string.Join(" + ", d.Rules.Select(r => r.Source).Distinct())),
             Detail = $"{d.Detail}{(d.Exposure is null ? "" : $" Exposure: {d.Exposure.Evidence}.")}{(d.MissingData is null ? "" : $" Unconfirmed: {d.MissingData}.")}",
-            Remediation = d.Check.Remediation, RelatedGroupIds = d.RelatedGroupIds, Exposure = d.Exposure, References = d.Check.References,
+            Remediation = d.Check.Remediation, RelatedGroupIds = d.RelatedGroupIds.ToValueList(), Exposure = d.Exposure, References = d.Check.References.ToValueList(),
             Suppressed = allowed is not null,
             SuppressedBy = allowed is null ? null : $"allow-listed CIDR {allowed.Cidr}{(allowed.Reason is null ? "" : $" ({allowed.Reason})")}",
             MissingData = Join(d.MissingData, unknownExposure),
@@ -136,7 +136,7 @@ internal sealed class AuditContext
             RuleIndex = allowing.Count == 0 ? null : allowing[0].RuleNumber,
             Protocol = d.Protocol, Ports = d.Ports, Source = allowing.Count == 0 ? d.Source : string.Join(" + ", allowing.Select(a => a.Cidr.ToString()).Distinct()),
             Detail = d.MissingData is null ? d.Detail : $"{d.Detail} Unconfirmed: {d.MissingData}.",
-            Remediation = d.Check.Remediation, References = d.Check.References,
+            Remediation = d.Check.Remediation, References = d.Check.References.ToValueList(),
             MissingData = d.MissingData,
         });
     }
@@ -162,7 +162,7 @@ internal sealed class AuditContext
                 Detail = $"The snapshot has no {string.Join(", ", missing)} for {region.Region}{account}: {ids.Length} check(s) did not run there " +
                     $"({string.Join(", ", ids)}); what they would find is Unknown, not absent.",
                 Remediation = $"Capture {string.Join(", ", missing.Select(DescribeCall))} for {region.Region} and run the audit again.",
-                References = check.References,
+                References = check.References.ToValueList(),
                 MissingData = $"{string.Join("; ", why)} of {region.Region}{account}",
                 ChecksNotRun = ids,
             });

@@ -33,7 +33,7 @@ public sealed record Finding
     public string Detail { get; init; } = "";
     public string Remediation { get; init; } = "";
     /// <summary>Other security groups that take part (combined openings, hygiene).</summary>
-    public IReadOnlyList<string> RelatedGroupIds { get; init; } = [];
+    public ValueList<string> RelatedGroupIds { get; init; } = [];
     /// <summary>Whether the opening really reaches the ENIs from the internet; null when the check is not about internet ingress.</summary>
     public ExposureSummary? Exposure { get; init; }
     /// <summary>Short form of <see cref="Exposure"/> for tables: Reachable, PublicIpNotReachable, PrivateOnly, NotAttached, Unknown.</summary>
@@ -42,13 +42,13 @@ public sealed record Finding
     /// <summary>Why the finding is suppressed (accepted finding or allow-listed CIDR, with the reason given).</summary>
     public string? SuppressedBy { get; init; }
     /// <summary>The incumbent checks this one covers.</summary>
-    public IReadOnlyList<string> References { get; init; } = [];
+    public ValueList<string> References { get; init; } = [];
     /// <summary>What the snapshot lacks or could not read for this finding to be proven (null when it is proven).</summary>
     public string? MissingData { get; init; }
     /// <summary>Whether the snapshot proves the finding at its severity; false when <see cref="MissingData"/> is set.</summary>
     public bool Confirmed => MissingData is null;
     /// <summary>For <c>Audit.ChecksNotRun</c>: the checks that did not run for lack of a section.</summary>
-    public IReadOnlyList<string> ChecksNotRun { get; init; } = [];
+    public ValueList<string> ChecksNotRun { get; init; } = [];
     /// <summary>The same text for the same finding in every capture: check, resource and rule content, never list positions.</summary>
     public string Identity => FindingIdentity.Of(this);
 }
@@ -69,10 +69,13 @@ public enum ExposureVerdict
 }
 
 /// <summary>The exposure of one opening: the worst ENI verdict and every ENI with its evidence.</summary>
-public sealed record ExposureSummary(ExposureVerdict Verdict, IReadOnlyList<EniExposure> NetworkInterfaces, string Evidence)
+public sealed record ExposureSummary(ExposureVerdict Verdict, ValueList<EniExposure> NetworkInterfaces, string Evidence)
 {
     /// <summary>ENIs really reachable from the internet.</summary>
     public IEnumerable<EniExposure> Exposed => NetworkInterfaces.Where(e => e.Verdict == ExposureVerdict.Reachable);
+
+    /// <summary>The verdict and its evidence: what a CSV cell or a string shows.</summary>
+    public override string ToString() => $"{Verdict}: {Evidence}";
 }
 
 /// <summary>One ENI's exposure: its owner, public address, subnet route and NACL evidence.</summary>

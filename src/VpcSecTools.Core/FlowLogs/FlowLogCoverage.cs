@@ -31,13 +31,13 @@ public sealed record FlowLogCoverage
     public CoverageStatus Status { get; init; }
     /// <summary><c>ALL</c>, <c>ACCEPT</c> or <c>REJECT</c>: the union of the active flow logs' traffic types.</summary>
     public string? TrafficType { get; init; }
-    public IReadOnlyList<string> FlowLogIds { get; init; } = [];
+    public ValueList<string> FlowLogIds { get; init; } = [];
     /// <summary>The resource each flow log is attached to (this one, its subnet or its VPC), in FlowLogIds order.</summary>
-    public IReadOnlyList<string> AttachedTo { get; init; } = [];
+    public ValueList<string> AttachedTo { get; init; } = [];
     /// <summary>Destination type and place of each flow log (<c>s3:arn:aws:s3:::bucket</c>, <c>cloud-watch-logs:group</c>).</summary>
-    public IReadOnlyList<string> Destinations { get; init; } = [];
+    public ValueList<string> Destinations { get; init; } = [];
     /// <summary>Each flow log's LogFormat, or <c>default</c> for the v2 format.</summary>
-    public IReadOnlyList<string> Formats { get; init; } = [];
+    public ValueList<string> Formats { get; init; } = [];
     /// <summary>A problem worth acting on (a VPC without flow logs, partial traffic, failing delivery, coverage Unknown), or null.</summary>
     public string? Finding { get; init; }
     /// <summary>Why the status is what it is, naming the evidence.</summary>

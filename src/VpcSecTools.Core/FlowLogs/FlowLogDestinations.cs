@@ -161,4 +161,5 @@ public static class FlowLogDestinations
 }
 
 /// <summary>The snapshot cannot say where a VPC's flow logs are (or there are none to read).</summary>
-public sealed class FlowLogDestinationUnknownException(string message) : Exception(message);
+public sealed class FlowLogDestinationUnknownException(string message)
+    : Errors.VpcSecToolsException(Errors.ErrorCatalog.FlowLogDestinationUnknown, Errors.ErrorKind.ObjectNotFound, message, null);

@@ -8,14 +8,16 @@ public sealed record FlowLogFileError(string File, string Message, long LinesRea
 
 /// <summary>A flow-log path (file, folder or wildcard) that matches nothing.</summary>
 public sealed class FlowLogPathNotFoundException(string path)
-    : Exception($"no flow-log file at '{path}' (no such file or folder, or the wildcard matches nothing)")
+    : Errors.VpcSecToolsException(Errors.ErrorCatalog.FlowLogPathNotFound, Errors.ErrorKind.ObjectNotFound,
+        $"no flow-log file at '{path}' (no such file or folder, or the wildcard matches nothing)", path)
 {
     public string Path { get; } = path;
 }
 
 /// <summary>A file's read error as an exception, for front ends that report errors as exceptions.</summary>
 public sealed class FlowLogFileException(FlowLogFileError error)
-    : Exception($"{error.File}: {error.Message} (after {error.LinesRead} lines)")
+    : Errors.VpcSecToolsException(Errors.ErrorCatalog.FlowLogFileUnreadable, Errors.ErrorKind.ReadError,
+        $"{error.File}: {error.Message} (after {error.LinesRead} lines)", error.File)
 {
     public FlowLogFileError Error { get; } = error;
 }
@@ -63,7 +65,7 @@ public sealed record FlowLogResult
     /// <summary>Records that matched the filter.</summary>
     public long Matched => Report.Matched;
     /// <summary>The groups (at most Top of them), largest first; empty when the query does not group.</summary>
-    public IReadOnlyList<FlowGroup> Groups { get; init; } = [];
+    public ValueList<FlowGroup> Groups { get; init; } = [];
     /// <summary>Number of groups before Top was applied.</summary>
     public int GroupCount { get; init; }
 }

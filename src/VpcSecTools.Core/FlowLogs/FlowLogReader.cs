@@ -52,7 +52,7 @@ public sealed class FlowLogReader
         return new FlowLogResult
         {
             Report = report,
-            Groups = all?.Results(fields, query.By, query.Top) ?? [],
+            Groups = all?.Results(fields, query.By, query.Top).ToValueList() ?? [],
             GroupCount = all?.Count ?? 0,
         };
     }

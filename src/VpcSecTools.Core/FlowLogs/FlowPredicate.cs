@@ -5,7 +5,8 @@ using VpcSecTools.Net;
 namespace VpcSecTools.FlowLogs;
 
 /// <summary>A query's filter needs a field that a file's format does not have: the answer for that file is unknown.</summary>
-public sealed class FlowLogFormatMismatchException(string message) : Exception(message);
+public sealed class FlowLogFormatMismatchException(string message)
+    : Errors.VpcSecToolsException(Errors.ErrorCatalog.FlowLogFormatMismatch, Errors.ErrorKind.InvalidArgument, message, null);
 
 /// <summary>
 /// A <see cref="FlowFilter"/> compiled against one format: tests that read raw field bytes by index, cheapest

@@ -158,9 +158,9 @@ public sealed class FlowRecord
 public sealed record FlowGroup
 {
     /// <summary>The group-by fields by AWS name, in query order.</summary>
-    public IReadOnlyList<string> Fields { get; init; } = [];
+    public ValueList<string> Fields { get; init; } = [];
     /// <summary>The group's value of each field in <see cref="Fields"/>; null where the records had '-'.</summary>
-    public IReadOnlyList<string?> Values { get; init; } = [];
+    public ValueList<string?> Values { get; init; } = [];
     /// <summary>The group's values joined by spaces, '-' for missing: a one-column label.</summary>
     public string Key => string.Join(' ', Values.Select(v => v ?? "-"));
     /// <summary>The start of the time bin, when the query bins by time.</summary>

@@ -426,7 +426,7 @@ internal sealed class GroupTable
         ref var group = ref _groups[g];
         return new FlowGroup
         {
-            Fields = fields, Values = values, Bin = bin,
+            Fields = fields.ToValueList(), Values = values.ToValueList(), Bin = bin,
             Count = group.Records, Packets = group.Packets, Bytes = group.Bytes,
             FirstSeen = group.First == long.MaxValue ? null : FlowText.FromMilliseconds(group.First),
             LastSeen = group.Last == long.MinValue ? null : FlowText.FromMilliseconds(group.Last),

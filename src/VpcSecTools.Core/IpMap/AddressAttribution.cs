@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 
 namespace VpcSecTools.IpMap;
 
@@ -35,9 +34,8 @@ public sealed record AddressAttribution
 {
     private string? _text;
 
-    /// <summary>The address asked about.</summary>
-    [JsonIgnore]
-    public VpcSecTools.Net.IpAddress Address { get; init; }
+    /// <summary>The address asked about; the engine's, while the output carries <see cref="IpAddress"/>.</summary>
+    internal VpcSecTools.Net.IpAddress Address { get; init; }
 
     /// <summary>The address in canonical form (so results pipe on by <c>IpAddress</c>); formatted on first use.</summary>
     public string IpAddress { get => _text ??= Address.ToString(); init => _text = value; }
@@ -60,7 +58,7 @@ public sealed record AddressAttribution
     /// <summary>The attachment's resource (a VPC, VPN connection, DX gateway or peer TGW).</summary>
     public string? TransitGatewayAttachmentResourceId { get; init; }
     public string? VpnGatewayId { get; init; }
-    public IReadOnlyList<string> VpnConnectionIds { get; init; } = [];
+    public ValueList<string> VpnConnectionIds { get; init; } = [];
     /// <summary>AwsService: the most specific service listing the address (S3, DYNAMODB, EC2, AMAZON...).</summary>
     public string? Service { get; init; }
     public string? Region { get; init; }
@@ -74,7 +72,7 @@ public sealed record AddressAttribution
     /// <summary>Why: for Unknown the missing fact, for Ambiguous the overlap, otherwise a short explanation.</summary>
     public string? Reason { get; init; }
     /// <summary>For Ambiguous: every candidate, each with its own evidence.</summary>
-    public IReadOnlyList<AddressAttribution> Candidates { get; init; } = [];
+    public ValueList<AddressAttribution> Candidates { get; init; } = [];
 
     /// <summary>
     /// A short label of who the address is (<c>app-1 (Instance i-0a1b...)</c>, <c>S3 us-east-1</c>, <c>internet</c>):

@@ -107,7 +107,7 @@ public sealed class AddressAttributor
     /// </summary>
     private AddressAttribution OwnPublicAddress(IpAddress address, PrivateIpMapEntry own, string? fromVpcId)
     {
-        var whose = $"the public IPv4 address of {own.NetworkInterfaceId} (Association.PublicIp of {own.Address})";
+        var whose = $"the public IPv4 address of {own.NetworkInterfaceId} (Association.PublicIp of {own.IpAddress})";
         if (fromVpcId is null || fromVpcId == own.VpcId)
             return new AddressAttribution
             {
@@ -414,7 +414,7 @@ public sealed class AddressAttributor
     };
 
     private static AddressAttribution Ambiguous(IpAddress address, string? fromVpcId, IReadOnlyList<AddressAttribution> candidates, string reason) =>
-        new() { Address = address, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates, Reason = reason };
+        new() { Address = address, FromVpcId = fromVpcId, Scope = AttributionScope.Ambiguous, Candidates = candidates.ToValueList(), Reason = reason };
 
     /// <summary>Two outcomes are the same answer when they name the same place, whatever route led there.</summary>
     private static string Key(AddressAttribution a) =>

@@ -17,7 +17,7 @@ public sealed record CidrOverlap
     /// <summary>The addresses in both (the smaller of the two CIDRs).</summary>
     public string Overlap { get; init; } = "";
     /// <summary>VPCs of the snapshot that reach both ranges (themselves, an active peering, or their TGW route table).</summary>
-    public IReadOnlyList<string> SeenFrom { get; init; } = [];
+    public ValueList<string> SeenFrom { get; init; } = [];
     /// <summary>Which attributions the overlap makes ambiguous.</summary>
     public string Effect { get; init; } = "";
 }

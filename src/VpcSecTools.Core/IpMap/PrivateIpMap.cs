@@ -134,7 +134,7 @@ public sealed class PrivateIpMap
             if (!seen.Add(ip)) continue;
             yield return template with
             {
-                Address = ip.ToString(),
+                IpAddress = ip.ToString(),
                 Cidr = new Cidr(ip, ip.Bits),
                 Kind = primary ? AddressKind.PrimaryIpv4 : AddressKind.SecondaryIpv4,
                 PublicIp = publicIp ?? (primary ? eni.Association?.PublicIp : null),
@@ -144,13 +144,13 @@ public sealed class PrivateIpMap
         {
             if (!IpAddress.TryParse(a.Ipv6Address, out var ip)) { notes?.Add($"{eni.NetworkInterfaceId}: '{a.Ipv6Address}' is not an IP address"); continue; }
             if (!seen.Add(ip)) continue;
-            yield return template with { Address = ip.ToString(), Cidr = new Cidr(ip, 128), Kind = AddressKind.Ipv6Address };
+            yield return template with { IpAddress = ip.ToString(), Cidr = new Cidr(ip, 128), Kind = AddressKind.Ipv6Address };
         }
         foreach (var (text, kind) in eni.Ipv4Prefixes.Select(p => (p.Ipv4Prefix, AddressKind.Ipv4Prefix))
                      .Concat(eni.Ipv6Prefixes.Select(p => (p.Ipv6Prefix, AddressKind.Ipv6Prefix))))
         {
             if (!Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise)) { notes?.Add($"{eni.NetworkInterfaceId}: {error}"); continue; }
-            yield return template with { Address = cidr.ToString(), Cidr = cidr, Kind = kind };
+            yield return template with { IpAddress = cidr.ToString(), Cidr = cidr, Kind = kind };
         }
     }
 

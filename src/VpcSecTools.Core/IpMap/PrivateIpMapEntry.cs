@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using VpcSecTools.Net;
 
 namespace VpcSecTools.IpMap;
@@ -9,8 +8,8 @@ namespace VpcSecTools.IpMap;
 /// </summary>
 public sealed record PrivateIpMapEntry
 {
-    /// <summary>The address, or the CIDR for a delegated prefix.</summary>
-    public string Address { get; init; } = "";
+    /// <summary>The address, or the CIDR for a delegated prefix (named as on attributions, so entries pipe on by <c>IpAddress</c>).</summary>
+    public string IpAddress { get; init; } = "";
     public AddressKind Kind { get; init; }
     public string NetworkInterfaceId { get; init; } = "";
     public string? SubnetId { get; init; }
@@ -35,11 +34,10 @@ public sealed record PrivateIpMapEntry
     public string? RequesterId { get; init; }
     /// <summary>The public IPv4 (auto-assigned or Elastic IP) mapped to this private address.</summary>
     public string? PublicIp { get; init; }
-    public IReadOnlyList<string> SecurityGroups { get; init; } = [];
+    public ValueList<string> SecurityGroups { get; init; } = [];
     /// <summary>EC2's default when the field is absent is true.</summary>
     public bool SourceDestCheck { get; init; } = true;
 
-    /// <summary>The address or delegated prefix as a CIDR (a /32 or /128 for a single address).</summary>
-    [JsonIgnore]
-    public Cidr Cidr { get; init; }
+    /// <summary>The address or delegated prefix as a CIDR (a /32 or /128 for a single address); the engine's, not the output's.</summary>
+    internal Cidr Cidr { get; init; }
 }

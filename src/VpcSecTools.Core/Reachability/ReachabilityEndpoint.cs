@@ -67,7 +67,8 @@ public sealed record ReachabilityEndpoint(string Text, EndpointKind Kind, Networ
 }
 
 /// <summary>A source or destination (instance, ENI, address, VPC, subnet or group) that the snapshot does not hold.</summary>
-public sealed class EndpointNotFoundException(string endpoint, string message) : ArgumentException(message)
+public sealed class EndpointNotFoundException(string endpoint, string message)
+    : Errors.VpcSecToolsException(Errors.ErrorCatalog.EndpointNotFound, Errors.ErrorKind.ObjectNotFound, message, endpoint)
 {
     public string Endpoint { get; } = endpoint;
 }

@@ -8,6 +8,8 @@ public sealed record ReachableSource
 {
     /// <summary>An ENI id, or <c>Internet</c>.</summary>
     public string Source { get; init; } = "";
+    /// <summary>The Name of what holds the ENI (an instance's Name tag, a load balancer's name...), to read a long list by.</summary>
+    public string? SourceName { get; init; }
     public string? InstanceId { get; init; }
     public string? PrivateIpAddress { get; init; }
     public string? VpcId { get; init; }
@@ -207,19 +209,19 @@ public sealed class ReachabilityFanOut
     private static string Signature(Cidr[] splitters, IpAddress address) =>
         string.Concat(splitters.Select(c => c.Contains(address) ? '1' : '0'));
 
-    private static ReachableSource Row(string source, NetworkInterface? eni, ReachabilityEndpoint dst, Traffic traffic) => new()
+    private ReachableSource Row(string source, NetworkInterface? eni, ReachabilityEndpoint dst, Traffic traffic) => new()
     {
-        Source = source, InstanceId = eni?.Attachment?.InstanceId, PrivateIpAddress = eni?.PrivateIpAddress, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
+        Source = source, SourceName = eni is null ? null : IpMap.EniOwnerRules.Detect(eni, Index).Name, InstanceId = eni?.Attachment?.InstanceId, PrivateIpAddress = eni?.PrivateIpAddress, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
         Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText,
     };
 
-    private static ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
+    private ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
     {
         Verdict = r.Verdict, ExplanationCode = r.ExplanationCode, BlockingComponent = r.BlockingComponent, BlockingRule = r.BlockingRule, BlockingDirection = r.BlockingDirection,
     };
 
     /// <summary>A source stopped (denied or unknown) at a security group, with the rule (or its absence) as <paramref name="rule"/> says.</summary>
-    private static ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic, string? rule = null) =>
+    private ReachableSource FromDecision(NetworkInterface eni, SecurityGroupDecision d, ReachabilityEndpoint dst, Traffic traffic, string? rule = null) =>
         Row(eni.NetworkInterfaceId, eni, dst, traffic) with
         {
             Verdict = d.Result == HopResult.Denied ? Verdict.NotReachable : Verdict.Unknown, ExplanationCode = d.ExplanationCode, BlockingComponent = d.GroupId,

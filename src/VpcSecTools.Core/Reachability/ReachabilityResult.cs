@@ -143,12 +143,12 @@ public sealed record ReachabilityResult
     public PathDirection? BlockingDirection { get; init; }
     /// <summary>One sentence: why.</summary>
     public string Reason { get; init; } = "";
-    public IReadOnlyList<PathHop> ForwardPath { get; init; } = [];
-    public IReadOnlyList<PathHop> ReturnPath { get; init; } = [];
+    public ValueList<PathHop> ForwardPath { get; init; } = [];
+    public ValueList<PathHop> ReturnPath { get; init; } = [];
     /// <summary>Which client ephemeral ranges the stateless return path lets through (TCP/UDP only).</summary>
-    public IReadOnlyList<EphemeralRangeCheck> ReturnEphemeralRanges { get; init; } = [];
+    public ValueList<EphemeralRangeCheck> ReturnEphemeralRanges { get; init; } = [];
     /// <summary>Things the verdict assumes (e.g. an endpoint policy not evaluated).</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    public ValueList<string> Notes { get; init; } = [];
 
     /// <summary>The whole answer as readable text: verdict, reason, then each hop of both paths.</summary>
     public string Explain()

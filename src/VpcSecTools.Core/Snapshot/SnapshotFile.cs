@@ -18,11 +18,18 @@ public static class SnapshotFile
     public static void Write(VpcSnapshot snapshot, string path)
     {
         var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        // Write beside and rename, so a failed export never leaves half a file behind.
-        var temp = full + ".tmp";
-        using (var stream = File.Create(temp)) Write(snapshot, stream);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            // Write beside and rename, so a failed export never leaves half a file behind.
+            var temp = full + ".tmp";
+            using (var stream = File.Create(temp)) Write(snapshot, stream);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Errors.FileWriteException(path, e);
+        }
     }
 
     public static void Write(VpcSnapshot snapshot, Stream stream)

@@ -36,6 +36,9 @@ public sealed partial class SnapshotIndex
 
     public VpcSnapshot Snapshot { get; }
 
+    /// <summary>Per region: the counts and the sections the snapshot lacks, as Export-VpcSnapshot reports them.</summary>
+    public IReadOnlyList<SnapshotSummary> Summary => SnapshotSummary.Of(Snapshot);
+
     public IReadOnlyDictionary<string, Vpc> Vpcs { get; }
     public IReadOnlyDictionary<string, Subnet> Subnets { get; }
     public IReadOnlyDictionary<string, RouteTable> RouteTables { get; }

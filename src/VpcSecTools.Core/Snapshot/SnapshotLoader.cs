@@ -14,7 +14,7 @@ public static class SnapshotLoader
     {
         var full = Path.GetFullPath(path);
         if (File.Exists(full)) return LoadFile(full, verbose);
-        if (!Directory.Exists(full)) throw new SnapshotFormatException(path, "no such file or folder");
+        if (!Directory.Exists(full)) throw SnapshotFormatException.NotFound(path);
 
         var walk = new FolderWalk(verbose);
         var batfish = Path.GetFileName(full) == "aws_configs" ? full : Path.Combine(full, "aws_configs");

@@ -13,7 +13,7 @@ public sealed record SnapshotSummary
     public int RouteTables { get; init; }
     public int NetworkAcls { get; init; }
     /// <summary>Section keys the source did not hold or could not read; analyses say Unknown where they need them.</summary>
-    public IReadOnlyList<string> MissingSections { get; init; } = [];
+    public ValueList<string> MissingSections { get; init; } = [];
     public string? Source { get; init; }
     /// <summary>The snapshot file written, when this summarises an export.</summary>
     public string? OutFile { get; init; }

@@ -12,7 +12,7 @@ namespace VpcSecTools.Commands;
 /// Find-OverlyOpenPort's findings new, resolved or changed. What a snapshot lacks is Unknown, never unchanged.</para>
 /// </summary>
 [Cmdlet(VerbsData.Compare, "VpcSnapshot", DefaultParameterSetName = SnapshotsSet)]
-[OutputType(typeof(DriftChange), typeof(string))]
+[OutputType(typeof(ConfigurationChange), typeof(ReachabilityChange), typeof(FindingChange), typeof(DriftGap), typeof(string))]
 public sealed class CompareVpcSnapshotCommand : VpcSecCmdlet
 {
     private const string SnapshotsSet = "Snapshots", FolderSet = "Folder";
@@ -20,12 +20,12 @@ public sealed class CompareVpcSnapshotCommand : VpcSecCmdlet
     /// <summary>The earlier capture: a snapshot file, a folder of describe-* outputs, or a snapshot object.</summary>
     [Parameter(ParameterSetName = SnapshotsSet, Mandatory = true, Position = 0)]
     [ValidateNotNull]
-    public object ReferenceSnapshot { get; set; } = "";
+    public SnapshotSource? ReferenceSnapshot { get; set; }
 
     /// <summary>The later capture, in the same forms.</summary>
     [Parameter(ParameterSetName = SnapshotsSet, Mandatory = true, Position = 1)]
     [ValidateNotNull]
-    public object DifferenceSnapshot { get; set; } = "";
+    public SnapshotSource? DifferenceSnapshot { get; set; }
 
     /// <summary>A folder of scheduled captures named by their UTC time (2026-12-06T030000Z.snapshot.json): the latest is compared with an earlier one.</summary>
     [Parameter(ParameterSetName = FolderSet, Mandatory = true)]
@@ -51,54 +51,31 @@ public sealed class CompareVpcSnapshotCommand : VpcSecCmdlet
     [ValidateNotNullOrEmpty]
     public string? AllowListPath { get; set; }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        object? target = null;
-        try
+        SnapshotSource reference, difference;
+        if (ParameterSetName == FolderSet)
         {
-            SnapshotIndex before, after;
-            string? beforeName = null, afterName = null;
-            if (ParameterSetName == FolderSet)
-            {
-                var folder = GetUnresolvedProviderPathFromPSPath(SnapshotFolder);
-                target = folder;
-                DateTimeOffset? since = Since is null ? null : CaptureFolder.ParseSince(Since, DateTimeOffset.UtcNow);
-                var (reference, difference) = CaptureFolder.Pick(folder, since);
-                WriteVerbose($"Comparing {reference.Path} (captured {reference.CapturedAt:u}) with {difference.Path} (captured {difference.CapturedAt:u})");
-                (beforeName, afterName) = ($"{reference.Path} (captured {reference.CapturedAt:u})", $"{difference.Path} (captured {difference.CapturedAt:u})");
-                target = reference.Path;
-                before = SnapshotCmdlet.Open(this, reference.Path, nameof(ReferenceSnapshot));
-                target = difference.Path;
-                after = SnapshotCmdlet.Open(this, difference.Path, nameof(DifferenceSnapshot));
-            }
-            else
-            {
-                (beforeName, afterName) = (Name(ReferenceSnapshot), Name(DifferenceSnapshot));
-                target = ReferenceSnapshot;
-                before = SnapshotCmdlet.Open(this, ReferenceSnapshot, nameof(ReferenceSnapshot));
-                target = DifferenceSnapshot;
-                after = SnapshotCmdlet.Open(this, DifferenceSnapshot, nameof(DifferenceSnapshot));
-            }
-            target = AllowListPath;
-            var audit = AllowListPath is null ? new AuditOptions() : new AuditOptions().WithFile(GetUnresolvedProviderPathFromPSPath(AllowListPath));
-            target = null;
-            var report = SnapshotDrift.Compare(before, after, new DriftOptions
-            {
-                Audit = audit, IncludeUnchanged = IncludeUnchanged, ReferenceName = beforeName, DifferenceName = afterName,
-            });
-            WriteVerbose($"{report.Work.Recomputed} of {report.Work.Destinations} destinations recomputed, {report.Work.Verdicts} verdicts; " +
-                string.Join(", ", report.Milliseconds.Select(p => $"{p.Key} {p.Value} ms")));
-            // What could not be compared is said, not only returned: it is why "no change" may not mean no change.
-            foreach (var gap in report.Gaps.Where(g => g.MissingIn != "both")) WriteWarning(gap.Summary);
-            if (Format == "Markdown") WriteObject(DriftMarkdown.Render(report));
-            else WriteObject(report.Changes, enumerateCollection: true);
+            var folder = GetUnresolvedProviderPathFromPSPath(SnapshotFolder);
+            DateTimeOffset? since = Since is null ? null : Concerning(Since, () => CaptureFolder.ParseSince(Since, DateTimeOffset.UtcNow));
+            var (earlier, later) = Concerning(folder, () => CaptureFolder.Pick(folder, since));
+            WriteVerbose($"Comparing {earlier.Path} (captured {earlier.CapturedAt:u}) with {later.Path} (captured {later.CapturedAt:u})");
+            (reference, difference) = (earlier.Path, later.Path);
         }
-        catch (Exception e) when (e is not PipelineStoppedException and not ActionPreferenceStopException)
+        else (reference, difference) = (ReferenceSnapshot!, DifferenceSnapshot!);
+        var before = Concerning(reference.Given, () => reference.Load(GetUnresolvedProviderPathFromPSPath, WriteVerbose, WriteLoaderNote));
+        var after = Concerning(difference.Given, () => difference.Load(GetUnresolvedProviderPathFromPSPath, WriteVerbose, WriteLoaderNote));
+        var audit = AllowListPath is null ? new AuditOptions()
+            : Concerning(AllowListPath, () => new AuditOptions().WithFile(GetUnresolvedProviderPathFromPSPath(AllowListPath)));
+        var report = SnapshotDrift.Compare(before, after, new DriftOptions
         {
-            ThrowClassifiedError(e, target);
-        }
+            Audit = audit, IncludeUnchanged = IncludeUnchanged, ReferenceName = reference.Path, DifferenceName = difference.Path,
+        });
+        WriteVerbose($"{report.Work.Recomputed} of {report.Work.Destinations} destinations recomputed, {report.Work.Verdicts} verdicts; " +
+            string.Join(", ", report.Milliseconds.Select(p => $"{p.Key} {p.Value} ms")));
+        // What could not be compared is said, not only returned: it is why "no change" may not mean no change.
+        foreach (var gap in report.Gaps.Where(g => g.MissingIn != "both")) WriteWarning(gap.Summary);
+        if (Format == "Markdown") WriteObject(DriftMarkdown.Render(report));
+        else WriteObject(report.Changes, enumerateCollection: true);
     }
-
-    /// <summary>A path as given names the snapshot in the report; an object names itself (its recorded source).</summary>
-    private static string? Name(object given) => (given is PSObject pso ? pso.BaseObject : given) as string;
 }

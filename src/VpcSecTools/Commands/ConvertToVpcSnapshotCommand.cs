@@ -46,47 +46,32 @@ public sealed class ConvertToVpcSnapshotCommand : VpcSecCmdlet
     private Ec2ObjectInventory? _inventory;
     private int _seen;
 
-    protected override void BeginProcessing()
+    protected override void Begin()
     {
         _inventory = new Ec2ObjectInventory(Region, AccountId);
         foreach (var key in CapturedSection ?? [])
             if (Section.TryGet(key, out var section)) _inventory.Declare(section);
     }
 
-    protected override void ProcessRecord()
-    {
-        foreach (var item in InputObject ?? [])
-        {
-            if (item is null) continue;
-            var value = Unwrap(item)!;
-            var place = $"input object {++_seen} ({TypeName(item)})";
-            try { _inventory!.Add(value, place); }
-            catch (SnapshotFormatException e) { WriteClassifiedError(e, item); }
-        }
-    }
+    // An object that cannot be read is one error naming it; the others are still read.
+    protected override void Process() =>
+        ForEachInput((InputObject ?? []).OfType<object>(), item => _inventory!.Add(Unwrap(item)!, $"input object {++_seen} ({TypeName(item)})"));
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        try
+        var region = _inventory!.Build();
+        var captured = region.CapturedSections.Order(StringComparer.Ordinal).ToArray();
+        WriteVerbose($"{_inventory.Count} object(s) read; captured: {(captured.Length == 0 ? "nothing" : string.Join(", ", captured))}");
+        if (region.MissingSections.Count > 0)
+            WriteVerbose($"missing (unreadable input): {string.Join(", ", region.MissingSections.Select(m => m.Section))}");
+        var index = new SnapshotIndex(new VpcSnapshot
         {
-            var region = _inventory!.Build();
-            var captured = region.CapturedSections.Order(StringComparer.Ordinal).ToArray();
-            WriteVerbose($"{_inventory.Count} object(s) read; captured: {(captured.Length == 0 ? "nothing" : string.Join(", ", captured))}");
-            if (region.MissingSections.Count > 0)
-                WriteVerbose($"missing (unreadable input): {string.Join(", ", region.MissingSections.Select(m => m.Section))}");
-            var index = new SnapshotIndex(new VpcSnapshot
-            {
-                Metadata = new SnapshotMetadata { Source = "ConvertTo-VpcSnapshot", Generator = SnapshotFile.Generator },
-                Regions = [region],
-            });
-            foreach (var note in index.Notes) WriteVerbose(note);
-            SessionSnapshot.Remember(this, index);
-            WriteObject(index);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException and not ActionPreferenceStopException)
-        {
-            ThrowClassifiedError(e);
-        }
+            Metadata = new SnapshotMetadata { Source = "ConvertTo-VpcSnapshot", Generator = SnapshotFile.Generator },
+            Regions = [region],
+        });
+        foreach (var note in index.Notes) WriteVerbose(note);
+        SessionSnapshot.Remember(this, index);
+        WriteObject(index);
     }
 
     /// <summary>The type a user would recognise: the SDK class, or PowerShell's own name for a custom object.</summary>

@@ -19,8 +19,8 @@ public sealed class ExportVpcSnapshotCommand : AwsCmdlet
     /// <summary>A folder of describe-* JSON outputs, a Batfish aws_configs folder, or a snapshot file.</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "From")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    [ValidateNotNull]
+    public TextValue? Path { get; set; }
 
     /// <summary>The snapshot file to write.</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 1)]
@@ -37,45 +37,38 @@ public sealed class ExportVpcSnapshotCommand : AwsCmdlet
     [Parameter(ParameterSetName = LiveSet)]
     public SwitchParameter AllRegions { get; set; }
 
-    private readonly List<string> _vpcIds = [];
+    private readonly ScopeIds _vpcIds = new();
 
-    protected override void ProcessRecord()
+    protected override object? ErrorTarget => ParameterSetName == PathSet ? Path?.Value : OutFile;
+
+    protected override void Process()
     {
         if (ParameterSetName == LiveSet)
         {
-            if (VpcId is not null) _vpcIds.AddRange(VpcId);
+            _vpcIds.Add(VpcId);
             return;
         }
-        var from = GetUnresolvedProviderPathFromPSPath(Path);
-        var outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
-        if (!ShouldProcess(outFile, $"Write snapshot of {from}")) return;
-        try
+        // One source per pipeline input: a bad one is an error for it, and the next input is still exported.
+        ForEachInput([Path!.Value], path =>
         {
-            var snapshot = SnapshotExport.FromPath(from, outFile, WriteVerbose);
-            foreach (var summary in SnapshotSummary.Of(snapshot, outFile)) WriteObject(summary);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException and not ActionPreferenceStopException)
-        {
-            WriteClassifiedError(e, Path);
-        }
+            var from = GetUnresolvedProviderPathFromPSPath(path);
+            var outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
+            if (!ShouldProcess(outFile, $"Write snapshot of {from}")) return;
+            var summaries = SnapshotSummary.Of(SnapshotExport.FromPath(from, outFile, WriteLoaderNote), outFile);
+            WriteVerbose($"{SnapshotSource.Describe(summaries, from)}; wrote {outFile}");
+            WriteObject(summaries, enumerateCollection: true);
+        });
     }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        try
-        {
-            if (ParameterSetName != LiveSet) return;
-            var outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
-            var where = AllRegions ? "all enabled regions" : Region is { Length: > 0 } ? string.Join(", ", Region) : "the default region";
-            if (!ShouldProcess(outFile, $"Write snapshot captured live from {where}")) return;
-            var snapshot = CaptureLive(_vpcIds.Distinct(StringComparer.Ordinal).ToArray(), AllRegions);
-            SnapshotFile.Write(snapshot, outFile);
-            WriteVerbose($"wrote {outFile}");
-            foreach (var summary in SnapshotSummary.Of(snapshot, outFile)) WriteObject(summary);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException and not ActionPreferenceStopException)
-        {
-            ThrowClassifiedError(e, OutFile);
-        }
+        if (ParameterSetName != LiveSet || PipedNothing(_vpcIds)) return;
+        var outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
+        var where = AllRegions ? "all enabled regions" : Region is { Length: > 0 } ? string.Join(", ", Region) : "the default region";
+        if (!ShouldProcess(outFile, $"Write snapshot captured live from {where}")) return;
+        if (CaptureVpcs(_vpcIds, AllRegions) is not { } snapshot) return;
+        SnapshotFile.Write(snapshot, outFile);
+        WriteVerbose($"wrote {outFile}");
+        foreach (var summary in SnapshotSummary.Of(snapshot, outFile)) WriteObject(summary);
     }
 }

@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using VpcSecTools.Exposure;
+using VpcSecTools.IpMap;
+using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Commands;
 
@@ -40,44 +42,39 @@ public sealed class FindOverlyOpenPortCommand : SnapshotCmdlet
     /// <summary>Only these checks (ids such as SG.SshFromInternet).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateCheckId]
     public string[]? CheckId { get; set; }
 
     /// <summary>Skip the low-severity port hygiene checks.</summary>
     [Parameter]
     public SwitchParameter NoPortHygiene { get; set; }
 
-    private readonly List<string> _vpcIds = [];
-    private readonly List<string> _groupIds = [];
+    private readonly ScopeIds _vpcIds = new(), _groupIds = new();
 
-    protected override void ProcessRecord()
+    // Pipeline input by property name accumulates; the audit runs once at the end.
+    protected override void Process()
     {
-        // Pipeline input by property name accumulates; the audit runs once at the end.
-        if (VpcId is not null) _vpcIds.AddRange(VpcId);
-        if (GroupId is not null) _groupIds.AddRange(GroupId);
+        _vpcIds.Add(VpcId);
+        _groupIds.Add(GroupId);
     }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        try
-        {
-            foreach (var id in CheckId ?? [])
-                if (Checks.Find(id) is null) throw new ArgumentException($"'{id}' is not a check id ({string.Join(", ", Checks.All.Select(c => c.Id))})");
-            var options = new AuditOptions();
-            if (AllowListPath is not null) options = options.WithFile(GetUnresolvedProviderPathFromPSPath(AllowListPath));
-            if (NoPortHygiene) options = options with { PortHygiene = false };
-            var scope = new AuditScope { VpcIds = _vpcIds.Distinct().ToArray(), GroupIds = _groupIds.Distinct().ToArray() };
-            var report = OpenPortAudit.Run(Index, options, scope);
-            foreach (var note in report.Notes) WriteVerbose(note);
-            // Missing data is said, not only returned: checks that did not run, and findings rated by their worst case.
-            foreach (var gap in report.Select(checkIds: [Checks.ChecksNotRun.Id])) WriteWarning(gap.Detail);
-            var findings = report.Select(MinimumSeverity, IncludeSuppressed, CheckId).ToArray();
-            if (findings.Count(f => !f.Confirmed && f.CheckId != Checks.ChecksNotRun.Id) is > 0 and var unconfirmed)
-                WriteWarning($"{unconfirmed} finding(s) are unconfirmed (Confirmed = $false): rated by their worst case because the data they need is missing; MissingData says which.");
-            WriteObject(findings, enumerateCollection: true);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            ThrowClassifiedError(e, AllowListPath);
-        }
+        if (PipedNothing(_vpcIds, _groupIds)) return;
+        var vpcs = Held(_vpcIds, Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
+        var groups = Held(_groupIds, Index.SecurityGroups, Section.SecurityGroups, ResourceNotInSnapshotException.SecurityGroup);
+        if (vpcs is { Count: 0 } || groups is { Count: 0 }) return;
+
+        var options = AllowListPath is null ? new AuditOptions()
+            : Concerning(AllowListPath, () => new AuditOptions().WithFile(GetUnresolvedProviderPathFromPSPath(AllowListPath)));
+        if (NoPortHygiene) options = options with { PortHygiene = false };
+        var report = OpenPortAudit.Run(Index, options, new AuditScope { VpcIds = vpcs ?? [], GroupIds = groups ?? [] });
+        foreach (var note in report.Notes) WriteVerbose(note);
+        // Missing data is said, not only returned: checks that did not run, and findings rated by their worst case.
+        foreach (var gap in report.Select(checkIds: [Checks.ChecksNotRun.Id])) WriteWarning(gap.Detail);
+        var findings = report.Select(MinimumSeverity, IncludeSuppressed, CheckId).ToArray();
+        if (findings.Count(f => !f.Confirmed && f.CheckId != Checks.ChecksNotRun.Id) is > 0 and var unconfirmed)
+            WriteWarning($"{unconfirmed} finding(s) are unconfirmed (Confirmed = $false): rated by their worst case because the data they need is missing; MissingData says which.");
+        WriteObject(findings, enumerateCollection: true);
     }
 }

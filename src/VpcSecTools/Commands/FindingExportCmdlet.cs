@@ -31,22 +31,13 @@ public abstract class FindingExportCmdlet : VpcSecCmdlet
 
     protected virtual ExportContext Context => new() { AccountId = AccountId, Region = Region, Time = _time };
 
-    protected override void ProcessRecord()
+    // A finding that cannot be converted (no account id or region known) is one error naming it.
+    protected override void Process() => ForEachInput(Finding, f =>
     {
-        foreach (var f in Finding)
-        {
-            try
-            {
-                var o = ToPSObject(Convert(f, Context));
-                o.TypeNames.Insert(0, TypeName);
-                WriteObject(o);
-            }
-            catch (ArgumentException e)
-            {
-                WriteClassifiedError(e, f);
-            }
-        }
-    }
+        var o = ToPSObject(Convert(f, Context));
+        o.TypeNames.Insert(0, TypeName);
+        WriteObject(o);
+    });
 
     /// <summary>Nested dictionaries become objects, so ConvertTo-Json and dot access both work.</summary>
     private static PSObject ToPSObject(IDictionary values)

@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using VpcSecTools.FlowLogs;
+using VpcSecTools.IpMap;
+using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Commands;
 
@@ -20,33 +22,26 @@ public sealed class GetVpcFlowLogCoverageCommand : SnapshotCmdlet
     /// <summary>Only VPC rows (no subnets or ENIs).</summary>
     [Parameter] public SwitchParameter VpcOnly { get; set; }
 
-    /// <summary>Only rows with a finding.</summary>
+    /// <summary>Only rows with a finding, and rows whose coverage is Unknown.</summary>
     [Parameter] public SwitchParameter FindingsOnly { get; set; }
 
-    private readonly List<string> _vpcIds = [];
+    private readonly ScopeIds _vpcIds = new();
 
-    protected override void ProcessRecord()
-    {
-        if (VpcId is not null) _vpcIds.AddRange(VpcId);
-    }
+    protected override void Process() => _vpcIds.Add(VpcId);
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        try
+        if (PipedNothing(_vpcIds)) return;
+        var vpcs = Held(_vpcIds, Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
+        if (vpcs is { Count: 0 }) return;
+        var rows = FlowLogCoverageAnalysis.Analyse(Index, vpcs ?? []);
+        // What the snapshot cannot tell is said, whatever the filters: Unknown rows are findings too.
+        foreach (var unknown in rows.Where(r => r.Status == CoverageStatus.Unknown).Select(r => r.Finding).OfType<string>().Distinct()) WriteWarning(unknown);
+        foreach (var row in rows)
         {
-            var rows = FlowLogCoverageAnalysis.Analyse(Index, _vpcIds);
-            // What the snapshot cannot tell is said, whatever the filters: Unknown rows are findings too.
-            foreach (var unknown in rows.Where(r => r.Status == CoverageStatus.Unknown).Select(r => r.Finding).OfType<string>().Distinct()) WriteWarning(unknown);
-            foreach (var row in rows)
-            {
-                if (VpcOnly && row.ResourceType is not ("VPC" or "Region")) continue;
-                if (FindingsOnly && row.Finding is null) continue;
-                WriteObject(row);
-            }
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            ThrowClassifiedError(e, Snapshot);
+            if (VpcOnly && row.ResourceType is not ("VPC" or "Region")) continue;
+            if (FindingsOnly && row.Finding is null) continue;
+            WriteObject(row);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VpcSecTools.AwsIpRanges;
 using VpcSecTools.IpMap;
+using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Commands;
 
@@ -21,20 +22,23 @@ public sealed class GetVpcPrivateIpMapCommand : SnapshotCmdlet
 {
     private const string MapSet = "Map", AttributeSet = "Attribute", OverlapSet = "Overlap";
 
+    // The map's scope comes from the command line only: a piped object is attributed by its own addresses,
+    // never widened to the whole VPC or subnet it names.
+
     /// <summary>Only addresses of these VPCs.</summary>
-    [Parameter(ParameterSetName = MapSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = MapSet)]
     [ValidateNotNullOrEmpty]
     public string[]? VpcId { get; set; }
 
     /// <summary>Only addresses of these subnets.</summary>
-    [Parameter(ParameterSetName = MapSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = MapSet)]
     [ValidateNotNullOrEmpty]
     public string[]? SubnetId { get; set; }
 
     /// <summary>Addresses to attribute (IPv4 or IPv6); also from the pipeline, or from objects' IpAddress / PrivateIpAddress.</summary>
     [Parameter(ParameterSetName = AttributeSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PrivateIpAddress")]
-    public string[]? IpAddress { get; set; }
+    public TextValue[]? IpAddress { get; set; }
 
     /// <summary>A flow record's source address (bound from piped objects with a SourceAddress property).</summary>
     [Parameter(ParameterSetName = AttributeSet, ValueFromPipelineByPropertyName = true)]
@@ -62,57 +66,35 @@ public sealed class GetVpcPrivateIpMapCommand : SnapshotCmdlet
     private AddressAttributor? _attributor;
     private readonly HashSet<string> _seenSourceDestination = new(StringComparer.Ordinal);
 
-    private AddressAttributor Attributor => _attributor ??= new AddressAttributor(Index,
-        AwsIpRangeSet.LoadOrBundled(IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath)));
+    private AddressAttributor Attributor => _attributor ??= new AddressAttributor(Index, IpRangesPath is null ? AwsIpRangeSet.Bundled
+        : Concerning(IpRangesPath, () => AwsIpRangeSet.LoadOrBundled(GetUnresolvedProviderPathFromPSPath(IpRangesPath))));
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
-        try
+        switch (ParameterSetName)
         {
-            switch (ParameterSetName)
-            {
-                case MapSet:
-                    WriteObject(Attributor.Map.Select(VpcId, SubnetId), enumerateCollection: true);
-                    foreach (var gap in Attributor.Map.GapsFor(VpcId, SubnetId)) WriteWarning(gap);
-                    break;
-                case OverlapSet:
-                    WriteObject(CidrOverlapReport.Find(Attributor), enumerateCollection: true);
-                    foreach (var gap in CidrOverlapReport.Gaps(Attributor)) WriteWarning(gap);
-                    break;
-                default:
-                    foreach (var address in AddressesOfThisRecord()) Attribute(address);
-                    break;
-            }
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            ThrowClassifiedError(e, Snapshot);
-        }
-        finally
-        {
-            SourceAddress = null;
-            DestinationAddress = null;
+            case MapSet:
+                var vpcs = Held(ScopeIds.Of(VpcId), Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
+                var subnets = Held(ScopeIds.Of(SubnetId), Index.Subnets, Section.Subnets, ResourceNotInSnapshotException.Subnet);
+                if (vpcs is { Count: 0 } || subnets is { Count: 0 }) return;
+                WriteObject(Attributor.Map.Select(vpcs, subnets), enumerateCollection: true);
+                foreach (var gap in Attributor.Map.GapsFor(vpcs, subnets)) WriteWarning(gap);
+                break;
+            case OverlapSet:
+                WriteObject(CidrOverlapReport.Find(Attributor), enumerateCollection: true);
+                foreach (var gap in CidrOverlapReport.Gaps(Attributor)) WriteWarning(gap);
+                break;
+            default:
+                ForEachInput(AddressesOfThisRecord(), address => WriteObject(Attributor.Attribute(address, FromVpcId)));
+                break;
         }
     }
 
-    /// <summary>A flow record gives its two ends; anything else gives -IpAddress.</summary>
+    /// <summary>A flow record gives its two ends, each distinct address once per call; anything else gives -IpAddress.</summary>
     private IEnumerable<string> AddressesOfThisRecord()
     {
         if (SourceAddress is not null || DestinationAddress is not null)
-            return new[] { SourceAddress, DestinationAddress }.OfType<string>().Where(a => a != "-" && _seenSourceDestination.Add(a));
-        return IpAddress ?? [];
-    }
-
-    private void Attribute(string address)
-    {
-        try
-        {
-            WriteObject(Attributor.Attribute(address, FromVpcId));
-        }
-        catch (InvalidIpAddressException e)
-        {
-            // One bad address is one error; the others are still answered.
-            WriteClassifiedError(e, address);
-        }
+            return new[] { SourceAddress, DestinationAddress }.OfType<string>().Where(a => a != "-" && _seenSourceDestination.Add(a)).ToArray();
+        return IpAddress?.Select(a => a.Value).ToArray() ?? [];
     }
 }

@@ -21,24 +21,18 @@ public sealed class GetVpcSnapshotCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter AllRegions { get; set; }
 
-    private readonly List<string> _vpcIds = [];
+    private readonly ScopeIds _vpcIds = new();
 
-    protected override void ProcessRecord()
-    {
-        if (VpcId is not null) _vpcIds.AddRange(VpcId);
-    }
+    protected override object? ErrorTarget => Region;
 
-    protected override void EndProcessing()
+    protected override void Process() => _vpcIds.Add(VpcId);
+
+    protected override void End()
     {
-        try
-        {
-            var index = new SnapshotIndex(CaptureLive(_vpcIds.Distinct(StringComparer.Ordinal).ToArray(), AllRegions));
-            foreach (var note in index.Notes) WriteVerbose(note);
-            WriteObject(index);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException and not ActionPreferenceStopException)
-        {
-            ThrowClassifiedError(e, Region);
-        }
+        if (PipedNothing(_vpcIds)) return;
+        if (CaptureVpcs(_vpcIds, AllRegions) is not { } snapshot) return;
+        var index = new SnapshotIndex(snapshot);
+        foreach (var note in index.Notes) WriteVerbose(note);
+        WriteObject(index);
     }
 }

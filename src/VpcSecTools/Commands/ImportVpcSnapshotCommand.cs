@@ -15,27 +15,30 @@ namespace VpcSecTools.Commands;
 [OutputType(typeof(SnapshotIndex))]
 public sealed class ImportVpcSnapshotCommand : VpcSecCmdlet
 {
-    /// <summary>A snapshot file, a folder of describe-* outputs, or a Batfish aws_configs folder.</summary>
+    /// <summary>A snapshot file, a folder of describe-* outputs, or a Batfish aws_configs folder; wildcards import each match.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    [ValidateNotNull]
+    public TextValue? Path { get; set; }
 
-    protected override void ProcessRecord()
+    protected override object? ErrorTarget => Path?.Value;
+
+    protected override void Process() => ForEachInput(Paths(Path!.Value), path =>
     {
-        var full = GetUnresolvedProviderPathFromPSPath(Path);
-        try
-        {
-            WriteVerbose($"Reading snapshot from {full}");
-            var index = new SnapshotIndex(SnapshotLoader.Load(full, WriteVerbose));
-            foreach (var note in index.Notes) WriteVerbose(note);
-            // The completers of -VpcId, -SubnetId, ... offer this snapshot's ids until the next import.
-            SessionSnapshot.Remember(this, index);
-            WriteObject(index);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            WriteClassifiedError(e, Path);
-        }
+        var index = SnapshotSource.Read(GetUnresolvedProviderPathFromPSPath(path), WriteVerbose, WriteLoaderNote);
+        // The completers of -VpcId, -SubnetId, ... offer this snapshot's ids until the next import.
+        SessionSnapshot.Remember(this, index);
+        WriteObject(index);
+    });
+
+    /// <summary>
+    /// The path as given when it exists (a name may hold [ ]); else each match of its wildcards. A wildcard that
+    /// matches nothing goes on as given, to be reported as SnapshotNotFound naming it.
+    /// </summary>
+    private IEnumerable<string> Paths(string path)
+    {
+        if (!WildcardPattern.ContainsWildcardCharacters(path) || InvokeProvider.Item.Exists(path, force: false, literalPath: true)) return [path];
+        var matches = SessionState.Path.GetResolvedPSPathFromPSPath(path).Select(p => p.ProviderPath).ToArray();
+        return matches.Length > 0 ? matches : [path];
     }
 }

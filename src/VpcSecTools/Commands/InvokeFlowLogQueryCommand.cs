@@ -128,14 +128,14 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     private readonly List<string> _paths = [];
     private readonly List<string> _interfaces = [];
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var p in Path)
         {
             // Standard input is vpcsec's: in PowerShell it is the console or the script's own input.
             if (p == FlowLogPaths.StandardInput)
-                ThrowClassifiedError(new ArgumentException("'-' (standard input) is read by vpcsec, not by the cmdlet: save the stream to a file " +
-                    "(aws s3 cp s3://... ./logs/) and give its path, or run vpcsec flowlogs query -"), p);
+                throw new Errors.InvalidValueException("'-' (standard input) is read by vpcsec, not by the cmdlet: save the stream to a file " +
+                    "(aws s3 cp s3://... ./logs/) and give its path, or run vpcsec flowlogs query -", p);
             _paths.AddRange(ResolvePaths(p));
         }
         // Piped ENI objects each bring one id: the query covers them all.
@@ -150,58 +150,45 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
     }
 
-    protected override void EndProcessing()
-    {
-        try
-        {
-            var query = Arguments().ToQuery();
-            bool discover = _paths.Count == 0 && LogGroupName is null;
-            // The network is read (or captured live) only when the question needs it.
-            var index = Snapshot is not null || FlowLogId is not null || Attribute || ThroughNatGateway || (discover && VpcId is not null) ? Index : null;
-            var logFormat = FlowLogRun.FormatOf(index, FlowLogId ?? [], Format is null ? null : FlowLogFormat.Parse(Format));
-            if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query, logFormat); return; }
-            if (discover && VpcId is null && FlowLogId is null)
-                throw new ArgumentException("give -Path or -LogGroupName, -VpcId or -FlowLogId to read those flow logs, or -Engine Athena|LogsInsights");
-            var progress = new FlowLogProgress();
-            var events = new FlowLogRunEvents { Note = WriteVerbose, Warning = WriteWarning, Error = e => WriteClassifiedError(e, ErrorTarget(e)) };
-            var request = new FlowLogRunRequest
-            {
-                Paths = _paths, LogGroups = LogGroupName ?? [], Index = index, FlowLogIds = FlowLogId ?? [], Format = logFormat,
-                Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress,
-            };
-            using var run = FlowLogRun.Open(request, query, Connect, events, Cancellation);
-            if (run.Inputs.Count == 0) return;
-            var attribution = Attribute ? run.Attribution() : null;
-            FlowLogReadReport report;
-            if (ParameterSetName == "Records") report = StreamRecords(run, progress, attribution);
-            else if (ThroughNatGateway)
-            {
-                (var totals, report) = RunWithProgress(() => run.ThroughNatGateways(Top, Cancellation), progress);
-                foreach (var t in totals) WriteObject(t);
-            }
-            else
-            {
-                var result = RunWithProgress(() => run.Aggregate(Cancellation), progress);
-                report = result.Report;
-                if (Count) WriteObject(result);
-                else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
-            }
-            WriteProgress(new ProgressRecord(1, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
-            run.Finish(report);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
-        {
-            ThrowClassifiedError(e, _paths.FirstOrDefault());
-        }
-        catch (OperationCanceledException) { }
-    }
+    protected override object? ErrorTarget => _paths.FirstOrDefault() ?? base.ErrorTarget;
 
-    private static object? ErrorTarget(Exception e) => e switch
+    protected override void End()
     {
-        FlowLogPathNotFoundException p => p.Path,
-        FlowLogFileException f => f.Error.File,
-        _ => null,
-    };
+        var query = Arguments().ToQuery();
+        bool discover = _paths.Count == 0 && LogGroupName is null;
+        // The network is read (or captured live) only when the question needs it.
+        var index = Snapshot is not null || FlowLogId is not null || Attribute || ThroughNatGateway || (discover && VpcId is not null) ? Index : null;
+        var logFormat = FlowLogRun.FormatOf(index, FlowLogId ?? [], Format is null ? null : FlowLogFormat.Parse(Format));
+        if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query, logFormat); return; }
+        if (discover && VpcId is null && FlowLogId is null)
+            throw new ArgumentException("give -Path or -LogGroupName, -VpcId or -FlowLogId to read those flow logs, or -Engine Athena|LogsInsights");
+        var progress = new FlowLogProgress();
+        var events = new FlowLogRunEvents { Note = WriteVerbose, Warning = WriteWarning, Error = e => WriteClassifiedError(e) };
+        var request = new FlowLogRunRequest
+        {
+            Paths = _paths, LogGroups = LogGroupName ?? [], Index = index, FlowLogIds = FlowLogId ?? [], Format = logFormat,
+            Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress,
+        };
+        using var run = FlowLogRun.Open(request, query, Connect, events, Cancellation);
+        if (run.Inputs.Count == 0) return;
+        var attribution = Attribute ? run.Attribution() : null;
+        FlowLogReadReport report;
+        if (ParameterSetName == "Records") report = StreamRecords(run, progress, attribution);
+        else if (ThroughNatGateway)
+        {
+            (var totals, report) = RunWithProgress(() => run.ThroughNatGateways(Top, Cancellation), progress);
+            foreach (var t in totals) WriteObject(t);
+        }
+        else
+        {
+            var result = RunWithProgress(() => run.Aggregate(Cancellation), progress);
+            report = result.Report;
+            if (Count) WriteObject(result);
+            else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
+        }
+        WriteProgress(new ProgressRecord(1, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
+        run.Finish(report);
+    }
 
     /// <summary>Translates (-ShowQuery) or runs the query in Athena or Logs Insights, through the code the CLI uses.</summary>
     private void PushDown(FlowLogQuery query, FlowLogFormat? format)

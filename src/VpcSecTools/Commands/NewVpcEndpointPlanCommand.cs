@@ -65,32 +65,27 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
     [Parameter]
     public EndpointPlanFormat? As { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (ParameterSetName == FromQuery) _groups.AddRange(InputObject);
     }
 
-    protected override void EndProcessing()
+    protected override object? ErrorTarget => FlowLogPath.FirstOrDefault() ?? base.ErrorTarget;
+
+    protected override void End()
     {
-        try
-        {
-            var ipRanges = IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath);
-            var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
-            var download = UpdateIpRanges ? IpRangesDownload.Default(IpRangesUrl) : null;
-            var window = new PlanWindow(Since, Until);
-            if (FlowLogPath.Length > 0 && VpcId is not null)
-                throw new ArgumentException("-VpcId chooses whose own flow logs to read when no -FlowLogPath is given; with -FlowLogPath, give only the logs to plan from");
-            var plan = ParameterSetName == FromQuery ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices, download: download)
-                : FlowLogPath.Length == 0 ? EndpointPlanning.FromVpcFlowLogs(Index, VpcId, Connect, ipRanges, prices, window: window, download: download, cancel: Cancellation)
-                : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices, window: window, download: download);
-            foreach (var warning in plan.Warnings) WriteWarning(warning);
-            foreach (var note in plan.Notes) WriteVerbose(note);
-            if (As is { } format) WriteObject(EndpointPlanRendering.Render(plan, format));
-            else WriteObject(plan);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            ThrowClassifiedError(e, FlowLogPath.FirstOrDefault());
-        }
+        var ipRanges = IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath);
+        var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
+        var download = UpdateIpRanges ? IpRangesDownload.Default(IpRangesUrl) : null;
+        var window = new PlanWindow(Since, Until);
+        if (FlowLogPath.Length > 0 && VpcId is not null)
+            throw new ArgumentException("-VpcId chooses whose own flow logs to read when no -FlowLogPath is given; with -FlowLogPath, give only the logs to plan from");
+        var plan = ParameterSetName == FromQuery ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices, download: download)
+            : FlowLogPath.Length == 0 ? EndpointPlanning.FromVpcFlowLogs(Index, VpcId, Connect, ipRanges, prices, window: window, download: download, cancel: Cancellation)
+            : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices, window: window, download: download);
+        foreach (var warning in plan.Warnings) WriteWarning(warning);
+        foreach (var note in plan.Notes) WriteVerbose(note);
+        if (As is { } format) WriteObject(EndpointPlanRendering.Render(plan, format));
+        else WriteObject(plan);
     }
 }

@@ -17,13 +17,15 @@ public sealed class TestInstanceReachabilityCommand : SnapshotCmdlet
 {
     /// <summary>Instance id, ENI id, private or public IP, Internet; or *, vpc-…, subnet-…, sg-… for every ENI they hold.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("InstanceId", "NetworkInterfaceId", "PrivateIpAddress")]
+    [Alias("InstanceId", "NetworkInterfaceId", "PrivateIpAddress", "Instances")]
     [ValidateNotNullOrEmpty]
+    [ReachabilityEndpoints]
     public string[] Source { get; set; } = [];
 
     /// <summary>Instance id, ENI id, private or public IP, or Internet.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ReachabilityEndpoints]
     public string[] Destination { get; set; } = [];
 
     /// <summary>tcp, udp, icmp, icmpv6, -1 (all) or a protocol number.</summary>
@@ -52,39 +54,22 @@ public sealed class TestInstanceReachabilityCommand : SnapshotCmdlet
 
     private ReachabilityAnalyzer? _analyzer;
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
-        Traffic traffic;
-        try
-        {
-            traffic = Traffic.Parse(Protocol, Port, IcmpType, IcmpCode);
-            _analyzer ??= new ReachabilityAnalyzer(Index);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            ThrowClassifiedError(e, Protocol);
-            return;
-        }
+        var traffic = Concerning(Protocol, () => Traffic.Parse(Protocol, Port, IcmpType, IcmpCode));
+        _analyzer ??= new ReachabilityAnalyzer(Index);
         var fanOut = new ReachabilityFanOut(_analyzer);
-        foreach (var source in Source)
-            foreach (var destination in Destination)
+        // An unknown source is one error for that source; an unknown destination, one for that pair.
+        ForEachInput(Source, source => ForEachInput(Destination, destination =>
+        {
+            if (fanOut.SourcesMatching(source) is { } sources)
             {
-                try
-                {
-                    var sources = fanOut.SourcesMatching(source);
-                    if (sources is not null)
-                    {
-                        WriteVerbose($"Who can reach {destination} on {traffic}: {sources.Count} source ENIs");
-                        foreach (var entry in fanOut.WhoCanReach(destination, traffic, sources, includeInternet: source.Trim() == "*")) WriteObject(entry);
-                        continue;
-                    }
-                    var result = _analyzer.Analyze(source, destination, traffic);
-                    WriteObject(Explain ? result.Explain() : result);
-                }
-                catch (Exception e) when (e is not PipelineStoppedException)
-                {
-                    WriteClassifiedError(e, source);
-                }
+                WriteVerbose($"Who can reach {destination} on {traffic}: {sources.Count} source ENIs");
+                foreach (var entry in fanOut.WhoCanReach(destination, traffic, sources, includeInternet: source.Trim() == "*")) WriteObject(entry);
+                return;
             }
+            var result = _analyzer.Analyze(source, destination, traffic);
+            WriteObject(Explain ? result.Explain() : result);
+        }));
     }
 }

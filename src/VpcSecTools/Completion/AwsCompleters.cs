@@ -1,32 +1,29 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 
 namespace VpcSecTools.Completion;
 
 /// <summary>Completes <c>-Region</c> from the known AWS Regions.</summary>
-public sealed class RegionCompleter : IArgumentCompleter
+public sealed class RegionCompleter : CandidateCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionResults.From(KnownRegions.Complete(wordToComplete));
+    protected override (IEnumerable<CompletionCandidate>, string) Complete(string parameterName, string wordToComplete, IDictionary fakeBoundParameters) =>
+        (KnownRegions.Complete(wordToComplete), "no known AWS Region starts so");
 }
 
 /// <summary>
 /// Completes <c>-ProfileName</c> from the AWS shared config and credentials files; a <c>-ProfileLocation</c>
 /// already on the command line replaces the credentials file, as it does when the cmdlet runs.
 /// </summary>
-public sealed class ProfileNameCompleter : IArgumentCompleter
+public sealed class ProfileNameCompleter : CandidateCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override (IEnumerable<CompletionCandidate>, string) Complete(string parameterName, string wordToComplete, IDictionary fakeBoundParameters)
     {
         var (config, credentials) = AwsProfileNames.SharedFiles(Environment.GetEnvironmentVariable,
             Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
         var location = fakeBoundParameters.Contains("ProfileLocation") ? fakeBoundParameters["ProfileLocation"] : null;
         if ((location is PSObject pso ? pso.BaseObject : location) is string { Length: > 0 } given) credentials = given;
-        return CompletionResults.From(AwsProfileNames.Complete(AwsProfileNames.Read(config, credentials), wordToComplete));
+        return (AwsProfileNames.Complete(AwsProfileNames.Read(config, credentials), wordToComplete), "no profile in the AWS config or credentials files starts so");
     }
 }

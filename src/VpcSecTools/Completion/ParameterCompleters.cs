@@ -11,9 +11,17 @@ public static class ParameterCompleters
         new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
         {
             ["VpcId"] = typeof(VpcIdCompleter),
+            ["FromVpcId"] = typeof(VpcIdCompleter),
             ["SubnetId"] = typeof(SubnetIdCompleter),
             ["InstanceId"] = typeof(InstanceIdCompleter),
             ["GroupId"] = typeof(GroupIdCompleter),
+            ["InterfaceId"] = typeof(NetworkInterfaceIdCompleter),
+            ["FlowLogId"] = typeof(FlowLogIdCompleter),
+            ["Source"] = typeof(ReachabilityEndpointCompleter),
+            ["Destination"] = typeof(ReachabilityEndpointCompleter),
+            ["Protocol"] = typeof(ProtocolCompleter),
+            ["GroupBy"] = typeof(FlowFieldCompleter),
+            ["CheckId"] = typeof(CheckIdCompleter),
             ["Region"] = typeof(RegionCompleter),
             ["ProfileName"] = typeof(ProfileNameCompleter),
         }.AsReadOnly();

@@ -43,6 +43,7 @@ public static class SessionSnapshot
         SnapshotIndex index => index,
         VpcSnapshot snapshot => new SnapshotIndex(snapshot),
         string path when path.Length > 0 => new SnapshotIndex(SnapshotLoader.Load(Path.GetFullPath(ExpandHome(path)))),
+        FileSystemInfo item => new SnapshotIndex(SnapshotLoader.Load(item.FullName)),
         _ => null,
     };
 

@@ -265,7 +265,7 @@ public class AddressAttributorTests
         var addr = attributor.Attribute("2600:1f16:abc:de01::10");
         Assert.Equal((AttributionScope.ThisVpc, AddressKind.Ipv6Address, "i-0a128d26e59be60f3"), (addr.Scope, addr.Owner!.Kind, addr.Owner.OwnerResourceId));
         var prefix = attributor.Attribute("2600:1f16:abc:de01:1::abcd");
-        Assert.Equal((AttributionScope.ThisVpc, AddressKind.Ipv6Prefix, "2600:1f16:abc:de01:1::/80"), (prefix.Scope, prefix.Owner!.Kind, prefix.Owner.Address));
+        Assert.Equal((AttributionScope.ThisVpc, AddressKind.Ipv6Prefix, "2600:1f16:abc:de01:1::/80"), (prefix.Scope, prefix.Owner!.Kind, prefix.Owner.IpAddress));
         var v4Prefix = attributor.Attribute("10.1.1.70");
         Assert.Equal((AttributionScope.ThisVpc, AddressKind.Ipv4Prefix), (v4Prefix.Scope, v4Prefix.Owner!.Kind));
         var router = attributor.Attribute("2600:1f16:abc:de01::1");
@@ -300,7 +300,7 @@ public class AddressAttributorTests
             var attributor = For(scenario);
             foreach (var entry in attributor.Map.Entries)
             {
-                var a = attributor.Attribute(entry.Address, entry.VpcId);
+                var a = attributor.Attribute(entry.IpAddress, entry.VpcId);
                 Assert.Equal(AttributionScope.ThisVpc, a.Scope);
                 Assert.Equal(entry.NetworkInterfaceId, a.Owner!.NetworkInterfaceId);
             }

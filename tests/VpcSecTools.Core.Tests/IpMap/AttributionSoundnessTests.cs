@@ -91,7 +91,7 @@ public class AttributionSoundnessTests
         var nat = Edited("test-nat-gateway", region => region);
         var a = nat.Attribute("3.135.127.225");
         Assert.Equal((AttributionScope.ThisVpc, NatVpc), (a.Scope, a.VpcId));
-        Assert.Equal((OwnerType.NatGateway, "nat-07ab4846da51f4612", "10.1.250.210"), (a.Owner!.OwnerType, a.Owner.OwnerResourceId, a.Owner.Address));
+        Assert.Equal((OwnerType.NatGateway, "nat-07ab4846da51f4612", "10.1.250.210"), (a.Owner!.OwnerType, a.Owner.OwnerResourceId, a.Owner.IpAddress));
         Assert.Contains("Association.PublicIp", a.Reason);
         Assert.StartsWith("nat-07ab4846da51f4612", a.ToString());
         // Seen from elsewhere it is still reached over the internet, and still ours.

@@ -46,7 +46,7 @@ public class DemoIpMapTests
                 .Select(a => a.GetString()!);
             foreach (var address in addresses)
             {
-                var entry = Assert.Single(Attributor.Map.Entries, e => e.Address == address);
+                var entry = Assert.Single(Attributor.Map.Entries, e => e.IpAddress == address);
                 Assert.Equal(eni, entry.NetworkInterfaceId);
                 Assert.Equal(OwnerOf(resource.Name), (entry.OwnerType, entry.OwnerSubtype));
                 var a = Attributor.Attribute(address);
@@ -57,7 +57,7 @@ public class DemoIpMapTests
             if (publicIp.ValueKind == JsonValueKind.String)
                 Assert.Equal(publicIp.GetString(), Attributor.Map.Entries.First(e => e.NetworkInterfaceId == eni).PublicIp);
             foreach (var prefix in resource.Value.GetProperty("ipv4_prefixes").EnumerateArray())
-                Assert.Contains(Attributor.Map.Entries, e => e.Address == prefix.GetString() && e.Kind == AddressKind.Ipv4Prefix && e.NetworkInterfaceId == eni);
+                Assert.Contains(Attributor.Map.Entries, e => e.IpAddress == prefix.GetString() && e.Kind == AddressKind.Ipv4Prefix && e.NetworkInterfaceId == eni);
         }
         Assert.True(checkedAddresses > 30);
     }

@@ -13,13 +13,13 @@ public class PrivateIpMapTests
     {
         var map = For("test-nat-gateway");
         Assert.Equal(4, map.Entries.Count);
-        var nat = map.Entries.Single(e => e.Address == "10.1.250.210");
+        var nat = map.Entries.Single(e => e.IpAddress == "10.1.250.210");
         Assert.Equal(AddressKind.PrimaryIpv4, nat.Kind);
         Assert.Equal(("eni-017aaec115610308a", "subnet-0428892a357fa1f94", "vpc-0008a7b45e3ddf1dd"), (nat.NetworkInterfaceId, nat.SubnetId, nat.VpcId));
         Assert.Equal((OwnerType.NatGateway, true, "3.135.127.225"), (nat.OwnerType, nat.RequesterManaged, nat.PublicIp));
         Assert.False(nat.SourceDestCheck);
         Assert.Equal("us-east-2", nat.Region);
-        var jump = map.Entries.Single(e => e.Address == "10.1.250.116");
+        var jump = map.Entries.Single(e => e.IpAddress == "10.1.250.116");
         Assert.Equal((OwnerType.Instance, "Jump Host", "18.216.129.140"), (jump.OwnerType, jump.OwnerName, jump.PublicIp));
         Assert.NotEmpty(jump.SecurityGroups);
         Assert.All(jump.SecurityGroups, g => Assert.StartsWith("sg-", g));
@@ -42,7 +42,7 @@ public class PrivateIpMapTests
         var snapshot = new VpcSnapshot { Regions = [new RegionInventory { Region = "eu-west-1", NetworkInterfaces = [eni, other] }] };
         var map = new PrivateIpMap(new SnapshotIndex(snapshot));
         var mine = map.Select(["vpc-1"], null).ToArray();
-        Assert.Equal(new[] { ("10.0.0.10", AddressKind.PrimaryIpv4), ("10.0.0.11", AddressKind.SecondaryIpv4) }, mine.Select(e => (e.Address, e.Kind)));
+        Assert.Equal(new[] { ("10.0.0.10", AddressKind.PrimaryIpv4), ("10.0.0.11", AddressKind.SecondaryIpv4) }, mine.Select(e => (e.IpAddress, e.Kind)));
         Assert.Equal("54.0.0.11", mine[1].PublicIp);
         Assert.Contains(map.Notes, n => n.Contains("not-an-ip"));
         Assert.Single(map.Select(null, ["subnet-2"]));

@@ -124,6 +124,19 @@ public sealed class CmdletMetadataTests
     }
 
     [Fact]
+    public void Cmdlets_catch_nothing_themselves()
+    {
+        // VpcSecCmdlet runs every step guarded and turns failures into ErrorRecords: a cmdlet that catches failures
+        // to report them hides their own ErrorId (an error written under -ErrorAction Stop re-wrapped as UnexpectedError).
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "src", "VpcSecTools", "Commands"), "*.cs"))
+        {
+            var source = File.ReadAllText(file);
+            Assert.False(Regex.IsMatch(source, @"catch\s*\(\s*Exception\b|ThrowTerminatingError|\bWriteError\("),
+                $"{Path.GetFileName(file)} reports failures itself: throw, or use ForEachInput, and let VpcSecCmdlet report them");
+        }
+    }
+
+    [Fact]
     public void Cmdlets_raise_errors_only_through_the_catalogue()
     {
         // A hand-made ErrorRecord would carry an id no table documents; VpcSecCmdlet.ToRecord is the one place.

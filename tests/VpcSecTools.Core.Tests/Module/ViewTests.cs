@@ -100,7 +100,8 @@ public sealed class ViewTests
             var property = PropertyOf(current, segment);
             if (property is null && ElementType(current) is { } element) property = PropertyOf(element, segment);
             if (property is null) return null;
-            current = property.PropertyType;
+            // PowerShell reads through a nullable value (Start.UtcDateTime of a DateTimeOffset?).
+            current = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         }
         return current;
     }

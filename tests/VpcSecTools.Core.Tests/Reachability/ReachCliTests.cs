@@ -108,7 +108,7 @@ public class ReachCliTests
         var parameter = source.Single(a => a.AttributeType == typeof(ParameterAttribute));
         Assert.Contains(parameter.NamedArguments, n => n.MemberName == "ValueFromPipelineByPropertyName" && (bool)n.TypedValue.Value!);
         var aliases = source.Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments.Single().Value as IEnumerable<CustomAttributeTypedArgument>;
-        Assert.Equal(["InstanceId", "NetworkInterfaceId", "PrivateIpAddress"], aliases!.Select(a => (string)a.Value!));
+        Assert.Equal(["InstanceId", "NetworkInterfaceId", "PrivateIpAddress", "Instances"], aliases!.Select(a => (string)a.Value!));
         var outputs = type.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute))
             .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments.Single().Value!).Select(a => (Type)a.Value!).ToList();
         Assert.Contains(typeof(ReachabilityResult), outputs);

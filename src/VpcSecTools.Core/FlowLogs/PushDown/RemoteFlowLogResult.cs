@@ -45,7 +45,7 @@ internal static class RemoteRows
         var fields = PushDownPlan.GroupFields(query);
         return new FlowGroup
         {
-            Fields = fields,
+            Fields = fields.ToValueList(),
             Values = fields.Select(f => Get(columnOf(f))).ToList(),
             Bin = binColumn is null ? null : Time(Get(binColumn)),
             Count = Number(Get(AthenaSql.Flows)) ?? 0,
