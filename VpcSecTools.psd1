@@ -19,6 +19,7 @@
         'ConvertTo-VpcSnapshot'
         'Export-VpcSnapshot'
         'Find-OverlyOpenPort'
+        'Find-UntrustedPrivateTraffic'
         'Get-VpcFlowLogCoverage'
         'Get-VpcPrivateIpMap'
         'Get-VpcSnapshot'

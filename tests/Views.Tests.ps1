@@ -49,6 +49,12 @@ BeforeDiscovery {
         @{ Type = 'VpcSecTools.Drift.ReachabilityChange'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
         @{ Type = 'VpcSecTools.Drift.FindingChange'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
         @{ Type = 'VpcSecTools.Drift.DriftGap'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
+        @{ Type = 'VpcSecTools.Exposure.Finding#Traffic'
+           At80 = 'Severity', 'Check', 'Source', 'Resource'; At120 = 'Port', 'Action', 'SourceOwner' }
+        @{ Type = 'VpcSecTools.PrivateTrust.TrustZoneSummary'
+           At80 = 'Zone', 'Sources', 'Accepted', 'Rejected', 'Findings', 'TopSources'; At120 = @('VpcId') }
+        @{ Type = 'VpcSecTools.PrivateTrust.PrivateSource'
+           At80 = 'Zone', 'SourceAddress', 'Name', 'Accepted', 'Rejected', 'Ports'; At120 = @('EnteredThrough') }
     )
     $cases = foreach ($view in $views) {
         @{ Type = $view.Type; Width = 80; Columns = $view.At80 }

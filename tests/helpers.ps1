@@ -50,7 +50,8 @@ $OutputTypeNames = @(
     'VpcSecTools.Endpoints.EndpointPlan', 'VpcSecTools.Endpoints.EndpointRecommendation',
     'VpcSecTools.Endpoints.EndpointFinding', 'VpcSecTools.Endpoints.NatTrafficGroup',
     'VpcSecTools.Drift.ConfigurationChange', 'VpcSecTools.Drift.ReachabilityChange', 'VpcSecTools.Drift.FindingChange',
-    'VpcSecTools.Drift.DriftGap'
+    'VpcSecTools.Drift.DriftGap',
+    'VpcSecTools.Exposure.Finding#Traffic', 'VpcSecTools.PrivateTrust.TrustZoneSummary', 'VpcSecTools.PrivateTrust.PrivateSource'
 )
 
 function Get-OutputSample {
@@ -91,6 +92,9 @@ function Get-OutputSample {
             }
             $script:SampleDrift | Where-Object { $_.PSObject.TypeNames[0] -eq $Type }
         }
+        'VpcSecTools.Exposure.Finding#Traffic' { Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -WarningAction SilentlyContinue }
+        'VpcSecTools.PrivateTrust.TrustZoneSummary' { Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -Summary -WarningAction SilentlyContinue }
+        'VpcSecTools.PrivateTrust.PrivateSource' { (Find-UntrustedPrivateTraffic -Snapshot $demo -Path $logs -Summary -WarningAction SilentlyContinue).Sources }
         default { throw "no sample of $Type" }
     }
 }

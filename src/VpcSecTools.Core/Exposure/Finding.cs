@@ -51,6 +51,8 @@ public sealed record Finding
     public ValueList<string> ChecksNotRun { get; init; } = [];
     /// <summary>The same text for the same finding in every capture: check, resource and rule content, never list positions.</summary>
     public string Identity => FindingIdentity.Of(this);
+    /// <summary>For findings drawn from flow logs: the traffic seen; null for findings about rules alone.</summary>
+    public FlowEvidence? Traffic { get; init; }
 }
 
 /// <summary>How far an internet opening really reaches (Prowler's exposure levels, per ENI).</summary>
