@@ -22,6 +22,7 @@
         'Find-UntrustedPrivateTraffic'
         'Get-VpcFlowLogCoverage'
         'Get-VpcPrivateIpMap'
+        'Get-VpcRuleUsage'
         'Get-VpcSnapshot'
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'

@@ -49,6 +49,10 @@ BeforeDiscovery {
         @{ Type = 'VpcSecTools.Drift.ReachabilityChange'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
         @{ Type = 'VpcSecTools.Drift.FindingChange'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
         @{ Type = 'VpcSecTools.Drift.DriftGap'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
+        @{ Type = 'VpcSecTools.LeastPrivilege.RuleUsage'
+           At80 = 'Verdict', 'ResourceId', 'Name', 'Dir', 'Rule'; At120 = 'Flows', 'Bytes', 'Peers', 'Reason' }
+        @{ Type = 'VpcSecTools.LeastPrivilege.RuleProposal'
+           At80 = 'Safe', 'GroupId', 'GroupName', 'Action', 'Dropped'; At120 = 'Internet', 'Sources', 'Change' }
         @{ Type = 'VpcSecTools.Exposure.Finding#Traffic'
            At80 = 'Severity', 'Check', 'Source', 'Resource'; At120 = 'Port', 'Action', 'SourceOwner' }
         @{ Type = 'VpcSecTools.PrivateTrust.TrustZoneSummary'

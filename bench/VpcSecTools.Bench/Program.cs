@@ -15,6 +15,7 @@ public static class Program
         ["trust"] = TrustBench.Run,
         ["scale"] = ScaleBench.Run,
         ["drift"] = DriftBench.Run,
+        ["rule-usage"] = RuleUsageBench.Run,
     };
 
     public static int Main(string[] args)
