@@ -13,6 +13,7 @@
     FormatsToProcess     = @('VpcSecTools.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Compare-VpcSnapshot'
         'ConvertTo-OcsfFinding'
         'ConvertTo-SecurityHubFinding'
         'ConvertTo-VpcSnapshot'

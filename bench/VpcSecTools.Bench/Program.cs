@@ -15,6 +15,7 @@ public static class Program
         ["groupprobe"] = GroupTableProbe.Run,
         ["trust"] = TrustBench.Run,
         ["scale"] = ScaleBench.Run,
+        ["drift"] = DriftBench.Run,
         ["rule-usage"] = RuleUsageBench.Run,
     };
 

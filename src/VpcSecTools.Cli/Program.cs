@@ -31,6 +31,7 @@ public static class Program
         root.Subcommands.Add(OpenPortsCommand.Create());
         root.Subcommands.Add(EndpointPlanCommand.Create());
         root.Subcommands.Add(TransferCostCommand.Create());
+        root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(RuleUsageCommand.Create());
         root.Subcommands.Add(PrivateTrustCommand.Create());
         return root;
