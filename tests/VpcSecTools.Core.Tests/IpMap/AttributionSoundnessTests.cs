@@ -10,7 +10,6 @@ namespace VpcSecTools.Tests.IpMap;
 /// SEMANTICS 23-24 where the attributor used to answer confidently and wrongly: our own public addresses, the internet
 /// reached through a transit gateway (centralised egress), and answers that need a section the snapshot lacks.
 /// </summary>
-[Collection(CliRunner.Name)]
 public class AttributionSoundnessTests
 {
     private const string SpokeVpc = "vpc-0404e08ceddf7f650", EgressVpc = "vpc-00a31ce9d0c06675c", Tgw = "tgw-044be4464fcc69aff";

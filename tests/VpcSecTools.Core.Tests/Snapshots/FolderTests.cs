@@ -100,7 +100,6 @@ public class FolderTests
     }
 }
 
-[Collection(CliRunner.Name)]
 public class FolderCliTests
 {
     [Fact]
