@@ -55,11 +55,15 @@ public sealed class ArchitectureTests
 
     /// <remarks>
     /// One known exception: SnapshotIndex caches Routing's route-table lookups (<c>RouteLookupOf</c>), while Routing reads
-    /// the index, a cycle. It is allowed here by name so that no other dependency can join it unnoticed. Errors, like
-    /// Net, is beneath every folder (the snapshot's exceptions derive from its base exception).
+    /// the index, a cycle. It is allowed here by name so that no other dependency can join it unnoticed. Errors and Files,
+    /// like Net, are beneath every folder (the snapshot's exceptions derive from its base exception).
     /// </remarks>
     [Fact]
-    public void Snapshot_depends_only_on_Net() => Assert.Subset(new HashSet<string> { "Net", "Errors", "Routing" }, Dependencies("Snapshot"));
+    public void Snapshot_depends_only_on_Net() => Assert.Subset(new HashSet<string> { "Net", "Errors", "Routing", "Files" }, Dependencies("Snapshot"));
+
+    /// <summary>Files holds what the local file system says of a path, for every reader of local files: it leans on nothing.</summary>
+    [Fact]
+    public void Files_depends_on_no_other_folder() => Assert.Empty(Dependencies("Files"));
 
     [Theory]
     [InlineData("Routing")]
