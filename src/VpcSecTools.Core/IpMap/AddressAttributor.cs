@@ -383,8 +383,7 @@ public sealed class AddressAttributor
 
     private AddressAttribution ViaVpn(AddressAttribution r, VpcView from, string vgwId)
     {
-        var connections = _index.VpnConnections.Values.Where(c => c.VpnGatewayId == vgwId && c.State is not ("deleted" or "deleting"))
-            .Select(c => c.VpnConnectionId).ToArray();
+        var connections = _index.VpnConnectionsOf(vgwId).Select(c => c.VpnConnectionId).ToArray();
         var vgw = _index.VpnGateways.GetValueOrDefault(vgwId);
         return r with
         {
