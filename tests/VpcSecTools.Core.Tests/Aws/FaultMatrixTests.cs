@@ -9,7 +9,7 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Tests.Aws;
 
 /// <summary>What can go wrong on the wire.</summary>
-public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ExpiredCredentials, AccessDenied, RepeatedNextToken }
+public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ConnectionReset, ExpiredCredentials, AccessDenied, RepeatedNextToken }
 
 /// <summary>
 /// The AWS fault matrix of about_VpcSecTools: each client (EC2, S3, CloudWatch Logs, Athena) against the loopback
@@ -46,7 +46,7 @@ public class FaultMatrixTests
     {
         var data = new TheoryData<string, Fault>();
         foreach (var client in new[] { "EC2", "S3", "Logs", "Athena" })
-            foreach (var fault in new[] { Fault.Throttling, Fault.ServerError, Fault.SlowPastTimeout, Fault.TruncatedBody })
+            foreach (var fault in new[] { Fault.Throttling, Fault.ServerError, Fault.SlowPastTimeout, Fault.TruncatedBody, Fault.ConnectionReset })
                 data.Add(client, fault);
         return data;
     }
@@ -85,6 +85,28 @@ public class FaultMatrixTests
         Assert.Equal(expectedAttempts, server.Requests.Count(target.IsFaulted));
     }
 
+    /// <summary>
+    /// The connection dropped mid-response on every attempt (the headers promise a body that never comes): the capture
+    /// neither hangs nor takes the short answer for the whole; after the SDK's retries the call fails with its ErrorId,
+    /// naming the operation and the dropped connection.
+    /// </summary>
+    [Fact]
+    public async Task A_connection_reset_on_every_attempt_fails_the_capture_with_its_ErrorId_after_the_retries()
+    {
+        var target = Targets["EC2"];
+        using var server = new LoopbackServer(r => target.IsFaulted(r) ? target.Fault(Fault.ConnectionReset) : target.Normal(r));
+        var outcome = await target.Run(Connect(server)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Null(outcome.Answer);
+        var error = Assert.IsAssignableFrom<AwsCallException>(outcome.Error);
+        Assert.Equal(ErrorCatalog.AwsCallFailed, ErrorCatalog.Classify(error).ErrorId);
+        Assert.Equal("DescribeVpcs", error.Operation);
+        Assert.Contains("DescribeVpcs", error.Message);
+        Assert.Contains("the connection failed", error.Message);
+        // Retried (the SDK also retries a body cut short while it reads it), then given up.
+        Assert.True(server.Requests.Count(target.IsFaulted) > 1, $"{server.Requests.Count(target.IsFaulted)} attempts");
+    }
+
     private static AwsSdkConnection Connect(LoopbackServer server)
     {
         var connection = JsonWire.Connection(server);
@@ -104,6 +126,7 @@ public class FaultMatrixTests
         {
             Tests.Aws.Fault.SlowPastTimeout => Normal(null!) with { Delay = Timeout * 2 },
             Tests.Aws.Fault.TruncatedBody => Normal(null!) with { CutAt = Normal(null!).Body.Length / 2 },
+            Tests.Aws.Fault.ConnectionReset => Normal(null!) with { CutAt = 0 },
             Tests.Aws.Fault.RepeatedNextToken => RepeatedToken,
             _ => ErrorBody(fault),
         };
