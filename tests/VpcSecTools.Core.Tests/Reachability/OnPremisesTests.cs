@@ -1,6 +1,6 @@
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.Reachability;
 
