@@ -17,9 +17,7 @@ public class SnapshotExportTests
         using var server = Ec2Wire.Serve("test-transit-gateway");
         using var temp = new TestPaths.TempDir();
         var outFile = temp.File("live.json");
-        int exit;
-        using (ProcessEnvironment.Set(("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_PROFILE", null)))
-            exit = CliRunner.Run("snapshot", "export", "--region", Ec2Wire.Region, "--endpoint-url", server.Url, "--out", outFile, "--format", "json").Exit;
+        var exit = ExportLive(server.Url, outFile);
 
         Assert.Equal(Program.Ok, exit);
         Assert.Equal(Ec2Wire.Canonical(SnapshotLoader.Load(Ec2Wire.Describe("test-transit-gateway"))), Ec2Wire.Canonical(SnapshotLoader.Load(outFile)));
@@ -42,13 +40,18 @@ public class SnapshotExportTests
             ? ReplayResponse.Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation.") : null);
         using var temp = new TestPaths.TempDir();
         var outFile = temp.File("live.json");
-        int exit;
-        using (ProcessEnvironment.Set(("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_PROFILE", null)))
-            exit = CliRunner.Run("snapshot", "export", "--region", Ec2Wire.Region, "--endpoint-url", server.Url, "--out", outFile, "--format", "json").Exit;
+        var exit = ExportLive(server.Url, outFile);
 
         Assert.Equal(Program.Ok, exit);
         var region = SnapshotLoader.Load(outFile).Regions[0];
         Assert.Equal(Section.VpcEndpoints, Assert.Single(region.MissingSections).Section);
         Assert.False(region.Has(Section.VpcEndpoints));
+    }
+
+    /// <summary><c>vpcsec snapshot export</c> from the replay server, with the replay's keys and no profile.</summary>
+    private static int ExportLive(string endpointUrl, string outFile)
+    {
+        using (ProcessEnvironment.Set(("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_PROFILE", null)))
+            return CliRunner.Run("snapshot", "export", "--region", Ec2Wire.Region, "--endpoint-url", endpointUrl, "--out", outFile, "--format", "json").Exit;
     }
 }
