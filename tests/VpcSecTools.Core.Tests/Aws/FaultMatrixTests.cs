@@ -126,7 +126,7 @@ public class FaultMatrixTests
         {
             Tests.Aws.Fault.SlowPastTimeout => Normal(null!) with { Delay = Timeout * 2 },
             Tests.Aws.Fault.TruncatedBody => Normal(null!) with { CutAt = Normal(null!).Body.Length / 2 },
-            Tests.Aws.Fault.ConnectionReset => Normal(null!) with { CutAt = 0 },
+            Tests.Aws.Fault.ConnectionReset => Normal(null!) with { Reset = true },
             Tests.Aws.Fault.RepeatedNextToken => RepeatedToken,
             _ => ErrorBody(fault),
         };
