@@ -9,7 +9,7 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Tests.Aws;
 
 /// <summary>What can go wrong on the wire.</summary>
-public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ConnectionReset, ExpiredCredentials, AccessDenied, RepeatedNextToken }
+public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ConnectionReset, EmptyBody, ExpiredCredentials, AccessDenied, RepeatedNextToken }
 
 /// <summary>
 /// The AWS fault matrix of about_VpcSecTools: each client (EC2, S3, CloudWatch Logs, Athena) against the loopback
@@ -39,6 +39,9 @@ public class FaultMatrixTests
         { "Athena", Fault.SlowPastTimeout, ErrorCatalog.AwsCallFailed },
         { "Athena", Fault.ExpiredCredentials, ErrorCatalog.AwsAuthenticationFailed },
         { "Athena", Fault.AccessDenied, ErrorCatalog.AwsAccessDenied }, { "Athena", Fault.RepeatedNextToken, ErrorCatalog.AwsMalformedResponse },
+        // A 200 with nothing in it is no answer, never an empty one (no VPCs, no objects, no events, no rows).
+        { "EC2", Fault.EmptyBody, "missing:" + ErrorCatalog.AwsMalformedResponse }, { "S3", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
+        { "Logs", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse }, { "Athena", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
     };
 
     /// <summary>Faults the SDK retries: once, then the right answer.</summary>
@@ -81,7 +84,7 @@ public class FaultMatrixTests
         if (fault is Fault.AccessDenied) Assert.Contains(target.IamAction, error.Message);
         // Retried faults are retried exactly MaxErrorRetry times; the others are not retried at all.
         // A repeated NextToken is seen on the second page; the first call of the others meets the fault.
-        int expectedAttempts = fault is Fault.ExpiredCredentials or Fault.AccessDenied ? 1 : 2;
+        int expectedAttempts = fault is Fault.ExpiredCredentials or Fault.AccessDenied or Fault.EmptyBody ? 1 : 2;
         Assert.Equal(expectedAttempts, server.Requests.Count(target.IsFaulted));
     }
 
@@ -127,6 +130,7 @@ public class FaultMatrixTests
             Tests.Aws.Fault.SlowPastTimeout => Normal(null!) with { Delay = Timeout * 2 },
             Tests.Aws.Fault.TruncatedBody => Normal(null!) with { CutAt = Normal(null!).Body.Length / 2 },
             Tests.Aws.Fault.ConnectionReset => Normal(null!) with { Reset = true },
+            Tests.Aws.Fault.EmptyBody => Normal(null!) with { Body = [] },
             Tests.Aws.Fault.RepeatedNextToken => RepeatedToken,
             _ => ErrorBody(fault),
         };
