@@ -18,6 +18,7 @@
         'ConvertTo-VpcSnapshot'
         'Export-VpcSnapshot'
         'Find-OverlyOpenPort'
+        'Find-UntrustedPrivateTraffic'
         'Get-VpcFlowLogCoverage'
         'Get-VpcPrivateIpMap'
         'Get-VpcSnapshot'

@@ -45,6 +45,12 @@ BeforeDiscovery {
         @{ Type = 'VpcSecTools.Endpoints.EndpointFinding'; At80 = 'Kind', 'VpcEndpointId', 'Resources'; At120 = @('Detail') }
         @{ Type = 'VpcSecTools.Endpoints.NatTrafficGroup'
            At80 = 'Service', 'GbPerMonth', 'NatCostPerMonth', 'Disposition'; At120 = @('Reason') }
+        @{ Type = 'VpcSecTools.Exposure.Finding#Traffic'
+           At80 = 'Severity', 'Check', 'Source', 'Resource'; At120 = 'Port', 'Action', 'SourceOwner' }
+        @{ Type = 'VpcSecTools.PrivateTrust.TrustZoneSummary'
+           At80 = 'Zone', 'Sources', 'Accepted', 'Rejected', 'Findings', 'TopSources'; At120 = @('VpcId') }
+        @{ Type = 'VpcSecTools.PrivateTrust.PrivateSource'
+           At80 = 'Zone', 'SourceAddress', 'Name', 'Accepted', 'Rejected', 'Ports'; At120 = @('EnteredThrough') }
     )
     $cases = foreach ($view in $views) {
         @{ Type = $view.Type; Width = 80; Columns = $view.At80 }

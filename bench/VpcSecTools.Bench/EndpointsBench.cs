@@ -96,7 +96,7 @@ public static class EndpointsBench
     }
 
     /// <summary>Wall and CPU seconds (user + system, all threads) of one run.</summary>
-    private static (double Wall, double Cpu, string Note) Time(Func<string> body)
+    internal static (double Wall, double Cpu, string Note) Time(Func<string> body)
     {
         var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;

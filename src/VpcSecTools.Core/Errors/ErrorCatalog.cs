@@ -38,6 +38,8 @@ public static class ErrorCatalog
     public const string PriceTableInvalid = "PriceTableInvalid";
     /// <summary>The snapshot cannot say where a VPC's flow logs go, or the VPC has none active.</summary>
     public const string FlowLogDestinationUnknown = "FlowLogDestinationUnknown";
+    /// <summary>A private-trust baseline file that cannot be read (not JSON, a member missing or of the wrong kind).</summary>
+    public const string TrustBaselineInvalid = "TrustBaselineInvalid";
 
     /// <summary>
     /// How <paramref name="e"/> is reported. The exception's own target names the offending value; <paramref name="target"/>

@@ -30,6 +30,10 @@ public static class Checks
     public const string NetworkAclType = "AwsEc2NetworkAcl";
     /// <summary>The resource of a finding about a whole capture (an account in a region).</summary>
     public const string AccountType = "AwsAccount";
+    /// <summary>The resource of a finding about traffic a network interface received.</summary>
+    public const string NetworkInterfaceType = "AwsEc2NetworkInterface";
+    /// <summary>The resource of a finding about a VPC's address space.</summary>
+    public const string VpcType = "AwsEc2Vpc";
 
     public static readonly CheckDefinition AllTrafficFromInternet = new("SG.AllTrafficFromInternet",
         "Security group allows all traffic from the internet", Severity.Critical, SecurityGroupType,

@@ -49,6 +49,8 @@ public sealed record Finding
     public bool Confirmed => MissingData is null;
     /// <summary>For <c>Audit.ChecksNotRun</c>: the checks that did not run for lack of a section.</summary>
     public ValueList<string> ChecksNotRun { get; init; } = [];
+    /// <summary>For findings drawn from flow logs: the traffic seen; null for findings about rules alone.</summary>
+    public FlowEvidence? Traffic { get; init; }
 }
 
 /// <summary>How far an internet opening really reaches (Prowler's exposure levels, per ENI).</summary>

@@ -62,7 +62,7 @@ public static class FindingExport
             ["CompanyName"] = Product,
             ["GeneratorId"] = $"vpcsec/{f.CheckId}",
             ["AwsAccountId"] = account,
-            ["Types"] = new[] { "Software and Configuration Checks/AWS Security Best Practices/Network Reachability" },
+            ["Types"] = new[] { f.Traffic is null ? "Software and Configuration Checks/AWS Security Best Practices/Network Reachability" : "Unusual Behaviors/Network Flow" },
             ["CreatedAt"] = time,
             ["UpdatedAt"] = time,
             ["Severity"] = new Dictionary<string, object?> { ["Label"] = f.Severity.Label(), ["Original"] = f.BaseSeverity.Label() },
@@ -76,8 +76,27 @@ public static class FindingExport
             ["Workflow"] = new Dictionary<string, object?> { ["Status"] = f.Suppressed ? "SUPPRESSED" : "NEW" },
             ["RecordState"] = "ACTIVE",
         };
+        if (f.Traffic is { } seen) AddObserved(finding, f, seen);
         if (f.Suppressed && f.SuppressedBy is { } why) finding["Note"] = new Dictionary<string, object?> { ["Text"] = Clip(why, 512), ["UpdatedBy"] = Product, ["UpdatedAt"] = time };
         return finding;
+    }
+
+    /// <summary>ASFF's own fields for what was observed: when, and the flow (direction, protocol, addresses, port).</summary>
+    private static void AddObserved(Dictionary<string, object?> finding, Finding f, FlowEvidence seen)
+    {
+        static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        if (seen.FirstSeen is { } first) finding["FirstObservedAt"] = Time(first);
+        if (seen.LastSeen is { } last) finding["LastObservedAt"] = Time(last);
+        // The connection's direction: when the interface opened it, the records' source is the remote end answering, and
+        // the port is the remote's, so the interface is the connection's source.
+        bool outbound = f.Direction == "Egress";
+        var (from, to) = outbound ? (seen.DestinationAddress, seen.SourceAddress) : (seen.SourceAddress, seen.DestinationAddress);
+        var network = new Dictionary<string, object?> { ["Direction"] = outbound ? "OUT" : "IN" };
+        if (f.Protocol is { Length: > 0 } protocol) network["Protocol"] = protocol.ToUpperInvariant();
+        network[from.Contains(':') ? "SourceIpV6" : "SourceIpV4"] = from;
+        network[to.Contains(':') ? "DestinationIpV6" : "DestinationIpV4"] = to;
+        if (int.TryParse(f.Ports, NumberStyles.None, CultureInfo.InvariantCulture, out int port)) network["DestinationPort"] = port;
+        finding["Network"] = network;
     }
 
     /// <summary>One finding as an OCSF Detection Finding (class 2004, activity Create) with the cloud profile.</summary>
@@ -88,7 +107,7 @@ public static class FindingExport
         long epochMs = c.Time.ToUnixTimeMilliseconds();
         const int activity = 1;
         var unmapped = ProductFields(f);
-        return new Dictionary<string, object?>
+        var ocsf = new Dictionary<string, object?>
         {
             ["activity_id"] = activity,
             ["activity_name"] = "Create",
@@ -144,6 +163,15 @@ public static class FindingExport
             ["remediation"] = new Dictionary<string, object?> { ["desc"] = f.Remediation },
             ["unmapped"] = unmapped,
         };
+        if (f.Traffic is { } seen)
+        {
+            // The base event's count of what the finding groups, and the finding's first and last sightings.
+            ocsf["count"] = seen.Records;
+            var info = (Dictionary<string, object?>)ocsf["finding_info"]!;
+            if (seen.FirstSeen is { } first) info["first_seen_time"] = first.ToUnixTimeMilliseconds();
+            if (seen.LastSeen is { } last) info["last_seen_time"] = last.ToUnixTimeMilliseconds();
+        }
+        return ocsf;
     }
 
     private static (string Account, string Region) Where(Finding f, ExportContext c)
@@ -162,6 +190,8 @@ public static class FindingExport
         // ASFF's documented Id of an AwsAccount resource.
         Checks.AccountType => $"AWS::::Account:{account}",
         Checks.NetworkAclType => $"arn:{partition}:ec2:{region}:{account}:network-acl/{f.ResourceId}",
+        Checks.NetworkInterfaceType => $"arn:{partition}:ec2:{region}:{account}:network-interface/{f.ResourceId}",
+        Checks.VpcType => $"arn:{partition}:ec2:{region}:{account}:vpc/{f.ResourceId}",
         _ => $"arn:{partition}:ec2:{region}:{account}:security-group/{f.ResourceId}",
     };
 
@@ -170,6 +200,9 @@ public static class FindingExport
         // An account has no ASFF details type: Other is a map of strings.
         Checks.AccountType => new Dictionary<string, object?> { ["Other"] = new Dictionary<string, string> { ["Region"] = f.Region ?? "", ["ChecksNotRun"] = string.Join(",", f.ChecksNotRun) } },
         Checks.NetworkAclType => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["NetworkAclId"] = f.ResourceId, ["VpcId"] = f.VpcId, ["OwnerId"] = account } },
+        Checks.NetworkInterfaceType => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["NetworkInterfaceId"] = f.ResourceId } },
+        // ASFF's AwsEc2Vpc details have no VPC id (its ARN names it) and we keep none of its fields: Other is a map of strings.
+        Checks.VpcType => new Dictionary<string, object?> { ["Other"] = new Dictionary<string, string> { ["VpcId"] = f.ResourceId } },
         _ => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["GroupId"] = f.ResourceId, ["GroupName"] = f.ResourceName, ["VpcId"] = f.VpcId, ["OwnerId"] = account } },
     };
 
@@ -190,6 +223,16 @@ public static class FindingExport
         Put("vpcsec/SuppressedBy", f.SuppressedBy);
         Put("vpcsec/MissingData", f.MissingData);
         Put("vpcsec/ChecksNotRun", string.Join(",", f.ChecksNotRun));
+        if (f.Traffic is { } seen)
+        {
+            Put("vpcsec/NetworkInterfaceId", seen.NetworkInterfaceId);
+            Put("vpcsec/SourceAddress", seen.SourceAddress);
+            Put("vpcsec/SourceOwner", seen.SourceOwner);
+            Put("vpcsec/EnteredThrough", seen.EnteredThrough);
+            Put("vpcsec/Action", seen.Action);
+            Put("vpcsec/Records", seen.Records.ToString(CultureInfo.InvariantCulture));
+            Put("vpcsec/Bytes", seen.Bytes.ToString(CultureInfo.InvariantCulture));
+        }
         return fields;
     }
 

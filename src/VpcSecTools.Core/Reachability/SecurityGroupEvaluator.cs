@@ -37,6 +37,9 @@ public static class SecurityGroupEvaluator
             return new(HopResult.Unknown, null, null, "SecurityGroups not captured", "the snapshot has no security groups for this ENI's region", ExplanationCodes.SectionNotCaptured);
         if (eni.Groups.Count == 0 && IsUnfiltered(eni))
             return new(HopResult.Allowed, null, null, "no security groups", $"security groups do not apply to {eni.InterfaceType} interfaces", null);
+        // A Network Load Balancer created without security groups filters nothing: its targets' groups do.
+        if (eni.Groups.Count == 0 && eni.InterfaceType == "network_load_balancer")
+            return new(HopResult.Allowed, null, null, "no security groups", "a Network Load Balancer created without security groups does not filter traffic", null);
         SecurityGroupDecision? unknown = null;
         foreach (var g in eni.Groups)
         {

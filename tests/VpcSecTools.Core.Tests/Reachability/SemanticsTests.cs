@@ -424,6 +424,22 @@ public class SemanticsTests
         Assert.Contains("NetworkAcls", r.Explain());
     }
 
+    [Fact]
+    public void S2_network_load_balancer_created_without_security_groups_filters_nothing()
+    {
+        // An NLB's ENI with no groups (created before NLBs took security groups, or without any): its health checks reach
+        // the target, whose own group decides; the target's answers are not filtered at the NLB either.
+        var n = TwoSubnets().Eni("eni-nlb", "subnet-a", "10.0.1.250", [], interfaceType: "network_load_balancer");
+        var a = n.Analyzer();
+        var r = a.Analyze("eni-nlb", "i-b", Traffic.Tcp(5432));
+        Assert.True(r.Verdict == Verdict.Reachable, r.Explain());
+        Assert.Contains(r.ForwardPath, h => h.ComponentType == ComponentKind.SecurityGroup && h.ComponentId == "eni-nlb" && h.Rule == "no security groups");
+        ReachabilityAssert.Blocked(a.Analyze("eni-nlb", "i-b", Traffic.Tcp(22)), ExplanationCodes.SecurityGroupRules, "sg-db");
+        // Any other interface without groups still allows nothing.
+        n.Enis[^1] = n.Enis[^1] with { InterfaceType = "interface" };
+        ReachabilityAssert.Blocked(n.Analyzer().Analyze("eni-nlb", "i-b", Traffic.Tcp(5432)), ExplanationCodes.SecurityGroupRules);
+    }
+
     /// <summary>vpc-a (10.0/16, subnet-a in us-east-1a) and vpc-b (10.1/16, subnet-b in us-east-1a) joined by tgw-1; one TGW route table with VPC propagations.</summary>
     internal static TestNetwork TgwPair(string referencing)
     {
