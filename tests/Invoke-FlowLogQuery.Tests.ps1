@@ -273,4 +273,29 @@ Describe 'Invoke-FlowLogQuery' {
             "$warnings" | Should -Match 'pipe.log is a FIFO'
         }
     }
+
+    Context 'groups beyond the memory budget' {
+        BeforeAll {
+            # 20,000 conversations, most seen once: far more groups than 1 MB holds.
+            $many = Join-Path $TestDrive 'conversations.log'
+            $lines = foreach ($i in 0..19999) {
+                "2 123456789012 eni-0a1b2c3d 10.$($i % 4).$(($i -shr 2) % 250).$($i % 7 + 1) 203.0.113.$($i % 251) $(1024 + $i) $(20 + $i % 1000) 6 2 $(100 + $i % 977) 1700000000 1700000060 ACCEPT OK"
+            }
+            [IO.File]::WriteAllLines($many, [string[]]$lines)
+        }
+
+        It 'spills with -MaxMemory and gives the answer of the whole table' {
+            $whole = Invoke-FlowLogQuery -Path $many -GroupBy srcaddr, dstaddr, dstport -Top 25
+            $spilled = Invoke-FlowLogQuery -Path $many -GroupBy srcaddr, dstaddr, dstport -Top 25 -MaxMemory 1MB -Verbose 4>&1
+            $notes = $spilled | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            $groups = $spilled | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+            ($notes.Message -join "`n") | Should -Match 'spilled to disk'
+            $groups | Should -HaveCount 25
+            ($groups | ForEach-Object { "$($_.Key)=$($_.Bytes)" }) | Should -Be ($whole | ForEach-Object { "$($_.Key)=$($_.Bytes)" })
+        }
+
+        It 'refuses a budget under 1 MB' {
+            { Invoke-FlowLogQuery -Path $many -GroupBy srcaddr -MaxMemory 1KB } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        }
+    }
 }

@@ -14,6 +14,7 @@ namespace VpcSecTools.Bench;
 public static class FlowLogsBench
 {
     private static readonly string Data = Path.Combine(FindRoot(), "bench", "data");
+    public static string DataFolder => Data;
     private static string V2 => Path.Combine(Data, "flow-v2.log");
     private static string V5 => Path.Combine(Data, "flow-v5.log");
 
@@ -33,8 +34,15 @@ public static class FlowLogsBench
                 int only = Array.IndexOf(args, "--only");
                 Measure(keep: args.Contains("--keep"), only >= 0 && only + 1 < args.Length ? args[only + 1] : null);
                 return 0;
+            case "parquet":
+                return FlowLogsVersusDuckDb.Parquet();
+            case "versus":
+                return FlowLogsVersusDuckDb.Versus(args[1..]);
+            case "one":
+                return FlowLogsVersusDuckDb.One(args[1..]);
             default:
-                Console.Error.WriteLine("usage: flowlogs gen [MiB] | flowlogs run [--keep] [--only <text in run names>]");
+                Console.Error.WriteLine("usage: flowlogs gen [MiB] | flowlogs run [--keep] [--only <text in run names>] | flowlogs parquet | " +
+                    "flowlogs versus [--rounds N] [--threads T] [--only <text>] | flowlogs one <ours|duckdb> <query> <text|gzip|parquet> <threads> [max MiB]");
                 return 2;
         }
     }
@@ -200,6 +208,10 @@ public static class FlowLogsBench
             Add($"ours v2 plain filter+count, {threads} thread(s)", n => Ours(n, V2, filter, threads, plain));
             Add($"ours v2 plain top talkers srcaddr, {threads} thread(s)", n => Ours(n, V2, topSrc, threads, plain));
         }
+        // Many groups: nearly every record its own conversation (issue 20's third question).
+        var conversations = new FlowLogQuery { GroupBy = ["srcaddr", "dstaddr", "dstport"], Top = 10 };
+        foreach (int threads in new[] { 1, 2 })
+            Add($"ours v2 plain conversations srcaddr,dstaddr,dstport, {threads} thread(s)", n => Ours(n, V2, conversations, threads, plain));
         foreach (int threads in new[] { 1, 2 })
         {
             Add($"ours v2 .gz filter+count, {threads} thread(s)", n => Ours(n, V2 + ".gz", filter, threads, gz));

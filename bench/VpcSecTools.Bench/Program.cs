@@ -11,6 +11,7 @@ public static class Program
         ["ipmap"] = IpMapBench.Run,
         ["audit"] = AuditBench.Run,
         ["endpoints"] = EndpointsBench.Run,
+        ["groupprobe"] = GroupTableProbe.Run,
         ["trust"] = TrustBench.Run,
         ["scale"] = ScaleBench.Run,
     };

@@ -50,6 +50,10 @@ public static class FlowLogsCommand
         var count = new Option<bool>("--count") { Description = "Print only the count and read report." };
         var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat (${version} ${srcaddr} ...) or a field list." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
+        var maxMemory = new Option<string?>("--max-memory")
+        {
+            Description = "Memory the groups of a --group-by may hold before they spill to disk (256MiB, 2G; default: half the machine's memory).",
+        };
         var snapshot = new Option<string?>("--snapshot") { Description = "A snapshot (file or folder): where --vpc-id's flow logs go, and the network --attribute and --through-nat-gateway use." };
         var attribute = new Option<bool>("--attribute") { Description = "Add who each address is (owner columns), from --snapshot and AWS ip-ranges." };
         var flowLogIds = Many("--flow-log-id", "Flow-log ids in --snapshot: with no path, read these flow logs where they deliver; otherwise their LogFormat is the format of input without a header.");
@@ -58,7 +62,7 @@ public static class FlowLogsCommand
         var command = new Command("query", "Filter flow-log records, or aggregate them with --group-by/--bin and --top.")
         {
             paths, src, dst, addr, srcPort, dstPort, port, protocol, action, logStatus, eni, vpc, subnet, instance, direction,
-            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, snapshot, flowLogIds, attribute, throughNat, format,
+            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, maxMemory, snapshot, flowLogIds, attribute, throughNat, format,
         };
         var remote = new FlowLogsRemote();
         remote.AddTo(command);
@@ -95,6 +99,7 @@ public static class FlowLogsCommand
             {
                 Format = logFormatGiven,
                 Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
+                MaxMemory = parse.GetValue(maxMemory) is { } memory ? FlowQueryArguments.ParseMemory(memory) : null,
             };
             return RunQuery(parse.GetValue(paths) ?? [], query, options, parse.GetValue(count), parse.GetValue(format) ?? "table", stdout, stderr,
                 remote.Connect(parse), logGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), nat, ids, nat ? parse.GetValue(top) : null));
@@ -126,7 +131,7 @@ public static class FlowLogsCommand
         var request = new FlowLogRunRequest
         {
             Paths = paths, LogGroups = logGroups ?? [], Index = network?.Index, FlowLogIds = network?.FlowLogIds ?? [],
-            Format = options.Format, Threads = options.Threads,
+            Format = options.Format, Threads = options.Threads, MaxMemory = options.MaxMemory,
         };
         using var run = FlowLogRun.Open(request, query, connect, events);
         var attribution = network is { Attribute: true } ? run.Attribution() : null;

@@ -99,7 +99,7 @@ internal sealed class NatFlowSink : RecordSink
         if (eni < 0) return false;
         if (!_check.Valid(line, ref problem)) return false;
         long bytes = 0;
-        if (_bytes >= 0 && !line.TryNumber(_bytes, out bytes) && !GroupTable.Dash(line, _bytes, "bytes", "a number", out bytes, ref problem)) return false;
+        if (_bytes >= 0 && !line.TryNumber(_bytes, out bytes) && !GroupSink.Dash(line, _bytes, "bytes", "a number", out bytes, ref problem)) return false;
         if (_start >= 0)
         {
             if (line.TryNumber(_start, out long start) && FlowText.ToMillisecondsFromUnix(start) is var ms)
@@ -107,7 +107,7 @@ internal sealed class NatFlowSink : RecordSink
                 if (ms > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem("start", line.Field(_start)); return false; }
                 _first = Math.Min(_first, ms);
             }
-            else if (!GroupTable.Dash(line, _start, "start", "a Unix time", out _, ref problem)) return false;
+            else if (!GroupSink.Dash(line, _start, "start", "a Unix time", out _, ref problem)) return false;
         }
         if (_end >= 0)
         {
@@ -116,7 +116,7 @@ internal sealed class NatFlowSink : RecordSink
                 if (endMs > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem("end", line.Field(_end)); return false; }
                 _last = Math.Max(_last, endMs);
             }
-            else if (!GroupTable.Dash(line, _end, "end", "a Unix time", out _, ref problem)) return false;
+            else if (!GroupSink.Dash(line, _end, "end", "a Unix time", out _, ref problem)) return false;
         }
         if (bytes == 0) return true;
         _eniBytes[eni] = FlowText.Add(_eniBytes[eni], bytes);

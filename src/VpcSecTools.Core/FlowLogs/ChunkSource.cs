@@ -89,6 +89,8 @@ internal abstract class ChunkSource : IDisposable
     /// <summary>The failure that ended the stream early (truncated gzip, I/O), reported after the good lines.</summary>
     public Exception? Failure { get; protected set; }
     public abstract long TextBytes { get; }
+    /// <summary>The fields of every line, when the source knows them (Parquet's columns); null: a header or the configured format says.</summary>
+    public virtual FlowLogFormat? Format => null;
     public abstract byte[]? Next(out int length);
     public abstract void Dispose();
 }

@@ -129,7 +129,6 @@ public static class FlowLogDestinations
                     Parquet = parquet,
                     HiveCompatiblePartitions = log.DestinationOptions?.HiveCompatiblePartitions ?? false,
                     PerHourPartition = log.DestinationOptions?.PerHourPartition ?? false,
-                    NotReadable = parquet ? $"{log.FlowLogId} delivers Parquet, which only the Athena engine reads (-Engine Athena -Parquet)" : null,
                 };
             case "cloud-watch-logs":
                 return destination with

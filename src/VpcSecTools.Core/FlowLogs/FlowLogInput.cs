@@ -160,9 +160,8 @@ public static class FlowLogPaths
 
     private static readonly EnumerationOptions Shallow = new() { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
 
-    /// <summary>In folders, skip what is evidently not a text flow log (Parquet needs the Athena push-down).</summary>
-    private static bool IsFlowLogFile(string path) =>
-        !path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(path).StartsWith('.');
+    /// <summary>In folders, skip hidden files; what a file holds (text, gzip, Parquet, JSON) is told from its bytes.</summary>
+    private static bool IsFlowLogFile(string path) => !Path.GetFileName(path).StartsWith('.');
 
     private static bool IsLink(string path)
     {

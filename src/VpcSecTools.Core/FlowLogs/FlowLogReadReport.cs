@@ -44,6 +44,8 @@ public sealed class FlowLogReadReport
     /// <summary>Files that could not be read to the end (truncated gzip, missing, unreadable, wrong format).</summary>
     public IReadOnlyList<FlowLogFileError> FileErrors { get; internal set; } = [];
     public TimeSpan Elapsed { get; internal set; }
+    /// <summary>Bytes of groups written to disk because they did not fit the memory budget (0: none).</summary>
+    public long SpilledBytes { get; internal set; }
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using VpcSecTools.FlowLogs.Parquet;
 
 namespace VpcSecTools.FlowLogs;
 
@@ -19,6 +20,16 @@ public sealed record FlowLogReadOptions
     public int ChunkSize { get; init; } = 512 << 10;
     /// <summary>Plain files at least this large are split into slices read in parallel.</summary>
     public long MinSplitBytes { get; init; } = 32 << 20;
+    /// <summary>
+    /// The bytes a group-by's tables may hold before groups are spilled to disk; null: half the memory the process may use
+    /// (the machine's, or a container's or GC limit's).
+    /// </summary>
+    public long? MaxMemory { get; init; }
+    /// <summary>Where spilled groups go; null: the system's temporary folder.</summary>
+    public string? SpillFolder { get; init; }
+
+    /// <summary>The group budget a read uses: <see cref="MaxMemory"/>, or half the memory available to the process.</summary>
+    public long GroupBudget => MaxMemory ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
 }
 
 /// <summary>
@@ -39,78 +50,60 @@ public sealed class FlowLogReader
     public FlowLogResult Run(IReadOnlyList<FlowLogInput> inputs, FlowLogQuery query, CancellationToken cancel = default)
     {
         Check(query);
-        var (report, results, folded) = Scan(inputs, query.Filter,
-            query.IsAggregate ? (format, result) => result.Sink = new GroupSink(NewGroupTable(query, format), format, query.GroupBy.Select(format.IndexOf))
-                : (format, result) => result.Sink = new CountSink(format),
-            cancel, FoldGroups);
-        // The largest table takes in the others: merging costs a lookup per group of the smaller tables only.
-        var tables = folded.Concat(results.Select(r => r.Sink)).OfType<GroupSink>().Select(g => g.Table).ToList();
-        GroupTable? all = tables.MaxBy(g => g.Count);
-        foreach (var t in tables)
-            if (t != all) all!.MergeFrom(t);
-        var fields = query.GroupBy.Select(FlowFieldCatalog.ToAwsName).ToList();
-        return new FlowLogResult
-        {
-            Report = report,
-            Groups = all?.Results(fields, query.By, query.Top).ToValueList() ?? [],
-            GroupCount = all?.Count ?? 0,
-        };
+        var filterFields = FlowPredicate.Fields(query.Filter);
+        if (!query.IsAggregate)
+            return new FlowLogResult
+            {
+                Report = Scan(inputs, new Reading(query.Filter, (format, result) => result.Sink = new CountSink(format), FieldNeeds.Of(filterFields, typed: true)), cancel).Report,
+            };
+        bool binned = (long)(query.Bin?.TotalMilliseconds ?? 0) > 0;
+        using var groups = new GroupAggregate(query.GroupBy.Count, binned, _options.GroupBudget, _options.Threads,
+            _options.SpillFolder ?? Path.GetTempPath());
+        var needs = FieldNeeds.Of([.. filterFields, .. query.GroupBy, "packets", "bytes", "start", "end"]);
+        var report = Scan(inputs, new Reading(query.Filter, (format, result) => result.Sink = new GroupSink(format, query, groups), needs), cancel).Report;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (list, count) = groups.Results(query.GroupBy.Select(FlowFieldCatalog.ToAwsName).ToList(), query.By, query.Top, _options.Threads);
+        report.SpilledBytes = groups.SpilledBytes;
+        report.Elapsed += clock.Elapsed;
+        return new FlowLogResult { Report = report, Groups = list.ToValueList(), GroupCount = count };
     }
 
     /// <summary>
     /// Feeds the records that match <paramref name="filter"/> to sinks of the caller's own, one per file or slice of
     /// a file, made by <paramref name="newSink"/> once the format is known, and returns them for the caller to merge.
     /// A sink that cannot read a format throws <see cref="FlowLogFormatMismatchException"/> (a file error); a sink's
-    /// false without a problem means the record does not match.
+    /// false without a problem means the record does not match. <paramref name="reads"/> names the fields the sinks read
+    /// (beside the filter's), so a columnar input (Parquet) reads only those columns; null: every field.
     /// </summary>
     internal (IReadOnlyList<TSink> Sinks, FlowLogReadReport Report) Run<TSink>(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
-        Func<FlowLogFormat, TSink> newSink, CancellationToken cancel = default) where TSink : RecordSink
+        Func<FlowLogFormat, TSink> newSink, CancellationToken cancel = default, IEnumerable<FlowField>? reads = null) where TSink : RecordSink
     {
-        var (report, results, _) = Scan(inputs, filter, (format, result) => result.Sink = newSink(format), cancel);
+        var needs = reads is null ? FieldNeeds.All
+            : FieldNeeds.Of([.. FlowPredicate.Fields(filter), .. reads.Select(f => FlowFieldCatalog.Info(f).AwsName)]);
+        var (report, results) = Scan(inputs, new Reading(filter, (format, result) => result.Sink = newSink(format), needs), cancel);
         return (results.Select(r => r.Sink).OfType<TSink>().ToList(), report);
     }
 
-    /// <summary>
-    /// A worker's groups so far take in those of the item it has just read, whose table is then dropped: memory holds a
-    /// table per worker, not one per file (20,000 small files would otherwise keep 20,000 tables until the end).
-    /// </summary>
-    private static RecordSink FoldGroups(RecordSink item, RecordSink? worker)
-    {
-        if (worker is not GroupSink into || item is not GroupSink from) return item;
-        // The larger table takes in the smaller: a lookup per group of the smaller one.
-        if (from.Table.Count > into.Table.Count) (into, from) = (from, into);
-        into.Table.MergeFrom(from.Table);
-        return into;
-    }
+    /// <summary>What a read does with each input: its filter, the sink it makes per work item once the format is known, the fields they read.</summary>
+    private sealed record Reading(FlowFilter Filter, Func<FlowLogFormat, WorkResult, RecordSink?> Sinks, FieldNeeds Needs);
 
-    /// <summary>Reads every input (large plain files in slices) in parallel into the sinks made per work item.</summary>
-    /// <remarks>
-    /// With <paramref name="fold"/>, each worker folds the sink of every item it finishes into one of its own (the item's
-    /// sink is then dropped from its result); the workers' sinks are returned.
-    /// </remarks>
-    private (FlowLogReadReport Report, WorkResult[] Results, IReadOnlyList<RecordSink> Folded) Scan(IReadOnlyList<FlowLogInput> inputs, FlowFilter filter,
-        Func<FlowLogFormat, WorkResult, RecordSink?> sinks, CancellationToken cancel, Func<RecordSink, RecordSink?, RecordSink>? fold = null)
+    /// <summary>Reads every input (large plain files in slices, large Parquet files by row groups) in parallel into the sinks made per work item.</summary>
+    private (FlowLogReadReport Report, WorkResult[] Results) Scan(IReadOnlyList<FlowLogInput> inputs, Reading reading, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var items = Plan(inputs);
         SetTotal(inputs);
         var results = new WorkResult[items.Count];
-        var folded = new List<RecordSink>();
         bool pipeline = items.Count < _options.Threads;
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancel }, () => (RecordSink?)null,
-            (i, state, worker) =>
-            {
-                results[i] = new WorkResult(new ScanTally(items[i].Input.Name, _options.MaxSkippedKept));
-                foreach (var _ in Process(items[i], filter, sinks, results[i], pipeline, cancel)) { }
-                if (fold is null || results[i].Sink is not { } sink) return worker;
-                results[i].Sink = null;
-                return fold(sink, worker);
-            },
-            worker => { if (worker is not null) lock (folded) folded.Add(worker); });
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancel }, i =>
+        {
+            results[i] = new WorkResult(new ScanTally(items[i].Input.Name, _options.MaxSkippedKept));
+            foreach (var _ in Process(items[i], reading, results[i], pipeline, cancel)) { }
+        });
         var report = new FlowLogReadReport();
         Merge(inputs.Count, items, results, report);
         report.Elapsed = clock.Elapsed;
-        return (report, results, folded);
+        return (report, results);
     }
 
     /// <summary>
@@ -122,6 +115,7 @@ public sealed class FlowLogReader
         Check(query);
         var clock = Stopwatch.StartNew();
         var items = inputs.Select((input, i) => new WorkItem(input, i, 0, 0, -1, null)).ToList();
+        var reading = new Reading(query.Filter, null!, FieldNeeds.All);
         SetTotal(inputs);
         var results = new List<WorkResult>();
         var batch = new List<FlowRecord>();
@@ -133,7 +127,7 @@ public sealed class FlowLogReader
                 if (yielded >= limit) break;
                 var result = new WorkResult(new ScanTally(item.Input.Name, _options.MaxSkippedKept));
                 results.Add(result);
-                foreach (var _ in Process(item, query.Filter, (format, _) => new CollectSink(format, item.Input.Name, batch), result, pipeline: _options.Threads > 1, cancel))
+                foreach (var _ in Process(item, reading with { Sinks = (format, _) => new CollectSink(format, item.Input.Name, batch) }, result, pipeline: _options.Threads > 1, cancel))
                 {
                     foreach (var record in batch)
                     {
@@ -162,20 +156,14 @@ public sealed class FlowLogReader
         if (_options.Progress is { } p) p.TotalBytes = inputs.All(i => i.Length is not null) ? inputs.Sum(i => i.Length!.Value) : 0;
     }
 
-    private static GroupTable NewGroupTable(FlowLogQuery query, FlowLogFormat format)
+    /// <summary>A unit of work: a whole input, a line-aligned slice of a large plain file, or row groups of a large Parquet file.</summary>
+    private sealed record WorkItem(FlowLogInput Input, int InputIndex, int Part, long Offset, long Length, FlowLogFormat? SliceFormat)
     {
-        var keys = query.GroupBy.Select(g =>
-        {
-            int i = format.IndexOf(g);
-            return i >= 0 ? i : throw new FlowLogFormatMismatchException(
-                $"cannot group by '{FlowFieldCatalog.ToAwsName(g)}': this format does not have it ({format})");
-        }).ToArray();
-        return new GroupTable(keys, format.IndexOf(FlowField.Packets), format.IndexOf(FlowField.Bytes),
-            format.IndexOf(FlowField.Start), format.IndexOf(FlowField.End), (long)(query.Bin?.TotalMilliseconds ?? 0));
+        /// <summary>The Parquet file's footer and the row groups [FirstGroup, EndGroup) of this item, when the plan cut it by row groups.</summary>
+        public ParquetFlowLog? Parquet { get; init; }
+        public int FirstGroup { get; init; }
+        public int EndGroup { get; init; }
     }
-
-    /// <summary>A unit of work: a whole input, or a line-aligned slice of a large plain file.</summary>
-    private sealed record WorkItem(FlowLogInput Input, int InputIndex, int Part, long Offset, long Length, FlowLogFormat? SliceFormat);
 
     private sealed class WorkResult(ScanTally tally)
     {
@@ -186,20 +174,46 @@ public sealed class FlowLogReader
         public long TextBytes { get; set; }
     }
 
-    /// <summary>Whole inputs, except large plain local files, which are cut at line boundaries into one slice per thread.</summary>
+    /// <summary>
+    /// Whole inputs, except large local files: plain text is cut at line boundaries into one slice per thread, Parquet into
+    /// one item per row group (the workers take them in turn).
+    /// </summary>
     private List<WorkItem> Plan(IReadOnlyList<FlowLogInput> inputs)
     {
         var items = new List<WorkItem>();
         for (int i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
-            var slices = _options.Threads > 1 && input.FilePath is { } path && input.Length >= _options.MinSplitBytes
-                ? Slices(path, input.Length!.Value, input.Format ?? _options.Format) : null;
+            bool large = _options.Threads > 1 && input.FilePath is not null && input.Length >= _options.MinSplitBytes;
+            if (large && RowGroups(input.FilePath!) is { } parquet)
+            {
+                for (int g = 0; g < parquet.Footer.RowGroups.Count; g++)
+                    items.Add(new WorkItem(input, i, g, 0, -1, null) { Parquet = parquet, FirstGroup = g, EndGroup = g + 1 });
+                continue;
+            }
+            var slices = large ? Slices(input.FilePath!, input.Length!.Value, input.Format ?? _options.Format) : null;
             if (slices is null) { items.Add(new WorkItem(input, i, 0, 0, -1, null)); continue; }
             for (int k = 0; k < slices.Value.Bounds.Count - 1; k++)
                 items.Add(new WorkItem(input, i, k, slices.Value.Bounds[k], slices.Value.Bounds[k + 1] - slices.Value.Bounds[k], k == 0 ? null : slices.Value.Format));
         }
         return items;
+    }
+
+    /// <summary>A large Parquet file's footer, when the file is Parquet with more than one row group (else it is read whole).</summary>
+    private static ParquetFlowLog? RowGroups(string path)
+    {
+        try
+        {
+            using var file = ParquetFile.FromPath(path, null);
+            Span<byte> head = stackalloc byte[4];
+            if (file.Length < 12) return null;
+            file.Read(0, head);
+            if (!ParquetFooter.IsParquet(head)) return null;
+            var log = ParquetFlowLog.Of(file.Footer());
+            return log.Footer.RowGroups.Count > 1 ? log : null;
+        }
+        // The item's own read reports what is wrong with the file.
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or FormatException) { return null; }
     }
 
     private (List<long> Bounds, FlowLogFormat Format)? Slices(string path, long length, FlowLogFormat? fallback)
@@ -242,14 +256,13 @@ public sealed class FlowLogReader
     /// Reads one work item, yielding after each buffer (so a caller can drain materialised records); failures
     /// become the item's error after its good lines are counted.
     /// </summary>
-    private IEnumerable<bool> Process(WorkItem item, FlowFilter filter, Func<FlowLogFormat, WorkResult, RecordSink?> sinks,
-        WorkResult result, bool pipeline, CancellationToken cancel)
+    private IEnumerable<bool> Process(WorkItem item, Reading reading, WorkResult result, bool pipeline, CancellationToken cancel)
     {
         CountingStream? counted = null;
         ChunkSource? source = null;
         try
         {
-            source = Open(item, pipeline, result, out counted);
+            source = Open(item, reading, pipeline, result, out counted);
             if (source is null) yield break;
             LineScanner? scanner = null;
             while (source.Next(out int length) is { } buffer)
@@ -260,7 +273,7 @@ public sealed class FlowLogReader
                     var data = buffer.AsSpan(0, length);
                     if (scanner is null)
                     {
-                        scanner = Begin(item, data, filter, sinks, result, out int headerLength);
+                        scanner = Begin(item, source.Format, data, reading, result, out int headerLength);
                         if (scanner is null) break;
                         data = data[headerLength..];
                     }
@@ -274,31 +287,47 @@ public sealed class FlowLogReader
         finally
         {
             result.TextBytes = source?.TextBytes ?? 0;
+            result.Bytes = counted?.BytesRead ?? (source as ParquetChunkSource)?.BytesRead ?? 0;
             source?.Dispose();
-            result.Bytes = counted?.BytesRead ?? 0;
         }
     }
 
     private static string Describe(Exception e) => e switch
     {
-        GzipDataException => $"{e.Message}; the records before it were read",
+        GzipDataException or ParquetFormatException => $"{e.Message}; the records before it were read",
         InvalidDataException => $"the data is corrupt: {e.Message}; records before the corruption were read",
         _ => e.Message,
     };
 
-    /// <summary>Opens an item's stream, sniffs gzip and JSON from its first bytes, and returns its buffer source.</summary>
-    private ChunkSource? Open(WorkItem item, bool pipeline, WorkResult result, out CountingStream? counted)
+    /// <summary>Opens an item's stream, sniffs Parquet, gzip and JSON from its first bytes, and returns its buffer source.</summary>
+    private ChunkSource? Open(WorkItem item, Reading reading, bool pipeline, WorkResult result, out CountingStream? counted)
     {
         counted = null;
         Stream? raw = null;
         try
         {
+            if (item.Parquet is { } planned)
+                return Parquet(ParquetFile.FromPath(item.Input.FilePath!, _options.Progress), planned, item.FirstGroup, item.EndGroup, reading, result);
             raw = item.Input.Open();
             if (item.Offset > 0) raw.Seek(item.Offset, SeekOrigin.Begin);
             counted = new CountingStream(raw, item.Length, _options.Progress);
             raw = null;
-            var head = new byte[2];
-            int n = counted.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+            var head = new byte[4];
+            int n = counted.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            if (item.Offset == 0 && ParquetFooter.IsParquet(head.AsSpan(0, n)))
+            {
+                // Parquet is read by offset: a local file in place (its first bytes were counted), anything else whole.
+                ParquetFile file;
+                if (item.Input.FilePath is { } path)
+                {
+                    counted.Dispose();
+                    counted = null;
+                    file = ParquetFile.FromPath(path, _options.Progress);
+                }
+                else file = ParquetFile.FromStream(new PrefixedStream(head, n, counted), _options.Progress);
+                var log = ParquetFlowLog.Of(file.Footer());
+                return Parquet(file, log, 0, log.Footer.RowGroups.Count, reading, result);
+            }
             Stream text = new PrefixedStream(head, n, counted);
             bool gzip = IsGzip(head.AsSpan(0, n));
             if (gzip) text = new GzipMemberStream(text);
@@ -306,7 +335,7 @@ public sealed class FlowLogReader
             var chunker = new LineChunker(text, _options.ChunkSize);
             return gzip && pipeline ? new PipelinedChunkSource(chunker, text) : new SerialChunkSource(chunker, text);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException or FormatException)
         {
             result.Error = Describe(e);
             raw?.Dispose();
@@ -314,6 +343,9 @@ public sealed class FlowLogReader
             return null;
         }
     }
+
+    private ParquetChunkSource Parquet(ParquetFile file, ParquetFlowLog log, int firstGroup, int endGroup, Reading reading, WorkResult result) =>
+        new(file, log, firstGroup, endGroup, reading.Needs, result.Tally, _options.ChunkSize, ParquetStatistics.MayMatch(reading.Filter, log));
 
     /// <summary>
     /// A CloudWatch Logs subscription payload (JSON with logEvents[].message) becomes the text of its messages;
@@ -350,12 +382,14 @@ public sealed class FlowLogReader
         return new MemoryStream(Encoding.UTF8.GetBytes(lines.ToString()));
     }
 
-    /// <summary>Settles the item's format from its first line (header or not) and compiles filter and sink for it.</summary>
-    private LineScanner? Begin(WorkItem item, ReadOnlySpan<byte> first, FlowFilter filter,
-        Func<FlowLogFormat, WorkResult, RecordSink?> sinks, WorkResult result, out int headerLength)
+    /// <summary>
+    /// Settles the item's format (a Parquet file's columns read, else the first line: header or not) and compiles filter and
+    /// sink for it.
+    /// </summary>
+    private LineScanner? Begin(WorkItem item, FlowLogFormat? columns, ReadOnlySpan<byte> first, Reading reading, WorkResult result, out int headerLength)
     {
         headerLength = 0;
-        var format = item.SliceFormat;
+        var format = columns ?? item.SliceFormat;
         if (format is null)
         {
             int newline = first.IndexOf((byte)'\n');
@@ -365,8 +399,8 @@ public sealed class FlowLogReader
         }
         try
         {
-            var predicate = FlowPredicate.Compile(filter, format);
-            return new LineScanner(format, predicate, sinks(format, result), result.Tally);
+            var predicate = FlowPredicate.Compile(reading.Filter, format);
+            return new LineScanner(format, predicate, reading.Sinks(format, result), result.Tally);
         }
         catch (FlowLogFormatMismatchException e)
         {
@@ -399,20 +433,6 @@ public sealed class FlowLogReader
         }
         report.Skipped = skipped.OrderBy(s => s.Input).ThenBy(s => s.Line.Line).Take(_options.MaxSkippedKept).Select(s => s.Line).ToList();
         report.FileErrors = errors;
-    }
-
-    /// <summary>
-    /// Groups what the filter passed once the fields the answer reads are valid: the grouped fields here (so a group's
-    /// values are of their kind), the counts and times in the table. The other fields are not read, so not checked:
-    /// checking every field of every line costs a group-by a third to half of its speed.
-    /// </summary>
-    private sealed class GroupSink(GroupTable table, FlowLogFormat format, IEnumerable<int> keys) : RecordSink
-    {
-        private readonly RecordCheck _check = new(format, keys);
-        public GroupTable Table { get; } = table;
-
-        public override bool Accept(scoped in RawLine line, long lineNumber, ref string? problem) =>
-            _check.Valid(line, ref problem) && Table.Add(line, ref problem);
     }
 
     /// <summary>A count takes the records listing would return: every field valid.</summary>

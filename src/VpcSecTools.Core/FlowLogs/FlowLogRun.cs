@@ -21,6 +21,8 @@ public sealed record FlowLogRunRequest
     /// <summary>The format of input without a header, given by the user (it wins over the named flow logs').</summary>
     public FlowLogFormat? Format { get; init; }
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>The bytes a group-by's tables may hold before groups spill to disk; null: half the memory the process may use.</summary>
+    public long? MaxMemory { get; init; }
     public FlowLogProgress? Progress { get; init; }
 }
 
@@ -129,7 +131,7 @@ public sealed class FlowLogRun : IDisposable
             IReadOnlyList<FlowLogInput> inputs = [.. locations.Inputs, .. request.LogGroups.Select(g => logs!.Input(g, query, format, cancel))];
             var run = new FlowLogRun(query, locations, logs, inputs, new FlowLogReader(new FlowLogReadOptions
             {
-                Format = format, Threads = request.Threads, Progress = request.Progress,
+                Format = format, Threads = request.Threads, Progress = request.Progress, MaxMemory = request.MaxMemory,
             }), index, events, vpcs.Count == 1 ? vpcs[0] : null);
             foreach (var u in locations.Unmatched)
             {
@@ -195,6 +197,8 @@ public sealed class FlowLogRun : IDisposable
         }
         _events.Note($"read {report.Files} file(s), {report.Bytes} bytes, {report.Lines} lines, {report.Records} records, " +
             $"{report.Matched} matched, {report.SkippedLines} skipped in {report.Elapsed.TotalSeconds:F2} s");
+        if (report.SpilledBytes > 0)
+            _events.Note($"the groups did not fit the memory budget: {report.SpilledBytes >> 20} MiB of them were spilled to disk and merged back");
     }
 
     public void Dispose()

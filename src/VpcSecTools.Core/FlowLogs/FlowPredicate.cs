@@ -29,6 +29,43 @@ internal sealed class FlowPredicate
         return true;
     }
 
+    /// <summary>The fields (AWS names) a filter reads.</summary>
+    public static IReadOnlyList<string> Fields(FlowFilter filter)
+    {
+        var fields = new List<string>();
+        void Need(bool given, params string[] names) { if (given) fields.AddRange(names); }
+        Need(filter.Action.Count > 0, "action");
+        Need(filter.LogStatus.Count > 0, "log-status");
+        Need(filter.FlowDirection.Count > 0, "flow-direction");
+        Need(filter.InterfaceId.Count > 0, "interface-id");
+        Need(filter.VpcId.Count > 0, "vpc-id");
+        Need(filter.SubnetId.Count > 0, "subnet-id");
+        Need(filter.InstanceId.Count > 0, "instance-id");
+        Need(filter.Protocol.Count > 0, "protocol");
+        Need(filter.DestinationPort.Count > 0, "dstport");
+        Need(filter.SourcePort.Count > 0, "srcport");
+        Need(filter.Port.Count > 0, "srcport", "dstport");
+        Need(filter.DestinationAddress.Count > 0, "dstaddr");
+        Need(filter.SourceAddress.Count > 0, "srcaddr");
+        Need(filter.Address.Count > 0, "srcaddr", "dstaddr");
+        Need(filter.Since is not null || filter.Until is not null, "start", "end");
+        return fields.Distinct().ToList();
+    }
+
+    /// <summary>The text criteria as the line tests compare them: the field, and the values normalised as the field spells them.</summary>
+    public static IEnumerable<(FlowField Field, byte[][] Values)> TextCriteria(FlowFilter filter)
+    {
+        (FlowField, byte[][]) Of(FlowField f, IReadOnlyList<string> values, Func<string, string> normalise) =>
+            (f, values.Select(v => Encoding.UTF8.GetBytes(normalise(v.Trim()))).ToArray());
+        if (filter.Action.Count > 0) yield return Of(FlowField.Action, filter.Action, v => v.ToUpperInvariant());
+        if (filter.LogStatus.Count > 0) yield return Of(FlowField.LogStatus, filter.LogStatus, v => v.ToUpperInvariant());
+        if (filter.FlowDirection.Count > 0) yield return Of(FlowField.FlowDirection, filter.FlowDirection, v => v.ToLowerInvariant());
+        if (filter.InterfaceId.Count > 0) yield return Of(FlowField.InterfaceId, filter.InterfaceId, v => v);
+        if (filter.VpcId.Count > 0) yield return Of(FlowField.VpcId, filter.VpcId, v => v);
+        if (filter.SubnetId.Count > 0) yield return Of(FlowField.SubnetId, filter.SubnetId, v => v);
+        if (filter.InstanceId.Count > 0) yield return Of(FlowField.InstanceId, filter.InstanceId, v => v);
+    }
+
     public static FlowPredicate Compile(FlowFilter filter, FlowLogFormat format)
     {
         var tests = new List<FieldTest>();
@@ -40,18 +77,9 @@ internal sealed class FlowPredicate
                     $"the {criterion} filter needs the field '{FlowFieldCatalog.Info(f).AwsName}', which this format does not have ({format})");
             return i;
         }
-        void Text(IReadOnlyList<string> values, FlowField f, string criterion, Func<string, string> normalise)
-        {
-            if (values.Count > 0) tests.Add(new TextTest(Need(f, criterion), values.Select(v => Encoding.UTF8.GetBytes(normalise(v.Trim()))).ToArray()));
-        }
         // Cheap byte comparisons first: they reject most lines in the common questions.
-        Text(filter.Action, FlowField.Action, "Action", v => v.ToUpperInvariant());
-        Text(filter.LogStatus, FlowField.LogStatus, "LogStatus", v => v.ToUpperInvariant());
-        Text(filter.FlowDirection, FlowField.FlowDirection, "FlowDirection", v => v.ToLowerInvariant());
-        Text(filter.InterfaceId, FlowField.InterfaceId, "InterfaceId", v => v);
-        Text(filter.VpcId, FlowField.VpcId, "VpcId", v => v);
-        Text(filter.SubnetId, FlowField.SubnetId, "SubnetId", v => v);
-        Text(filter.InstanceId, FlowField.InstanceId, "InstanceId", v => v);
+        foreach (var (field, values) in TextCriteria(filter))
+            tests.Add(new TextTest(Need(field, field.ToString()), values));
         if (filter.Protocol.Count > 0)
             tests.Add(new PortTest([Need(FlowField.Protocol, "Protocol")], filter.Protocol.Select(p => new PortRange(p, p)).ToArray(), "protocol"));
         if (filter.DestinationPort.Count > 0)

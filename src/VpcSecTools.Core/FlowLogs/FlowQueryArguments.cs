@@ -124,4 +124,24 @@ public sealed partial record FlowQueryArguments
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([smhdwSMHDW])$")]
     private static partial Regex DurationPattern();
+
+    /// <summary>
+    /// Parses an amount of memory: bytes, or a number with K, M, G or T (powers of 1024, as PowerShell's 256MB is; KiB,
+    /// MB and the like mean the same); at least 1 MiB.
+    /// </summary>
+    public static long ParseMemory(string text)
+    {
+        var m = MemoryPattern().Match(text.Trim());
+        if (m.Success)
+        {
+            double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            int shift = m.Groups[2].Value.Length == 0 ? 0 : char.ToUpperInvariant(m.Groups[2].Value[0]) switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 40 };
+            double bytes = n * Math.Pow(2, shift);
+            if (bytes >= 1 << 20 && bytes < long.MaxValue) return (long)bytes;
+        }
+        throw new FormatException($"'{text}' is not an amount of memory of at least 1 MiB (e.g. 256MiB, 2G or a number of bytes)");
+    }
+
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([KMGT](?:i?B)?)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex MemoryPattern();
 }

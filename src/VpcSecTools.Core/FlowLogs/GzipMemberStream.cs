@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.Hashing;
 
 namespace VpcSecTools.FlowLogs;
 
@@ -40,7 +39,7 @@ internal sealed class GzipMemberStream : ReadOnlyStream
     private long _memberStart, _dataStart;
     private bool _inflaterSawEnd;
     private DeflateStream? _deflate;
-    private readonly Crc32 _crc = new();
+    private uint _crc;
     private long _size;
     private bool _done;
 
@@ -61,7 +60,7 @@ internal sealed class GzipMemberStream : ReadOnlyStream
             }
             if (n > 0)
             {
-                _crc.Append(buffer[..n]);
+                _crc = Crc32.Append(_crc, buffer[..n]);
                 _size += n;
                 return n;
             }
@@ -133,7 +132,7 @@ internal sealed class GzipMemberStream : ReadOnlyStream
         _dataStart = Offset(_next);
         _handedFrom = _next;
         _inflaterSawEnd = false;
-        _crc.Reset();
+        _crc = 0;
         _size = 0;
         _deflate = new DeflateStream(new MemberInput(this), CompressionMode.Decompress, leaveOpen: false);
         return true;
@@ -147,14 +146,14 @@ internal sealed class GzipMemberStream : ReadOnlyStream
         _deflate = null;
         Fill(TrailerLength);
         Span<byte> trailer = stackalloc byte[TrailerLength];
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc);
         BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)_size);
         int from = Math.Max(_handedFrom - TrailerLength, (int)Math.Max(0, _dataStart - _inOffset));
         int to = Math.Min(_end, _next + TrailerLength);
         int at = _in.AsSpan(from, to - from).IndexOf(trailer);
         if (at < 0)
         {
-            var check = $"the member at offset {_memberStart} does not end in its CRC-32 {_crc.GetCurrentHashAsUInt32():x8} and size {(uint)_size}";
+            var check = $"the member at offset {_memberStart} does not end in its CRC-32 {_crc:x8} and size {(uint)_size}";
             throw _eof
                 ? new GzipDataException($"the gzip data is truncated at offset {Offset(_end)} or corrupt: {check}", Offset(_end))
                 : new GzipDataException($"the gzip data is corrupt: {check}", _memberStart);

@@ -94,6 +94,8 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     [Parameter] public string? Format { get; set; }
     /// <summary>Worker threads (default: all cores).</summary>
     [Parameter][ValidateRange(1, 256)] public int? ThrottleLimit { get; set; }
+    /// <summary>Bytes the groups of a -GroupBy may hold in memory before they spill to disk (e.g. 256MB; default: half the machine's memory).</summary>
+    [Parameter(ParameterSetName = "Groups")][ValidateRange(1L << 20, long.MaxValue)] public long? MaxMemory { get; set; }
 
     /// <summary>Where the query runs: Local (the paths), Athena or LogsInsights.</summary>
     [Parameter] public FlowLogEngine Engine { get; set; } = FlowLogEngine.Local;
@@ -167,7 +169,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         var request = new FlowLogRunRequest
         {
             Paths = _paths, LogGroups = LogGroupName ?? [], Index = index, FlowLogIds = FlowLogId ?? [], Format = logFormat,
-            Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress,
+            Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress, MaxMemory = MaxMemory,
         };
         using var run = FlowLogRun.Open(request, query, Connect, events, Cancellation);
         if (run.Inputs.Count == 0) return;

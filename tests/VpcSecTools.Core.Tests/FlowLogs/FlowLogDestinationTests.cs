@@ -55,19 +55,19 @@ public class FlowLogDestinationTests
     }
 
     [Fact]
-    public void Parquet_and_firehose_destinations_are_named_as_not_readable_here()
+    public void Parquet_destinations_are_read_and_firehose_ones_named_as_not_readable_here()
     {
         var index = WithFlowLogs(
             new FlowLog { FlowLogId = "fl-0pq", ResourceId = ProdVpc, LogDestinationType = "s3", LogDestination = "arn:aws:s3:::pq-logs", DestinationOptions = new() { FileFormat = "parquet", HiveCompatiblePartitions = true } },
             new FlowLog { FlowLogId = "fl-0fh", ResourceId = ProdVpc, LogDestinationType = "kinesis-data-firehose", LogDestination = "arn:aws:firehose:us-east-1:111122223333:deliverystream/x" });
         var found = FlowLogDestinations.Of(index, [ProdVpc]);
-        Assert.Contains("Athena", found.Single(d => d.FlowLogId == "fl-0pq").NotReadable);
+        Assert.Null(found.Single(d => d.FlowLogId == "fl-0pq").NotReadable);
+        Assert.True(found.Single(d => d.FlowLogId == "fl-0pq").Parquet);
         Assert.True(found.Single(d => d.FlowLogId == "fl-0pq").HiveCompatiblePartitions);
         Assert.Contains("kinesis-data-firehose", found.Single(d => d.FlowLogId == "fl-0fh").NotReadable);
         // Nothing readable: the discovery refuses, naming why, before any AWS call.
         var e = Assert.Throws<FlowLogDestinationUnknownException>(() =>
-            FlowLogLocations.Discover(found, new FlowLogQuery(), () => throw new InvalidOperationException("no AWS call expected")));
-        Assert.Contains("fl-0pq", e.Message);
+            FlowLogLocations.Discover([found.Single(d => d.FlowLogId == "fl-0fh")], new FlowLogQuery(), () => throw new InvalidOperationException("no AWS call expected")));
         Assert.Contains("fl-0fh", e.Message);
     }
 

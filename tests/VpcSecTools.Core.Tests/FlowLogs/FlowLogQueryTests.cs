@@ -342,7 +342,9 @@ public class FlowLogQueryTests
         File.WriteAllText(dir.File("2024/01/02/b.log"), "");
         File.WriteAllText(dir.File("2024/x.log.parquet"), "");
         File.WriteAllText(dir.File("top.log"), "");
-        Assert.Equal(3, FlowLogPaths.Expand([dir.Path], out _).Count);
+        File.WriteAllText(dir.File("2024/.hidden.log"), "");
+        // Parquet is read like the rest (its bytes say what it is); hidden files are not.
+        Assert.Equal(4, FlowLogPaths.Expand([dir.Path], out _).Count);
         var wild = FlowLogPaths.Expand([Path.Combine(dir.File("2024/01/02"), "*.gz"), dir.File("nope.log"), dir.File("top.log")], out var unmatched);
         Assert.Equal(["a.log.gz", "top.log"], wild.Select(i => Path.GetFileName(i.Name)));
         Assert.Equal([dir.File("nope.log")], unmatched);

@@ -67,6 +67,8 @@ public class GroupTableTests
             new FlowLogReadOptions { Threads = 1 },
             // Slices of each file on two threads, merged; tiny buffers put many fields at a buffer's end.
             new FlowLogReadOptions { Threads = 2, MinSplitBytes = 1000, ChunkSize = 700 },
+            // A budget too small for the groups: the shared partitions, spilled to disk and merged back.
+            new FlowLogReadOptions { Threads = 2, MinSplitBytes = 1000, ChunkSize = 700, MaxMemory = 64 << 10 },
         })
         {
             var result = new FlowLogReader(options).Run(FlowLogPaths.Expand([dir.Path], out _), query);

@@ -35,6 +35,27 @@ public sealed class S3FlowLogQueryTests : IDisposable
     }
 
     [Fact]
+    public void Parquet_objects_answer_as_the_text_objects_do()
+    {
+        // The bucket delivers the same day as Parquet (AWS's *.log.parquet objects, gzip pages): read whole, then by column.
+        using var dir = new TestPaths.TempDir();
+        foreach (var (key, bytes) in _bucket.Objects.ToArray())
+        {
+            var gz = dir.File("x.log.gz");
+            File.WriteAllBytes(gz, bytes);
+            ParquetFiles.Convert(gz, dir.File("x.log.parquet"), new ParquetFiles.Options { RowGroupSize = 700 });
+            _bucket.Objects.Remove(key);
+            _bucket.Objects[key.Replace(".log.gz", ".log.parquet", StringComparison.Ordinal)] = File.ReadAllBytes(dir.File("x.log.parquet"));
+        }
+        var arguments = new FlowQueryArguments { Action = ["REJECT"], GroupBy = ["srcaddr"], Top = 10, By = "Count" };
+        var local = Query(_demo, arguments);
+        var s3 = Query($"s3://{Bucket}/logs", arguments);
+        Assert.Equal((0, ""), (s3.Exit, s3.Err));
+        Assert.Equal(local.Out, s3.Out);
+        Assert.Equal(_bucket.Objects.Count, _bucket.Downloads.Count());
+    }
+
+    [Fact]
     public void A_window_reads_only_its_objects_and_gives_the_local_records()
     {
         var arguments = new FlowQueryArguments

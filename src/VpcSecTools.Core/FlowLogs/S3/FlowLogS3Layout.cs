@@ -47,8 +47,9 @@ public static partial class FlowLogS3Layout
         }
     }
 
-    /// <summary>Whether a listed key is a flow-log object this reader can read (text, plain or gzip).</summary>
-    public static bool IsTextLogObject(string key) => key.EndsWith(".log.gz", StringComparison.Ordinal) || key.EndsWith(".log", StringComparison.Ordinal);
+    /// <summary>Whether a listed key is a flow-log object: text (plain or gzip) or Parquet (<c>.log.parquet</c>).</summary>
+    public static bool IsLogObject(string key) =>
+        key.EndsWith(".log.gz", StringComparison.Ordinal) || key.EndsWith(".log", StringComparison.Ordinal) || key.EndsWith(".log.parquet", StringComparison.Ordinal);
 
     /// <summary>The delivery time in an object name (<c>..._20261121T0005Z_hash.log.gz</c>), if present.</summary>
     public static DateTimeOffset? DeliveryTime(string key)

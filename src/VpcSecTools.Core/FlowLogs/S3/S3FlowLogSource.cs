@@ -20,7 +20,7 @@ public sealed class S3FlowLogSource(IS3Client s3)
     public static readonly IReadOnlyList<string> IamActions = ["s3:GetObject", "s3:ListBucket"];
 
     /// <summary>
-    /// The text flow-log objects under <paramref name="location"/> that may hold records of the window. A window
+    /// The flow-log objects (text or Parquet) under <paramref name="location"/> that may hold records of the window. A window
     /// open at its end runs to now. With <paramref name="flowLogId"/>, only that flow log's objects (a bucket is
     /// often shared by the flow logs of many VPCs).
     /// </summary>
@@ -34,7 +34,7 @@ public sealed class S3FlowLogSource(IS3Client s3)
                 : WindowPrefixesAsync(location.Bucket, regionPrefix, since.Value, until ?? DateTimeOffset.UtcNow, hive, cancel);
             await foreach (var prefix in prefixes)
                 await foreach (var obj in ListObjectsAsync(location.Bucket, prefix, cancel))
-                    if (FlowLogS3Layout.IsTextLogObject(obj.Key) && FlowLogS3Layout.MayHoldWindow(obj.Key, since, until)
+                    if (FlowLogS3Layout.IsLogObject(obj.Key) && FlowLogS3Layout.MayHoldWindow(obj.Key, since, until)
                         && (flowLogId is null || FlowLogS3Layout.IsOfFlowLog(obj.Key, flowLogId)))
                         yield return new S3FlowLogObject(location.Bucket, obj.Key, obj.Size, acct, reg);
         }
