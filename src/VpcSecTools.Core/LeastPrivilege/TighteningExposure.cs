@@ -33,6 +33,8 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
     // (unless built with shared: false, the straightforward path the tests compare against).
     private readonly Dictionary<(string Target, Traffic Traffic), Dictionary<string, bool>> _reaches = [];
     private readonly Dictionary<string, NetworkInterface[]> _named = new(StringComparer.Ordinal);
+    private const int MaxDecided = 4_000_000;
+    private int _decided;
 
     public RuleProposal Of(SourceRule rule, RuleProposal proposal, Func<SourceRule, bool> exceptBefore, AddedRules extraBefore,
         Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
@@ -192,12 +194,15 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         if (!shared)
             return new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, candidates.Where(c => c != target))
                 .Where(r => r.Verdict == Verdict.Reachable).Select(r => r.Source);
+        // Bounded: past MaxDecided verdicts the memo starts again (the answers do not change, only the work).
+        if (_decided > MaxDecided) { _reaches.Clear(); _decided = 0; }
         if (!_reaches.TryGetValue((target.NetworkInterfaceId, traffic), out var known)) _reaches[(target.NetworkInterfaceId, traffic)] = known = new(StringComparer.Ordinal);
         List<NetworkInterface>? asked = null;
         foreach (var c in candidates)
             if (c != target && !known.ContainsKey(c.NetworkInterfaceId)) (asked ??= []).Add(c);
         if (asked is not null)
         {
+            _decided += asked.Count;
             foreach (var c in asked) known[c.NetworkInterfaceId] = false;
             foreach (var r in new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, asked)) known[r.Source] = r.Verdict == Verdict.Reachable;
         }
