@@ -51,6 +51,11 @@ BeforeAll {
     $work = Join-Path $TestDrive 'work'
     $null = New-Item -ItemType Directory -Path $work
     foreach ($name in 'samples', 'tests') { $null = New-Item -ItemType SymbolicLink -Path (Join-Path $work $name) -Target (Join-Path $repoRoot $name) }
+    # Compare-VpcSnapshot's examples compare the demo network yesterday and today (helpers.ps1), as files and as a capture folder.
+    . $PSScriptRoot/helpers.ps1
+    $drift = New-DemoDrift (Join-Path $work 'captures')
+    Copy-Item -LiteralPath $drift.Yesterday -Destination (Join-Path $work 'yesterday.snapshot.json')
+    Copy-Item -LiteralPath $drift.Today -Destination (Join-Path $work 'today.snapshot.json')
 
     # The profile the examples name (in a credentials file every command is pointed at: the SDK reads the
     # AWS_SHARED_CREDENTIALS_FILE variable once per process), and the environment's keys: the replay's fake ones.

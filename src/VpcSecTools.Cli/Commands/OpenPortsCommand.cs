@@ -17,11 +17,12 @@ public static class OpenPortsCommand
         var includeSuppressed = new Option<bool>("--include-suppressed") { Description = "Also show findings suppressed by the allow-list." };
         var vpc = new Option<string[]>("--vpc-id") { Description = "Only these VPCs.", AllowMultipleArgumentsPerToken = true };
         var group = new Option<string[]>("--group-id") { Description = "Only these security groups.", AllowMultipleArgumentsPerToken = true };
+        var checkIds = new Option<string[]>("--check-id") { Description = "Only these checks (ids such as SG.SshFromInternet, EC2.ImdsV1Allowed); checks that did not run are still said.", AllowMultipleArgumentsPerToken = true };
         var account = new Option<string?>("--account-id") { Description = "Account id for asff/ocsf when the snapshot has none." };
         var region = new Option<string?>("--region") { Description = "Region for asff/ocsf when the snapshot has none." };
         var command = new Command("open-ports", "Find security group and NACL rules that open too much, with their real exposure.")
         {
-            snapshot, minSeverity, format, failOn, allowList, includeSuppressed, vpc, group, account, region,
+            snapshot, minSeverity, format, failOn, allowList, includeSuppressed, vpc, group, checkIds, account, region,
         };
         command.SetAction(parse => CliOutput.Guard(() =>
         {
@@ -30,8 +31,11 @@ public static class OpenPortsCommand
             var options = new AuditOptions();
             if (parse.GetValue(allowList) is { } path) options = options.WithFile(path);
             var scope = new AuditScope { VpcIds = parse.GetValue(vpc) ?? [], GroupIds = parse.GetValue(group) ?? [] };
+            var checks = CliOutput.Values(parse.GetValue(checkIds));
+            foreach (var id in checks)
+                if (Checks.Find(id) is null) throw new ArgumentException($"'{id}' is not a check id ({string.Join(", ", Checks.All.Select(c => c.Id))})");
             var report = OpenPortAudit.Run(new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!)), options, scope);
-            var findings = report.Select(minimum, parse.GetValue(includeSuppressed)).ToArray();
+            var findings = report.Select(minimum, parse.GetValue(includeSuppressed), checks).ToArray();
             var context = new ExportContext { AccountId = parse.GetValue(account), Region = parse.GetValue(region) };
             switch (parse.GetValue(format))
             {

@@ -52,6 +52,7 @@ public static class OpenPortAudit
     [
         new InternetIngressChecks(), new Ipv6ParityChecks(), new RuleBreadthChecks(), new CidrMatchesGroupCheck(),
         new EgressCheck(), new GroupUsageChecks(), new CombinedGroupsCheck(), new PortHygieneChecks(), new NetworkAclChecks(),
+        new InstanceMetadataChecks(), new RouteParityChecks(), new DbSubnetGroupChecks(), new PrivateLinkCandidateChecks(),
     ];
 
     /// <summary>Runs every check over the snapshot.</summary>
