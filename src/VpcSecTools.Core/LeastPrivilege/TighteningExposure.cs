@@ -217,12 +217,22 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
     {
         var key = (source.NetworkInterfaceId, target.NetworkInterfaceId, traffic);
         if (_seen.TryGetValue(key, out var known)) return known;
-        var path = _analyzer.Analyze(new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId),
-            new ReachabilityEndpoint(target.NetworkInterfaceId, EndpointKind.NetworkInterface, target, null, target.Attachment?.InstanceId), traffic);
+        var from = new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId);
+        var to = new ReachabilityEndpoint(target.NetworkInterfaceId, EndpointKind.NetworkInterface, target, null, target.Attachment?.InstanceId);
+        // The seen address and whether the identity arrives are the request's walk's: the pairwise analysis's groups and
+        // response are not needed (the addresses are those it picks; a VPC-provided service's address is left to it).
+        var dst = ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false);
+        var src = dst is null ? null : ReachabilityAnalyzer.PrivateAddressOf(source, dst.Value.IsIPv6);
+        var path = shared && src is not null && !ProvidedService(source, dst!.Value)
+            ? _analyzer.Path(from, to, traffic, src.Value, dst.Value, securityGroups: false, returnPath: false)
+            : _analyzer.Analyze(from, to, traffic);
         (IpAddress, bool)? result = path.SeenSourceAddress is not null && IpAddress.TryParse(path.SeenSourceAddress, out var seen)
             ? (seen, path.ReferencesPreserved && index.EnisAt(seen).Contains(source)) : null;
         return _seen[key] = result;
     }
+
+    private bool ProvidedService(NetworkInterface eni, IpAddress address) =>
+        AddressScope.AwsLinkLocalService(address) is not null || eni.VpcId is not null && index.PrimaryCidr(eni.VpcId) is { } primary && AddressScope.ResolverOf(primary) == address;
 
     /// <summary>The ENIs of the snapshot the rule's source names: members of the referenced group, or holders of an address in its CIDRs.</summary>
     private IEnumerable<NetworkInterface> Named(SourceRule rule)
