@@ -10,7 +10,7 @@ using static VpcSecTools.Tests.Reachability.TestNetwork;
 namespace VpcSecTools.Tests.LeastPrivilege;
 
 /// <summary>
-/// The exposure of proposals shares the fan-out across the proposals of a network (RULEUSAGE: "Exposure at scale"); it must
+/// The exposure of proposals shares the fan-out across the proposals of a network (RULEUSAGE.md, Proposals); it must
 /// answer exactly what each proposal's own computation answers.
 /// </summary>
 public class TighteningExposureTests
