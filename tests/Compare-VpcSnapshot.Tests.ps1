@@ -32,6 +32,15 @@ Describe 'Compare-VpcSnapshot on the demo network yesterday and today' {
         ($reach | Where-Object Source -EQ 'vpc-09d7bc1194c9e4030').CausingComponent | Should -Be $ids.MainTable
     }
 
+    It 'exports each opened path as a finding of its own, beside the new findings' {
+        $opened = $changes | Where-Object Change -EQ Opened
+        $asff = $changes | Where-Object Change -In New, Opened | ConvertTo-SecurityHubFinding -AccountId 111122223333 -Region us-east-1
+        $asff | Should -HaveCount (@($changes | Where-Object Change -EQ New).Count + @($opened).Count)
+        $paths = $asff | Where-Object GeneratorId -EQ 'vpcsec/Drift.ReachabilityOpened'
+        $paths | Should -HaveCount @($opened).Count
+        ($paths | Where-Object { $_.Resources[0].Id -like "*$($ids.BastionEni)" -and $_.Severity.Label -eq 'HIGH' }) | Should -Not -BeNullOrEmpty
+    }
+
     It 'reports the findings the opened rule brings as new, and their Finding binds to ConvertTo-SecurityHubFinding' {
         $new = $changes | Where-Object { $_.Kind -eq 'Finding' -and $_.Change -eq 'New' }
         $new.ResourceId | Sort-Object -Unique | Should -Be $ids.Bastion

@@ -9,16 +9,10 @@ BeforeDiscovery {
     $cannotRun = @{
         'Export-VpcSnapshot 2'  = 'captures every enabled region: it calls DescribeRegions, which the recorded EC2 replay does not hold'
         'Get-VpcSnapshot 3'     = 'captures every enabled region: it calls DescribeRegions, which the recorded EC2 replay does not hold'
-        'Invoke-FlowLogQuery 1' = 's-flow''s help: reads ./flowlogs, which the repository does not hold'
-        'Invoke-FlowLogQuery 2' = 's-flow''s help: reads ./flowlogs, which the repository does not hold'
-        'Invoke-FlowLogQuery 3' = 's-flow''s help: reads ./export.log, which the repository does not hold'
-        'Invoke-FlowLogQuery 4' = 's-flow''s help: reads ./flowlogs, which the repository does not hold'
         'Invoke-FlowLogQuery 5' = 'runs a CloudWatch Logs Insights query: the recorded EC2 replay answers EC2 calls only'
         'Invoke-FlowLogQuery 6' = 'lists and reads S3 objects: the recorded EC2 replay answers EC2 calls only'
-        'Invoke-FlowLogQuery 8' = 's-flow''s help: uses $demo from example 7'
         'Invoke-FlowLogQuery 9' = 'reads the VPC''s flow logs from S3: the recorded EC2 replay answers EC2 calls only'
-        'New-VpcEndpointPlan 2' = 's-flow''s help: reads ./flowlogs, which the repository does not hold'
-        'New-VpcEndpointPlan 4' = 'downloads ip-ranges.json from AWS, and reads ./flowlogs and ./prices.json'
+        'New-VpcEndpointPlan 4' = 'downloads ip-ranges.json from AWS, and reads ./prices.json, a price table of your own'
         'New-VpcEndpointPlan 5' = 'downloads ip-ranges.json from AWS'
         'New-VpcEndpointPlan 6' = 'reads the VPC''s flow logs from S3: the recorded EC2 replay answers EC2 calls only'
     }

@@ -25,40 +25,41 @@ public static class DiffCommand
         {
             reference, difference, folder, since, format, failOn, includeUnchanged, allowList, account, region,
         };
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
-            var (before, after) = Snapshots(parse.GetValue(reference), parse.GetValue(difference), parse.GetValue(folder), parse.GetValue(since));
+            var (before, after) = Snapshots(parse.GetValue(reference), parse.GetValue(difference), parse.GetValue(folder), parse.GetValue(since), stderr);
             var options = new AuditOptions();
             if (parse.GetValue(allowList) is { } path) options = options.WithFile(path);
             var report = SnapshotDrift.Compare(new SnapshotIndex(SnapshotLoader.Load(before)), new SnapshotIndex(SnapshotLoader.Load(after)),
                 new DriftOptions { Audit = options, IncludeUnchanged = parse.GetValue(includeUnchanged), ReferenceName = before, DifferenceName = after });
             var context = new ExportContext { AccountId = parse.GetValue(account), Region = parse.GetValue(region) };
-            var newFindings = report.Findings.Where(f => f.Change == DriftChangeKind.New).Select(f => f.Finding).ToArray();
+            // A scheduled run sends the audit's new findings and the paths the later capture opened.
+            var newFindings = report.NewFindings.ToArray();
             switch (parse.GetValue(format))
             {
                 case "json":
-                    CliOutput.WriteJson(new { report.Reference, report.Difference, Changes = report.Changes.Cast<object>().ToArray(), report.Work, report.Milliseconds });
+                    CliOutput.WriteJson(new { report.Reference, report.Difference, Changes = report.Changes.Cast<object>().ToArray(), report.Work, report.Milliseconds }, stdout);
                     break;
-                case "markdown": Console.Write(DriftMarkdown.Render(report)); break;
-                case "asff": CliOutput.WriteJson(newFindings.Select(f => FindingExport.ToAsff(f, context)).ToArray()); break;
-                case "ocsf": CliOutput.WriteJson(newFindings.Select(f => FindingExport.ToOcsf(f, context)).ToArray()); break;
-                default: WriteTable(report); break;
+                case "markdown": stdout.Write(DriftMarkdown.Render(report)); break;
+                case "asff": CliOutput.WriteJson(newFindings.Select(f => FindingExport.ToAsff(f, context)).ToArray(), stdout); break;
+                case "ocsf": CliOutput.WriteJson(newFindings.Select(f => FindingExport.ToOcsf(f, context)).ToArray(), stdout); break;
+                default: WriteTable(report, stdout); break;
             }
             // What could not be compared is said whatever the format: "no change" there means nothing.
-            foreach (var gap in report.Gaps.Where(g => g.MissingIn != "both")) Console.Error.WriteLine($"vpcsec: warning: {gap.Summary}");
+            foreach (var gap in report.Gaps.Where(g => g.MissingIn != "both")) stderr.WriteLine($"vpcsec: warning: {gap.Summary}");
             return ExitCode(report, parse.GetValue(failOn));
         }));
         return command;
     }
 
     /// <summary>The two snapshot paths: given, or picked from a capture folder.</summary>
-    private static (string Reference, string Difference) Snapshots(string? reference, string? difference, string? folder, string? since)
+    private static (string Reference, string Difference) Snapshots(string? reference, string? difference, string? folder, string? since, TextWriter stderr)
     {
         if (folder is not null)
         {
             if (reference is not null || difference is not null) throw new ArgumentException("--folder picks both snapshots: give it without --reference and --difference.");
             var (r, d) = CaptureFolder.Pick(folder, since is null ? null : CaptureFolder.ParseSince(since, DateTimeOffset.UtcNow));
-            Console.Error.WriteLine($"vpcsec: comparing {r.Path} with {d.Path}");
+            stderr.WriteLine($"vpcsec: comparing {r.Path} with {d.Path}");
             return (r.Path, d.Path);
         }
         if (since is not null) throw new ArgumentException("--since picks a capture of --folder: give --folder.");
@@ -82,12 +83,12 @@ public static class DiffCommand
         return failed ? Program.Findings : report.IsIncomplete ? Program.Unknown : Program.Ok;
     }
 
-    private static void WriteTable(DriftReport report)
+    private static void WriteTable(DriftReport report, TextWriter stdout)
     {
-        Console.WriteLine($"{report.Reference} -> {report.Difference}\n");
+        stdout.WriteLine($"{report.Reference} -> {report.Difference}\n");
         CliOutput.WriteTable(["Kind", "Change", "Subject", "Summary"],
-            report.Changes.Select(c => (IReadOnlyList<string>)[c.Kind.ToString(), c.Change.ToString(), c.Subject, c.Summary]));
-        Console.WriteLine($"\n{report.NewExposures.Count()} new internet exposure(s); {report.Configuration.Count()} configuration, {report.Reachability.Count()} reachability, " +
+            report.Changes.Select(c => (IReadOnlyList<string>)[c.Kind.ToString(), c.Change.ToString(), c.Subject, c.Summary]), stdout);
+        stdout.WriteLine($"\n{report.NewExposures.Count()} new internet exposure(s); {report.Configuration.Count()} configuration, {report.Reachability.Count()} reachability, " +
             $"{report.Findings.Count()} finding change(s); {report.Gaps.Count()} part(s) not compared.");
     }
 }

@@ -34,22 +34,22 @@ public static class TransferCostCommand
             "What the network costs by path (NAT and transit gateway processing, cross-AZ, peering, cross-region) from flow logs, each flow counted once, with the top talkers of each path.")
             { snapshot, flowLogs, vpcs, since, until, prices, ipRanges, top, format };
         aws.AddTo(command);
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
             var query = new FlowLogQuery { Filter = new FlowFilter { Since = parse.GetValue(since), Until = parse.GetValue(until), VpcId = CliOutput.Values(parse.GetValue(vpcs)) } };
             var events = new FlowLogRunEvents
             {
-                Warning = w => Console.Error.WriteLine($"vpcsec: warning: {w}"),
-                Error = e => Console.Error.WriteLine($"vpcsec: {e.Message}"),
+                Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
+                Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
             };
             var request = new FlowLogRunRequest { Paths = CliOutput.Values(parse.GetValue(flowLogs)), Index = index };
             using var run = FlowLogRun.Open(request, query, aws.Connect(parse), events);
             var (report, read) = TransferCosting.Run(run, index, AwsIpRangeSet.LoadOrBundled(parse.GetValue(ipRanges)), PriceTable.LoadOrBundled(parse.GetValue(prices)), parse.GetValue(top));
             run.Finish(read);
-            foreach (var note in report.Notes) Console.Error.WriteLine($"vpcsec: warning: {note}");
-            if (parse.GetValue(format) == "json") CliOutput.WriteJson(report);
-            else Write(report);
+            foreach (var note in report.Notes) stderr.WriteLine($"vpcsec: warning: {note}");
+            if (parse.GetValue(format) == "json") CliOutput.WriteJson(report, stdout);
+            else Write(report, stdout);
             return run.Incomplete ? Program.Error : Unplaced(report) ? Program.Unknown : Program.Ok;
         }));
         return command;
@@ -59,14 +59,14 @@ public static class TransferCostCommand
     private static bool Unplaced(TransferCostReport report) => report.UnknownInterfaceBytes > 0 ||
         report.Lines.Any(l => l.Path == TransferPath.Unattributed || (l.CostPerMonth is null && l.Path != TransferPath.Internet));
 
-    private static void Write(TransferCostReport report)
+    private static void Write(TransferCostReport report, TextWriter stdout)
     {
         static string N(decimal? d) => d is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "-";
         CliOutput.WriteTable(["Region", "Path", "GB", "GB/month", "PerGb", "Cost/month", "TopTalker"],
             report.Lines.Select(l => (IReadOnlyList<string>)[l.Region, l.Path.ToString(), N(l.Gigabytes), N(l.GbPerMonth),
                 l.PricePerGb is { } p ? p.ToString("0.####", CultureInfo.InvariantCulture) : "-", N(l.CostPerMonth),
-                l.TopTalkers.FirstOrDefault()?.ToString() ?? "-"]));
-        Console.Out.WriteLine();
-        Console.Out.WriteLine($"Total: {N(report.TotalCostPerMonth)} per month; window {report.WindowStart:u} .. {report.WindowEnd:u} (x{report.MonthlyFactor} to a month); prices: {report.PriceSource}; ip-ranges: {report.IpRangesSource}");
+                l.TopTalkers.FirstOrDefault()?.ToString() ?? "-"]), stdout);
+        stdout.WriteLine();
+        stdout.WriteLine($"Total: {N(report.TotalCostPerMonth)} per month; window {report.WindowStart:u} .. {report.WindowEnd:u} (x{report.MonthlyFactor} to a month); prices: {report.PriceSource}; ip-ranges: {report.IpRangesSource}");
     }
 }

@@ -128,6 +128,8 @@ public sealed record ReachabilityChange : DriftChange
     public string? AllowedBy { get; init; }
     /// <summary>The configuration changes the cause names.</summary>
     public ValueList<ConfigurationChange> Causes { get; init; } = [];
+    /// <summary>For an opened reachability, the exposure as a finding (<see cref="DriftChecks.ReachabilityOpened"/>), for ConvertTo-SecurityHubFinding; null otherwise.</summary>
+    public Finding? Finding { get; init; }
 }
 
 /// <summary>One finding of Find-OverlyOpenPort compared across the two audits by its <see cref="Finding.Identity"/>.</summary>

@@ -37,6 +37,10 @@ public sealed record DriftReport
     public IEnumerable<FindingChange> Findings => Changes.OfType<FindingChange>();
     public IEnumerable<DriftGap> Gaps => Changes.OfType<DriftGap>();
 
+    /// <summary>What a scheduled run sends to Security Hub: the new findings of the audit and the reachability the later capture opened.</summary>
+    public IEnumerable<Finding> NewFindings =>
+        Changes.Select(c => c switch { FindingChange { Change: DriftChangeKind.New } f => f.Finding, ReachabilityChange r => r.Finding, _ => null }).OfType<Finding>();
+
     /// <summary>ENIs the internet reaches now and did not before: the changes a nightly gate fails on.</summary>
     public IEnumerable<ReachabilityChange> NewExposures =>
         Reachability.Where(c => c.Change == DriftChangeKind.Opened && c.SourceKind == SourceClassKind.Internet);
@@ -67,11 +71,15 @@ public static class SnapshotDrift
         return new DriftReport
         {
             Reference = options.ReferenceName ?? Describe(reference), Difference = options.DifferenceName ?? Describe(difference),
-            Changes = [.. Ordered(configuration), .. reachability, .. findings],
+            Changes = [.. Ordered(configuration), .. reachability.Select(Exposed), .. findings],
             Work = work,
             Milliseconds = new Dictionary<string, long> { ["Configuration"] = configurationMs, ["Reachability"] = reachabilityMs, ["Findings"] = findingsMs },
         };
     }
+
+    /// <summary>An opened reachability carries its finding, so new exposures export as the new findings do.</summary>
+    private static DriftChange Exposed(DriftChange c) =>
+        c is ReachabilityChange { Change: DriftChangeKind.Opened } opened ? opened with { Finding = DriftChecks.Of(opened) } : c;
 
     /// <summary>Gaps first, then by region and resource, so a resource's changes read together.</summary>
     private static IEnumerable<DriftChange> Ordered(IEnumerable<DriftChange> configuration) =>

@@ -79,9 +79,6 @@ public static class OpenPortAudit
 
     // ---------------------------------------------------------------- small pure helpers
 
-    /// <summary>Holds no internet address (RFC 1918, carrier-grade NAT, loopback, link-local, unique-local...: <see cref="AddressScope"/>).</summary>
-    public static bool IsPrivate(Cidr c) => !AddressScope.HoldsInternet(c);
-
     /// <summary>The ports of <paramref name="range"/> outside <paramref name="excluded"/>, as ranges.</summary>
     public static IReadOnlyList<PortRange> Subtract(PortRange range, IEnumerable<int> excluded) =>
         Subtract(range, excluded.Select(p => new PortRange(p, p)));

@@ -5,7 +5,6 @@ using VpcSecTools.Tests.Drift;
 
 namespace VpcSecTools.Tests.CliCommands;
 
-[Collection(CliRunner.Name)]
 public class DiffCommandTests
 {
     /// <summary>The demo yesterday and today as snapshot files in a capture folder, named by their capture time.</summary>
@@ -60,14 +59,16 @@ public class DiffCommandTests
     [Theory]
     [InlineData("asff", "SchemaVersion")]
     [InlineData("ocsf", "class_uid")]
-    public void Exports_hold_the_new_findings_only(string format, string field)
+    public void Exports_hold_the_new_findings_and_the_paths_the_later_capture_opened(string format, string field)
     {
         using var dir = Captures();
         var (exit, stdout, _) = CliRunner.Run("diff", "--folder", dir.Path, "--format", format);
         Assert.Equal(0, exit);
         var items = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToArray();
-        Assert.Equal(4, items.Length);
+        // The audit's 4 new findings on the bastion, and the 3 opened paths (internet and the VPC to its SSH, the peer to the replica).
+        Assert.Equal(7, items.Length);
         Assert.All(items, i => Assert.True(i.TryGetProperty(field, out _)));
+        Assert.Equal(3, items.Count(i => i.GetRawText().Contains("Drift.ReachabilityOpened", StringComparison.Ordinal)));
     }
 
     [Fact]

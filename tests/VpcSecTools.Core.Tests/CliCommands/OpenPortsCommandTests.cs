@@ -5,7 +5,6 @@ using VpcSecTools.Exposure;
 
 namespace VpcSecTools.Tests.CliCommands;
 
-[Collection(CliRunner.Name)]
 public class OpenPortsCommandTests
 {
     private static readonly string Nat = TestPaths.Batfish("test-nat-gateway");

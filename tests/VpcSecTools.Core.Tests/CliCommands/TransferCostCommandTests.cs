@@ -4,7 +4,6 @@ using VpcSecTools.TransferCost;
 namespace VpcSecTools.Tests.CliCommands;
 
 /// <summary><c>vpcsec transfer-cost</c>: the demo's day by path, JSON in the report's names, and its exit codes.</summary>
-[Collection(CliRunner.Name)]
 public class TransferCostCommandTests
 {
     private static readonly string Flows = Path.Combine(TestPaths.Demo, "flowlogs");

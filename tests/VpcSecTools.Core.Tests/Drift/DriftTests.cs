@@ -70,6 +70,25 @@ public class DriftTests
     }
 
     [Fact]
+    public void Each_opened_path_is_a_finding_to_export_and_a_closed_one_is_not()
+    {
+        var opened = Demo.Value.Reachability.Where(r => r.Change == DriftChangeKind.Opened).ToArray();
+        Assert.All(opened, r => Assert.Equal((DriftChecks.ReachabilityOpened.Id, r.DestinationId, r.Ports), (r.Finding!.CheckId, r.Finding.ResourceId, r.Finding.Ports)));
+        Assert.All(Demo.Value.Reachability.Where(r => r.Change != DriftChangeKind.Opened), r => Assert.Null(r.Finding));
+        // From the internet it is high, from the peer VPC medium; the cause is the rule or route the later capture added.
+        var internet = Demo.Value.NewExposures.Single().Finding!;
+        Assert.Equal((Severity.High, "Internet"), (internet.Severity, internet.Source));
+        Assert.Contains("inbound tcp 22 from 0.0.0.0/0", internet.Detail);
+        var peer = Demo.Value.Reachability.Single(r => r.Source == SharedVpc).Finding!;
+        Assert.Equal(Severity.Medium, peer.Severity);
+        Assert.Contains(MainTable, peer.Detail);
+        // What a scheduled run exports: the audit's new findings and the opened paths, each once.
+        Assert.Equal(Demo.Value.Findings.Count(f => f.Change == DriftChangeKind.New) + opened.Length, Demo.Value.NewFindings.Count());
+        var resource = ((Dictionary<string, object?>[])FindingExport.ToAsff(internet, new ExportContext())["Resources"]!).Single();
+        Assert.Equal(("AwsEc2NetworkInterface", BastionEni), (resource["Type"], ((string)resource["Id"]!).Split('/')[^1]));
+    }
+
+    [Fact]
     public void The_public_ip_and_the_endpoint_route_table_change_no_verdict_to_an_eni()
     {
         // app-3's subnet (app-c) routes 0.0.0.0/0 to the NAT gateway, not the internet gateway: its new Elastic IP is not
