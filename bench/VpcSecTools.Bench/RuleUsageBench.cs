@@ -51,19 +51,26 @@ public static class RuleUsageBench
         }
         var inputs = files.Select(f => FlowLogInput.FromFile(f)).ToArray();
         var reader = new FlowLogReader();
+        string? last = null; // the proposals of the last run, every run gives the same
         string[] groupBy = ["interface-id", "srcaddr", "dstaddr", "dstport", "protocol", "action"];
         var steps = new (string Name, Func<string> Body)[]
         {
             ("plain read (count records)", () => $"{reader.Run(inputs, new FlowLogQuery()).Report.Records:N0} records"),
             ("plain group-by (interface-id, srcaddr, dstaddr, dstport, protocol, action)", () => $"{reader.Run(inputs, new FlowLogQuery { GroupBy = groupBy }).GroupCount:N0} groups"),
-            ("rule usage (read, attribution, verdicts, proposals)", () =>
-            {
-                var report = RuleUsageAnalysis.Read(new RuleUsageRequest { Index = index, Paths = files }, () => throw new InvalidOperationException("offline"), new FlowLogRunEvents());
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"read {report.Read!.Elapsed.TotalSeconds:F2} s of it; {report.FlowKinds:N0} flow kinds; {report.Rules.Count(x => x.Verdict == UsageVerdict.Used):N0} used, {report.Rules.Count(x => x.Verdict == UsageVerdict.Unused):N0} unused, " +
-                    $"{report.Rules.Count(x => x.Verdict == UsageVerdict.Unknown):N0} unknown; {report.Proposals.Count(p => p.Safe):N0} safe proposals, {report.Proposals.Count(p => !p.Safe):N0} withheld");
-            }),
+            ("rule usage (read, attribution, verdicts, proposals)", () => Usage(new RuleUsageOptions())),
+            // The straightforward exposure (each proposal's on its own), the before of the shared one, same answers.
+            ("rule usage, each proposal's exposure on its own", () => Usage(new RuleUsageOptions { SharedExposure = false })),
         };
+        string Usage(RuleUsageOptions options)
+        {
+            var report = RuleUsageAnalysis.Read(new RuleUsageRequest { Index = index, Paths = files, Options = options }, () => throw new InvalidOperationException("offline"), new FlowLogRunEvents());
+            var proposals = System.Text.Json.JsonSerializer.Serialize(report.Proposals);
+            if (last is not null && last != proposals) throw new InvalidOperationException("the shared and the straightforward exposure differ");
+            last = proposals;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"read {report.Read!.Elapsed.TotalSeconds:F2} s of it; {report.FlowKinds:N0} flow kinds; {report.Rules.Count(x => x.Verdict == UsageVerdict.Used):N0} used, {report.Rules.Count(x => x.Verdict == UsageVerdict.Unused):N0} unused, " +
+                $"{report.Rules.Count(x => x.Verdict == UsageVerdict.Unknown):N0} unknown; {report.Proposals.Count(p => p.Safe):N0} safe proposals, {report.Proposals.Count(p => !p.Safe):N0} withheld");
+        }
         foreach (var step in steps) step.Body();
         var best = steps.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue, Note: "")).ToArray();
         for (int i = 0; i < runs; i++)

@@ -26,7 +26,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
 
     public IReadOnlyList<RuleProposal> Propose(IEnumerable<SecurityGroup> groups)
     {
-        var exposure = new TighteningExposure(index, book);
+        var exposure = new TighteningExposure(index, book, options.SharedExposure);
         var candidates = groups.SelectMany(g => book.Of(g.GroupId, true).Concat(book.Of(g.GroupId, false)))
             .Where(r => verdicts.GetValueOrDefault(r.Id) != UsageVerdict.Unknown && r.Problem is null && index.EnisInGroup(r.GroupId).Count > 0)
             .OrderByDescending(r => r, Comparer<SourceRule>.Create((a, b) => Breadth.Compare(index, a, b)))

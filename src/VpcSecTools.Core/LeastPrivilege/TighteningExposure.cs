@@ -19,7 +19,7 @@ namespace VpcSecTools.LeastPrivilege;
 /// </list>
 /// Bounded: at most <see cref="MaxEnis"/> ENIs of the group and <see cref="MaxProbes"/> probe ports; the note says so.
 /// </summary>
-internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
+internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, bool shared = true)
 {
     public const int MaxEnis = 8, MaxProbes = 4, MaxListed = 20;
 
@@ -28,6 +28,13 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
     // Proposals of one group probe the same ENIs from overlapping sources: the address a source is seen with is walked once.
     private readonly Dictionary<(string Source, string Target, Traffic Traffic), (IpAddress Seen, bool Identity)?> _seen = [];
     private (NetworkInterface Eni, IpAddress? V4, IpAddress? V6)[]? _filtered;
+    // Every rule of a group probes the same ENIs from sources many rules name (a subnet's CIDR, a referenced group), and
+    // the fan-out's verdict is the snapshot's, not the proposal's: each (target, probe, source) is decided once
+    // (unless built with shared: false, the straightforward path the tests compare against).
+    private readonly Dictionary<(string Target, Traffic Traffic), Dictionary<string, bool>> _reaches = [];
+    private readonly Dictionary<string, NetworkInterface[]> _named = new(StringComparer.Ordinal);
+    private const int MaxDecided = 4_000_000;
+    private int _decided;
 
     public RuleProposal Of(SourceRule rule, RuleProposal proposal, Func<SourceRule, bool> exceptBefore, AddedRules extraBefore,
         Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
@@ -161,13 +168,12 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
         var candidates = Named(rule).ToList();
         if (candidates.Count == 0) return 0;
         var probes = Probes(rule, extraAfter).ToList();
-        var fanOut = new ReachabilityFanOut(_analyzer);
         var removed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in enis)
             foreach (var traffic in probes)
-                foreach (var r in fanOut.WhoCanReach(e.NetworkInterfaceId, traffic, candidates.Where(c => c != e)))
+                foreach (var r in Reaching(e, traffic, candidates))
                 {
-                    if (r.Verdict != Verdict.Reachable || removed.Contains($"{r.Source}|{traffic}") || !index.NetworkInterfaces.TryGetValue(r.Source, out var source)) continue;
+                    if (removed.Contains($"{r}|{traffic}") || !index.NetworkInterfaces.TryGetValue(r, out var source)) continue;
                     if (Seen(source, e, traffic) is not var (seen, identity)) continue;
                     var holder = identity ? source : index.EnisAt(seen).FirstOrDefault();
                     var peer = holder is null ? new FlowPeer(seen, PeerKind.NoEni, null, false, null) : new FlowPeer(seen, PeerKind.Eni, holder, identity, null);
@@ -175,11 +181,35 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
                     var maybe = new List<SourceRule>();
                     AllowingRules.Find(book, e, ingress: true, peer, traffic.Protocol, traffic.Ports, yes, maybe, exceptAfter, extraAfter);
                     if (yes.Count + maybe.Count > 0) continue;
-                    removed.Add($"{r.Source}|{traffic}");
-                    if (listed.Count < MaxListed) listed.Add($"{r.Source} ({ExposureAnalysis.OwnerOf(source)}) -> {e.NetworkInterfaceId} {traffic}");
+                    removed.Add($"{r}|{traffic}");
+                    if (listed.Count < MaxListed) listed.Add($"{r} ({ExposureAnalysis.OwnerOf(source)}) -> {e.NetworkInterfaceId} {traffic}");
                 }
         notes.Add(string.Create(CultureInfo.InvariantCulture, $"sources probed on {string.Join(", ", probes)} among the {candidates.Count} network interface(s) the rule names"));
         return removed.Select(k => k[..k.IndexOf('|', StringComparison.Ordinal)]).Distinct().LongCount();
+    }
+
+    /// <summary>The candidates (in their order) the fan-out finds reaching <paramref name="target"/> with the traffic, the target itself aside.</summary>
+    private IEnumerable<string> Reaching(NetworkInterface target, Traffic traffic, List<NetworkInterface> candidates)
+    {
+        if (!shared)
+            return new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, candidates.Where(c => c != target))
+                .Where(r => r.Verdict == Verdict.Reachable).Select(r => r.Source);
+        // Bounded: past MaxDecided verdicts the memo starts again (the answers do not change, only the work).
+        if (_decided > MaxDecided) { _reaches.Clear(); _decided = 0; }
+        if (!_reaches.TryGetValue((target.NetworkInterfaceId, traffic), out var known)) _reaches[(target.NetworkInterfaceId, traffic)] = known = new(StringComparer.Ordinal);
+        List<NetworkInterface>? asked = null;
+        foreach (var c in candidates)
+            if (c != target && !known.ContainsKey(c.NetworkInterfaceId)) (asked ??= []).Add(c);
+        if (asked is not null)
+        {
+            _decided += asked.Count;
+            foreach (var c in asked) known[c.NetworkInterfaceId] = false;
+            foreach (var r in new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, asked)) known[r.Source] = r.Verdict == Verdict.Reachable;
+        }
+        var reaching = new List<string>();
+        foreach (var c in candidates)
+            if (c != target && known[c.NetworkInterfaceId]) reaching.Add(c.NetworkInterfaceId);
+        return reaching;
     }
 
     /// <summary>The address the target's groups see the source with (the pairwise walk), and whether its identity arrives; null when the walk names none.</summary>
@@ -187,12 +217,22 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
     {
         var key = (source.NetworkInterfaceId, target.NetworkInterfaceId, traffic);
         if (_seen.TryGetValue(key, out var known)) return known;
-        var path = _analyzer.Analyze(new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId),
-            new ReachabilityEndpoint(target.NetworkInterfaceId, EndpointKind.NetworkInterface, target, null, target.Attachment?.InstanceId), traffic);
+        var from = new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId);
+        var to = new ReachabilityEndpoint(target.NetworkInterfaceId, EndpointKind.NetworkInterface, target, null, target.Attachment?.InstanceId);
+        // The seen address and whether the identity arrives are the request's walk's: the pairwise analysis's groups and
+        // response are not needed (the addresses are those it picks; a VPC-provided service's address is left to it).
+        var dst = ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false);
+        var src = dst is null ? null : ReachabilityAnalyzer.PrivateAddressOf(source, dst.Value.IsIPv6);
+        var path = shared && src is not null && !ProvidedService(source, dst!.Value)
+            ? _analyzer.Path(from, to, traffic, src.Value, dst.Value, securityGroups: false, returnPath: false)
+            : _analyzer.Analyze(from, to, traffic);
         (IpAddress, bool)? result = path.SeenSourceAddress is not null && IpAddress.TryParse(path.SeenSourceAddress, out var seen)
             ? (seen, path.ReferencesPreserved && index.EnisAt(seen).Contains(source)) : null;
         return _seen[key] = result;
     }
+
+    private bool ProvidedService(NetworkInterface eni, IpAddress address) =>
+        AddressScope.AwsLinkLocalService(address) is not null || eni.VpcId is not null && index.PrimaryCidr(eni.VpcId) is { } primary && AddressScope.ResolverOf(primary) == address;
 
     /// <summary>The ENIs of the snapshot the rule's source names: members of the referenced group, or holders of an address in its CIDRs.</summary>
     private IEnumerable<NetworkInterface> Named(SourceRule rule)
@@ -200,6 +240,14 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
         if (rule.Rule.Kind == RuleSourceKind.SecurityGroup)
             return rule.IsStale || rule.Pair?.GroupId is not { Length: > 0 } g ? [] : index.EnisInGroup(g);
         var cidrs = rule.Rule.Cidrs ?? [];
+        if (!shared) return Holders(cidrs);
+        var key = string.Join(",", cidrs);
+        if (!_named.TryGetValue(key, out var holders)) _named[key] = holders = Holders(cidrs).ToArray();
+        return holders;
+    }
+
+    private IEnumerable<NetworkInterface> Holders(IEnumerable<Cidr> cidrs)
+    {
         // Every proposal of a CIDR rule asks this of every ENI: their addresses are parsed once.
         _filtered ??= index.NetworkInterfaces.Values.Where(e => !SecurityGroupEvaluator.IsUnfiltered(e))
             .Select(e => (e, ReachabilityAnalyzer.PrivateAddressOf(e, false), ReachabilityAnalyzer.PrivateAddressOf(e, true))).ToArray();
