@@ -153,22 +153,25 @@ public class ParquetTypedScanTests
     }
 
     /// <remarks>
-    /// AWS's schema without addresses: a count of REJECT to port 22 checks version, ports, protocol, counts and times, and
-    /// every row group's statistics prove them valid, so only action and dstport are decoded. A row group whose statistics
-    /// show a negative value is decoded to find it.
+    /// A count of REJECT to port 22 checks version, ports, protocol, counts, times and addresses: statistics prove the numbers
+    /// valid and the dictionaries the addresses, so only action and dstport are decoded. A row group whose statistics show a
+    /// negative value, or whose dictionary holds a value that is not an address, has that column decoded to find its rows.
     /// </remarks>
     [Fact]
     public void A_count_decodes_only_the_columns_its_filter_reads_when_statistics_prove_the_rest_valid()
     {
         using var dir = new TestPaths.TempDir();
-        string[] fields = ["version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "action", "log-status"];
+        string[] fields = ["version", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "action", "log-status"];
         var rnd = new Random(5);
         var lines = Enumerable.Range(0, 4000).Select(i => string.Join(' ', fields.Select(f => f switch
         {
-            "action" => rnd.Next(3) == 0 ? "REJECT" : "ACCEPT",
+            "action" => i is 2500 or 3500 || rnd.Next(3) == 0 ? "REJECT" : "ACCEPT",
             "log-status" => "OK",
             "start" or "end" => (1_700_000_000 + i).ToString(CultureInfo.InvariantCulture),
-            "dstport" => rnd.Next(4) == 0 ? "22" : "443",
+            "dstport" => i is 2500 or 3500 ? "22" : rnd.Next(4) == 0 ? "22" : "443",
+            "srcaddr" => $"10.0.0.{rnd.Next(1, 30)}",
+            // One value that is not an address, in the third row group.
+            "dstaddr" => i == 2500 ? "not-an-address" : rnd.Next(10) == 0 ? "-" : $"10.1.0.{rnd.Next(1, 30)}",
             // One negative count, in the last row group.
             "packets" when i == 3500 => "-2",
             _ => rnd.Next(10) == 0 ? "-" : rnd.Next(0, 60000).ToString(CultureInfo.InvariantCulture),
@@ -176,17 +179,25 @@ public class ParquetTypedScanTests
         var text = dir.File("flows.log");
         File.WriteAllText(text, string.Join(' ', fields) + "\n" + string.Join('\n', lines) + "\n");
         var parquet = dir.File("flows.log.parquet");
-        ParquetFiles.Write(parquet, fields, lines, new ParquetFiles.Options { RowGroupSize = 1000 });
+        var dictionaries = new Dictionary<string, Parquet.EncodingHint> { ["srcaddr"] = Parquet.EncodingHint.Dictionary, ["dstaddr"] = Parquet.EncodingHint.Dictionary };
+        ParquetFiles.Write(parquet, fields, lines, new ParquetFiles.Options { RowGroupSize = 1000, Hints = dictionaries });
         var query = new FlowLogQuery { Filter = new FlowFilter { Action = ["REJECT"], DestinationPort = [new PortRange(22, 22)] } };
         var a = new FlowLogReader(Options(1)).Run(FlowLogPaths.Expand([text], out _), query);
         var b = new FlowLogReader(Options(1)).Run(FlowLogPaths.Expand([parquet], out _), query);
         AssertSame(a, b, "count");
-        // Two columns in each of the 4 row groups, and packets in the last (its minimum is -2).
-        Assert.Equal(2 * 4 + 1, b.Report.ChunksDecoded);
-        bool rejectedTo22 = lines[3500].EndsWith("REJECT OK", StringComparison.Ordinal) && lines[3500].Split(' ')[2] == "22";
-        Assert.Equal(rejectedTo22 ? 1 : 0, b.Report.SkippedLines);
+        // Two columns in each of the 4 row groups, dstaddr in the third and packets in the last (its minimum is -2).
+        Assert.Equal(2 * 4 + 2, b.Report.ChunksDecoded);
+        Assert.Equal([(2501L, "dstaddr 'not-an-address' is not an IP address"), (3501L, "packets '-2' is not a number")], b.Report.Skipped.Select(s => (s.Line, s.Reason)));
+        // Addresses stored plainly have no dictionary to prove them: they are decoded, with the same answer.
+        var plain = dir.File("plain.log.parquet");
+        ParquetFiles.Write(plain, fields, lines, new ParquetFiles.Options { RowGroupSize = 1000 });
+        var c = new FlowLogReader(Options(1)).Run(FlowLogPaths.Expand([plain], out _), query);
+        AssertSame(a, c, "count, plain addresses");
+        Assert.Equal(4 * 4 + 1, c.Report.ChunksDecoded);
         // A group-by reads its key and the four totals (the filter's two as well).
         var grouped = new FlowLogReader(Options(1)).Run(FlowLogPaths.Expand([parquet], out _), query with { GroupBy = ["protocol"] });
         Assert.Equal(4 * 7, grouped.Report.ChunksDecoded);
+        // It reads no address, so the row with a bad one is grouped; the negative packets are still skipped.
+        Assert.Equal(a.Matched + 1, grouped.Matched);
     }
 }

@@ -190,7 +190,8 @@ internal sealed class ParquetChunkSource : ChunkSource
                     for (int k = 0; k < _columns.Length; k++)
                     {
                         var chunk = group.Chunks[_columns[k]];
-                        decoded[k] = scan.Needs(k, chunk);
+                        var need = scan.Needs(k, chunk);
+                        decoded[k] = need == ParquetNeed.Decode || (need == ParquetNeed.Dictionary && !ProvedByDictionary(scan, k, group));
                         if (decoded[k]) Decode(k, group, rows);
                     }
                     scan.Scan(_values, decoded, rows, _lines);
@@ -217,20 +218,35 @@ internal sealed class ParquetChunkSource : ChunkSource
         return true;
     }
 
+    /// <summary>Whether column k's dictionary holds all its values and proves them valid (its data pages are not decoded).</summary>
+    private bool ProvedByDictionary(ParquetRowScan scan, int k, ParquetRowGroup group)
+    {
+        var column = _log.Footer.Columns[_columns[k]];
+        var stored = Stored(column, group.Chunks[_columns[k]]);
+        return _reader.ReadDictionary(stored, column, group.Chunks[_columns[k]].Codec, _values[k]) && scan.Proves(k, _values[k]);
+    }
+
     /// <summary>Reads and decodes column k of the row group into its values.</summary>
     private void Decode(int k, ParquetRowGroup group, int rows)
     {
         var column = _log.Footer.Columns[_columns[k]];
         var chunk = group.Chunks[_columns[k]];
+        var stored = Stored(column, chunk);
+        var values = _values[k];
+        values.Reset(column, rows);
+        _reader.Read(stored, column, chunk.Codec, values);
+        ChunksDecoded++;
+    }
+
+    /// <summary>A column chunk's stored bytes, read from the file.</summary>
+    private Span<byte> Stored(ParquetColumn column, ParquetChunk chunk)
+    {
         if (chunk.Type != column.Type) throw new ParquetFormatException($"column '{column.Name}' is {chunk.Type} in a row group but {column.Type} in the schema");
         if (chunk.Length > int.MaxValue) throw new ParquetFormatException($"column '{column.Name}' has a chunk of {chunk.Length} bytes, larger than this reader takes");
         if (_stored.Length < chunk.Length) _stored = new byte[Math.Max(chunk.Length, _stored.Length * 2)];
         var stored = _stored.AsSpan(0, (int)chunk.Length);
         _file.Read(chunk.Start, stored);
-        var values = _values[k];
-        values.Reset(column, rows);
-        _reader.Read(stored, column, chunk.Codec, values);
-        ChunksDecoded++;
+        return stored;
     }
 
     public override void Dispose() => _file.Dispose();

@@ -6,6 +6,9 @@ using VpcSecTools.Net;
 
 namespace VpcSecTools.FlowLogs.Parquet;
 
+/// <summary>How much of a column chunk a typed scan needs: nothing, its dictionary (when that proves it), or its values.</summary>
+internal enum ParquetNeed { None, Dictionary, Decode }
+
 /// <summary>A count or group-by that a Parquet file may answer on its column values (<see cref="ParquetRowScan"/>).</summary>
 internal sealed record TypedQuery(FlowLogQuery Query, GroupAggregate? Groups);
 
@@ -106,27 +109,47 @@ internal sealed class ParquetRowScan
             foreach (var f in new[] { FlowField.Packets, FlowField.Bytes, FlowField.Start, FlowField.End })
                 if (format.IndexOf(f) is var i and >= 0) cols[i].Read = true;
         }
-        // Every text column a line would hold is read: a value no line can hold makes the row a skipped line.
-        foreach (var c in cols) if (c.IsBytes) c.Read = true;
+        // Every text column a line would hold is looked at: a value no line can hold makes the row a skipped line. One a
+        // count only checks (an address) may be proved by its dictionary instead (Proves).
+        foreach (var c in cols) if (c.IsBytes && !c.Checked) c.Read = true;
         return new ParquetRowScan(cols, [.. tests], checks, keys, format, (long)(query.Bin?.TotalMilliseconds ?? 0),
             query.IsAggregate ? typed.Groups!.Worker : null, tally);
     }
 
-    /// <summary>Whether column <paramref name="k"/> of a row group must be decoded: it is read, or checked and its statistics do not prove it valid.</summary>
-    public bool Needs(int k, ParquetChunk chunk)
+    /// <summary>How much of column <paramref name="k"/> of a row group is read: what the scan reads; what a count only checks, unless proved valid.</summary>
+    public ParquetNeed Needs(int k, ParquetChunk chunk)
     {
         var c = _columns[k];
-        if (c.Read) return true;
-        if (!c.Checked) return false;
-        if (chunk.Min is null || chunk.Max is null || ThriftReader.Integer(chunk.Min) is not { } min || ThriftReader.Integer(chunk.Max) is not { } max) return true;
+        if (c.Read) return ParquetNeed.Decode;
+        if (!c.Checked) return ParquetNeed.None;
+        if (c.IsBytes) return ParquetNeed.Dictionary;
+        return Proved(c, chunk) ? ParquetNeed.None : ParquetNeed.Decode;
+    }
+
+    /// <summary>Whether a dictionary that holds every value of a checked text column's chunk proves each row valid and carried by a line.</summary>
+    public bool Proves(int k, ParquetValues dictionary)
+    {
+        var c = _columns[k];
+        for (int id = 0; id < dictionary.Values.Count; id++)
+        {
+            var v = dictionary.Values[id];
+            if (v.IndexOfAny((byte)' ', (byte)'\n', (byte)'\r') >= 0 || (_single && v.IsEmpty) || FlowText.Problem(c.Info!, v) is not null) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether a number column's min and max prove every value of the chunk valid by the text rule.</summary>
+    private static bool Proved(Column c, ParquetChunk chunk)
+    {
+        if (chunk.Min is null || chunk.Max is null || ThriftReader.Integer(chunk.Min) is not { } min || ThriftReader.Integer(chunk.Max) is not { } max) return false;
         // Every value in [min, max] passes the text rule: not negative, and within its kind's range.
-        if (min < 0) return true;
+        if (min < 0) return false;
         return c.Info!.Kind switch
         {
-            FlowFieldKind.Integer => max > int.MaxValue,
-            FlowFieldKind.Counter => max >= TextNumberLimit,
-            FlowFieldKind.Time => max > FlowText.MaxMilliseconds,
-            _ => true,
+            FlowFieldKind.Integer => max <= int.MaxValue,
+            FlowFieldKind.Counter => max < TextNumberLimit,
+            FlowFieldKind.Time => max <= FlowText.MaxMilliseconds,
+            _ => false,
         };
     }
 
