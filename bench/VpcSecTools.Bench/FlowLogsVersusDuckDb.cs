@@ -72,6 +72,7 @@ public static class FlowLogsVersusDuckDb
         {
             var result = new FlowLogReader(new FlowLogReadOptions { Threads = threads, MaxMemory = maxMemory }).Run([FlowLogInput.FromFile(path)], ours);
             if (result.Report.FileErrors.Count > 0) throw new InvalidOperationException(result.Report.FileErrors[0].Message);
+            Console.WriteLine($"read: {result.Report.Bytes} stored bytes, {result.Report.ChunksDecoded} column chunks decoded, {result.Report.Elapsed.TotalSeconds:F2} s in the reader");
             answer = ours.IsAggregate
                 ? string.Join(';', result.Groups.Select(g => $"{g.Key}={g.Bytes}")) + $" ({result.GroupCount} groups, spilled {result.Report.SpilledBytes >> 20} MiB, {result.Report.Elapsed.TotalSeconds:F2} s in the reader)"
                 : result.Matched.ToString(CultureInfo.InvariantCulture);
