@@ -21,6 +21,7 @@
         'Find-UntrustedPrivateTraffic'
         'Get-VpcFlowLogCoverage'
         'Get-VpcPrivateIpMap'
+        'Get-VpcRuleUsage'
         'Get-VpcSnapshot'
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'

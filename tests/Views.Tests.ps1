@@ -45,6 +45,10 @@ BeforeDiscovery {
         @{ Type = 'VpcSecTools.Endpoints.EndpointFinding'; At80 = 'Kind', 'VpcEndpointId', 'Resources'; At120 = @('Detail') }
         @{ Type = 'VpcSecTools.Endpoints.NatTrafficGroup'
            At80 = 'Service', 'GbPerMonth', 'NatCostPerMonth', 'Disposition'; At120 = @('Reason') }
+        @{ Type = 'VpcSecTools.LeastPrivilege.RuleUsage'
+           At80 = 'Verdict', 'ResourceId', 'Name', 'Dir', 'Rule'; At120 = 'Flows', 'Bytes', 'Peers', 'Reason' }
+        @{ Type = 'VpcSecTools.LeastPrivilege.RuleProposal'
+           At80 = 'Safe', 'GroupId', 'GroupName', 'Action', 'Dropped'; At120 = 'Internet', 'Sources', 'Change' }
         @{ Type = 'VpcSecTools.Exposure.Finding#Traffic'
            At80 = 'Severity', 'Check', 'Source', 'Resource'; At120 = 'Port', 'Action', 'SourceOwner' }
         @{ Type = 'VpcSecTools.PrivateTrust.TrustZoneSummary'

@@ -14,6 +14,7 @@ public static class Program
         ["groupprobe"] = GroupTableProbe.Run,
         ["trust"] = TrustBench.Run,
         ["scale"] = ScaleBench.Run,
+        ["rule-usage"] = RuleUsageBench.Run,
     };
 
     public static int Main(string[] args)

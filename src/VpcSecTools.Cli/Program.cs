@@ -30,6 +30,7 @@ public static class Program
         root.Subcommands.Add(FlowLogsCommand.Create());
         root.Subcommands.Add(OpenPortsCommand.Create());
         root.Subcommands.Add(EndpointPlanCommand.Create());
+        root.Subcommands.Add(RuleUsageCommand.Create());
         root.Subcommands.Add(PrivateTrustCommand.Create());
         return root;
     }

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using VpcSecTools.FlowLogs;
+using VpcSecTools.LeastPrivilege;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.Cli.Commands;
+
+/// <summary>
+/// <c>vpcsec rule-usage</c>: Get-VpcRuleUsage for runbooks. Exit 1 when a safe tightening is proposed, 3 when none is but
+/// some rule's usage is Unknown.
+/// </summary>
+public static class RuleUsageCommand
+{
+    public static Command Create()
+    {
+        var snapshot = SnapshotCommand.SnapshotOption();
+        var paths = new Argument<string[]>("path")
+        {
+            Description = "Flow-log files, folders (recursive), wildcards or s3://bucket/prefix locations. Without them, the --vpc-id VPCs' own flow logs are read where the snapshot's describe-flow-logs says they go.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var vpcs = new Option<string[]>("--vpc-id") { Description = "Only the groups and network ACLs of these VPCs; without paths, read their own flow logs.", AllowMultipleArgumentsPerToken = true };
+        var groups = new Option<string[]>("--group-id") { Description = "Only these security groups (and no network ACL).", AllowMultipleArgumentsPerToken = true };
+        var logGroups = new Option<string[]>("--log-group-name") { Description = "CloudWatch Logs groups the flow logs deliver to.", AllowMultipleArgumentsPerToken = true };
+        var flowLogIds = new Option<string[]>("--flow-log-id") { Description = "Flow logs of the snapshot: without paths, read them where they deliver; with paths, their LogFormat reads input without a header.", AllowMultipleArgumentsPerToken = true };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "The window's start (ISO 8601): records ending before it are not read." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "The window's end (ISO 8601): records starting at or after it are not read." };
+        var last = new Option<string?>("--last") { Description = "Shorthand for --since now minus this duration (30d, 24h)." };
+        var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat or a field list." };
+        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
+        var maxPeers = new Option<int>("--max-peers") { Description = "Peers listed per rule.", DefaultValueFactory = _ => 10 };
+        var maxCidrs = new Option<int>("--max-cidrs") { Description = "The most CIDRs a proposal may name in place of a rule; past it the rule's own source stays.", DefaultValueFactory = _ => 16 };
+        var verdict = new Option<string[]>("--verdict") { Description = "Only rules with these verdicts (used, unused, unknown).", AllowMultipleArgumentsPerToken = true };
+        var proposals = new Option<bool>("--proposals") { Description = "Print the tightening proposals instead of the rules." };
+        var format = SnapshotCommand.FormatOption("table", "json", "cli", "cloudformation", "terraform");
+        var aws = new AwsConnectionOptions("For s3:// paths, log groups and the VPCs' own flow logs");
+        var command = new Command("rule-usage",
+            "Which security-group rules and NACL entries the flow logs of a window used, which are unused (proven) or unknown, and the tighter rules the traffic supports. Exit 1 when a safe tightening is proposed, 3 when none is but some usage is Unknown.")
+            { snapshot, paths, vpcs, groups, logGroups, flowLogIds, since, until, last, logFormat, threads, maxPeers, maxCidrs, verdict, proposals, format };
+        aws.AddTo(command);
+        command.SetAction(parse => CliOutput.Guard(() =>
+        {
+            if (parse.GetValue(maxPeers) < 0) throw new ArgumentException($"--max-peers must not be negative, not {parse.GetValue(maxPeers)}");
+            if (parse.GetValue(maxCidrs) < 1) throw new ArgumentException($"--max-cidrs must be at least 1, not {parse.GetValue(maxCidrs)}");
+            var verdicts = CliOutput.Values(parse.GetValue(verdict)).Select(v => Enum.TryParse<UsageVerdict>(v, ignoreCase: true, out var x) ? x
+                : throw new ArgumentException($"--verdict '{v}' is not used, unused or unknown")).ToHashSet();
+            var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
+            var ids = CliOutput.Values(parse.GetValue(flowLogIds));
+            var window = new FlowQueryArguments { Since = parse.GetValue(since), Until = parse.GetValue(until), Last = parse.GetValue(last) }.ToQuery().Filter;
+            var request = new RuleUsageRequest
+            {
+                Index = index, Paths = parse.GetValue(paths) ?? [], LogGroups = CliOutput.Values(parse.GetValue(logGroups)), FlowLogIds = ids,
+                Format = FlowLogRun.FormatOf(index, ids, parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null),
+                Since = window.Since, Until = window.Until, Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
+                Options = new RuleUsageOptions
+                {
+                    VpcIds = CliOutput.Values(parse.GetValue(vpcs)), GroupIds = CliOutput.Values(parse.GetValue(groups)),
+                    MaxPeers = parse.GetValue(maxPeers), MaxCidrs = parse.GetValue(maxCidrs),
+                },
+            };
+            var events = new FlowLogRunEvents
+            {
+                Warning = w => Console.Error.WriteLine($"vpcsec: warning: {w}"),
+                Error = e => Console.Error.WriteLine($"vpcsec: {e.Message}"),
+            };
+            var report = RuleUsageAnalysis.Read(request, aws.Connect(parse), events);
+            foreach (var w in report.Warnings) Console.Error.WriteLine($"vpcsec: warning: {w}");
+            // The exit code and the summary line are the whole report's: --verdict chooses the rules shown, not what is known.
+            int exit = report.Proposals.Any(p => p.Safe) ? Program.Findings : report.Rules.Any(r => r.Verdict == UsageVerdict.Unknown) ? Program.Unknown : Program.Ok;
+            Write(report, verdicts, parse.GetValue(format)!, parse.GetValue(proposals));
+            return exit;
+        }));
+        return command;
+    }
+
+    private static void Write(RuleUsageReport report, HashSet<UsageVerdict> verdicts, string format, bool proposals)
+    {
+        var shown = verdicts.Count == 0 ? report : report with { Rules = report.Rules.Where(r => verdicts.Contains(r.Verdict)).ToValueList() };
+        switch (format)
+        {
+            case "json": CliOutput.WriteJson(shown); return;
+            case "cli": Console.Out.Write(RuleUsageRendering.Cli(report)); return;
+            case "cloudformation": Console.Out.WriteLine(RuleUsageRendering.CloudFormation(report)); return;
+            case "terraform": Console.Out.Write(RuleUsageRendering.Terraform(report)); return;
+        }
+        static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        if (proposals)
+        {
+            CliOutput.WriteTable(["Safe", "GroupId", "Action", "Dropped", "InternetPairs", "SourcesRemoved", "Change", "Withheld"],
+                report.Proposals.Select(p => (IReadOnlyList<string>)[p.Safe ? "yes" : "no", p.GroupId, p.Action.ToString(), N(p.DroppedFlows),
+                    $"{N(p.InternetPairsBefore)}->{N(p.InternetPairsAfter)}", N(p.SourcesRemovedCount), p.Change, p.Withheld ?? ""]));
+        }
+        else
+        {
+            CliOutput.WriteTable(["Verdict", "ResourceId", "Direction", "Rule", "Flows", "Bytes", "Peers", "LastSeen", "Reason"],
+                shown.Rules.Select(r => (IReadOnlyList<string>)[r.Verdict.ToString(), r.ResourceId, r.Direction.ToString(),
+                    r.Kind == RuleKind.NetworkAcl ? $"{r.RuleNumber} {r.Action} {r.Protocol} {r.Ports} {r.Source}" : $"{r.Protocol} {r.Ports} {r.Source}",
+                    N(r.Flows), N(r.Bytes), N(r.PeerCount), r.LastSeen?.ToString("u", CultureInfo.InvariantCulture) ?? "", r.Reason]));
+        }
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"window {report.WindowStart:u} .. {report.WindowEnd:u}: {report.Rules.Count(r => r.Verdict == UsageVerdict.Used)} used, " +
+            $"{report.Rules.Count(r => r.Verdict == UsageVerdict.Unused)} unused, {report.Rules.Count(r => r.Verdict == UsageVerdict.Unknown)} unknown; " +
+            $"{report.Proposals.Count(p => p.Safe)} safe proposal(s), {report.Proposals.Count(p => !p.Safe)} withheld");
+        foreach (var note in report.Notes) Console.Out.WriteLine("note: " + note);
+    }
+}

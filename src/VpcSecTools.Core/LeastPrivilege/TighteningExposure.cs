@@ -1,0 +1,227 @@
+using System.Globalization;
+using VpcSecTools.Exposure;
+using VpcSecTools.Net;
+using VpcSecTools.Reachability;
+using VpcSecTools.Snapshot;
+
+namespace VpcSecTools.LeastPrivilege;
+
+/// <summary>
+/// The exposure a proposal removes, by the reachability engine: the network part of each path (routes, NACLs both ways,
+/// gateways, the address translations) is the engine's walk, and the security groups at the rule's ENIs are evaluated with
+/// the rules before and after the change (the same matching the attribution uses), so one snapshot answers both.
+/// <list type="bullet">
+/// <item>Internet pairs: the ENI:port pairs of the rule's ENIs and ports that some internet address reaches (inbound), or
+/// from which the internet is reached (outbound), counted over port segments within which every rule and NACL entry
+/// treats ports alike.</item>
+/// <item>Sources removed (inbound): the ENIs of the snapshot the rule names that reach an ENI of the group on a probe port
+/// of the rule before (the fan-out, end to end) and are refused after.</item>
+/// </list>
+/// Bounded: at most <see cref="MaxEnis"/> ENIs of the group and <see cref="MaxProbes"/> probe ports; the note says so.
+/// </summary>
+internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book)
+{
+    public const int MaxEnis = 8, MaxProbes = 4, MaxListed = 20;
+
+    private readonly ReachabilityAnalyzer _analyzer = new(index);
+    private readonly Dictionary<(string Eni, IpAddress Witness, int Protocol, int Port, bool Outbound), bool> _network = [];
+    // Proposals of one group probe the same ENIs from overlapping sources: the address a source is seen with is walked once.
+    private readonly Dictionary<(string Source, string Target, Traffic Traffic), (IpAddress Seen, bool Identity)?> _seen = [];
+    private (NetworkInterface Eni, IpAddress? V4, IpAddress? V6)[]? _filtered;
+
+    public RuleProposal Of(SourceRule rule, RuleProposal proposal, Func<SourceRule, bool> exceptBefore, AddedRules extraBefore,
+        Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
+    {
+        var all = index.EnisInGroup(rule.GroupId).Where(e => !SecurityGroupEvaluator.IsUnfiltered(e)).OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToList();
+        var enis = all.Take(MaxEnis).ToList();
+        var notes = new List<string>();
+        if (all.Count > enis.Count) notes.Add($"computed on {enis.Count} of the group's {all.Count} network interfaces");
+        long before = 0, after = 0;
+        var removed = new List<string>();
+        if (!AdmitsInternet(rule)) notes.Add($"{rule.Rule.Source} names no internet address: no internet pair changes");
+        else
+            foreach (var e in enis)
+                foreach (var (protocol, segment, open) in InternetPairs(rule, e, exceptBefore, extraBefore, exceptAfter, extraAfter))
+                {
+                    if (open.Before) before += segment.Count;
+                    if (open.After) after += segment.Count;
+                    if (open.Before && !open.After && removed.Count < MaxListed) removed.Add($"{e.NetworkInterfaceId}:{protocol}/{segment} ({ExposureAnalysis.OwnerOf(e)})");
+                }
+        var sources = new List<string>();
+        long sourcesRemoved = 0;
+        if (rule.Ingress) sourcesRemoved = SourcesRemoved(rule, enis, exceptAfter, extraAfter, sources, notes);
+        else notes.Add("outbound rule: the internet pairs are those its network interfaces reach");
+        return proposal with
+        {
+            InternetPairsBefore = before, InternetPairsAfter = after, InternetPairsRemoved = removed.ToValueList(),
+            SourcesRemovedCount = sourcesRemoved, SourcesRemoved = sources.ToValueList(), ExposureNote = string.Join("; ", notes),
+        };
+    }
+
+    private static bool AdmitsInternet(SourceRule rule) =>
+        rule.Rule.Kind != RuleSourceKind.SecurityGroup && (rule.Rule.Cidrs ?? []).Any(AddressScope.HoldsInternet);
+
+    /// <summary>Per protocol and port segment of the rule: whether some internet address reaches (or is reached from) the ENI before and after.</summary>
+    private IEnumerable<(IpProtocol Protocol, PortRange Segment, (bool Before, bool After) Open)> InternetPairs(SourceRule rule, NetworkInterface eni,
+        Func<SourceRule, bool> exceptBefore, AddedRules extraBefore, Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
+    {
+        bool ingress = rule.Ingress;
+        IpProtocol[] protocols = rule.Rule.Protocol.IsAll ? [IpProtocol.Tcp, IpProtocol.Udp] : rule.Rule.Protocol.HasPorts ? [rule.Rule.Protocol] : [];
+        foreach (var ipv6 in (rule.Rule.Cidrs ?? []).Where(AddressScope.HoldsInternet).Select(c => c.IsIPv6).Distinct())
+        {
+            var address = ingress ? PublicAddress(eni, ipv6) : ReachabilityAnalyzer.PrivateAddressOf(eni, ipv6);
+            if (address is null) continue;
+            foreach (var protocol in protocols)
+            {
+                var range = rule.Rule.Protocol.IsAll ? PortRange.All : rule.Rule.Ports;
+                var rules = eni.Groups.SelectMany(g => book.Of(g.GroupId, ingress)).Concat(eni.Groups.SelectMany(g => extraAfter.Of(g.GroupId, ingress))).ToList();
+                foreach (var segment in Segments(range, protocol, rules, eni, egress: !ingress, ipv6))
+                {
+                    var traffic = new Traffic(protocol, new PortRange(segment.From, segment.From));
+                    var witnesses = Witnesses(rules, protocol, segment.From, ipv6);
+                    bool open(Func<SourceRule, bool> except, AddedRules extra) =>
+                        witnesses.Any(w => Admits(eni, ingress, w, protocol, segment.From, except, extra) && Network(eni, address.Value, w, traffic, outbound: !ingress));
+                    yield return (protocol, segment, (open(exceptBefore, extraBefore), open(exceptAfter, extraAfter)));
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether the ENI's groups (with the change's rules left out and added) admit an internet peer; a rule that may admit it counts.</summary>
+    private bool Admits(NetworkInterface eni, bool ingress, IpAddress peer, IpProtocol protocol, int port, Func<SourceRule, bool> except, AddedRules extra)
+    {
+        var yes = new List<SourceRule>();
+        var maybe = new List<SourceRule>();
+        AllowingRules.Find(book, eni, ingress, new FlowPeer(peer, PeerKind.NoEni, null, false, null), protocol, new PortRange(port, port), yes, maybe, except, extra);
+        return yes.Count + maybe.Count > 0;
+    }
+
+    /// <summary>The engine's walk without security groups, both ways; a path it cannot decide counts as open (never as safe).</summary>
+    private bool Network(NetworkInterface eni, IpAddress address, IpAddress witness, Traffic traffic, bool outbound)
+    {
+        var key = (eni.NetworkInterfaceId, witness, traffic.Protocol.Number, traffic.Ports!.Value.From, outbound);
+        if (_network.TryGetValue(key, out bool open)) return open;
+        var internet = new ReachabilityEndpoint("Internet", EndpointKind.Internet, null, witness, null);
+        var self = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, address, eni.Attachment?.InstanceId);
+        var result = outbound ? _analyzer.Path(self, internet, traffic, address, witness, securityGroups: false)
+            : _analyzer.Path(internet, self, traffic, witness, address, securityGroups: false);
+        return _network[key] = result.Verdict != Verdict.NotReachable;
+    }
+
+    /// <summary>The default internet address, and one inside each internet CIDR of the rules that cover the port.</summary>
+    private static List<IpAddress> Witnesses(IEnumerable<SourceRule> rules, IpProtocol protocol, int port, bool ipv6)
+    {
+        var list = new List<IpAddress> { ipv6 ? AddressScope.DefaultInternetIPv6 : AddressScope.DefaultInternetIPv4 };
+        foreach (var r in rules)
+        {
+            if (AllowingRules.Covers(r, protocol, new PortRange(port, port)) == RuleMatch.No) continue;
+            foreach (var c in r.Rule.Cidrs ?? [])
+                if (c.IsIPv6 == ipv6 && AddressScope.WitnessIn(c) is { } w && !list.Contains(w) && list.Count < 8) list.Add(w);
+        }
+        return list;
+    }
+
+    /// <summary>Port segments of <paramref name="range"/> inside which every rule and the subnet's NACL entries treat ports alike.</summary>
+    private IEnumerable<PortRange> Segments(PortRange range, IpProtocol protocol, IEnumerable<SourceRule> rules, NetworkInterface eni, bool egress, bool ipv6)
+    {
+        var bounds = new SortedSet<int> { range.From, range.To + 1 };
+        void Cut(PortRange r)
+        {
+            if (r.From > range.From && r.From <= range.To) bounds.Add(r.From);
+            if (r.To + 1 > range.From && r.To + 1 <= range.To) bounds.Add(r.To + 1);
+        }
+        foreach (var r in rules)
+            if (r.Rule.Protocol.Number == protocol.Number) Cut(r.Rule.Ports);
+        if (eni.SubnetId is { } subnet && index.NetworkAclOf(subnet).Acl is { } acl)
+            foreach (var entry in index.RulesOf(acl).Of(egress, ipv6))
+                if (entry.Protocol?.Number == protocol.Number && entry.Ports is { } ports) Cut(ports);
+        var list = bounds.ToList();
+        for (int i = 0; i + 1 < list.Count; i++) yield return new PortRange(list[i], list[i + 1] - 1);
+    }
+
+    private static IpAddress? PublicAddress(NetworkInterface eni, bool ipv6)
+    {
+        if (ipv6)
+        {
+            foreach (var a in eni.Ipv6Addresses)
+                if (IpAddress.TryParse(a.Ipv6Address, out var ip) && AddressScope.IsInternet(ip)) return ip;
+            return null;
+        }
+        var text = eni.Association?.PublicIp ?? eni.PrivateIpAddresses.Select(p => p.Association?.PublicIp).FirstOrDefault(p => p is not null);
+        return text is not null && IpAddress.TryParse(text, out var v4) ? v4 : null;
+    }
+
+    /// <summary>
+    /// The ENIs the rule names that the fan-out finds reaching an ENI of the group on a probe port, whose address as the
+    /// group sees it (the pairwise walk says which, and whether its identity arrives) the rules after the change refuse.
+    /// </summary>
+    private long SourcesRemoved(SourceRule rule, List<NetworkInterface> enis, Func<SourceRule, bool> exceptAfter, AddedRules extraAfter,
+        List<string> listed, List<string> notes)
+    {
+        var candidates = Named(rule).ToList();
+        if (candidates.Count == 0) return 0;
+        var probes = Probes(rule, extraAfter).ToList();
+        var fanOut = new ReachabilityFanOut(_analyzer);
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in enis)
+            foreach (var traffic in probes)
+                foreach (var r in fanOut.WhoCanReach(e.NetworkInterfaceId, traffic, candidates.Where(c => c != e)))
+                {
+                    if (r.Verdict != Verdict.Reachable || removed.Contains($"{r.Source}|{traffic}") || !index.NetworkInterfaces.TryGetValue(r.Source, out var source)) continue;
+                    if (Seen(source, e, traffic) is not var (seen, identity)) continue;
+                    var holder = identity ? source : index.EnisAt(seen).FirstOrDefault();
+                    var peer = holder is null ? new FlowPeer(seen, PeerKind.NoEni, null, false, null) : new FlowPeer(seen, PeerKind.Eni, holder, identity, null);
+                    var yes = new List<SourceRule>();
+                    var maybe = new List<SourceRule>();
+                    AllowingRules.Find(book, e, ingress: true, peer, traffic.Protocol, traffic.Ports, yes, maybe, exceptAfter, extraAfter);
+                    if (yes.Count + maybe.Count > 0) continue;
+                    removed.Add($"{r.Source}|{traffic}");
+                    if (listed.Count < MaxListed) listed.Add($"{r.Source} ({ExposureAnalysis.OwnerOf(source)}) -> {e.NetworkInterfaceId} {traffic}");
+                }
+        notes.Add(string.Create(CultureInfo.InvariantCulture, $"sources probed on {string.Join(", ", probes)} among the {candidates.Count} network interface(s) the rule names"));
+        return removed.Select(k => k[..k.IndexOf('|', StringComparison.Ordinal)]).Distinct().LongCount();
+    }
+
+    /// <summary>The address the target's groups see the source with (the pairwise walk), and whether its identity arrives; null when the walk names none.</summary>
+    private (IpAddress Seen, bool Identity)? Seen(NetworkInterface source, NetworkInterface target, Traffic traffic)
+    {
+        var key = (source.NetworkInterfaceId, target.NetworkInterfaceId, traffic);
+        if (_seen.TryGetValue(key, out var known)) return known;
+        var path = _analyzer.Analyze(new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId),
+            new ReachabilityEndpoint(target.NetworkInterfaceId, EndpointKind.NetworkInterface, target, null, target.Attachment?.InstanceId), traffic);
+        (IpAddress, bool)? result = path.SeenSourceAddress is not null && IpAddress.TryParse(path.SeenSourceAddress, out var seen)
+            ? (seen, path.ReferencesPreserved && index.EnisAt(seen).Contains(source)) : null;
+        return _seen[key] = result;
+    }
+
+    /// <summary>The ENIs of the snapshot the rule's source names: members of the referenced group, or holders of an address in its CIDRs.</summary>
+    private IEnumerable<NetworkInterface> Named(SourceRule rule)
+    {
+        if (rule.Rule.Kind == RuleSourceKind.SecurityGroup)
+            return rule.IsStale || rule.Pair?.GroupId is not { Length: > 0 } g ? [] : index.EnisInGroup(g);
+        var cidrs = rule.Rule.Cidrs ?? [];
+        // Every proposal of a CIDR rule asks this of every ENI: their addresses are parsed once.
+        _filtered ??= index.NetworkInterfaces.Values.Where(e => !SecurityGroupEvaluator.IsUnfiltered(e))
+            .Select(e => (e, ReachabilityAnalyzer.PrivateAddressOf(e, false), ReachabilityAnalyzer.PrivateAddressOf(e, true))).ToArray();
+        return _filtered.Where(x => x.V4 is { } v4 && cidrs.Any(c => c.Contains(v4)) || x.V6 is { } v6 && cidrs.Any(c => c.Contains(v6))).Select(x => x.Eni);
+    }
+
+    /// <summary>
+    /// The first port (port 0 aside) of each segment the group's rules, before and after the change, cut the rule's range
+    /// into, up to <see cref="MaxProbes"/>: each segment is admitted alike by them.
+    /// </summary>
+    private IEnumerable<Traffic> Probes(SourceRule rule, AddedRules extraAfter)
+    {
+        if (!rule.Rule.Protocol.IsAll && !rule.Rule.Protocol.HasPorts) return [new Traffic(rule.Rule.Protocol)];
+        var protocol = rule.Rule.Protocol.IsAll ? IpProtocol.Tcp : rule.Rule.Protocol;
+        var range = rule.Rule.Protocol.IsAll ? PortRange.All : rule.Rule.Ports;
+        var bounds = new SortedSet<int> { Math.Max(range.From, 1) };
+        foreach (var r in book.Of(rule.GroupId, true).Concat(extraAfter.Of(rule.GroupId, true)))
+        {
+            if (r.Rule.Protocol.Number != protocol.Number) continue;
+            foreach (var cut in new[] { r.Rule.Ports.From, r.Rule.Ports.To + 1 })
+                if (cut > range.From && cut <= range.To) bounds.Add(cut);
+        }
+        return bounds.Take(MaxProbes).Select(p => new Traffic(protocol, new PortRange(p, p)));
+    }
+}
