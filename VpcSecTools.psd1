@@ -13,6 +13,7 @@
     FormatsToProcess     = @('VpcSecTools.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Compare-VpcSnapshot'
         'ConvertTo-OcsfFinding'
         'ConvertTo-SecurityHubFinding'
         'ConvertTo-VpcSnapshot'
@@ -23,6 +24,7 @@
         'Get-VpcPrivateIpMap'
         'Get-VpcRuleUsage'
         'Get-VpcSnapshot'
+        'Get-VpcTransferCost'
         'Import-VpcSnapshot'
         'Invoke-FlowLogQuery'
         'New-VpcEndpointPlan'

@@ -13,7 +13,8 @@ Describe 'ConvertTo-SecurityHubFinding' {
             foreach ($name in $required) { $f.$name | Should -Not -BeNullOrEmpty -Because "$name is required" }
             $f.SchemaVersion | Should -Be '2018-10-08'
             $f.AwsAccountId | Should -Match '^\d{12}$'
-            $f.Resources[0].Type | Should -BeIn 'AwsEc2SecurityGroup', 'AwsEc2NetworkAcl'
+            # Instances (IMDS), subnets (route parity) and the account (checks that lacked a section: no RDS or peering here).
+            $f.Resources[0].Type | Should -BeIn 'AwsEc2SecurityGroup', 'AwsEc2NetworkAcl', 'AwsEc2Instance', 'AwsEc2Subnet', 'AwsAccount'
         }
     }
 

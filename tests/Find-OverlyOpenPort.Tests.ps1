@@ -23,13 +23,15 @@ Describe 'Find-OverlyOpenPort' {
 
     It 'filters by severity, group and check' {
         Find-OverlyOpenPort -Snapshot $nat -MinimumSeverity High | ForEach-Object { [int]$_.Severity | Should -BeGreaterOrEqual 3 }
-        Find-OverlyOpenPort -Snapshot $nat -GroupId sg-0010bf850022667c2 | ForEach-Object ResourceId | Sort-Object -Unique | Should -Be 'sg-0010bf850022667c2'
+        # The capture has no peering or RDS sections: the checks that need them say so in an Audit.ChecksNotRun of the account.
+        Find-OverlyOpenPort -Snapshot $nat -GroupId sg-0010bf850022667c2 -WarningAction SilentlyContinue | Where-Object CheckId -NE 'Audit.ChecksNotRun' |
+            ForEach-Object ResourceId | Sort-Object -Unique | Should -Be 'sg-0010bf850022667c2'
         Find-OverlyOpenPort -Snapshot $nat -CheckId NACL.AllTrafficFromInternet | Should -HaveCount 2
     }
 
     It 'takes GroupId from the pipeline by property name' {
-        [pscustomobject]@{ GroupId = 'sg-0253af84ae6485905' } | Find-OverlyOpenPort -Snapshot $nat |
-            ForEach-Object ResourceId | Sort-Object -Unique | Should -Be 'sg-0253af84ae6485905'
+        [pscustomobject]@{ GroupId = 'sg-0253af84ae6485905' } | Find-OverlyOpenPort -Snapshot $nat -WarningAction SilentlyContinue |
+            Where-Object CheckId -NE 'Audit.ChecksNotRun' | ForEach-Object ResourceId | Sort-Object -Unique | Should -Be 'sg-0253af84ae6485905'
     }
 
     It 'suppresses accepted findings and returns them with -IncludeSuppressed' {
@@ -108,8 +110,49 @@ Describe 'Find-OverlyOpenPort never passes missing data as safe' {
     }
 
     It 'finds nothing unconfirmed in a complete capture' {
-        Find-OverlyOpenPort -Snapshot $nat -WarningVariable warned | Where-Object { -not $_.Confirmed } | Should -BeNullOrEmpty
+        # The demo: every section, instance metadata options included (the Batfish captures lack them).
+        Find-OverlyOpenPort -Snapshot $DemoSnapshot -WarningVariable warned | Where-Object { -not $_.Confirmed } | Should -BeNullOrEmpty
         $warned | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Find-OverlyOpenPort on the practices of issue 21' {
+    BeforeAll {
+        $expected = Get-Content (Join-Path $DemoSnapshot 'expected.json') -Raw | ConvertFrom-Json
+        $practices = Find-OverlyOpenPort -Snapshot $DemoSnapshot -CheckId EC2.ImdsV1Allowed, EC2.ImdsHopLimitAboveOne, Route.Ipv4Ipv6Parity,
+            RDS.SubnetGroupSingleAz, RDS.SubnetGroupPublicSubnet, RDS.SubnetGroupNaclBlocksClients, Design.PrivateLinkCandidate
+    }
+
+    It 'rates IMDSv1 on the internet-facing legacy host critical and gives the command that fixes it' {
+        $v1 = $practices | Where-Object CheckId -EQ 'EC2.ImdsV1Allowed'
+        $v1.ResourceId | Should -Be $expected.instance_metadata.imdsv1[0].instance
+        $v1.Severity | Should -Be 'Critical'
+        $v1.ExposureVerdict | Should -Be 'Reachable'
+        $v1.Remediation | Should -BeLike "aws ec2 modify-instance-metadata-options --instance-id $($v1.ResourceId) --http-tokens required*"
+        @($practices | Where-Object CheckId -EQ 'EC2.ImdsHopLimitAboveOne').Count | Should -Be @($expected.instance_metadata.hop_limit_above_one).Count
+    }
+
+    It 'finds the subnet public over IPv6, the migration DB subnet group and the PrivateLink candidates' {
+        ($practices | Where-Object CheckId -EQ 'Route.Ipv4Ipv6Parity').ResourceId | Should -Be $expected.route_parity[0].subnet
+        ($practices | Where-Object ResourceId -EQ 'prod-db-migration').CheckId | Sort-Object | Should -Be $expected.db_subnet_groups.'prod-db-migration'.findings
+        ($practices | Where-Object CheckId -EQ 'Design.PrivateLinkCandidate' | ForEach-Object { "$($_.ResourceId)/$($_.Ports)" } | Sort-Object) |
+            Should -Be ($expected.privatelink_candidates | ForEach-Object { "$($_.group)/$($_.port)" } | Sort-Object)
+    }
+
+    It 'exports an instance, a subnet and a DB subnet group to Security Hub with their own ARNs' {
+        $asff = $practices | Where-Object CheckId -In 'EC2.ImdsV1Allowed', 'Route.Ipv4Ipv6Parity', 'RDS.SubnetGroupPublicSubnet' | ConvertTo-SecurityHubFinding
+        $asff.Resources.Id | Should -Contain "arn:aws:ec2:us-east-1:111122223333:instance/$($expected.instance_metadata.imdsv1[0].instance)"
+        $asff.Resources.Id | Should -Contain "arn:aws:ec2:us-east-1:111122223333:subnet/$($expected.route_parity[0].subnet)"
+        $asff.Resources.Id | Should -Contain 'arn:aws:rds:us-east-1:111122223333:subgrp:prod-db-migration'
+        ($asff.Resources | Where-Object Id -Like '*subgrp*').Type | Should -Be 'Other'
+        ($practices | ConvertTo-OcsfFinding).class_uid | Sort-Object -Unique | Should -Be 2004
+    }
+
+    It 'says the RDS checks did not run on a capture without describe-db-subnet-groups' {
+        $gap = Find-OverlyOpenPort -Snapshot (Join-Path $FixtureRoot 'batfish-aws/test-vpc-peering') -CheckId RDS.SubnetGroupPublicSubnet -WarningVariable warned -WarningAction SilentlyContinue
+        $gap.CheckId | Should -Be 'Audit.ChecksNotRun'
+        $gap.Remediation | Should -BeLike '*rds describe-db-subnet-groups*'
+        "$warned" | Should -BeLike '*DBSubnetGroups*'
     }
 }
 

@@ -9,16 +9,10 @@ BeforeDiscovery {
     $cannotRun = @{
         'Export-VpcSnapshot 2'  = 'captures every enabled region: it calls DescribeRegions, which the recorded EC2 replay does not hold'
         'Get-VpcSnapshot 3'     = 'captures every enabled region: it calls DescribeRegions, which the recorded EC2 replay does not hold'
-        'Invoke-FlowLogQuery 1' = 's-flow''s help: reads ./flowlogs, which the repository does not hold'
-        'Invoke-FlowLogQuery 2' = 's-flow''s help: reads ./flowlogs, which the repository does not hold'
-        'Invoke-FlowLogQuery 3' = 's-flow''s help: reads ./export.log, which the repository does not hold'
-        'Invoke-FlowLogQuery 4' = 's-flow''s help: reads ./flowlogs, which the repository does not hold'
         'Invoke-FlowLogQuery 5' = 'runs a CloudWatch Logs Insights query: the recorded EC2 replay answers EC2 calls only'
         'Invoke-FlowLogQuery 6' = 'lists and reads S3 objects: the recorded EC2 replay answers EC2 calls only'
-        'Invoke-FlowLogQuery 8' = 's-flow''s help: uses $demo from example 7'
         'Invoke-FlowLogQuery 9' = 'reads the VPC''s flow logs from S3: the recorded EC2 replay answers EC2 calls only'
-        'New-VpcEndpointPlan 2' = 's-flow''s help: reads ./flowlogs, which the repository does not hold'
-        'New-VpcEndpointPlan 4' = 'downloads ip-ranges.json from AWS, and reads ./flowlogs and ./prices.json'
+        'New-VpcEndpointPlan 4' = 'downloads ip-ranges.json from AWS, and reads ./prices.json, a price table of your own'
         'New-VpcEndpointPlan 5' = 'downloads ip-ranges.json from AWS'
         'New-VpcEndpointPlan 6' = 'reads the VPC''s flow logs from S3: the recorded EC2 replay answers EC2 calls only'
     }
@@ -51,6 +45,11 @@ BeforeAll {
     $work = Join-Path $TestDrive 'work'
     $null = New-Item -ItemType Directory -Path $work
     foreach ($name in 'samples', 'tests') { $null = New-Item -ItemType SymbolicLink -Path (Join-Path $work $name) -Target (Join-Path $repoRoot $name) }
+    # Compare-VpcSnapshot's examples compare the demo network yesterday and today (helpers.ps1), as files and as a capture folder.
+    . $PSScriptRoot/helpers.ps1
+    $drift = New-DemoDrift (Join-Path $work 'captures')
+    Copy-Item -LiteralPath $drift.Yesterday -Destination (Join-Path $work 'yesterday.snapshot.json')
+    Copy-Item -LiteralPath $drift.Today -Destination (Join-Path $work 'today.snapshot.json')
 
     # The profile the examples name (in a credentials file every command is pointed at: the SDK reads the
     # AWS_SHARED_CREDENTIALS_FILE variable once per process), and the environment's keys: the replay's fake ones.

@@ -45,6 +45,14 @@ BeforeDiscovery {
         @{ Type = 'VpcSecTools.Endpoints.EndpointFinding'; At80 = 'Kind', 'VpcEndpointId', 'Resources'; At120 = @('Detail') }
         @{ Type = 'VpcSecTools.Endpoints.NatTrafficGroup'
            At80 = 'Service', 'GbPerMonth', 'NatCostPerMonth', 'Disposition'; At120 = @('Reason') }
+        @{ Type = 'VpcSecTools.TransferCost.TransferCostLine'
+           At80 = 'Path', 'GbPerMonth', 'PricePerGb', 'CostPerMonth'; At120 = 'Region', 'TopTalker' }
+        @{ Type = 'VpcSecTools.TransferCost.TransferTalker'
+           At80 = 'Name1', 'Address1', 'Name2', 'Address2'; At120 = @('Gigabytes') }
+        @{ Type = 'VpcSecTools.Drift.ConfigurationChange'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
+        @{ Type = 'VpcSecTools.Drift.ReachabilityChange'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
+        @{ Type = 'VpcSecTools.Drift.FindingChange'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
+        @{ Type = 'VpcSecTools.Drift.DriftGap'; At80 = 'Kind', 'Change', 'Subject'; At120 = @('Summary') }
         @{ Type = 'VpcSecTools.LeastPrivilege.RuleUsage'
            At80 = 'Verdict', 'ResourceId', 'Name', 'Dir', 'Rule'; At120 = 'Flows', 'Bytes', 'Peers', 'Reason' }
         @{ Type = 'VpcSecTools.LeastPrivilege.RuleProposal'

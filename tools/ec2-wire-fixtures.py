@@ -8,22 +8,46 @@ For each scenario it writes
   xml/SearchTransitGatewayRoutes.<type>.<route-table-id>.xml for the per-route-table calls;
   describe/<Key>.json                    what `aws ec2 describe-*` prints for the same account: the Batfish file
                                          itself, or an empty result for the calls Batfish did not record.
-It also writes paging/DescribeSecurityGroups.page{1,2,3}.xml (the test-vpc-peering groups over three pages).
+It also writes paging/DescribeSecurityGroups.page{1,2,3}.xml (the test-vpc-peering groups over three pages), and the RDS
+call the inventory makes: xml/DescribeDBSubnetGroups.xml and describe/DBSubnetGroups.json in each scenario (Batfish
+records no RDS call: an empty result), and tests/fixtures/rds-wire/ (the demo network's DB subnet groups, one per page,
+in RDS's Query answer: <...Result> wrapper, lists as their member locationNames).
 
 Usage: python3 tools/ec2-wire-fixtures.py
+Element order follows the model: the EC2 files were made with the Debian python3-botocore model; a newer botocore
+orders some members differently (same content), so keep the files it does not need to change.
 """
 import datetime
+import gzip
 import json
 import os
 import uuid
 from xml.sax.saxutils import escape
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-MODEL = "/usr/lib/python3/dist-packages/botocore/data/ec2/2016-11-15/service-2.json"
+def botocore_model(service, version):
+    """The botocore service model: the Debian package's, else the installed botocore module's (.json or .json.gz)."""
+    roots = ["/usr/lib/python3/dist-packages/botocore/data"]
+    try:
+        import botocore
+        roots.append(os.path.join(os.path.dirname(botocore.__file__), "data"))
+    except ImportError:
+        pass
+    for root in roots:
+        for name in ("service-2.json", "service-2.json.gz"):
+            path = os.path.join(root, service, version, name)
+            if os.path.exists(path):
+                return json.load(gzip.open(path, "rt") if path.endswith(".gz") else open(path))
+    raise SystemExit(f"botocore model of {service} {version} not found")
+
+
 SOURCE = os.path.join(ROOT, "tests", "fixtures", "batfish-aws")
 TARGET = os.path.join(ROOT, "tests", "fixtures", "ec2-wire")
 SCENARIOS = ["test-transit-gateway", "test-vpc-peering", "test-nat-gateway"]
 XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
+RDS_XMLNS = "http://rds.amazonaws.com/doc/2014-10-31/"
+RDS_TARGET = os.path.join(ROOT, "tests", "fixtures", "rds-wire")
+DEMO_GROUPS = os.path.join(ROOT, "samples", "demo", "aws_configs", "us-east-1", "DBSubnetGroups.json")
 
 # Top-level calls the inventory makes, and the response key each returns (= the snapshot section).
 TOP_LEVEL = [
@@ -49,8 +73,9 @@ PER_TABLE = [
      "TransitGatewayRouteTablePropagations", "TransitGatewayRouteTablePropagations"),
 ]
 
-model = json.load(open(MODEL))
+model = botocore_model("ec2", "2016-11-15")
 shapes = model["shapes"]
+rds_model = botocore_model("rds", "2014-10-31")
 dropped = set()
 
 
@@ -60,7 +85,7 @@ def ec2_timestamp(value):
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
-def to_xml(value, shape_name, path):
+def to_xml(value, shape_name, path, shapes=shapes):
     shape = shapes[shape_name]
     kind = shape["type"]
     if kind == "structure":
@@ -69,14 +94,14 @@ def to_xml(value, shape_name, path):
             if member not in value or value[member] is None:
                 continue
             name = ref.get("locationName", member)
-            parts.append(f"<{name}>{to_xml(value[member], ref['shape'], path + '.' + member)}</{name}>")
+            parts.append(f"<{name}>{to_xml(value[member], ref['shape'], path + '.' + member, shapes)}</{name}>")
         for key in value:
             if key not in shape["members"]:
                 dropped.add(f"{path}.{key}")
         return "".join(parts)
     if kind == "list":
         item = shape["member"].get("locationName", "member")
-        return "".join(f"<{item}>{to_xml(v, shape['member']['shape'], path + '[]')}</{item}>" for v in value)
+        return "".join(f"<{item}>{to_xml(v, shape['member']['shape'], path + '[]', shapes)}</{item}>" for v in value)
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "timestamp":
@@ -90,6 +115,15 @@ def response(operation, result, seed):
     body = to_xml(result, output, operation)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<{operation}Response xmlns="{XMLNS}">'
             f"<requestId>{request_id}</requestId>{body}</{operation}Response>\n")
+
+
+def rds_response(operation, result, seed):
+    """An RDS Query answer: the result inside <OperationResult>, the request id in ResponseMetadata."""
+    output = rds_model["operations"][operation]["output"]["shape"]
+    request_id = uuid.uuid5(uuid.NAMESPACE_URL, seed)
+    body = to_xml(result, output, operation, rds_model["shapes"])
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<{operation}Response xmlns="{RDS_XMLNS}"><{operation}Result>{body}</{operation}Result>'
+            f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{operation}Response>\n")
 
 
 def write(path, text):
@@ -127,6 +161,10 @@ def scenario(name):
             wrappers.append(wrapper)
         describe[section] = wrappers
     describe["PrefixListEntries"] = []
+    groups = by_key.get("DBSubnetGroups", [])
+    write(os.path.join(out, "xml", "DescribeDBSubnetGroups.xml"),
+          rds_response("DescribeDBSubnetGroups", {"DBSubnetGroups": groups}, f"{name}/DescribeDBSubnetGroups"))
+    describe["DBSubnetGroups"] = groups
     for key, items in describe.items():
         write(os.path.join(out, "describe", key + ".json"), json.dumps({key: items}, indent=1, sort_keys=True) + "\n")
 
@@ -142,10 +180,22 @@ def paging():
               response("DescribeSecurityGroups", result, f"paging/{i}"))
 
 
+def rds_pages():
+    """The demo's DB subnet groups, one per page, the Marker naming the next."""
+    groups = json.load(open(DEMO_GROUPS))["DBSubnetGroups"]
+    for i, group in enumerate(groups, 1):
+        result = {"DBSubnetGroups": [group]}
+        if i < len(groups):
+            result["Marker"] = f"page-{i + 1}-marker"
+        write(os.path.join(RDS_TARGET, f"DescribeDBSubnetGroups.page{i}.xml"),
+              rds_response("DescribeDBSubnetGroups", result, f"rds-wire/{i}"))
+
+
 def main():
     for name in SCENARIOS:
         scenario(name)
     paging()
+    rds_pages()
     if dropped:
         print("members not in the model (not on the wire):", ", ".join(sorted(dropped)))
     print("wrote", TARGET)

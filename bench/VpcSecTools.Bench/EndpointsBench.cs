@@ -108,7 +108,7 @@ public static class EndpointsBench
     }
 
     /// <summary>Each NAT flow is written as the demo's generator writes it: client ENI both ways, NAT ENI VPC and internet sides.</summary>
-    private static long Generate(Stream output, long size, SnapshotIndex index, double natShare)
+    internal static long Generate(Stream output, long size, SnapshotIndex index, double natShare)
     {
         var nats = index.NatGateways.Values.Select(n => (Eni: n.NatGatewayAddresses[0].NetworkInterfaceId!, Ip: n.NatGatewayAddresses[0].PrivateIp!)).ToArray();
         var clients = index.NetworkInterfaces.Values.Where(e => e.InterfaceType is null or "interface" && e.PrivateIpAddress is not null)

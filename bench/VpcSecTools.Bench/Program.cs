@@ -11,9 +11,11 @@ public static class Program
         ["ipmap"] = IpMapBench.Run,
         ["audit"] = AuditBench.Run,
         ["endpoints"] = EndpointsBench.Run,
+        ["transfer"] = TransferBench.Run,
         ["groupprobe"] = GroupTableProbe.Run,
         ["trust"] = TrustBench.Run,
         ["scale"] = ScaleBench.Run,
+        ["drift"] = DriftBench.Run,
         ["rule-usage"] = RuleUsageBench.Run,
     };
 

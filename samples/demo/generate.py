@@ -44,6 +44,22 @@ BOTOCORE_MODEL_CANDIDATES = [
     "/usr/lib/python3/dist-packages/botocore/data/ec2/2016-11-15/service-2.json",
 ]
 
+
+def botocore_model(service: str, version: str) -> str | None:
+    """The botocore service model: the Debian package's, else the installed botocore module's (.json or .json.gz)."""
+    roots = ["/usr/lib/python3/dist-packages/botocore/data"]
+    try:
+        import botocore  # noqa: only to find its data folder
+        roots.append(os.path.join(os.path.dirname(botocore.__file__), "data"))
+    except ImportError:
+        pass
+    for root in roots:
+        for name in ("service-2.json", "service-2.json.gz"):
+            path = os.path.join(root, service, version, name)
+            if os.path.exists(path):
+                return path
+    return None
+
 ACCOUNT = "111122223333"
 PARTNER_ACCOUNT = "444455556666"
 REGION = "us-east-1"
@@ -184,6 +200,9 @@ SUBNETS = {
     "db-a": ("prod", "a", "10.0.20.0/24", None, "prod-db-a", "db"),
     "db-b": ("prod", "b", "10.0.21.0/24", None, "prod-db-b", "db"),
     "db-c": ("prod", "c", "10.0.22.0/24", None, "prod-db-c", "db"),
+    # a batch subnet made later by copying the app tables' IPv4 routes and sending ::/0 to the IGW: private over IPv4,
+    # public over IPv6 (the route-parity finding); no interface in it yet
+    "batch-b": ("prod", "b", "10.0.13.0/24", "2600:1f18:4a3c:7e0d::/64", "prod-batch-b", "batch"),
     "sh-a": ("shared", "a", "10.100.1.0/24", None, "shared-services-a", "shared"),
     "sh-b": ("shared", "b", "10.100.2.0/24", None, "shared-services-b", "shared"),
 }
@@ -239,7 +258,7 @@ IDS = {
     "fl-prod": rid("fl", "prod"), "fl-shared": rid("fl", "shared"),
     "rtb-pub": rid("rtb", "prod-public"), "rtb-app-a": rid("rtb", "prod-app-a"),
     "rtb-app-b": rid("rtb", "prod-app-b"), "rtb-app-c": rid("rtb", "prod-app-c"),
-    "rtb-db": rid("rtb", "prod-db"), "rtb-main": rid("rtb", "prod-main"),
+    "rtb-db": rid("rtb", "prod-db"), "rtb-main": rid("rtb", "prod-main"), "rtb-batch": rid("rtb", "prod-batch"),
     "rtb-shared": rid("rtb", "shared-main"),
     "acl-prod-default": rid("acl", "prod-default"), "acl-db": rid("acl", "prod-db"),
     "acl-shared-default": rid("acl", "shared-default"),
@@ -794,6 +813,8 @@ def route_tables():
          local + [r("10.100.0.0/16", VpcPeeringConnectionId=IDS["pcx"])]),
         ("rtb-main", "prod", "prod-main", assoc("rtb-main", main=True),
          local + [r(ONPREM, TransitGatewayId=IDS["tgw"])]),
+        ("rtb-batch", "prod", "prod-batch", assoc("rtb-batch", ["batch-b"]),
+         local + [r("0.0.0.0/0", NatGatewayId=IDS["nat-b"]), r("::/0", GatewayId=IDS["igw"])]),
         ("rtb-shared", "shared", "shared-services-main", assoc("rtb-shared", main=True),
          [r_local("10.100.0.0/16"), r("10.0.0.0/16", VpcPeeringConnectionId=IDS["pcx"])]),
     ]
@@ -851,7 +872,7 @@ def network_acls():
     def assoc(acl, subs):
         return [{"NetworkAclAssociationId": rid("aclassoc", s), "NetworkAclId": IDS[acl], "SubnetId": SUB(s)} for s in subs]
     return [
-        {"Associations": assoc("acl-prod-default", ["pub-a", "pub-b", "pub-c", "app-a", "app-b", "app-c"]),
+        {"Associations": assoc("acl-prod-default", ["pub-a", "pub-b", "pub-c", "app-a", "app-b", "app-c", "batch-b"]),
          "Entries": default_entries(True), "IsDefault": True, "NetworkAclId": IDS["acl-prod-default"],
          "OwnerId": ACCOUNT, "Tags": tags("prod-default-acl"), "VpcId": VPC("prod")},
         {"Associations": assoc("acl-db", ["db-a", "db-b", "db-c"]), "Entries": DB_ACL_ENTRIES, "IsDefault": False,
@@ -987,6 +1008,27 @@ def flow_logs():
     ]
 
 
+# ── RDS DB subnet groups (rds describe-db-subnet-groups, the AWS CLI's member names) ──
+
+DB_SUBNET_GROUPS = {
+    # the production database's group: three private subnets, three zones, one NACL (no finding)
+    "prod-db-subnets": ("prod PostgreSQL (Multi-AZ) and its reporting replica", ["db-a", "db-b", "db-c"]),
+    # made by hand for a one-off migration and never removed: one zone, and a public subnet
+    "prod-db-migration": ("one-off migration target (2024), never cleaned up", ["pub-c", "db-c"]),
+}
+
+
+def db_subnet_groups():
+    out = []
+    for name, (description, subs) in DB_SUBNET_GROUPS.items():
+        out.append({"DBSubnetGroupArn": f"arn:aws:rds:{REGION}:{ACCOUNT}:subgrp:{name}",
+                    "DBSubnetGroupDescription": description, "DBSubnetGroupName": name, "SubnetGroupStatus": "Complete",
+                    "Subnets": [{"SubnetAvailabilityZone": {"Name": AZS[SUBNETS[k][1]][0]}, "SubnetIdentifier": SUB(k),
+                                 "SubnetOutpost": {}, "SubnetStatus": "Active"} for k in subs],
+                    "SupportedNetworkTypes": ["IPV4"], "VpcId": VPC("prod")})
+    return out
+
+
 def build_sections(ipr: IpRanges) -> dict:
     enis = [network_interface(m) for m in ENI_META.values()]
     by_key = {m["key"]: e for m, e in zip(ENI_META.values(), enis)}
@@ -999,7 +1041,7 @@ def build_sections(ipr: IpRanges) -> dict:
         "TransitGatewayAttachments": tgw_attachments(), "TransitGatewayVpcAttachments": tgw_vpc_attachments(),
         "TransitGatewayRouteTables": tgw_route_tables(), "PrefixLists": prefix_lists(ipr),
         "VpnGateways": vpn_gateways(), "VpnConnections": vpn_connections(), "CustomerGateways": customer_gateways(),
-        "FlowLogs": flow_logs(), "PrefixListEntries": prefix_list_entries(ipr),
+        "FlowLogs": flow_logs(), "PrefixListEntries": prefix_list_entries(ipr), "DBSubnetGroups": db_subnet_groups(),
     }
     s.update(tgw_items())
     return s
@@ -1134,6 +1176,7 @@ class FlowLog:
         self.nat_bytes = {}        # (category, nat, source) -> bytes through the NAT (internet side, both directions)
         self.gwe_bytes = {}        # source -> bytes via the S3 gateway endpoint
         self.igw_bytes = {}
+        self.nat_up_bytes = {}     # (category, nat, source) -> bytes the client sent (request side), for cross-region
         self.counts = {"ACCEPT": 0, "REJECT": 0, "NODATA": 0, "SKIPDATA": 0}
 
     # one record
@@ -1221,6 +1264,7 @@ class FlowLog:
         self.rec(nat, n["ip"], c_ip, dport, sport, TCP, down_p, down, start, end, "ACCEPT", f_down, "egress", 1, remote, c_ip)
         key = (category, nat, c)
         self.nat_bytes[key] = self.nat_bytes.get(key, 0) + up + down
+        self.nat_up_bytes[key] = self.nat_up_bytes.get(key, 0) + up
 
     def via_gwe(self, start, end, c, c_ip, remote, dport, sport, up, down, flags=(0, 0)):
         up_p, up, down_p, down = self.connection(up, down)
@@ -1546,6 +1590,180 @@ def write_flow_files(fl: FlowLog) -> list:
 
 # ───────────────────────────── ground truth ─────────────────────────────
 
+def route_lookup(sections: dict):
+    """route(subnet_key, ip) -> (route table id, target id or 'local' or None): the generator's own longest-prefix match
+    (a prefix-list route stands for each of the list's entries)."""
+    tables = sections["RouteTables"]
+    entries = {p["PrefixListId"]: [e["Cidr"] for e in p["Entries"]] for p in sections["PrefixListEntries"]}
+    explicit, main = {}, {}
+    for t in tables:
+        for a in t["Associations"]:
+            if a.get("Main"):
+                main[t["VpcId"]] = t
+            else:
+                explicit[a["SubnetId"]] = t
+
+    def route(sub_key, ip):
+        t = explicit.get(SUB(sub_key)) or main[VPC(SUBNETS[sub_key][0])]
+        a = ipaddress.ip_address(ip)
+        best = None
+        for rt in t["Routes"]:
+            dests = entries[rt["DestinationPrefixListId"]] if "DestinationPrefixListId" in rt else \
+                [rt.get("DestinationCidrBlock") or rt.get("DestinationIpv6CidrBlock")]
+            for dest in dests:
+                n = ipaddress.ip_network(dest)
+                if n.version == a.version and a in n and (best is None or n.prefixlen > best[0].prefixlen):
+                    best = (n, rt)
+        if best is None:
+            return t["RouteTableId"], None
+        rt = best[1]
+        target = next((rt[k] for k in ("GatewayId", "NatGatewayId", "VpcPeeringConnectionId", "TransitGatewayId",
+                                       "EgressOnlyInternetGatewayId") if k in rt), None)
+        return t["RouteTableId"], target
+    return route
+
+
+TRANSFER_PATHS = ("NatGateway", "TransitGateway", "CrossAz", "PeeringCrossAz", "CrossRegion", "PeeringSameAz", "SameAz",
+                  "GatewayEndpoint", "Internet", "Dropped")
+
+
+def transfer_cost(sections: dict, fl: "FlowLog", ev: "Evaluator") -> dict:
+    """Bytes per path class of the day, each flow once per charge it incurs (issue #21 part 5), from the generator's
+    own view of each record: NAT flows from what via_nat counted (processing; the client's zone against the NAT's;
+    what the client sent to another region), every other ACCEPT record once, where it was sent (egress), or where it was
+    received when its sender logs nothing (outside prod's flow log); records of the TGW attachment ENIs are transit."""
+    E = ENI_META
+    route = route_lookup(sections)
+    by_id = {m["id"]: m for m in E.values()}
+    logged = {eni for _s, eni, _f in fl.records}
+    out = {k: 0 for k in TRANSFER_PATHS}
+    for (cat, nat, src), v in fl.nat_bytes.items():
+        out["NatGateway"] += v
+        if E[src]["az_id"] != E[nat]["az_id"]:
+            out["CrossAz"] += v
+        if DEST_EXPECT[cat] and DEST_EXPECT[cat][1] != REGION:
+            out["CrossRegion"] += fl.nat_up_bytes[(cat, nat, src)]
+    for _start, eni, f in fl.records:
+        r = dict(zip(FLOW_FIELDS, f))
+        m = by_id[eni]
+        if r["log-status"] != "OK" or r["action"] != "ACCEPT" or r["bytes"] == "0" or m["kind"] in ("nat", "tgw"):
+            continue
+        egress = r["flow-direction"] == "egress"
+        remote = r["dstaddr"] if egress else r["srcaddr"]
+        other = ev.owner(remote)
+        if other is not None and not egress and other["id"] in logged:
+            continue   # counted where it was sent
+        if other is not None and other["vpc"] == m["vpc"]:
+            path = "CrossAz" if other["az_id"] != m["az_id"] else "SameAz"
+        else:
+            _rtb, target = route(m["subnet"], remote)
+            if target is None:
+                path = "Dropped"
+            elif target.startswith("nat-"):
+                continue   # counted from the NAT flows above
+            elif target.startswith("pcx-"):
+                path = "PeeringCrossAz" if other["az_id"] != m["az_id"] else "PeeringSameAz"
+            elif target.startswith("tgw-"):
+                # only subnets of zones a and b can send into the TGW (the attachment has no us-east-1c subnet)
+                path = "Dropped" if egress and m["az"] == AZS["c"][0] else "TransitGateway"
+            elif target.startswith("vpce-"):
+                path = "GatewayEndpoint"
+            else:
+                aws = fl.ipr.lookup(remote) if ":" not in remote else None
+                path = "CrossRegion" if egress and aws and aws[1] not in (REGION, "GLOBAL") else "Internet"
+        out[path] += int(r["bytes"])
+    return {"bytes": out, "definition": "each flow once per charge it incurs; GB of the plan are 2^30 bytes",
+            "top_nat_client": E["app-3"]["ip"], "top_cross_az_pair": [E["app-3"]["ip"], E["nat-b"]["ip"]],
+            "peering_counterpart": E["monitoring"]["ip"], "cross_region_service": "S3 us-west-2"}
+
+
+def practices(sections: dict, fl: "FlowLog", ev: "Evaluator") -> dict:
+    """Issue #21's answers on the demo: IMDS, DB subnet groups, IPv4/IPv6 route parity, PrivateLink candidates."""
+    E = ENI_META
+    route = route_lookup(sections)
+    # 1. instance metadata: IMDSv1 accepted; tokens required but a hop limit above 1 on an instance with a role
+    imdsv1, hops = [], []
+    for res in sections["Reservations"]:
+        for i in res["Instances"]:
+            if i["State"]["Name"] in ("terminated", "shutting-down"):
+                continue
+            mo = i["MetadataOptions"]
+            name = next(t["Value"] for t in i["Tags"] if t["Key"] == "Name")
+            if mo["HttpTokens"] == "optional":
+                imdsv1.append({"instance": i["InstanceId"], "name": name})
+            elif mo["HttpPutResponseHopLimit"] > 1 and "IamInstanceProfile" in i:
+                hops.append({"instance": i["InstanceId"], "name": name, "hop_limit": mo["HttpPutResponseHopLimit"], "severity": "LOW"})
+    legacy = next(x for x in imdsv1 if x["instance"] == INST("legacy"))
+    legacy.update({"severity": "CRITICAL", "exposure": "Reachable",
+                   "why": "IMDSv1 on an instance the internet reaches (SSH/RDP from 0.0.0.0/0 on its EIP, reachability #7)"})
+    # 2. DB subnet groups
+    groups = {}
+    for g in sections["DBSubnetGroups"]:
+        keys = [k for k in SUBNETS if SUB(k) in {x["SubnetIdentifier"] for x in g["Subnets"]}]
+        zones = sorted({x["SubnetAvailabilityZone"]["Name"] for x in g["Subnets"]})
+        public = [{"subnet": SUB(k), "route_table": route(k, "8.8.8.8")[0], "target": route(k, "8.8.8.8")[1]}
+                  for k in keys if str(route(k, "8.8.8.8")[1]).startswith("igw-")]
+        findings = sorted((["RDS.SubnetGroupSingleAz"] if len(zones) < 2 else []) + (["RDS.SubnetGroupPublicSubnet"] if public else []))
+        groups[g["DBSubnetGroupName"]] = {"zones": zones, "public_subnets": public, "findings": findings}
+    # 3. route parity: dual-stack subnets whose IPv4 and IPv6 default routes differ in kind
+    parity = []
+    for k, (vpc, _az, _cidr, v6, _name, _tier) in SUBNETS.items():
+        if not v6:
+            continue
+        rtb, t4 = route(k, "8.8.8.8")
+        _rtb, t6 = route(k, "2001:4860::8888")
+        public4, public6 = str(t4).startswith("igw-"), str(t6).startswith("igw-")
+        if public6 and not public4:
+            parity.append({"subnet": SUB(k), "route_table": rtb, "ipv4": t4, "ipv6": t6, "severity": "HIGH"})
+        elif (t4 is None) != (t6 is None):
+            parity.append({"subnet": SUB(k), "route_table": rtb, "ipv4": t4, "ipv6": t6, "severity": "LOW"})
+    # 4. PrivateLink candidates: a single-port TCP rule admitting the peer VPC, and an instance there that reaches a
+    #    member of the group across the active peering (groups, NACLs both ways, routes both ways)
+    def reaches(src, dst, port):
+        s_ip, d_ip = E[src]["ip"], E[dst]["ip"]
+        if route(E[src]["subnet"], d_ip)[1] != IDS["pcx"] or route(E[dst]["subnet"], s_ip)[1] != IDS["pcx"]:
+            return False
+        ss, ds = E[src]["subnet"], E[dst]["subnet"]
+        return (ev.sg_allows(src, True, TCP, port, d_ip) and ev.sg_allows(dst, False, TCP, port, s_ip)
+                and ev.nacl_allows(ss, True, TCP, port, d_ip) and ev.nacl_allows(ds, False, TCP, port, s_ip)
+                and ev.nacl_allows(ds, True, TCP, 40000, s_ip) and ev.nacl_allows(ss, False, TCP, 40000, d_ip))
+    candidates = []
+    vpc_cidr = {VPC(k): ipaddress.ip_network(v["cidr"]) for k, v in VPCS.items()}
+    for service, remote in (("prod", "shared"), ("shared", "prod")):
+        for g in sections["SecurityGroups"]:
+            if g["VpcId"] != VPC(service):
+                continue
+            key = next(k for k in SG_DEFS if SG(k) == g["GroupId"])
+            for p in g["IpPermissions"]:
+                if p["IpProtocol"] != "tcp" or p["FromPort"] != p["ToPort"]:
+                    continue
+                admits = any(ipaddress.ip_network(r["CidrIp"]).overlaps(vpc_cidr[VPC(remote)]) and not r["CidrIp"].endswith("/0")
+                             for r in p["IpRanges"])
+                admits = admits or any(SG_DEFS[k][0] == remote for pair in p["UserIdGroupPairs"]
+                                       for k in SG_DEFS if SG(k) == pair["GroupId"])
+                if not admits:
+                    continue
+                port = p["FromPort"]
+                targets = [k for k, m in E.items() if key in m["groups"]]
+                sources = sorted({INST(k) for k, m in E.items() if SUBNETS[m["subnet"]][0] == remote and m["instance"]
+                                  for t in targets if reaches(k, t, port)})
+                if sources and not any(c["group"] == g["GroupId"] and c["port"] == port for c in candidates):
+                    # What the day's flow logs saw of it: accepted requests from the peer VPC to the group's addresses on
+                    # the port (a candidate never seen is exposure nothing uses: remove it rather than publish it)
+                    addresses = {ip for t in targets for ip in [E[t]["ip"]] + E[t]["secondary"]}
+                    seen = [f for _start, _eni, f in fl.records if f[12] == "ACCEPT" and f[7] == str(TCP) and f[6] == str(port)
+                            and f[4] in addresses and ":" not in f[3] and ipaddress.ip_address(f[3]) in vpc_cidr[VPC(remote)]]
+                    candidates.append({"group": g["GroupId"], "group_name": g["GroupName"], "port": port, "via": IDS["pcx"],
+                                       "service_vpc": VPC(service), "remote_vpc": VPC(remote), "instances_reaching": sources,
+                                       "flow_log_requests": {"records": len(seen), "bytes": sum(int(f[9]) for f in seen)}})
+    return {
+        "instance_metadata": {"imdsv1": imdsv1, "hop_limit_above_one": hops},
+        "db_subnet_groups": groups,
+        "route_parity": parity,
+        "privatelink_candidates": sorted(candidates, key=lambda c: (c["group"], c["port"])),
+    }
+
+
 def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
     E = ENI_META
     nat_by_cat: dict = {}
@@ -1720,6 +1938,8 @@ def expected(sections: dict, fl: FlowLog, ev: Evaluator) -> dict:
         "s3_gateway_endpoint_bytes": dict(sorted(fl.gwe_bytes.items())),
         "igw_direct_bytes": {f"{'internet' if svc == '-' else svc} from {src}": v for (svc, src), v in sorted(fl.igw_bytes.items())},
         "flow_records": dict(fl.counts, total=len(fl.records)),
+        **practices(sections, fl, ev),
+        "transfer_cost": transfer_cost(sections, fl, ev),
     }
 
 
@@ -1766,6 +1986,8 @@ OPERATION_OF = {
     "VpnGateways": "DescribeVpnGateways", "VpnConnections": "DescribeVpnConnections",
     "CustomerGateways": "DescribeCustomerGateways", "FlowLogs": "DescribeFlowLogs",
 }
+# sections of other services than EC2, each checked against its own model
+RDS_OPERATION_OF = {"DBSubnetGroups": "DescribeDBSubnetGroups"}
 # our per-parent wrappers: wrapper key -> (inner list key, operation whose output shape the inner items use)
 WRAPPERS = {
     "TransitGatewayPropagations": ("TransitGatewayRouteTablePropagations", "GetTransitGatewayRouteTablePropagations", "TransitGatewayRouteTableId"),
@@ -1780,9 +2002,10 @@ ENUM_REAL_DATA = {("NetworkInterfaceType", "nat_gateway"), ("AttachmentStatus", 
 
 
 class ModelCheck:
-    def __init__(self, path):
-        with open(path, encoding="utf-8") as f:
+    def __init__(self, path, operations=None):
+        with (gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8")) as f:
             m = json.load(f)
+        self.operations = operations or OPERATION_OF
         self.shapes, self.ops = m["shapes"], m["operations"]
         self.errors, self.notes = [], []
 
@@ -1824,8 +2047,8 @@ class ModelCheck:
         return out["members"][key]["shape"]
 
     def check_file(self, key, doc):
-        if key in OPERATION_OF:
-            self.walk(doc[key], self.output_member(OPERATION_OF[key], key), key)
+        if key in self.operations:
+            self.walk(doc[key], self.output_member(self.operations[key], key), key)
         elif key in WRAPPERS:
             inner, op, parent = WRAPPERS[key]
             for i, item in enumerate(doc[key]):
@@ -1845,7 +2068,7 @@ class ModelCheck:
 ID_RE = re.compile(r"^(vpc|subnet|rtb|acl|sg|eni|i|igw|eigw|nat|eipalloc|vpce|pcx|tgw|tgw-attach|tgw-rtb|pl|vgw|cgw|vpn|fl)-[0-9a-f]{8,17}$")
 
 
-def check_all(model_path: str | None, verbose=True) -> int:
+def check_all(model_path: str | None, verbose=True, rds_model_path: str | None = None) -> int:
     errors, notes = [], []
     docs = {}
     for name in sorted(os.listdir(CONFIG_DIR)):
@@ -1859,12 +2082,20 @@ def check_all(model_path: str | None, verbose=True) -> int:
     # 1. model member names
     if model_path and os.path.exists(model_path):
         mc = ModelCheck(model_path)
-        for key in sorted(docs):
+        for key in sorted(k for k in docs if k not in RDS_OPERATION_OF):
             mc.check_file(key, {key: docs[key]})
         errors += mc.errors
         notes += mc.notes
     else:
         notes.append("botocore model not found: member-name check skipped")
+    if rds_model_path and os.path.exists(rds_model_path):
+        rc = ModelCheck(rds_model_path, RDS_OPERATION_OF)
+        for key in sorted(k for k in docs if k in RDS_OPERATION_OF):
+            rc.check_file(key, {key: docs[key]})
+        errors += rc.errors
+        notes += rc.notes
+    else:
+        notes.append("botocore RDS model not found: member-name check of DBSubnetGroups skipped")
 
     # 2. ids: defined once, every reference resolves
     defined = {}
@@ -1941,6 +2172,17 @@ def check_all(model_path: str | None, verbose=True) -> int:
     for s in docs["Subnets"]:
         if s["SubnetId"] not in acl_assoc:
             errors.append(f"subnet {s['SubnetId']} has no NACL association")
+    # DB subnet groups: subnets of the group's VPC, in the zones RDS reports for them
+    subnet_of = {s["SubnetId"]: s for s in docs["Subnets"]}
+    for g in docs.get("DBSubnetGroups", []):
+        for x in g["Subnets"]:
+            sub = subnet_of.get(x["SubnetIdentifier"])
+            if sub is None:
+                continue      # already reported as an unresolved id
+            if sub["VpcId"] != g["VpcId"]:
+                errors.append(f"DB subnet group {g['DBSubnetGroupName']}: {sub['SubnetId']} is in another VPC")
+            if sub["AvailabilityZone"] != x["SubnetAvailabilityZone"]["Name"]:
+                errors.append(f"DB subnet group {g['DBSubnetGroupName']}: {sub['SubnetId']} is not in {x['SubnetAvailabilityZone']['Name']}")
     gw_rt = set()
     for t in docs["RouteTables"]:
         for r in t["Routes"]:
@@ -2097,14 +2339,16 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("ip_ranges", nargs="?", help="path to ip-ranges.json (default: tests/fixtures copy, else /work/shared/data)")
     ap.add_argument("--check", action="store_true", help="only validate the files on disk")
-    ap.add_argument("--model", help="botocore EC2 service-2.json (default: Debian python3-botocore path)")
+    ap.add_argument("--model", help="botocore EC2 service-2.json (default: Debian python3-botocore path, else the botocore module's)")
+    ap.add_argument("--rds-model", help="botocore RDS service-2.json (default: as for --model)")
     a = ap.parse_args(argv)
-    model = a.model or next((p for p in BOTOCORE_MODEL_CANDIDATES if os.path.exists(p)), None)
+    model = a.model or next((p for p in BOTOCORE_MODEL_CANDIDATES if os.path.exists(p)), None) or botocore_model("ec2", "2016-11-15")
+    rds_model = a.rds_model or botocore_model("rds", "2014-10-31")
     if not a.check:
         path = find_ip_ranges(a.ip_ranges)
         write_all(path)
         print(f"wrote {CONFIG_DIR}, {FLOW_ROOT}, {EXPECTED} (ip-ranges: {path})")
-    return check_all(model)
+    return check_all(model, rds_model_path=rds_model)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using VpcSecTools.Aws.Ec2;
+using VpcSecTools.Aws.Rds;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Aws;
@@ -37,8 +38,9 @@ public static class Ec2Inventory
             try
             {
                 using var ec2 = new Ec2Client(connection, region);
-                try { return await CaptureRegion(ec2, request, faults, progress, stop.Token).ConfigureAwait(false); }
-                finally { Interlocked.Add(ref calls, ec2.Calls); }
+                using var rds = new RdsClient(connection, region);
+                try { return await CaptureRegion(ec2, rds, request, faults, progress, stop.Token).ConfigureAwait(false); }
+                finally { Interlocked.Add(ref calls, ec2.Calls + rds.Calls); }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -85,10 +87,10 @@ public static class Ec2Inventory
     /// <summary>One top-level step: an operation (or a parent operation and its per-parent calls).</summary>
     private sealed record Step(string Section, Func<RegionCapture, CancellationToken, Task> Run);
 
-    private static async Task<RegionInventory> CaptureRegion(Ec2Client ec2, InventoryRequest request, ConcurrentQueue<AwsCallException> faults,
+    private static async Task<RegionInventory> CaptureRegion(Ec2Client ec2, RdsClient rds, InventoryRequest request, ConcurrentQueue<AwsCallException> faults,
         Action<InventoryProgress>? progress, CancellationToken cancellationToken)
     {
-        var capture = new RegionCapture(ec2, request.VpcIds, Math.Max(1, request.MaxParallelCallsPerRegion));
+        var capture = new RegionCapture(ec2, rds, request.VpcIds, Math.Max(1, request.MaxParallelCallsPerRegion));
         var steps = Plan();
         int done = 0;
         progress?.Invoke(new InventoryProgress(ec2.Region, "start", 0, steps.Count));
@@ -125,6 +127,7 @@ public static class Ec2Inventory
         Simple(Section.VpnConnections, Ec2Operations.DescribeVpnConnections),
         Simple(Section.CustomerGateways, Ec2Operations.DescribeCustomerGateways),
         Simple(Section.FlowLogs, Ec2Operations.DescribeFlowLogs),
+        new(Section.DBSubnetGroups, (c, ct) => c.DBSubnetGroupsAsync(ct)),
     ];
 
     private static Step Simple(string section, Ec2Operation operation) => new(section, (c, ct) => c.ListAsync(section, operation, ct));
@@ -134,7 +137,7 @@ public static class Ec2Inventory
     /// (<see cref="Ec2ModelReader"/>). A section whose call was denied or unreadable is dropped whole and recorded as
     /// missing, so nothing half-read is presented as complete.
     /// </summary>
-    private sealed class RegionCapture(Ec2Client ec2, IReadOnlyList<string> vpcIds, int parallelCalls)
+    private sealed class RegionCapture(Ec2Client ec2, RdsClient rds, IReadOnlyList<string> vpcIds, int parallelCalls)
     {
         private readonly SemaphoreSlim _gate = new(parallelCalls);
         private readonly ConcurrentDictionary<string, ConcurrentQueue<(JsonObject Document, string Operation)>> _documents = new(StringComparer.Ordinal);
@@ -181,6 +184,16 @@ public static class Ec2Inventory
             if (results is null) return;
             Capture(section);
             foreach (var page in results.SelectMany(p => p)) Add(section, operation, place => Ec2ModelReader.ToDocument(page, place));
+        }
+
+        /// <summary>RDS's DB subnet groups; the API cannot filter by VPC, so the groups of other VPCs are left out here.</summary>
+        public async Task DBSubnetGroupsAsync(CancellationToken cancellationToken)
+        {
+            var groups = await Guard([Section.DBSubnetGroups], () => rds.DescribeDBSubnetGroupsAsync(cancellationToken)).ConfigureAwait(false);
+            if (groups is null) return;
+            var kept = groups.Where(g => vpcIds.Count == 0 || (g["VpcId"] is JsonValue v && v.TryGetValue<string>(out var vpc) && vpcIds.Contains(vpc)));
+            _documents.GetOrAdd(Section.DBSubnetGroups, _ => new())
+                .Enqueue((new JsonObject { [Section.DBSubnetGroups] = new JsonArray(kept.Select(g => (JsonNode)g.DeepClone()).ToArray()) }, RdsClient.DescribeDBSubnetGroups));
         }
 
         /// <summary>Route tables, then for each: static and propagated routes, associations, propagations.</summary>
@@ -273,7 +286,7 @@ public static class Ec2Inventory
                         reading = section;
                         builder.Capture(known);
                         foreach (var (document, operation) in documents)
-                            builder.AddDocument(JsonSerializer.SerializeToElement(document), $"aws ec2 {operation} ({ec2.Region})");
+                            builder.AddDocument(JsonSerializer.SerializeToElement(document), $"aws {(section == Section.DBSubnetGroups ? "rds" : "ec2")} {operation} ({ec2.Region})");
                     }
                 }
                 catch (SnapshotFormatException e) when (reading is not null)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using VpcSecTools.Errors;
@@ -14,17 +15,21 @@ public static class CliOutput
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>Runs a command body; any failure becomes one line on stderr and exit code 2.</summary>
-    public static int Guard(Func<int> body, TextWriter? stderr = null)
+    /// <summary>
+    /// Runs a command's body with the writers <see cref="Program.Run"/> was given (stdout, stderr); any failure becomes
+    /// one line on stderr and exit code 2. Every command's action is <c>parse =&gt; CliOutput.Guard(parse, (stdout, stderr) =&gt; …)</c>.
+    /// </summary>
+    public static int Guard(ParseResult parse, Func<TextWriter, TextWriter, int> body)
     {
+        var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         try
         {
-            return body();
+            return body(stdout, stderr);
         }
         catch (Exception e)
         {
             var info = ErrorCatalog.Classify(e);
-            (stderr ?? Console.Error).WriteLine($"vpcsec: {info.ErrorId}: {OneLine(info.Message)}");
+            stderr.WriteLine($"vpcsec: {info.ErrorId}: {OneLine(info.Message)}");
             return Program.Error;
         }
     }
@@ -33,18 +38,16 @@ public static class CliOutput
     public static IReadOnlyList<string> Values(string[]? given) =>
         given?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() ?? [];
 
-    public static void WriteJson<T>(T value, TextWriter? stdout = null) =>
-        (stdout ?? Console.Out).WriteLine(JsonSerializer.Serialize(value, Json));
+    public static void WriteJson<T>(T value, TextWriter stdout) => stdout.WriteLine(JsonSerializer.Serialize(value, Json));
 
     /// <summary>A plain aligned table: headers, then one row per item.</summary>
-    public static void WriteTable(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, TextWriter? stdout = null)
+    public static void WriteTable(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, TextWriter stdout)
     {
         var all = rows.ToList();
         var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
-        var w = stdout ?? Console.Out;
-        w.WriteLine(string.Join("  ", headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
-        w.WriteLine(string.Join("  ", widths.Select(n => new string('-', n))));
-        foreach (var r in all) w.WriteLine(string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+        stdout.WriteLine(string.Join("  ", headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        stdout.WriteLine(string.Join("  ", widths.Select(n => new string('-', n))));
+        foreach (var r in all) stdout.WriteLine(string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
     }
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ");

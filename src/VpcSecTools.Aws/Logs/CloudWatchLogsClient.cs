@@ -40,7 +40,9 @@ internal sealed class CloudWatchLogsClient(AwsSdkConnection connection, string r
             if (!string.IsNullOrEmpty(filter.FilterPattern)) body["filterPattern"] = filter.FilterPattern;
             if (token is not null) body["nextToken"] = token;
             var page = await _json.CallAsync(operation, body, cancellationToken).ConfigureAwait(false);
-            foreach (var e in page["events"] as JsonArray ?? [])
+            // Every page carries its events, [] when none: without them the body was empty, not a page of no events.
+            if (page["events"] is not JsonArray events) throw new AwsMalformedResponseException(operation, Region, "no 'events' in the response");
+            foreach (var e in events)
             {
                 if (e is not JsonObject ev) continue;
                 yield return new LogEvent(Text(ev["logStreamName"]) ?? "", DateTimeOffset.FromUnixTimeMilliseconds(Number(ev["timestamp"]) ?? 0),

@@ -39,7 +39,10 @@ internal sealed class S3Client : IS3Client
         {
             throw failure;
         }
-        var next = page.IsTruncated == true ? page.NextContinuationToken : null;
+        // Every listing says whether it is truncated: without it the body was empty or not a listing, not an empty bucket.
+        if (page.IsTruncated is not { } truncated)
+            throw new AwsMalformedResponseException(operation, _region, $"the listing of s3://{bucket}/{prefix} has no IsTruncated (an empty or foreign body)");
+        var next = truncated ? page.NextContinuationToken : null;
         var seen = _tokens.GetOrAdd((bucket, prefix, delimiter), _ => new());
         if (continuationToken is null) seen.Clear();
         if (next is not null && !seen.TryAdd(next, 0))

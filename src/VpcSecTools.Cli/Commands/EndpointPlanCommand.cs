@@ -33,7 +33,7 @@ public static class EndpointPlanCommand
             "Plan the VPC endpoints that pay for themselves from the NAT traffic in flow logs (creates nothing). Exit 1 when existing endpoints have findings.")
             { snapshot, flowLogs, vpcs, since, until, ipRanges, update, updateUrl, prices, format };
         aws.AddTo(command);
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
             var window = new PlanWindow(parse.GetValue(since), parse.GetValue(until));
@@ -46,38 +46,38 @@ public static class EndpointPlanCommand
                 ? EndpointPlanning.FromFlowLogs(index, paths, parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download)
                 : EndpointPlanning.FromVpcFlowLogs(index, vpcIds, aws.Connect(parse),
                     parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download);
-            foreach (var warning in plan.Warnings) Console.Error.WriteLine("warning: " + warning);
-            Write(plan, parse.GetValue(format)!);
+            foreach (var warning in plan.Warnings) stderr.WriteLine("warning: " + warning);
+            Write(plan, parse.GetValue(format)!, stdout);
             return plan.Findings.Count > 0 ? Program.Findings : Program.Ok;
         }));
         return command;
     }
 
-    private static void Write(EndpointPlan plan, string format)
+    private static void Write(EndpointPlan plan, string format, TextWriter stdout)
     {
         switch (format)
         {
-            case "json": CliOutput.WriteJson(plan); return;
-            case "cli": Console.Out.Write(EndpointPlanRendering.Cli(plan)); return;
-            case "cloudformation": Console.Out.WriteLine(EndpointPlanRendering.CloudFormation(plan)); return;
-            case "terraform": Console.Out.Write(EndpointPlanRendering.Terraform(plan)); return;
+            case "json": CliOutput.WriteJson(plan, stdout); return;
+            case "cli": stdout.Write(EndpointPlanRendering.Cli(plan)); return;
+            case "cloudformation": stdout.WriteLine(EndpointPlanRendering.CloudFormation(plan)); return;
+            case "terraform": stdout.Write(EndpointPlanRendering.Terraform(plan)); return;
         }
         static string N(decimal d) => d.ToString("0.00", CultureInfo.InvariantCulture);
         CliOutput.WriteTable(["Action", "VpcId", "ServiceName", "Where", "GB/month", "NatCost", "EndpointCost", "Saving", "BreakEvenGB", "Confidence"],
             plan.Recommendations.Select(r => (IReadOnlyList<string>)[r.Action.ToString(), r.VpcId, r.ServiceName,
                 string.Join(",", r.RouteTableIds.Count > 0 ? r.RouteTableIds : r.SubnetIds), N(r.ObservedGbPerMonth), N(r.NatCostPerMonth),
-                N(r.EndpointCostPerMonth), N(r.SavingPerMonth), N(r.BreakEvenGbPerMonth), r.Confidence.ToString()]));
-        Console.Out.WriteLine();
+                N(r.EndpointCostPerMonth), N(r.SavingPerMonth), N(r.BreakEvenGbPerMonth), r.Confidence.ToString()]), stdout);
+        stdout.WriteLine();
         CliOutput.WriteTable(["VpcId", "Service", "DestinationRegion", "GB/month", "NatCost", "Disposition", "Reason"],
             plan.Traffic.Select(t => (IReadOnlyList<string>)[t.VpcId, t.Service, t.DestinationRegion, N(t.GbPerMonth), N(t.NatCostPerMonth),
-                t.Disposition.ToString(), t.Reason]));
+                t.Disposition.ToString(), t.Reason]), stdout);
         if (plan.Findings.Count > 0)
         {
-            Console.Out.WriteLine();
-            CliOutput.WriteTable(["Kind", "VpcEndpointId", "Detail"], plan.Findings.Select(f => (IReadOnlyList<string>)[f.Kind, f.VpcEndpointId, f.Detail]));
+            stdout.WriteLine();
+            CliOutput.WriteTable(["Kind", "VpcEndpointId", "Detail"], plan.Findings.Select(f => (IReadOnlyList<string>)[f.Kind, f.VpcEndpointId, f.Detail]), stdout);
         }
-        Console.Out.WriteLine();
-        Console.Out.WriteLine($"Saving if all applied: {N(plan.TotalSavingPerMonth)} per month; window {plan.WindowStart:u} .. {plan.WindowEnd:u}; prices: {plan.PriceSource}; ip-ranges: {plan.IpRangesSource} syncToken {plan.IpRangesSyncToken} createDate {plan.IpRangesCreateDate}");
-        foreach (var note in plan.Notes) Console.Out.WriteLine("note: " + note);
+        stdout.WriteLine();
+        stdout.WriteLine($"Saving if all applied: {N(plan.TotalSavingPerMonth)} per month; window {plan.WindowStart:u} .. {plan.WindowEnd:u}; prices: {plan.PriceSource}; ip-ranges: {plan.IpRangesSource} syncToken {plan.IpRangesSyncToken} createDate {plan.IpRangesCreateDate}");
+        foreach (var note in plan.Notes) stdout.WriteLine("note: " + note);
     }
 }

@@ -66,7 +66,7 @@ public static class FlowLogsCommand
         };
         var remote = new FlowLogsRemote();
         remote.AddTo(command);
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             bool nat = parse.GetValue(throughNat);
             var arguments = new FlowQueryArguments
@@ -90,7 +90,7 @@ public static class FlowLogsCommand
             if ((parse.GetValue(attribute) || nat) && index is null)
                 throw new ArgumentException($"{(nat ? "--through-nat-gateway" : "--attribute")} needs --snapshot");
             if (remote.Applies(parse))
-                return remote.Run(parse, query, logFormatGiven, parse.GetValue(format) ?? "table", Console.Out, Console.Error,
+                return remote.Run(parse, query, logFormatGiven, parse.GetValue(format) ?? "table", stdout, stderr,
                     parse.GetValue(attribute) ? new FlowAttribution(index!) : null);
             var logGroups = remote.LogGroups(parse);
             if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0 && (index is null || (query.Filter.VpcId.Count == 0 && ids.Count == 0)))
@@ -101,7 +101,7 @@ public static class FlowLogsCommand
                 Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
                 MaxMemory = parse.GetValue(maxMemory) is { } memory ? FlowQueryArguments.ParseMemory(memory) : null,
             };
-            return RunQuery(parse.GetValue(paths) ?? [], query, options, parse.GetValue(count), parse.GetValue(format) ?? "table", Console.Out, Console.Error,
+            return RunQuery(parse.GetValue(paths) ?? [], query, options, parse.GetValue(count), parse.GetValue(format) ?? "table", stdout, stderr,
                 remote.Connect(parse), logGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), nat, ids, nat ? parse.GetValue(top) : null));
         }));
         return command;
@@ -277,11 +277,11 @@ public static class FlowLogsCommand
         var format = SnapshotCommand.FormatOption();
         var command = new Command("coverage", "Per VPC, subnet and ENI: are flow logs enabled, to where, in which format and traffic type. Exit 1 when there are findings, 3 when unknown.")
         { snapshotPath, vpcs, findings, format };
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, _) =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshotPath)!));
             var rows = FlowLogCoverageAnalysis.Analyse(index, CliOutput.Values(parse.GetValue(vpcs)));
-            return WriteCoverage(rows, parse.GetValue(findings), parse.GetValue(format) ?? "table", Console.Out);
+            return WriteCoverage(rows, parse.GetValue(findings), parse.GetValue(format) ?? "table", stdout);
         }));
         return command;
     }

@@ -23,7 +23,7 @@ public static class IpMapCommand
         {
             snapshot, vpcIds, subnetIds, ips, fromVpc, overlap, ipRanges, format,
         };
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
             var json = parse.GetValue(format) == "json";
@@ -31,21 +31,21 @@ public static class IpMapCommand
             if (!parse.GetValue(overlap) && addresses.Length == 0)
             {
                 var map = new PrivateIpMap(index);
-                WriteMap(map.Select(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray(), json);
+                WriteMap(map.Select(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray(), json, stdout);
                 // A region without its network interfaces is missing from the map, not empty: say so, exit Unknown.
                 var gaps = map.GapsFor(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray();
-                foreach (var gap in gaps) Console.Error.WriteLine($"vpcsec: warning: {gap}");
+                foreach (var gap in gaps) stderr.WriteLine($"vpcsec: warning: {gap}");
                 return gaps.Length > 0 ? Program.Unknown : Program.Ok;
             }
             var attributor = new AddressAttributor(index, AwsIpRangeSet.LoadOrBundled(parse.GetValue(ipRanges)));
             if (parse.GetValue(overlap))
             {
-                WriteOverlaps(CidrOverlapReport.Find(attributor), json);
+                WriteOverlaps(CidrOverlapReport.Find(attributor), json, stdout);
                 var unseen = CidrOverlapReport.Gaps(attributor);
-                foreach (var gap in unseen) Console.Error.WriteLine($"vpcsec: warning: {gap}");
+                foreach (var gap in unseen) stderr.WriteLine($"vpcsec: warning: {gap}");
                 return unseen.Count > 0 ? Program.Unknown : Program.Ok;
             }
-            return Attribute(attributor, addresses, parse.GetValue(fromVpc), json, Console.Out, Console.Error);
+            return Attribute(attributor, addresses, parse.GetValue(fromVpc), json, stdout, stderr);
         }));
         return command;
     }
@@ -75,26 +75,26 @@ public static class IpMapCommand
         return failed > 0 ? Program.Error : results.Any(r => r.Scope == AttributionScope.Unknown) ? Program.Unknown : Program.Ok;
     }
 
-    private static void WriteMap(IReadOnlyList<PrivateIpMapEntry> entries, bool json)
+    private static void WriteMap(IReadOnlyList<PrivateIpMapEntry> entries, bool json, TextWriter stdout)
     {
-        if (json) { CliOutput.WriteJson(entries); return; }
+        if (json) { CliOutput.WriteJson(entries, stdout); return; }
         CliOutput.WriteTable(["Address", "Kind", "NetworkInterfaceId", "SubnetId", "VpcId", "OwnerType", "OwnerResourceId", "OwnerName", "PublicIp"],
             entries.Select(e => (IReadOnlyList<string>)
             [
                 e.IpAddress, e.Kind.ToString(), e.NetworkInterfaceId, e.SubnetId ?? "-", e.VpcId ?? "-",
                 e.OwnerSubtype is null ? e.OwnerType.ToString() : $"{e.OwnerType}/{e.OwnerSubtype}", e.OwnerResourceId ?? "-", e.OwnerName ?? "-", e.PublicIp ?? "-",
-            ]));
+            ]), stdout);
     }
 
-    private static void WriteOverlaps(IReadOnlyList<CidrOverlap> overlaps, bool json)
+    private static void WriteOverlaps(IReadOnlyList<CidrOverlap> overlaps, bool json, TextWriter stdout)
     {
-        if (json) { CliOutput.WriteJson(overlaps); return; }
+        if (json) { CliOutput.WriteJson(overlaps, stdout); return; }
         CliOutput.WriteTable(["Cidr", "Source", "OtherCidr", "OtherSource", "SeenFrom", "Effect"],
             overlaps.Select(o => (IReadOnlyList<string>)
             [
                 o.Cidr, $"{o.SourceKind} {o.Source}", o.OtherCidr, $"{o.OtherSourceKind} {o.OtherSource}",
                 o.SeenFrom.Count == 0 ? "-" : string.Join(",", o.SeenFrom), o.Effect,
-            ]));
+            ]), stdout);
     }
 
     private static string OwnerText(AddressAttribution r) =>

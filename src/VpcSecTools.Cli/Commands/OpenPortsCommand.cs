@@ -17,31 +17,35 @@ public static class OpenPortsCommand
         var includeSuppressed = new Option<bool>("--include-suppressed") { Description = "Also show findings suppressed by the allow-list." };
         var vpc = new Option<string[]>("--vpc-id") { Description = "Only these VPCs.", AllowMultipleArgumentsPerToken = true };
         var group = new Option<string[]>("--group-id") { Description = "Only these security groups.", AllowMultipleArgumentsPerToken = true };
+        var checkIds = new Option<string[]>("--check-id") { Description = "Only these checks (ids such as SG.SshFromInternet, EC2.ImdsV1Allowed); checks that did not run are still said.", AllowMultipleArgumentsPerToken = true };
         var account = new Option<string?>("--account-id") { Description = "Account id for asff/ocsf when the snapshot has none." };
         var region = new Option<string?>("--region") { Description = "Region for asff/ocsf when the snapshot has none." };
         var command = new Command("open-ports", "Find security group and NACL rules that open too much, with their real exposure.")
         {
-            snapshot, minSeverity, format, failOn, allowList, includeSuppressed, vpc, group, account, region,
+            snapshot, minSeverity, format, failOn, allowList, includeSuppressed, vpc, group, checkIds, account, region,
         };
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var minimum = SeverityLabels.Parse(parse.GetValue(minSeverity)!);
             Severity? gate = parse.GetValue(failOn) is { } f ? SeverityLabels.Parse(f) : null;
             var options = new AuditOptions();
             if (parse.GetValue(allowList) is { } path) options = options.WithFile(path);
             var scope = new AuditScope { VpcIds = parse.GetValue(vpc) ?? [], GroupIds = parse.GetValue(group) ?? [] };
+            var checks = CliOutput.Values(parse.GetValue(checkIds));
+            foreach (var id in checks)
+                if (Checks.Find(id) is null) throw new ArgumentException($"'{id}' is not a check id ({string.Join(", ", Checks.All.Select(c => c.Id))})");
             var report = OpenPortAudit.Run(new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!)), options, scope);
-            var findings = report.Select(minimum, parse.GetValue(includeSuppressed)).ToArray();
+            var findings = report.Select(minimum, parse.GetValue(includeSuppressed), checks).ToArray();
             var context = new ExportContext { AccountId = parse.GetValue(account), Region = parse.GetValue(region) };
             switch (parse.GetValue(format))
             {
-                case "json": CliOutput.WriteJson(findings); break;
-                case "asff": CliOutput.WriteJson(findings.Select(x => FindingExport.ToAsff(x, context)).ToArray()); break;
-                case "ocsf": CliOutput.WriteJson(findings.Select(x => FindingExport.ToOcsf(x, context)).ToArray()); break;
-                default: WriteTable(findings, report.Notes); break;
+                case "json": CliOutput.WriteJson(findings, stdout); break;
+                case "asff": CliOutput.WriteJson(findings.Select(x => FindingExport.ToAsff(x, context)).ToArray(), stdout); break;
+                case "ocsf": CliOutput.WriteJson(findings.Select(x => FindingExport.ToOcsf(x, context)).ToArray(), stdout); break;
+                default: WriteTable(findings, report.Notes, stdout, stderr); break;
             }
             // Checks that could not run are said whatever the format: they are why the answer is incomplete.
-            foreach (var gap in report.Select(checkIds: [Checks.ChecksNotRun.Id])) Console.Error.WriteLine($"vpcsec: warning: {gap.Detail}");
+            foreach (var gap in report.Select(checkIds: [Checks.ChecksNotRun.Id])) stderr.WriteLine($"vpcsec: warning: {gap.Detail}");
             return ExitCode(report, gate ?? minimum, gate is not null);
         }));
         return command;
@@ -56,16 +60,16 @@ public static class OpenPortsCommand
         : report.IsIncomplete(threshold) ? Program.Unknown
         : Program.Ok;
 
-    private static void WriteTable(IReadOnlyList<Finding> findings, IReadOnlyList<string> notes)
+    private static void WriteTable(IReadOnlyList<Finding> findings, IReadOnlyList<string> notes, TextWriter stdout, TextWriter stderr)
     {
         CliOutput.WriteTable(["Severity", "Check", "Resource", "Rule", "Protocol", "Ports", "Source", "Exposure", "Suppressed"],
             findings.Select(f => (IReadOnlyList<string>)
             [
                 f.Confirmed ? f.Severity.Label() : $"{f.Severity.Label()}?", f.CheckId, f.ResourceId, f.Rule ?? "-", f.Protocol ?? "-", f.Ports ?? "-", f.Source ?? "-",
                 f.ExposureVerdict ?? "-", f.Suppressed ? "yes" : "",
-            ]));
+            ]), stdout);
         int unconfirmed = findings.Count(f => !f.Confirmed);
-        Console.WriteLine($"\n{findings.Count} finding(s){(unconfirmed == 0 ? "" : $", {unconfirmed} unconfirmed (severity?: their worst case; the data they need is missing, see MissingData in --format json)")}.");
-        foreach (var n in notes) Console.Error.WriteLine($"note: {n}");
+        stdout.WriteLine($"\n{findings.Count} finding(s){(unconfirmed == 0 ? "" : $", {unconfirmed} unconfirmed (severity?: their worst case; the data they need is missing, see MissingData in --format json)")}.");
+        foreach (var n in notes) stderr.WriteLine($"note: {n}");
     }
 }

@@ -45,7 +45,7 @@ public static class PrivateTrustCommand
             sensitive, dataStoreName, dataStoreTag, minSeverity, failOn, account, threads, format,
         };
         aws.AddTo(command);
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var minimum = SeverityLabels.Parse(parse.GetValue(minSeverity)!);
             Severity? gate = parse.GetValue(failOn) is { } f ? SeverityLabels.Parse(f) : null;
@@ -67,8 +67,8 @@ public static class PrivateTrustCommand
             };
             var events = new FlowLogRunEvents
             {
-                Warning = w => Console.Error.WriteLine($"vpcsec: warning: {w}"),
-                Error = e => Console.Error.WriteLine($"vpcsec: {e.Message}"),
+                Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
+                Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
             };
             var report = PrivateTrustAnalysis.Run(index, request, aws.Connect(parse), events);
             if (parse.GetValue(saveBaseline) is { } save) new TrustBaseline { Talkers = report.Talkers, FirstSeen = report.FirstSeen, LastSeen = report.LastSeen }.Save(save);
@@ -76,13 +76,13 @@ public static class PrivateTrustCommand
             var context = new ExportContext { AccountId = parse.GetValue(account), Region = aws.Region(parse) };
             switch (parse.GetValue(format))
             {
-                case "json": CliOutput.WriteJson(report with { Findings = findings }); break;
-                case "csv": WriteCsv(findings, Console.Out); break;
-                case "asff": CliOutput.WriteJson(findings.Select(x => FindingExport.ToAsff(x, context)).ToArray()); break;
-                case "ocsf": CliOutput.WriteJson(findings.Select(x => FindingExport.ToOcsf(x, context)).ToArray()); break;
-                default: WriteTables(report, findings, Console.Out); break;
+                case "json": CliOutput.WriteJson(report with { Findings = findings }, stdout); break;
+                case "csv": WriteCsv(findings, stdout); break;
+                case "asff": CliOutput.WriteJson(findings.Select(x => FindingExport.ToAsff(x, context)).ToArray(), stdout); break;
+                case "ocsf": CliOutput.WriteJson(findings.Select(x => FindingExport.ToOcsf(x, context)).ToArray(), stdout); break;
+                default: WriteTables(report, findings, stdout, stderr); break;
             }
-            foreach (var w in report.Warnings) Console.Error.WriteLine($"vpcsec: warning: {w}");
+            foreach (var w in report.Warnings) stderr.WriteLine($"vpcsec: warning: {w}");
             return ExitCode(report, gate ?? minimum, gate is not null);
         }));
         return command;
@@ -122,7 +122,7 @@ public static class PrivateTrustCommand
         foreach (var f in findings) w.WriteLine(string.Join(",", Cells(f).Select(Quote)));
     }
 
-    private static void WriteTables(PrivateTrustReport report, IReadOnlyList<Finding> findings, TextWriter w)
+    private static void WriteTables(PrivateTrustReport report, IReadOnlyList<Finding> findings, TextWriter w, TextWriter stderr)
     {
         w.WriteLine($"Private sources by trust zone, {Time(report.FirstSeen)} .. {Time(report.LastSeen)}:");
         CliOutput.WriteTable(["VpcId", "Zone", "Sources", "Interfaces", "Records", "Accepted", "Rejected", "Bytes", "Findings", "Top sources"],
@@ -140,7 +140,7 @@ public static class PrivateTrustCommand
             ]), w);
         int unconfirmed = findings.Count(f => !f.Confirmed);
         w.WriteLine($"\n{findings.Count} finding(s){(unconfirmed == 0 ? "" : $", {unconfirmed} unconfirmed (severity?: whose space the source is in is unknown, see MissingData in --format json)")}; Detail in --format json.");
-        foreach (var n in report.Notes) Console.Error.WriteLine($"note: {n}");
+        foreach (var n in report.Notes) stderr.WriteLine($"note: {n}");
     }
 
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);

@@ -24,10 +24,10 @@ public static class ReachCommand
         var format = SnapshotCommand.FormatOption("table", "json", "text");
         var command = new Command("reach", "Can the source reach the destination on this protocol/port, both ways? Names the rule or route that stops it.")
             { snapshot, source, destination, protocol, port, icmpType, icmpCode, format };
-        command.SetAction(parse => CliOutput.Guard(() => Run(
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, _) => Run(
             SnapshotLoader.Load(parse.GetValue(snapshot)!), parse.GetValue(source)!, parse.GetValue(destination)!,
             Traffic.Parse(parse.GetValue(protocol)!, parse.GetValue(port), parse.GetValue(icmpType), parse.GetValue(icmpCode)),
-            parse.GetValue(format) ?? "table", Console.Out)));
+            parse.GetValue(format) ?? "table", stdout)));
         return command;
     }
 

@@ -39,7 +39,7 @@ public static class RuleUsageCommand
             "Which security-group rules and NACL entries the flow logs of a window used, which are unused (proven) or unknown, and the tighter rules the traffic supports. Exit 1 when a safe tightening is proposed, 3 when none is but some usage is Unknown.")
             { snapshot, paths, vpcs, groups, logGroups, flowLogIds, since, until, last, logFormat, threads, maxPeers, maxCidrs, verdict, proposals, format };
         aws.AddTo(command);
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             if (parse.GetValue(maxPeers) < 0) throw new ArgumentException($"--max-peers must not be negative, not {parse.GetValue(maxPeers)}");
             if (parse.GetValue(maxCidrs) < 1) throw new ArgumentException($"--max-cidrs must be at least 1, not {parse.GetValue(maxCidrs)}");
@@ -61,47 +61,47 @@ public static class RuleUsageCommand
             };
             var events = new FlowLogRunEvents
             {
-                Warning = w => Console.Error.WriteLine($"vpcsec: warning: {w}"),
-                Error = e => Console.Error.WriteLine($"vpcsec: {e.Message}"),
+                Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
+                Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
             };
             var report = RuleUsageAnalysis.Read(request, aws.Connect(parse), events);
-            foreach (var w in report.Warnings) Console.Error.WriteLine($"vpcsec: warning: {w}");
+            foreach (var w in report.Warnings) stderr.WriteLine($"vpcsec: warning: {w}");
             // The exit code and the summary line are the whole report's: --verdict chooses the rules shown, not what is known.
             int exit = report.Proposals.Any(p => p.Safe) ? Program.Findings : report.Rules.Any(r => r.Verdict == UsageVerdict.Unknown) ? Program.Unknown : Program.Ok;
-            Write(report, verdicts, parse.GetValue(format)!, parse.GetValue(proposals));
+            Write(report, verdicts, parse.GetValue(format)!, parse.GetValue(proposals), stdout);
             return exit;
         }));
         return command;
     }
 
-    private static void Write(RuleUsageReport report, HashSet<UsageVerdict> verdicts, string format, bool proposals)
+    private static void Write(RuleUsageReport report, HashSet<UsageVerdict> verdicts, string format, bool proposals, TextWriter stdout)
     {
         var shown = verdicts.Count == 0 ? report : report with { Rules = report.Rules.Where(r => verdicts.Contains(r.Verdict)).ToValueList() };
         switch (format)
         {
-            case "json": CliOutput.WriteJson(shown); return;
-            case "cli": Console.Out.Write(RuleUsageRendering.Cli(report)); return;
-            case "cloudformation": Console.Out.WriteLine(RuleUsageRendering.CloudFormation(report)); return;
-            case "terraform": Console.Out.Write(RuleUsageRendering.Terraform(report)); return;
+            case "json": CliOutput.WriteJson(shown, stdout); return;
+            case "cli": stdout.Write(RuleUsageRendering.Cli(report)); return;
+            case "cloudformation": stdout.WriteLine(RuleUsageRendering.CloudFormation(report)); return;
+            case "terraform": stdout.Write(RuleUsageRendering.Terraform(report)); return;
         }
         static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
         if (proposals)
         {
             CliOutput.WriteTable(["Safe", "GroupId", "Action", "Dropped", "InternetPairs", "SourcesRemoved", "Change", "Withheld"],
                 report.Proposals.Select(p => (IReadOnlyList<string>)[p.Safe ? "yes" : "no", p.GroupId, p.Action.ToString(), N(p.DroppedFlows),
-                    $"{N(p.InternetPairsBefore)}->{N(p.InternetPairsAfter)}", N(p.SourcesRemovedCount), p.Change, p.Withheld ?? ""]));
+                    $"{N(p.InternetPairsBefore)}->{N(p.InternetPairsAfter)}", N(p.SourcesRemovedCount), p.Change, p.Withheld ?? ""]), stdout);
         }
         else
         {
             CliOutput.WriteTable(["Verdict", "ResourceId", "Direction", "Rule", "Flows", "Bytes", "Peers", "LastSeen", "Reason"],
                 shown.Rules.Select(r => (IReadOnlyList<string>)[r.Verdict.ToString(), r.ResourceId, r.Direction.ToString(),
                     r.Kind == RuleKind.NetworkAcl ? $"{r.RuleNumber} {r.Action} {r.Protocol} {r.Ports} {r.Source}" : $"{r.Protocol} {r.Ports} {r.Source}",
-                    N(r.Flows), N(r.Bytes), N(r.PeerCount), r.LastSeen?.ToString("u", CultureInfo.InvariantCulture) ?? "", r.Reason]));
+                    N(r.Flows), N(r.Bytes), N(r.PeerCount), r.LastSeen?.ToString("u", CultureInfo.InvariantCulture) ?? "", r.Reason]), stdout);
         }
-        Console.Out.WriteLine();
-        Console.Out.WriteLine($"window {report.WindowStart:u} .. {report.WindowEnd:u}: {report.Rules.Count(r => r.Verdict == UsageVerdict.Used)} used, " +
+        stdout.WriteLine();
+        stdout.WriteLine($"window {report.WindowStart:u} .. {report.WindowEnd:u}: {report.Rules.Count(r => r.Verdict == UsageVerdict.Used)} used, " +
             $"{report.Rules.Count(r => r.Verdict == UsageVerdict.Unused)} unused, {report.Rules.Count(r => r.Verdict == UsageVerdict.Unknown)} unknown; " +
             $"{report.Proposals.Count(p => p.Safe)} safe proposal(s), {report.Proposals.Count(p => !p.Safe)} withheld");
-        foreach (var note in report.Notes) Console.Out.WriteLine("note: " + note);
+        foreach (var note in report.Notes) stdout.WriteLine("note: " + note);
     }
 }

@@ -29,10 +29,10 @@ public static class SnapshotCommand
         var verbose = new Option<bool>("--verbose") { Description = "Say what was skipped or ignored, and where credentials and region came from." };
         var command = new Command("export", "Write one snapshot file, from live AWS (--region/--all-regions) or from a folder of describe-* outputs (--from).")
             { from, region, allRegions, vpcId, profile, endpointUrl, output, format, verbose };
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var outFile = parse.GetValue(output)!;
-            Action<string>? log = parse.GetValue(verbose) ? Console.Error.WriteLine : null;
+            Action<string>? log = parse.GetValue(verbose) ? stderr.WriteLine : null;
             var source = parse.GetValue(from);
             var live = new LiveExportOptions(parse.GetValue(region) ?? [], parse.GetValue(allRegions), parse.GetValue(vpcId) ?? [],
                 parse.GetValue(profile), parse.GetValue(endpointUrl));
@@ -48,11 +48,11 @@ public static class SnapshotCommand
                 foreach (var fault in result.Faults)
                 {
                     var info = ErrorCatalog.Classify(fault);
-                    Console.Error.WriteLine($"vpcsec: warning: {info.ErrorId}: {info.Message}");
+                    stderr.WriteLine($"vpcsec: warning: {info.ErrorId}: {info.Message}");
                 }
                 snapshot = result.Snapshot;
             }
-            Write(SnapshotSummary.Of(snapshot, outFile), parse.GetValue(format));
+            Write(SnapshotSummary.Of(snapshot, outFile), parse.GetValue(format), stdout);
             return Program.Ok;
         }));
         return command;
@@ -71,9 +71,9 @@ public static class SnapshotCommand
         var snapshotPath = SnapshotOption();
         var format = FormatOption();
         var command = new Command("show", "Summarise what a snapshot holds, per region.") { snapshotPath, format };
-        command.SetAction(parse => CliOutput.Guard(() =>
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, _) =>
         {
-            Write(SnapshotSummary.Of(SnapshotLoader.Load(parse.GetValue(snapshotPath)!)), parse.GetValue(format));
+            Write(SnapshotSummary.Of(SnapshotLoader.Load(parse.GetValue(snapshotPath)!)), parse.GetValue(format), stdout);
             return Program.Ok;
         }));
         return command;
@@ -90,18 +90,18 @@ public static class SnapshotCommand
         return option;
     }
 
-    private static void Write(IReadOnlyList<SnapshotSummary> summaries, string? format)
+    private static void Write(IReadOnlyList<SnapshotSummary> summaries, string? format, TextWriter stdout)
     {
-        if (format == "json") { CliOutput.WriteJson(summaries); return; }
+        if (format == "json") { CliOutput.WriteJson(summaries, stdout); return; }
         CliOutput.WriteTable(
             ["Account", "Region", "VPCs", "Subnets", "SGs", "ENIs", "Instances", "RouteTables", "NACLs", "Sections missing"],
             summaries.Select(s => (IReadOnlyList<string>)
             [
                 s.AccountId ?? "?", s.Region, $"{s.Vpcs}", $"{s.Subnets}", $"{s.SecurityGroups}", $"{s.NetworkInterfaces}",
                 $"{s.Instances}", $"{s.RouteTables}", $"{s.NetworkAcls}", $"{s.MissingSections.Count}",
-            ]));
+            ]), stdout);
         foreach (var s in summaries.Where(s => s.MissingSections.Count > 0))
-            Console.WriteLine($"\n{s.AccountId ?? "?"} {s.Region} has no {string.Join(", ", s.MissingSections)}: analyses that need them answer Unknown.");
-        if (summaries.FirstOrDefault()?.OutFile is { } written) Console.WriteLine($"\nWrote {written}");
+            stdout.WriteLine($"\n{s.AccountId ?? "?"} {s.Region} has no {string.Join(", ", s.MissingSections)}: analyses that need them answer Unknown.");
+        if (summaries.FirstOrDefault()?.OutFile is { } written) stdout.WriteLine($"\nWrote {written}");
     }
 }

@@ -25,7 +25,18 @@ public sealed record RegionPrices
     public IReadOnlyList<PerGbTier> InterfaceEndpointPerGbTiers { get; init; } = [];
     public decimal GatewayLoadBalancerEndpointHourly { get; init; }
     public decimal GatewayLoadBalancerEndpointPerGb { get; init; }
-    public decimal CrossAzPerGb { get; init; }
+    /// <summary>Data transfer between Availability Zones (in the VPC, or over a peering), charged in each direction; null when the table does not say.</summary>
+    public decimal? CrossAzPerGb { get; init; }
+    /// <summary>Transit gateway data processing, per GB sent into the transit gateway by an attachment; null when the table does not say.</summary>
+    public decimal? TransitGatewayPerGb { get; init; }
+    /// <summary>Data transfer out of this region to another AWS region; null when the table does not say.</summary>
+    public decimal? InterRegionPerGb { get; init; }
+    /// <summary>Destination regions priced otherwise than <see cref="InterRegionPerGb"/> (US East to US East is cheaper).</summary>
+    public IReadOnlyDictionary<string, decimal> InterRegionPerGbTo { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>The price of a GB sent from this region to <paramref name="destination"/>; null when the table does not say.</summary>
+    public decimal? InterRegionPrice(string destination) =>
+        InterRegionPerGbTo.TryGetValue(destination, out var p) ? p : InterRegionPerGb;
 
     /// <summary>The price of the first GB of interface-endpoint data (the tier almost every VPC stays in).</summary>
     public decimal InterfaceEndpointPerGb => InterfaceEndpointPerGbTiers.Count > 0 ? InterfaceEndpointPerGbTiers[0].Price : 0m;
@@ -113,7 +124,8 @@ public sealed class PriceTable
                 InterfaceEndpointHourlyPerAz = r.InterfaceEndpointHourlyPerAz.Value, InterfaceEndpointPerGbTiers = tiers,
                 GatewayLoadBalancerEndpointHourly = r.GatewayLoadBalancerEndpointHourly ?? 0,
                 GatewayLoadBalancerEndpointPerGb = r.GatewayLoadBalancerEndpointPerGb ?? 0,
-                CrossAzPerGb = r.CrossAzPerGb ?? 0,
+                CrossAzPerGb = r.CrossAzPerGb, TransitGatewayPerGb = r.TransitGatewayPerGb, InterRegionPerGb = r.InterRegionPerGb,
+                InterRegionPerGbTo = r.InterRegionPerGbTo ?? new Dictionary<string, decimal>(),
             };
         }
         return new PriceTable(file.Source ?? source, file.AsOf, file.HoursPerMonth ?? 730m, regions);
@@ -126,8 +138,8 @@ public sealed class PriceTable
         {
             ("natGatewayHourly", r.NatGatewayHourly), ("natGatewayPerGb", r.NatGatewayPerGb), ("interfaceEndpointHourlyPerAz", r.InterfaceEndpointHourlyPerAz),
             ("gatewayLoadBalancerEndpointHourly", r.GatewayLoadBalancerEndpointHourly), ("gatewayLoadBalancerEndpointPerGb", r.GatewayLoadBalancerEndpointPerGb),
-            ("crossAzPerGb", r.CrossAzPerGb),
-        })
+            ("crossAzPerGb", r.CrossAzPerGb), ("transitGatewayPerGb", r.TransitGatewayPerGb), ("interRegionPerGb", r.InterRegionPerGb),
+        }.Concat((r.InterRegionPerGbTo ?? []).Select(kv => ($"interRegionPerGbTo.{kv.Key}", (decimal?)kv.Value))))
             if (value < 0) throw new PriceTableException(source, $"region '{region}': {field} {value} is negative");
         decimal below = 0;
         for (int i = 0; i < tiers.Count; i++)
@@ -165,7 +177,8 @@ public sealed class PriceTable
 
     private sealed record RegionEntry(string? Partition, string? Currency, string? AsOf, decimal? NatGatewayHourly, decimal? NatGatewayPerGb,
         decimal? InterfaceEndpointHourlyPerAz, IReadOnlyList<PerGbTier>? InterfaceEndpointPerGbTiers,
-        decimal? GatewayLoadBalancerEndpointHourly, decimal? GatewayLoadBalancerEndpointPerGb, decimal? CrossAzPerGb);
+        decimal? GatewayLoadBalancerEndpointHourly, decimal? GatewayLoadBalancerEndpointPerGb, decimal? CrossAzPerGb,
+        decimal? TransitGatewayPerGb, decimal? InterRegionPerGb, Dictionary<string, decimal>? InterRegionPerGbTo);
 }
 
 /// <summary>A price table that cannot be read, or lacks the region asked for.</summary>

@@ -142,6 +142,32 @@ internal sealed class AuditContext
     }
 
     /// <summary>
+    /// Completes a finding about any other resource as a group finding is completed: region and account, severity after
+    /// exposure (worst case when it is Unknown), what is missing when unconfirmed. Returns null when the check cannot run there.
+    /// </summary>
+    public Finding? Add(ResourceFindingDraft d)
+    {
+        var region = d.Region ?? Index.RegionOf(d.ResourceId);
+        if (!Runs(d.Check, region)) return null;
+        var baseSeverity = d.Severity ?? d.Check.BaseSeverity;
+        var severity = d.Exposure is not null && d.Check.SeverityFollowsExposure ? ExposureAnalysis.SeverityFor(d.Exposure.Verdict, baseSeverity) : baseSeverity;
+        if (d.WorstCase is { } worst && worst > severity) severity = worst;
+        var unknownExposure = d.Exposure is { Verdict: ExposureVerdict.Unknown } e && d.Check.SeverityFollowsExposure ? $"exposure is Unknown: {e.Evidence}" : null;
+        var finding = new Finding
+        {
+            CheckId = d.Check.Id, Severity = severity, BaseSeverity = baseSeverity, Title = d.Check.Title,
+            ResourceType = d.Check.ResourceType, ResourceId = d.ResourceId, ResourceName = d.ResourceName, VpcId = d.VpcId,
+            AccountId = region?.AccountId, Region = region?.Region,
+            Rule = d.Rule, Protocol = d.Protocol, Ports = d.Ports, Source = d.Source,
+            Detail = $"{d.Detail}{(d.Exposure is null ? "" : $" Exposure: {d.Exposure.Evidence}.")}{(d.MissingData is null ? "" : $" Unconfirmed: {d.MissingData}.")}",
+            Remediation = d.Remediation ?? d.Check.Remediation, RelatedGroupIds = d.RelatedGroupIds.ToValueList(), Exposure = d.Exposure, References = d.Check.References.ToValueList(),
+            MissingData = Join(d.MissingData, unknownExposure),
+        };
+        _findings.Add(finding);
+        return finding;
+    }
+
+    /// <summary>
     /// One <c>Audit.ChecksNotRun</c> finding per region (and account) of the scope where checks lack a section: unconfirmed,
     /// rated by the worst finding those checks could have given.
     /// </summary>
@@ -188,9 +214,21 @@ internal sealed class AuditContext
         return named.Count == 0 || named.Any(id => Index.RegionOf(id) is not { } r || ReferenceEquals(r, region));
     }
 
-    /// <summary>The AWS CLI call that captures a section: <c>SecurityGroups</c> is describe-security-groups.</summary>
-    private static string DescribeCall(string section) =>
-        "describe-" + string.Concat(section.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
+    /// <summary>
+    /// The AWS CLI call that captures a section: <c>SecurityGroups</c> is ec2 describe-security-groups; the sections named
+    /// otherwise than their call, and RDS's one, are listed.
+    /// </summary>
+    internal static string DescribeCall(string section) => section switch
+    {
+        Section.Reservations => "describe-instances",
+        Section.PrefixLists => "describe-managed-prefix-lists",
+        Section.PrefixListEntries => "get-managed-prefix-list-entries",
+        Section.TransitGatewayStaticRoutes or Section.TransitGatewayPropagatedRoutes => "search-transit-gateway-routes",
+        Section.TransitGatewayRouteTableAssociations => "get-transit-gateway-route-table-associations",
+        Section.TransitGatewayPropagations => "get-transit-gateway-route-table-propagations",
+        Section.DBSubnetGroups => "rds describe-db-subnet-groups",
+        _ => "describe-" + string.Concat(section.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}")),
+    };
 
     private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
 

@@ -30,6 +30,10 @@ public static class Checks
     public const string NetworkAclType = "AwsEc2NetworkAcl";
     /// <summary>The resource of a finding about a whole capture (an account in a region).</summary>
     public const string AccountType = "AwsAccount";
+    public const string InstanceType = "AwsEc2Instance";
+    public const string SubnetType = "AwsEc2Subnet";
+    /// <summary>Not an ASFF resource type: exported as <c>Other</c>.</summary>
+    public const string DbSubnetGroupType = "AwsRdsDbSubnetGroup";
     /// <summary>The resource of a finding about traffic a network interface received.</summary>
     public const string NetworkInterfaceType = "AwsEc2NetworkInterface";
     /// <summary>The resource of a finding about a VPC's address space.</summary>
@@ -163,6 +167,53 @@ public static class Checks
         "Delete the network ACL, or associate it with the subnets it was written for.",
         ["Security Hub EC2.16"]);
 
+    public static readonly CheckDefinition ImdsV1Allowed = new("EC2.ImdsV1Allowed",
+        "Instance metadata service accepts IMDSv1 (no session token)", Severity.Medium, InstanceType,
+        "Require IMDSv2 (aws ec2 modify-instance-metadata-options --http-tokens required) once the software on the instance sends tokens; " +
+        "an SSRF then cannot read the metadata service or the instance role's credentials with a plain GET.",
+        ["Security Hub EC2.8", "Config ec2-imdsv2-check", "Prowler ec2_instance_imdsv2_enabled"])
+    { SeverityFollowsExposure = true, Requires = [Section.Reservations] };
+
+    public static readonly CheckDefinition ImdsHopLimit = new("EC2.ImdsHopLimitAboveOne",
+        "Instance metadata tokens reach past the instance (hop limit above 1) while it has a role", Severity.Low, InstanceType,
+        "Set the PUT response hop limit to 1 (aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 1) unless containers " +
+        "on the instance must use its role; give containers roles of their own (ECS task roles, EKS Pod Identity).",
+        ["AWS EC2 User Guide: instance metadata options (hop limit)", "Amazon EKS best practices: restrict access to the instance profile"])
+    { Requires = [Section.Reservations] };
+
+    public static readonly CheckDefinition RouteFamilyParity = new("Route.Ipv4Ipv6Parity",
+        "Subnet routes IPv4 and IPv6 to the internet differently", Severity.High, SubnetType,
+        "Give both families the same way out: ::/0 to an egress-only internet gateway where 0.0.0.0/0 goes to a NAT gateway, " +
+        "to the internet gateway only where IPv4 goes there too; or remove the subnet's IPv6 CIDR if it needs none.",
+        ["AWS VPC User Guide: egress-only internet gateways", "VpcSecTools (route tables apply IPv4 and IPv6 separately)"])
+    { Requires = [Section.Subnets, Section.RouteTables] };
+
+    public static readonly CheckDefinition DbSubnetGroupSingleAz = new("RDS.SubnetGroupSingleAz",
+        "DB subnet group spans fewer than two Availability Zones", Severity.Medium, DbSubnetGroupType,
+        "Add a subnet of a second Availability Zone (aws rds modify-db-subnet-group): RDS needs two for a new DB instance and for Multi-AZ failover.",
+        ["AWS RDS User Guide: DB subnet groups need subnets in at least two Availability Zones", "Security Hub RDS.5"])
+    { Requires = [Section.DBSubnetGroups] };
+
+    public static readonly CheckDefinition DbSubnetGroupPublicSubnet = new("RDS.SubnetGroupPublicSubnet",
+        "DB subnet group includes a public subnet (routed to an internet gateway)", Severity.High, DbSubnetGroupType,
+        "Keep only private subnets in the group (aws rds modify-db-subnet-group with the private subnets): a database RDS places in a public subnet is one PubliclyAccessible setting away from the internet.",
+        ["AWS RDS User Guide: hiding a DB instance in a VPC from the internet", "Security Hub RDS.2"])
+    { Requires = [Section.DBSubnetGroups, Section.Subnets, Section.RouteTables] };
+
+    public static readonly CheckDefinition DbSubnetGroupNaclBlocksClients = new("RDS.SubnetGroupNaclBlocksClients",
+        "A subnet of the DB subnet group has a network ACL that blocks the database's clients", Severity.Medium, DbSubnetGroupType,
+        "Give every subnet of the group NACL entries that admit the database port from its clients and the responses to their ephemeral ports, " +
+        "so the database keeps its clients wherever RDS places it or fails it over.",
+        ["VpcSecTools (every subnet of a DB subnet group must admit the app tier)"])
+    { Requires = [Section.DBSubnetGroups, Section.Subnets, Section.NetworkAcls, Section.NetworkInterfaces, Section.SecurityGroups] };
+
+    public static readonly CheckDefinition PrivateLinkCandidate = new("Design.PrivateLinkCandidate",
+        "Service reached from another VPC across a peering or transit gateway on one port: a PrivateLink candidate", Severity.Informational, SecurityGroupType,
+        "Publish the service as a VPC endpoint service (an NLB on this port) and give the other VPC an interface endpoint: it then reaches one port of one " +
+        "load balancer instead of a routed network, and the rule can admit the load balancer alone; remove the routes once nothing else uses the connection.",
+        ["AWS whitepaper: Building a scalable and secure multi-VPC network infrastructure (AWS PrivateLink)", "VpcSecTools (exposure of a routed network)"])
+    { Requires = [Section.SecurityGroups, Section.NetworkInterfaces, Section.VpcPeeringConnections, Section.TransitGatewayAttachments] };
+
     public static readonly CheckDefinition ChecksNotRun = new("Audit.ChecksNotRun",
         "Checks did not run: the snapshot lacks a section they need", Severity.Informational, AccountType,
         "Capture the missing sections (the describe call of each, with the IAM permission it needs) and run the audit again.",
@@ -175,7 +226,8 @@ public static class Checks
         ExtendedHighRiskPortFromInternet, CombinedGroupsOpenToInternet, WidePublicCidr, PublicIpAnyPort, WidePortRange,
         DefaultGroupHasRules, UnusedSecurityGroup, EgressAllToAnywhere, Ipv6OnlyOpening, Ipv4OnlyOpening, CidrMatchesGroup,
         PrefixListUnknown, RuleUnreadable, AdminPortNotFromBastion, PortSharedByTiers, DefaultServicePort, NaclAllFromInternet,
-        NaclSshFromInternet, NaclRdpFromInternet, UnusedNetworkAcl, ChecksNotRun,
+        NaclSshFromInternet, NaclRdpFromInternet, UnusedNetworkAcl, ImdsV1Allowed, ImdsHopLimit, RouteFamilyParity,
+        DbSubnetGroupSingleAz, DbSubnetGroupPublicSubnet, DbSubnetGroupNaclBlocksClients, PrivateLinkCandidate, ChecksNotRun,
     ];
 
     public static CheckDefinition? Find(string id) => All.FirstOrDefault(c => c.Id.Equals(id, StringComparison.OrdinalIgnoreCase));

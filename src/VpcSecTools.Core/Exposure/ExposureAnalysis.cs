@@ -63,6 +63,51 @@ public sealed class ExposureAnalysis
         return new ExposureSummary(worst, each, evidence);
     }
 
+    /// <summary>
+    /// How exposed some ENIs (an instance's) are to the internet on anything their own groups open to the whole of it
+    /// (<paramref name="openingsOf"/> gives a group's openings): each ENI's worst opening (Unknown wins unless something is
+    /// Reachable); an ENI whose groups open nothing is PublicIpNotReachable when it has a public address, else PrivateOnly.
+    /// </summary>
+    public ExposureSummary OfInterfaces(IReadOnlyList<NetworkInterface> enis, Func<string, IReadOnlyList<InternetOpening>> openingsOf)
+    {
+        if (enis.Count == 0) return new ExposureSummary(ExposureVerdict.NotAttached, [], "no network interface in the snapshot");
+        var each = new List<EniExposure>();
+        foreach (var eni in enis)
+        {
+            EniExposure? worst = null;
+            foreach (var opening in eni.Groups.Select(g => g.GroupId).Distinct().SelectMany(openingsOf))
+            {
+                var e = OfEni(eni, opening);
+                e = e with { Reason = $"{opening.ProtocolText} {opening.PortsText} from {opening.SourceText} ({string.Join(", ", opening.GroupIds)}): {e.Reason}" };
+                if (worst is null || Rank(e.Verdict) > Rank(worst.Verdict)) worst = e;
+            }
+            if (worst is null)
+            {
+                var address = (PublicAddress(eni, false) ?? PublicAddress(eni, true))?.ToString();
+                worst = new EniExposure
+                {
+                    NetworkInterfaceId = eni.NetworkInterfaceId, Owner = OwnerOf(eni), SubnetId = eni.SubnetId, PublicAddress = address,
+                    Verdict = address is null ? ExposureVerdict.PrivateOnly : ExposureVerdict.PublicIpNotReachable,
+                    Reason = address is null ? "no public address" : $"public address {address}, but no group on it opens anything to the whole internet",
+                };
+            }
+            each.Add(worst);
+        }
+        var top = each.MaxBy(e => Rank(e.Verdict))!;
+        var shown = each.Where(e => e.Verdict == top.Verdict).Take(3).Select(e => $"{e.NetworkInterfaceId}{(e.PublicAddress is null ? "" : $" ({e.PublicAddress})")}: {e.Reason}");
+        return new ExposureSummary(top.Verdict, each, string.Join("; ", shown));
+    }
+
+    /// <summary>Reachable over Unknown over the rest: unknown never ranks as safe, nor above a proven exposure.</summary>
+    private static int Rank(ExposureVerdict v) => v switch
+    {
+        ExposureVerdict.Reachable => 4,
+        ExposureVerdict.Unknown => 3,
+        ExposureVerdict.PublicIpNotReachable => 2,
+        ExposureVerdict.PrivateOnly => 1,
+        _ => 0,
+    };
+
     /// <summary>One ENI's exposure to an opening.</summary>
     public EniExposure OfEni(NetworkInterface eni, InternetOpening opening)
     {

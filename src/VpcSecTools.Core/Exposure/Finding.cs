@@ -49,6 +49,8 @@ public sealed record Finding
     public bool Confirmed => MissingData is null;
     /// <summary>For <c>Audit.ChecksNotRun</c>: the checks that did not run for lack of a section.</summary>
     public ValueList<string> ChecksNotRun { get; init; } = [];
+    /// <summary>The same text for the same finding in every capture: check, resource and rule content, never list positions.</summary>
+    public string Identity => FindingIdentity.Of(this);
     /// <summary>For findings drawn from flow logs: the traffic seen; null for findings about rules alone.</summary>
     public FlowEvidence? Traffic { get; init; }
 }

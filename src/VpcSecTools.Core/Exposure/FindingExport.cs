@@ -46,7 +46,8 @@ public static class FindingExport
         var time = c.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         var resource = new Dictionary<string, object?>
         {
-            ["Type"] = f.ResourceType,
+            // ASFF lists the types it details; a DB subnet group is not one of them, so it is Other.
+            ["Type"] = f.ResourceType == Checks.DbSubnetGroupType ? "Other" : f.ResourceType,
             ["Id"] = Arn(f, c.Partition, account, region),
             ["Partition"] = c.Partition,
             ["Region"] = region,
@@ -190,6 +191,9 @@ public static class FindingExport
         // ASFF's documented Id of an AwsAccount resource.
         Checks.AccountType => $"AWS::::Account:{account}",
         Checks.NetworkAclType => $"arn:{partition}:ec2:{region}:{account}:network-acl/{f.ResourceId}",
+        Checks.InstanceType => $"arn:{partition}:ec2:{region}:{account}:instance/{f.ResourceId}",
+        Checks.SubnetType => $"arn:{partition}:ec2:{region}:{account}:subnet/{f.ResourceId}",
+        Checks.DbSubnetGroupType => $"arn:{partition}:rds:{region}:{account}:subgrp:{f.ResourceId}",
         Checks.NetworkInterfaceType => $"arn:{partition}:ec2:{region}:{account}:network-interface/{f.ResourceId}",
         Checks.VpcType => $"arn:{partition}:ec2:{region}:{account}:vpc/{f.ResourceId}",
         _ => $"arn:{partition}:ec2:{region}:{account}:security-group/{f.ResourceId}",
@@ -200,6 +204,9 @@ public static class FindingExport
         // An account has no ASFF details type: Other is a map of strings.
         Checks.AccountType => new Dictionary<string, object?> { ["Other"] = new Dictionary<string, string> { ["Region"] = f.Region ?? "", ["ChecksNotRun"] = string.Join(",", f.ChecksNotRun) } },
         Checks.NetworkAclType => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["NetworkAclId"] = f.ResourceId, ["VpcId"] = f.VpcId, ["OwnerId"] = account } },
+        Checks.InstanceType => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["VpcId"] = f.VpcId } },
+        Checks.SubnetType => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["SubnetId"] = f.ResourceId, ["VpcId"] = f.VpcId, ["OwnerId"] = account } },
+        Checks.DbSubnetGroupType => new Dictionary<string, object?> { ["Other"] = new Dictionary<string, string> { ["DBSubnetGroupName"] = f.ResourceId, ["VpcId"] = f.VpcId ?? "" } },
         Checks.NetworkInterfaceType => new Dictionary<string, object?> { [f.ResourceType] = new Dictionary<string, object?> { ["NetworkInterfaceId"] = f.ResourceId } },
         // ASFF's AwsEc2Vpc details have no VPC id (its ARN names it) and we keep none of its fields: Other is a map of strings.
         Checks.VpcType => new Dictionary<string, object?> { ["Other"] = new Dictionary<string, string> { ["VpcId"] = f.ResourceId } },

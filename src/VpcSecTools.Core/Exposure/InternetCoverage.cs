@@ -104,6 +104,6 @@ public static class InternetCoverage
     private static SecurityGroupRule[] Minimal(SecurityGroupRule[] rules, bool ipv6)
     {
         foreach (var r in rules) if (Covers([r], ipv6)) return [r];
-        return rules.Where(r => r.Cidrs!.Any(c => c.IsIPv6 == ipv6 && !c.First.IsPrivate)).ToArray();
+        return rules.Where(r => r.Cidrs!.Any(c => c.IsIPv6 == ipv6 && AddressScope.HoldsInternet(c))).ToArray();
     }
 }

@@ -52,6 +52,7 @@ public static class OpenPortAudit
     [
         new InternetIngressChecks(), new Ipv6ParityChecks(), new RuleBreadthChecks(), new CidrMatchesGroupCheck(),
         new EgressCheck(), new GroupUsageChecks(), new CombinedGroupsCheck(), new PortHygieneChecks(), new NetworkAclChecks(),
+        new InstanceMetadataChecks(), new RouteParityChecks(), new DbSubnetGroupChecks(), new PrivateLinkCandidateChecks(),
     ];
 
     /// <summary>Runs every check over the snapshot.</summary>
@@ -77,9 +78,6 @@ public static class OpenPortAudit
     }
 
     // ---------------------------------------------------------------- small pure helpers
-
-    /// <summary>Holds no internet address (RFC 1918, carrier-grade NAT, loopback, link-local, unique-local...: <see cref="AddressScope"/>).</summary>
-    public static bool IsPrivate(Cidr c) => !AddressScope.HoldsInternet(c);
 
     /// <summary>The ports of <paramref name="range"/> outside <paramref name="excluded"/>, as ranges.</summary>
     public static IReadOnlyList<PortRange> Subtract(PortRange range, IEnumerable<int> excluded) =>

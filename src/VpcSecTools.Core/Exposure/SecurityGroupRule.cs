@@ -32,6 +32,9 @@ public sealed record SecurityGroupRule(
     /// <summary>Why the rule cannot be interpreted (a bad protocol, port or CIDR); null when it can.</summary>
     public string? Problem { get; init; }
 
+    /// <summary>The CIDR is of the other family than its field: the rule may name addresses of both.</summary>
+    public bool EitherFamily { get; init; }
+
     /// <summary>Whether every part of the rule is known: readable, and its source resolved to addresses or a group.</summary>
     public bool IsResolved => Problem is null && Cidrs is not null;
 
@@ -45,49 +48,58 @@ public sealed record SecurityGroupRule(
     public string ProtocolText => Protocol.IsAll ? "all" : Protocol.ToString();
     public string PortsText => Protocol.IsAll ? "all" : Protocol.HasPorts ? Ports.ToString() : Protocol.IsIcmp ? $"type {Ports}" : "all";
 
-    /// <summary>Flattens one group's rules of one direction, resolving prefix lists through the index.</summary>
+    /// <summary>
+    /// Flattens one group's rules of one direction as the snapshot index reads them (<see cref="SnapshotIndex.PermissionsOf"/>),
+    /// resolving prefix lists through the index; what the index could not read is the rule's <see cref="Problem"/>.
+    /// </summary>
     public static IReadOnlyList<SecurityGroupRule> Of(SecurityGroup group, RuleDirection direction, SnapshotIndex index, List<string>? notes = null)
     {
-        var permissions = direction == RuleDirection.Ingress ? group.IpPermissions : group.IpPermissionsEgress;
-        var key = direction == RuleDirection.Ingress ? "IpPermissions" : "IpPermissionsEgress";
+        // A caller's edited copy of a group is read for the call, as the index does with its own.
+        var read = index.PermissionsOf(group.GroupId) is { } own && ReferenceEquals(own.Group, group) ? own : new SecurityGroupPermissions(group);
         var rules = new List<SecurityGroupRule>();
-        for (int i = 0; i < permissions.Count; i++)
+        foreach (var p in read.Of(direction == RuleDirection.Ingress))
         {
-            var p = permissions[i];
-            // A rule that cannot be read means any protocol and any port it might: it is judged by that worst case.
-            string? problem = null;
-            if (!IpProtocol.TryParse(p.IpProtocol, out var protocol, out var error))
+            // A rule whose coverage cannot be read means any protocol and any port it might: it is judged by that worst case.
+            var coverage = p.CoverageProblem is { } c ? $"{c.Field}: {c.Reason}" : null;
+            if (coverage is not null) notes?.Add($"{group.GroupId} {coverage}");
+            var protocol = p.Protocol ?? IpProtocol.All;
+            // ICMP's "ports" are its types.
+            var ports = protocol.HasPorts ? p.Ports ?? PortRange.All
+                : protocol.IsIcmp && p.Icmp is (>= 0 and var type, _) ? new PortRange(type, type) : PortRange.All;
+            var at = $"{(p.Ingress ? "IpPermissions" : "IpPermissionsEgress")}[{p.Index}]";
+            SecurityGroupRule Rule(string entry, RuleSourceKind kind, string source, IReadOnlyList<Cidr>? cidrs, string? description, Uninterpretable? problem = null)
             {
-                (protocol, problem) = (IpProtocol.All, $"{key}[{i}].IpProtocol: {error}");
-                notes?.Add($"{group.GroupId} {problem}");
+                var why = problem is null ? coverage : $"{(coverage is null ? "" : coverage + "; ")}{problem.Field}: {problem.Reason}";
+                if (problem is not null) notes?.Add($"{problem}; its addresses are unknown");
+                return new(group, direction, p.Index, $"{at}.{entry}", protocol, ports, kind, source, cidrs, description) { Problem = why };
             }
-            // ICMP FromPort/ToPort are type/code; other non-port protocols have no ports at all.
-            var ports = protocol.HasPorts || protocol.IsIcmp ? PortRange.FromRule(p.FromPort, p.ToPort) : PortRange.All;
-            if (protocol.HasPorts && !IsPortRange(p.FromPort, p.ToPort))
+            var permission = p.Permission;
+            foreach (var ipv6 in new[] { false, true })
             {
-                (ports, problem) = (PortRange.All, $"{key}[{i}]: FromPort {p.FromPort} to ToPort {p.ToPort} is not a port range (0-65535)");
-                notes?.Add($"{group.GroupId} {problem}");
+                int count = ipv6 ? permission.Ipv6Ranges.Count : permission.IpRanges.Count;
+                for (int j = 0; j < count; j++)
+                {
+                    var (text, description) = ipv6 ? (permission.Ipv6Ranges[j].CidrIpv6, permission.Ipv6Ranges[j].Description) : (permission.IpRanges[j].CidrIp, permission.IpRanges[j].Description);
+                    var entry = p.Range(ipv6, j);
+                    rules.Add(Rule($"{(ipv6 ? "Ipv6Ranges" : "IpRanges")}[{j}]", ipv6 ? RuleSourceKind.Ipv6Cidr : RuleSourceKind.Ipv4Cidr, text ?? "",
+                        entry.Cidr is { } cidr ? [cidr.Cidr] : null, description, entry.Problem) with { EitherFamily = entry.EitherFamily });
+                }
             }
-            var rulesBefore = rules.Count;
-            for (int j = 0; j < p.IpRanges.Count; j++)
-                rules.Add(CidrRule(group, direction, i, $"{key}[{i}].IpRanges[{j}]", protocol, ports, RuleSourceKind.Ipv4Cidr, p.IpRanges[j].CidrIp, p.IpRanges[j].Description, notes));
-            for (int j = 0; j < p.Ipv6Ranges.Count; j++)
-                rules.Add(CidrRule(group, direction, i, $"{key}[{i}].Ipv6Ranges[{j}]", protocol, ports, RuleSourceKind.Ipv6Cidr, p.Ipv6Ranges[j].CidrIpv6, p.Ipv6Ranges[j].Description, notes));
-            for (int j = 0; j < p.PrefixListIds.Count; j++)
+            for (int j = 0; j < permission.PrefixListIds.Count; j++)
             {
-                var pl = p.PrefixListIds[j];
-                rules.Add(new(group, direction, i, $"{key}[{i}].PrefixListIds[{j}]", protocol, ports, RuleSourceKind.PrefixList,
-                    pl.PrefixListId, index.PrefixListCidrs(pl.PrefixListId), pl.Description));
+                var (id, problem) = p.PrefixList(j);
+                rules.Add(Rule($"PrefixListIds[{j}]", RuleSourceKind.PrefixList, id ?? "(no prefix list id)", id is null ? null : index.PrefixListCidrs(id),
+                    permission.PrefixListIds[j].Description, problem));
             }
-            for (int j = 0; j < p.UserIdGroupPairs.Count; j++)
+            for (int j = 0; j < permission.UserIdGroupPairs.Count; j++)
             {
-                var pair = p.UserIdGroupPairs[j];
-                var source = pair.UserId is { } user && user != group.OwnerId ? $"{user}/{pair.GroupId}" : pair.GroupId ?? pair.GroupName ?? "?";
-                rules.Add(new(group, direction, i, $"{key}[{i}].UserIdGroupPairs[{j}]", protocol, ports, RuleSourceKind.SecurityGroup,
-                    source, [], pair.Description));
+                var (pair, problem) = p.Reference(j);
+                // A stale reference (across a deleted peering) matches nothing: it is no rule.
+                if (pair is null && problem is null) continue;
+                var raw = permission.UserIdGroupPairs[j];
+                var source = raw.UserId is { } user && user != group.OwnerId ? $"{user}/{raw.GroupId}" : raw.GroupId ?? raw.GroupName ?? "?";
+                rules.Add(Rule($"UserIdGroupPairs[{j}]", RuleSourceKind.SecurityGroup, source, [], raw.Description, problem));
             }
-            if (problem is not null)
-                for (int k = rulesBefore; k < rules.Count; k++) rules[k] = rules[k] with { Problem = rules[k].Problem is null ? problem : $"{problem}; {rules[k].Problem}" };
         }
         return rules;
     }
@@ -95,13 +107,15 @@ public sealed record SecurityGroupRule(
     private static readonly Cidr[] Ipv4Internet = [Cidr.Parse("0.0.0.0/0")], Ipv6Internet = [Cidr.Parse("::/0")];
 
     /// <summary>
-    /// The rule at its worst: unknown addresses are the whole internet of every family the source may name (its own,
-    /// or a prefix list's when describe-managed-prefix-lists says it); protocol and ports are already the widest.
+    /// The rule at its worst: unknown addresses are the whole internet of every family the source may name (its field's,
+    /// both for a CIDR of the other family, or a prefix list's when describe-managed-prefix-lists says it); protocol and
+    /// ports are already the widest.
     /// </summary>
     public SecurityGroupRule WorstCase(SnapshotIndex index) => Cidrs is not null ? this : this with
     {
         Cidrs = Kind switch
         {
+            RuleSourceKind.Ipv4Cidr or RuleSourceKind.Ipv6Cidr when EitherFamily => [.. Ipv4Internet, .. Ipv6Internet],
             RuleSourceKind.Ipv4Cidr => Ipv4Internet,
             RuleSourceKind.Ipv6Cidr => Ipv6Internet,
             RuleSourceKind.PrefixList => index.PrefixLists.GetValueOrDefault(Source)?.AddressFamily?.ToUpperInvariant() switch
@@ -113,18 +127,4 @@ public sealed record SecurityGroupRule(
             _ => [],
         },
     };
-
-    /// <summary>Absent or -1 (every port), or 0-65535 with FromPort not above ToPort.</summary>
-    private static bool IsPortRange(int? from, int? to) =>
-        from is null or -1 || to is null or -1 || (from is >= 0 and <= 65535 && to is >= 0 and <= 65535 && from <= to);
-
-    private static SecurityGroupRule CidrRule(SecurityGroup group, RuleDirection direction, int index, string path, IpProtocol protocol,
-        PortRange ports, RuleSourceKind kind, string text, string? description, List<string>? notes)
-    {
-        // EC2 rejects host bits, but hand-written snapshots may carry them: normalise rather than lose the rule.
-        if (Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise))
-            return new(group, direction, index, path, protocol, ports, kind, text, [cidr], description);
-        notes?.Add($"{group.GroupId} {path}: {error}; its addresses are unknown");
-        return new(group, direction, index, path, protocol, ports, kind, text, null, description) { Problem = $"{path}: {error}" };
-    }
 }

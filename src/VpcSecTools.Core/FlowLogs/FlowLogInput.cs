@@ -1,3 +1,5 @@
+using VpcSecTools.Files;
+
 namespace VpcSecTools.FlowLogs;
 
 /// <summary>
@@ -67,10 +69,10 @@ public static class FlowLogPaths
         foreach (var path in paths)
         {
             int before = walk.Inputs.Count, notes = walk.Notes.Count;
-            var files = new List<(string Shown, string Real)>();
+            var files = new List<(string Shown, string? Real)>();
             if (path == StandardInput) walk.Add(StandardInput, StandardInput, explicitly: true);
             else if (Directory.Exists(path)) walk.Folder(Path.GetFullPath(path), files);
-            else if (File.Exists(path) || IsLink(path)) files.Add((Path.GetFullPath(path), RealPath(path)));
+            else if (File.Exists(path) || IsLink(path)) files.Add((Path.GetFullPath(path), LocalFiles.RealPath(path)));
             else if (Path.GetFileName(path).IndexOfAny(['*', '?']) >= 0) walk.Wildcard(path, files);
             foreach (var (shown, real) in files.OrderBy(f => f.Shown, StringComparer.Ordinal))
                 walk.Add(shown, real, explicitly: !Directory.Exists(path));
@@ -87,8 +89,13 @@ public static class FlowLogPaths
         private readonly HashSet<string> _files = new(StringComparer.Ordinal), _folders = new(StringComparer.Ordinal);
 
         /// <summary>A file found (or named): read once; outside an explicit name, only regular files are opened.</summary>
-        public void Add(string shown, string real, bool explicitly)
+        public void Add(string shown, string? real, bool explicitly)
         {
+            if (real is null)
+            {
+                Notes.Add($"{shown}: {LocalFiles.LinkLoop}: skipped");
+                return;
+            }
             if (!_files.Add(real))
             {
                 Notes.Add(shown == real ? $"{shown} is given twice: read once" : $"{shown} is {real}, already read: read once");
@@ -99,7 +106,7 @@ public static class FlowLogPaths
                 Inputs.Add(FlowLogInput.FromStream("(standard input)", Console.OpenStandardInput, format: format));
                 return;
             }
-            switch (FileTypes.Of(real))
+            switch (LocalFiles.TypeOf(real))
             {
                 case FileType.Regular:
                     Inputs.Add(FlowLogInput.FromFile(shown, format));
@@ -112,15 +119,19 @@ public static class FlowLogPaths
                     Inputs.Add(FlowLogInput.FromStream(shown, () => new FileStream(real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1), format: format));
                     break;
                 case var type:
-                    Notes.Add($"{shown} is a {FileTypes.Describe(type)}, not a file: skipped (name it on its own to read it as a stream)");
+                    Notes.Add($"{shown} is a {LocalFiles.Describe(type)}, not a file: skipped (name it on its own to read it as a stream)");
                     break;
             }
         }
 
         /// <summary>Files under a folder, each folder once by its real path (so a link back up the tree is not followed round).</summary>
-        public void Folder(string folder, List<(string Shown, string Real)> files)
+        public void Folder(string folder, List<(string Shown, string? Real)> files)
         {
-            string real = RealPath(folder);
+            if (LocalFiles.RealPath(folder) is not { } real)
+            {
+                Notes.Add($"folder {folder}: {LocalFiles.LinkLoop}: skipped");
+                return;
+            }
             if (!_folders.Add(real))
             {
                 Notes.Add($"folder {folder} is {real}, already read: read once");
@@ -131,19 +142,19 @@ public static class FlowLogPaths
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Notes.Add($"folder {folder}: {e.Message}: skipped"); return; }
             foreach (var entry in entries)
             {
-                var type = FileTypes.Of(entry.FullName);
+                var type = LocalFiles.TypeOf(entry.FullName);
                 if (type == FileType.Folder) Folder(entry.FullName, files);
-                else if (IsFlowLogFile(entry.FullName)) files.Add((entry.FullName, entry.LinkTarget is null ? Path.Combine(real, entry.Name) : RealPath(entry.FullName)));
+                else if (IsFlowLogFile(entry.FullName)) files.Add((entry.FullName, entry.LinkTarget is null ? Path.Combine(real, entry.Name) : LocalFiles.RealPath(entry.FullName)));
             }
         }
 
-        public void Wildcard(string path, List<(string Shown, string Real)> files)
+        public void Wildcard(string path, List<(string Shown, string? Real)> files)
         {
             var dir = Path.GetDirectoryName(path);
             dir = string.IsNullOrEmpty(dir) ? "." : dir;
             if (!Directory.Exists(dir)) return;
             foreach (var f in Directory.EnumerateFileSystemEntries(dir, Path.GetFileName(path), new EnumerationOptions { MatchType = MatchType.Simple, IgnoreInaccessible = true }))
-                if (!Directory.Exists(f)) files.Add((Path.GetFullPath(f), RealPath(f)));
+                if (!Directory.Exists(f)) files.Add((Path.GetFullPath(f), LocalFiles.RealPath(f)));
         }
     }
 
@@ -156,31 +167,5 @@ public static class FlowLogPaths
     {
         try { return new FileInfo(path).LinkTarget is not null; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
-    }
-
-    /// <summary>
-    /// The path with every link in it resolved, component by component (as realpath(3) does); a link cycle or a
-    /// dangling link leaves the rest of the path as it is (the caller then finds nothing there).
-    /// </summary>
-    internal static string RealPath(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var root = Path.GetPathRoot(full) ?? "/";
-        var real = root;
-        var rest = new Queue<string>(full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries));
-        for (int links = 0; rest.Count > 0;)
-        {
-            var next = Path.Combine(real, rest.Dequeue());
-            string? target;
-            try { target = new FileInfo(next).LinkTarget; }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { target = null; }
-            if (target is null || ++links > 40) { real = next; continue; }
-            // The target replaces the link: relative targets are read from the link's folder, then walked again.
-            var resolved = Path.GetFullPath(Path.Combine(real, target));
-            var resolvedRoot = Path.GetPathRoot(resolved) ?? "/";
-            rest = new Queue<string>(resolved[resolvedRoot.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Concat(rest));
-            real = resolvedRoot;
-        }
-        return real;
     }
 }

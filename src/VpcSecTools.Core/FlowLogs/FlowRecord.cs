@@ -48,26 +48,35 @@ public sealed class FlowRecord
     public string? EcsTaskArn { get; private set; }
     public string? EcsTaskId { get; private set; }
     public string? RejectReason { get; private set; }
-    /// <summary>Fields without a property, by AWS name, as written ('-' included).</summary>
+    /// <summary>
+    /// Fields without a property, by AWS name, as written ('-' included), in the log's order. Its text is
+    /// <c>name=value</c> pairs (<c>resource-id=vpc-1, tgw-id=tgw-123</c>), so Export-Csv writes the fields, not a type name.
+    /// </summary>
     public IReadOnlyDictionary<string, string> OtherFields { get; private set; } = EmptyOther;
     /// <summary>Where the record came from.</summary>
     public string File { get; private set; } = "";
     public long Line { get; private set; }
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyOther = new Dictionary<string, string>();
+    private static readonly IReadOnlyDictionary<string, string> EmptyOther = new FieldMap();
+
+    /// <summary>The other fields: a map to scripts and JSON, <c>name=value</c> pairs as text (CSV, string conversion).</summary>
+    private sealed class FieldMap() : Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        public override string ToString() => string.Join(", ", this.Select(f => $"{f.Key}={f.Value}"));
+    }
 
     /// <summary>Makes the typed record; returns null with <paramref name="problem"/> set when a field is malformed.</summary>
     internal static FlowRecord? From(scoped in RawLine line, FlowLogFormat format, string file, long lineNumber, ref string? problem)
     {
         var r = new FlowRecord { File = file, Line = lineNumber };
-        Dictionary<string, string>? other = null;
+        FieldMap? other = null;
         for (int i = 0; i < format.FieldCount; i++)
         {
             var raw = line.Field(i);
             var field = format.FieldAt(i);
             if (field == FlowField.Unknown)
             {
-                (other ??= new Dictionary<string, string>(StringComparer.Ordinal))[format.Fields[i]] = Encoding.UTF8.GetString(raw);
+                (other ??= new FieldMap())[format.Fields[i]] = Encoding.UTF8.GetString(raw);
                 continue;
             }
             if (FlowText.IsDash(raw)) continue;

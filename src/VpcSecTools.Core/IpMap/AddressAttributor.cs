@@ -144,13 +144,10 @@ public sealed class AddressAttributor
         List<string>? notRouted = null;
         foreach (var table in from.Tables)
         {
-            var (route, unresolvedList) = table.Find(address);
-            var outcome = unresolvedList is not null
-                ? start with
-                {
-                    Scope = AttributionScope.Unknown, RouteTableId = table.Table.RouteTableId, Route = route?.Evidence,
-                    Reason = $"{table.Table.RouteTableId} routes to prefix list {unresolvedList}, whose entries were not captured: it might send {address} there",
-                }
+            var match = table.Find(address);
+            var route = match.Route;
+            var outcome = Undecided(table, match, address) is { } why
+                ? start with { Scope = AttributionScope.Unknown, RouteTableId = table.Table.RouteTableId, Route = route?.Evidence, Reason = why }
                 : route is null ? null : Routed(address, start, from, route);
             if (outcome is null)
             {
@@ -348,10 +345,11 @@ public sealed class AddressAttributor
         var outcomes = new List<AddressAttribution>();
         foreach (var table in tables)
         {
-            var (route, unresolvedList) = table.Find(address);
+            var match = table.Find(address);
+            var route = match.Route;
             var id = table.Table.RouteTableId;
             var hop = viaTgw with { Route = route is null ? viaTgw.Route : $"{viaTgw.Route}; {route.Evidence}" };
-            string? dropped = unresolvedList is not null ? $"{id} of {farVpc} routes to prefix list {unresolvedList}, whose entries were not captured"
+            string? dropped = Undecided(table, match, address) is { } why ? $"in {farVpc}: {why}"
                 : route is null ? $"no route in {id} of {farVpc}: it is dropped there"
                 : route.IsBlackhole ? $"a blackhole route in {id} of {farVpc} drops it" : null;
             var outcome = dropped is not null ? hop with { Scope = AttributionScope.Unknown, Reason = Join(viaTgw.Reason, dropped) }
@@ -385,8 +383,7 @@ public sealed class AddressAttributor
 
     private AddressAttribution ViaVpn(AddressAttribution r, VpcView from, string vgwId)
     {
-        var connections = _index.VpnConnections.Values.Where(c => c.VpnGatewayId == vgwId && c.State is not ("deleted" or "deleting"))
-            .Select(c => c.VpnConnectionId).ToArray();
+        var connections = _index.VpnConnectionsOf(vgwId).Select(c => c.VpnConnectionId).ToArray();
         var vgw = _index.VpnGateways.GetValueOrDefault(vgwId);
         return r with
         {
@@ -398,6 +395,15 @@ public sealed class AddressAttributor
                 : null,
         };
     }
+
+    /// <summary>
+    /// Why a table's choice for the address cannot be told, or null: a route to a prefix list whose entries were not
+    /// captured, or a route that cannot be read, might be the longest match (SEMANTICS 0, 12).
+    /// </summary>
+    private static string? Undecided(RouteTableLookup table, RouteMatch match, IpAddress address) =>
+        match.UnresolvedPrefixList is { } list ? $"{table.Table.RouteTableId} routes to prefix list {list}, whose entries were not captured: it might send {address} there"
+        : match.Unreadable is { } unreadable ? $"{unreadable.Problem}: it could be the longest match for {address}"
+        : null;
 
     /// <summary>Copies what the far VPC says about the address (owner, subnet, reserved role) onto a peering or TGW result.</summary>
     private static AddressAttribution FarSide(AddressAttribution result, AddressAttribution far) => result with

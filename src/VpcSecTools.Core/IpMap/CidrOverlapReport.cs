@@ -96,9 +96,7 @@ public static class CidrOverlapReport
                 if (vpc is not null && index.Vpcs.ContainsKey(vpc)) continue;
                 yield return new Range(route.Destination, "TransitGatewayRoute", attachment, vpc);
             }
-        foreach (var vpn in index.VpnConnections.Values.Where(v => v.State is not ("deleted" or "deleting")))
-            foreach (var r in vpn.Routes)
-                if (Cidr.TryParse(r.DestinationCidrBlock, out var c, HostBits.Normalise)) yield return new Range(c, "VpnRoute", vpn.VpnConnectionId, null);
+        foreach (var route in index.VpnRoutes) yield return new Range(route.Destination, "VpnRoute", route.Connection.VpnConnectionId, null);
     }
 
     /// <summary>What a VPC can address: itself, active peers, and every attachment (and its VPC) its TGW route tables route to.</summary>
@@ -120,8 +118,8 @@ public static class CidrOverlapReport
 
     /// <summary>
     /// What the report cannot see, one sentence each: a region without its VPCs or route tables, peerings, VPN
-    /// connections or transit-gateway attachments that its routes use but that were not captured, and transit-gateway
-    /// route tables whose routes were not captured. Ranges behind them may overlap unseen.
+    /// connections or transit-gateway attachments that its routes use but that were not captured, transit-gateway
+    /// route tables whose routes were not captured, and VPN connection routes that cannot be read. Ranges behind them may overlap unseen.
     /// </summary>
     public static IReadOnlyList<string> Gaps(AddressAttributor attributor)
     {
@@ -140,6 +138,7 @@ public static class CidrOverlapReport
         }
         foreach (var table in attributor.TransitGatewayRouteTables.Values)
             if (table.Unreadable is { } why) gaps.Add($"{why}: the ranges behind its attachments are not compared");
+        foreach (var route in attributor.Map.Index.UnreadableVpnRoutes) gaps.Add($"{route}: the range behind it is not compared");
         return gaps;
     }
 }

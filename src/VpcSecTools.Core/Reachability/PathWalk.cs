@@ -533,17 +533,12 @@ internal sealed class PathWalk
         return entries;
     }
 
-    /// <summary>A VPN connection route of the gateway covers the address, or a VPC route table holds a route to the gateway for it.</summary>
-    private bool VgwCovers(string vgwId, IpAddress address, string? origin)
-    {
-        foreach (var vpn in _ix.VpnConnections.Values.Where(v => v.VpnGatewayId == vgwId))
-            foreach (var r in vpn.Routes)
-                if (ResourceState.IsAbsentOr(r.State, "available") && Cidr.TryParse(r.DestinationCidrBlock, out var c, HostBits.Normalise)
-                    && c.Contains(address)) return true;
-        if (origin is not null) return VpcRoutes.IsPropagated(new Route { Origin = origin });
-        return _ix.RouteTables.Values.Any(t =>
-            _ix.RouteLookupOf(t).Routes.Any(r => r.TargetId == vgwId && VpcRoutes.IsPropagated(r.Route) && r.Destination.Contains(address)));
-    }
+    /// <summary>
+    /// The network behind the gateway holds the address: the route that chose the gateway was propagated from it, or the
+    /// index finds a VPN connection route (or, when no VPC route chose it, a route propagated from it) that covers it.
+    /// </summary>
+    private bool VgwCovers(string vgwId, IpAddress address, string? origin) =>
+        origin is null ? _ix.VpnGatewayCovers(vgwId, address) : VpcRoutes.IsPropagated(new Route { Origin = origin }) || _ix.VpnRouteCovers(vgwId, address);
 
     /// <summary>The VPC routes <see cref="Dst"/> to a virtual private gateway: it leaves for the network behind the VPN connection.</summary>
     private void ToVpnGateway(string vgwId, Subnet from, string? origin)

@@ -237,7 +237,7 @@ public sealed class ReachabilityFanOut
     /// resolved (a value not read, a prefix list without entries, a group not in the snapshot...): then the security-group
     /// evaluation itself decides for that source, as it does pair by pair.
     /// </summary>
-    private sealed class InboundSet
+    internal sealed class InboundSet
     {
         private readonly SnapshotIndex _index;
         private readonly NetworkInterface _eni;
@@ -255,6 +255,15 @@ public sealed class ReachabilityFanOut
             var groups = string.Join(", ", eni.Groups.Select(g => g.GroupId));
             _denied = new(HopResult.Denied, groups, null, $"no inbound rule of {groups} allows it", $"no rule allows {traffic}", ExplanationCodes.SecurityGroupRules);
         }
+
+        /// <summary>True when the sets alone decide every source: a source they do not admit is denied.</summary>
+        public bool IsExact => _exact;
+
+        /// <summary>The CIDRs (of the family asked) the rules that cover the traffic admit.</summary>
+        public IEnumerable<Cidr> Cidrs => _rules.Select(r => r.Cidr);
+
+        /// <summary>The groups whose members the rules that cover the traffic admit (where references are preserved).</summary>
+        public IEnumerable<string> ReferencedGroups => _groups.Keys;
 
         public static InboundSet Of(SnapshotIndex index, NetworkInterface eni, Traffic traffic, bool ipv6)
         {

@@ -35,6 +35,8 @@ public sealed record RegionInventory
     public IReadOnlyList<VpnConnection> VpnConnections { get; init; } = [];
     public IReadOnlyList<CustomerGateway> CustomerGateways { get; init; } = [];
     public IReadOnlyList<FlowLog> FlowLogs { get; init; } = [];
+    /// <summary>rds describe-db-subnet-groups (the one section that is not EC2's).</summary>
+    public IReadOnlyList<DBSubnetGroup> DBSubnetGroups { get; init; } = [];
 
     /// <summary>Section keys (as in <see cref="Section"/>) that the source held, even if empty.</summary>
     public IReadOnlySet<string> CapturedSections { get; init; } = new HashSet<string>();

@@ -21,7 +21,7 @@ public sealed class Section
         TransitGatewayPropagatedRoutes = nameof(TransitGatewayPropagatedRoutes), PrefixLists = nameof(PrefixLists),
         PrefixListEntries = nameof(PrefixListEntries), VpnGateways = nameof(VpnGateways), VpnConnections = nameof(VpnConnections),
         CustomerGateways = nameof(CustomerGateways),
-        FlowLogs = nameof(FlowLogs);
+        FlowLogs = nameof(FlowLogs), DBSubnetGroups = nameof(DBSubnetGroups);
 
     private readonly Func<RegionInventory, IList> _get;
     private readonly Func<RegionInventory, IList, RegionInventory> _set;
@@ -77,6 +77,7 @@ public sealed class Section
         Of<VpnConnection>(VpnConnections, "VpnConnectionId", x => x.VpnConnectionId, i => i.VpnConnections, (i, v) => i with { VpnConnections = v }),
         Of<CustomerGateway>(CustomerGateways, "CustomerGatewayId", x => x.CustomerGatewayId, i => i.CustomerGateways, (i, v) => i with { CustomerGateways = v }),
         Of<FlowLog>(FlowLogs, "FlowLogId", x => x.FlowLogId, i => i.FlowLogs, (i, v) => i with { FlowLogs = v }),
+        Of<DBSubnetGroup>(DBSubnetGroups, "DBSubnetGroupName", x => x.DBSubnetGroupName, i => i.DBSubnetGroups, (i, v) => i with { DBSubnetGroups = v }),
     ];
 
     private static readonly Dictionary<string, Section> ByKey = All.ToDictionary(s => s.Key, StringComparer.OrdinalIgnoreCase);

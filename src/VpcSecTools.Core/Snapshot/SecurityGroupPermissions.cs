@@ -36,6 +36,12 @@ public sealed class SecurityGroupPermissions
 /// <summary>A CIDR a rule names, with its text as captured (the evidence shown for it).</summary>
 public readonly record struct RuleCidr(Cidr Cidr, string Text);
 
+/// <summary>An <c>IpRanges</c> or <c>Ipv6Ranges</c> entry, read.</summary>
+/// <param name="Cidr">Its CIDR; null when it cannot be read.</param>
+/// <param name="Problem">Why it cannot be read; null when it can.</param>
+/// <param name="EitherFamily">The problem leaves the family open (a CIDR of the other family in the field): it may name addresses of both.</param>
+public readonly record struct RangeReading(RuleCidr? Cidr, Uninterpretable? Problem, bool EitherFamily);
+
 /// <summary>
 /// One permission (<c>IpPermission</c>) of a group, read: what it covers (protocol, ports or ICMP type/code) and whom
 /// (CIDRs of each family, prefix lists, referenced groups). A part that could not be read is null or listed under
@@ -104,7 +110,40 @@ public sealed class GroupPermission
     private Uninterpretable Problem(string field, string reason) =>
         new(GroupId, string.Create(CultureInfo.InvariantCulture, $"{(Ingress ? "IpPermissions" : "IpPermissionsEgress")}[{Index}].{field}"), reason);
 
-    /// <summary>Whom the permission names, read from its ranges, prefix lists and group pairs.</summary>
+    /// <summary>
+    /// Entry <paramref name="j"/> of <c>IpRanges</c> (or <c>Ipv6Ranges</c>), read: its CIDR, or why it cannot be read. A CIDR of
+    /// the other family in the field may have been meant for either family, so it may name any address of both.
+    /// </summary>
+    public RangeReading Range(bool ipv6, int j)
+    {
+        var text = ipv6 ? Permission.Ipv6Ranges[j].CidrIpv6 : Permission.IpRanges[j].CidrIp;
+        // EC2 rejects host bits, but hand-written snapshots may carry them: normalise rather than lose the rule.
+        bool read = Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise);
+        if (read && cidr.IsIPv6 == ipv6) return new(new RuleCidr(cidr, text!), null, false);
+        var field = ipv6 ? $"Ipv6Ranges[{j}].CidrIpv6" : $"IpRanges[{j}].CidrIp";
+        if (!read) return new(null, Problem(field, string.IsNullOrWhiteSpace(text) ? "is empty or missing" : error), false);
+        return new(null, Problem(field, $"'{text}' is an {(cidr.IsIPv6 ? "IPv6" : "IPv4")} CIDR in an {(ipv6 ? "IPv6" : "IPv4")} field: which family it was meant for cannot be told"), true);
+    }
+
+    /// <summary>Entry <paramref name="j"/> of <c>PrefixListIds</c>: the list's id, or why it names no list (it may then be any list, of either family).</summary>
+    public (string? Id, Uninterpretable? Problem) PrefixList(int j) =>
+        Permission.PrefixListIds[j].PrefixListId is { Length: > 0 } id ? (id, null)
+        : (null, Problem($"PrefixListIds[{j}].PrefixListId", "is missing: which prefix list it means is unknown"));
+
+    /// <summary>
+    /// Entry <paramref name="j"/> of <c>UserIdGroupPairs</c>: the reference, or why it names no group (it may then be any group);
+    /// neither for a reference across a deleted peering, which is stale and matches nothing (SEMANTICS 4).
+    /// </summary>
+    public (UserIdGroupPair? Reference, Uninterpretable? Problem) Reference(int j)
+    {
+        var pair = Permission.UserIdGroupPairs[j];
+        if (ResourceState.Is(pair.PeeringStatus, "deleted")) return (null, null);
+        return string.IsNullOrEmpty(pair.GroupId)
+            ? (null, Problem($"UserIdGroupPairs[{j}].GroupId", $"is missing (group name '{pair.GroupName}'): which group it means is unknown"))
+            : (pair, null);
+    }
+
+    /// <summary>Whom the permission names, read entry by entry (<see cref="Range"/>, <see cref="PrefixList"/>, <see cref="Reference"/>).</summary>
     private sealed class Sources
     {
         public IReadOnlyList<RuleCidr> Ipv4 { get; } = [];
@@ -119,33 +158,32 @@ public sealed class GroupPermission
         {
             var p = owner.Permission;
             List<Uninterpretable>? v4Problems = null, v6Problems = null, referenceProblems = null;
-            if (p.IpRanges.Count > 0)
+            void Either(bool ipv6, bool both, Uninterpretable problem)
             {
-                var v4 = new List<RuleCidr>(p.IpRanges.Count);
-                for (int j = 0; j < p.IpRanges.Count; j++)
-                    if (ReadCidr(p.IpRanges[j].CidrIp, ipv6: false, v4) is { } why) (v4Problems ??= []).Add(owner.Problem($"IpRanges[{j}].CidrIp", why));
-                Ipv4 = v4;
+                if (!ipv6 || both) (v4Problems ??= []).Add(problem);
+                if (ipv6 || both) (v6Problems ??= []).Add(problem);
             }
-            if (p.Ipv6Ranges.Count > 0)
+            List<RuleCidr> Ranges(bool ipv6, int count)
             {
-                var v6 = new List<RuleCidr>(p.Ipv6Ranges.Count);
-                for (int j = 0; j < p.Ipv6Ranges.Count; j++)
-                    if (ReadCidr(p.Ipv6Ranges[j].CidrIpv6, ipv6: true, v6) is { } why) (v6Problems ??= []).Add(owner.Problem($"Ipv6Ranges[{j}].CidrIpv6", why));
-                Ipv6 = v6;
+                var cidrs = new List<RuleCidr>(count);
+                for (int j = 0; j < count; j++)
+                {
+                    var read = owner.Range(ipv6, j);
+                    if (read.Cidr is { } c) cidrs.Add(c);
+                    else Either(ipv6, read.EitherFamily, read.Problem!);
+                }
+                return cidrs;
             }
+            if (p.IpRanges.Count > 0) Ipv4 = Ranges(false, p.IpRanges.Count);
+            if (p.Ipv6Ranges.Count > 0) Ipv6 = Ranges(true, p.Ipv6Ranges.Count);
             if (p.PrefixListIds.Count > 0)
             {
                 var prefixLists = new List<string>(p.PrefixListIds.Count);
                 for (int j = 0; j < p.PrefixListIds.Count; j++)
                 {
-                    // A prefix list without an id may be any list: it may name any address (both families).
-                    if (string.IsNullOrEmpty(p.PrefixListIds[j].PrefixListId))
-                    {
-                        var missing = owner.Problem($"PrefixListIds[{j}].PrefixListId", "is missing: which prefix list it means is unknown");
-                        (v4Problems ??= []).Add(missing);
-                        (v6Problems ??= []).Add(missing);
-                    }
-                    else prefixLists.Add(p.PrefixListIds[j].PrefixListId);
+                    var (id, problem) = owner.PrefixList(j);
+                    if (id is not null) prefixLists.Add(id);
+                    else Either(false, true, problem!);
                 }
                 PrefixListIds = prefixLists;
             }
@@ -154,12 +192,9 @@ public sealed class GroupPermission
                 var references = new List<UserIdGroupPair>(p.UserIdGroupPairs.Count);
                 for (int j = 0; j < p.UserIdGroupPairs.Count; j++)
                 {
-                    var pair = p.UserIdGroupPairs[j];
-                    // A reference across a deleted peering is stale: it matches nothing (SEMANTICS 4).
-                    if (ResourceState.Is(pair.PeeringStatus, "deleted")) continue;
-                    if (string.IsNullOrEmpty(pair.GroupId))
-                        (referenceProblems ??= []).Add(owner.Problem($"UserIdGroupPairs[{j}].GroupId", $"is missing (group name '{pair.GroupName}'): which group it means is unknown"));
-                    else references.Add(pair);
+                    var (pair, problem) = owner.Reference(j);
+                    if (pair is not null) references.Add(pair);
+                    else if (problem is not null) (referenceProblems ??= []).Add(problem);
                 }
                 References = references;
             }
@@ -178,15 +213,5 @@ public sealed class GroupPermission
         else if (to is < 0 or > 65535) problem = ("ToPort", string.Create(CultureInfo.InvariantCulture, $"port {to} is outside 0-65535"));
         else if (from > to) problem = ("FromPort", string.Create(CultureInfo.InvariantCulture, $"{from} is above ToPort {to}"));
         return problem is null ? new PortRange(from.Value, to.Value) : null;
-    }
-
-    /// <summary>Adds the CIDR to its family's list, or says why it cannot be read.</summary>
-    private static string? ReadCidr(string? text, bool ipv6, List<RuleCidr> cidrs)
-    {
-        // EC2 rejects host bits, but hand-written snapshots may carry them: normalise rather than lose the rule.
-        if (!Cidr.TryParse(text, out var cidr, out var error, HostBits.Normalise)) return string.IsNullOrWhiteSpace(text) ? "is empty or missing" : error;
-        if (cidr.IsIPv6 != ipv6) return $"'{text}' is an {(cidr.IsIPv6 ? "IPv6" : "IPv4")} CIDR in an {(ipv6 ? "IPv6" : "IPv4")} field";
-        cidrs.Add(new RuleCidr(cidr, text!));
-        return null;
     }
 }

@@ -6,7 +6,7 @@ namespace VpcSecTools.Snapshot;
 /// <summary>
 /// The network facts every analysis asks for, read once per snapshot and shared: parsed security-group permissions
 /// and NACL entries (with what could not be read), the two sides of each peering, each VPC's transit-gateway
-/// attachments and the route tables they use. Built on first use, then kept for every later query, from any thread.
+/// attachments and the route tables they use, the VPN connections' routes. Built on first use, then kept for every later query, from any thread.
 /// </summary>
 public sealed partial class SnapshotIndex
 {
@@ -15,6 +15,7 @@ public sealed partial class SnapshotIndex
     private readonly Dictionary<string, List<Uninterpretable>> _problems = new(StringComparer.Ordinal);
     private Dictionary<string, Peering>? _peerings;
     private TransitGatewayFacts? _transit;
+    private VpnFacts? _vpn;
     private Dictionary<string, Cidr>? _primaryCidrs;
 
     /// <summary>A group's permissions, parsed; null when the group is not in the snapshot.</summary>
@@ -140,6 +141,54 @@ public sealed partial class SnapshotIndex
         }
     }
 
+    /// <summary>
+    /// A virtual private gateway's VPN connections that carry traffic or may again: every state but deleting and deleted
+    /// (a deleted connection stays listed for a while, its routes gone).
+    /// </summary>
+    public IReadOnlyList<VpnConnection> VpnConnectionsOf(string vpnGatewayId) => Vpn.ByGateway.GetValueOrDefault(vpnGatewayId) ?? [];
+
+    /// <summary>The static routes in effect (state absent or available) of every VPN connection not deleted, read once.</summary>
+    public IReadOnlyList<VpnRoute> VpnRoutes => Vpn.Routes;
+
+    /// <summary>Static routes of those connections whose destination could not be read, each naming where it is.</summary>
+    public IReadOnlyList<Uninterpretable> UnreadableVpnRoutes => Vpn.Unreadable;
+
+    /// <summary>A static route of a VPN connection of the gateway covers the address.</summary>
+    public bool VpnRouteCovers(string vpnGatewayId, IpAddress address) =>
+        Vpn.Routes.Any(r => r.Connection.VpnGatewayId == vpnGatewayId && r.Destination.Contains(address));
+
+    /// <summary>
+    /// The network behind a virtual private gateway holds the address as far as the snapshot shows: a static route of
+    /// one of its VPN connections covers it, or a VPC route table holds a route propagated from the gateway (learned
+    /// over BGP) that does.
+    /// </summary>
+    public bool VpnGatewayCovers(string vpnGatewayId, IpAddress address) =>
+        VpnRouteCovers(vpnGatewayId, address)
+        || RouteTables.Values.Any(t => RouteLookupOf(t).Routes.Any(r => r.TargetId == vpnGatewayId && Routing.VpcRoutes.IsPropagated(r.Route) && r.Destination.Contains(address)));
+
+    private VpnFacts Vpn => _vpn ?? LazyInitializer.EnsureInitialized(ref _vpn, () => new VpnFacts(this));
+
+    private sealed class VpnFacts
+    {
+        public Dictionary<string, IReadOnlyList<VpnConnection>> ByGateway { get; }
+        public List<VpnRoute> Routes { get; } = [];
+        public List<Uninterpretable> Unreadable { get; } = [];
+
+        public VpnFacts(SnapshotIndex index)
+        {
+            var live = index.VpnConnections.Values.Where(c => !ResourceState.IsAny(c.State, "deleting", "deleted")).ToList();
+            ByGateway = live.Where(c => c.VpnGatewayId is not null).GroupBy(c => c.VpnGatewayId!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<VpnConnection>)g.ToList(), StringComparer.Ordinal);
+            foreach (var c in live)
+                for (int i = 0; i < c.Routes.Count; i++)
+                {
+                    if (!ResourceState.IsAbsentOr(c.Routes[i].State, "available")) continue;
+                    if (Cidr.TryParse(c.Routes[i].DestinationCidrBlock, out var cidr, out var error, HostBits.Normalise)) Routes.Add(new VpnRoute(c, cidr));
+                    else Unreadable.Add(new Uninterpretable(c.VpnConnectionId, $"Routes[{i}].DestinationCidrBlock", error));
+                }
+        }
+    }
+
     /// <summary>Records a value the index could not read, under the resource that holds it.</summary>
     private void Problem(string resourceId, string field, string reason)
     {
@@ -147,3 +196,6 @@ public sealed partial class SnapshotIndex
         list.Add(new Uninterpretable(resourceId, field, reason));
     }
 }
+
+/// <summary>A static route of a VPN connection, its destination read: the network behind the connection holds it.</summary>
+public sealed record VpnRoute(VpnConnection Connection, Cidr Destination);

@@ -1,3 +1,5 @@
+using VpcSecTools.Files;
+
 namespace VpcSecTools.Snapshot;
 
 /// <summary>
@@ -54,7 +56,7 @@ public static class SnapshotLoader
         /// <summary>A folder is one region if it holds JSON, and/or a parent of region or account folders.</summary>
         public void LoadRegionsOf(string folder, string? account)
         {
-            var real = RealPath(folder);
+            var real = LocalFiles.RealPath(folder) ?? throw new SnapshotFormatException(folder, LocalFiles.LinkLoop);
             if (!_visited.TryAdd(real, folder))
             {
                 verbose?.Invoke($"{folder}: skipped, the same folder as {_visited[real]} (a link)");
@@ -67,8 +69,8 @@ public static class SnapshotLoader
                 var builder = new InventoryBuilder(InventoryBuilder.IsRegionName(name) ? name : null, account);
                 foreach (var file in files)
                 {
-                    // FIFOs, sockets and devices report no size and would block or never end; an empty file holds no section.
-                    if (Io(file, () => SizeOf(file)) == 0)
+                    // FIFOs, sockets and devices would block or never end; an empty file holds no section; a link to nothing is an error.
+                    if (LocalFiles.TypeOf(file) is not (FileType.Regular or FileType.Missing) || Io(file, () => SizeOf(file)) == 0)
                     {
                         verbose?.Invoke($"{file}: skipped, empty or not a regular file");
                         continue;
@@ -96,25 +98,6 @@ public static class SnapshotLoader
                 throw new SnapshotFormatException(folder, $"region {inventory.Region} of account {inventory.AccountId ?? "(none)"} is also loaded from {twin.Folder}");
             Regions.Add((inventory, folder));
         }
-    }
-
-    /// <summary>The path with every symbolic link resolved; a chain of more than 40 links (a loop) is an error, as for the kernel.</summary>
-    internal static string RealPath(string path, int links = 0)
-    {
-        var full = Path.GetFullPath(path);
-        var real = Path.GetPathRoot(full)!;
-        foreach (var part in full[real.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var next = Path.Combine(real, part);
-            if (new DirectoryInfo(next).LinkTarget is { } target)
-            {
-                if (++links > 40) throw new SnapshotFormatException(path, "too many levels of symbolic links (a loop)");
-                // The target is relative to the link's folder, which is already real, so ".." may be applied to the text.
-                next = RealPath(Path.Combine(real, target), links);
-            }
-            real = next;
-        }
-        return real;
     }
 
     private static void AddFile(InventoryBuilder builder, string file, System.Text.Json.JsonDocument doc, Action<string>? verbose)

@@ -30,7 +30,7 @@ public sealed class ConvertToVpcSnapshotCommand : VpcSecCmdlet
         Section.VpcPeeringConnections, Section.TransitGateways, Section.TransitGatewayAttachments, Section.TransitGatewayVpcAttachments,
         Section.TransitGatewayRouteTables, Section.TransitGatewayRouteTableAssociations, Section.TransitGatewayPropagations,
         Section.TransitGatewayStaticRoutes, Section.TransitGatewayPropagatedRoutes, Section.PrefixLists, Section.PrefixListEntries,
-        Section.VpnGateways, Section.VpnConnections, Section.CustomerGateways, Section.FlowLogs)]
+        Section.VpnGateways, Section.VpnConnections, Section.CustomerGateways, Section.FlowLogs, Section.DBSubnetGroups)]
     public string[]? CapturedSection { get; set; }
 
     /// <summary>The region of the objects; by default it is read from their availability zones and ARNs.</summary>

@@ -7,8 +7,8 @@ namespace VpcSecTools.Commands;
 /// <summary>The shared shape of the ConvertTo-*Finding cmdlets: findings in, one export object per finding out.</summary>
 public abstract class FindingExportCmdlet : VpcSecCmdlet
 {
-    /// <summary>Findings from Find-OverlyOpenPort.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    /// <summary>Findings from Find-OverlyOpenPort (or the Finding of Compare-VpcSnapshot's finding changes).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public Finding[] Finding { get; set; } = [];
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using VpcSecTools.Aws;
 using VpcSecTools.Aws.Ec2;
+using VpcSecTools.Aws.Rds;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Tests.Aws;
@@ -35,9 +36,10 @@ public class Ec2InventoryWireTests
         using var server = Ec2Wire.Serve("test-transit-gateway");
         await Ec2Wire.Capture(server);
 
-        var requests = server.Requests.ToArray();
-        // 21 top-level calls, plus 4 for the one TGW route table; no prefix lists in this account.
-        Assert.Equal(25, requests.Length);
+        // 21 top-level calls, plus 4 for the one TGW route table; no prefix lists in this account; and RDS's one call.
+        Assert.Equal(26, server.Requests.Count);
+        Assert.Equal("2014-10-31", Assert.Single(server.Requests, r => r.Action == RdsClient.DescribeDBSubnetGroups)["Version"]);
+        var requests = server.Requests.Where(r => r.Action != RdsClient.DescribeDBSubnetGroups).ToArray();
         var signature = new Regex(@"^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\d{8}/us-east-2/ec2/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$");
         foreach (var request in requests)
         {

@@ -9,7 +9,7 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Tests.Aws;
 
 /// <summary>What can go wrong on the wire.</summary>
-public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ExpiredCredentials, AccessDenied, RepeatedNextToken }
+public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ConnectionReset, EmptyBody, ExpiredCredentials, AccessDenied, RepeatedNextToken }
 
 /// <summary>
 /// The AWS fault matrix of about_VpcSecTools: each client (EC2, S3, CloudWatch Logs, Athena) against the loopback
@@ -39,6 +39,9 @@ public class FaultMatrixTests
         { "Athena", Fault.SlowPastTimeout, ErrorCatalog.AwsCallFailed },
         { "Athena", Fault.ExpiredCredentials, ErrorCatalog.AwsAuthenticationFailed },
         { "Athena", Fault.AccessDenied, ErrorCatalog.AwsAccessDenied }, { "Athena", Fault.RepeatedNextToken, ErrorCatalog.AwsMalformedResponse },
+        // A 200 with nothing in it is no answer, never an empty one (no VPCs, no objects, no events, no rows).
+        { "EC2", Fault.EmptyBody, "missing:" + ErrorCatalog.AwsMalformedResponse }, { "S3", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
+        { "Logs", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse }, { "Athena", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
     };
 
     /// <summary>Faults the SDK retries: once, then the right answer.</summary>
@@ -46,7 +49,7 @@ public class FaultMatrixTests
     {
         var data = new TheoryData<string, Fault>();
         foreach (var client in new[] { "EC2", "S3", "Logs", "Athena" })
-            foreach (var fault in new[] { Fault.Throttling, Fault.ServerError, Fault.SlowPastTimeout, Fault.TruncatedBody })
+            foreach (var fault in new[] { Fault.Throttling, Fault.ServerError, Fault.SlowPastTimeout, Fault.TruncatedBody, Fault.ConnectionReset })
                 data.Add(client, fault);
         return data;
     }
@@ -81,8 +84,34 @@ public class FaultMatrixTests
         if (fault is Fault.AccessDenied) Assert.Contains(target.IamAction, error.Message);
         // Retried faults are retried exactly MaxErrorRetry times; the others are not retried at all.
         // A repeated NextToken is seen on the second page; the first call of the others meets the fault.
-        int expectedAttempts = fault is Fault.ExpiredCredentials or Fault.AccessDenied ? 1 : 2;
+        int expectedAttempts = fault is Fault.ExpiredCredentials or Fault.AccessDenied or Fault.EmptyBody ? 1 : 2;
         Assert.Equal(expectedAttempts, server.Requests.Count(target.IsFaulted));
+    }
+
+    /// <summary>
+    /// The connection dropped mid-response on every attempt (the headers promise a body that never comes): no client
+    /// hangs or takes the short answer for the whole; after the SDK's retries the call fails with its ErrorId, naming
+    /// the operation. The JSON clients (Logs, Athena) read the cut as an unreadable body.
+    /// </summary>
+    [Theory]
+    [InlineData("EC2", ErrorCatalog.AwsCallFailed)]
+    [InlineData("S3", ErrorCatalog.AwsCallFailed)]
+    [InlineData("Logs", ErrorCatalog.AwsMalformedResponse)]
+    [InlineData("Athena", ErrorCatalog.AwsMalformedResponse)]
+    public async Task A_connection_reset_on_every_attempt_fails_the_call_with_its_ErrorId_after_the_retries(string client, string expected)
+    {
+        var target = Targets[client];
+        using var server = new LoopbackServer(r => target.IsFaulted(r) ? target.Fault(Fault.ConnectionReset) : target.Normal(r));
+        var outcome = await target.Run(Connect(server)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Null(outcome.Answer);
+        var error = Assert.IsAssignableFrom<AwsCallException>(outcome.Error);
+        Assert.Equal(expected, ErrorCatalog.Classify(error).ErrorId);
+        Assert.Equal(target.Operation, error.Operation);
+        Assert.Contains(target.Operation, error.Message);
+        Assert.Contains("ended prematurely", error.Message);
+        // Retried (the SDK also retries a body cut short while it reads it), then given up.
+        Assert.True(server.Requests.Count(target.IsFaulted) > 1, $"{server.Requests.Count(target.IsFaulted)} attempts");
     }
 
     private static AwsSdkConnection Connect(LoopbackServer server)
@@ -104,6 +133,8 @@ public class FaultMatrixTests
         {
             Tests.Aws.Fault.SlowPastTimeout => Normal(null!) with { Delay = Timeout * 2 },
             Tests.Aws.Fault.TruncatedBody => Normal(null!) with { CutAt = Normal(null!).Body.Length / 2 },
+            Tests.Aws.Fault.ConnectionReset => Normal(null!) with { Reset = true },
+            Tests.Aws.Fault.EmptyBody => Normal(null!) with { Body = [] },
             Tests.Aws.Fault.RepeatedNextToken => RepeatedToken,
             _ => ErrorBody(fault),
         };

@@ -2,11 +2,12 @@ using System.Text.Json;
 using VpcSecTools.Aws.Athena;
 using VpcSecTools.Aws.Ec2;
 using VpcSecTools.Aws.Logs;
+using VpcSecTools.Aws.Rds;
 using VpcSecTools.FlowLogs.S3;
 
 namespace VpcSecTools.Tests.Aws;
 
-/// <summary>The shipped least-privilege policy lists exactly the actions the code calls (EC2, S3, CloudWatch Logs, Athena).</summary>
+/// <summary>The shipped least-privilege policy lists exactly the actions the code calls (EC2, RDS, S3, CloudWatch Logs, Athena).</summary>
 public class IamPolicyTests
 {
     private static readonly string PolicyFile = Path.Combine(TestPaths.RepoRoot, "module", "iam", "VpcSecTools-ReadOnly.json");
@@ -16,9 +17,8 @@ public class IamPolicyTests
         Ec2Operations.All.Select(o => o.IamAction)
             .Concat(S3FlowLogSource.IamActions)
             .Concat(CloudWatchLogsClient.Operations.Select(o => "logs:" + o))
-            .Concat(AthenaClient.Operations.Select(o => "athena:" + o));
-
-    private static IReadOnlySet<string> Ec2ActionsInPolicy() => ActionsInPolicy("ec2:");
+            .Concat(AthenaClient.Operations.Select(o => "athena:" + o))
+            .Concat(RdsClient.Operations.Select(o => "rds:" + o));
 
     private static IReadOnlySet<string> ActionsInPolicy(string prefix = "")
     {
@@ -46,7 +46,8 @@ public class IamPolicyTests
     {
         using var server = Ec2Wire.Serve("test-transit-gateway");
         await Ec2Wire.Capture(server);
-        var policy = Ec2ActionsInPolicy();
-        Assert.All(server.Requests.Select(r => "ec2:" + r.Action).Distinct(), action => Assert.Contains(action, policy));
+        var policy = ActionsInPolicy();
+        // A capture calls EC2 and RDS (its one Query call names API version 2014-10-31).
+        Assert.All(server.Requests.Select(r => (r["Version"] == RdsClient.Service.ApiVersion ? "rds:" : "ec2:") + r.Action).Distinct(), action => Assert.Contains(action, policy));
     }
 }

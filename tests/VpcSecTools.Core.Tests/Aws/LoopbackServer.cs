@@ -16,7 +16,10 @@ public sealed record Reply(int Status, byte[] Body, string ContentType = "text/x
     /// <summary>Waits this long before answering (a slow service, past the client's timeout).</summary>
     public TimeSpan Delay { get; init; }
 
-    /// <summary>Drops the connection without an answer (a reset).</summary>
+    /// <summary>
+    /// Drops the connection once the status line and headers are out, before any of the body they promise (a reset
+    /// mid-response). HttpListener cannot drop a connection before it answers: aborted unanswered, it sends an empty 200.
+    /// </summary>
     public bool Reset { get; init; }
 
     /// <summary>Promises the whole body (Content-Length) but drops the connection after this many bytes.</summary>
@@ -76,12 +79,11 @@ public sealed class LoopbackServer : IDisposable
             try { reply = _handler(seen); }
             catch (Exception e) { reply = new Reply(500, Encoding.UTF8.GetBytes(e.Message), "text/plain"); }
             if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay);
-            if (reply.Reset) { context.Response.Abort(); return; }
             context.Response.StatusCode = reply.Status;
             context.Response.ContentType = reply.ContentType;
             foreach (var (k, v) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[k] = v;
             context.Response.ContentLength64 = reply.Body.Length;
-            if (reply.CutAt is { } cut)
+            if ((reply.Reset ? 0 : reply.CutAt) is { } cut)
             {
                 await context.Response.OutputStream.WriteAsync(reply.Body.AsMemory(0, cut));
                 await context.Response.OutputStream.FlushAsync();

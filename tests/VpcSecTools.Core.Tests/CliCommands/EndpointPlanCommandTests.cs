@@ -3,7 +3,6 @@ using VpcSecTools.Endpoints;
 
 namespace VpcSecTools.Tests.CliCommands;
 
-[Collection(CliRunner.Name)]
 public class EndpointPlanCommandTests
 {
     private static readonly string Flows = Path.Combine(TestPaths.Demo, "flowlogs");

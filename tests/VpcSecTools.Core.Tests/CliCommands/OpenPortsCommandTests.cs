@@ -5,18 +5,19 @@ using VpcSecTools.Exposure;
 
 namespace VpcSecTools.Tests.CliCommands;
 
-[Collection(CliRunner.Name)]
 public class OpenPortsCommandTests
 {
     private static readonly string Nat = TestPaths.Batfish("test-nat-gateway");
+    /// <summary>A snapshot every check has its data in (the Batfish captures lack instance metadata options and RDS's section).</summary>
+    private static readonly string Demo = TestPaths.Demo;
 
     [Fact]
     public void Table_lists_the_findings_and_the_gate_fails_on_critical()
     {
-        var (exit, stdout, stderr) = CliRunner.Run("open-ports", "--snapshot", Nat, "--fail-on", "critical");
+        var (exit, stdout, stderr) = CliRunner.Run("open-ports", "--snapshot", Demo, "--fail-on", "critical");
         Assert.Equal(1, exit);
         Assert.Contains("SG.SshFromInternet", stdout);
-        Assert.Contains("sg-0253af84ae6485905", stdout);
+        Assert.Contains("sg-04ce5d4dc299e624b", stdout);
         Assert.Contains("Reachable", stdout);
         Assert.DoesNotContain("vpcsec:", stderr);
     }
@@ -26,19 +27,20 @@ public class OpenPortsCommandTests
     {
         using var dir = new TestPaths.TempDir();
         File.WriteAllText(dir.File("allow.json"), """
-            { "AcceptedFindings": [ { "CheckId": "SG.SshFromInternet", "ResourceId": "*" },
-              { "CheckId": "SG.HighRiskPortFromInternet", "ResourceId": "*" }, { "CheckId": "SG.PortOutsideAllowList", "ResourceId": "*" } ] }
+            { "AcceptedFindings": [ { "CheckId": "SG.SshFromInternet", "ResourceId": "*" }, { "CheckId": "SG.RdpFromInternet", "ResourceId": "*" },
+              { "CheckId": "SG.HighRiskPortFromInternet", "ResourceId": "*" }, { "CheckId": "SG.PortOutsideAllowList", "ResourceId": "*" },
+              { "CheckId": "EC2.ImdsV1Allowed", "ResourceId": "*" } ] }
             """);
-        var (exit, _, _) = CliRunner.Run("open-ports", "--snapshot", Nat, "--fail-on", "CRITICAL", "--allow-list", dir.File("allow.json"));
+        var (exit, _, _) = CliRunner.Run("open-ports", "--snapshot", Demo, "--fail-on", "CRITICAL", "--allow-list", dir.File("allow.json"));
         Assert.Equal(0, exit);
-        var (strict, _, _) = CliRunner.Run("open-ports", "--snapshot", Nat, "--fail-on", "CRITICAL");
+        var (strict, _, _) = CliRunner.Run("open-ports", "--snapshot", Demo, "--fail-on", "CRITICAL");
         Assert.Equal(1, strict);
     }
 
     [Fact]
     public void Json_uses_the_finding_property_names_and_min_severity_filters()
     {
-        var (exit, stdout, _) = CliRunner.Run("open-ports", "--snapshot", Nat, "--format", "json", "--min-severity", "high");
+        var (exit, stdout, _) = CliRunner.Run("open-ports", "--snapshot", Demo, "--format", "json", "--min-severity", "high");
         Assert.Equal(0, exit);
         var items = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToArray();
         Assert.NotEmpty(items);
@@ -52,7 +54,7 @@ public class OpenPortsCommandTests
     [InlineData("ocsf", "class_uid")]
     public void Exports_are_arrays_of_findings_in_the_format(string format, string field)
     {
-        var (exit, stdout, _) = CliRunner.Run("open-ports", "--snapshot", Nat, "--format", format);
+        var (exit, stdout, _) = CliRunner.Run("open-ports", "--snapshot", Demo, "--format", format);
         Assert.Equal(0, exit);
         Assert.All(JsonDocument.Parse(stdout).RootElement.EnumerateArray(), i => Assert.True(i.TryGetProperty(field, out _)));
     }
@@ -104,9 +106,21 @@ public class OpenPortsCommandTests
     [Fact]
     public void A_complete_snapshot_exits_0_without_a_gate_and_its_table_marks_nothing_unconfirmed()
     {
-        var (exit, stdout, stderr) = CliRunner.Run("open-ports", "--snapshot", Nat);
+        var (exit, stdout, stderr) = CliRunner.Run("open-ports", "--snapshot", Demo);
         Assert.Equal(0, exit);
         Assert.DoesNotContain("unconfirmed", stdout + stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Check_ids_narrow_the_findings_and_an_unknown_id_is_one_line_and_exit_2()
+    {
+        var (exit, stdout, _) = CliRunner.Run("open-ports", "--snapshot", Demo, "--format", "json", "--check-id", "RDS.SubnetGroupSingleAz", "Route.Ipv4Ipv6Parity");
+        Assert.Equal(0, exit);
+        Assert.Equal(["RDS.SubnetGroupSingleAz", "Route.Ipv4Ipv6Parity"],
+            JsonDocument.Parse(stdout).RootElement.EnumerateArray().Select(i => i.GetProperty(nameof(Finding.CheckId)).GetString()!).Order(StringComparer.Ordinal));
+        var (bad, _, stderr) = CliRunner.Run("open-ports", "--snapshot", Demo, "--check-id", "SG.Nope");
+        Assert.Equal(2, bad);
+        Assert.Contains("'SG.Nope' is not a check id", stderr);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using VpcSecTools.LeastPrivilege;
 namespace VpcSecTools.Tests.CliCommands;
 
 /// <summary><c>vpcsec rule-usage</c> on the demo day: its formats, its filters, its exit codes and its one-line errors.</summary>
-[Collection(CliRunner.Name)]
 public class RuleUsageCommandTests
 {
     private static readonly string Flows = Path.Combine(TestPaths.Demo, "flowlogs");

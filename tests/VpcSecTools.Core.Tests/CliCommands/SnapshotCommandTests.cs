@@ -3,7 +3,6 @@ using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Tests.CliCommands;
 
-[Collection(CliRunner.Name)]
 public class SnapshotCommandTests
 {
     [Fact]
@@ -53,7 +52,6 @@ public class SnapshotCommandTests
     }
 }
 
-[Collection(CliRunner.Name)]
 public class UsageTests
 {
     [Fact]
@@ -62,6 +60,14 @@ public class UsageTests
         var (exit, _, stderr) = CliRunner.Run("snapshot", "export", "--from", "x");
         Assert.Equal(2, exit);
         Assert.Contains("--out", stderr);
+    }
+
+    [Fact]
+    public void Help_lists_every_command_on_the_writer_it_is_given()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("--help");
+        Assert.Equal((0, ""), (exit, stderr));
+        foreach (var command in Cli.Program.BuildRoot().Subcommands) Assert.Contains(command.Name, stdout);
     }
 
     [Fact]

@@ -10,7 +10,6 @@ namespace VpcSecTools.Tests.Endpoints;
 /// endpoint-plan on bad input: a cut .gz, a blank or unknown VPC id, a non-JSON ip-ranges file and bad price files are
 /// each one clear error naming the value or file, with exit 2; never an empty plan, every VPC, or a raw .NET message.
 /// </summary>
-[Collection(CliRunner.Name)]
 public class EndpointPlanInputTests
 {
     private static readonly string Flows = Path.Combine(TestPaths.Demo, "flowlogs");

@@ -4,7 +4,7 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Tests.Endpoints;
 
 /// <summary>
-/// A small VPC in us-east-1 built in EC2 API shapes: subnets a (1a) and b (1b) with their own route
+/// A small VPC in us-east-1 built in EC2 API shapes by <see cref="TestNetwork"/>: subnets a (1a) and b (1b) with their own route
 /// tables, c (1a) and d (1b) on the main table implicitly, one NAT gateway, a VPC-wide flow log.
 /// </summary>
 internal static class PlanScenario
@@ -25,19 +25,16 @@ internal static class PlanScenario
                 .. main ? new[] { new RouteTableAssociation { Main = true, RouteTableId = id } } : []],
             Routes = [new Route { DestinationCidrBlock = "0.0.0.0/0", NatGatewayId = Nat }],
         };
-        var inventory = new RegionInventory
-        {
-            Region = region, AccountId = "111122223333",
-            Vpcs = [new Vpc { VpcId = Vpc, CidrBlock = "10.0.0.0/16" }],
-            Subnets = [SubnetOf(SubnetA, "10.0.1.0/24", region + "a"), SubnetOf(SubnetB, "10.0.2.0/24", region + "b"),
-                SubnetOf(SubnetC, "10.0.3.0/24", region + "a"), SubnetOf(SubnetD, "10.0.4.0/24", region + "b")],
-            RouteTables = [Table(RtbA, false, SubnetA), Table(RtbB, false, SubnetB), Table(RtbMain, true)],
-            NatGateways = [new NatGateway { NatGatewayId = Nat, VpcId = Vpc, SubnetId = SubnetA, State = "available" }],
-            VpcEndpoints = endpoints,
-            FlowLogs = [new FlowLog { FlowLogId = "fl-1", ResourceId = Vpc, TrafficType = "ALL" }],
-            CapturedSections = new HashSet<string>(Section.All.Select(s => s.Key)),
-        };
-        return new SnapshotIndex(new VpcSnapshot { Regions = [inventory] });
+        var n = new TestNetwork { Account = "111122223333", Region = region };
+        n.Vpcs.Add(new Vpc { VpcId = Vpc, CidrBlock = "10.0.0.0/16" });
+        n.Subnets.AddRange([SubnetOf(SubnetA, "10.0.1.0/24", region + "a"), SubnetOf(SubnetB, "10.0.2.0/24", region + "b"),
+            SubnetOf(SubnetC, "10.0.3.0/24", region + "a"), SubnetOf(SubnetD, "10.0.4.0/24", region + "b")]);
+        n.RouteTables.AddRange([Table(RtbA, false, SubnetA), Table(RtbB, false, SubnetB), Table(RtbMain, true)]);
+        n.NatGateways.Add(new NatGateway { NatGatewayId = Nat, VpcId = Vpc, SubnetId = SubnetA, State = "available" });
+        n.Endpoints.AddRange(endpoints);
+        n.FlowLogs.Add(new FlowLog { FlowLogId = "fl-1", ResourceId = Vpc, TrafficType = "ALL" });
+        n.NotCaptured.Clear();
+        return n.Build();
     }
 
     /// <summary>Traffic over a window of exactly one billing month (730 h), so observed GB = GB per month.</summary>

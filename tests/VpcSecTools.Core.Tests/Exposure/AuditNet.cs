@@ -4,8 +4,8 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Tests.Exposure;
 
 /// <summary>
-/// Minimal networks for audit tests: one VPC 10.0.0.0/16 (optionally dual-stack) with a public subnet
-/// (route 0.0.0.0/0 and ::/0 to an IGW unless told otherwise) whose NACL is the default allow-all unless given.
+/// Shorthands for audit tests over <see cref="TestNetwork"/>: one VPC 10.0.0.0/16 (optionally dual-stack) with a public
+/// subnet (route 0.0.0.0/0 and ::/0 to an IGW unless told otherwise) whose NACL is the default allow-all unless given.
 /// </summary>
 internal static class AuditNet
 {
@@ -47,7 +47,7 @@ internal static class AuditNet
     {
         NetworkAclId = id, VpcId = Vpc, IsDefault = isDefault,
         Associations = subnets.Select(s => new NetworkAclAssociation { SubnetId = s, NetworkAclId = id }).ToArray(),
-        Entries = entries.Append(Entry(32767, false, "-1", "deny", "0.0.0.0/0")).Append(Entry(32767, true, "-1", "deny", "0.0.0.0/0")).ToArray(),
+        Entries = [.. entries, .. TestNetwork.CatchAllDeny()],
     };
 
     public static NetworkAcl AllowAll(string id = "acl-default", bool isDefault = true) =>
@@ -64,28 +64,22 @@ internal static class AuditNet
             routes.Add(new() { DestinationCidrBlock = "0.0.0.0/0", GatewayId = "igw-1", State = "active" });
             routes.Add(new() { DestinationIpv6CidrBlock = "::/0", GatewayId = "igw-1", State = "active" });
         }
-        var region = new RegionInventory
+        var n = new TestNetwork { Account = Account };
+        n.Vpcs.Add(new Vpc
         {
-            Region = "us-east-1", AccountId = Account,
-            Vpcs = [new Vpc
-            {
-                VpcId = Vpc, CidrBlock = "10.0.0.0/16",
-                Ipv6CidrBlockAssociationSet = dualStack ? [new VpcIpv6CidrBlockAssociation { Ipv6CidrBlock = "2600:1f18:1:100::/56" }] : [],
-            }],
-            Subnets = [new Subnet { SubnetId = SubnetA, VpcId = Vpc, CidrBlock = "10.0.1.0/24" }],
-            RouteTables = [new RouteTable
-            {
-                RouteTableId = "rtb-1", VpcId = Vpc, Routes = routes,
-                Associations = [new RouteTableAssociation { Main = true, RouteTableId = "rtb-1" }],
-            }],
-            NetworkAcls = (acls ?? [AllowAll()]).ToArray(),
-            SecurityGroups = groups.ToArray(),
-            NetworkInterfaces = (enis ?? []).ToArray(),
-            InternetGateways = igwRoute ? [new InternetGateway { InternetGatewayId = "igw-1", Attachments = [new() { VpcId = Vpc, State = "available" }] }] : [],
-            PrefixListEntries = (prefixLists ?? []).ToArray(),
-            CapturedSections = Section.All.Select(s => s.Key).Except(missing ?? []).ToHashSet(),
-        };
-        return new SnapshotIndex(new VpcSnapshot { Regions = [region] });
+            VpcId = Vpc, CidrBlock = "10.0.0.0/16",
+            Ipv6CidrBlockAssociationSet = dualStack ? [new VpcIpv6CidrBlockAssociation { Ipv6CidrBlock = "2600:1f18:1:100::/56" }] : [],
+        });
+        n.Subnets.Add(new Subnet { SubnetId = SubnetA, VpcId = Vpc, CidrBlock = "10.0.1.0/24" });
+        n.RouteTables.Add(new RouteTable { RouteTableId = "rtb-1", VpcId = Vpc, Routes = routes, Associations = [new RouteTableAssociation { Main = true, RouteTableId = "rtb-1" }] });
+        n.NetworkAcls.AddRange(acls ?? [AllowAll()]);
+        n.SecurityGroups.AddRange(groups);
+        n.Enis.AddRange(enis ?? []);
+        if (igwRoute) n.Igw("igw-1", Vpc);
+        n.PrefixListEntries.AddRange(prefixLists ?? []);
+        n.NotCaptured.Clear();
+        n.NotCaptured.UnionWith(missing ?? []);
+        return n.Build();
     }
 
     public static AuditReport Audit(SnapshotIndex index, AuditOptions? options = null) => OpenPortAudit.Run(index, options);

@@ -129,6 +129,28 @@ public class MissingDataAuditTests
     }
 
     [Fact]
+    public void The_audit_reads_rules_as_the_snapshot_index_does_for_reachability()
+    {
+        // An ICMP type past 255 cannot be read: which ICMP traffic the rule admits is unknown.
+        var icmp = Audit(Index([Sg("sg-x", Perm("icmp", 300, -1, "0.0.0.0/0"))])).Of("SG.RuleUnreadable").Single();
+        Assert.Contains("IpPermissions[0].FromPort: ICMP type 300", icmp.MissingData);
+        // A reference by group name alone may be any group.
+        var byName = Sg("sg-y", Perm("tcp", 22, 22) with { UserIdGroupPairs = [new UserIdGroupPair { GroupName = "web" }] });
+        Assert.Contains("UserIdGroupPairs[0].GroupId", Audit(Index([byName])).Of("SG.RuleUnreadable").Single().MissingData);
+        // An IPv6 CIDR in CidrIp may have been meant for either family: SSH may be open to both internets, unconfirmed.
+        var eitherFamily = Sg("sg-z", Perm("tcp", 22, 22) with { IpRanges = [new IpRange { CidrIp = "::/0" }] });
+        var ssh = Audit(Index([eitherFamily], [Eni("eni-1", "10.0.1.10", "54.1.2.3", "sg-z")], dualStack: true)).Of("SG.SshFromInternet");
+        Assert.Equal(["IPv4", "IPv6"], ssh.Select(f => f.Detail.Contains("IPv6 internet") ? "IPv6" : "IPv4").Order());
+        Assert.All(ssh, f => Assert.False(f.Confirmed));
+        // A reference across a deleted peering is stale: it admits nothing, so it opens no admin port.
+        var stale = Sg("sg-s", Perm("tcp", 22, 22) with
+        {
+            UserIdGroupPairs = [new UserIdGroupPair { GroupId = "sg-peer", UserId = "999999999999", VpcPeeringConnectionId = "pcx-1", PeeringStatus = "deleted" }],
+        });
+        Assert.DoesNotContain(Audit(Index([stale])).Findings, f => f.ResourceId == "sg-s" && f.CheckId.StartsWith("Hygiene.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_group_reference_with_an_unreadable_protocol_cannot_open_the_internet()
     {
         var report = Audit(Index([Sg("sg-x", Perm("garbage", 22, 22, "sg-y"))]));

@@ -59,6 +59,14 @@ public class OpenPortAuditTests
     }
 
     [Fact]
+    public void TheEvidenceOfSplitRangesNamesOnlyTheRulesThatHoldInternetAddresses()
+    {
+        // 169.254.0.0/16 is link-local: it takes part in covering the address space, but admits no internet host.
+        var ssh = One(Tcp(22, 22, "0.0.0.0/1", "128.0.0.0/1", "169.254.0.0/16")).Of("SG.SshFromInternet").Single();
+        Assert.Equal("0.0.0.0/1 + 128.0.0.0/1", ssh.Source);
+    }
+
+    [Fact]
     public void AnIpv6OnlyOpeningIsFlaggedWithParity()
     {
         var report = One(Tcp(22, 22, "::/0"));

@@ -177,7 +177,6 @@ public sealed class FlowLogDiscoveryQueryTests : IDisposable
 }
 
 /// <summary>The new query options through the real command line.</summary>
-[Collection(CliCommands.CliRunner.Name)]
 public class FlowLogsNetworkCliTests
 {
     private static readonly string Flows = Path.Combine(TestPaths.Demo, "flowlogs");

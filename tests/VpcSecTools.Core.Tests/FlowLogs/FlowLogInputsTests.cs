@@ -37,6 +37,21 @@ public class FlowLogInputsTests
     }
 
     [Fact]
+    public void A_loop_of_links_is_skipped_with_a_note_naming_the_loop()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TestPaths.TempDir();
+        File.WriteAllLines(dir.File("a.log"), Lines);
+        File.CreateSymbolicLink(dir.File("b.log"), dir.File("c.log"));
+        File.CreateSymbolicLink(dir.File("c.log"), dir.File("b.log"));
+        var files = FlowLogPaths.Find([dir.Path, dir.File("b.log")]);
+        Assert.Equal(200, Count(files).Matched);
+        // Not "a link to nothing": the links lead somewhere, round and round.
+        Assert.Equal(3, files.Notes.Count(n => n.Contains("too many levels of symbolic links (a loop): skipped")));
+        Assert.Empty(files.Unmatched);
+    }
+
+    [Fact]
     public void A_file_reached_by_two_paths_or_a_link_is_read_once()
     {
         if (OperatingSystem.IsWindows()) return;

@@ -6,7 +6,6 @@ using VpcSecTools.Tests.CliCommands;
 namespace VpcSecTools.Tests.FlowLogs;
 
 /// <summary>The push-down request both front ends build: the cmdlet's -Engine/-ShowQuery answer what the CLI prints.</summary>
-[Collection(CliRunner.Name)]
 public class FlowLogPushDownTests
 {
     private static readonly FlowLogQuery Query = new() { Filter = new FlowFilter { DestinationPort = [Net.PortRange.FromRule(22, 22)] }, GroupBy = ["srcaddr"] };

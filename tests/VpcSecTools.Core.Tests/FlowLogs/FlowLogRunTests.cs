@@ -10,7 +10,6 @@ namespace VpcSecTools.Tests.FlowLogs;
 /// question are refused, a typo in a group-by field is one error before anything is read, -Top ranks the NAT totals,
 /// and groups that do not say which VPC saw them are attributed from the VPC the question names.
 /// </summary>
-[Collection(CliRunner.Name)]
 public class FlowLogRunTests
 {
     private static readonly string DemoLogs = Path.Combine(TestPaths.Demo, "flowlogs");

@@ -132,7 +132,6 @@ public class GroupSpillMemoryTests
 }
 
 /// <summary><c>vpcsec flowlogs query --max-memory</c>: sizes as people write them, and a group-by that spills answers as one that fits.</summary>
-[Collection(CliCommands.CliRunner.Name)]
 public class MaxMemoryCliTests
 {
     [Theory]

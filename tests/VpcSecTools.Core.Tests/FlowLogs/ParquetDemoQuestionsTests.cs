@@ -7,7 +7,6 @@ namespace VpcSecTools.Tests.FlowLogs;
 /// The README's flow-log questions on the demo day, asked of the same logs delivered as Parquet (every file converted in
 /// AWS's schema, gzip pages) and of a folder that mixes both: the answers are the text logs' answers, byte for byte.
 /// </summary>
-[Collection(CliRunner.Name)]
 public class ParquetDemoQuestionsTests
 {
     private static readonly string DemoLogs = Path.Combine(TestPaths.Demo, "flowlogs");

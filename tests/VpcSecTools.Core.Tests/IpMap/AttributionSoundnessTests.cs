@@ -10,7 +10,6 @@ namespace VpcSecTools.Tests.IpMap;
 /// SEMANTICS 23-24 where the attributor used to answer confidently and wrongly: our own public addresses, the internet
 /// reached through a transit gateway (centralised egress), and answers that need a section the snapshot lacks.
 /// </summary>
-[Collection(CliRunner.Name)]
 public class AttributionSoundnessTests
 {
     private const string SpokeVpc = "vpc-0404e08ceddf7f650", EgressVpc = "vpc-00a31ce9d0c06675c", Tgw = "tgw-044be4464fcc69aff";
@@ -68,6 +67,28 @@ public class AttributionSoundnessTests
         var inside = attributor.Attribute("192.168.1.106", SpokeVpc);
         Assert.Equal((AttributionScope.TransitGateway, EgressVpc), (inside.Scope, inside.VpcId));
         Assert.NotNull(inside.Owner);
+    }
+
+    [Fact]
+    public void A_route_that_cannot_be_read_and_could_be_the_longest_match_makes_the_attribution_unknown_naming_it()
+    {
+        const string PeerA = "vpc-0404e08ceddf7f650";
+        static Route Unreadable(string destination) => new() { DestinationCidrBlock = destination, GatewayId = "igw-0", State = "active", Origin = "CreateRoute" };
+        // VPC A sends 192.168.1.0/24 to the peering with B; a route whose destination cannot be read may be more specific.
+        var peered = Edited("test-vpc-peering", region => region with
+        {
+            RouteTables = region.RouteTables.Select(t => t.VpcId == PeerA ? t with { Routes = [.. t.Routes, Unreadable("192.168.1.0/33")] } : t).ToArray(),
+        }).Attribute("192.168.1.106", PeerA);
+        Assert.Equal(AttributionScope.Unknown, peered.Scope);
+        Assert.Contains("Routes[", peered.Reason);
+        Assert.Contains("192.168.1.0/33", peered.Reason);
+        // Beyond a transit gateway too: the egress VPC's table has one it cannot read.
+        var egress = CentralisedEgress(region => region with
+        {
+            RouteTables = region.RouteTables.Select(t => t.VpcId == EgressVpc ? t with { Routes = [.. t.Routes, Unreadable("8.8.8.0/33")] } : t).ToArray(),
+        }).Attribute("8.8.8.8", SpokeVpc);
+        Assert.Equal(AttributionScope.Unknown, egress.Scope);
+        Assert.Contains("8.8.8.0/33", egress.Reason);
     }
 
     [Fact]

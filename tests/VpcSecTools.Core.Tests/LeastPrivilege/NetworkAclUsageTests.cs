@@ -2,7 +2,7 @@ using VpcSecTools.Exposure;
 using VpcSecTools.LeastPrivilege;
 using VpcSecTools.Tests.Reachability;
 using static VpcSecTools.Tests.LeastPrivilege.UsageNet;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.LeastPrivilege;
 

@@ -3,7 +3,7 @@ using VpcSecTools.LeastPrivilege;
 using VpcSecTools.Snapshot;
 using VpcSecTools.Tests.Reachability;
 using static VpcSecTools.Tests.LeastPrivilege.UsageNet;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.LeastPrivilege;
 

@@ -55,11 +55,15 @@ public sealed class ArchitectureTests
 
     /// <remarks>
     /// One known exception: SnapshotIndex caches Routing's route-table lookups (<c>RouteLookupOf</c>), while Routing reads
-    /// the index, a cycle. It is allowed here by name so that no other dependency can join it unnoticed. Errors, like
-    /// Net, is beneath every folder (the snapshot's exceptions derive from its base exception).
+    /// the index, a cycle. It is allowed here by name so that no other dependency can join it unnoticed. Errors and Files,
+    /// like Net, are beneath every folder (the snapshot's exceptions derive from its base exception).
     /// </remarks>
     [Fact]
-    public void Snapshot_depends_only_on_Net() => Assert.Subset(new HashSet<string> { "Net", "Errors", "Routing" }, Dependencies("Snapshot"));
+    public void Snapshot_depends_only_on_Net() => Assert.Subset(new HashSet<string> { "Net", "Errors", "Routing", "Files" }, Dependencies("Snapshot"));
+
+    /// <summary>Files holds what the local file system says of a path, for every reader of local files: it leans on nothing.</summary>
+    [Fact]
+    public void Files_depends_on_no_other_folder() => Assert.Empty(Dependencies("Files"));
 
     [Theory]
     [InlineData("Routing")]
@@ -67,6 +71,19 @@ public sealed class ArchitectureTests
     [InlineData("Reachability")]
     [InlineData("Exposure")]
     public void Analyses_never_depend_on_the_AWS_contracts(string folder) => Assert.DoesNotContain("Aws", Dependencies(folder));
+
+    /// <summary>
+    /// vpcsec writes only where <c>Program.Run</c> points it: Main hands Run the console, and no command reaches the
+    /// Console's writers itself, so command lines run side by side in one process and a test sees all a command says.
+    /// </summary>
+    [Fact]
+    public void Only_Program_Main_reaches_the_Console_writers()
+    {
+        string[] writers = ["get_Out", "get_Error", "Write", "WriteLine", "SetOut", "SetError", "OpenStandardOutput", "OpenStandardError"];
+        var reaching = Calling(typeof(VpcSecTools.Cli.Program).Assembly, m => m.DeclaringType == typeof(Console) && writers.Contains(m.Name))
+            .Select(m => $"{m.DeclaringType!.Name}.{m.Name}");
+        Assert.Equal(["Program.Main"], reaching);
+    }
 
     [Fact]
     public void The_dependency_reader_sees_a_dependency_in_a_method_body()
@@ -116,12 +133,8 @@ public sealed class ArchitectureTests
         return type.IsGenericParameter ? [] : [type];
     }
 
-    private static IEnumerable<Type> Resolve(Type type, MethodBase method, int token)
-    {
-        var typeArguments = type.IsGenericType ? type.GetGenericArguments() : null;
-        var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        var member = type.Module.ResolveMember(token, typeArguments, methodArguments)!;
-        return member switch
+    private static IEnumerable<Type> Resolve(Type type, MethodBase method, int token) =>
+        Member(type, method, token) switch
         {
             Type t => [t],
             MethodInfo m => [m.DeclaringType!, m.ReturnType, .. m.GetParameters().Select(p => p.ParameterType), .. m.IsGenericMethod ? m.GetGenericArguments() : []],
@@ -129,7 +142,16 @@ public sealed class ArchitectureTests
             FieldInfo f => [f.DeclaringType!, f.FieldType],
             _ => [],
         };
-    }
+
+    private static MemberInfo Member(Type type, MethodBase method, int token) =>
+        type.Module.ResolveMember(token, type.IsGenericType ? type.GetGenericArguments() : null, method.IsGenericMethod ? method.GetGenericArguments() : null)!;
+
+    /// <summary>The methods of <paramref name="assembly"/> (lambdas included) whose bodies call <paramref name="calls"/>.</summary>
+    private static IEnumerable<MethodBase> Calling(Assembly assembly, Func<MethodBase, bool> calls) =>
+        from type in assembly.GetTypes()
+        from method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared))
+        where method.GetMethodBody() is { } body && Tokens(body.GetILAsByteArray()!).Any(token => Member(type, method, token) is MethodBase m && calls(m))
+        select method;
 
     /// <summary>The metadata tokens of an IL stream: the operands of the opcodes that name a type, method or field.</summary>
     private static IEnumerable<int> Tokens(byte[] il)

@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using VpcSecTools.Commands;
 using VpcSecTools.Errors;
 using VpcSecTools.HelpCompiler;
+using VpcSecTools.IpMap;
+using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Tests.Module;
@@ -145,5 +147,47 @@ public sealed class CmdletMetadataTests
             .Where(f => Path.GetFileName(f) != "VpcSecCmdlet.cs");
         foreach (var file in sources)
             Assert.DoesNotContain("new ErrorRecord(", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void Cmdlet_binds_addresses_from_flow_records_instances_and_strings()
+    {
+        // PowerShellStandard.Library is a reference assembly: read the attributes' recorded arguments, not their properties.
+        var type = typeof(GetVpcPrivateIpMapCommand);
+        var cmdlet = type.GetCustomAttributesData().Single(a => a.AttributeType == typeof(CmdletAttribute));
+        Assert.Equal(new object?[] { "Get", "VpcPrivateIpMap" }, cmdlet.ConstructorArguments.Select(a => a.Value));
+        IReadOnlyDictionary<string, object?> Param(string name) => type.GetProperty(name)!.GetCustomAttributesData()
+            .Single(a => a.AttributeType == typeof(ParameterAttribute)).NamedArguments.ToDictionary(n => n.MemberName, n => n.TypedValue.Value);
+        Assert.Equal(true, Param("IpAddress")["ValueFromPipeline"]);
+        Assert.Equal(true, Param("IpAddress")["ValueFromPipelineByPropertyName"]);
+        Assert.Equal(true, Param("SourceAddress")["ValueFromPipelineByPropertyName"]);
+        Assert.Equal(true, Param("DestinationAddress")["ValueFromPipelineByPropertyName"]);
+        var alias = type.GetProperty("IpAddress")!.GetCustomAttributesData().Single(a => a.AttributeType == typeof(AliasAttribute));
+        Assert.Contains("PrivateIpAddress", ((IEnumerable<CustomAttributeTypedArgument>)alias.ConstructorArguments[0].Value!).Select(v => (string)v.Value!));
+        var outputs = type.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute))
+            .Select(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Single().Value).ToArray();
+        Assert.Equal(new object[] { typeof(PrivateIpMapEntry), typeof(AddressAttribution), typeof(CidrOverlap) }, outputs);
+    }
+
+    [Fact]
+    public void Cmdlet_binds_sources_by_property_name_and_declares_its_outputs()
+    {
+        // PowerShellStandard is a reference assembly: read attribute data, not attribute instances.
+        var type = typeof(TestInstanceReachabilityCommand);
+        var cmdlet = type.GetCustomAttributesData().Single(a => a.AttributeType == typeof(CmdletAttribute));
+        Assert.Equal(["Test", "InstanceReachability"], cmdlet.ConstructorArguments.Select(a => (string)a.Value!));
+        var source = type.GetProperty(nameof(TestInstanceReachabilityCommand.Source))!.GetCustomAttributesData();
+        var parameter = source.Single(a => a.AttributeType == typeof(ParameterAttribute));
+        Assert.Contains(parameter.NamedArguments, n => n.MemberName == "ValueFromPipelineByPropertyName" && (bool)n.TypedValue.Value!);
+        var aliases = source.Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments.Single().Value as IEnumerable<CustomAttributeTypedArgument>;
+        Assert.Equal(["InstanceId", "NetworkInterfaceId", "PrivateIpAddress", "Instances"], aliases!.Select(a => (string)a.Value!));
+        var outputs = type.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute))
+            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments.Single().Value!).Select(a => (Type)a.Value!).ToList();
+        Assert.Contains(typeof(ReachabilityResult), outputs);
+        Assert.Contains(typeof(ReachableSource), outputs);
+        Assert.True(typeof(SnapshotCmdlet).IsAssignableFrom(type));
+        var manifest = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "VpcSecTools.psd1"));
+        Assert.Contains("'Test-InstanceReachability'", manifest);
+        // Help completeness (every parameter, incl. the inherited AWS ones) is Module/HelpTests' job.
     }
 }

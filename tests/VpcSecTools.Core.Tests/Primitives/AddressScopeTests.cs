@@ -5,7 +5,7 @@ using VpcSecTools.Net;
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 using VpcSecTools.Tests.Reachability;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.Primitives;
 
@@ -40,8 +40,8 @@ public class AddressScopeTests
     {
         var address = IpAddress.Parse(text);
         Assert.Equal(internet, AddressScope.IsInternet(address));
-        // The audit: a rule for just this address admits the internet or not.
-        Assert.Equal(internet, !OpenPortAudit.IsPrivate(new Cidr(address, address.Bits)));
+        // The audit: a rule for just this address admits the internet or not (the audit asks AddressScope.HoldsInternet).
+        Assert.Equal(internet, AddressScope.HoldsInternet(new Cidr(address, address.Bits)));
         // The IP map: seen from a VPC whose default routes go to an internet gateway, it is Public or not.
         var n = new TestNetwork().Vpc("vpc-a", "10.0.0.0/16", "2600:1f18::/56").Igw("igw-1", "vpc-a")
             .MainRoutes("vpc-a", To("0.0.0.0/0", gateway: "igw-1"), To("::/0", gateway: "igw-1"));

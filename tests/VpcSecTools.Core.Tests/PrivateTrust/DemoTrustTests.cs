@@ -79,7 +79,6 @@ public sealed class DemoTrustTests
     }
 }
 
-[Collection(CliRunner.Name)]
 public sealed class PrivateTrustCommandTests
 {
     private static readonly string Flows = Path.Combine(TestPaths.Demo, "flowlogs");

@@ -262,7 +262,7 @@ public sealed class PrivateTrustTests
         using var s = new TrustScenario();
         var n = CrossAccountPeering();
         // A port no list calls sensitive, to an ENI named as a database.
-        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Reachability.TestNetwork.Tcp(7777, "10.9.0.0/16")] };
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [TestNetwork.Tcp(7777, "10.9.0.0/16")] };
         n.Enis[1] = n.Enis[1] with { TagSet = [new VpcSecTools.Snapshot.Tag { Key = "Name", Value = "orders-db-1" }] };
         var logs = s.Logs("store.log", Line("eni-b", "10.9.0.5", "10.0.2.20", 40000, 7777));
         var named = Assert.Single(Run(n.Build(), logs).Findings);

@@ -2,7 +2,7 @@ using VpcSecTools.FlowLogs;
 using VpcSecTools.PrivateTrust;
 using VpcSecTools.Snapshot;
 using VpcSecTools.Tests.Reachability;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.PrivateTrust;
 

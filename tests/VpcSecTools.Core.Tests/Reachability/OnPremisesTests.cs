@@ -1,6 +1,6 @@
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.Reachability;
 
@@ -86,6 +86,17 @@ public class OnPremisesTests
         var n = Vgw("available");
         n.RouteTables[0] = n.RouteTables[0] with { Routes = n.RouteTables[0].Routes.Where(x => x.GatewayId != "vgw-1").ToList() };
         ReachabilityAssert.Blocked(n.Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432)), ExplanationCodes.NoRoute, "rtb-main-vpc-a", PathDirection.Return);
+    }
+
+    [Fact]
+    public void The_routes_of_a_deleted_vpn_connection_reach_nothing_though_another_connection_of_the_gateway_is_up()
+    {
+        // vpn-9 (deleted) still lists its static route; vpn-8 is available but routes nothing: where 192.168/16 is, nobody says.
+        var n = Vgw("deleted");
+        n.VpnConnections.Add(new VpnConnection { VpnConnectionId = "vpn-8", VpnGatewayId = "vgw-1", CustomerGatewayId = "cgw-2", State = "available", Type = "ipsec.1" });
+        var a = n.Analyzer();
+        ReachabilityAssert.Blocked(a.Analyze("i-a", "192.168.1.9", Traffic.Tcp(22)), ExplanationCodes.ComponentNotModelled, "vgw-1", verdict: Verdict.Unknown);
+        ReachabilityAssert.Blocked(a.Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432)), ExplanationCodes.ComponentNotInSnapshot, "192.168.1.9", verdict: Verdict.Unknown);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.Reachability;
 

@@ -2,7 +2,7 @@ using VpcSecTools.Net;
 using VpcSecTools.Reachability;
 using VpcSecTools.Routing;
 using VpcSecTools.Snapshot;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.Reachability;
 

@@ -1,6 +1,6 @@
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.Reachability;
 
@@ -50,6 +50,19 @@ public class SoundnessTests
         Assert.True(r.Verdict == Verdict.Unknown && r.ExplanationCode == Uninterpretable && r.BlockingComponent == "sg-db" && r.BlockingRuleNumber == 0,
             $"{what}: {r.Explain()}");
         Assert.Contains($"sg-db {field}", r.Reason);
+    }
+
+    [Fact]
+    public void A_cidr_of_the_other_family_in_a_rule_may_admit_either_family()
+    {
+        // "::/0" in IpRanges: which family it was meant for cannot be told, so an IPv6 client may be admitted too.
+        var https = new IpPermission { IpProtocol = "tcp", FromPort = 443, ToPort = 443, IpRanges = [new IpRange { CidrIp = "::/0" }] };
+        var n = new TestNetwork().Vpc("vpc-6", "10.6.0.0/16", "2600:1f18:1::/56").Subnet("subnet-6", "vpc-6", "10.6.1.0/24", ipv6: "2600:1f18:1:1::/64")
+            .Group("sg-web", "vpc-6", [https]).Eni("eni-web", "subnet-6", "10.6.1.10", ["sg-web"], "i-web", ipv6: "2600:1f18:1:1::10")
+            .Igw("igw-6", "vpc-6").MainRoutes("vpc-6", To("::/0", gateway: "igw-6"));
+        var r = n.Analyzer().Analyze("2001:db8::1", "2600:1f18:1:1::10", Traffic.Tcp(443));
+        Assert.True(r.Verdict == Verdict.Unknown && r.ExplanationCode == Uninterpretable, r.Explain());
+        Assert.Contains("sg-web IpPermissions[0].IpRanges[0].CidrIp", r.Reason);
     }
 
     [Fact]

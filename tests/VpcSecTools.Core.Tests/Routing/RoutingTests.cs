@@ -5,7 +5,7 @@ using VpcSecTools.Reachability;
 using VpcSecTools.Routing;
 using VpcSecTools.Snapshot;
 using VpcSecTools.Tests.Reachability;
-using static VpcSecTools.Tests.Reachability.TestNetwork;
+using static VpcSecTools.Tests.TestNetwork;
 
 namespace VpcSecTools.Tests.Routing;
 

@@ -219,7 +219,6 @@ public class BadInputTests
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 }
 
-[Collection(CliRunner.Name)]
 public class BadInputCliTests
 {
     [Theory]

@@ -56,7 +56,7 @@ public class FolderTests
     }
 
     [Fact]
-    public void A_loop_of_links_is_an_error_naming_it()
+    public void A_loop_of_links_is_not_followed_round()
     {
         using var dir = new TestPaths.TempDir();
         Layout(dir);
@@ -65,8 +65,7 @@ public class FolderTests
         Directory.CreateSymbolicLink(Path.Combine(configs, "eu-west-2"), Path.Combine(configs, "eu-west-1"));
         // Neither link leads to a folder, so neither is listed as one: the layout loads without them.
         Assert.Single(SnapshotLoader.Load(dir.Path).Regions);
-        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotLoader.RealPath(Path.Combine(configs, "eu-west-1", "x")));
-        Assert.Contains("too many levels of symbolic links", e.Message);
+        Assert.Null(VpcSecTools.Files.LocalFiles.RealPath(Path.Combine(configs, "eu-west-1", "x")));
     }
 
     [Fact]
@@ -100,7 +99,6 @@ public class FolderTests
     }
 }
 
-[Collection(CliRunner.Name)]
 public class FolderCliTests
 {
     [Fact]

@@ -29,7 +29,7 @@ internal sealed class CidrMatchesGroupCheck : IAuditCheck
     {
         foreach (var c in r.Cidrs!)
         {
-            if (c.Prefix == 0 || !OpenPortAudit.IsPrivate(c)) continue;
+            if (c.Prefix == 0 || AddressScope.HoldsInternet(c)) continue;
             int lo = LowerBound(addresses, c.First), hi = LowerBound(addresses, c.Last, inclusive: true);
             if (hi <= lo) continue;
             foreach (var candidate in addresses[lo].Eni.Groups.Select(x => x.GroupId).Distinct())

@@ -1,3 +1,4 @@
+using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Exposure;
@@ -25,7 +26,7 @@ internal sealed class CombinedGroupsCheck : IAuditCheck
             var groups = ids.Select(id => audit.Index.SecurityGroups.GetValueOrDefault(id)).OfType<SecurityGroup>().ToArray();
             var rules = groups.SelectMany(audit.Ingress).ToArray();
             // Only sources that are public can add up to the internet; most sets stop here.
-            if (rules.Count(r => r.Cidrs is { Count: > 0 } c && c.Any(x => !OpenPortAudit.IsPrivate(x))) < 2) continue;
+            if (rules.Count(r => r.Cidrs is { Count: > 0 } c && c.Any(AddressScope.HoldsInternet)) < 2) continue;
             var single = groups.SelectMany(audit.Openings).ToArray();
             foreach (var ipv6 in new[] { false, true })
                 foreach (var opening in InternetCoverage.Openings(rules, ipv6))

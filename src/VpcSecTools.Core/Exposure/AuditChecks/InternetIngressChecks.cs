@@ -38,7 +38,7 @@ internal sealed class InternetIngressChecks : IAuditCheck
             : null;
         var missing = string.Join("; ", new[] { r.Problem, entries }.OfType<string>());
         var worst = r.WorstCase(audit.Index);
-        bool anyAddress = worst.Cidrs!.Any(c => !OpenPortAudit.IsPrivate(c));
+        bool anyAddress = worst.Cidrs!.Any(AddressScope.HoldsInternet);
         // An unknown source may be a wide public range (SG.WidePublicCidr); known private or group sources only risk hygiene.
         var severity = anyAddress ? Severity.Medium : Severity.Low;
         var failed = new List<string>();

@@ -16,7 +16,7 @@ internal sealed class RuleBreadthChecks : IAuditCheck
                 if (r.Cidrs is null) continue;
                 foreach (var c in r.Cidrs)
                 {
-                    if (c.Prefix == 0 || OpenPortAudit.IsPrivate(c)) continue;
+                    if (c.Prefix == 0 || !AddressScope.HoldsInternet(c)) continue;
                     if (c.Prefix <= (c.IsIPv6 ? options.WidePublicIPv6Prefix : options.WidePublicIPv4Prefix))
                         audit.Add(new GroupFindingDraft(Checks.WidePublicCidr, g)
                         {

@@ -30,6 +30,7 @@ public sealed record Instance
     public string? PublicDnsName { get; init; }
     public bool? SourceDestCheck { get; init; }
     public IamInstanceProfile? IamInstanceProfile { get; init; }
+    public InstanceMetadataOptions? MetadataOptions { get; init; }
     public IReadOnlyList<GroupIdentifier> SecurityGroups { get; init; } = [];
     public IReadOnlyList<InstanceNetworkInterface> NetworkInterfaces { get; init; } = [];
     public IReadOnlyList<Tag> Tags { get; init; } = [];
@@ -53,6 +54,21 @@ public sealed record IamInstanceProfile
 {
     public string? Arn { get; init; }
     public string? Id { get; init; }
+}
+
+/// <summary>The instance metadata service's settings (IMDS): whether it answers, and whether it requires session tokens (IMDSv2).</summary>
+public sealed record InstanceMetadataOptions
+{
+    /// <summary><c>pending</c> while a change is being applied, else <c>applied</c>.</summary>
+    public string? State { get; init; }
+    /// <summary><c>required</c> (IMDSv2 only) or <c>optional</c> (IMDSv1 accepted too).</summary>
+    public string? HttpTokens { get; init; }
+    /// <summary>How many network hops the token's PUT response may travel (1: the instance itself).</summary>
+    public int? HttpPutResponseHopLimit { get; init; }
+    /// <summary><c>enabled</c> or <c>disabled</c>.</summary>
+    public string? HttpEndpoint { get; init; }
+    public string? HttpProtocolIpv6 { get; init; }
+    public string? InstanceMetadataTags { get; init; }
 }
 
 /// <summary>An ENI as describe-instances nests it; describe-network-interfaces is the fuller source.</summary>

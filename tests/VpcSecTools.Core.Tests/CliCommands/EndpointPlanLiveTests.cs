@@ -1,17 +1,16 @@
 using System.Text.Json;
 using VpcSecTools.Cli;
 using VpcSecTools.Tests.Aws;
-using VpcSecTools.Tests.CliCommands;
 using VpcSecTools.Tests.FlowLogs;
 
-namespace VpcSecTools.Tests.Endpoints;
+namespace VpcSecTools.Tests.CliCommands;
 
 /// <summary>
 /// The command line reading from "AWS" (a loopback server) with credentials from the environment: the plan from the
 /// VPC's own S3 flow logs, and attributed Logs Insights groups.
 /// </summary>
 [Collection(ProcessEnvironment.Name)]
-public sealed class EndpointPlanLiveCliTests
+public sealed class EndpointPlanLiveTests
 {
     private static IDisposable Credentials() =>
         ProcessEnvironment.Set(("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_PROFILE", null));

@@ -1,11 +1,12 @@
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.Tests.Reachability;
+namespace VpcSecTools.Tests;
 
 /// <summary>
-/// Builds small snapshots in code from the model records: each VPC gets a main route table with its
-/// local routes and a default allow-all NACL; every section counts as captured unless left out.
+/// The one builder of small snapshots in code, from the model records, for every test that needs a network: each VPC
+/// gets a main route table with its local routes and a default allow-all NACL; every section counts as captured unless
+/// left out. Other tests' shorthands (the audit's <c>AuditNet</c>) fill its lists and build through it.
 /// </summary>
 public sealed class TestNetwork
 {
@@ -30,7 +31,12 @@ public sealed class TestNetwork
     public List<PrefixListEntries> PrefixListEntries { get; } = [];
     public List<VpnGateway> VpnGateways { get; } = [];
     public List<VpnConnection> VpnConnections { get; } = [];
-    public HashSet<string> NotCaptured { get; } = [];
+    /// <summary>Sections left out of the capture; by default the propagated TGW routes, which the index derives from <see cref="TgwPropagations"/>.</summary>
+    public HashSet<string> NotCaptured { get; } = [Section.TransitGatewayPropagatedRoutes];
+    public List<FlowLog> FlowLogs { get; } = [];
+    /// <summary>The account the region and the groups belong to.</summary>
+    public string Account { get; init; } = "111111111111";
+    public string Region { get; init; } = "us-east-1";
 
     public static readonly IpPermission AllTraffic = new() { IpProtocol = "-1", IpRanges = [new IpRange { CidrIp = "0.0.0.0/0" }], Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "::/0" }] };
 
@@ -51,12 +57,18 @@ public sealed class TestNetwork
     public static List<NetworkAclEntry> AllowAll() =>
     [
         new() { RuleNumber = 100, Egress = false, Protocol = "-1", RuleAction = "allow", CidrBlock = "0.0.0.0/0" },
-        new() { RuleNumber = 32767, Egress = false, Protocol = "-1", RuleAction = "deny", CidrBlock = "0.0.0.0/0" },
         new() { RuleNumber = 100, Egress = true, Protocol = "-1", RuleAction = "allow", CidrBlock = "0.0.0.0/0" },
-        new() { RuleNumber = 32767, Egress = true, Protocol = "-1", RuleAction = "deny", CidrBlock = "0.0.0.0/0" },
         new() { RuleNumber = 101, Egress = false, Protocol = "-1", RuleAction = "allow", Ipv6CidrBlock = "::/0" },
-        new() { RuleNumber = 32768, Egress = false, Protocol = "-1", RuleAction = "deny", Ipv6CidrBlock = "::/0" },
         new() { RuleNumber = 101, Egress = true, Protocol = "-1", RuleAction = "allow", Ipv6CidrBlock = "::/0" },
+        .. CatchAllDeny(),
+    ];
+
+    /// <summary>The entries every NACL ends with, as AWS lists them: rule 32767 denies IPv4 and 32768 IPv6, each direction.</summary>
+    public static List<NetworkAclEntry> CatchAllDeny() =>
+    [
+        new() { RuleNumber = 32767, Egress = false, Protocol = "-1", RuleAction = "deny", CidrBlock = "0.0.0.0/0" },
+        new() { RuleNumber = 32767, Egress = true, Protocol = "-1", RuleAction = "deny", CidrBlock = "0.0.0.0/0" },
+        new() { RuleNumber = 32768, Egress = false, Protocol = "-1", RuleAction = "deny", Ipv6CidrBlock = "::/0" },
         new() { RuleNumber = 32768, Egress = true, Protocol = "-1", RuleAction = "deny", Ipv6CidrBlock = "::/0" },
     ];
 
@@ -73,7 +85,7 @@ public sealed class TestNetwork
     /// <summary>A group with the given rules; null egress means the default allow-all outbound rule.</summary>
     public TestNetwork Group(string id, string vpc, IEnumerable<IpPermission>? ingress = null, IEnumerable<IpPermission>? egress = null)
     {
-        SecurityGroups.Add(new SecurityGroup { GroupId = id, VpcId = vpc, OwnerId = "111111111111", IpPermissions = (ingress ?? []).ToList(), IpPermissionsEgress = (egress ?? [AllTraffic]).ToList() });
+        SecurityGroups.Add(new SecurityGroup { GroupId = id, VpcId = vpc, OwnerId = Account, IpPermissions = (ingress ?? []).ToList(), IpPermissionsEgress = (egress ?? [AllTraffic]).ToList() });
         return this;
     }
 
@@ -164,13 +176,13 @@ public sealed class TestNetwork
     {
         var region = new RegionInventory
         {
-            Region = "us-east-1", AccountId = "111111111111", Vpcs = Vpcs, Subnets = Subnets, RouteTables = RouteTables, NetworkAcls = NetworkAcls,
+            Region = Region, AccountId = Account, Vpcs = Vpcs, Subnets = Subnets, RouteTables = RouteTables, NetworkAcls = NetworkAcls,
             SecurityGroups = SecurityGroups, NetworkInterfaces = Enis, Reservations = Reservations, InternetGateways = InternetGateways,
             EgressOnlyInternetGateways = EgressOnly, NatGateways = NatGateways, VpcEndpoints = Endpoints, VpcPeeringConnections = Peerings,
             TransitGateways = TransitGateways, TransitGatewayAttachments = TgwAttachments, TransitGatewayVpcAttachments = TgwVpcAttachments,
             TransitGatewayStaticRoutes = TgwStaticRoutes, TransitGatewayPropagations = TgwPropagations, PrefixLists = PrefixLists, PrefixListEntries = PrefixListEntries,
-            VpnGateways = VpnGateways, VpnConnections = VpnConnections,
-            CapturedSections = Section.All.Select(s => s.Key).Where(k => !NotCaptured.Contains(k) && k != Section.TransitGatewayPropagatedRoutes).ToHashSet(),
+            VpnGateways = VpnGateways, VpnConnections = VpnConnections, FlowLogs = FlowLogs,
+            CapturedSections = Section.All.Select(s => s.Key).Where(k => !NotCaptured.Contains(k)).ToHashSet(),
         };
         return new SnapshotIndex(new VpcSnapshot { Regions = [region] });
     }
@@ -189,14 +201,4 @@ public sealed class TestNetwork
 internal static class TestNetworkExtensions
 {
     public static TestNetwork With(this TestNetwork n, Action<TestNetwork> change) { change(n); return n; }
-}
-
-/// <summary>Assertions on a blocked answer: verdict, code, and (when given) the blocking component and direction.</summary>
-internal static class ReachabilityAssert
-{
-    public static void Blocked(ReachabilityResult r, string code, string? component = null, PathDirection direction = PathDirection.Forward, Verdict verdict = Verdict.NotReachable)
-    {
-        Assert.True(r.Verdict == verdict && r.ExplanationCode == code && (component is null || r.BlockingComponent == component) && r.BlockingDirection == direction,
-            $"expected {verdict} {code} at {component} ({direction}), got:\n{r.Explain()}");
-    }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using VpcSecTools.Cli.Commands;
 using VpcSecTools.FlowLogs;
+using VpcSecTools.Tests.FlowLogs;
 
-namespace VpcSecTools.Tests.FlowLogs;
+namespace VpcSecTools.Tests.CliCommands;
 
 /// <summary>The vpcsec flowlogs front end: arguments, output formats and exit codes.</summary>
-public class FlowLogsCliTests
+public class FlowLogsCommandTests
 {
     private static (int Exit, string Out, string Err) Query(string[] paths, FlowQueryArguments arguments, string format = "table", bool count = false, FlowLogReadOptions? options = null)
     {
@@ -73,9 +74,9 @@ public class FlowLogsCliTests
         Assert.Equal(("FlowLogFileUnreadable", "a.gz"), (unreadable.ErrorId, unreadable.Target));
         Assert.Equal("FlowLogFormatMismatch", Errors.ErrorCatalog.Classify(new FlowLogFormatMismatchException("no vpc-id")).ErrorId);
         Assert.Equal(TimeSpan.FromDays(1), FlowQueryArguments.ParseDuration("1d"));
-        int exit = Cli.Program.BuildRoot().Parse(["flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--action", "DROP"]).Invoke();
+        int exit = CliRunner.Run("flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--action", "DROP").Exit;
         Assert.Equal(2, exit);
-        exit = Cli.Program.BuildRoot().Parse(["flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--group-by", "action", "--top", "1", "--format", "csv"]).Invoke();
+        exit = CliRunner.Run("flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--group-by", "action", "--top", "1", "--format", "csv").Exit;
         Assert.Equal(0, exit);
     }
 

@@ -1,16 +1,13 @@
-using System.Management.Automation;
-using System.Reflection;
 using System.Text.Json;
 using VpcSecTools.Cli;
 using VpcSecTools.Cli.Commands;
-using VpcSecTools.Commands;
 using VpcSecTools.Reachability;
 using VpcSecTools.Snapshot;
 
-namespace VpcSecTools.Tests.Reachability;
+namespace VpcSecTools.Tests.CliCommands;
 
-/// <summary><c>vpcsec reach</c> exit codes and formats, and the cmdlet's metadata.</summary>
-public class ReachCliTests
+/// <summary><c>vpcsec reach</c> exit codes and formats.</summary>
+public class ReachCommandTests
 {
     private static readonly string Nat = TestPaths.Batfish("test-nat-gateway");
 
@@ -61,10 +58,10 @@ public class ReachCliTests
         Assert.Contains("Internet", table);
         Assert.Contains("eni-0e4ce6a7777b9bff8", table);
         Assert.DoesNotContain("eni-017aaec115610308a", table); // the NAT gateway's own interface opens nothing
-        var error = new StringWriter();
-        Assert.Equal(Program.Error, CliOutput.Guard(() => ReachCommand.Run(SnapshotLoader.Load(Nat), "i-missing", "Internet", Traffic.Tcp(1), "table", TextWriter.Null), error));
-        Assert.Contains("ReachabilityEndpointNotFound", error.ToString());
-        Assert.Equal(Program.Error, Program.BuildRoot().Parse(["reach", "--snapshot", Nat, "--source", "i-0a128d26e59be60f3", "--destination", "Internet", "--protocol", "tcpx"]).Invoke());
+        var (missing, _, error) = CliRunner.Run("reach", "--snapshot", Nat, "--source", "i-missing", "--destination", "Internet", "--port", "1");
+        Assert.Equal(Program.Error, missing);
+        Assert.StartsWith("vpcsec: ReachabilityEndpointNotFound: ", error);
+        Assert.Equal(Program.Error, CliRunner.Run("reach", "--snapshot", Nat, "--source", "i-0a128d26e59be60f3", "--destination", "Internet", "--protocol", "tcpx").Exit);
     }
 
     [Fact]
@@ -93,29 +90,7 @@ public class ReachCliTests
         // The same through the command line, from a snapshot file: exit 3.
         using var dir = new TestPaths.TempDir();
         SnapshotFile.Write(broken, dir.File("broken.snapshot.json"));
-        Assert.Equal(Program.Unknown, Program.BuildRoot().Parse(["reach", "--snapshot", dir.File("broken.snapshot.json"), "--source", "Internet",
-            "--destination", "i-0b31b509174d7f5de", "--protocol", "tcp", "--port", "22"]).Invoke());
-    }
-
-    [Fact]
-    public void Cmdlet_binds_sources_by_property_name_and_declares_its_outputs()
-    {
-        // PowerShellStandard is a reference assembly: read attribute data, not attribute instances.
-        var type = typeof(TestInstanceReachabilityCommand);
-        var cmdlet = type.GetCustomAttributesData().Single(a => a.AttributeType == typeof(CmdletAttribute));
-        Assert.Equal(["Test", "InstanceReachability"], cmdlet.ConstructorArguments.Select(a => (string)a.Value!));
-        var source = type.GetProperty(nameof(TestInstanceReachabilityCommand.Source))!.GetCustomAttributesData();
-        var parameter = source.Single(a => a.AttributeType == typeof(ParameterAttribute));
-        Assert.Contains(parameter.NamedArguments, n => n.MemberName == "ValueFromPipelineByPropertyName" && (bool)n.TypedValue.Value!);
-        var aliases = source.Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments.Single().Value as IEnumerable<CustomAttributeTypedArgument>;
-        Assert.Equal(["InstanceId", "NetworkInterfaceId", "PrivateIpAddress", "Instances"], aliases!.Select(a => (string)a.Value!));
-        var outputs = type.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute))
-            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments.Single().Value!).Select(a => (Type)a.Value!).ToList();
-        Assert.Contains(typeof(ReachabilityResult), outputs);
-        Assert.Contains(typeof(ReachableSource), outputs);
-        Assert.True(typeof(SnapshotCmdlet).IsAssignableFrom(type));
-        var manifest = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "VpcSecTools.psd1"));
-        Assert.Contains("'Test-InstanceReachability'", manifest);
-        // Help completeness (every parameter, incl. the inherited AWS ones) is Module/HelpTests' job.
+        Assert.Equal(Program.Unknown, CliRunner.Run("reach", "--snapshot", dir.File("broken.snapshot.json"), "--source", "Internet",
+            "--destination", "i-0b31b509174d7f5de", "--protocol", "tcp", "--port", "22").Exit);
     }
 }

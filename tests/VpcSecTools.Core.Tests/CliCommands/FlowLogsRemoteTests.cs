@@ -2,12 +2,10 @@ using VpcSecTools.Cli;
 using VpcSecTools.FlowLogs;
 using VpcSecTools.FlowLogs.PushDown;
 using VpcSecTools.Tests.Aws;
-using VpcSecTools.Tests.CliCommands;
 
-namespace VpcSecTools.Tests.FlowLogs;
+namespace VpcSecTools.Tests.CliCommands;
 
 /// <summary><c>vpcsec flowlogs query --show-query</c> prints the push-down text; nothing is called.</summary>
-[Collection(CliRunner.Name)]
 public class FlowLogsShowQueryCliTests
 {
     [Fact]
@@ -68,8 +66,8 @@ public class FlowLogsInsightsCliTests
         using var server = InsightsQueryServer();
         int exit;
         using (ProcessEnvironment.Set(("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_PROFILE", null)))
-            exit = Program.BuildRoot().Parse(["flowlogs", "query", "--engine", "insights", "--log-group-name", "/vpc/flowlogs", "--region", JsonWire.Region,
-                "--endpoint-url", server.Url, "--group-by", "srcaddr", "--since", "2015-08-12T13:00:00Z", "--until", "2015-08-12T15:00:00Z", "--format", "json"]).Invoke();
+            exit = CliRunner.Run("flowlogs", "query", "--engine", "insights", "--log-group-name", "/vpc/flowlogs", "--region", JsonWire.Region,
+                "--endpoint-url", server.Url, "--group-by", "srcaddr", "--since", "2015-08-12T13:00:00Z", "--until", "2015-08-12T15:00:00Z", "--format", "json").Exit;
 
         Assert.Equal(Program.Ok, exit);
         Assert.Equal(["StartQuery", "GetQueryResults", "GetQueryResults"], server.Requests.Select(JsonWire.Operation));

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using VpcSecTools.AwsIpRanges;
+using VpcSecTools.Endpoints;
+using VpcSecTools.FlowLogs;
+using VpcSecTools.Snapshot;
+using VpcSecTools.TransferCost;
+
+namespace VpcSecTools.Cli.Commands;
+
+/// <summary>
+/// <c>vpcsec transfer-cost</c>: Get-VpcTransferCost for runbooks. Exit 2 when a path matched nothing or a file could not be
+/// read to its end, 3 when bytes could not be placed on a path (interfaces the snapshot lacks included) or a charged path has no price, else 0.
+/// </summary>
+public static class TransferCostCommand
+{
+    public static Command Create()
+    {
+        var snapshot = SnapshotCommand.SnapshotOption();
+        var flowLogs = new Option<string[]>("--flow-logs")
+        {
+            Description = "Flow-log files, folders or s3:// locations; repeat or list several. Without them, the --vpc-id VPCs' own flow logs are read where the snapshot's describe-flow-logs says they go.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var vpcs = new Option<string[]>("--vpc-id") { Description = "Only records of these VPCs; without --flow-logs, read their own flow logs.", AllowMultipleArgumentsPerToken = true };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Count only records ending at or after this instant (ISO 8601); the month is scaled from --since..--until." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Count only records starting before this instant (ISO 8601)." };
+        var prices = new Option<string?>("--prices") { Description = "A price file whose regions replace the bundled prices." };
+        var ipRanges = new Option<string?>("--ip-ranges") { Description = "An ip-ranges.json instead of the bundled dated copy (it names the region of AWS addresses)." };
+        var top = new Option<int>("--top") { Description = "Talkers shown per path.", DefaultValueFactory = _ => 5 };
+        var format = SnapshotCommand.FormatOption("table", "json");
+        var aws = new AwsConnectionOptions("With s3:// paths or without --flow-logs");
+        var command = new Command("transfer-cost",
+            "What the network costs by path (NAT and transit gateway processing, cross-AZ, peering, cross-region) from flow logs, each flow counted once, with the top talkers of each path.")
+            { snapshot, flowLogs, vpcs, since, until, prices, ipRanges, top, format };
+        aws.AddTo(command);
+        command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
+        {
+            var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
+            var query = new FlowLogQuery { Filter = new FlowFilter { Since = parse.GetValue(since), Until = parse.GetValue(until), VpcId = CliOutput.Values(parse.GetValue(vpcs)) } };
+            var events = new FlowLogRunEvents
+            {
+                Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
+                Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
+            };
+            var request = new FlowLogRunRequest { Paths = CliOutput.Values(parse.GetValue(flowLogs)), Index = index };
+            using var run = FlowLogRun.Open(request, query, aws.Connect(parse), events);
+            var (report, read) = TransferCosting.Run(run, index, AwsIpRangeSet.LoadOrBundled(parse.GetValue(ipRanges)), PriceTable.LoadOrBundled(parse.GetValue(prices)), parse.GetValue(top));
+            run.Finish(read);
+            foreach (var note in report.Notes) stderr.WriteLine($"vpcsec: warning: {note}");
+            if (parse.GetValue(format) == "json") CliOutput.WriteJson(report, stdout);
+            else Write(report, stdout);
+            return run.Incomplete ? Program.Error : Unplaced(report) ? Program.Unknown : Program.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Bytes not placed on a path (or of interfaces the snapshot lacks), or a charged path without a price: the figure is incomplete.</summary>
+    private static bool Unplaced(TransferCostReport report) => report.UnknownInterfaceBytes > 0 ||
+        report.Lines.Any(l => l.Path == TransferPath.Unattributed || (l.CostPerMonth is null && l.Path != TransferPath.Internet));
+
+    private static void Write(TransferCostReport report, TextWriter stdout)
+    {
+        static string N(decimal? d) => d is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+        CliOutput.WriteTable(["Region", "Path", "GB", "GB/month", "PerGb", "Cost/month", "TopTalker"],
+            report.Lines.Select(l => (IReadOnlyList<string>)[l.Region, l.Path.ToString(), N(l.Gigabytes), N(l.GbPerMonth),
+                l.PricePerGb is { } p ? p.ToString("0.####", CultureInfo.InvariantCulture) : "-", N(l.CostPerMonth),
+                l.TopTalkers.FirstOrDefault()?.ToString() ?? "-"]), stdout);
+        stdout.WriteLine();
+        stdout.WriteLine($"Total: {N(report.TotalCostPerMonth)} per month; window {report.WindowStart:u} .. {report.WindowEnd:u} (x{report.MonthlyFactor} to a month); prices: {report.PriceSource}; ip-ranges: {report.IpRangesSource}");
+    }
+}
