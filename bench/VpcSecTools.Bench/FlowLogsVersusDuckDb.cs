@@ -11,7 +11,8 @@ namespace VpcSecTools.Bench;
 /// <list type="bullet">
 /// <item><c>flowlogs parquet</c>: writes bench/data/flow-v2.parquet from flow-v2.log in AWS's Parquet schema (the field names
 /// with underscores, INT_32 / INT_64 / STRING as the VPC guide lists them) with gzip pages, by DuckDB's writer.</item>
-/// <item><c>flowlogs versus [--rounds N] [--threads T] [--only text]</c>: the table.</item>
+/// <item><c>flowlogs versus [--rounds N] [--threads T] [--only text] [--before bench.dll]</c>: the table; with --before, our
+/// engine as another build (an earlier commit's bench) runs too, interleaved with the two, for a before-and-after in one run.</item>
 /// <item><c>flowlogs one &lt;engine&gt; &lt;query&gt; &lt;input&gt; &lt;threads&gt; [max-memory MiB]</c>: one run in this process.</item>
 /// </list>
 /// </summary>
@@ -71,6 +72,7 @@ public static class FlowLogsVersusDuckDb
         {
             var result = new FlowLogReader(new FlowLogReadOptions { Threads = threads, MaxMemory = maxMemory }).Run([FlowLogInput.FromFile(path)], ours);
             if (result.Report.FileErrors.Count > 0) throw new InvalidOperationException(result.Report.FileErrors[0].Message);
+            Console.WriteLine($"read: {result.Report.Bytes} stored bytes, {result.Report.ChunksDecoded} column chunks decoded, {result.Report.Elapsed.TotalSeconds:F2} s in the reader");
             answer = ours.IsAggregate
                 ? string.Join(';', result.Groups.Select(g => $"{g.Key}={g.Bytes}")) + $" ({result.GroupCount} groups, spilled {result.Report.SpilledBytes >> 20} MiB, {result.Report.Elapsed.TotalSeconds:F2} s in the reader)"
                 : result.Matched.ToString(CultureInfo.InvariantCulture);
@@ -105,6 +107,7 @@ public static class FlowLogsVersusDuckDb
         int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         int rounds = Option("--rounds", 3), threads = Option("--threads", 2);
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
+        var before = Array.IndexOf(args, "--before") is var b and >= 0 && b + 1 < args.Length ? Path.GetFullPath(args[b + 1]) : null;
         foreach (var f in Inputs.Values)
             if (!File.Exists(Path.Combine(Data, f))) { Console.Error.WriteLine($"missing {f}: run 'flowlogs gen 1024' and 'flowlogs parquet' first"); return 2; }
         // The cases: every question on text, the count on gzip, and every question on the same data as Parquet.
@@ -117,31 +120,31 @@ public static class FlowLogsVersusDuckDb
         cases.Add(("conversations", "text", "256"));
         cases = cases.Where(c => only is null || $"{c.Query} {c.Input}".Contains(only, StringComparison.Ordinal)).ToList();
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}, {threads} thread(s), {rounds} round(s)");
-        var runs = cases.ToDictionary(c => c, _ => (Ours: new List<Run>(), DuckDb: new List<Run>()));
+        var runs = cases.ToDictionary(c => c, _ => (Ours: new List<Run>(), DuckDb: new List<Run>(), Before: new List<Run>()));
         for (int round = 0; round < rounds; round++)
             foreach (var c in cases)
             {
                 // Alternate which engine goes first, so neither always meets a warmer page cache or a quieter neighbour.
-                var order = round % 2 == 0 ? new[] { "ours", "duckdb" } : ["duckdb", "ours"];
-                foreach (var engine in order)
+                var order = round % 2 == 0 ? new[] { "ours", "duckdb", "before" } : ["before", "duckdb", "ours"];
+                foreach (var engine in order.Where(e => e != "before" || before is not null))
                 {
-                    var run = Child(engine, c.Query, c.Input, threads, c.MaxMemory);
-                    (engine == "ours" ? runs[c].Ours : runs[c].DuckDb).Add(run);
+                    var run = engine == "before" ? Child("ours", c.Query, c.Input, threads, c.MaxMemory, before) : Child(engine, c.Query, c.Input, threads, c.MaxMemory);
+                    (engine == "ours" ? runs[c].Ours : engine == "before" ? runs[c].Before : runs[c].DuckDb).Add(run);
                     Console.WriteLine($"  {c.Query,-14} {c.Input,-8} {c.MaxMemory ?? "-",-4} {engine,-7} {run.Wall,6:F2} s wall {run.Cpu,6:F2} s cpu {run.PeakMiB,6:F0} MiB  {Short(run.Answer)}");
                 }
             }
         Console.WriteLine($"load after: {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine();
-        Console.WriteLine("| question | input | ours: wall s, CPU s, peak MiB | DuckDB: wall s, CPU s, peak MiB | wall ratio | CPU ratio | answers |");
-        Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | --- |");
+        Console.WriteLine("| question | input | ours: wall s, CPU s, peak MiB | DuckDB: wall s, CPU s, peak MiB | wall ratio | CPU ratio | answers |" + (before is null ? "" : " before: wall s, CPU s, peak MiB |"));
+        Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | --- |" + (before is null ? "" : " --- |"));
         foreach (var c in cases)
         {
-            var (ours, duck) = runs[c];
+            var (ours, duck, earlier) = runs[c];
             double Median(List<Run> r, Func<Run, double> f) => r.Select(f).Order().ElementAt(r.Count / 2);
             string Cell(List<Run> r) => $"{Median(r, x => x.Wall):F2}, {Median(r, x => x.Cpu):F2}, {Median(r, x => x.PeakMiB):F0}";
-            bool same = ours.Concat(duck).Select(r => Canonical(r.Answer)).Distinct().Count() == 1;
+            bool same = ours.Concat(duck).Concat(earlier).Select(r => Canonical(r.Answer)).Distinct().Count() == 1;
             Console.WriteLine($"| {c.Query}{(c.MaxMemory is { } m ? $" (max {m} MiB)" : "")} | {c.Input} | {Cell(ours)} | {Cell(duck)} | " +
-                $"{Median(ours, x => x.Wall) / Median(duck, x => x.Wall):F2} | {Median(ours, x => x.Cpu) / Median(duck, x => x.Cpu):F2} | {(same ? "same" : "DIFFER")} |");
+                $"{Median(ours, x => x.Wall) / Median(duck, x => x.Wall):F2} | {Median(ours, x => x.Cpu) / Median(duck, x => x.Cpu):F2} | {(same ? "same" : "DIFFER")} |" + (before is null ? "" : $" {Cell(earlier)} |"));
         }
         return 0;
     }
@@ -156,9 +159,9 @@ public static class FlowLogsVersusDuckDb
 
     private static string Short(string answer) => answer.Length > 90 ? answer[..90] + "..." : answer;
 
-    private static Run Child(string engine, string query, string input, int threads, string? maxMemory)
+    private static Run Child(string engine, string query, string input, int threads, string? maxMemory, string? build = null)
     {
-        var self = typeof(FlowLogsVersusDuckDb).Assembly.Location;
+        var self = build ?? typeof(FlowLogsVersusDuckDb).Assembly.Location;
         var psi = new ProcessStartInfo("/usr/bin/time", ["-f", "%e %U %S %M", "dotnet", self, "flowlogs", "one", engine, query, input,
             threads.ToString(CultureInfo.InvariantCulture), .. maxMemory is null ? Array.Empty<string>() : [maxMemory]])
         { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -46,6 +46,8 @@ public sealed class FlowLogReadReport
     public TimeSpan Elapsed { get; internal set; }
     /// <summary>Bytes of groups written to disk because they did not fit the memory budget (0: none).</summary>
     public long SpilledBytes { get; internal set; }
+    /// <summary>Parquet column chunks decoded (a column the question does not need, or that statistics prove valid, is not).</summary>
+    internal long ChunksDecoded { get; set; }
 }
 
 /// <summary>

@@ -54,13 +54,15 @@ public sealed class FlowLogReader
         if (!query.IsAggregate)
             return new FlowLogResult
             {
-                Report = Scan(inputs, new Reading(query.Filter, (format, result) => result.Sink = new CountSink(format), FieldNeeds.Of(filterFields, typed: true)), cancel).Report,
+                Report = Scan(inputs, new Reading(query.Filter, (format, result) => result.Sink = new CountSink(format), FieldNeeds.Of(filterFields, typed: true))
+                    { Typed = new TypedQuery(query, null) }, cancel).Report,
             };
         bool binned = (long)(query.Bin?.TotalMilliseconds ?? 0) > 0;
         using var groups = new GroupAggregate(query.GroupBy.Count, binned, _options.GroupBudget, _options.Threads,
             _options.SpillFolder ?? Path.GetTempPath());
         var needs = FieldNeeds.Of([.. filterFields, .. query.GroupBy, "packets", "bytes", "start", "end"]);
-        var report = Scan(inputs, new Reading(query.Filter, (format, result) => result.Sink = new GroupSink(format, query, groups), needs), cancel).Report;
+        var report = Scan(inputs, new Reading(query.Filter, (format, result) => result.Sink = new GroupSink(format, query, groups), needs)
+            { Typed = new TypedQuery(query, groups) }, cancel).Report;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (list, count) = groups.Results(query.GroupBy.Select(FlowFieldCatalog.ToAwsName).ToList(), query.By, query.Top, _options.Threads);
         report.SpilledBytes = groups.SpilledBytes;
@@ -85,7 +87,11 @@ public sealed class FlowLogReader
     }
 
     /// <summary>What a read does with each input: its filter, the sink it makes per work item once the format is known, the fields they read.</summary>
-    private sealed record Reading(FlowFilter Filter, Func<FlowLogFormat, WorkResult, RecordSink?> Sinks, FieldNeeds Needs);
+    private sealed record Reading(FlowFilter Filter, Func<FlowLogFormat, WorkResult, RecordSink?> Sinks, FieldNeeds Needs)
+    {
+        /// <summary>A count or group-by that Parquet files answer on column values; null: every input is read as lines.</summary>
+        public TypedQuery? Typed { get; init; }
+    }
 
     /// <summary>Reads every input (large plain files in slices, large Parquet files by row groups) in parallel into the sinks made per work item.</summary>
     private (FlowLogReadReport Report, WorkResult[] Results) Scan(IReadOnlyList<FlowLogInput> inputs, Reading reading, CancellationToken cancel)
@@ -172,6 +178,7 @@ public sealed class FlowLogReader
         public string? Error { get; set; }
         public long Bytes { get; set; }
         public long TextBytes { get; set; }
+        public long ChunksDecoded { get; set; }
     }
 
     /// <summary>
@@ -264,6 +271,17 @@ public sealed class FlowLogReader
         {
             source = Open(item, reading, pipeline, result, out counted);
             if (source is null) yield break;
+            if (source is ParquetChunkSource parquet && reading.Typed is { } typed)
+            {
+                var scan = Typed(parquet, reading, typed, result);
+                if (result.Error is not null) yield break;
+                if (scan is not null)
+                {
+                    parquet.Scan(scan);
+                    if (source.Failure is { } failed) result.Error ??= Describe(failed);
+                    yield break;
+                }
+            }
             LineScanner? scanner = null;
             while (source.Next(out int length) is { } buffer)
             {
@@ -288,8 +306,28 @@ public sealed class FlowLogReader
         {
             result.TextBytes = source?.TextBytes ?? 0;
             result.Bytes = counted?.BytesRead ?? (source as ParquetChunkSource)?.BytesRead ?? 0;
+            result.ChunksDecoded = (source as ParquetChunkSource)?.ChunksDecoded ?? 0;
             source?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The typed scan of a Parquet item, after the line path's predicate and sink are compiled on the same columns (a field
+    /// the format lacks is the same error); null when its columns are not of the types it reads.
+    /// </summary>
+    private static ParquetRowScan? Typed(ParquetChunkSource parquet, Reading reading, TypedQuery typed, WorkResult result)
+    {
+        try
+        {
+            FlowPredicate.Compile(reading.Filter, parquet.Format);
+            reading.Sinks(parquet.Format, result);
+        }
+        catch (FlowLogFormatMismatchException e)
+        {
+            result.Error = e.Message;
+            return null;
+        }
+        return ParquetRowScan.Of(typed, parquet.Format, parquet.Columns, result.Tally);
     }
 
     private static string Describe(Exception e) => e switch
@@ -424,6 +462,7 @@ public sealed class FlowLogReader
             var t = r.Tally;
             report.Bytes += r.Bytes;
             report.TextBytes += r.TextBytes;
+            report.ChunksDecoded += r.ChunksDecoded;
             report.Lines += t.Lines;
             report.Records += t.Records;
             report.Matched += t.Matched;

@@ -92,32 +92,15 @@ internal sealed class ParquetChunkSource : ChunkSource
     /// <summary>Reads a row group's columns, or counts its rows as read when its statistics rule the filter out.</summary>
     private void Load(ParquetRowGroup group)
     {
-        if (group.Rows > int.MaxValue) throw new ParquetFormatException($"a row group of {group.Rows} rows is larger than this reader takes");
         _row = 0;
         _rows = 0;
-        if (_mayMatch is not null && !_mayMatch(group))
-        {
-            // Read, not matched: the lines are counted as the scanner would count them.
-            _tally.Lines += group.Rows;
-            _tally.Records += group.Rows;
-            _lines += group.Rows;
-            return;
-        }
+        if (Skip(group)) return;
         int rows = (int)group.Rows;
         _rowRoom = 0;
         for (int k = 0; k < _columns.Length; k++)
         {
-            var column = _log.Footer.Columns[_columns[k]];
-            var chunk = group.Chunks[_columns[k]];
-            if (chunk.Type != column.Type) throw new ParquetFormatException($"column '{column.Name}' is {chunk.Type} in a row group but {column.Type} in the schema");
-            if (chunk.Length > int.MaxValue) throw new ParquetFormatException($"column '{column.Name}' has a chunk of {chunk.Length} bytes, larger than this reader takes");
-            if (_stored.Length < chunk.Length) _stored = new byte[Math.Max(chunk.Length, _stored.Length * 2)];
-            var stored = _stored.AsSpan(0, (int)chunk.Length);
-            _file.Read(chunk.Start, stored);
-            var values = _values[k];
-            values.Reset(column, rows);
-            _reader.Read(stored, column, chunk.Codec, values);
-            _rowRoom += Room(k, values) + 1;
+            Decode(k, group, rows);
+            _rowRoom += Room(k, _values[k]) + 1;
         }
         _rows = rows;
     }
@@ -181,6 +164,89 @@ internal sealed class ParquetChunkSource : ChunkSource
                 Utf8Formatter.TryFormat(value, into, out written);
                 return written;
         }
+    }
+
+    /// <summary>Column chunks decoded so far (a column a query does not need, or that statistics prove valid, is not).</summary>
+    public long ChunksDecoded { get; private set; }
+
+    /// <summary>The columns read, as Parquet columns (the fields of <see cref="Format"/>).</summary>
+    public IReadOnlyList<ParquetColumn> Columns => _columns.Select(c => _log.Footer.Columns[c]).ToList();
+
+    /// <summary>
+    /// Runs every row group of the item through <paramref name="scan"/> on its column values instead of lines: only the
+    /// columns it needs are read and decoded. False when the file failed (<see cref="ChunkSource.Failure"/>).
+    /// </summary>
+    public bool Scan(ParquetRowScan scan)
+    {
+        var decoded = new bool[_columns.Length];
+        try
+        {
+            while (_group < _endGroup)
+            {
+                var group = _log.Footer.RowGroups[_group++];
+                if (!Skip(group) && group.Rows > 0)
+                {
+                    int rows = (int)group.Rows;
+                    for (int k = 0; k < _columns.Length; k++)
+                    {
+                        var chunk = group.Chunks[_columns[k]];
+                        var need = scan.Needs(k, chunk);
+                        decoded[k] = need == ParquetNeed.Decode || (need == ParquetNeed.Dictionary && !ProvedByDictionary(scan, k, group));
+                        if (decoded[k]) Decode(k, group, rows);
+                    }
+                    scan.Scan(_values, decoded, rows, _lines);
+                    _lines += rows;
+                }
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Failure = e;
+            return false;
+        }
+    }
+
+    /// <summary>Whether statistics rule the row group out: its rows are then counted as read, not matched, as the scanner would.</summary>
+    private bool Skip(ParquetRowGroup group)
+    {
+        if (group.Rows > int.MaxValue) throw new ParquetFormatException($"a row group of {group.Rows} rows is larger than this reader takes");
+        if (_mayMatch is null || _mayMatch(group)) return false;
+        _tally.Lines += group.Rows;
+        _tally.Records += group.Rows;
+        _lines += group.Rows;
+        return true;
+    }
+
+    /// <summary>Whether column k's dictionary holds all its values and proves them valid (its data pages are not decoded).</summary>
+    private bool ProvedByDictionary(ParquetRowScan scan, int k, ParquetRowGroup group)
+    {
+        var column = _log.Footer.Columns[_columns[k]];
+        var stored = Stored(column, group.Chunks[_columns[k]]);
+        return _reader.ReadDictionary(stored, column, group.Chunks[_columns[k]].Codec, _values[k]) && scan.Proves(k, _values[k]);
+    }
+
+    /// <summary>Reads and decodes column k of the row group into its values.</summary>
+    private void Decode(int k, ParquetRowGroup group, int rows)
+    {
+        var column = _log.Footer.Columns[_columns[k]];
+        var chunk = group.Chunks[_columns[k]];
+        var stored = Stored(column, chunk);
+        var values = _values[k];
+        values.Reset(column, rows);
+        _reader.Read(stored, column, chunk.Codec, values);
+        ChunksDecoded++;
+    }
+
+    /// <summary>A column chunk's stored bytes, read from the file.</summary>
+    private Span<byte> Stored(ParquetColumn column, ParquetChunk chunk)
+    {
+        if (chunk.Type != column.Type) throw new ParquetFormatException($"column '{column.Name}' is {chunk.Type} in a row group but {column.Type} in the schema");
+        if (chunk.Length > int.MaxValue) throw new ParquetFormatException($"column '{column.Name}' has a chunk of {chunk.Length} bytes, larger than this reader takes");
+        if (_stored.Length < chunk.Length) _stored = new byte[Math.Max(chunk.Length, _stored.Length * 2)];
+        var stored = _stored.AsSpan(0, (int)chunk.Length);
+        _file.Read(chunk.Start, stored);
+        return stored;
     }
 
     public override void Dispose() => _file.Dispose();

@@ -87,14 +87,7 @@ internal sealed class ParquetColumnReader
         while (row < into.Rows)
         {
             if (at >= chunk.Length) throw Corrupt(column, $"its pages hold {row} of the row group's {into.Rows} rows");
-            var t = new ThriftReader(chunk[at..]);
-            PageHeader page;
-            try { page = PageHeader.Read(ref t); }
-            catch (ParquetFormatException e) { throw Corrupt(column, $"a page header at byte {at} of its chunk is damaged ({e.Message})"); }
-            at += t.Position;
-            if (page.CompressedSize < 0 || page.CompressedSize > chunk.Length - at) throw Corrupt(column, "a page runs past the end of its chunk");
-            var stored = chunk.Slice(at, page.CompressedSize);
-            at += page.CompressedSize;
+            var page = NextPage(chunk, ref at, column, out var stored);
             switch (page.Type)
             {
                 case PageType.Dictionary:
@@ -117,6 +110,46 @@ internal sealed class ParquetColumnReader
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Decodes only the dictionary of a byte-array chunk into <paramref name="into"/>'s values, when every data page of the
+    /// chunk is dictionary-encoded (their headers are read, their values are not): then the dictionary holds every value the
+    /// chunk has, and nulls aside, no other. False when it does not (a page stored plainly, or no dictionary).
+    /// </summary>
+    public bool ReadDictionary(ReadOnlySpan<byte> chunk, ParquetColumn column, ParquetCodec codec, ParquetValues into)
+    {
+        _hasDictionary = false;
+        _dictionaryCount = 0;
+        into.Reset(column, 0);
+        int at = 0;
+        while (at < chunk.Length)
+        {
+            var page = NextPage(chunk, ref at, column, out var stored);
+            switch (page.Type)
+            {
+                case PageType.Dictionary:
+                    Dictionary(Decompress(stored, page.UncompressedSize, codec, column), page.Values, column, into);
+                    break;
+                case PageType.Data or PageType.DataV2 when page.Encoding is not (Encoding.PlainDictionary or Encoding.RleDictionary):
+                    return false;
+            }
+        }
+        return _hasDictionary;
+    }
+
+    /// <summary>The header of the page at <paramref name="at"/> and its stored bytes; moves <paramref name="at"/> past the page.</summary>
+    private static PageHeader NextPage(ReadOnlySpan<byte> chunk, ref int at, ParquetColumn column, out ReadOnlySpan<byte> stored)
+    {
+        var t = new ThriftReader(chunk[at..]);
+        PageHeader page;
+        try { page = PageHeader.Read(ref t); }
+        catch (ParquetFormatException e) { throw Corrupt(column, $"a page header at byte {at} of its chunk is damaged ({e.Message})"); }
+        at += t.Position;
+        if (page.CompressedSize < 0 || page.CompressedSize > chunk.Length - at) throw Corrupt(column, "a page runs past the end of its chunk");
+        stored = chunk.Slice(at, page.CompressedSize);
+        at += page.CompressedSize;
+        return page;
     }
 
     private Span<byte> Decompress(ReadOnlySpan<byte> stored, int size, ParquetCodec codec, ParquetColumn column)
