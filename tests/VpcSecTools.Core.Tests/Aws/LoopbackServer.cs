@@ -32,7 +32,7 @@ public sealed record Reply(int Status, byte[] Body, string ContentType = "text/x
 /// </summary>
 public sealed class LoopbackServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Func<SeenRequest, Reply> _handler;
     private readonly TimeSpan _latency;
     private readonly Task _loop;
@@ -43,15 +43,26 @@ public sealed class LoopbackServer : IDisposable
     {
         _handler = handler;
         _latency = latency;
-        Port = FreePort();
-        Url = $"http://127.0.0.1:{Port}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
+        // A free port can be taken by another process between the probe and the listen: try another.
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            Url = $"http://127.0.0.1:{Port}";
+            var listener = new HttpListener();
+            listener.Prefixes.Add(Url + "/");
+            try
+            {
+                listener.Start();
+                _listener = listener;
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 10) { listener.Close(); }
+        }
         _loop = Task.Run(Loop);
     }
 
-    public int Port { get; }
-    public string Url { get; }
+    public int Port { get; private set; }
+    public string Url { get; private set; }
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
 
     private async Task Loop()
