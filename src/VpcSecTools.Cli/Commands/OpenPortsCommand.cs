@@ -60,16 +60,22 @@ public static class OpenPortsCommand
         : report.IsIncomplete(threshold) ? Program.Unknown
         : Program.Ok;
 
+    /// <summary>A route list or a route-parity pair can run to 200 characters: the table keeps a terminal's width, JSON the whole text.</summary>
+    private static string Clip(string cell) => cell.Length <= RuleWidth ? cell : string.Concat(cell.AsSpan(0, RuleWidth - 1), "\u2026");
+
+    private const int RuleWidth = 48;
+
     private static void WriteTable(IReadOnlyList<Finding> findings, IReadOnlyList<string> notes, TextWriter stdout, TextWriter stderr)
     {
         CliOutput.WriteTable(["Severity", "Check", "Resource", "Rule", "Protocol", "Ports", "Source", "Exposure", "Suppressed"],
             findings.Select(f => (IReadOnlyList<string>)
             [
-                f.Confirmed ? f.Severity.Label() : $"{f.Severity.Label()}?", f.CheckId, f.ResourceId, f.Rule ?? "-", f.Protocol ?? "-", f.Ports ?? "-", f.Source ?? "-",
+                f.Confirmed ? f.Severity.Label() : $"{f.Severity.Label()}?", f.CheckId, f.ResourceId, Clip(f.Rule ?? "-"), f.Protocol ?? "-", f.Ports ?? "-", Clip(f.Source ?? "-"),
                 f.ExposureVerdict ?? "-", f.Suppressed ? "yes" : "",
             ]), stdout);
         int unconfirmed = findings.Count(f => !f.Confirmed);
-        stdout.WriteLine($"\n{findings.Count} finding(s){(unconfirmed == 0 ? "" : $", {unconfirmed} unconfirmed (severity?: their worst case; the data they need is missing, see MissingData in --format json)")}.");
+        stdout.WriteLine($"\n{findings.Count} finding(s){(unconfirmed == 0 ? "" : $", {unconfirmed} unconfirmed (severity?: their worst case; the data they need is missing, see MissingData in --format json)")}." +
+            (findings.Any(f => Clip(f.Rule ?? "") != (f.Rule ?? "") || Clip(f.Source ?? "") != (f.Source ?? "")) ? $" Cells cut with \u2026 are whole in --format json." : ""));
         foreach (var n in notes) stderr.WriteLine($"note: {n}");
     }
 }

@@ -20,6 +20,10 @@ public class OpenPortsCommandTests
         Assert.Contains("sg-04ce5d4dc299e624b", stdout);
         Assert.Contains("Reachable", stdout);
         Assert.DoesNotContain("vpcsec:", stderr);
+        // The RDS and route-parity findings name whole route lists: the table cuts them, JSON keeps them.
+        var header = stdout.Split('\n')[0];
+        Assert.InRange(header.IndexOf("Protocol", StringComparison.Ordinal) - header.IndexOf("Rule", StringComparison.Ordinal), 4, 50);
+        Assert.Contains("are whole in --format json", stdout);
     }
 
     [Fact]
