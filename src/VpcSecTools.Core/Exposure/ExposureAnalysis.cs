@@ -166,7 +166,7 @@ public sealed class ExposureAnalysis
     private IReadOnlyList<AclEntryView> AclEntries(NetworkAcl acl, bool ipv6)
     {
         var key = (acl.NetworkAclId, ipv6);
-        if (!_aclEntries.TryGetValue(key, out var entries)) _aclEntries[key] = entries = NetworkAclEvaluation.Entries(acl, false, ipv6);
+        if (!_aclEntries.TryGetValue(key, out var entries)) _aclEntries[key] = entries = NetworkAclEvaluation.Entries(_index, acl, false, ipv6);
         return entries;
     }
 

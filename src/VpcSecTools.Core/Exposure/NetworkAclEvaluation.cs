@@ -38,12 +38,13 @@ public static class NetworkAclEvaluation
 {
     /// <summary>
     /// The entries of one direction and family, sorted by rule number (API order is not evaluation order), as the shared
-    /// reader reads them (<see cref="NetworkAclRules"/>); entries it cannot read are left out and named in the notes.
+    /// reader reads them, once per snapshot (<see cref="SnapshotIndex.RulesOf(NetworkAcl)"/>); entries it cannot read are left
+    /// out and named in the notes.
     /// </summary>
-    public static IReadOnlyList<AclEntryView> Entries(NetworkAcl acl, bool egress, bool ipv6, List<string>? notes = null)
+    public static IReadOnlyList<AclEntryView> Entries(SnapshotIndex index, NetworkAcl acl, bool egress, bool ipv6, List<string>? notes = null)
     {
         var list = new List<AclEntryView>();
-        foreach (var r in new NetworkAclRules(acl).Of(egress, ipv6))
+        foreach (var r in index.RulesOf(acl).Of(egress, ipv6))
         {
             if (r.IsReadable) list.Add(new AclEntryView(r.RuleNumber, r.Allow!.Value, r.Protocol!.Value, r.Protocol.Value.HasPorts ? r.Ports!.Value : PortRange.All, r.Cidr!.Value));
             else foreach (var problem in r.Problems) notes?.Add($"{problem}; entry skipped");

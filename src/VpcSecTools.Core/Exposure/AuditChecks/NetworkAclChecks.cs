@@ -24,7 +24,7 @@ internal sealed class NetworkAclChecks : IAuditCheck
 
             foreach (var ipv6 in new[] { false, true })
             {
-                var entries = NetworkAclEvaluation.Entries(acl, false, ipv6, audit.Notes);
+                var entries = NetworkAclEvaluation.Entries(audit.Index, acl, false, ipv6, audit.Notes);
                 var unreadable = Unreadable(acl, entries, ipv6);
                 if (entries.Count == 0 && unreadable.Length == 0) continue;
                 var family = ipv6 ? "::/0" : "0.0.0.0/0";
