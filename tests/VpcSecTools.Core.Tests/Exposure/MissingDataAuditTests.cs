@@ -182,6 +182,17 @@ public class MissingDataAuditTests
     }
 
     [Fact]
+    public void A_nacl_entry_whose_cidr_is_of_the_other_family_may_open_either_family()
+    {
+        // "::/0" in CidrBlock: which family the allow of 22 was meant for cannot be told (SnapshotIndex.RulesOf puts it in
+        // both lists), so neither family's SSH is proven closed.
+        var acl = Acl("acl-1", false, [SubnetA], Entry(50, false, "6", "allow", "0.0.0.0/0", 22, 22) with { CidrBlock = "::/0" });
+        var ssh = Audit(Index([], acls: [acl])).Of("NACL.SshFromInternet").ToArray();
+        Assert.Equal(["0.0.0.0/0", "::/0"], ssh.Select(f => f.Source).Order(StringComparer.Ordinal));
+        Assert.All(ssh, f => Assert.Contains("entry 50", f.MissingData));
+    }
+
+    [Fact]
     public void A_complete_snapshot_gives_confirmed_findings()
     {
         var report = Audit(Index([Sg("sg-x", Tcp(22, 22, "0.0.0.0/0"))], [Eni("eni-pub", "10.0.1.10", "54.1.2.3", "sg-x")]));

@@ -25,7 +25,7 @@ internal sealed class NetworkAclChecks : IAuditCheck
             foreach (var ipv6 in new[] { false, true })
             {
                 var entries = NetworkAclEvaluation.Entries(audit.Index, acl, false, ipv6, audit.Notes);
-                var unreadable = Unreadable(acl, entries, ipv6);
+                var unreadable = Unreadable(audit.Index, acl, ipv6);
                 if (entries.Count == 0 && unreadable.Length == 0) continue;
                 var family = ipv6 ? "::/0" : "0.0.0.0/0";
                 // The worst case of each unreadable entry: an allow of every protocol and port from the whole internet.
@@ -62,15 +62,11 @@ internal sealed class NetworkAclChecks : IAuditCheck
     }
 
     /// <summary>
-    /// Inbound entries of one family that <see cref="NetworkAclEvaluation.Entries"/> could not read (bad CIDR or protocol),
-    /// and entries with no CIDR of either family, which may be of this one.
+    /// Inbound entries of one family that the index's reading could not read (bad CIDR or protocol), as it lists them: an
+    /// entry whose family cannot be told (no CIDR, both, or one of the other family in the field) stands in both families.
     /// </summary>
-    private static NetworkAclEntry[] Unreadable(NetworkAcl acl, IReadOnlyList<AclEntryView> read, bool ipv6)
-    {
-        var numbers = read.Select(e => e.RuleNumber).ToHashSet();
-        return acl.Entries.Where(e => !e.Egress && e.RuleNumber < 32767 && !numbers.Contains(e.RuleNumber)
-            && (!string.IsNullOrEmpty(ipv6 ? e.Ipv6CidrBlock : e.CidrBlock) || (string.IsNullOrEmpty(e.CidrBlock) && string.IsNullOrEmpty(e.Ipv6CidrBlock)))).ToArray();
-    }
+    private static NetworkAclEntry[] Unreadable(SnapshotIndex index, NetworkAcl acl, bool ipv6) =>
+        index.RulesOf(acl).Of(false, ipv6).Where(r => !r.IsReadable && r.RuleNumber < 32767).Select(r => r.Entry).ToArray();
 
     private static string Shadowed(AclOpening o) =>
         o.Shadowing.Count == 0 ? "" : $" ({string.Join(", ", o.Shadowing)} first)";
