@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace VpcSecTools.Bench;
+
+/// <summary>
+/// Steps over one generated file, each warmed once then timed best of <c>--runs</c> (default 5), printed as a Markdown
+/// table against the plain group-by (the second step) of the same run.
+/// </summary>
+internal static class StepTable
+{
+    public static void Print(string[] args, string file, (string Name, Func<string> Body)[] steps, string machineNote = "")
+    {
+        int runsAt = Array.IndexOf(args, "--runs");
+        int runs = runsAt >= 0 ? int.Parse(args[runsAt + 1], CultureInfo.InvariantCulture) : 5;
+        foreach (var step in steps) step.Body();
+        var best = steps.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue, Note: "")).ToArray();
+        for (int i = 0; i < runs; i++)
+            for (int k = 0; k < steps.Length; k++)
+            {
+                var (wall, cpu, note) = EndpointsBench.Time(steps[k].Body);
+                if (wall < best[k].Wall) best[k] = (wall, cpu, note);
+            }
+        var mb = new FileInfo(file).Length / 1e6;
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}{machineNote}");
+        Console.WriteLine("| step | wall s | MB/s | CPU s | vs group-by (wall) | vs group-by (CPU) | note |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        for (int k = 0; k < steps.Length; k++)
+            Console.WriteLine($"| {steps[k].Name} | {best[k].Wall:F3} | {mb / best[k].Wall:F0} | {best[k].Cpu:F3} | {best[k].Wall / best[1].Wall:F2}x | {best[k].Cpu / best[1].Cpu:F2}x | {best[k].Note} |");
+    }
+}
