@@ -34,7 +34,8 @@ internal sealed class PrivateLinkCandidateChecks : IAuditCheck
             {
                 var rules = audit.Ingress(g).Where(r => r.Protocol == IpProtocol.Tcp && r.Ports.From == r.Ports.To && Admits(index, r, link)).ToArray();
                 if (rules.Length == 0) continue;
-                var targets = index.EnisInGroup(g.GroupId).Where(e => e.VpcId == g.VpcId).ToArray();
+                // An interface without a private address (a damaged capture) is reached by no peer: there is nothing to publish.
+                var targets = index.EnisInGroup(g.GroupId).Where(e => e.VpcId == g.VpcId && ReachabilityAnalyzer.PrivateAddressOf(e, ipv6: false) is not null).ToArray();
                 if (targets.Length == 0) continue;
                 var sources = link.RemoteInSnapshot ? index.NetworkInterfaces.Values.Where(e => e.VpcId == link.RemoteVpc).ToArray() : [];
                 foreach (var port in rules.Select(r => r.Ports.From).Distinct().Order())
