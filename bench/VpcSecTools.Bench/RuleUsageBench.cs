@@ -9,7 +9,7 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Bench;
 
 /// <summary>
-/// <c>rule-usage [records] [--scale S] [--conversations N] [--runs N] [--keep] [--reuse]</c>: the reachability bench's
+/// <c>rule-usage [records] [--scale S] [--conversations N] [--runs N] [--keep] [--reuse] [--no-reference]</c>: the reachability bench's
 /// network (scale 1: 10,000 ENIs, 2,000 groups with 20,000 rules in 10 VPCs), each VPC with an active flow log, and a day
 /// of its flow logs (default 2,000,000 records, v2 default format as S3 delivers it, one object per VPC): conversations
 /// the groups allow (a client in a rule's CIDR or group, the server's service port, an ephemeral client port), each
@@ -53,14 +53,16 @@ public static class RuleUsageBench
         var reader = new FlowLogReader();
         string? last = null; // the proposals of the last run, every run gives the same
         string[] groupBy = ["interface-id", "srcaddr", "dstaddr", "dstport", "protocol", "action"];
-        var steps = new (string Name, Func<string> Body)[]
+        var steps = new List<(string Name, Func<string> Body)>
         {
             ("plain read (count records)", () => $"{reader.Run(inputs, new FlowLogQuery()).Report.Records:N0} records"),
             ("plain group-by (interface-id, srcaddr, dstaddr, dstport, protocol, action)", () => $"{reader.Run(inputs, new FlowLogQuery { GroupBy = groupBy }).GroupCount:N0} groups"),
             ("rule usage (read, attribution, verdicts, proposals)", () => Usage(new RuleUsageOptions())),
-            // The straightforward exposure (each proposal's on its own), the before of the shared one, same answers.
-            ("rule usage, each proposal's exposure on its own", () => Usage(new RuleUsageOptions { SharedExposure = false })),
         };
+        // The straightforward exposure (each proposal's on its own), the before of the shared one, same answers; --no-reference
+        // leaves it out (to profile the shared path alone: then nothing holds the two to the same answer).
+        if (!args.Contains("--no-reference"))
+            steps.Add(("rule usage, each proposal's exposure on its own", () => Usage(new RuleUsageOptions { SharedExposure = false })));
         string Usage(RuleUsageOptions options)
         {
             var report = RuleUsageAnalysis.Read(new RuleUsageRequest { Index = index, Paths = files, Options = options }, () => throw new InvalidOperationException("offline"), new FlowLogRunEvents());
@@ -74,7 +76,7 @@ public static class RuleUsageBench
         foreach (var step in steps) step.Body();
         var best = steps.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue, Note: "")).ToArray();
         for (int i = 0; i < runs; i++)
-            for (int k = 0; k < steps.Length; k++)
+            for (int k = 0; k < steps.Count; k++)
             {
                 var (wall, cpu, note) = EndpointsBench.Time(steps[k].Body);
                 if (wall < best[k].Wall) best[k] = (wall, cpu, note);
@@ -84,7 +86,7 @@ public static class RuleUsageBench
             $"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}; {counts.Enis:N0} ENIs, {counts.Groups:N0} groups, {counts.Rules:N0} rules; {mb:F0} MB"));
         Console.WriteLine("| step | wall s | CPU s | vs group-by (wall) | vs group-by (CPU) | note |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | --- |");
-        for (int k = 0; k < steps.Length; k++)
+        for (int k = 0; k < steps.Count; k++)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {steps[k].Name} | {best[k].Wall:F2} | {best[k].Cpu:F2} | {best[k].Wall / best[1].Wall:F2}x | {best[k].Cpu / best[1].Cpu:F2}x | {best[k].Note} |"));
         if (!args.Contains("--keep")) foreach (var f in files) File.Delete(f);
