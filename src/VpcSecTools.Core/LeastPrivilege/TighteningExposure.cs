@@ -31,7 +31,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
     // Every rule of a group probes the same ENIs from sources many rules name (a subnet's CIDR, a referenced group), and
     // the fan-out's verdict is the snapshot's, not the proposal's: each (target, probe, source) is decided once
     // (unless built with shared: false, the straightforward path the tests compare against).
-    private readonly Dictionary<(string Target, Traffic Traffic), Dictionary<string, bool>> _reaches = [];
+    private readonly Dictionary<(string Target, Traffic Traffic), Dictionary<string, Reach>> _reaches = [];
     private readonly Dictionary<string, NetworkInterface[]> _named = new(StringComparer.Ordinal);
     private const int MaxDecided = 4_000_000;
     private int _decided;
@@ -171,10 +171,10 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         var removed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in enis)
             foreach (var traffic in probes)
-                foreach (var r in Reaching(e, traffic, candidates))
+                foreach (var (r, walked) in Reaching(e, traffic, Left(candidates, removed, traffic)))
                 {
                     if (removed.Contains($"{r}|{traffic}") || !index.NetworkInterfaces.TryGetValue(r, out var source)) continue;
-                    if (Seen(source, e, traffic) is not var (seen, identity)) continue;
+                    if (Seen(source, e, traffic, walked) is not var (seen, identity)) continue;
                     var holder = identity ? source : index.EnisAt(seen).FirstOrDefault();
                     var peer = holder is null ? new FlowPeer(seen, PeerKind.NoEni, null, false, null) : new FlowPeer(seen, PeerKind.Eni, holder, identity, null);
                     var yes = new List<SourceRule>();
@@ -188,12 +188,29 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         return removed.Select(k => k[..k.IndexOf('|', StringComparison.Ordinal)]).Distinct().LongCount();
     }
 
-    /// <summary>The candidates (in their order) the fan-out finds reaching <paramref name="target"/> with the traffic, the target itself aside.</summary>
-    private IEnumerable<string> Reaching(NetworkInterface target, Traffic traffic, List<NetworkInterface> candidates)
+    /// <summary>
+    /// The candidates not yet removed on the probe (in their order): a source removed towards one ENI of the group counts
+    /// once, so whether it reaches the next is not asked (the straightforward path asks, and skips it after).
+    /// </summary>
+    private List<NetworkInterface> Left(List<NetworkInterface> candidates, HashSet<string> removed, Traffic traffic)
+    {
+        if (!shared || removed.Count == 0) return candidates;
+        var probe = traffic.ToString();
+        return candidates.Where(c => !removed.Contains($"{c.NetworkInterfaceId}|{probe}")).ToList();
+    }
+
+    /// <summary>A fan-out's verdict on one source, and (when it reaches) the address its request's walk says it is seen with.</summary>
+    private readonly record struct Reach(bool Reaches, IpAddress? Seen, bool ReferencesPreserved);
+
+    /// <summary>
+    /// The candidates (in their order) the fan-out finds reaching <paramref name="target"/> with the traffic, the target itself
+    /// aside, each with the address its request's walk says the target sees (shared path only; else null).
+    /// </summary>
+    private IEnumerable<(string Source, (IpAddress Address, bool ReferencesPreserved)? Walked)> Reaching(NetworkInterface target, Traffic traffic, List<NetworkInterface> candidates)
     {
         if (!shared)
             return new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, candidates.Where(c => c != target))
-                .Where(r => r.Verdict == Verdict.Reachable).Select(r => r.Source);
+                .Where(r => r.Verdict == Verdict.Reachable).Select(r => (r.Source, ((IpAddress, bool)?)null));
         // Bounded: past MaxDecided verdicts the memo starts again (the answers do not change, only the work).
         if (_decided > MaxDecided) { _reaches.Clear(); _decided = 0; }
         if (!_reaches.TryGetValue((target.NetworkInterfaceId, traffic), out var known)) _reaches[(target.NetworkInterfaceId, traffic)] = known = new(StringComparer.Ordinal);
@@ -203,18 +220,26 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         if (asked is not null)
         {
             _decided += asked.Count;
-            foreach (var c in asked) known[c.NetworkInterfaceId] = false;
-            foreach (var r in new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, asked)) known[r.Source] = r.Verdict == Verdict.Reachable;
+            foreach (var c in asked) known[c.NetworkInterfaceId] = default;
+            foreach (var r in new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, asked))
+                known[r.Source] = new Reach(r.Verdict == Verdict.Reachable, r.SeenSourceAddress, r.ReferencesPreserved);
         }
-        var reaching = new List<string>();
+        var reaching = new List<(string, (IpAddress, bool)?)>();
         foreach (var c in candidates)
-            if (c != target && known[c.NetworkInterfaceId]) reaching.Add(c.NetworkInterfaceId);
+            if (c != target && known[c.NetworkInterfaceId] is { Reaches: true } r)
+                reaching.Add((c.NetworkInterfaceId, r.Seen is { } seen ? (seen, r.ReferencesPreserved) : null));
         return reaching;
     }
 
-    /// <summary>The address the target's groups see the source with (the pairwise walk), and whether its identity arrives; null when the walk names none.</summary>
-    private (IpAddress Seen, bool Identity)? Seen(NetworkInterface source, NetworkInterface target, Traffic traffic)
+    /// <summary>
+    /// The address the target's groups see the source with (the pairwise walk, or the fan-out's walk of the same request:
+    /// <paramref name="walked"/>), and whether its identity arrives; null when the walk names none.
+    /// </summary>
+    private (IpAddress Seen, bool Identity)? Seen(NetworkInterface source, NetworkInterface target, Traffic traffic, (IpAddress Address, bool ReferencesPreserved)? walked)
     {
+        // A VPC-provided service's address is left to the pairwise analysis, as below.
+        if (walked is var (address, preserved) && ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false) is { } targetAddress && !ProvidedService(source, targetAddress))
+            return (address, preserved && index.EnisAt(address).Contains(source));
         var key = (source.NetworkInterfaceId, target.NetworkInterfaceId, traffic);
         if (_seen.TryGetValue(key, out var known)) return known;
         var from = new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId);

@@ -24,6 +24,12 @@ public sealed record ReachableSource
     public PathDirection? BlockingDirection { get; init; }
     /// <summary>What allowed it at the destination's security groups (a CIDR, prefix list or group), when reachable.</summary>
     public string? AllowedBy { get; init; }
+    /// <summary>
+    /// When the request arrives: the address the destination's groups see the source with (its own, or a NAT's) and whether
+    /// its identity arrives, as the request's walk says (that source's, or its subnet's). Rule usage reads it instead of walking again.
+    /// </summary>
+    internal IpAddress? SeenSourceAddress { get; init; }
+    internal bool ReferencesPreserved { get; init; }
 }
 
 /// <summary>
@@ -138,8 +144,15 @@ public sealed class ReachabilityFanOut
                 results.Add(egress.Result == HopResult.Unknown ? FromDecision(eni, egress, dst, traffic) : Entry(eni.NetworkInterfaceId, eni, network, dst, traffic));
                 continue;
             }
+            var request = network;
             network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, fullCache, returnPath: true);
-            var entry = Entry(eni.NetworkInterfaceId, eni, network, dst, traffic) with { AllowedBy = ingress?.Result == HopResult.Allowed ? AllowedBy(ingress) : null };
+            var entry = Entry(eni.NetworkInterfaceId, eni, network, dst, traffic) with
+            {
+                AllowedBy = ingress?.Result == HopResult.Allowed ? AllowedBy(ingress) : null,
+                // A shared (untranslated) walk saw its representative's address: this source is seen as itself.
+                SeenSourceAddress = request.SeenSourceAddress is not { } text ? null : text == request.SourceAddress ? srcAddress : IpAddress.TryParse(text, out var s) ? s : null,
+                ReferencesPreserved = request.ReferencesPreserved,
+            };
             if (network.BlockingDirection != PathDirection.Return)
             {
                 if (egress.Result == HopResult.Unknown) entry = FromDecision(eni, egress, dst, traffic);
