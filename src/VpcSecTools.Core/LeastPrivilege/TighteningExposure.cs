@@ -171,16 +171,11 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         var removed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in enis)
             foreach (var traffic in probes)
-                foreach (var (r, walked) in Reaching(e, traffic, Left(candidates, removed, traffic)))
+                foreach (var (r, walked) in Reaching(e, traffic, Refused(e, traffic, Left(candidates, removed, traffic), exceptAfter, extraAfter)))
                 {
                     if (removed.Contains($"{r}|{traffic}") || !index.NetworkInterfaces.TryGetValue(r, out var source)) continue;
                     if (Seen(source, e, traffic, walked) is not var (seen, identity)) continue;
-                    var holder = identity ? source : index.EnisAt(seen).FirstOrDefault();
-                    var peer = holder is null ? new FlowPeer(seen, PeerKind.NoEni, null, false, null) : new FlowPeer(seen, PeerKind.Eni, holder, identity, null);
-                    var yes = new List<SourceRule>();
-                    var maybe = new List<SourceRule>();
-                    AllowingRules.Find(book, e, ingress: true, peer, traffic.Protocol, traffic.Ports, yes, maybe, exceptAfter, extraAfter);
-                    if (yes.Count + maybe.Count > 0) continue;
+                    if (AdmittedAfter(e, source, seen, identity, traffic, exceptAfter, extraAfter)) continue;
                     removed.Add($"{r}|{traffic}");
                     if (listed.Count < MaxListed) listed.Add($"{r} ({ExposureAnalysis.OwnerOf(source)}) -> {e.NetworkInterfaceId} {traffic}");
                 }
@@ -198,6 +193,43 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         var probe = traffic.ToString();
         return candidates.Where(c => !removed.Contains($"{c.NetworkInterfaceId}|{probe}")).ToList();
     }
+
+    /// <summary>Whether the target's groups after the change admit the source seen with <paramref name="seen"/> (its identity too, when it arrives); a rule that may counts.</summary>
+    private bool AdmittedAfter(NetworkInterface target, NetworkInterface source, IpAddress seen, bool identity, Traffic traffic, Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
+    {
+        var holder = identity ? source : index.EnisAt(seen).FirstOrDefault();
+        var peer = holder is null ? new FlowPeer(seen, PeerKind.NoEni, null, false, null) : new FlowPeer(seen, PeerKind.Eni, holder, identity, null);
+        var yes = new List<SourceRule>();
+        var maybe = new List<SourceRule>();
+        AllowingRules.Find(book, target, ingress: true, peer, traffic.Protocol, traffic.Ports, yes, maybe, exceptAfter, extraAfter);
+        return yes.Count + maybe.Count > 0;
+    }
+
+    /// <summary>
+    /// The candidates (in their order) whose removal the verdict decides: those the rules after the change refuse as the
+    /// request's walk (the fan-out's, shared per subnet) says the target sees them, and those it does not walk. The others
+    /// are never removed whether they reach or not, and most of a group's later ENIs are asked only about such sources
+    /// (the named peers the change keeps): their verdict, and its response walks, is not asked.
+    /// </summary>
+    private List<NetworkInterface> Refused(NetworkInterface target, Traffic traffic, List<NetworkInterface> candidates, Func<SourceRule, bool> exceptAfter, AddedRules extraAfter)
+    {
+        if (!shared || ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false) is not { } targetAddress) return candidates;
+        var walked = new Dictionary<string, (IpAddress? Seen, bool ReferencesPreserved)>(StringComparer.Ordinal);
+        foreach (var (source, seen, preserved) in new ReachabilityFanOut(_analyzer).Requests(target.NetworkInterfaceId, traffic, candidates))
+            walked[source.NetworkInterfaceId] = (seen, preserved);
+        var refused = new List<NetworkInterface>();
+        foreach (var c in candidates)
+        {
+            // Not walked, or a VPC-provided service's address (the pairwise analysis says what it sees): the verdict decides.
+            if (!walked.TryGetValue(c.NetworkInterfaceId, out var request) || ProvidedService(c, targetAddress)) refused.Add(c);
+            // The request does not arrive (it cannot reach), or arrives as an address the change still admits.
+            else if (request.Seen is { } seen && !AdmittedAfter(target, c, seen, Identity(c, seen, request.ReferencesPreserved), traffic, exceptAfter, extraAfter)) refused.Add(c);
+        }
+        return refused;
+    }
+
+    /// <summary>Whether a group reference can match the source seen with <paramref name="seen"/>: its own address, arrived with its identity.</summary>
+    private bool Identity(NetworkInterface source, IpAddress seen, bool referencesPreserved) => referencesPreserved && index.EnisAt(seen).Contains(source);
 
     /// <summary>A fan-out's verdict on one source, and (when it reaches) the address its request's walk says it is seen with.</summary>
     private readonly record struct Reach(bool Reaches, IpAddress? Seen, bool ReferencesPreserved);
@@ -239,7 +271,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
     {
         // A VPC-provided service's address is left to the pairwise analysis, as below.
         if (walked is var (address, preserved) && ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false) is { } targetAddress && !ProvidedService(source, targetAddress))
-            return (address, preserved && index.EnisAt(address).Contains(source));
+            return (address, Identity(source, address, preserved));
         var key = (source.NetworkInterfaceId, target.NetworkInterfaceId, traffic);
         if (_seen.TryGetValue(key, out var known)) return known;
         var from = new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId);
@@ -252,7 +284,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
             ? _analyzer.Path(from, to, traffic, src.Value, dst.Value, securityGroups: false, returnPath: false)
             : _analyzer.Analyze(from, to, traffic);
         (IpAddress, bool)? result = path.SeenSourceAddress is not null && IpAddress.TryParse(path.SeenSourceAddress, out var seen)
-            ? (seen, path.ReferencesPreserved && index.EnisAt(seen).Contains(source)) : null;
+            ? (seen, Identity(source, seen, path.ReferencesPreserved)) : null;
         return _seen[key] = result;
     }
 

@@ -149,9 +149,7 @@ public sealed class ReachabilityFanOut
             var entry = Entry(eni.NetworkInterfaceId, eni, network, dst, traffic) with
             {
                 AllowedBy = ingress?.Result == HopResult.Allowed ? AllowedBy(ingress) : null,
-                // A shared (untranslated) walk saw its representative's address: this source is seen as itself.
-                SeenSourceAddress = request.SeenSourceAddress is not { } text ? null : text == request.SourceAddress ? srcAddress : IpAddress.TryParse(text, out var s) ? s : null,
-                ReferencesPreserved = request.ReferencesPreserved,
+                SeenSourceAddress = SeenAs(request, srcAddress.Value), ReferencesPreserved = request.ReferencesPreserved,
             };
             if (network.BlockingDirection != PathDirection.Return)
             {
@@ -162,6 +160,33 @@ public sealed class ReachabilityFanOut
         }
         return results;
     }
+
+    /// <summary>
+    /// The request's walk alone (routes, NACLs, translations: no security group, no response) from each source that
+    /// <see cref="WhoCanReach"/> would walk, once per subnet and address class as it walks them: the address the
+    /// destination's groups would see the source with (null when the request does not arrive) and whether its identity
+    /// arrives. Sources it would not walk (no address of the destination's family, no subnet, not filtered) are left out.
+    /// </summary>
+    internal IEnumerable<(NetworkInterface Source, IpAddress? Seen, bool ReferencesPreserved)> Requests(string destination, Traffic traffic, IEnumerable<NetworkInterface> sources)
+    {
+        var dst = ReachabilityEndpoint.Resolve(Index, destination, asSource: false);
+        var dstEni = dst.NetworkInterface;
+        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(dstEni, ipv6: false))
+            ?? throw new ArgumentException($"{destination} has no private address to reach");
+        var forwardCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
+        foreach (var eni in sources)
+        {
+            if (dstEni is not null && eni.NetworkInterfaceId == dstEni.NetworkInterfaceId || SecurityGroupEvaluator.IsUnfiltered(eni) || eni.SubnetId is null) continue;
+            if (ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.IsIPv6) is not { } srcAddress) continue;
+            var source = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, srcAddress, eni.Attachment?.InstanceId);
+            var request = Network(source, dst, traffic, srcAddress, dstAddress, forwardCache, returnPath: false);
+            yield return (eni, SeenAs(request, srcAddress), request.ReferencesPreserved);
+        }
+    }
+
+    /// <summary>The address a request's walk arrived with: a shared (untranslated) walk saw its representative's address, and this source is seen as itself.</summary>
+    private static IpAddress? SeenAs(ReachabilityResult request, IpAddress srcAddress) =>
+        request.SeenSourceAddress is not { } text ? null : text == request.SourceAddress ? srcAddress : IpAddress.TryParse(text, out var seen) ? seen : null;
 
     /// <summary>The ENI a request was delivered to: the destination ENI, or (for an address) the ENI the walk named last.</summary>
     private NetworkInterface? Arrived(ReachabilityResult network, NetworkInterface? dstEni)
