@@ -62,7 +62,7 @@ public static class RuleUsageBench
         // The straightforward exposure (each proposal's on its own), the before of the shared one, same answers; --no-reference
         // leaves it out (to profile the shared path alone: then nothing holds the two to the same answer).
         if (!args.Contains("--no-reference"))
-            steps.Add(("rule usage, each proposal's exposure on its own", () => Usage(new RuleUsageOptions { SharedExposure = false })));
+            steps.Add(("rule usage, each proposal's exposure on its own", () => Usage(new RuleUsageOptions { Shortcuts = false })));
         string Usage(RuleUsageOptions options)
         {
             var report = RuleUsageAnalysis.Read(new RuleUsageRequest { Index = index, Paths = files, Options = options }, () => throw new InvalidOperationException("offline"), new FlowLogRunEvents());

@@ -38,10 +38,11 @@ internal sealed class AddedRules : IEnumerable<SourceRule>
 
     public IEnumerable<SourceRule> Of(string groupId, bool ingress)
     {
-        if (_under is not null)
-            foreach (var rule in _under.Of(groupId, ingress)) yield return rule;
-        if (_byGroup.TryGetValue((groupId, ingress), out var list))
-            foreach (var rule in list) yield return rule;
+        // Asked for every rule of every flow: no enumerator of its own when one list (or none) answers.
+        var own = _byGroup.GetValueOrDefault((groupId, ingress));
+        if (_under is null) return own ?? (IEnumerable<SourceRule>)[];
+        var under = _under.Of(groupId, ingress);
+        return own is null ? under : under.Concat(own);
     }
 
     public IEnumerator<SourceRule> GetEnumerator() => (_under ?? Enumerable.Empty<SourceRule>()).Concat(_all).GetEnumerator();

@@ -129,11 +129,11 @@ internal static class AllowingRules
 
         void Add(SourceRule rule)
         {
-            if (except?.Invoke(rule) == true) return;
+            // Most rules do not match: whether the change leaves the rule out is asked of those that do.
             switch (Match(book.Index, rule, peer, protocol, ports))
             {
-                case RuleMatch.Yes: yes.Add(rule); break;
-                case RuleMatch.Maybe: maybe?.Add(rule); break;
+                case RuleMatch.Yes when except?.Invoke(rule) != true: yes.Add(rule); break;
+                case RuleMatch.Maybe when except?.Invoke(rule) != true: maybe?.Add(rule); break;
             }
         }
     }

@@ -22,11 +22,12 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
 {
     private readonly HashSet<int> _revoked = [];
     private readonly AddedRules _added = new();
+    private readonly Dictionary<(int Rule, string Group), bool> _within = [];
     private int _nextSyntheticId = -1;
 
     public IReadOnlyList<RuleProposal> Propose(IEnumerable<SecurityGroup> groups)
     {
-        var exposure = new TighteningExposure(index, book, options.SharedExposure);
+        var exposure = new TighteningExposure(index, book, options.Shortcuts);
         var candidates = groups.SelectMany(g => book.Of(g.GroupId, true).Concat(book.Of(g.GroupId, false)))
             .Where(r => verdicts.GetValueOrDefault(r.Id) != UsageVerdict.Unknown && r.Problem is null && index.EnisInGroup(r.GroupId).Count > 0)
             .OrderByDescending(r => r, Comparer<SourceRule>.Create((a, b) => Breadth.Compare(index, a, b)))
@@ -66,7 +67,7 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
             var keeping = flows.SelectMany(f => Admitting(f, r => _revoked.Contains(r.Id) || r.Id == rule.Id, _added)).Select(r => $"{r.GroupId} {r.Rule.Source}")
                 .Distinct().Order(StringComparer.Ordinal).Take(4);
             var draft = Draft(rule, ProposalAction.Remove, $"revoke {rule.Text}: every flow it admitted in {coverage.Window} is also admitted by {string.Join(", ", keeping)}", []);
-            return Judge(draft, rule, tally, flows, []);
+            return Judge(draft, rule, tally, flows, needed, []);
         }
         var notes = new SortedSet<string>(StringComparer.Ordinal);
         var authorize = Replacement(rule, needed, notes);
@@ -81,16 +82,19 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         var internet = rule.Ingress ? needed.Where(f => f.Peer.Attribution?.Scope == IpMap.AttributionScope.Public).Select(f => f.Key.Peer).Distinct().Count() : 0;
         var caution = internet == 0 ? null
             : $"it would name the {internet} internet address(es) seen in {coverage.Window}: internet clients change address and open ports draw scanners, so decide whether the service should be public at all";
-        return Judge(proposal, rule, tally, flows, synthetic, caution);
+        return Judge(proposal, rule, tally, flows, needed, synthetic, caution);
     }
 
-    /// <summary>Drops (flows no rule admits after the change) and what else makes a proposal unsafe.</summary>
-    private (RuleProposal, IReadOnlyList<SourceRule>) Judge(RuleProposal proposal, SourceRule rule, RuleTally tally, List<AttributedFlow> flows, IReadOnlyList<SourceRule> added,
-        string? caution = null)
+    /// <summary>
+    /// Drops (flows no rule admits after the change) and what else makes a proposal unsafe. Only the flows the rule alone
+    /// admitted (<paramref name="needed"/>) can be dropped: the rules the change adds only admit more.
+    /// </summary>
+    private (RuleProposal, IReadOnlyList<SourceRule>) Judge(RuleProposal proposal, SourceRule rule, RuleTally tally, List<AttributedFlow> flows, List<AttributedFlow> needed,
+        IReadOnlyList<SourceRule> added, string? caution = null)
     {
         Func<SourceRule, bool> after = r => _revoked.Contains(r.Id) || r.Id == rule.Id;
         var extra = _added.With(added);
-        var dropped = flows.Where(f => !Admitted(f, after, extra)).ToList();
+        var dropped = (options.Shortcuts ? needed : flows).Where(f => !Admitted(f, after, extra)).ToList();
         // A flow the rule may have admitted (its side uncertain, a peer whose groups cannot be seen) may be dropped too,
         // unless a rule that stays admits it, or may.
         var mayDrop = tally.MaybeIndexes.Select(i => attribution.MaybeFlows[i]).Where(f => !MayBeAdmitted(f, after, extra)).ToList();
@@ -199,7 +203,8 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
             keep = true;
             notes.Add(rule.Ingress ? "AWS service addresses change: the rule's own source stays for them" : "internet destinations change address: the rule's own destination stays for them");
         }
-        var rest = flows.Except(unstable).ToList();
+        // Flows are distinct objects of distinct flow kinds: told apart by reference, not by hashing every field.
+        var rest = flows.Except<AttributedFlow>(unstable, options.Shortcuts ? ReferenceEqualityComparer.Instance : EqualityComparer<AttributedFlow>.Default).ToList();
         var byGroup = rest.Where(f => f.Peer is { Kind: PeerKind.Eni, IdentityPreserved: true, NetworkInterface.Groups.Count: > 0 }).ToList();
         var uncovered = byGroup.Select(f => f.Peer.NetworkInterface!).Distinct().ToHashSet();
         var covered = new HashSet<NetworkInterface>();
@@ -237,6 +242,14 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
 
     /// <summary>Whether every member of <paramref name="groupId"/> is one the rule admits (every private address inside it, or in its group): a reference to it widens nothing.</summary>
     private bool Within(SourceRule rule, string groupId)
+    {
+        // The snapshot's answer: each rule asks it of the same groups once per peer it covers.
+        if (!options.Shortcuts) return IsWithin(rule, groupId);
+        if (!_within.TryGetValue((rule.Id, groupId), out bool within)) _within[(rule.Id, groupId)] = within = IsWithin(rule, groupId);
+        return within;
+    }
+
+    private bool IsWithin(SourceRule rule, string groupId)
     {
         if (!index.Captured(groupId, Section.NetworkInterfaces) && !index.SecurityGroups.ContainsKey(groupId)) return false;
         var members = index.EnisInGroup(groupId);

@@ -26,8 +26,11 @@ public sealed record RuleUsageOptions
     public int MaxPortRanges { get; init; } = 8;
     /// <summary>AWS ip-ranges, to name the peers (the bundled copy by default).</summary>
     public AwsIpRangeSet? IpRanges { get; init; }
-    /// <summary>False: each proposal's exposure computed on its own, the reference the shared computation is held to.</summary>
-    internal bool SharedExposure { get; init; } = true;
+    /// <summary>
+    /// False: every proposal the straightforward way (its exposure computed on its own, its drops judged over all its flows,
+    /// nothing remembered across proposals), the reference the shortcuts are held to.
+    /// </summary>
+    internal bool Shortcuts { get; init; } = true;
 }
 
 /// <summary>What a rule-usage read reads: the snapshot, the flow logs (or none: the VPCs' own), the window, how.</summary>

@@ -131,7 +131,7 @@ public class TighteningExposureTests
         var paths = new[] { net.Log("fl-a", lines), net.Log("fl-b", []), net.Log("fl-c", []) };
 
         var shared = Read(index, paths);
-        var own = Read(index, paths, new RuleUsageOptions { SharedExposure = false });
+        var own = Read(index, paths, new RuleUsageOptions { Shortcuts = false });
 
         // Not vacuous: proposals that stop sources and close internet pairs, on a network of a few hundred ENIs.
         Assert.True(shared.Proposals.Count > 40, $"{shared.Proposals.Count} proposals");
