@@ -171,7 +171,12 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         var removed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in enis)
             foreach (var traffic in probes)
-                foreach (var (r, walked) in Reaching(e, traffic, Refused(e, traffic, Left(candidates, removed, traffic), exceptAfter, extraAfter)))
+            {
+                // Towards the group's first ENI most candidates are removed and need their verdict anyway; towards the next
+                // ones mostly those the change keeps are left, whose verdicts the request's walk spares.
+                var asked = Left(candidates, removed, traffic);
+                if (e != enis[0]) asked = Refused(e, traffic, asked, exceptAfter, extraAfter);
+                foreach (var (r, walked) in Reaching(e, traffic, asked))
                 {
                     if (removed.Contains($"{r}|{traffic}") || !index.NetworkInterfaces.TryGetValue(r, out var source)) continue;
                     if (Seen(source, e, traffic, walked) is not var (seen, identity)) continue;
@@ -179,6 +184,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
                     removed.Add($"{r}|{traffic}");
                     if (listed.Count < MaxListed) listed.Add($"{r} ({ExposureAnalysis.OwnerOf(source)}) -> {e.NetworkInterfaceId} {traffic}");
                 }
+            }
         notes.Add(string.Create(CultureInfo.InvariantCulture, $"sources probed on {string.Join(", ", probes)} among the {candidates.Count} network interface(s) the rule names"));
         return removed.Select(k => k[..k.IndexOf('|', StringComparison.Ordinal)]).Distinct().LongCount();
     }
