@@ -26,26 +26,28 @@ public static class EndpointPlanCommand
         };
         var updateUrl = new Option<string?>("--ip-ranges-url") { Description = $"Where --update-ip-ranges downloads from (default {IpRangesDownload.DefaultUrl})." };
         var prices = new Option<string?>("--prices") { Description = "A price file whose regions replace the bundled prices." };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Count only flow records ending at or after this instant (ISO 8601); the month is scaled from --since..--until." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Count only flow records starting before this instant (ISO 8601); the month is scaled from --since..--until." };
         var format = SnapshotCommand.FormatOption("table", "json", "cli", "cloudformation", "terraform");
         var command = new Command("endpoint-plan",
             "Plan the VPC endpoints that pay for themselves from the NAT traffic in flow logs (creates nothing). Exit 1 when existing endpoints have findings.")
-            { snapshot, flowLogs, vpcs, since, until, ipRanges, update, updateUrl, prices, format };
+            { snapshot, flowLogs, vpcs, ipRanges, update, updateUrl, prices, format };
+        var window = new FlowWindowOptions();
+        window.AddTo(command);
         aws.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var window = new PlanWindow(parse.GetValue(since), parse.GetValue(until));
+            // The month is scaled from the window when one is given.
+            var span = window.Window(parse);
+            var planWindow = new PlanWindow(span.Since, span.Until);
             var download = parse.GetValue(update) ? IpRangesDownload.Default(parse.GetValue(updateUrl)) : null;
             // Every --vpc-id value as given: a blank one is refused, not dropped (dropping it would plan every VPC).
             var vpcIds = parse.GetValue(vpcs)?.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToList() ?? [];
             if (parse.GetValue(flowLogs) is { Length: > 0 } && vpcIds.Count > 0)
                 throw new ArgumentException("--vpc-id chooses whose own flow logs to read when no --flow-logs are given; with --flow-logs, give only the logs to plan from");
             var plan = parse.GetValue(flowLogs) is { Length: > 0 } paths
-                ? EndpointPlanning.FromFlowLogs(index, paths, parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download)
+                ? EndpointPlanning.FromFlowLogs(index, paths, parse.GetValue(ipRanges), parse.GetValue(prices), window: planWindow, download: download)
                 : EndpointPlanning.FromVpcFlowLogs(index, vpcIds, aws.Connect(parse),
-                    parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download);
+                    parse.GetValue(ipRanges), parse.GetValue(prices), window: planWindow, download: download);
             foreach (var warning in plan.Warnings) stderr.WriteLine("warning: " + warning);
             Write(plan, parse.GetValue(format)!, stdout);
             return plan.Findings.Count > 0 ? Program.Findings : Program.Ok;

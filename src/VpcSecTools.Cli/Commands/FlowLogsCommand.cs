@@ -39,9 +39,6 @@ public static class FlowLogsCommand
         var subnet = Many("--subnet-id", "Subnet id (version 3+ field).");
         var instance = Many("--instance-id", "Instance id (version 3+ field).");
         var direction = Many("--flow-direction", "ingress or egress (version 5+ field).");
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Keep records whose window ends at or after this time (ISO 8601)." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Keep records whose window starts before this time." };
-        var last = new Option<string?>("--last") { Description = "Shorthand for --since now minus this duration (e.g. 1d, 6h)." };
         var groupBy = Many("--group-by", "Fields to aggregate by (srcaddr,dstaddr or SourceAddress,...).");
         var bin = new Option<string?>("--bin") { Description = "Time-bin width for aggregates (5m, 1h)." };
         var top = new Option<int?>("--top") { Description = "Only the N largest groups." };
@@ -62,25 +59,26 @@ public static class FlowLogsCommand
         var command = new Command("query", "Filter flow-log records, or aggregate them with --group-by/--bin and --top.")
         {
             paths, src, dst, addr, srcPort, dstPort, port, protocol, action, logStatus, eni, vpc, subnet, instance, direction,
-            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, maxMemory, snapshot, flowLogIds, attribute, throughNat, format,
+            groupBy, bin, top, by, first, count, logFormat, threads, maxMemory, snapshot, flowLogIds, attribute, throughNat, format,
         };
+        var window = new FlowWindowOptions();
+        window.AddTo(command);
         var remote = new FlowLogsRemote();
         remote.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             bool nat = parse.GetValue(throughNat);
-            var arguments = new FlowQueryArguments
+            var arguments = window.Add(parse, new FlowQueryArguments
             {
                 SourceAddress = parse.GetValue(src), DestinationAddress = parse.GetValue(dst), Address = parse.GetValue(addr),
                 SourcePort = parse.GetValue(srcPort), DestinationPort = parse.GetValue(dstPort), Port = parse.GetValue(port),
                 Protocol = parse.GetValue(protocol), Action = parse.GetValue(action), LogStatus = parse.GetValue(logStatus),
                 InterfaceId = parse.GetValue(eni), VpcId = parse.GetValue(vpc), SubnetId = parse.GetValue(subnet),
                 InstanceId = parse.GetValue(instance), FlowDirection = parse.GetValue(direction),
-                Since = parse.GetValue(since), Last = parse.GetValue(last), Until = parse.GetValue(until),
                 // --top ranks the NAT totals too, but they are not a group-by.
                 GroupBy = parse.GetValue(groupBy), Bin = parse.GetValue(bin), Top = nat ? null : parse.GetValue(top), By = parse.GetValue(by),
                 First = parse.GetValue(first),
-            };
+            });
             var query = arguments.ToQuery();
             if (nat && parse.GetValue(top) is <= 0) throw new ArgumentException($"--top must be positive, not {parse.GetValue(top)}");
             var index = parse.GetValue(snapshot) is { } sp ? new SnapshotIndex(SnapshotLoader.Load(sp)) : null;

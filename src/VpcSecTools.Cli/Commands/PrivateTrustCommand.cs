@@ -21,9 +21,6 @@ public static class PrivateTrustCommand
         var flowLogIds = Many("--flow-log-id", "Flow-log ids in --snapshot: read them where they deliver when no path is given; otherwise their LogFormat is the format of files without a header.");
         var vpcs = Many("--vpc-id", "Only traffic received by network interfaces of these VPCs; with no paths, read their own flow logs.");
         var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat or a field list." };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "The window: records ending at or after this instant (ISO 8601)." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "The window: records starting before this instant (ISO 8601)." };
-        var last = new Option<string?>("--last") { Description = "Shorthand for --since now minus this duration (1d, 6h, 30m)." };
         var baselineLogs = Many("--baseline-flow-logs", "Flow logs of a baseline window: a source and interface that talk in the window but not in them are new talkers.");
         var baselineSince = new Option<DateTimeOffset?>("--baseline-since") { Description = "The baseline window's start (of --baseline-flow-logs, or else of the window's own flow logs)." };
         var baselineUntil = new Option<DateTimeOffset?>("--baseline-until") { Description = "The baseline window's end." };
@@ -41,16 +38,18 @@ public static class PrivateTrustCommand
         var command = new Command("private-trust",
             "Who sends private-address traffic to the snapshot's network interfaces (own account, other accounts, on premises, no owner), and what the flow logs saw that the snapshot's model forbids, that reached sensitive ports or data stores, or that a baseline did not have.")
         {
-            snapshot, flowLogs, logGroups, flowLogIds, vpcs, logFormat, since, until, last, baselineLogs, baselineSince, baselineUntil, baselineFile, saveBaseline,
+            snapshot, flowLogs, logGroups, flowLogIds, vpcs, logFormat, baselineLogs, baselineSince, baselineUntil, baselineFile, saveBaseline,
             sensitive, dataStoreName, dataStoreTag, minSeverity, failOn, account, threads, format,
         };
+        var window = new FlowWindowOptions();
+        window.AddTo(command);
         aws.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var minimum = SeverityLabels.Parse(parse.GetValue(minSeverity)!);
             Severity? gate = parse.GetValue(failOn) is { } f ? SeverityLabels.Parse(f) : null;
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var window = new FlowQueryArguments { Since = parse.GetValue(since), Last = parse.GetValue(last), Until = parse.GetValue(until) }.ToQuery().Filter;
+            var span = window.Window(parse);
             var options = new PrivateTrustOptions { VpcIds = CliOutput.Values(parse.GetValue(vpcs)) };
             if (parse.GetValue(sensitive) is { Length: > 0 })
                 options = options with { SensitivePorts = CliOutput.Values(parse.GetValue(sensitive)).Select(Port).ToArray() };
@@ -61,7 +60,7 @@ public static class PrivateTrustCommand
             {
                 Paths = parse.GetValue(flowLogs) ?? [], LogGroups = CliOutput.Values(parse.GetValue(logGroups)), FlowLogIds = ids,
                 Format = FlowLogRun.FormatOf(index, ids, parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null),
-                Since = window.Since, Until = window.Until,
+                Since = span.Since, Until = span.Until,
                 BaselinePaths = parse.GetValue(baselineLogs) ?? [], BaselineSince = parse.GetValue(baselineSince), BaselineUntil = parse.GetValue(baselineUntil),
                 BaselineFile = parse.GetValue(baselineFile), Options = options, Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
             };

@@ -24,9 +24,6 @@ public static class RuleUsageCommand
         var groups = new Option<string[]>("--group-id") { Description = "Only these security groups (and no network ACL).", AllowMultipleArgumentsPerToken = true };
         var logGroups = new Option<string[]>("--log-group-name") { Description = "CloudWatch Logs groups the flow logs deliver to.", AllowMultipleArgumentsPerToken = true };
         var flowLogIds = new Option<string[]>("--flow-log-id") { Description = "Flow logs of the snapshot: without paths, read them where they deliver; with paths, their LogFormat reads input without a header.", AllowMultipleArgumentsPerToken = true };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "The window's start (ISO 8601): records ending before it are not read." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "The window's end (ISO 8601): records starting at or after it are not read." };
-        var last = new Option<string?>("--last") { Description = "Shorthand for --since now minus this duration (30d, 24h)." };
         var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat or a field list." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var maxPeers = new Option<int>("--max-peers") { Description = "Peers listed per rule.", DefaultValueFactory = _ => 10 };
@@ -37,7 +34,9 @@ public static class RuleUsageCommand
         var aws = new AwsConnectionOptions("For s3:// paths, log groups and the VPCs' own flow logs");
         var command = new Command("rule-usage",
             "Which security-group rules and NACL entries the flow logs of a window used, which are unused (proven) or unknown, and the tighter rules the traffic supports. Exit 1 when a safe tightening is proposed, 3 when none is but some usage is Unknown.")
-            { snapshot, paths, vpcs, groups, logGroups, flowLogIds, since, until, last, logFormat, threads, maxPeers, maxCidrs, verdict, proposals, format };
+            { snapshot, paths, vpcs, groups, logGroups, flowLogIds, logFormat, threads, maxPeers, maxCidrs, verdict, proposals, format };
+        var window = new FlowWindowOptions();
+        window.AddTo(command);
         aws.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
@@ -47,12 +46,12 @@ public static class RuleUsageCommand
                 : throw new ArgumentException($"--verdict '{v}' is not used, unused or unknown")).ToHashSet();
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
             var ids = CliOutput.Values(parse.GetValue(flowLogIds));
-            var window = new FlowQueryArguments { Since = parse.GetValue(since), Until = parse.GetValue(until), Last = parse.GetValue(last) }.ToQuery().Filter;
+            var span = window.Window(parse);
             var request = new RuleUsageRequest
             {
                 Index = index, Paths = parse.GetValue(paths) ?? [], LogGroups = CliOutput.Values(parse.GetValue(logGroups)), FlowLogIds = ids,
                 Format = FlowLogRun.FormatOf(index, ids, parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null),
-                Since = window.Since, Until = window.Until, Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
+                Since = span.Since, Until = span.Until, Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
                 Options = new RuleUsageOptions
                 {
                     VpcIds = CliOutput.Values(parse.GetValue(vpcs)), GroupIds = CliOutput.Values(parse.GetValue(groups)),

@@ -23,8 +23,6 @@ public static class TransferCostCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var vpcs = new Option<string[]>("--vpc-id") { Description = "Only records of these VPCs; without --flow-logs, read their own flow logs.", AllowMultipleArgumentsPerToken = true };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Count only records ending at or after this instant (ISO 8601); the month is scaled from --since..--until." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Count only records starting before this instant (ISO 8601)." };
         var prices = new Option<string?>("--prices") { Description = "A price file whose regions replace the bundled prices." };
         var ipRanges = new Option<string?>("--ip-ranges") { Description = "An ip-ranges.json instead of the bundled dated copy (it names the region of AWS addresses)." };
         var top = new Option<int>("--top") { Description = "Talkers shown per path.", DefaultValueFactory = _ => 5 };
@@ -32,12 +30,15 @@ public static class TransferCostCommand
         var aws = new AwsConnectionOptions("With s3:// paths or without --flow-logs");
         var command = new Command("transfer-cost",
             "What the network costs by path (NAT and transit gateway processing, cross-AZ, peering, cross-region) from flow logs, each flow counted once, with the top talkers of each path.")
-            { snapshot, flowLogs, vpcs, since, until, prices, ipRanges, top, format };
+            { snapshot, flowLogs, vpcs, prices, ipRanges, top, format };
+        var window = new FlowWindowOptions();
+        window.AddTo(command);
         aws.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var query = new FlowLogQuery { Filter = new FlowFilter { Since = parse.GetValue(since), Until = parse.GetValue(until), VpcId = CliOutput.Values(parse.GetValue(vpcs)) } };
+            // The month is scaled from the window when one is given.
+            var query = new FlowLogQuery { Filter = window.Window(parse) with { VpcId = CliOutput.Values(parse.GetValue(vpcs)) } };
             var events = new FlowLogRunEvents
             {
                 Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
