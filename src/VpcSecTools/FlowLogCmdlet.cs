@@ -23,7 +23,7 @@ public abstract class FlowLogCmdlet : SnapshotCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
-    /// <summary>CloudWatch Logs groups the flow logs deliver to, read with FilterLogEvents.</summary>
+    /// <summary>CloudWatch Logs groups the flow logs deliver to, read with FilterLogEvents (Invoke-FlowLogQuery -Engine LogsInsights queries them).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? LogGroupName { get; set; }
