@@ -41,6 +41,17 @@ Describe 'One set of flow-log source and window parameters' {
         }
     }
 
+    It '-Last completes durations on <_>, and a word no duration starts with is kept with what -Last takes' -ForEach $cmdlets {
+        $line = "$_ -Last "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('5m', '1h', '6h', '1d', '7d', '30d')
+        $line = "$_ -Last 1"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('1h', '1d')
+        $line = "$_ -Last 3x"
+        $none = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $none.CompletionText | Should -Be '3x'
+        $none.ListItemText | Should -BeLike '*TimeSpan*'
+    }
+
     It 'a record''s Start (a DateTimeOffset) is a -Since, as Get-Date''s output and text are' {
         # -Since was a DateTime on Invoke-FlowLogQuery, which PowerShell cannot make from a DateTimeOffset.
         $records = Invoke-FlowLogQuery -Path $flowLogs -First 200 | Sort-Object Start
@@ -149,6 +160,19 @@ Describe 'The window on each cmdlet, on the demo day' {
         & $checks (Find-UntrustedPrivateTraffic -Snapshot $demo -Path $flowLogs -Last 1h @quiet) | Should -BeNullOrEmpty
         $six = & $checks (Find-UntrustedPrivateTraffic -Snapshot $demo -Path $flowLogs @morning @quiet)
         $six.Count | Should -BeLessOrEqual $all.Count
+    }
+
+    It '<_> answers nothing for an empty pipeline, never the VPCs'' own flow logs' -ForEach $cmdlets {
+        # With -VpcId, no source given reads the VPC's own flow logs from AWS: an empty pipeline must not.
+        $vpc = @{ VpcId = 'vpc-04be895ea4d91bcbf' }
+        $answer = switch ($_) {
+            'Invoke-FlowLogQuery' { @() | Invoke-FlowLogQuery -Snapshot $demo @vpc -Count -ErrorAction Stop }
+            'Get-VpcRuleUsage' { @() | Get-VpcRuleUsage -Snapshot $demo @vpc -ErrorAction Stop }
+            'Find-UntrustedPrivateTraffic' { @() | Find-UntrustedPrivateTraffic -Snapshot $demo @vpc -ErrorAction Stop }
+            'Get-VpcTransferCost' { @() | Get-VpcTransferCost -Snapshot $demo @vpc -ErrorAction Stop }
+            'New-VpcEndpointPlan' { @() | New-VpcEndpointPlan -Snapshot $demo -ErrorAction Stop }
+        }
+        $answer | Should -BeNullOrEmpty
     }
 
     It 'New-VpcEndpointPlan still takes -FlowLogPath, its former name, and Get-ChildItem''s files by FullName' {

@@ -73,7 +73,7 @@ public sealed class GetVpcRuleUsageCommand : FlowLogCmdlet
     {
         if (ParameterSetName == FromQuery) RefuseSourceWithGroups();
         // An empty pipeline answers nothing, never every rule of the snapshot.
-        if (ParameterSetName == FromQuery && _groups.Count == 0) return;
+        if (ParameterSetName == FromQuery ? _groups.Count == 0 : PipedNoPath()) return;
         var vpcs = Held(ScopeIds.Of(VpcId), Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
         var groups = Held(ScopeIds.Of(GroupId), Index.SecurityGroups, Section.SecurityGroups, ResourceNotInSnapshotException.SecurityGroup);
         if (vpcs is { Count: 0 } || groups is { Count: 0 }) return;

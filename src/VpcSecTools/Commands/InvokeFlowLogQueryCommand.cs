@@ -105,6 +105,7 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
     protected override IReadOnlyList<string> LiveVpcIds => Attribute || ThroughNatGateway ? [] : VpcId ?? [];
 
     private readonly List<string> _interfaces = [];
+    private readonly ScopeIds _interfacesGiven = new();
 
     private protected override string VpcsecCommand => "vpcsec flowlogs query";
 
@@ -113,10 +114,13 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
         base.Process();
         // Piped ENI objects each bring one id: the query covers them all.
         if (InterfaceId is not null) _interfaces.AddRange(InterfaceId);
+        _interfacesGiven.Add(InterfaceId);
     }
 
     protected override void End()
     {
+        // An empty pipeline reads nothing, never the VPCs' own flow logs.
+        if (PipedNoPath(_interfacesGiven)) return;
         var query = Arguments().ToQuery();
         bool discover = Paths.Count == 0 && LogGroupName is null;
         // The network is read (or captured live) only when the question needs it.

@@ -61,6 +61,8 @@ public sealed class NewVpcEndpointPlanCommand : FlowLogCmdlet
 
     protected override void End()
     {
+        // An empty pipeline answers nothing: never a plan from the VPCs' own flow logs, nor idle-endpoint findings from no traffic.
+        if (ParameterSetName == FromQuery ? _groups.Count == 0 : PipedNoPath()) return;
         var plan = Plan();
         foreach (var warning in plan.Warnings) WriteWarning(warning);
         foreach (var note in plan.Notes) WriteVerbose(note);
