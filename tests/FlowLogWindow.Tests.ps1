@@ -9,6 +9,7 @@ BeforeAll {
     # The demo's day lies in the last hundred years, and 06:00-12:00 UTC is a quarter of it.
     $century = '36500d'
     $morning = @{ Since = '2026-11-21T06:00:00Z'; Until = '2026-11-21T12:00:00Z' }
+    $cmdlets = 'Invoke-FlowLogQuery', 'Get-VpcRuleUsage', 'Find-UntrustedPrivateTraffic', 'Get-VpcTransferCost', 'New-VpcEndpointPlan'
 }
 
 BeforeDiscovery {
@@ -33,6 +34,7 @@ Describe 'One set of flow-log source and window parameters' {
     }
 
     It 'takes -Since and -Until as instants and -Last as a duration' {
+        $cmdlets | Should -HaveCount 5
         foreach ($name in $cmdlets) {
             $parameters = (Get-Command $name).Parameters
             $parameters.Since.ParameterType | Should -Be ([Nullable[DateTimeOffset]])
