@@ -63,7 +63,7 @@ public abstract class FlowLogCmdlet : SnapshotCmdlet
     private readonly ScopeIds _pathsGiven = new();
     private FlowFilter? _window;
 
-    /// <summary>The window as the engine reads it (Since and Until; -Last made a Since), fixed before the first input.</summary>
+    /// <summary>The window as the engine reads it: Since and Until (-Last made a Since, and an Until of now without -Until), fixed before the first input.</summary>
     protected FlowFilter Window => _window ?? throw new InvalidOperationException("the window is read in Begin");
 
     /// <summary>The paths given, resolved: wildcards expanded; s3:// locations and paths that match nothing as typed (the engine reports them).</summary>
