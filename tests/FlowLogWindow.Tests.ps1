@@ -184,3 +184,43 @@ Describe 'The window on each cmdlet, on the demo day' {
         ($piped.Recommendations | ConvertTo-Json -Depth 5) | Should -Be ($byAlias.Recommendations | ConvertTo-Json -Depth 5)
     }
 }
+
+Describe 'The source parameters the base gave Get-VpcTransferCost and New-VpcEndpointPlan' {
+    BeforeAll {
+        # The demo day without its header lines: its format is then that of the snapshot's flow log, or -Format's.
+        $headless = Join-Path $TestDrive 'headless'
+        $null = New-Item -ItemType Directory -Path $headless
+        $header = $null
+        foreach ($file in Get-ChildItem $flowLogs -Recurse -File -Filter *.log.gz) {
+            $reader = [System.IO.StreamReader]::new([System.IO.Compression.GZipStream]::new($file.OpenRead(), [System.IO.Compression.CompressionMode]::Decompress))
+            try { $lines = @($reader.ReadToEnd() -split "`n" | Where-Object { $_ }) } finally { $reader.Dispose() }
+            $header = $lines[0]
+            Set-Content -LiteralPath (Join-Path $headless ($file.Name -replace '\.gz$', '')) -Value ($lines | Select-Object -Skip 1)
+        }
+        $flowLogId = 'fl-060305267e80e0e4c'
+        $bytes = { param($lines) ($lines | Measure-Object Bytes -Sum).Sum }
+    }
+
+    It 'Get-VpcTransferCost reads files without a header in the format of -FlowLogId, or of -Format, on -ThrottleLimit threads' {
+        $all = & $bytes (Get-VpcTransferCost -Snapshot $demo -Path $flowLogs @quiet)
+        & $bytes (Get-VpcTransferCost -Snapshot $demo -Path $headless -FlowLogId $flowLogId @quiet) | Should -Be $all
+        & $bytes (Get-VpcTransferCost -Snapshot $demo -Path $headless -Format $header -ThrottleLimit 1 @quiet) | Should -Be $all
+        # Without the format, the lines are read as the default version 2 records they are not: none of them is counted.
+        $misread = Get-VpcTransferCost -Snapshot $demo -Path $headless -WarningVariable said -WarningAction SilentlyContinue
+        & $bytes $misread | Should -Not -Be $all
+    }
+
+    It 'New-VpcEndpointPlan reads them the same way' {
+        $plan = New-VpcEndpointPlan -Snapshot $demo -Path $flowLogs @quiet
+        $fromId = New-VpcEndpointPlan -Snapshot $demo -Path $headless -FlowLogId $flowLogId @quiet
+        $fromFormat = New-VpcEndpointPlan -Snapshot $demo -Path $headless -Format $header -ThrottleLimit 1 @quiet
+        $plan.Recommendations | Should -Not -BeNullOrEmpty
+        ($fromId.Recommendations | ConvertTo-Json -Depth 5) | Should -Be ($plan.Recommendations | ConvertTo-Json -Depth 5)
+        ($fromFormat.Recommendations | ConvertTo-Json -Depth 5) | Should -Be ($plan.Recommendations | ConvertTo-Json -Depth 5)
+    }
+
+    It '<_> reads -LogGroupName from CloudWatch Logs, checking the AWS parameters first' -ForEach 'Get-VpcTransferCost', 'New-VpcEndpointPlan' {
+        { & $_ -Snapshot $demo -LogGroupName /vpc/flowlogs -AccessKey AKIDEXAMPLE -SecretKey secret -Region us-east-1 -EndpointUrl 'not a url' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AwsConfigurationInvalid*'
+    }
+}
