@@ -262,28 +262,37 @@ internal sealed class ParquetRowScan
     }
 
     /// <summary>A count: null is nothing (0), a value the text rule reads as a number is itself, anything else is a problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Number(Column c, int row, string name, ref long value, ref string? problem)
     {
         var values = c.Values!;
         if (values.Defined[row] == 0) return true;
         long v = values.Numbers[row];
         if (v >= 0 && v < TextNumberLimit) { value = v; return true; }
-        problem = $"{name} '{Encoding.UTF8.GetString(c.Text(row))}' is not a number";
+        problem = NotA(c, row, name, "a number");
         return false;
     }
 
     /// <summary>A time: null leaves it unset, a number is read as seconds or milliseconds; not a number or past the year 9999 is a problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Time(Column c, int row, string name, ref long value, ref string? problem)
     {
         var values = c.Values!;
         if (values.Defined[row] == 0) return true;
         long v = values.Numbers[row];
-        if (v < 0 || v >= TextNumberLimit) { problem = $"{name} '{Encoding.UTF8.GetString(c.Text(row))}' is not a Unix time"; return false; }
+        if (v < 0 || v >= TextNumberLimit) { problem = NotA(c, row, name, "a Unix time"); return false; }
         long ms = FlowText.ToMillisecondsFromUnix(v);
-        if (ms > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem(name, c.Text(row)); return false; }
+        if (ms > FlowText.MaxMilliseconds) { problem = PastYear9999(c, row, name); return false; }
         value = ms;
         return true;
     }
+
+    // The problems are built out of line, so the checks above stay small enough to inline in the per-row loop.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string NotA(Column c, int row, string name, string what) => $"{name} '{Encoding.UTF8.GetString(c.Text(row))}' is not {what}";
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string PastYear9999(Column c, int row, string name) => FlowText.TimeProblem(name, c.Text(row));
 
     /// <summary>
     /// One column of the scan and, for text, what each of its distinct values means once per row group: slot 0 is a null
