@@ -12,7 +12,7 @@ namespace VpcSecTools.Tests.Aws;
 public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ConnectionReset, UnreadableBody, EmptyBody, ExpiredCredentials, AccessDenied, RepeatedNextToken }
 
 /// <summary>
-/// The AWS fault matrix of about_VpcSecTools: each client (EC2, S3, CloudWatch Logs, Athena) against the loopback
+/// The AWS fault matrix of about_VpcSecTools: each client (EC2, S3, CloudWatch Logs, Athena, RDS) against the loopback
 /// server, each fault either retried by the SDK's standard mode, or a clear error naming the operation with a stable
 /// ErrorId, or (EC2 capture) the section marked missing. Timeouts and retries are short here so the matrix runs fast.
 /// </summary>
@@ -51,13 +51,20 @@ public class FaultMatrixTests
         // A 200 with nothing in it is no answer, never an empty one (no VPCs, no objects, no events, no rows).
         { "EC2", Fault.EmptyBody, "missing:" + ErrorCatalog.AwsMalformedResponse }, { "S3", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
         { "Logs", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse }, { "Athena", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
+        // RDS (DescribeDBSubnetGroups, our Query client on AWSSDK.Core) as the others.
+        { "RDS", Fault.Throttling, ErrorCatalog.AwsCallFailed }, { "RDS", Fault.ServerError, ErrorCatalog.AwsCallFailed },
+        { "RDS", Fault.SlowPastTimeout, ErrorCatalog.AwsCallFailed },
+        { "RDS", Fault.TruncatedBody, ErrorCatalog.AwsCallFailed }, { "RDS", Fault.ConnectionReset, ErrorCatalog.AwsCallFailed },
+        { "RDS", Fault.UnreadableBody, ErrorCatalog.AwsMalformedResponse }, { "RDS", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
+        { "RDS", Fault.ExpiredCredentials, ErrorCatalog.AwsAuthenticationFailed },
+        { "RDS", Fault.AccessDenied, ErrorCatalog.AwsAccessDenied }, { "RDS", Fault.RepeatedNextToken, ErrorCatalog.AwsMalformedResponse },
     };
 
     /// <summary>Faults the SDK retries: once, then the right answer.</summary>
     public static TheoryData<string, Fault> Transient()
     {
         var data = new TheoryData<string, Fault>();
-        foreach (var client in new[] { "EC2", "S3", "Logs", "Athena" })
+        foreach (var client in new[] { "EC2", "S3", "Logs", "Athena", "RDS" })
             foreach (var fault in new[] { Fault.Throttling, Fault.ServerError, Fault.SlowPastTimeout, Fault.TruncatedBody, Fault.ConnectionReset })
                 data.Add(client, fault);
         return data;
@@ -96,8 +103,8 @@ public class FaultMatrixTests
         int expectedAttempts = fault switch
         {
             Fault.ExpiredCredentials or Fault.AccessDenied or Fault.EmptyBody => 1,
-            // The SDK retries a 200 it could not read when the reader's failure reaches it as an AmazonUnmarshallingException,
-            // as our JSON reader's does; the XmlException of AWSSDK.EC2's and AWSSDK.S3's generated readers does not.
+            // The SDK retries a 200 it could not read when the failure reaches it as an AmazonUnmarshallingException: its JSON
+            // unmarshaller wraps our reader's JsonException so (Logs, Athena); its XML unmarshallers let XmlException through (EC2, S3, RDS).
             Fault.UnreadableBody => client is "Logs" or "Athena" ? 2 : 1,
             _ => 2,
         };
@@ -134,7 +141,7 @@ public class FaultMatrixTests
     public static TheoryData<string, Fault, int> Cuts()
     {
         var data = new TheoryData<string, Fault, int>();
-        foreach (var client in new[] { "EC2", "S3", "Logs", "Athena" })
+        foreach (var client in new[] { "EC2", "S3", "Logs", "Athena", "RDS" })
             foreach (var fault in new[] { Fault.TruncatedBody, Fault.ConnectionReset })
                 foreach (var retries in new[] { 0, 2 })
                     data.Add(client, fault, retries);
@@ -174,6 +181,11 @@ public class FaultMatrixTests
         Reply.Xml($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code><Message>{code} on the loopback server</Message></Error></Errors><RequestID>0</RequestID></Response>", status);
 
     private static Reply S3Error(int status, string code) => Reply.Xml($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{code} on the loopback server</Message><RequestId>0</RequestId></Error>", status);
+
+    private static Reply RdsError(int status, string code) => Reply.Xml(
+        $"<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{code} on the loopback server</Message></Error><RequestId>0</RequestId></ErrorResponse>", status);
+
+    private static string RdsPage(int i) => File.ReadAllText(Path.Combine(TestPaths.Fixtures, "rds-wire", $"DescribeDBSubnetGroups.page{i}.xml"));
 
     private static Reply JsonError(int status, string code) => JsonWire.Json($"{{\"__type\":\"{code}\",\"message\":\"{code} on the loopback server\"}}", status);
 
@@ -282,6 +294,26 @@ public class FaultMatrixTests
                         OutputLocation = "s3://athena-results-123456789010/",
                     });
                     return new(result.Groups.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null);
+                }
+                catch (AwsCallException e) { return new(null, e, null); }
+            }),
+        // Two pages (Marker); the first call meets the fault.
+        ["RDS"] = new("DescribeDBSubnetGroups", "rds:DescribeDBSubnetGroups", "prod-db-subnets,prod-db-migration", 2,
+            _ => true,
+            r => Reply.Xml(RdsPage(r is not null && System.Web.HttpUtility.ParseQueryString(r.Body)["Marker"] is not null ? 2 : 1)),
+            f => f switch
+            {
+                Fault.Throttling => RdsError(400, "Throttling"), Fault.ServerError => RdsError(500, "InternalFailure"),
+                Fault.ExpiredCredentials => RdsError(403, "ExpiredToken"), _ => RdsError(403, "AccessDenied"),
+            },
+            Reply.Xml(RdsPage(1)),
+            async c =>
+            {
+                using var rds = new VpcSecTools.Aws.Rds.RdsClient(c, JsonWire.Region);
+                try
+                {
+                    var groups = await rds.DescribeDBSubnetGroupsAsync(CancellationToken.None);
+                    return new(string.Join(",", groups.Select(g => (string?)g["DBSubnetGroupName"])), null, null);
                 }
                 catch (AwsCallException e) { return new(null, e, null); }
             }),
