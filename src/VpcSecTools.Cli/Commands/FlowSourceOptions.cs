@@ -26,7 +26,7 @@ public sealed class FlowSourceOptions(string awsUsedFor = "For s3:// paths, log 
     };
     private readonly Option<string[]> _logGroups = new("--log-group-name")
     {
-        Description = "CloudWatch Logs groups the flow logs deliver to, read with FilterLogEvents (repeat or comma-separate).",
+        Description = "CloudWatch Logs groups the flow logs deliver to, read with FilterLogEvents (flowlogs query --engine insights queries them); repeat or comma-separate.",
         AllowMultipleArgumentsPerToken = true,
     };
     private readonly Option<string[]> _flowLogIds = new("--flow-log-id")
