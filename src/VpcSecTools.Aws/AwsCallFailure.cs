@@ -24,10 +24,13 @@ internal static class AwsCallFailure
         return e switch
         {
             AwsCallException ours => ours,
+            // A connection cut, reset or timed out while the body was read is a failed call whichever reader met it:
+            // the SDK's XML readers let it through, our JSON and Query readers see it inside the unmarshaller.
+            _ when e is not AmazonServiceException { ErrorCode.Length: > 0 } && Network(e) is { } reason =>
+                new AwsCallException(operation, region, reason.Code, $"{operation} in {region} failed: {reason.Text}", e),
             AmazonUnmarshallingException u => new AwsMalformedResponseException(operation, region, Unreadable(u.InnerException ?? u, u.LastKnownLocation), e),
             AmazonServiceException s when Unreadable(s) is { } inner => new AwsMalformedResponseException(operation, region, Unreadable(inner, null), e),
             AmazonServiceException s => AwsErrorCodes.Classify(s.ErrorCode, (int)s.StatusCode, s.Message, s, operation, region, iamAction),
-            _ when Network(e) is { } reason => new AwsCallException(operation, region, reason.Code, $"{operation} in {region} failed: {reason.Text}", e),
             AmazonClientException c when Unreadable(c) is { } inner => new AwsMalformedResponseException(operation, region, Unreadable(inner, null), e),
             XmlException or JsonException or FormatException => new AwsMalformedResponseException(operation, region, Unreadable(e, null), e),
             _ => null,

@@ -45,6 +45,11 @@ public sealed class AwsSdkConnection : AwsConnection
     internal T Configure<T>(T config, string region) where T : ClientConfig
     {
         config.RetryMode = RequestRetryMode.Standard;
+        // AWSSDK.Core 4.1 resends a call whose connection was reset or whose body ended early up to 10 more times, at once
+        // and outside MaxErrorRetry (it takes them for a stale pooled connection): a persistent cut cost 12 attempts where
+        // MaxErrorRetry = 1 allows 2. Off, every transport fault is one of the standard mode's retries, with backoff;
+        // .NET's handler still resends a request that failed on a reused connection before any byte of the answer.
+        config.MaxStaleConnectionRetries = 0;
         config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         if (EndpointUrl is { } url)
         {

@@ -28,10 +28,16 @@ public static class CliOutput
         }
         catch (Exception e)
         {
-            var info = ErrorCatalog.Classify(e);
-            stderr.WriteLine($"vpcsec: {info.ErrorId}: {OneLine(info.Message)}");
+            stderr.WriteLine(ErrorLine(e));
             return Program.Error;
         }
+    }
+
+    /// <summary>An error as vpcsec writes it: <c>vpcsec: ErrorId: message</c>, on one line.</summary>
+    public static string ErrorLine(Exception e)
+    {
+        var info = ErrorCatalog.Classify(e);
+        return $"vpcsec: {info.ErrorId}: {OneLine(info.Message)}";
     }
 
     /// <summary>An option's values given repeated or comma-separated in one (<c>--vpc-id a,b</c>); empty when none.</summary>

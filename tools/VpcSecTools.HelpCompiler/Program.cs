@@ -44,24 +44,30 @@ public static class Program
         return problems;
     }
 
-    /// <summary>Descriptions of the parameters every AWS-reading cmdlet inherits, written once.</summary>
-    public const string SharedParametersFile = "shared/AwsCommonParameters.md";
+    /// <summary>
+    /// Descriptions of the parameters cmdlets inherit from a base class, written once per base: the AWS parameters
+    /// (AwsCommonParameters.md), the flow-log sources and window (FlowLogParameters.md).
+    /// </summary>
+    public const string SharedParametersFolder = "shared";
 
     /// <summary>
-    /// The markdown help of one cmdlet, or null when it has none. Inherited AWS parameters its file does not
-    /// describe take their text from <see cref="SharedParametersFile"/>.
+    /// The markdown help of one cmdlet, or null when it has none. Inherited parameters its file does not describe take
+    /// their text from the files in <see cref="SharedParametersFolder"/>.
     /// </summary>
     public static MarkdownHelp? HelpFor(string docsFolder, CmdletMetadata cmdlet)
     {
         var file = Path.Combine(docsFolder, cmdlet.Name + ".md");
         if (!File.Exists(file)) return null;
         var help = MarkdownHelp.Read(file);
-        var sharedFile = Path.Combine(docsFolder, SharedParametersFile);
-        if (!File.Exists(sharedFile)) return help;
-        var shared = MarkdownHelp.Read(sharedFile).Parameters;
+        var sharedFolder = Path.Combine(docsFolder, SharedParametersFolder);
+        if (!Directory.Exists(sharedFolder)) return help;
         var parameters = new Dictionary<string, string>(help.Parameters, StringComparer.OrdinalIgnoreCase);
-        foreach (var p in cmdlet.Parameters)
-            if (!parameters.ContainsKey(p.Name) && shared.TryGetValue(p.Name, out var text)) parameters[p.Name] = text;
+        foreach (var sharedFile in Directory.EnumerateFiles(sharedFolder, "*.md").Order(StringComparer.Ordinal))
+        {
+            var shared = MarkdownHelp.Read(sharedFile).Parameters;
+            foreach (var p in cmdlet.Parameters)
+                if (!parameters.ContainsKey(p.Name) && shared.TryGetValue(p.Name, out var text)) parameters[p.Name] = text;
+        }
         return help with { Parameters = parameters };
     }
 }

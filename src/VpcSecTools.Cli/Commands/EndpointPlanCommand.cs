@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using VpcSecTools.AwsIpRanges;
 using VpcSecTools.Endpoints;
+using VpcSecTools.FlowLogs;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.Cli.Commands;
@@ -12,13 +13,7 @@ public static class EndpointPlanCommand
     public static Command Create()
     {
         var snapshot = SnapshotCommand.SnapshotOption();
-        var flowLogs = new Option<string[]>("--flow-logs")
-        {
-            Description = "Flow-log files or folders (plain or .gz); repeat or list several. Without them, the VPCs' own flow logs are read where the snapshot's describe-flow-logs says they go (S3 or CloudWatch Logs).",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var vpcs = new Option<string[]>("--vpc-id") { Description = "Without --flow-logs: the VPCs whose own flow logs to read (default: those with NAT gateways or interface endpoints).", AllowMultipleArgumentsPerToken = true };
-        var aws = new AwsConnectionOptions("Without --flow-logs");
+        var vpcs = new Option<string[]>("--vpc-id") { Description = "With no source given: the VPCs whose own flow logs to read (default: those with NAT gateways or interface endpoints).", AllowMultipleArgumentsPerToken = true };
         var ipRanges = new Option<string?>("--ip-ranges") { Description = "An ip-ranges.json instead of the bundled dated copy." };
         var update = new Option<bool>("--update-ip-ranges")
         {
@@ -26,26 +21,33 @@ public static class EndpointPlanCommand
         };
         var updateUrl = new Option<string?>("--ip-ranges-url") { Description = $"Where --update-ip-ranges downloads from (default {IpRangesDownload.DefaultUrl})." };
         var prices = new Option<string?>("--prices") { Description = "A price file whose regions replace the bundled prices." };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Count only flow records ending at or after this instant (ISO 8601); the month is scaled from --since..--until." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Count only flow records starting before this instant (ISO 8601); the month is scaled from --since..--until." };
         var format = SnapshotCommand.FormatOption("table", "json", "cli", "cloudformation", "terraform");
         var command = new Command("endpoint-plan",
             "Plan the VPC endpoints that pay for themselves from the NAT traffic in flow logs (creates nothing). Exit 1 when existing endpoints have findings.")
-            { snapshot, flowLogs, vpcs, since, until, ipRanges, update, updateUrl, prices, format };
-        aws.AddTo(command);
+            { snapshot, vpcs, ipRanges, update, updateUrl, prices, format };
+        var source = new FlowSourceOptions();
+        source.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var window = new PlanWindow(parse.GetValue(since), parse.GetValue(until));
+            // The month is scaled from the window when one is given.
+            var span = source.Window.Window(parse);
+            var planWindow = new PlanWindow(span.Since, span.Until);
             var download = parse.GetValue(update) ? IpRangesDownload.Default(parse.GetValue(updateUrl)) : null;
             // Every --vpc-id value as given: a blank one is refused, not dropped (dropping it would plan every VPC).
             var vpcIds = parse.GetValue(vpcs)?.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToList() ?? [];
-            if (parse.GetValue(flowLogs) is { Length: > 0 } && vpcIds.Count > 0)
-                throw new ArgumentException("--vpc-id chooses whose own flow logs to read when no --flow-logs are given; with --flow-logs, give only the logs to plan from");
-            var plan = parse.GetValue(flowLogs) is { Length: > 0 } paths
-                ? EndpointPlanning.FromFlowLogs(index, paths, parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download)
-                : EndpointPlanning.FromVpcFlowLogs(index, vpcIds, aws.Connect(parse),
-                    parse.GetValue(ipRanges), parse.GetValue(prices), window: window, download: download);
+            if (!source.NoSource(parse) && vpcIds.Count > 0)
+                throw new ArgumentException("--vpc-id chooses whose own flow logs to read when no path, --log-group-name or --flow-log-id is given; with them, give only the logs to plan from");
+            // The sources given are read through the one run (paths, s3://, log groups, named flow logs).
+            EndpointPlan FromRun()
+            {
+                using var run = FlowLogRun.Open(source.Request(parse, index), new FlowLogQuery { Filter = span }, source.Connect(parse), FlowSourceOptions.Events(stderr));
+                return EndpointPlanning.FromRun(index, run, parse.GetValue(ipRanges), parse.GetValue(prices), planWindow, download);
+            }
+            var plan = source.NoSource(parse)
+                ? EndpointPlanning.FromVpcFlowLogs(index, vpcIds, source.Connect(parse), parse.GetValue(ipRanges), parse.GetValue(prices),
+                    new FlowLogReadOptions { Format = source.Format(parse, index), Threads = source.Threads(parse) }, planWindow, download)
+                : FromRun();
             foreach (var warning in plan.Warnings) stderr.WriteLine("warning: " + warning);
             Write(plan, parse.GetValue(format)!, stdout);
             return plan.Findings.Count > 0 ? Program.Findings : Program.Ok;

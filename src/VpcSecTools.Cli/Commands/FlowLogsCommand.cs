@@ -24,7 +24,6 @@ public static class FlowLogsCommand
 
     private static Command Query()
     {
-        var paths = new Argument<string[]>("path") { Description = "Flow-log files, folders (recursive), wildcards or s3://bucket/prefix locations (listed for --since/--until; the local engine, with any --log-group-name).", Arity = ArgumentArity.ZeroOrMore };
         var src = Many("--source-address", "Source address or CIDR (repeat or comma-separate for any of several).");
         var dst = Many("--destination-address", "Destination address or CIDR.");
         var addr = Many("--address", "Address or CIDR on either side.");
@@ -39,70 +38,60 @@ public static class FlowLogsCommand
         var subnet = Many("--subnet-id", "Subnet id (version 3+ field).");
         var instance = Many("--instance-id", "Instance id (version 3+ field).");
         var direction = Many("--flow-direction", "ingress or egress (version 5+ field).");
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Keep records whose window ends at or after this time (ISO 8601)." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Keep records whose window starts before this time." };
-        var last = new Option<string?>("--last") { Description = "Shorthand for --since now minus this duration (e.g. 1d, 6h)." };
         var groupBy = Many("--group-by", "Fields to aggregate by (srcaddr,dstaddr or SourceAddress,...).");
         var bin = new Option<string?>("--bin") { Description = "Time-bin width for aggregates (5m, 1h)." };
         var top = new Option<int?>("--top") { Description = "Only the N largest groups." };
         var by = new Option<string?>("--by") { Description = "Rank groups by bytes (default), packets or count." };
         var first = new Option<int?>("--first") { Description = "Only the first N records." };
         var count = new Option<bool>("--count") { Description = "Print only the count and read report." };
-        var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat (${version} ${srcaddr} ...) or a field list." };
-        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var maxMemory = new Option<string?>("--max-memory")
         {
             Description = "Memory the groups of a --group-by may hold before they spill to disk (256MiB, 2G; default: half the machine's memory).",
         };
         var snapshot = new Option<string?>("--snapshot") { Description = "A snapshot (file or folder): where --vpc-id's flow logs go, and the network --attribute and --through-nat-gateway use." };
         var attribute = new Option<bool>("--attribute") { Description = "Add who each address is (owner columns), from --snapshot and AWS ip-ranges." };
-        var flowLogIds = Many("--flow-log-id", "Flow-log ids in --snapshot: with no path, read these flow logs where they deliver; otherwise their LogFormat is the format of input without a header.");
         var throughNat = new Option<bool>("--through-nat-gateway") { Description = "Bytes through the snapshot's NAT gateways by destination service and region, each flow counted once." };
         var format = SnapshotCommand.FormatOption("table", "json", "csv");
         var command = new Command("query", "Filter flow-log records, or aggregate them with --group-by/--bin and --top.")
         {
-            paths, src, dst, addr, srcPort, dstPort, port, protocol, action, logStatus, eni, vpc, subnet, instance, direction,
-            since, until, last, groupBy, bin, top, by, first, count, logFormat, threads, maxMemory, snapshot, flowLogIds, attribute, throughNat, format,
+            src, dst, addr, srcPort, dstPort, port, protocol, action, logStatus, eni, vpc, subnet, instance, direction,
+            groupBy, bin, top, by, first, count, maxMemory, snapshot, attribute, throughNat, format,
         };
-        var remote = new FlowLogsRemote();
+        var source = new FlowSourceOptions("S3 paths, log groups, a VPC's own flow logs, Athena, Insights");
+        source.AddTo(command);
+        var remote = new FlowLogsRemote(source);
         remote.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             bool nat = parse.GetValue(throughNat);
-            var arguments = new FlowQueryArguments
+            var arguments = source.Window.Add(parse, new FlowQueryArguments
             {
                 SourceAddress = parse.GetValue(src), DestinationAddress = parse.GetValue(dst), Address = parse.GetValue(addr),
                 SourcePort = parse.GetValue(srcPort), DestinationPort = parse.GetValue(dstPort), Port = parse.GetValue(port),
                 Protocol = parse.GetValue(protocol), Action = parse.GetValue(action), LogStatus = parse.GetValue(logStatus),
                 InterfaceId = parse.GetValue(eni), VpcId = parse.GetValue(vpc), SubnetId = parse.GetValue(subnet),
                 InstanceId = parse.GetValue(instance), FlowDirection = parse.GetValue(direction),
-                Since = parse.GetValue(since), Last = parse.GetValue(last), Until = parse.GetValue(until),
                 // --top ranks the NAT totals too, but they are not a group-by.
                 GroupBy = parse.GetValue(groupBy), Bin = parse.GetValue(bin), Top = nat ? null : parse.GetValue(top), By = parse.GetValue(by),
                 First = parse.GetValue(first),
-            };
+            });
             var query = arguments.ToQuery();
             if (nat && parse.GetValue(top) is <= 0) throw new ArgumentException($"--top must be positive, not {parse.GetValue(top)}");
             var index = parse.GetValue(snapshot) is { } sp ? new SnapshotIndex(SnapshotLoader.Load(sp)) : null;
-            var ids = CliOutput.Values(parse.GetValue(flowLogIds));
-            if (ids.Count > 0 && index is null) throw new ArgumentException("--flow-log-id needs --snapshot");
-            var logFormatGiven = FlowLogRun.FormatOf(index, ids, parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null);
             if ((parse.GetValue(attribute) || nat) && index is null)
                 throw new ArgumentException($"{(nat ? "--through-nat-gateway" : "--attribute")} needs --snapshot");
-            if (remote.Applies(parse))
-                return remote.Run(parse, query, logFormatGiven, parse.GetValue(format) ?? "table", stdout, stderr,
-                    parse.GetValue(attribute) ? new FlowAttribution(index!) : null);
-            var logGroups = remote.LogGroups(parse);
-            if (parse.GetValue(paths) is not { Length: > 0 } && logGroups.Count == 0 && (index is null || (query.Filter.VpcId.Count == 0 && ids.Count == 0)))
-                throw new ArgumentException("give flow-log paths or --log-group-name, --snapshot with --vpc-id or --flow-log-id to read those flow logs, or --engine athena|insights");
-            var options = new FlowLogReadOptions
+            var read = source.Request(parse, index) with
             {
-                Format = logFormatGiven,
-                Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
                 MaxMemory = parse.GetValue(maxMemory) is { } memory ? FlowQueryArguments.ParseMemory(memory) : null,
             };
-            return RunQuery(parse.GetValue(paths) ?? [], query, options, parse.GetValue(count), parse.GetValue(format) ?? "table", stdout, stderr,
-                remote.Connect(parse), logGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), nat, ids, nat ? parse.GetValue(top) : null));
+            if (remote.Applies(parse))
+                return remote.Run(parse, query, read.Format, parse.GetValue(format) ?? "table", stdout, stderr,
+                    parse.GetValue(attribute) ? new FlowAttribution(index!) : null);
+            if (source.NoSource(parse) && (index is null || query.Filter.VpcId.Count == 0))
+                throw new ArgumentException("give flow-log paths or --log-group-name, --snapshot with --vpc-id or --flow-log-id to read those flow logs, or --engine athena|insights");
+            var options = new FlowLogReadOptions { Format = read.Format, Threads = read.Threads, MaxMemory = read.MaxMemory };
+            return RunQuery(read.Paths, query, options, parse.GetValue(count), parse.GetValue(format) ?? "table", stdout, stderr,
+                source.Connect(parse), read.LogGroups, index is null ? null : new QueryNetwork(index, parse.GetValue(attribute), nat, read.FlowLogIds, nat ? parse.GetValue(top) : null));
         }));
         return command;
     }
@@ -115,7 +104,7 @@ public static class FlowLogsCommand
 
     /// <summary>
     /// Runs a query through the engine's one local run (<see cref="FlowLogRun"/>) and writes its output; exit 2 when a path
-    /// matched nothing or a file could not be read to its end. <c>s3://</c> paths are listed for the query's window through
+    /// matched nothing (before anything is read) or a file could not be read to its end. <c>s3://</c> paths are listed for the query's window through
     /// <paramref name="connect"/>'s connection. With a <paramref name="network"/>, no path and a VPC filter, the VPC's own
     /// flow logs are read where the snapshot says they go.
     /// </summary>
@@ -123,11 +112,7 @@ public static class FlowLogsCommand
         TextWriter stdout, TextWriter stderr, Func<AwsConnection>? connect = null, IReadOnlyList<string>? logGroups = null, QueryNetwork? network = null)
     {
         connect ??= () => throw new ArgumentException("s3:// paths and log groups need an AWS connection");
-        var events = new FlowLogRunEvents
-        {
-            Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
-            Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
-        };
+        var events = FlowSourceOptions.Events(stderr);
         var request = new FlowLogRunRequest
         {
             Paths = paths, LogGroups = logGroups ?? [], Index = network?.Index, FlowLogIds = network?.FlowLogIds ?? [],

@@ -9,12 +9,10 @@ namespace VpcSecTools.Cli.Commands;
 /// The push-down part of <c>vpcsec flowlogs query</c>: <c>--engine athena|insights</c> runs the query where the data
 /// lives, <c>--show-query</c> prints the SQL (with the table DDL) or the Insights text without calling AWS.
 /// </summary>
-public sealed class FlowLogsRemote
+public sealed class FlowLogsRemote(FlowSourceOptions source)
 {
     private readonly Option<string> _engine = new("--engine") { Description = "Where the query runs: local (the paths), athena or insights.", DefaultValueFactory = _ => "local" };
     private readonly Option<bool> _showQuery = new("--show-query") { Description = "Print the Athena SQL and table DDL, or the Logs Insights query, instead of running it." };
-    private readonly Option<string[]> _logGroups = new("--log-group-name") { Description = "The log group(s) the flow logs deliver to: read with FilterLogEvents by the local engine, queried by insights.", AllowMultipleArgumentsPerToken = true };
-    private readonly AwsConnectionOptions _aws = new("S3 paths, log groups, a VPC's own flow logs, Athena, Insights");
     private readonly Option<string> _table = new("--athena-table") { Description = "Athena: database.table over the flow logs.", DefaultValueFactory = _ => "default.vpc_flow_logs" };
     private readonly Option<string?> _location = new("--athena-location") { Description = "Athena: the s3://bucket/prefix/ that holds AWSLogs/." };
     private readonly Option<string[]> _accounts = new("--athena-account") { Description = "Athena: account ids whose logs are under the location.", AllowMultipleArgumentsPerToken = true };
@@ -26,12 +24,10 @@ public sealed class FlowLogsRemote
     private readonly Option<string?> _workGroup = new("--athena-workgroup") { Description = "Athena: the workgroup (default primary)." };
     private readonly Option<string?> _output = new("--athena-output") { Description = "Athena: s3:// location for results (default: the workgroup's)." };
 
-    public FlowLogsRemote() => _engine.AcceptOnlyFromAmong("local", "athena", "insights");
-
     public void AddTo(Command command)
     {
-        _aws.AddTo(command);
-        foreach (var option in new Option[] { _engine, _showQuery, _logGroups, _table, _location, _accounts, _logRegions,
+        _engine.AcceptOnlyFromAmong("local", "athena", "insights");
+        foreach (var option in new Option[] { _engine, _showQuery, _table, _location, _accounts, _logRegions,
                      _hive, _perHour, _parquet, _createTable, _workGroup, _output })
             command.Options.Add(option);
     }
@@ -39,18 +35,11 @@ public sealed class FlowLogsRemote
     /// <summary>True when the command line asks for a remote engine or for the query text.</summary>
     public bool Applies(ParseResult parse) => parse.GetValue(_engine) is "athena" or "insights" || parse.GetValue(_showQuery);
 
-    /// <summary>The --log-group-name values, repeated or comma-separated.</summary>
-    public IReadOnlyList<string> LogGroups(ParseResult parse) =>
-        CliOutput.Values(parse.GetValue(_logGroups));
-
-    /// <summary>Resolves the AWS connection of --region/--profile/--endpoint-url when called (S3 paths, Athena, Insights).</summary>
-    public Func<AwsConnection> Connect(ParseResult parse) => _aws.Connect(parse);
-
     /// <summary>The push-down request the options state, in the form the cmdlet shares.</summary>
     private FlowLogPushDown Request(ParseResult parse, FlowLogFormat format) => new()
     {
         Engine = parse.GetValue(_engine) is "athena" ? FlowLogEngine.Athena : FlowLogEngine.LogsInsights, Format = format,
-        LogGroupNames = parse.GetValue(_logGroups) ?? [], AthenaTable = parse.GetValue(_table)!, AthenaLocation = parse.GetValue(_location),
+        LogGroupNames = source.LogGroups(parse), AthenaTable = parse.GetValue(_table)!, AthenaLocation = parse.GetValue(_location),
         Accounts = parse.GetValue(_accounts) ?? [], LogRegions = parse.GetValue(_logRegions) ?? [],
         Hive = parse.GetValue(_hive), PerHour = parse.GetValue(_perHour), Parquet = parse.GetValue(_parquet), CreateTable = parse.GetValue(_createTable),
         WorkGroup = parse.GetValue(_workGroup), OutputLocation = parse.GetValue(_output),
@@ -65,11 +54,11 @@ public sealed class FlowLogsRemote
         var request = Request(parse, format ?? FlowLogFormat.Default);
         if (parse.GetValue(_showQuery))
         {
-            stdout.WriteLine(request.QueryText(query, _aws.Region(parse) ?? "us-east-1"));
+            stdout.WriteLine(request.QueryText(query, source.Aws.Region(parse) ?? "us-east-1"));
             return Program.Ok;
         }
 
-        var connection = Connect(parse)();
+        var connection = source.Connect(parse)();
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;

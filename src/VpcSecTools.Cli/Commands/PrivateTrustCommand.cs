@@ -16,14 +16,7 @@ public static class PrivateTrustCommand
     public static Command Create()
     {
         var snapshot = SnapshotCommand.SnapshotOption();
-        var flowLogs = Many("--flow-logs", "Flow-log files, folders, wildcards or s3:// locations of the window. Without them (and --log-group-name), the flow logs of --flow-log-id, else of --vpc-id, are read where the snapshot says they go.");
-        var logGroups = Many("--log-group-name", "CloudWatch Logs groups the flow logs deliver to (read with FilterLogEvents).");
-        var flowLogIds = Many("--flow-log-id", "Flow-log ids in --snapshot: read them where they deliver when no path is given; otherwise their LogFormat is the format of files without a header.");
         var vpcs = Many("--vpc-id", "Only traffic received by network interfaces of these VPCs; with no paths, read their own flow logs.");
-        var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat or a field list." };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "The window: records ending at or after this instant (ISO 8601)." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "The window: records starting before this instant (ISO 8601)." };
-        var last = new Option<string?>("--last") { Description = "Shorthand for --since now minus this duration (1d, 6h, 30m)." };
         var baselineLogs = Many("--baseline-flow-logs", "Flow logs of a baseline window: a source and interface that talk in the window but not in them are new talkers.");
         var baselineSince = new Option<DateTimeOffset?>("--baseline-since") { Description = "The baseline window's start (of --baseline-flow-logs, or else of the window's own flow logs)." };
         var baselineUntil = new Option<DateTimeOffset?>("--baseline-until") { Description = "The baseline window's end." };
@@ -35,45 +28,37 @@ public static class PrivateTrustCommand
         var minSeverity = new Option<string>("--min-severity") { Description = "Only findings at or above this severity (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL).", DefaultValueFactory = _ => "INFORMATIONAL" };
         var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a confirmed finding at or above this severity exists; else 3 when one may exist but whose space its source is in is unknown." };
         var account = new Option<string?>("--account-id") { Description = "Account id for asff/ocsf when the snapshot has none." };
-        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var format = SnapshotCommand.FormatOption("table", "json", "csv", "asff", "ocsf");
-        var aws = new AwsConnectionOptions("For s3:// paths, log groups and a VPC's own flow logs (and the region of asff/ocsf when the snapshot has none)");
         var command = new Command("private-trust",
             "Who sends private-address traffic to the snapshot's network interfaces (own account, other accounts, on premises, no owner), and what the flow logs saw that the snapshot's model forbids, that reached sensitive ports or data stores, or that a baseline did not have.")
         {
-            snapshot, flowLogs, logGroups, flowLogIds, vpcs, logFormat, since, until, last, baselineLogs, baselineSince, baselineUntil, baselineFile, saveBaseline,
-            sensitive, dataStoreName, dataStoreTag, minSeverity, failOn, account, threads, format,
+            snapshot, vpcs, baselineLogs, baselineSince, baselineUntil, baselineFile, saveBaseline,
+            sensitive, dataStoreName, dataStoreTag, minSeverity, failOn, account, format,
         };
-        aws.AddTo(command);
+        var source = new FlowSourceOptions("For s3:// paths, log groups and the snapshot's flow logs (and the region of asff/ocsf when the snapshot has none)");
+        source.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var minimum = SeverityLabels.Parse(parse.GetValue(minSeverity)!);
             Severity? gate = parse.GetValue(failOn) is { } f ? SeverityLabels.Parse(f) : null;
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var window = new FlowQueryArguments { Since = parse.GetValue(since), Last = parse.GetValue(last), Until = parse.GetValue(until) }.ToQuery().Filter;
+            var span = source.Window.Window(parse);
             var options = new PrivateTrustOptions { VpcIds = CliOutput.Values(parse.GetValue(vpcs)) };
             if (parse.GetValue(sensitive) is { Length: > 0 })
                 options = options with { SensitivePorts = CliOutput.Values(parse.GetValue(sensitive)).Select(Port).ToArray() };
             if (parse.GetValue(dataStoreName) is { Length: > 0 } names) options = options with { DataStoreNames = names };
             if (parse.GetValue(dataStoreTag) is { Length: > 0 } tags) options = options with { DataStoreTags = tags };
-            var ids = CliOutput.Values(parse.GetValue(flowLogIds));
+            var read = source.Request(parse, index);
             var request = new PrivateTrustRequest
             {
-                Paths = parse.GetValue(flowLogs) ?? [], LogGroups = CliOutput.Values(parse.GetValue(logGroups)), FlowLogIds = ids,
-                Format = FlowLogRun.FormatOf(index, ids, parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null),
-                Since = window.Since, Until = window.Until,
+                Paths = read.Paths, LogGroups = read.LogGroups, FlowLogIds = read.FlowLogIds, Format = read.Format, Since = span.Since, Until = span.Until,
                 BaselinePaths = parse.GetValue(baselineLogs) ?? [], BaselineSince = parse.GetValue(baselineSince), BaselineUntil = parse.GetValue(baselineUntil),
-                BaselineFile = parse.GetValue(baselineFile), Options = options, Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
+                BaselineFile = parse.GetValue(baselineFile), Options = options, Threads = read.Threads,
             };
-            var events = new FlowLogRunEvents
-            {
-                Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
-                Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
-            };
-            var report = PrivateTrustAnalysis.Run(index, request, aws.Connect(parse), events);
+            var report = PrivateTrustAnalysis.Run(index, request, source.Connect(parse), FlowSourceOptions.Events(stderr));
             if (parse.GetValue(saveBaseline) is { } save) new TrustBaseline { Talkers = report.Talkers, FirstSeen = report.FirstSeen, LastSeen = report.LastSeen }.Save(save);
             var findings = report.Select(minimum).ToArray();
-            var context = new ExportContext { AccountId = parse.GetValue(account), Region = aws.Region(parse) };
+            var context = new ExportContext { AccountId = parse.GetValue(account), Region = source.Aws.Region(parse) };
             switch (parse.GetValue(format))
             {
                 case "json": CliOutput.WriteJson(report with { Findings = findings }, stdout); break;

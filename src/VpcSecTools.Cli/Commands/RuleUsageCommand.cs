@@ -15,30 +15,18 @@ public static class RuleUsageCommand
     public static Command Create()
     {
         var snapshot = SnapshotCommand.SnapshotOption();
-        var paths = new Argument<string[]>("path")
-        {
-            Description = "Flow-log files, folders (recursive), wildcards or s3://bucket/prefix locations. Without them, the --vpc-id VPCs' own flow logs are read where the snapshot's describe-flow-logs says they go.",
-            Arity = ArgumentArity.ZeroOrMore,
-        };
         var vpcs = new Option<string[]>("--vpc-id") { Description = "Only the groups and network ACLs of these VPCs; without paths, read their own flow logs.", AllowMultipleArgumentsPerToken = true };
         var groups = new Option<string[]>("--group-id") { Description = "Only these security groups (and no network ACL).", AllowMultipleArgumentsPerToken = true };
-        var logGroups = new Option<string[]>("--log-group-name") { Description = "CloudWatch Logs groups the flow logs deliver to.", AllowMultipleArgumentsPerToken = true };
-        var flowLogIds = new Option<string[]>("--flow-log-id") { Description = "Flow logs of the snapshot: without paths, read them where they deliver; with paths, their LogFormat reads input without a header.", AllowMultipleArgumentsPerToken = true };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "The window's start (ISO 8601): records ending before it are not read." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "The window's end (ISO 8601): records starting at or after it are not read." };
-        var last = new Option<string?>("--last") { Description = "Shorthand for --since now minus this duration (30d, 24h)." };
-        var logFormat = new Option<string?>("--log-format") { Description = "Record format of files without a header: an AWS LogFormat or a field list." };
-        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var maxPeers = new Option<int>("--max-peers") { Description = "Peers listed per rule.", DefaultValueFactory = _ => 10 };
         var maxCidrs = new Option<int>("--max-cidrs") { Description = "The most CIDRs a proposal may name in place of a rule; past it the rule's own source stays.", DefaultValueFactory = _ => 16 };
         var verdict = new Option<string[]>("--verdict") { Description = "Only rules with these verdicts (used, unused, unknown).", AllowMultipleArgumentsPerToken = true };
         var proposals = new Option<bool>("--proposals") { Description = "Print the tightening proposals instead of the rules." };
         var format = SnapshotCommand.FormatOption("table", "json", "cli", "cloudformation", "terraform");
-        var aws = new AwsConnectionOptions("For s3:// paths, log groups and the VPCs' own flow logs");
         var command = new Command("rule-usage",
             "Which security-group rules and NACL entries the flow logs of a window used, which are unused (proven) or unknown, and the tighter rules the traffic supports. Exit 1 when a safe tightening is proposed, 3 when none is but some usage is Unknown.")
-            { snapshot, paths, vpcs, groups, logGroups, flowLogIds, since, until, last, logFormat, threads, maxPeers, maxCidrs, verdict, proposals, format };
-        aws.AddTo(command);
+            { snapshot, vpcs, groups, maxPeers, maxCidrs, verdict, proposals, format };
+        var source = new FlowSourceOptions();
+        source.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             if (parse.GetValue(maxPeers) < 0) throw new ArgumentException($"--max-peers must not be negative, not {parse.GetValue(maxPeers)}");
@@ -46,28 +34,24 @@ public static class RuleUsageCommand
             var verdicts = CliOutput.Values(parse.GetValue(verdict)).Select(v => Enum.TryParse<UsageVerdict>(v, ignoreCase: true, out var x) ? x
                 : throw new ArgumentException($"--verdict '{v}' is not used, unused or unknown")).ToHashSet();
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var ids = CliOutput.Values(parse.GetValue(flowLogIds));
-            var window = new FlowQueryArguments { Since = parse.GetValue(since), Until = parse.GetValue(until), Last = parse.GetValue(last) }.ToQuery().Filter;
+            var span = source.Window.Window(parse);
+            var read = source.Request(parse, index);
             var request = new RuleUsageRequest
             {
-                Index = index, Paths = parse.GetValue(paths) ?? [], LogGroups = CliOutput.Values(parse.GetValue(logGroups)), FlowLogIds = ids,
-                Format = FlowLogRun.FormatOf(index, ids, parse.GetValue(logFormat) is { } lf ? FlowLogFormat.Parse(lf) : null),
-                Since = window.Since, Until = window.Until, Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
+                Index = index, Paths = read.Paths, LogGroups = read.LogGroups, FlowLogIds = read.FlowLogIds, Format = read.Format,
+                Since = span.Since, Until = span.Until, Threads = read.Threads,
                 Options = new RuleUsageOptions
                 {
                     VpcIds = CliOutput.Values(parse.GetValue(vpcs)), GroupIds = CliOutput.Values(parse.GetValue(groups)),
                     MaxPeers = parse.GetValue(maxPeers), MaxCidrs = parse.GetValue(maxCidrs),
                 },
             };
-            var events = new FlowLogRunEvents
-            {
-                Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
-                Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
-            };
-            var report = RuleUsageAnalysis.Read(request, aws.Connect(parse), events);
+            bool partial = false;
+            var report = RuleUsageAnalysis.Read(request, source.Connect(parse), FlowSourceOptions.Events(stderr, () => partial = true));
             foreach (var w in report.Warnings) stderr.WriteLine($"vpcsec: warning: {w}");
             // The exit code and the summary line are the whole report's: --verdict chooses the rules shown, not what is known.
-            int exit = report.Proposals.Any(p => p.Safe) ? Program.Findings : report.Rules.Any(r => r.Verdict == UsageVerdict.Unknown) ? Program.Unknown : Program.Ok;
+            // A partial read (a file not read to its end) exits 2, as every flow-log command does.
+            int exit = partial ? Program.Error : report.Proposals.Any(p => p.Safe) ? Program.Findings : report.Rules.Any(r => r.Verdict == UsageVerdict.Unknown) ? Program.Unknown : Program.Ok;
             Write(report, verdicts, parse.GetValue(format)!, parse.GetValue(proposals), stdout);
             return exit;
         }));

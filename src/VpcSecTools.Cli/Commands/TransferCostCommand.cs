@@ -17,34 +17,22 @@ public static class TransferCostCommand
     public static Command Create()
     {
         var snapshot = SnapshotCommand.SnapshotOption();
-        var flowLogs = new Option<string[]>("--flow-logs")
-        {
-            Description = "Flow-log files, folders or s3:// locations; repeat or list several. Without them, the --vpc-id VPCs' own flow logs are read where the snapshot's describe-flow-logs says they go.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var vpcs = new Option<string[]>("--vpc-id") { Description = "Only records of these VPCs; without --flow-logs, read their own flow logs.", AllowMultipleArgumentsPerToken = true };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Count only records ending at or after this instant (ISO 8601); the month is scaled from --since..--until." };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Count only records starting before this instant (ISO 8601)." };
+        var vpcs = new Option<string[]>("--vpc-id") { Description = "Only records of these VPCs; with no source given, read their own flow logs.", AllowMultipleArgumentsPerToken = true };
         var prices = new Option<string?>("--prices") { Description = "A price file whose regions replace the bundled prices." };
         var ipRanges = new Option<string?>("--ip-ranges") { Description = "An ip-ranges.json instead of the bundled dated copy (it names the region of AWS addresses)." };
         var top = new Option<int>("--top") { Description = "Talkers shown per path.", DefaultValueFactory = _ => 5 };
         var format = SnapshotCommand.FormatOption("table", "json");
-        var aws = new AwsConnectionOptions("With s3:// paths or without --flow-logs");
         var command = new Command("transfer-cost",
             "What the network costs by path (NAT and transit gateway processing, cross-AZ, peering, cross-region) from flow logs, each flow counted once, with the top talkers of each path.")
-            { snapshot, flowLogs, vpcs, since, until, prices, ipRanges, top, format };
-        aws.AddTo(command);
+            { snapshot, vpcs, prices, ipRanges, top, format };
+        var source = new FlowSourceOptions();
+        source.AddTo(command);
         command.SetAction(parse => CliOutput.Guard(parse, (stdout, stderr) =>
         {
             var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
-            var query = new FlowLogQuery { Filter = new FlowFilter { Since = parse.GetValue(since), Until = parse.GetValue(until), VpcId = CliOutput.Values(parse.GetValue(vpcs)) } };
-            var events = new FlowLogRunEvents
-            {
-                Warning = w => stderr.WriteLine($"vpcsec: warning: {w}"),
-                Error = e => stderr.WriteLine($"vpcsec: {e.Message}"),
-            };
-            var request = new FlowLogRunRequest { Paths = CliOutput.Values(parse.GetValue(flowLogs)), Index = index };
-            using var run = FlowLogRun.Open(request, query, aws.Connect(parse), events);
+            // The month is scaled from the window when one is given.
+            var query = new FlowLogQuery { Filter = source.Window.Window(parse) with { VpcId = CliOutput.Values(parse.GetValue(vpcs)) } };
+            using var run = FlowLogRun.Open(source.Request(parse, index), query, source.Connect(parse), FlowSourceOptions.Events(stderr));
             var (report, read) = TransferCosting.Run(run, index, AwsIpRangeSet.LoadOrBundled(parse.GetValue(ipRanges)), PriceTable.LoadOrBundled(parse.GetValue(prices)), parse.GetValue(top));
             run.Finish(read);
             foreach (var note in report.Notes) stderr.WriteLine($"vpcsec: warning: {note}");

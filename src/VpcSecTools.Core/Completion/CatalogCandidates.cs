@@ -18,6 +18,23 @@ public static class CatalogCandidates
         ("-1", "all", "all protocols and ports (security groups' -1)"),
     ];
 
+    private static readonly (string Value, string Other, string ToolTip)[] DurationNames =
+    [
+        ("5m", "5m", "5 minutes"),
+        ("1h", "1h", "1 hour"),
+        ("6h", "6h", "6 hours"),
+        ("1d", "1d", "1 day"),
+        ("7d", "7d", "7 days"),
+        ("30d", "30d", "30 days"),
+    ];
+
+    /// <summary>
+    /// Durations as <c>-Last</c> and <c>-Bin</c> take them (<see cref="FlowQueryArguments.ParseDuration"/>); any number with
+    /// s, m, h, d or w, or a TimeSpan, is also accepted.
+    /// </summary>
+    public static IReadOnlyList<CompletionCandidate> Durations(string? wordToComplete) =>
+        Matching(DurationNames, wordToComplete);
+
     /// <summary>Protocol names as <c>-Protocol</c> takes them; any number 0-255 is also accepted.</summary>
     public static IReadOnlyList<CompletionCandidate> Protocols(string? wordToComplete) =>
         Matching(ProtocolNames, wordToComplete);

@@ -22,7 +22,21 @@ public static class EndpointPlanning
         var found = FlowLogPaths.Find(flowLogPaths);
         if (found.Unmatched.Count > 0) throw new FlowLogPathNotFoundException(string.Join(", ", found.Unmatched));
         if (found.Inputs.Count == 0) throw new ArgumentException("no flow-log files given");
-        return FromInputs(index, found.Inputs, found.Notes, ipRangesPath, pricePath, readOptions, window, download);
+        return FromInputs(index, found.Inputs, found.Notes, ipRangesPath, pricePath, new FlowLogReader(readOptions), window, download);
+    }
+
+    /// <summary>
+    /// Plans from the inputs a flow-log run found (<c>s3://</c> locations, log groups, flow logs named by id), read in its
+    /// format and threads. A run that could not find all it was given (it reported each) makes no plan: a plan from part of
+    /// the traffic would understate every saving.
+    /// </summary>
+    public static EndpointPlan FromRun(SnapshotIndex index, FlowLogRun run, string? ipRangesPath, string? pricePath, PlanWindow? window = null,
+        IpRangesDownload? download = null)
+    {
+        window = (window ?? PlanWindow.All).Validated();
+        if (run.Incomplete) throw new ArgumentException("no plan is made from a partial read: a flow-log source was not found (see the errors before this one)");
+        if (run.Inputs.Count == 0) throw new ArgumentException("no flow-log input found: there is nothing to plan from");
+        return FromInputs(index, run.Inputs, [], ipRangesPath, pricePath, run.Reader, window, download);
     }
 
     /// <summary>
@@ -64,14 +78,14 @@ public static class EndpointPlanning
         notes.AddRange(locations.Unmatched.Select(u => $"no flow-log object in the window at {u}"));
         if (locations.Inputs.Count == 0)
             throw new FlowLogPathNotFoundException(string.Join(", ", locations.Unmatched));
-        return FromInputs(index, locations.Inputs, notes, ipRangesPath, pricePath, readOptions, window, download);
+        return FromInputs(index, locations.Inputs, notes, ipRangesPath, pricePath, new FlowLogReader(readOptions), window, download);
     }
 
     private static EndpointPlan FromInputs(SnapshotIndex index, IReadOnlyList<FlowLogInput> inputs, IEnumerable<string> readNotes, string? ipRangesPath,
-        string? pricePath, FlowLogReadOptions? readOptions, PlanWindow window, IpRangesDownload? download)
+        string? pricePath, FlowLogReader reader, PlanWindow window, IpRangesDownload? download)
     {
         var (ranges, update, rangeNotes) = Ranges(ipRangesPath, download);
-        var (traffic, report) = NatTrafficAttribution.Observe(new FlowLogReader(readOptions), inputs, index, ranges,
+        var (traffic, report) = NatTrafficAttribution.Observe(reader, inputs, index, ranges,
             new FlowFilter { Since = window.Since, Until = window.Until }, window);
         // A plan from part of the traffic would understate every saving: the read's failure is the answer.
         if (report.FileErrors.Count > 0)

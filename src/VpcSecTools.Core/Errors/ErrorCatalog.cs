@@ -48,10 +48,15 @@ public static class ErrorCatalog
     public static ErrorInfo Classify(Exception e, object? target = null) => e switch
     {
         VpcSecToolsException v => new(v.ErrorId, v.Kind.ToString(), v.Message, v.Target ?? target),
+        // A parallel read (Parallel.For over flow-log inputs) wraps what failed in it: report that, not the wrapper.
+        AggregateException a when a.Flatten().InnerExceptions is { Count: > 0 } inner => AndMore(Classify(inner[0], target), inner.Count - 1),
         FileNotFoundException f => new(FileNotFound, nameof(ErrorKind.ObjectNotFound), f.Message, f.FileName ?? target),
         DirectoryNotFoundException => new(FileNotFound, nameof(ErrorKind.ObjectNotFound), e.Message, target),
         IOException or UnauthorizedAccessException => new(FileReadFailed, nameof(ErrorKind.ReadError), e.Message, target),
         FormatException or ArgumentException => new(InvalidArgument, nameof(ErrorKind.InvalidArgument), e.Message, target),
         _ => new(Unexpected, nameof(ErrorKind.NotSpecified), $"{e.GetType().Name}: {e.Message}", target),
     };
+
+    private static ErrorInfo AndMore(ErrorInfo first, int more) =>
+        more == 0 ? first : first with { Message = $"{first.Message} (and {more} more failure{(more == 1 ? "" : "s")})" };
 }

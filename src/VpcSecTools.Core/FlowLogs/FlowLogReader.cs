@@ -194,8 +194,12 @@ public sealed class FlowLogReader
             bool large = _options.Threads > 1 && input.FilePath is not null && input.Length >= _options.MinSplitBytes;
             if (large && RowGroups(input.FilePath!) is { } parquet)
             {
-                for (int g = 0; g < parquet.Footer.RowGroups.Count; g++)
-                    items.Add(new WorkItem(input, i, g, 0, -1, null) { Parquet = parquet, FirstGroup = g, EndGroup = g + 1 });
+                int groups = parquet.Footer.RowGroups.Count, runs = Math.Min(groups, _options.Threads * 4);
+                for (int r = 0; r < runs; r++)
+                {
+                    int first = (int)((long)groups * r / runs), end = (int)((long)groups * (r + 1) / runs);
+                    items.Add(new WorkItem(input, i, r, 0, -1, null) { Parquet = parquet, FirstGroup = first, EndGroup = end });
+                }
                 continue;
             }
             var slices = large ? Slices(input.FilePath!, input.Length!.Value, input.Format ?? _options.Format) : null;

@@ -25,7 +25,10 @@ public sealed partial record FlowQueryArguments
     public IReadOnlyList<string>? InstanceId { get; init; }
     public IReadOnlyList<string>? FlowDirection { get; init; }
     public DateTimeOffset? Since { get; init; }
-    /// <summary>Since now minus this duration, in <see cref="ParseDuration"/>'s syntax; instead of <see cref="Since"/>.</summary>
+    /// <summary>
+    /// The window is the last this long, in <see cref="ParseDuration"/>'s syntax: since now minus it, until now (or
+    /// <see cref="Until"/>); instead of <see cref="Since"/>.
+    /// </summary>
     public string? Last { get; init; }
     public DateTimeOffset? Until { get; init; }
     public IReadOnlyList<string>? GroupBy { get; init; }
@@ -39,6 +42,7 @@ public sealed partial record FlowQueryArguments
     /// <summary>Builds the query; a bad value is a <see cref="FormatException"/> naming it.</summary>
     public FlowLogQuery ToQuery()
     {
+        var (since, until) = Window();
         var query = new FlowLogQuery
         {
             Filter = new FlowFilter
@@ -52,7 +56,7 @@ public sealed partial record FlowQueryArguments
                 FlowDirection = OneOf(FlowDirection, "flow-direction", "ingress", "egress"),
                 InterfaceId = Split(InterfaceId, "interface id"), VpcId = Split(VpcId, "VPC id"), SubnetId = Split(SubnetId, "subnet id"),
                 InstanceId = Split(InstanceId, "instance id"),
-                Since = SinceOrLast(), Until = Until,
+                Since = since, Until = until,
             },
             GroupBy = Split(GroupBy, "group-by field"),
             Top = Top,
@@ -76,13 +80,17 @@ public sealed partial record FlowQueryArguments
 
     private static List<PortRange> Ports(IReadOnlyList<string>? values, string what) => Split(values, what).Select(PortRange.Parse).ToList();
 
-    private DateTimeOffset? SinceOrLast()
+    /// <summary>
+    /// Since and Until; with Last, the span that long up to now, so a month scaled from "the last 7 days" is scaled from 7
+    /// days even when the logs stop earlier.
+    /// </summary>
+    private (DateTimeOffset? Since, DateTimeOffset? Until) Window()
     {
-        if (Last is null) return Since;
-        if (Since is not null) throw new FormatException("give a start time (since) or a duration back from now (last), not both");
+        if (Last is null) return (Since, Until);
+        if (Since is not null) throw new FormatException($"give a start time (since) or a duration back from now (last '{Last}'), not both");
         var back = ParseDuration(Last);
         var now = DateTimeOffset.UtcNow;
-        return back < now - DateTimeOffset.MinValue ? now - back
+        return back < now - DateTimeOffset.MinValue ? (now - back, Until ?? now)
             : throw new FormatException($"'{Last}' reaches back before the year 1: give a shorter duration");
     }
 

@@ -461,19 +461,26 @@ internal sealed class PathWalk
     /// </summary>
     public void FromRemote()
     {
-        var entries = RemoteEntries(Src);
+        var entries = RemoteEntries(Src, out var doubts);
         if (entries.Count == 0)
         {
             Unknown(Kind.Address, Src.ToString(),
                 $"{Src} is outside every VPC of the snapshot and no transit gateway route to a VPN or Direct Connect attachment, nor any VPN connection route "
-                + "of a virtual private gateway, covers it: where it enters the network is unknown",
-                ExplanationCodes.ComponentNotInSnapshot);
+                + "of a virtual private gateway, covers it: where it enters the network is unknown" + string.Concat(doubts.Select(d => $"; {d.Text}")),
+                doubts.Count > 0 ? doubts[0].Code : ExplanationCodes.ComponentNotInSnapshot);
             return;
         }
         if (entries.Count > 1)
         {
             Unknown(Kind.Address, Src.ToString(), $"{Src} may enter through any of {string.Join(", ", entries.Select(e => e.Id))}: say which",
                 ExplanationCodes.ComponentNotInSnapshot);
+            return;
+        }
+        if (doubts.Count > 0)
+        {
+            // A route the snapshot cannot read may send the address in elsewhere: the one entry found is not proved the only one.
+            Unknown(Kind.Address, Src.ToString(), $"{Src} enters through {entries[0].Id} as far as the snapshot shows, but {string.Join("; ", doubts.Select(d => d.Text))}",
+                doubts[0].Code);
             return;
         }
         var entry = entries[0];
@@ -502,12 +509,20 @@ internal sealed class PathWalk
     private sealed record RemoteEntry(string Id, string? TransitGatewayId, string? ResourceType, string? ResourceId,
         (Peering Connection, PeeringSide Local, PeeringSide Remote)? Peering = null);
 
-    private List<RemoteEntry> RemoteEntries(IpAddress address)
+    /// <summary>Why the entries found may not be all of them: a route that cannot be read, or was not captured, could cover the address.</summary>
+    private sealed record RemoteDoubt(string Text, string Code);
+
+    private List<RemoteEntry> RemoteEntries(IpAddress address, out List<RemoteDoubt> doubts)
     {
         var entries = new List<RemoteEntry>();
+        doubts = [];
         foreach (var tableId in _ix.TransitGatewayRouteTableIds)
         {
-            var choice = _ix.TransitGatewayRouteLookupOf(tableId).Find(address).Route;
+            var match = _ix.TransitGatewayRouteLookupOf(tableId).Find(address);
+            // Routes of the table the snapshot lacks matter where the transit gateway has a way out to a network outside the VPCs.
+            if (match.Unknown is { } unknown && RemoteAttachmentsOf(tableId) is { Count: > 0 } ways)
+                doubts.Add(new($"{unknown} (and {string.Join(", ", ways)} could be where it enters)", ExplanationCodes.ComponentNotInSnapshot));
+            var choice = match.Route;
             if (choice?.AttachmentId is null || choice.Blackhole || choice.ResourceType is not ("vpn" or "direct-connect-gateway")) continue;
             var tgw = _ix.TransitGatewayAttachments.GetValueOrDefault(choice.AttachmentId)?.TransitGatewayId
                 ?? _ix.TransitGatewayRouteTables.GetValueOrDefault(tableId)?.TransitGatewayId;
@@ -530,7 +545,28 @@ internal sealed class PathWalk
         foreach (var vgw in _ix.VpnGateways.Values)
             if (VgwCovers(vgw.VpnGatewayId, address, origin: null) && entries.All(e => e.Id != vgw.VpnGatewayId))
                 entries.Add(new(vgw.VpnGatewayId, null, "vpn", null));
+        // A static route of a VPN connection whose destination cannot be read may cover the address, unless its gateway is the entry already.
+        foreach (var route in _ix.UnreadableVpnRoutes)
+        {
+            var connection = _ix.VpnConnections.GetValueOrDefault(route.ResourceId);
+            var gateway = connection?.VpnGatewayId ?? connection?.TransitGatewayId;
+            if (gateway is not null && entries.Count == 1 && entries[0].Id == gateway) continue;
+            doubts.Add(new($"the static route {route.Field} of {route.ResourceId}{(gateway is null ? "" : $" ({gateway})")} cannot be read ({route.Reason}) and might cover {address}",
+                ExplanationCodes.UninterpretableEntry));
+        }
         return entries;
+    }
+
+    /// <summary>
+    /// The VPN and Direct Connect attachments of the transit gateway of a route table, as the snapshot lists them (of every
+    /// transit gateway when the table's own record is missing).
+    /// </summary>
+    private List<string> RemoteAttachmentsOf(string tableId)
+    {
+        var tgw = _ix.TransitGatewayRouteTables.GetValueOrDefault(tableId)?.TransitGatewayId;
+        return _ix.TransitGatewayAttachments.Values
+            .Where(a => (tgw is null || a.TransitGatewayId == tgw) && a.ResourceType is ("vpn" or "direct-connect-gateway"))
+            .Select(a => a.TransitGatewayAttachmentId).OfType<string>().ToList();
     }
 
     /// <summary>
@@ -545,9 +581,11 @@ internal sealed class PathWalk
     {
         if (!VgwCovers(vgwId, Dst, origin))
         {
+            var unreadable = _ix.UnreadableVpnRoutes.Where(r => _ix.VpnConnections.GetValueOrDefault(r.ResourceId)?.VpnGatewayId == vgwId).ToList();
             Unknown(Kind.VpnGateway, vgwId,
-                $"traffic leaves through {vgwId}, but no VPN connection route of it covers {Dst}: the network behind it is outside the snapshot",
-                ExplanationCodes.ComponentNotModelled);
+                $"traffic leaves through {vgwId}, but no VPN connection route of it covers {Dst}: the network behind it is outside the snapshot"
+                + string.Concat(unreadable.Select(r => $"; the static route {r.Field} of {r.ResourceId} cannot be read ({r.Reason})")),
+                unreadable.Count > 0 ? ExplanationCodes.UninterpretableEntry : ExplanationCodes.ComponentNotModelled);
             return;
         }
         if (!Nacl(from.SubnetId, true)) return;

@@ -25,64 +25,27 @@ namespace VpcSecTools.Commands;
 [Cmdlet(VerbsCommon.Find, "UntrustedPrivateTraffic", DefaultParameterSetName = Findings)]
 [OutputType(typeof(Finding), ParameterSetName = [Findings])]
 [OutputType(typeof(TrustZoneSummary), ParameterSetName = [SummarySet])]
-public sealed class FindUntrustedPrivateTrafficCommand : SnapshotCmdlet
+public sealed class FindUntrustedPrivateTrafficCommand : FlowLogCmdlet
 {
     private const string Findings = "Findings", SummarySet = "Summary";
-
-    /// <summary>
-    /// Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations of the window. From the
-    /// pipeline by property name only (FullName, as Get-ChildItem gives).
-    /// </summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    /// <summary>CloudWatch Logs groups the flow logs deliver to, read with FilterLogEvents.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? LogGroupName { get; set; }
-
-    /// <summary>Flow logs of the snapshot: with no -Path, read these where they deliver; otherwise their LogFormat is the format of files without a header.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? FlowLogId { get; set; }
 
     /// <summary>Only traffic received by network interfaces of these VPCs; with no -Path, read their own flow logs. From the pipeline by property name.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? VpcId { get; set; }
 
-    /// <summary>The record format of files without a header: an AWS LogFormat or a field list.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Format { get; set; }
-
-    /// <summary>The window: records whose capture window ends at or after this time.</summary>
-    [Parameter]
-    public DateTime? Since { get; set; }
-
-    /// <summary>The window: records whose capture window starts before this time.</summary>
-    [Parameter]
-    public DateTime? Until { get; set; }
-
-    /// <summary>Shorthand for -Since: now minus this duration (30m, 6h, 1d, 2w, or a TimeSpan).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Last { get; set; }
-
     /// <summary>Flow logs of a baseline window: a source and interface that talk in the window but not in them are new talkers.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? BaselinePath { get; set; }
 
-    /// <summary>The baseline window's start (of -BaselinePath, or else of the window's own flow logs).</summary>
+    /// <summary>The baseline window's start (of -BaselinePath, or else of the window's own flow logs): an instant, as -Since is.</summary>
     [Parameter]
-    public DateTime? BaselineSince { get; set; }
+    public DateTimeOffset? BaselineSince { get; set; }
 
     /// <summary>The baseline window's end.</summary>
     [Parameter]
-    public DateTime? BaselineUntil { get; set; }
+    public DateTimeOffset? BaselineUntil { get; set; }
 
     /// <summary>A baseline file saved with -SaveBaseline by an earlier run.</summary>
     [Parameter]
@@ -118,48 +81,21 @@ public sealed class FindUntrustedPrivateTrafficCommand : SnapshotCmdlet
     [Parameter(Mandatory = true, ParameterSetName = SummarySet)]
     public SwitchParameter Summary { get; set; }
 
-    /// <summary>Worker threads (default: all cores).</summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    public int? ThrottleLimit { get; set; }
+    private readonly ScopeIds _vpcIds = new();
 
-    private readonly List<string> _paths = [];
-    private readonly ScopeIds _vpcIds = new(), _pathsGiven = new();
+    private protected override string VpcsecCommand => "vpcsec private-trust --flow-logs";
 
     protected override void Process()
     {
-        _pathsGiven.Add(MyInvocation.BoundParameters.ContainsKey(nameof(Path)) ? Path : null);
-        foreach (var p in Path)
-        {
-            if (p == FlowLogPaths.StandardInput)
-                throw new Errors.InvalidValueException("'-' (standard input) is read by vpcsec, not by the cmdlet: save the stream to a file and give its path", p);
-            _paths.AddRange(FlowLogs.S3.S3Location.IsS3Uri(p) ? [p] : ResolvePaths(p));
-        }
+        base.Process();
         _vpcIds.Add(VpcId);
     }
 
-    /// <summary>
-    /// Provider paths for PowerShell wildcards; a path or wildcard that matches nothing goes to the engine as typed, which
-    /// reports it (FlowLogPathNotFound) and reads the rest.
-    /// </summary>
-    private IEnumerable<string> ResolvePaths(string path)
-    {
-        try
-        {
-            var resolved = GetResolvedProviderPathFromPSPath(path, out _);
-            return resolved.Count > 0 ? resolved : [GetUnresolvedProviderPathFromPSPath(path)];
-        }
-        catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
-    }
-
-    protected override object? ErrorTarget => _paths.FirstOrDefault() ?? base.ErrorTarget;
-
     protected override void End()
     {
-        if (PipedNothing(_vpcIds, _pathsGiven)) return;
+        if (PipedNoPath(_vpcIds)) return;
         var vpcs = Held(_vpcIds, Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
         if (vpcs is { Count: 0 }) return;
-        var window = new FlowQueryArguments { Since = Utc(Since), Last = Last, Until = Utc(Until) }.ToQuery().Filter;
         var options = new PrivateTrustOptions { VpcIds = vpcs ?? [] };
         if (SensitivePort is not null) options = options with { SensitivePorts = SensitivePort };
         if (DataStoreName is not null) options = options with { DataStoreNames = DataStoreName };
@@ -167,14 +103,14 @@ public sealed class FindUntrustedPrivateTrafficCommand : SnapshotCmdlet
         var progress = new FlowLogProgress();
         var request = new PrivateTrustRequest
         {
-            Paths = _paths, LogGroups = LogGroupName ?? [], FlowLogIds = FlowLogId ?? [],
-            Format = FlowLogRun.FormatOf(Index, FlowLogId ?? [], Format is null ? null : FlowLogFormat.Parse(Format)),
-            Since = window.Since, Until = window.Until,
-            BaselinePaths = BaselinePath?.SelectMany(ResolvePaths).ToArray() ?? [], BaselineSince = Utc(BaselineSince), BaselineUntil = Utc(BaselineUntil),
+            Paths = Paths, LogGroups = LogGroupName ?? [], FlowLogIds = FlowLogId ?? [], Format = LogFormat(Index),
+            Since = Window.Since, Until = Window.Until,
+            BaselinePaths = BaselinePath?.SelectMany(Resolve).ToArray() ?? [], BaselineSince = BaselineSince, BaselineUntil = BaselineUntil,
             BaselineFile = BaselineFile is null ? null : GetUnresolvedProviderPathFromPSPath(BaselineFile),
-            Options = options, Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress,
+            Options = options, Threads = Threads, Progress = progress,
         };
-        var report = Run(request, progress);
+        var index = Index;
+        var report = OnWorker(progress, (events, connect) => PrivateTrustAnalysis.Run(index, request, connect, events, Cancellation));
         if (SaveBaseline is not null)
             new TrustBaseline { Talkers = report.Talkers, FirstSeen = report.FirstSeen, LastSeen = report.LastSeen }.Save(GetUnresolvedProviderPathFromPSPath(SaveBaseline));
         foreach (var note in report.Notes) WriteVerbose(note);
@@ -195,47 +131,4 @@ public sealed class FindUntrustedPrivateTrafficCommand : SnapshotCmdlet
             WriteObject(o);
         }
     }
-
-    /// <summary>
-    /// Runs the analysis on a worker thread; this thread writes its progress and, as they come, the run's notes, warnings
-    /// and errors (PowerShell takes them only from here).
-    /// </summary>
-    private PrivateTrustReport Run(PrivateTrustRequest request, FlowLogProgress progress)
-    {
-        var pending = new ConcurrentQueue<Action>();
-        var events = new FlowLogRunEvents
-        {
-            Note = n => pending.Enqueue(() => WriteVerbose(n)),
-            Warning = w => pending.Enqueue(() => WriteWarning(w)),
-            Error = e => pending.Enqueue(() => WriteClassifiedError(e)),
-        };
-        var index = Index;
-        // Resolved here (it reads the session's stored credentials), connected on the worker when a read first needs AWS.
-        var connectionRequest = ConnectionRequest();
-        var connection = new Lazy<Aws.AwsConnection>(() =>
-        {
-            var c = AwsLoadContext.Connector.Connect(connectionRequest);
-            pending.Enqueue(() => WriteVerbose(c.Describe()));
-            return c;
-        });
-        var task = Task.Run(() => PrivateTrustAnalysis.Run(index, request, () => connection.Value, events, Cancellation));
-        // Waits without Task.Wait, which throws a failed task's exception wrapped in an AggregateException.
-        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(250))
-        {
-            Drain(pending);
-            var record = new ProgressRecord(1, "Reading flow logs", $"{progress.BytesRead / 1e6:F0} MB of {progress.TotalBytes / 1e6:F0} MB");
-            if (progress.TotalBytes > 0) record.PercentComplete = (int)Math.Min(100, progress.BytesRead * 100 / progress.TotalBytes);
-            WriteProgress(record);
-        }
-        Drain(pending);
-        WriteProgress(new ProgressRecord(1, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
-        return task.GetAwaiter().GetResult();
-    }
-
-    private static void Drain(ConcurrentQueue<Action> pending)
-    {
-        while (pending.TryDequeue(out var write)) write();
-    }
-
-    private static DateTimeOffset? Utc(DateTime? t) => t is { } v ? new DateTimeOffset(v.ToUniversalTime()) : null;
 }

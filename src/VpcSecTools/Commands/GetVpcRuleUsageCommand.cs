@@ -20,15 +20,9 @@ namespace VpcSecTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "VpcRuleUsage", DefaultParameterSetName = FromFlowLogs)]
 [OutputType(typeof(RuleUsage), typeof(RuleProposal), typeof(string))]
-public sealed class GetVpcRuleUsageCommand : SnapshotCmdlet
+public sealed class GetVpcRuleUsageCommand : FlowLogCmdlet
 {
     private const string FromFlowLogs = "FromFlowLogs", FromQuery = "FromQuery";
-
-    /// <summary>Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations; without them, the -VpcId VPCs' own flow logs.</summary>
-    [Parameter(Position = 0, ParameterSetName = FromFlowLogs)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
 
     /// <summary>Groups from Invoke-FlowLogQuery grouped by interface-id, srcaddr, dstaddr, srcport, dstport, protocol and action (and tcp-flags, flow-direction, log-status, pkt-srcaddr, pkt-dstaddr when the logs have them).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromQuery)]
@@ -43,34 +37,6 @@ public sealed class GetVpcRuleUsageCommand : SnapshotCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? GroupId { get; set; }
-
-    /// <summary>CloudWatch Logs groups the flow logs deliver to, read with FilterLogEvents.</summary>
-    [Parameter(ParameterSetName = FromFlowLogs)]
-    [ValidateNotNullOrEmpty]
-    public string[]? LogGroupName { get; set; }
-
-    /// <summary>Flow logs of the snapshot: without -Path, read them where they deliver; with -Path, their LogFormat reads files without a header.</summary>
-    [Parameter(ParameterSetName = FromFlowLogs)]
-    [ValidateNotNullOrEmpty]
-    public string[]? FlowLogId { get; set; }
-
-    /// <summary>The record format of files without a header: an AWS LogFormat or a field list.</summary>
-    [Parameter(ParameterSetName = FromFlowLogs)]
-    [ValidateNotNullOrEmpty]
-    public string? Format { get; set; }
-
-    /// <summary>The window's start: records ending before it are not read.</summary>
-    [Parameter]
-    public DateTime? Since { get; set; }
-
-    /// <summary>The window's end: records starting at or after it are not read.</summary>
-    [Parameter]
-    public DateTime? Until { get; set; }
-
-    /// <summary>Shorthand for -Since: now minus this duration (30d, 24h, 00:30:00).</summary>
-    [Parameter(ParameterSetName = FromFlowLogs)]
-    [ValidateNotNullOrEmpty]
-    public string? Last { get; set; }
 
     /// <summary>Write the tightening proposals instead of the rules.</summary>
     [Parameter]
@@ -90,57 +56,31 @@ public sealed class GetVpcRuleUsageCommand : SnapshotCmdlet
     [ValidateRange(1, 1000)]
     public int MaxCidrs { get; set; } = 16;
 
-    /// <summary>Worker threads reading the flow logs (default: all cores).</summary>
-    [Parameter(ParameterSetName = FromFlowLogs)]
-    [ValidateRange(1, 256)]
-    public int? ThrottleLimit { get; set; }
-
     /// <summary>A live capture needs only the VPCs asked about.</summary>
     protected override IReadOnlyList<string> LiveVpcIds => VpcId ?? [];
 
-    protected override object? ErrorTarget => Path.FirstOrDefault() ?? base.ErrorTarget;
-
     private readonly List<FlowGroup> _groups = [];
-    private readonly List<string> _paths = [];
+
+    private protected override string VpcsecCommand => "vpcsec rule-usage";
 
     protected override void Process()
     {
-        if (ParameterSetName == FromQuery)
-        {
-            _groups.AddRange(InputObject);
-            return;
-        }
-        foreach (var p in Path)
-        {
-            if (p == FlowLogPaths.StandardInput)
-                throw new Errors.InvalidValueException("'-' (standard input) is read by vpcsec, not by the cmdlet: save the stream to a file and give its path, or run vpcsec rule-usage -", p);
-            _paths.AddRange(S3Aware(p));
-        }
-    }
-
-    /// <summary>Provider paths for PowerShell wildcards; s3:// locations and paths that match nothing go to the engine as typed.</summary>
-    private IEnumerable<string> S3Aware(string path)
-    {
-        if (FlowLogs.S3.S3Location.IsS3Uri(path)) return [path];
-        try { return GetResolvedProviderPathFromPSPath(path, out _); }
-        catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
+        if (ParameterSetName == FromQuery) _groups.AddRange(InputObject);
+        else base.Process();
     }
 
     protected override void End()
     {
+        if (ParameterSetName == FromQuery) RefuseSourceWithGroups();
         // An empty pipeline answers nothing, never every rule of the snapshot.
-        if (ParameterSetName == FromQuery && _groups.Count == 0) return;
+        if (ParameterSetName == FromQuery ? _groups.Count == 0 : PipedNoPath()) return;
         var vpcs = Held(ScopeIds.Of(VpcId), Index.Vpcs, Section.Vpcs, id => new VpcNotInSnapshotException(id));
         var groups = Held(ScopeIds.Of(GroupId), Index.SecurityGroups, Section.SecurityGroups, ResourceNotInSnapshotException.SecurityGroup);
         if (vpcs is { Count: 0 } || groups is { Count: 0 }) return;
         var options = new RuleUsageOptions { VpcIds = vpcs ?? [], GroupIds = groups ?? [], MaxPeers = MaxPeers, MaxCidrs = MaxCidrs };
-        var window = new FlowQueryArguments
-        {
-            Since = Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null, Until = Until is { } u ? new DateTimeOffset(u.ToUniversalTime()) : null, Last = Last,
-        }.ToQuery().Filter;
         var report = ParameterSetName == FromQuery
-            ? RuleUsageAnalysis.FromGroups(_groups, Index, options, window.Since, window.Until)
-            : Read(options, window);
+            ? RuleUsageAnalysis.FromGroups(_groups, Index, options, Window.Since, Window.Until)
+            : Read(options);
         foreach (var note in report.Notes) WriteVerbose(note);
         foreach (var warning in report.Warnings) WriteWarning(warning);
         if (As is { } format) WriteObject(RuleUsageRendering.Render(report, format));
@@ -148,36 +88,15 @@ public sealed class GetVpcRuleUsageCommand : SnapshotCmdlet
         else WriteObject(report.Rules, enumerateCollection: true);
     }
 
-    /// <summary>
-    /// The engine reads on worker threads while this thread shows progress; what the read reports (notes, warnings, files
-    /// it could not read) is written here, after it, as PowerShell writes only from the pipeline's thread.
-    /// </summary>
-    private RuleUsageReport Read(RuleUsageOptions options, FlowFilter window)
+    /// <summary>Reads on worker threads while this thread writes the progress and what the read reports.</summary>
+    private RuleUsageReport Read(RuleUsageOptions options)
     {
-        var said = new ConcurrentQueue<Action>();
-        var events = new FlowLogRunEvents
-        {
-            Note = n => said.Enqueue(() => WriteVerbose(n)),
-            Warning = w => said.Enqueue(() => WriteWarning(w)),
-            Error = e => said.Enqueue(() => WriteClassifiedError(e)),
-        };
         var progress = new FlowLogProgress();
         var request = new RuleUsageRequest
         {
-            Index = Index, Paths = _paths, LogGroups = LogGroupName ?? [], FlowLogIds = FlowLogId ?? [],
-            Format = FlowLogRun.FormatOf(Index, FlowLogId ?? [], Format is null ? null : FlowLogFormat.Parse(Format)),
-            Since = window.Since, Until = window.Until, Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress, Options = options,
+            Index = Index, Paths = Paths, LogGroups = LogGroupName ?? [], FlowLogIds = FlowLogId ?? [], Format = LogFormat(Index),
+            Since = Window.Since, Until = Window.Until, Threads = Threads, Progress = progress, Options = options,
         };
-        var task = Task.Run(() => RuleUsageAnalysis.Read(request, Connect, events, Cancellation));
-        while (!task.Wait(250))
-        {
-            var record = new ProgressRecord(1, "Reading flow logs", $"{progress.BytesRead / 1e6:F0} MB of {progress.TotalBytes / 1e6:F0} MB");
-            if (progress.TotalBytes > 0) record.PercentComplete = (int)Math.Min(100, progress.BytesRead * 100 / progress.TotalBytes);
-            WriteProgress(record);
-            while (said.TryDequeue(out var say)) say();
-        }
-        WriteProgress(new ProgressRecord(1, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
-        while (said.TryDequeue(out var say)) say();
-        return task.GetAwaiter().GetResult();
+        return OnWorker(progress, (events, connect) => RuleUsageAnalysis.Read(request, connect, events, Cancellation));
     }
 }

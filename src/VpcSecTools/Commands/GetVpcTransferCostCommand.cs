@@ -17,26 +17,12 @@ namespace VpcSecTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "VpcTransferCost")]
 [OutputType(typeof(TransferCostLine))]
-public sealed class GetVpcTransferCostCommand : SnapshotCmdlet
+public sealed class GetVpcTransferCostCommand : FlowLogCmdlet
 {
-    /// <summary>Flow-log files, folders (recursive), wildcards or s3:// locations; pipe Get-ChildItem output here.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
     /// <summary>Only records of these VPCs (the vpc-id field, version 3+); without -Path, read their own flow logs where the snapshot says they go.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? VpcId { get; set; }
-
-    /// <summary>Count only records whose capture window ends at or after this instant; the month is scaled from -Since..-Until.</summary>
-    [Parameter]
-    public DateTimeOffset? Since { get; set; }
-
-    /// <summary>Count only records whose capture window starts before this instant.</summary>
-    [Parameter]
-    public DateTimeOffset? Until { get; set; }
 
     /// <summary>A price file (the shape of the bundled table) whose regions replace the bundled ones.</summary>
     [Parameter]
@@ -53,32 +39,19 @@ public sealed class GetVpcTransferCostCommand : SnapshotCmdlet
     [ValidateRange(0, 1000)]
     public int Top { get; set; } = 5;
 
-    private readonly List<string> _paths = [];
-    private readonly ScopeIds _given = new();
-
-    protected override void Process()
-    {
-        _given.Add(Path);
-        foreach (var p in Path)
-        {
-            if (FlowLogs.S3.S3Location.IsS3Uri(p)) { _paths.Add(p); continue; }
-            try { _paths.AddRange(GetResolvedProviderPathFromPSPath(p, out _)); }
-            catch (ItemNotFoundException) { _paths.Add(GetUnresolvedProviderPathFromPSPath(p)); }
-        }
-    }
-
-    protected override object? ErrorTarget => _paths.FirstOrDefault() ?? base.ErrorTarget;
+    private protected override string VpcsecCommand => "vpcsec transfer-cost --flow-logs";
 
     protected override void End()
     {
         // An empty pipeline asks about no flow logs: the answer is nothing, never the VPCs' own logs.
-        if (PipedNothing(_given)) return;
+        if (PipedNoPath()) return;
         var prices = PriceTable.LoadOrBundled(PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath));
         var ranges = AwsIpRangeSet.LoadOrBundled(IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath));
-        var query = new FlowLogQuery { Filter = new FlowFilter { Since = Since, Until = Until, VpcId = VpcId ?? [] } };
-        var events = new FlowLogRunEvents { Note = WriteVerbose, Warning = WriteWarning, Error = e => WriteClassifiedError(e) };
-        using var run = FlowLogRun.Open(new FlowLogRunRequest { Paths = _paths, Index = Index }, query, Connect, events, Cancellation);
-        var (report, read) = TransferCosting.Run(run, Index, ranges, prices, Top, Cancellation);
+        var query = new FlowLogQuery { Filter = Window with { VpcId = VpcId ?? [] } };
+        var progress = new FlowLogProgress();
+        using var run = FlowLogRun.Open(RunRequest(Index, progress), query, Connect, RunEvents, Cancellation);
+        var index = Index;
+        var (report, read) = OnWorker(progress, (_, _) => TransferCosting.Run(run, index, ranges, prices, Top, Cancellation));
         run.Finish(read);
         foreach (var note in report.Notes) WriteWarning(note);
         WriteVerbose($"window {report.WindowStart:u} .. {report.WindowEnd:u} (x{report.MonthlyFactor} to a month); prices: {report.PriceSource}; ip-ranges: {report.IpRangesSource}");

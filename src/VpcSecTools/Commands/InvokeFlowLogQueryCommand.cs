@@ -21,17 +21,8 @@ namespace VpcSecTools.Commands;
 [OutputType(typeof(FlowLogResult), ParameterSetName = ["Count"])]
 [OutputType(typeof(Endpoints.NatTrafficTotal), ParameterSetName = ["NatGateway"])]
 [OutputType(typeof(string))]
-public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
+public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
 {
-    /// <summary>
-    /// Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations (listed for the -Since/-Until
-    /// window). From the pipeline, by property name only (FullName, as Get-ChildItem gives): other objects are not file names.
-    /// </summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
     /// <summary>Source address or CIDR (any of several).</summary>
     [Parameter] public string[]? SourceAddress { get; set; }
     /// <summary>Destination address or CIDR.</summary>
@@ -60,12 +51,6 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     [Parameter] public string[]? InstanceId { get; set; }
     /// <summary>ingress or egress (version 5+).</summary>
     [Parameter][ValidateSet("ingress", "egress")] public string[]? FlowDirection { get; set; }
-    /// <summary>Keep records whose window ends at or after this time.</summary>
-    [Parameter] public DateTime? Since { get; set; }
-    /// <summary>Keep records whose window starts before this time.</summary>
-    [Parameter] public DateTime? Until { get; set; }
-    /// <summary>Shorthand for -Since: now minus this duration (30m, 1h, 7d, 2w, 00:05:00, or a TimeSpan), as -Bin takes it.</summary>
-    [Parameter] public string? Last { get; set; }
 
     /// <summary>Fields to aggregate by (srcaddr or SourceAddress, ...).</summary>
     [Parameter(ParameterSetName = "Groups")] public string[]? GroupBy { get; set; }
@@ -88,12 +73,6 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     /// <summary>Bytes through the snapshot's NAT gateways by destination service and region, each flow counted once.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "NatGateway")] public SwitchParameter ThroughNatGateway { get; set; }
 
-    /// <summary>Flow-log ids in the snapshot: with no -Path, read these flow logs where they deliver; otherwise their LogFormat is the format of input without a header.</summary>
-    [Parameter][ValidateNotNullOrEmpty] public string[]? FlowLogId { get; set; }
-    /// <summary>The record format of files without a header: an AWS LogFormat or a field list.</summary>
-    [Parameter] public string? Format { get; set; }
-    /// <summary>Worker threads (default: all cores).</summary>
-    [Parameter][ValidateRange(1, 256)] public int? ThrottleLimit { get; set; }
     /// <summary>Bytes the groups of a -GroupBy may hold in memory before they spill to disk (e.g. 256MB; default: half the machine's memory).</summary>
     [Parameter(ParameterSetName = "Groups")][ValidateRange(1L << 20, long.MaxValue)] public long? MaxMemory { get; set; }
 
@@ -101,8 +80,6 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     [Parameter] public FlowLogEngine Engine { get; set; } = FlowLogEngine.Local;
     /// <summary>Return the Athena SQL and table DDL, or the Logs Insights query, instead of running it.</summary>
     [Parameter] public SwitchParameter ShowQuery { get; set; }
-    /// <summary>The log group(s) the flow logs deliver to: read with FilterLogEvents by the Local engine, queried by LogsInsights.</summary>
-    [Parameter][ValidateNotNullOrEmpty] public string[]? LogGroupName { get; set; }
     /// <summary>Athena: database.table over the flow logs.</summary>
     [Parameter][ValidateNotNullOrEmpty] public string AthenaTable { get; set; } = "default.vpc_flow_logs";
     /// <summary>Athena: the s3://bucket/prefix/ that holds AWSLogs/.</summary>
@@ -127,68 +104,48 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
     /// <summary>Finding a VPC's flow logs needs only that VPC's resources; naming addresses or NAT traffic needs the whole network.</summary>
     protected override IReadOnlyList<string> LiveVpcIds => Attribute || ThroughNatGateway ? [] : VpcId ?? [];
 
-    private readonly List<string> _paths = [];
     private readonly List<string> _interfaces = [];
+    private readonly ScopeIds _interfacesGiven = new();
+
+    private protected override string VpcsecCommand => "vpcsec flowlogs query";
 
     protected override void Process()
     {
-        foreach (var p in Path)
-        {
-            // Standard input is vpcsec's: in PowerShell it is the console or the script's own input.
-            if (p == FlowLogPaths.StandardInput)
-                throw new Errors.InvalidValueException("'-' (standard input) is read by vpcsec, not by the cmdlet: save the stream to a file " +
-                    "(aws s3 cp s3://... ./logs/) and give its path, or run vpcsec flowlogs query -", p);
-            _paths.AddRange(ResolvePaths(p));
-        }
+        base.Process();
         // Piped ENI objects each bring one id: the query covers them all.
         if (InterfaceId is not null) _interfaces.AddRange(InterfaceId);
+        _interfacesGiven.Add(InterfaceId);
     }
-
-    /// <summary>Provider paths for PowerShell wildcards; non-matching wildcards and folders go to the engine as typed.</summary>
-    private IEnumerable<string> ResolvePaths(string path)
-    {
-        if (FlowLogs.S3.S3Location.IsS3Uri(path)) return [path];
-        try { return GetResolvedProviderPathFromPSPath(path, out _); }
-        catch (ItemNotFoundException) { return [GetUnresolvedProviderPathFromPSPath(path)]; }
-    }
-
-    protected override object? ErrorTarget => _paths.FirstOrDefault() ?? base.ErrorTarget;
 
     protected override void End()
     {
+        // An empty pipeline reads nothing, never the VPCs' own flow logs.
+        if (PipedNoPath(_interfacesGiven)) return;
         var query = Arguments().ToQuery();
-        bool discover = _paths.Count == 0 && LogGroupName is null;
+        bool discover = Paths.Count == 0 && LogGroupName is null;
         // The network is read (or captured live) only when the question needs it.
         var index = Snapshot is not null || FlowLogId is not null || Attribute || ThroughNatGateway || (discover && VpcId is not null) ? Index : null;
-        var logFormat = FlowLogRun.FormatOf(index, FlowLogId ?? [], Format is null ? null : FlowLogFormat.Parse(Format));
-        if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query, logFormat); return; }
+        if (Engine != FlowLogEngine.Local || ShowQuery) { PushDown(query, LogFormat(index)); return; }
         if (discover && VpcId is null && FlowLogId is null)
             throw new ArgumentException("give -Path or -LogGroupName, -VpcId or -FlowLogId to read those flow logs, or -Engine Athena|LogsInsights");
         var progress = new FlowLogProgress();
-        var events = new FlowLogRunEvents { Note = WriteVerbose, Warning = WriteWarning, Error = e => WriteClassifiedError(e) };
-        var request = new FlowLogRunRequest
-        {
-            Paths = _paths, LogGroups = LogGroupName ?? [], Index = index, FlowLogIds = FlowLogId ?? [], Format = logFormat,
-            Threads = ThrottleLimit ?? Environment.ProcessorCount, Progress = progress, MaxMemory = MaxMemory,
-        };
-        using var run = FlowLogRun.Open(request, query, Connect, events, Cancellation);
+        using var run = FlowLogRun.Open(RunRequest(index, progress) with { MaxMemory = MaxMemory }, query, Connect, RunEvents, Cancellation);
         if (run.Inputs.Count == 0) return;
         var attribution = Attribute ? run.Attribution() : null;
         FlowLogReadReport report;
         if (ParameterSetName == "Records") report = StreamRecords(run, progress, attribution);
         else if (ThroughNatGateway)
         {
-            (var totals, report) = RunWithProgress(() => run.ThroughNatGateways(Top, Cancellation), progress);
+            (var totals, report) = OnWorker(progress, (_, _) => run.ThroughNatGateways(Top, Cancellation));
             foreach (var t in totals) WriteObject(t);
         }
         else
         {
-            var result = RunWithProgress(() => run.Aggregate(Cancellation), progress);
+            var result = OnWorker(progress, (_, _) => run.Aggregate(Cancellation));
             report = result.Report;
             if (Count) WriteObject(result);
             else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
         }
-        WriteProgress(new ProgressRecord(1, "Reading flow logs", "Done") { RecordType = ProgressRecordType.Completed });
         run.Finish(report);
     }
 
@@ -238,8 +195,7 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
         SourcePort = SourcePort, DestinationPort = DestinationPort, Port = Port, Protocol = Protocol,
         Action = Action, LogStatus = LogStatus, InterfaceId = _interfaces.Count > 0 ? _interfaces : null, VpcId = VpcId, SubnetId = SubnetId,
         InstanceId = InstanceId, FlowDirection = FlowDirection,
-        Since = Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null, Last = Last,
-        Until = Until is { } u ? new DateTimeOffset(u.ToUniversalTime()) : null,
+        Since = Window.Since, Until = Window.Until,
         // -Top ranks the NAT totals too, but they are not a group-by.
         GroupBy = GroupBy, Top = ThroughNatGateway ? null : Top, By = By, Bin = Bin, First = First,
     };
@@ -260,24 +216,10 @@ public sealed class InvokeFlowLogQueryCommand : SnapshotCmdlet
                 o.Properties.Add(new PSNoteProperty("DestinationOwner", destination));
                 WriteObject(o);
             }
-            if (clock.ElapsedMilliseconds > 250) { Progress(progress); clock.Restart(); }
+            if (clock.ElapsedMilliseconds > 250) { WriteReadProgress(progress); clock.Restart(); }
         }
+        WriteReadProgress(progress, done: true);
         return report;
-    }
-
-    /// <summary>The engine runs on worker threads; this thread only reports progress (PowerShell needs it here).</summary>
-    private T RunWithProgress<T>(Func<T> work, FlowLogProgress progress)
-    {
-        var task = Task.Run(work);
-        while (!task.Wait(250)) Progress(progress);
-        return task.GetAwaiter().GetResult();
-    }
-
-    private void Progress(FlowLogProgress p)
-    {
-        var record = new ProgressRecord(1, "Reading flow logs", $"{p.BytesRead / 1e6:F0} MB of {p.TotalBytes / 1e6:F0} MB");
-        if (p.TotalBytes > 0) record.PercentComplete = (int)Math.Min(100, p.BytesRead * 100 / p.TotalBytes);
-        WriteProgress(record);
     }
 
     /// <summary>

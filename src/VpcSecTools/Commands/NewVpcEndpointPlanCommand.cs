@@ -17,18 +17,12 @@ namespace VpcSecTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "VpcEndpointPlan", DefaultParameterSetName = FromFiles)]
 [OutputType(typeof(EndpointPlan), typeof(string))]
-public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
+public sealed class NewVpcEndpointPlanCommand : FlowLogCmdlet
 {
     private const string FromFiles = "FromFiles", FromQuery = "FromQuery";
     private readonly List<FlowGroup> _groups = [];
 
-    /// <summary>Flow-log files or folders (plain or .gz, S3 layout or flat); without them, the VPCs' own flow logs are read where describe-flow-logs says they go.</summary>
-    [Parameter(Position = 0, ParameterSetName = FromFiles)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] FlowLogPath { get; set; } = [];
-
-    /// <summary>Without -FlowLogPath: the VPCs whose own flow logs to read (default: those with NAT gateways or interface endpoints).</summary>
+    /// <summary>Without -Path: the VPCs whose own flow logs to read (default: those with NAT gateways or interface endpoints).</summary>
     [Parameter(ParameterSetName = FromFiles)]
     [ValidateNotNullOrEmpty]
     public string[]? VpcId { get; set; }
@@ -36,14 +30,6 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
     /// <summary>Groups from Invoke-FlowLogQuery grouped by interface-id, srcaddr, dstaddr (and pkt-srcaddr, pkt-dstaddr, pkt-src-aws-service, pkt-dst-aws-service when the logs have them).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromQuery)]
     public FlowGroup[] InputObject { get; set; } = [];
-
-    /// <summary>Count only flow records whose capture window ends at or after this instant; the month is scaled from -Since..-Until.</summary>
-    [Parameter(ParameterSetName = FromFiles)]
-    public DateTimeOffset? Since { get; set; }
-
-    /// <summary>Count only flow records whose capture window starts before this instant; the month is scaled from -Since..-Until.</summary>
-    [Parameter(ParameterSetName = FromFiles)]
-    public DateTimeOffset? Until { get; set; }
 
     /// <summary>An ip-ranges.json to use instead of the bundled dated copy.</summary>
     [Parameter]
@@ -65,27 +51,44 @@ public sealed class NewVpcEndpointPlanCommand : SnapshotCmdlet
     [Parameter]
     public EndpointPlanFormat? As { get; set; }
 
+    private protected override string VpcsecCommand => "vpcsec endpoint-plan --flow-logs";
+
     protected override void Process()
     {
         if (ParameterSetName == FromQuery) _groups.AddRange(InputObject);
+        else base.Process();
     }
-
-    protected override object? ErrorTarget => FlowLogPath.FirstOrDefault() ?? base.ErrorTarget;
 
     protected override void End()
     {
-        var ipRanges = IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath);
-        var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
-        var download = UpdateIpRanges ? IpRangesDownload.Default(IpRangesUrl) : null;
-        var window = new PlanWindow(Since, Until);
-        if (FlowLogPath.Length > 0 && VpcId is not null)
-            throw new ArgumentException("-VpcId chooses whose own flow logs to read when no -FlowLogPath is given; with -FlowLogPath, give only the logs to plan from");
-        var plan = ParameterSetName == FromQuery ? EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices, download: download)
-            : FlowLogPath.Length == 0 ? EndpointPlanning.FromVpcFlowLogs(Index, VpcId, Connect, ipRanges, prices, window: window, download: download, cancel: Cancellation)
-            : EndpointPlanning.FromFlowLogs(Index, FlowLogPath.Select(GetUnresolvedProviderPathFromPSPath), ipRanges, prices, window: window, download: download);
+        // An empty pipeline answers nothing: never a plan from the VPCs' own flow logs, nor idle-endpoint findings from no traffic.
+        if (ParameterSetName == FromQuery ? _groups.Count == 0 : PipedNoPath()) return;
+        var plan = Plan();
         foreach (var warning in plan.Warnings) WriteWarning(warning);
         foreach (var note in plan.Notes) WriteVerbose(note);
         if (As is { } format) WriteObject(EndpointPlanRendering.Render(plan, format));
         else WriteObject(plan);
+    }
+
+    private EndpointPlan Plan()
+    {
+        var ipRanges = IpRangesPath is null ? null : GetUnresolvedProviderPathFromPSPath(IpRangesPath);
+        var prices = PricePath is null ? null : GetUnresolvedProviderPathFromPSPath(PricePath);
+        var download = UpdateIpRanges ? IpRangesDownload.Default(IpRangesUrl) : null;
+        var window = new PlanWindow(Window.Since, Window.Until);
+        if (ParameterSetName == FromQuery)
+        {
+            RefuseSourceWithGroups();
+            return EndpointPlanning.FromGroups(Index, _groups, ipRanges, prices, window: window, download: download);
+        }
+        if (!NoSource && VpcId is not null)
+            throw new ArgumentException("-VpcId chooses whose own flow logs to read when no -Path, -LogGroupName or -FlowLogId is given; with them, give only the logs to plan from");
+        var read = new FlowLogReadOptions { Format = LogFormat(Index), Threads = Threads };
+        if (NoSource) return EndpointPlanning.FromVpcFlowLogs(Index, VpcId, Connect, ipRanges, prices, read, window, download, Cancellation);
+        // Local files are read whole or not at all, as before; s3:// locations, log groups and named flow logs through the one run.
+        if (LogGroupName is null && (FlowLogId is null || Paths.Count > 0) && !Paths.Any(FlowLogs.S3.S3Location.IsS3Uri))
+            return EndpointPlanning.FromFlowLogs(Index, Paths, ipRanges, prices, read, window, download);
+        using var run = FlowLogRun.Open(RunRequest(Index), new FlowLogQuery { Filter = Window }, Connect, RunEvents, Cancellation);
+        return EndpointPlanning.FromRun(Index, run, ipRanges, prices, window, download);
     }
 }

@@ -25,3 +25,11 @@ public sealed class CheckIdCompleter : CandidateCompleter
     protected override (IEnumerable<CompletionCandidate>, string) Complete(string parameterName, string wordToComplete, IDictionary fakeBoundParameters) =>
         (CatalogCandidates.CheckIds(wordToComplete), "no check id starts so");
 }
+
+/// <summary>Completes <c>-Last</c> and <c>-Bin</c> with common durations (5m, 1h, 6h, 1d, 7d, 30d).</summary>
+public sealed class DurationCompleter : CandidateCompleter
+{
+    /// <inheritdoc />
+    protected override (IEnumerable<CompletionCandidate>, string) Complete(string parameterName, string wordToComplete, IDictionary fakeBoundParameters) =>
+        (CatalogCandidates.Durations(wordToComplete), "a number with s, m, h, d or w (90s, 12h, 2w), or a TimeSpan (1.00:00:00)");
+}

@@ -21,6 +21,8 @@ public static class ParameterCompleters
             ["Destination"] = typeof(ReachabilityEndpointCompleter),
             ["Protocol"] = typeof(ProtocolCompleter),
             ["GroupBy"] = typeof(FlowFieldCompleter),
+            ["Last"] = typeof(DurationCompleter),
+            ["Bin"] = typeof(DurationCompleter),
             ["CheckId"] = typeof(CheckIdCompleter),
             ["Region"] = typeof(RegionCompleter),
             ["ProfileName"] = typeof(ProfileNameCompleter),

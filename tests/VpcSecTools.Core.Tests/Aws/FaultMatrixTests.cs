@@ -9,10 +9,10 @@ using VpcSecTools.Snapshot;
 namespace VpcSecTools.Tests.Aws;
 
 /// <summary>What can go wrong on the wire.</summary>
-public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ConnectionReset, EmptyBody, ExpiredCredentials, AccessDenied, RepeatedNextToken }
+public enum Fault { Throttling, ServerError, SlowPastTimeout, TruncatedBody, ConnectionReset, UnreadableBody, EmptyBody, ExpiredCredentials, AccessDenied, RepeatedNextToken }
 
 /// <summary>
-/// The AWS fault matrix of about_VpcSecTools: each client (EC2, S3, CloudWatch Logs, Athena) against the loopback
+/// The AWS fault matrix of about_VpcSecTools: each client (EC2, S3, CloudWatch Logs, Athena, RDS) against the loopback
 /// server, each fault either retried by the SDK's standard mode, or a clear error naming the operation with a stable
 /// ErrorId, or (EC2 capture) the section marked missing. Timeouts and retries are short here so the matrix runs fast.
 /// </summary>
@@ -39,16 +39,32 @@ public class FaultMatrixTests
         { "Athena", Fault.SlowPastTimeout, ErrorCatalog.AwsCallFailed },
         { "Athena", Fault.ExpiredCredentials, ErrorCatalog.AwsAuthenticationFailed },
         { "Athena", Fault.AccessDenied, ErrorCatalog.AwsAccessDenied }, { "Athena", Fault.RepeatedNextToken, ErrorCatalog.AwsMalformedResponse },
+        // A connection cut mid-body (short of its Content-Length) or dropped after the headers is a failed call, whichever
+        // reader met it (the SDK's XML readers, our JSON ones): one ErrorId for every client, never AwsMalformedResponse.
+        { "EC2", Fault.TruncatedBody, ErrorCatalog.AwsCallFailed }, { "EC2", Fault.ConnectionReset, ErrorCatalog.AwsCallFailed },
+        { "S3", Fault.TruncatedBody, ErrorCatalog.AwsCallFailed }, { "S3", Fault.ConnectionReset, ErrorCatalog.AwsCallFailed },
+        { "Logs", Fault.TruncatedBody, ErrorCatalog.AwsCallFailed }, { "Logs", Fault.ConnectionReset, ErrorCatalog.AwsCallFailed },
+        { "Athena", Fault.TruncatedBody, ErrorCatalog.AwsCallFailed }, { "Athena", Fault.ConnectionReset, ErrorCatalog.AwsCallFailed },
+        // A whole body that cannot be read is a malformed answer, not a failed call.
+        { "EC2", Fault.UnreadableBody, "missing:" + ErrorCatalog.AwsMalformedResponse }, { "S3", Fault.UnreadableBody, ErrorCatalog.AwsMalformedResponse },
+        { "Logs", Fault.UnreadableBody, ErrorCatalog.AwsMalformedResponse }, { "Athena", Fault.UnreadableBody, ErrorCatalog.AwsMalformedResponse },
         // A 200 with nothing in it is no answer, never an empty one (no VPCs, no objects, no events, no rows).
         { "EC2", Fault.EmptyBody, "missing:" + ErrorCatalog.AwsMalformedResponse }, { "S3", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
         { "Logs", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse }, { "Athena", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
+        // RDS (DescribeDBSubnetGroups, our Query client on AWSSDK.Core) as the others.
+        { "RDS", Fault.Throttling, ErrorCatalog.AwsCallFailed }, { "RDS", Fault.ServerError, ErrorCatalog.AwsCallFailed },
+        { "RDS", Fault.SlowPastTimeout, ErrorCatalog.AwsCallFailed },
+        { "RDS", Fault.TruncatedBody, ErrorCatalog.AwsCallFailed }, { "RDS", Fault.ConnectionReset, ErrorCatalog.AwsCallFailed },
+        { "RDS", Fault.UnreadableBody, ErrorCatalog.AwsMalformedResponse }, { "RDS", Fault.EmptyBody, ErrorCatalog.AwsMalformedResponse },
+        { "RDS", Fault.ExpiredCredentials, ErrorCatalog.AwsAuthenticationFailed },
+        { "RDS", Fault.AccessDenied, ErrorCatalog.AwsAccessDenied }, { "RDS", Fault.RepeatedNextToken, ErrorCatalog.AwsMalformedResponse },
     };
 
     /// <summary>Faults the SDK retries: once, then the right answer.</summary>
     public static TheoryData<string, Fault> Transient()
     {
         var data = new TheoryData<string, Fault>();
-        foreach (var client in new[] { "EC2", "S3", "Logs", "Athena" })
+        foreach (var client in new[] { "EC2", "S3", "Logs", "Athena", "RDS" })
             foreach (var fault in new[] { Fault.Throttling, Fault.ServerError, Fault.SlowPastTimeout, Fault.TruncatedBody, Fault.ConnectionReset })
                 data.Add(client, fault);
         return data;
@@ -84,7 +100,14 @@ public class FaultMatrixTests
         if (fault is Fault.AccessDenied) Assert.Contains(target.IamAction, error.Message);
         // Retried faults are retried exactly MaxErrorRetry times; the others are not retried at all.
         // A repeated NextToken is seen on the second page; the first call of the others meets the fault.
-        int expectedAttempts = fault is Fault.ExpiredCredentials or Fault.AccessDenied or Fault.EmptyBody ? 1 : 2;
+        int expectedAttempts = fault switch
+        {
+            Fault.ExpiredCredentials or Fault.AccessDenied or Fault.EmptyBody => 1,
+            // The SDK retries a 200 it could not read when the failure reaches it as an AmazonUnmarshallingException: its JSON
+            // unmarshaller wraps our reader's JsonException so (Logs, Athena); its XML unmarshallers let XmlException through (EC2, S3, RDS).
+            Fault.UnreadableBody => client is "Logs" or "Athena" ? 2 : 1,
+            _ => 2,
+        };
         int seen = server.Requests.Count(target.IsFaulted);
         // A timed-out attempt leaves its pooled connection closed under the handler; on a loaded machine .NET's handler may
         // resend the next attempt once on a fresh connection before any byte came back (its own transport retry, not the SDK's).
@@ -93,36 +116,43 @@ public class FaultMatrixTests
     }
 
     /// <summary>
-    /// The connection dropped mid-response on every attempt (the headers promise a body that never comes): no client
-    /// hangs or takes the short answer for the whole; after the SDK's retries the call fails with its ErrorId, naming
-    /// the operation. The JSON clients (Logs, Athena) read the cut as an unreadable body.
+    /// A connection cut on every attempt, short of the body its headers promised or right after them: no client hangs or
+    /// takes the short answer for the whole; the call costs MaxErrorRetry + 1 attempts, as any retried fault does (AWSSDK.Core's
+    /// own resends of a "stale connection", outside MaxErrorRetry, are off), then fails as a failed call naming the operation.
     /// </summary>
     [Theory]
-    [InlineData("EC2", ErrorCatalog.AwsCallFailed)]
-    [InlineData("S3", ErrorCatalog.AwsCallFailed)]
-    [InlineData("Logs", ErrorCatalog.AwsMalformedResponse)]
-    [InlineData("Athena", ErrorCatalog.AwsMalformedResponse)]
-    public async Task A_connection_reset_on_every_attempt_fails_the_call_with_its_ErrorId_after_the_retries(string client, string expected)
+    [MemberData(nameof(Cuts))]
+    public async Task A_connection_cut_on_every_attempt_costs_MaxErrorRetry_plus_one_attempts_then_fails_the_call(string client, Fault fault, int retries)
     {
         var target = Targets[client];
-        using var server = new LoopbackServer(r => target.IsFaulted(r) ? target.Fault(Fault.ConnectionReset) : target.Normal(r));
-        var outcome = await target.Run(Connect(server)).WaitAsync(TimeSpan.FromMinutes(2));
+        using var server = new LoopbackServer(r => target.IsFaulted(r) ? target.Fault(fault) : target.Normal(r));
+        var outcome = await target.Run(Connect(server, retries)).WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Null(outcome.Answer);
         var error = Assert.IsAssignableFrom<AwsCallException>(outcome.Error);
-        Assert.Equal(expected, ErrorCatalog.Classify(error).ErrorId);
+        Assert.Equal(ErrorCatalog.AwsCallFailed, ErrorCatalog.Classify(error).ErrorId);
+        Assert.Equal("ConnectionFailed", error.ErrorCode);
         Assert.Equal(target.Operation, error.Operation);
         Assert.Contains(target.Operation, error.Message);
         Assert.Contains("ended prematurely", error.Message);
-        // Retried (the SDK also retries a body cut short while it reads it), then given up.
-        Assert.True(server.Requests.Count(target.IsFaulted) > 1, $"{server.Requests.Count(target.IsFaulted)} attempts");
+        Assert.Equal(retries + 1, server.Requests.Count(target.IsFaulted));
     }
 
-    private static AwsSdkConnection Connect(LoopbackServer server)
+    public static TheoryData<string, Fault, int> Cuts()
+    {
+        var data = new TheoryData<string, Fault, int>();
+        foreach (var client in new[] { "EC2", "S3", "Logs", "Athena", "RDS" })
+            foreach (var fault in new[] { Fault.TruncatedBody, Fault.ConnectionReset })
+                foreach (var retries in new[] { 0, 2 })
+                    data.Add(client, fault, retries);
+        return data;
+    }
+
+    private static AwsSdkConnection Connect(LoopbackServer server, int retries = 1)
     {
         var connection = JsonWire.Connection(server);
         connection.Timeout = Timeout;
-        connection.MaxErrorRetry = 1;
+        connection.MaxErrorRetry = retries;
         return connection;
     }
 
@@ -138,6 +168,7 @@ public class FaultMatrixTests
             Tests.Aws.Fault.SlowPastTimeout => Normal(null!) with { Delay = Timeout * 2 },
             Tests.Aws.Fault.TruncatedBody => Normal(null!) with { CutAt = Normal(null!).Body.Length / 2 },
             Tests.Aws.Fault.ConnectionReset => Normal(null!) with { Reset = true },
+            Tests.Aws.Fault.UnreadableBody => Normal(null!) with { Body = Normal(null!).Body[..(Normal(null!).Body.Length / 2)] },
             Tests.Aws.Fault.EmptyBody => Normal(null!) with { Body = [] },
             Tests.Aws.Fault.RepeatedNextToken => RepeatedToken,
             _ => ErrorBody(fault),
@@ -150,6 +181,11 @@ public class FaultMatrixTests
         Reply.Xml($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code><Message>{code} on the loopback server</Message></Error></Errors><RequestID>0</RequestID></Response>", status);
 
     private static Reply S3Error(int status, string code) => Reply.Xml($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{code} on the loopback server</Message><RequestId>0</RequestId></Error>", status);
+
+    private static Reply RdsError(int status, string code) => Reply.Xml(
+        $"<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{code} on the loopback server</Message></Error><RequestId>0</RequestId></ErrorResponse>", status);
+
+    private static string RdsPage(int i) => File.ReadAllText(Path.Combine(TestPaths.Fixtures, "rds-wire", $"DescribeDBSubnetGroups.page{i}.xml"));
 
     private static Reply JsonError(int status, string code) => JsonWire.Json($"{{\"__type\":\"{code}\",\"message\":\"{code} on the loopback server\"}}", status);
 
@@ -258,6 +294,26 @@ public class FaultMatrixTests
                         OutputLocation = "s3://athena-results-123456789010/",
                     });
                     return new(result.Groups.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null);
+                }
+                catch (AwsCallException e) { return new(null, e, null); }
+            }),
+        // Two pages (Marker); the first call meets the fault.
+        ["RDS"] = new("DescribeDBSubnetGroups", "rds:DescribeDBSubnetGroups", "prod-db-subnets,prod-db-migration", 2,
+            _ => true,
+            r => Reply.Xml(RdsPage(r is not null && System.Web.HttpUtility.ParseQueryString(r.Body)["Marker"] is not null ? 2 : 1)),
+            f => f switch
+            {
+                Fault.Throttling => RdsError(400, "Throttling"), Fault.ServerError => RdsError(500, "InternalFailure"),
+                Fault.ExpiredCredentials => RdsError(403, "ExpiredToken"), _ => RdsError(403, "AccessDenied"),
+            },
+            Reply.Xml(RdsPage(1)),
+            async c =>
+            {
+                using var rds = new VpcSecTools.Aws.Rds.RdsClient(c, JsonWire.Region);
+                try
+                {
+                    var groups = await rds.DescribeDBSubnetGroupsAsync(CancellationToken.None);
+                    return new(string.Join(",", groups.Select(g => (string?)g["DBSubnetGroupName"])), null, null);
                 }
                 catch (AwsCallException e) { return new(null, e, null); }
             }),

@@ -47,17 +47,25 @@ public class FlowLogsCommandTests
     }
 
     [Fact]
-    public void Missing_paths_truncated_files_and_skipped_lines_go_to_stderr_with_exit_2()
+    public void Truncated_files_and_skipped_lines_go_to_stderr_with_exit_2_and_the_rest_is_read()
     {
         using var dir = new TestPaths.TempDir();
         File.WriteAllBytes(dir.File("cut.gz"), [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x4b, 0x4c]);
-        var (exit, output, err) = Query([dir.File("cut.gz"), dir.File("none.log"), FlowLogFixtureTests.Fixture("flowlogs-reader_v5.log")],
-            new FlowQueryArguments(), count: true);
+        var (exit, output, err) = Query([dir.File("cut.gz"), FlowLogFixtureTests.Fixture("flowlogs-reader_v5.log")], new FlowQueryArguments(), count: true);
         Assert.Equal(2, exit);
-        Assert.Contains("none.log", err);
-        Assert.Contains("cut.gz", err);
+        Assert.Contains($"vpcsec: FlowLogFileUnreadable: {dir.File("cut.gz")}", err);
         Assert.Contains("flowlogs-reader_v5.log:4: expected 29 fields, found 2", err);
         Assert.Contains("Matched", output);
+    }
+
+    [Fact]
+    public void A_path_that_matches_nothing_stops_the_query_before_it_reads()
+    {
+        // A bad argument, as on every command that reads flow logs: nothing is read, one line, exit 2.
+        using var dir = new TestPaths.TempDir();
+        var (exit, output, err) = CliRunner.Run("flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v5.log"), dir.File("none.log"), "--count");
+        Assert.Equal((2, ""), (exit, output));
+        Assert.Equal($"vpcsec: FlowLogPathNotFound: no flow-log file at '{dir.File("none.log")}' (no such file or folder, or the wildcard matches nothing)", err.TrimEnd());
     }
 
     [Fact]

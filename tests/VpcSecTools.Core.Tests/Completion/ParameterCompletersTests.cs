@@ -9,7 +9,7 @@ public sealed class ParameterCompletersTests
     [Fact]
     public void Every_completer_is_a_public_argument_completer_with_a_parameterless_constructor()
     {
-        Assert.Equal(["CheckId", "Destination", "FlowLogId", "FromVpcId", "GroupBy", "GroupId", "InstanceId", "InterfaceId", "ProfileName", "Protocol", "Region", "Source", "SubnetId", "VpcId"],
+        Assert.Equal(["Bin", "CheckId", "Destination", "FlowLogId", "FromVpcId", "GroupBy", "GroupId", "InstanceId", "InterfaceId", "Last", "ProfileName", "Protocol", "Region", "Source", "SubnetId", "VpcId"],
             ParameterCompleters.ByParameterName.Keys.Order(StringComparer.Ordinal));
         foreach (var type in ParameterCompleters.ByParameterName.Values)
         {

@@ -98,4 +98,17 @@ public sealed class ErrorCatalogTests
         foreach (var text in new[] { ".Message ==", ".Message.", ".Problem", "Contains(", "StartsWith(" })
             Assert.DoesNotContain(text, source);
     }
+
+    /// <summary>A parallel flow-log read (Parallel.For) throws its inputs' failures wrapped: the catalogue reports them, not the wrapper.</summary>
+    [Fact]
+    public void A_wrapped_failure_is_reported_as_itself_counting_the_others()
+    {
+        var cut = new AwsCallException("FilterLogEvents", "us-east-2", "ConnectionFailed", "FilterLogEvents in us-east-2 failed: the connection failed");
+        var one = ErrorCatalog.Classify(new AggregateException(cut));
+        Assert.Equal((ErrorCatalog.AwsCallFailed, "ConnectionError", cut.Message, (object?)"FilterLogEvents"), (one.ErrorId, one.Category, one.Message, one.Target));
+
+        var three = ErrorCatalog.Classify(new AggregateException(cut, new AggregateException(new IOException("disk"), new IOException("disk"))));
+        Assert.Equal(ErrorCatalog.AwsCallFailed, three.ErrorId);
+        Assert.Equal(cut.Message + " (and 2 more failures)", three.Message);
+    }
 }

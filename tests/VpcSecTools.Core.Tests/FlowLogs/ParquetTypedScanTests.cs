@@ -103,32 +103,39 @@ public class ParquetTypedScanTests
     public void Every_filter_kind_counts_and_skips_as_the_text_reader_does()
     {
         using var dir = new TestPaths.TempDir();
-        var (text, parquet) = Files(dir, Lines(6000, 7, malformed: true), rowGroup: 1300);
-        foreach (var threads in new[] { 1, 2 })
-            foreach (var filter in Filters)
-            {
-                var query = new FlowLogQuery { Filter = filter };
-                var a = new FlowLogReader(Options(threads)).Run(text, query);
-                var b = new FlowLogReader(Options(threads)).Run(parquet, query);
-                Assert.True(a.Report.SkippedLines > 0, "the data has malformed values");
-                AssertSame(a, b, $"{threads} thread(s), {filter}");
-            }
+        // Row groups of 250: 24 of them, so with 2 threads a work item holds several row groups in turn.
+        foreach (var rowGroup in new[] { 1300, 250 })
+        {
+            var (text, parquet) = Files(dir, Lines(6000, 7, malformed: true), rowGroup);
+            foreach (var threads in new[] { 1, 2 })
+                foreach (var filter in Filters)
+                {
+                    var query = new FlowLogQuery { Filter = filter };
+                    var a = new FlowLogReader(Options(threads)).Run(text, query);
+                    var b = new FlowLogReader(Options(threads)).Run(parquet, query);
+                    Assert.True(a.Report.SkippedLines > 0, "the data has malformed values");
+                    AssertSame(a, b, $"{threads} thread(s), row groups of {rowGroup}, {filter}");
+                }
+        }
     }
 
     [Fact]
     public void Every_group_by_field_groups_sums_and_skips_as_the_text_reader_does()
     {
         using var dir = new TestPaths.TempDir();
-        var (text, parquet) = Files(dir, Lines(6000, 8, malformed: true), rowGroup: 1300);
-        foreach (var threads in new[] { 1, 2 })
-            foreach (var groupBy in GroupBys)
-                foreach (var filter in new[] { new FlowFilter(), new FlowFilter { Action = ["ACCEPT"], Port = [new PortRange(0, 30000)], Since = DateTimeOffset.FromUnixTimeSeconds(1_700_000_500) } })
-                {
-                    var query = new FlowLogQuery { Filter = filter, GroupBy = groupBy, Bin = groupBy.Length == 1 ? TimeSpan.FromMinutes(5) : null, By = FlowMetric.Packets };
-                    var a = new FlowLogReader(Options(threads)).Run(text, query);
-                    var b = new FlowLogReader(Options(threads)).Run(parquet, query);
-                    AssertSame(a, b, $"{threads} thread(s), {string.Join(',', groupBy)}");
-                }
+        foreach (var rowGroup in new[] { 1300, 250 })
+        {
+            var (text, parquet) = Files(dir, Lines(6000, 8, malformed: true), rowGroup);
+            foreach (var threads in new[] { 1, 2 })
+                foreach (var groupBy in GroupBys)
+                    foreach (var filter in new[] { new FlowFilter(), new FlowFilter { Action = ["ACCEPT"], Port = [new PortRange(0, 30000)], Since = DateTimeOffset.FromUnixTimeSeconds(1_700_000_500) } })
+                    {
+                        var query = new FlowLogQuery { Filter = filter, GroupBy = groupBy, Bin = groupBy.Length == 1 ? TimeSpan.FromMinutes(5) : null, By = FlowMetric.Packets };
+                        var a = new FlowLogReader(Options(threads)).Run(text, query);
+                        var b = new FlowLogReader(Options(threads)).Run(parquet, query);
+                        AssertSame(a, b, $"{threads} thread(s), row groups of {rowGroup}, {string.Join(',', groupBy)}");
+                    }
+        }
     }
 
     [Fact]

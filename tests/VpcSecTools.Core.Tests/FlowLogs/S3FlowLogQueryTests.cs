@@ -74,11 +74,11 @@ public sealed class S3FlowLogQueryTests : IDisposable
     }
 
     [Fact]
-    public void An_s3_location_without_flow_logs_is_reported_and_exits_2()
+    public void An_s3_location_without_flow_logs_stops_the_query_naming_it()
     {
-        var (exit, _, err) = Query($"s3://{Bucket}/elsewhere/", new FlowQueryArguments { GroupBy = ["srcaddr"] });
-        Assert.Equal(2, exit);
-        Assert.Contains($"s3://{Bucket}/elsewhere/", err);
+        // vpcsec's Guard writes it as one line with exit 2 (FlowSourceTests).
+        var e = Assert.Throws<FlowLogPathNotFoundException>(() => Query($"s3://{Bucket}/elsewhere/", new FlowQueryArguments { GroupBy = ["srcaddr"] }));
+        Assert.Equal($"s3://{Bucket}/elsewhere/", e.Path);
     }
 
     public void Dispose() => _bucket.Dispose();

@@ -100,6 +100,55 @@ public class OnPremisesTests
     }
 
     [Fact]
+    public void A_vpn_route_that_cannot_be_read_makes_the_entry_of_a_remote_address_unknown()
+    {
+        // vgw-2 on vpc-b has a connection whose static route is unreadable: 192.168.1.9 may enter there instead of by vgw-1.
+        var n = Vgw("available");
+        n.VpnGateways.Add(new VpnGateway { VpnGatewayId = "vgw-2", State = "available", Type = "ipsec.1", VpcAttachments = [new VpcAttachment { VpcId = "vpc-a", State = "attached" }] });
+        n.VpnConnections.Add(new VpnConnection
+        {
+            VpnConnectionId = "vpn-7", VpnGatewayId = "vgw-2", CustomerGatewayId = "cgw-2", State = "available", Type = "ipsec.1",
+            Routes = [new VpnStaticRoute { DestinationCidrBlock = "192.168.0/17", Source = "Static", State = "available" }],
+        });
+        var r = n.Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(r, ExplanationCodes.UninterpretableEntry, "192.168.1.9", verdict: Verdict.Unknown);
+        Assert.Contains("vgw-1", r.Reason);
+        Assert.Contains("vpn-7", r.Reason);
+        Assert.Contains("192.168.0/17", r.Reason);
+        // An unreadable route of the entry's own gateway changes nothing: the entry is that gateway either way.
+        var own = Vgw("available");
+        own.VpnConnections[0] = own.VpnConnections[0] with
+        {
+            Routes = [.. own.VpnConnections[0].Routes, new VpnStaticRoute { DestinationCidrBlock = "10.300.0.0/16", Source = "Static", State = "available" }],
+        };
+        var same = own.Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432));
+        Assert.True(same.Verdict == Verdict.Reachable, same.Explain());
+        // With no readable route covering the address, the reason names the unreadable one.
+        var none = Vgw("available");
+        none.VpnConnections[0] = none.VpnConnections[0] with { Routes = [new VpnStaticRoute { DestinationCidrBlock = "192.168.0.0/33", Source = "Static", State = "available" }] };
+        var unknown = none.Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(unknown, ExplanationCodes.UninterpretableEntry, "192.168.1.9", verdict: Verdict.Unknown);
+        Assert.Contains("192.168.0.0/33", unknown.Reason);
+    }
+
+    [Fact]
+    public void Transit_gateway_routes_not_captured_make_the_entry_of_a_remote_address_unknown()
+    {
+        // tgw-rtb-1's routes are captured and send 172.16/12 to the VPN attachment; tgw-rtb-2, which a Direct Connect
+        // attachment of the same gateway is associated with, was not captured: its routes could send 172.16.5.5 elsewhere.
+        var n = TgwVpn();
+        n.TgwAttachments.Add(new TransitGatewayAttachment
+        {
+            TransitGatewayAttachmentId = "tgw-attach-dx", TransitGatewayId = "tgw-1", ResourceType = "direct-connect-gateway", ResourceId = "dxgw-1", State = "available",
+            Association = new TransitGatewayAttachmentAssociation { TransitGatewayRouteTableId = "tgw-rtb-2", State = "associated" },
+        });
+        var r = n.Analyzer().Analyze("172.16.5.5", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(r, ExplanationCodes.ComponentNotInSnapshot, "172.16.5.5", verdict: Verdict.Unknown);
+        Assert.Contains("tgw-rtb-2", r.Reason);
+        Assert.Contains("tgw-attach-dx", r.Reason);
+    }
+
+    [Fact]
     public void Source_in_a_peer_vpc_the_snapshot_does_not_hold_enters_over_the_peering()
     {
         var n = TwoSubnets().MainRoutes("vpc-a", To("10.9.0.0/16", pcx: "pcx-x"));

@@ -27,7 +27,7 @@ internal sealed class ByteValues
             Array.Resize(ref _starts, Count * 2);
             Array.Resize(ref _lengths, Count * 2);
         }
-        if (_used + value.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + value.Length));
+        if (_used + value.Length + Slack > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + value.Length + Slack));
         value.CopyTo(_bytes.AsSpan(_used));
         _starts[Count] = _used;
         _lengths[Count] = value.Length;
@@ -36,6 +36,22 @@ internal sealed class ByteValues
     }
 
     public ReadOnlySpan<byte> this[int id] => _bytes.AsSpan(_starts[id], _lengths[id]);
+
+    /// <summary>Bytes kept after the last value, so a value can be read with <see cref="FromValue"/> by 16-byte loads.</summary>
+    public const int Slack = 16;
+
+    /// <summary>The bytes from value <paramref name="id"/>'s start to the buffer's end: at least its length and <see cref="Slack"/> more.</summary>
+    public ReadOnlySpan<byte> FromValue(int id) => _bytes.AsSpan(_starts[id]);
+
+    /// <summary>Every value's bytes, one after another: one search over them answers "does any value hold this byte".</summary>
+    public ReadOnlySpan<byte> All => _bytes.AsSpan(0, _used);
+
+    /// <summary>Whether some value is empty (a line of one field cannot hold it).</summary>
+    public bool AnyEmpty()
+    {
+        for (int id = 0; id < Count; id++) if (_lengths[id] == 0) return true;
+        return false;
+    }
 }
 
 /// <summary>The values of one column of one row group: per row, whether it has one, and the number or the id of its bytes.</summary>

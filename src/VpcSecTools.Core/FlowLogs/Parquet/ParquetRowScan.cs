@@ -37,6 +37,8 @@ internal sealed class ParquetRowScan
     private readonly GroupWorker? _worker;
     private readonly ScanTally _tally;
     private readonly bool _single;
+    /// <summary>The most bytes a row's key takes in this row group.</summary>
+    private int _keyRoom;
 
     private ParquetRowScan(Column[] columns, Test[] tests, int[] checks, int[] keys, FlowLogFormat format, long binMs, GroupWorker? worker, ScanTally tally)
     {
@@ -167,6 +169,8 @@ internal sealed class ParquetRowScan
             odd |= c.Odd;
         }
         foreach (var t in _tests) t.Prepare();
+        _keyRoom = 8;
+        foreach (int k in _keys) _keyRoom += _columns[k].KeyRoom;
         var tally = _tally;
         for (int row = 0; row < rows; row++)
         {
@@ -234,9 +238,7 @@ internal sealed class ParquetRowScan
     private bool Group(int row, ref string? problem)
     {
         var worker = _worker!;
-        int room = 8;
-        foreach (int k in _keys) room += _columns[k].KeyRoom;
-        var into = worker.KeySpace(room);
+        var into = worker.KeySpace(_keyRoom);
         int length = 0;
         foreach (int k in _keys)
         {
@@ -260,28 +262,37 @@ internal sealed class ParquetRowScan
     }
 
     /// <summary>A count: null is nothing (0), a value the text rule reads as a number is itself, anything else is a problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Number(Column c, int row, string name, ref long value, ref string? problem)
     {
         var values = c.Values!;
         if (values.Defined[row] == 0) return true;
         long v = values.Numbers[row];
         if (v >= 0 && v < TextNumberLimit) { value = v; return true; }
-        problem = $"{name} '{Encoding.UTF8.GetString(c.Text(row))}' is not a number";
+        problem = NotA(c, row, name, "a number");
         return false;
     }
 
     /// <summary>A time: null leaves it unset, a number is read as seconds or milliseconds; not a number or past the year 9999 is a problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Time(Column c, int row, string name, ref long value, ref string? problem)
     {
         var values = c.Values!;
         if (values.Defined[row] == 0) return true;
         long v = values.Numbers[row];
-        if (v < 0 || v >= TextNumberLimit) { problem = $"{name} '{Encoding.UTF8.GetString(c.Text(row))}' is not a Unix time"; return false; }
+        if (v < 0 || v >= TextNumberLimit) { problem = NotA(c, row, name, "a Unix time"); return false; }
         long ms = FlowText.ToMillisecondsFromUnix(v);
-        if (ms > FlowText.MaxMilliseconds) { problem = FlowText.TimeProblem(name, c.Text(row)); return false; }
+        if (ms > FlowText.MaxMilliseconds) { problem = PastYear9999(c, row, name); return false; }
         value = ms;
         return true;
     }
+
+    // The problems are built out of line, so the checks above stay small enough to inline in the per-row loop.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string NotA(Column c, int row, string name, string what) => $"{name} '{Encoding.UTF8.GetString(c.Text(row))}' is not {what}";
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string PastYear9999(Column c, int row, string name) => FlowText.TimeProblem(name, c.Text(row));
 
     /// <summary>
     /// One column of the scan and, for text, what each of its distinct values means once per row group: slot 0 is a null
@@ -314,13 +325,16 @@ internal sealed class ParquetRowScan
             if (values is null || !IsBytes) return;
             int slots = _slots = values.Values.Count + 1;
             if (Unusable.Length < slots) Unusable = new string?[slots * 2];
-            for (int s = 0; s < slots; s++)
-            {
-                var v = Bytes(s);
-                Unusable[s] = v.IndexOfAny((byte)' ', (byte)'\n', (byte)'\r') >= 0
-                    ? $"{Name} '{FlowText.Describe(v)}' holds a space or line break, which no flow-log field can" : null;
-                Odd |= Unusable[s] is not null || (single && v.IsEmpty);
-            }
+            // Usually no value holds a space or line break: one search over all of them says so (a plain page has a value per row).
+            // (Unusable is only looked at when Odd.)
+            if (values.Values.All.IndexOfAny((byte)' ', (byte)'\n', (byte)'\r') >= 0 || (single && values.Values.AnyEmpty()))
+                for (int s = 0; s < slots; s++)
+                {
+                    var v = Bytes(s);
+                    Unusable[s] = v.IndexOfAny((byte)' ', (byte)'\n', (byte)'\r') >= 0
+                        ? $"{Name} '{FlowText.Describe(v)}' holds a space or line break, which no flow-log field can" : null;
+                    Odd |= Unusable[s] is not null || (single && v.IsEmpty);
+                }
             if (Checked)
             {
                 if (_judged.Length < slots) { _judged = new bool[slots * 2]; _problems = new string?[slots * 2]; }
@@ -333,22 +347,21 @@ internal sealed class ParquetRowScan
         private void Keys(int slots)
         {
             if (_keyAt.Length < slots) { _keyAt = new int[slots * 2]; _keyLength = new int[slots * 2]; _keyProblems = new string?[slots * 2]; }
+            // Room for every key at once: a key is at most its value and 5 bytes ('-' is slot 0).
+            int room = Values!.Values.All.Length + GroupKey.MaxLength(1) * slots;
+            if (_keys.Length < room) _keys = new byte[Math.Max(room, _keys.Length * 2)];
             int used = 0, widest = 1;
-            byte[] scratch = new byte[64];
+            var values = Values.Values;
             for (int s = 0; s < slots; s++)
             {
-                var v = Bytes(s);
-                if (scratch.Length < v.Length + 32) scratch = new byte[v.Length * 2 + 32];
-                scratch.AsSpan().Fill((byte)' ');
-                v.CopyTo(scratch);
-                int max = GroupKey.MaxLength(v.Length);
-                if (_keys.Length < used + max) Array.Resize(ref _keys, Math.Max(_keys.Length * 2, used + max + 1024));
                 string? problem = null;
-                int n = GroupKey.Write(Info, scratch, v.Length, _keys.AsSpan(used), ref problem);
+                // GroupKey reads a value within its length, by loads of up to 16 bytes: the values' slack allows them.
+                int n = s == 0 ? GroupKey.Write(Info, "-               "u8, 1, _keys, ref problem)
+                    : GroupKey.Write(Info, values.FromValue(s - 1), values[s - 1].Length, _keys.AsSpan(used), ref problem);
                 _keyAt[s] = used;
                 _keyLength[s] = n;
-                _keyProblems[s] = problem;
                 if (n > 0) { used += n; widest = Math.Max(widest, n); }
+                else _keyProblems[s] = problem;
             }
             KeyRoom = widest;
         }
@@ -387,6 +400,12 @@ internal sealed class ParquetRowScan
                 int slot = Slot(row);
                 int n = _keyLength[slot];
                 if (n < 0) { problem = _keyProblems[slot]; return -1; }
+                if (n == 5 && into.Length >= 8 && _keys.Length - _keyAt[slot] >= 8)
+                {
+                    // An IPv4 key: one 8-byte copy (the key space has slack after the key) instead of a call.
+                    Unsafe.WriteUnaligned(ref into[0], Unsafe.ReadUnaligned<ulong>(ref _keys[_keyAt[slot]]));
+                    return 5;
+                }
                 _keys.AsSpan(_keyAt[slot], n).CopyTo(into);
                 return n;
             }
