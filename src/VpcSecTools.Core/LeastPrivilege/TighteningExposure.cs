@@ -56,7 +56,15 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
                 }
         var sources = new List<string>();
         long sourcesRemoved = 0;
-        if (rule.Ingress) sourcesRemoved = SourcesRemoved(rule, enis, exceptAfter, extraAfter, sources, notes);
+        if (rule.Ingress)
+        {
+            // Who reaches an interface is asked of its private IPv4 address: one without it (a damaged capture) cannot be asked.
+            var unasked = enis.Where(e => ReachabilityAnalyzer.PrivateAddressOf(e, ipv6: false) is null).ToList();
+            if (unasked.Count > 0)
+                notes.Add($"{string.Join(", ", unasked.Select(e => e.NetworkInterfaceId))} {(unasked.Count == 1 ? "has" : "have")} no private address in the snapshot: "
+                    + "the sources that reach it are unknown and not counted");
+            sourcesRemoved = SourcesRemoved(rule, enis.Except(unasked).ToList(), exceptAfter, extraAfter, sources, notes);
+        }
         else notes.Add("outbound rule: the internet pairs are those its network interfaces reach");
         return proposal with
         {

@@ -76,6 +76,23 @@ public sealed class RuleUsageTests
     }
 
     [Fact]
+    public void An_interface_of_the_group_without_a_private_address_leaves_its_exposure_unknown_not_the_read_failed()
+    {
+        // A damaged capture: a second member of sg-db whose private address is missing. Who reaches it cannot be asked.
+        using var net = Database();
+        net.Network.Eni("eni-db2", "subnet-db", "10.0.2.40", ["sg-db"], "i-db2");
+        int k = net.Network.Enis.FindIndex(e => e.NetworkInterfaceId == "eni-db2");
+        net.Network.Enis[k] = net.Network.Enis[k] with { PrivateIpAddress = null, PrivateIpAddresses = [] };
+        var report = Read(net.Index(), [net.Log("fl-1", DatabaseDay())]);
+
+        var ssh = report.Proposal("sg-db", "inbound allow tcp 22 from 10.0.0.0/16");
+        // The same three sources lose their way in to the database; eni-db2's are not counted, and the note says why.
+        Assert.Equal((ProposalAction.Remove, 3L), (ssh.Action, ssh.SourcesRemovedCount));
+        Assert.Contains("eni-db2", ssh.ExposureNote);
+        Assert.Contains("no private address", ssh.ExposureNote);
+    }
+
+    [Fact]
     public void A_rule_is_unused_only_when_every_interface_it_applies_to_was_logged_and_read()
     {
         using var net = Database();
