@@ -48,7 +48,7 @@ public static class EndpointPlanCommand
                 ? EndpointPlanning.FromVpcFlowLogs(index, vpcIds, source.Connect(parse), parse.GetValue(ipRanges), parse.GetValue(prices),
                     new FlowLogReadOptions { Format = source.Format(parse, index), Threads = source.Threads(parse) }, planWindow, download)
                 : FromRun();
-            foreach (var warning in plan.Warnings) stderr.WriteLine("warning: " + warning);
+            foreach (var warning in plan.Warnings) stderr.WriteLine($"vpcsec: warning: {warning}");
             Write(plan, parse.GetValue(format)!, stdout);
             return plan.Findings.Count > 0 ? Program.Findings : Program.Ok;
         }));

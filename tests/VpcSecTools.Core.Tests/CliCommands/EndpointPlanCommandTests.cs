@@ -68,7 +68,7 @@ public class EndpointPlanCommandTests
         var (exit, stdout, stderr) = CliRunner.Run("endpoint-plan", "--snapshot", TestPaths.Demo, "--flow-logs", Flows,
             "--update-ip-ranges", "--ip-ranges-url", server.Url + "/ip-ranges.json");
         Assert.Equal(1, exit);
-        Assert.StartsWith("warning: could not update ip-ranges from " + server.Url, stderr);
+        Assert.StartsWith("vpcsec: warning: could not update ip-ranges from " + server.Url, stderr);
         Assert.Contains($"ip-ranges: bundled syncToken {VpcSecTools.AwsIpRanges.AwsIpRangeSet.Bundled.SyncToken} createDate {VpcSecTools.AwsIpRanges.AwsIpRangeSet.BundledCreateDate}", stdout);
     }
 }
