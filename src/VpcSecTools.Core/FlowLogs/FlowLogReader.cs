@@ -183,7 +183,8 @@ public sealed class FlowLogReader
 
     /// <summary>
     /// Whole inputs, except large local files: plain text is cut at line boundaries into one slice per thread, Parquet into
-    /// one item per row group (the workers take them in turn).
+    /// about four runs of consecutive row groups per thread (the workers take them in turn; an item per row group allocated
+    /// its column buffers anew each time).
     /// </summary>
     private List<WorkItem> Plan(IReadOnlyList<FlowLogInput> inputs)
     {

@@ -548,8 +548,7 @@ internal sealed class PathWalk
         // A static route of a VPN connection whose destination cannot be read may cover the address, unless its gateway is the entry already.
         foreach (var route in _ix.UnreadableVpnRoutes)
         {
-            var connection = _ix.VpnConnections.GetValueOrDefault(route.ResourceId);
-            var gateway = connection?.VpnGatewayId ?? connection?.TransitGatewayId;
+            var gateway = _ix.GatewayOfVpnRoute(route);
             if (gateway is not null && entries.Count == 1 && entries[0].Id == gateway) continue;
             doubts.Add(new($"the static route {route.Field} of {route.ResourceId}{(gateway is null ? "" : $" ({gateway})")} cannot be read ({route.Reason}) and might cover {address}",
                 ExplanationCodes.UninterpretableEntry));
@@ -581,7 +580,7 @@ internal sealed class PathWalk
     {
         if (!VgwCovers(vgwId, Dst, origin))
         {
-            var unreadable = _ix.UnreadableVpnRoutes.Where(r => _ix.VpnConnections.GetValueOrDefault(r.ResourceId)?.VpnGatewayId == vgwId).ToList();
+            var unreadable = _ix.UnreadableVpnRoutes.Where(r => _ix.GatewayOfVpnRoute(r) == vgwId).ToList();
             Unknown(Kind.VpnGateway, vgwId,
                 $"traffic leaves through {vgwId}, but no VPN connection route of it covers {Dst}: the network behind it is outside the snapshot"
                 + string.Concat(unreadable.Select(r => $"; the static route {r.Field} of {r.ResourceId} cannot be read ({r.Reason})")),

@@ -153,6 +153,13 @@ public sealed partial class SnapshotIndex
     /// <summary>Static routes of those connections whose destination could not be read, each naming where it is.</summary>
     public IReadOnlyList<Uninterpretable> UnreadableVpnRoutes => Vpn.Unreadable;
 
+    /// <summary>
+    /// The gateway a VPN connection of an unreadable static route belongs to (its virtual private gateway, else its transit
+    /// gateway); null when the connection is not in the snapshot or names neither.
+    /// </summary>
+    public string? GatewayOfVpnRoute(Uninterpretable route) =>
+        VpnConnections.GetValueOrDefault(route.ResourceId) is { } c ? c.VpnGatewayId ?? c.TransitGatewayId : null;
+
     /// <summary>A static route of a VPN connection of the gateway covers the address.</summary>
     public bool VpnRouteCovers(string vpnGatewayId, IpAddress address) =>
         Vpn.Routes.Any(r => r.Connection.VpnGatewayId == vpnGatewayId && r.Destination.Contains(address));
