@@ -323,6 +323,25 @@ internal sealed class GroupWorker(GroupAggregate owner)
         if (++_pendingCount == Batch) Advance(local);
     }
 
+    /// <summary>Adds <paramref name="records"/> records of one key of at most 16 bytes, given as its two words (zero after its end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(ulong k0, ulong k1, int length, long records, long packets, long bytes, long first, long last)
+    {
+        var entry = new GroupEntry
+        {
+            K0 = k0, K1 = k1, Length = length, Tag = (uint)(ByteKeys.HashShort(k0, k1, length) >> 32),
+            Records = records, Packets = packets, Bytes = bytes, First = first, Last = last,
+        };
+        if (Local is not { } local)
+        {
+            Route(entry, default);
+            return;
+        }
+        _pending[_pendingCount] = entry;
+        local.Prefetch(entry.Tag);
+        if (++_pendingCount == Batch) Advance(local);
+    }
+
     /// <summary>
     /// A full batch: its groups are fetched into cache, and the batch before it (fetched one batch ago) joins its
     /// groups; a table past the limit goes to the partitions.

@@ -50,6 +50,19 @@ internal static class GroupKey
         return 5;
     }
 
+    /// <summary>
+    /// <see cref="WriteInteger"/>'s bytes as a little-endian word (a null: '-'), for keys assembled from words rather than
+    /// written byte by byte; returns their length.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IntegerWord(bool defined, int n, out ulong word)
+    {
+        if (!defined) { word = Dash; return 1; }
+        if ((uint)n <= ushort.MaxValue) { word = Small | (ulong)(uint)n << 8; return 3; }
+        word = Integer | (ulong)(uint)n << 8;
+        return 5;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int WriteOther(FlowFieldInfo? field, ReadOnlySpan<byte> value, Span<byte> into, ref string? problem)
     {

@@ -128,7 +128,9 @@ internal sealed class GroupTable
         foreach (ref readonly var p in batch)
         {
             ulong s = slots[(int)p.Tag & mask];
-            if (s == 0) continue;
+            // Only a group with the entry's tag can be its own: another key's group would be fetched for nothing (most
+            // home slots, among millions of groups that each come once).
+            if (s == 0 || (uint)(s >> 32) != p.Tag) continue;
             ref var g = ref At((int)(uint)s - 1);
             Touch(ref g);
             // Keys longer than 16 bytes are compared in the arena too.

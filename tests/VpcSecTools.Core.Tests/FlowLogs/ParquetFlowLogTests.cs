@@ -72,6 +72,30 @@ public class ParquetFlowLogTests
             }
     }
 
+    /// <remarks>A plainly stored column's values are numbered once each; two values whose hash tags are equal (found by search) keep their own ids.</remarks>
+    [Fact]
+    public void Plain_values_are_numbered_once_each_even_when_their_hash_tags_collide()
+    {
+        var seen = new Dictionary<uint, byte[]>();
+        byte[] a, b;
+        for (int i = 0; ; i++)
+        {
+            var text = System.Text.Encoding.ASCII.GetBytes($"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}");
+            ByteKeys.Words(text, text.Length, out ulong k0, out ulong k1);
+            uint tag = ByteKeys.Tag(k0, k1, text);
+            if (seen.TryGetValue(tag, out var other)) { (a, b) = (other, text); break; }
+            seen[tag] = text;
+        }
+        var values = new VpcSecTools.FlowLogs.Parquet.ByteValues();
+        int ia = values.Intern(a, a.Length), ib = values.Intern(b, b.Length);
+        Assert.NotEqual(ia, ib);
+        Assert.Equal((ia, ib, 2), (values.Intern(a, a.Length), values.Intern(b, b.Length), values.Count));
+        Assert.Equal(b, values[ib].ToArray());
+        // A new row group numbers from 0 again.
+        values.Clear();
+        Assert.Equal(0, values.Intern(b, b.Length));
+    }
+
     [Fact]
     public void Every_field_type_and_null_reads_as_the_text_reader_reads_the_same_records()
     {

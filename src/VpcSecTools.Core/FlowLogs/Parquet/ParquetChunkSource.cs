@@ -192,6 +192,7 @@ internal sealed class ParquetChunkSource : ChunkSource
                         var chunk = group.Chunks[_columns[k]];
                         var need = scan.Needs(k, chunk);
                         decoded[k] = need == ParquetNeed.Decode || (need == ParquetNeed.Dictionary && !ProvedByDictionary(scan, k, group));
+                        _values[k].Distinct = scan.Groups(k);
                         if (decoded[k]) Decode(k, group, rows);
                     }
                     scan.Scan(_values, decoded, rows, _lines);

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 
 namespace VpcSecTools.FlowLogs.Parquet;
 
-/// <summary>Distinct byte strings of a column chunk (its dictionary, then any values stored plainly), numbered from 0.</summary>
+/// <summary>The byte strings of a column chunk (its dictionary, then the distinct values stored plainly), numbered from 0.</summary>
 internal sealed class ByteValues
 {
     private byte[] _bytes = new byte[1 << 12];
@@ -14,10 +14,64 @@ internal sealed class ByteValues
 
     public int Count { get; private set; }
 
+    /// <summary>Per slot: a value's hash tag (upper 32 bits) and id + 1 (0: empty); only values <see cref="Intern"/> added.</summary>
+    private ulong[] _index = new ulong[64];
+    private int _interned;
+
     public void Clear()
     {
         Count = 0;
         _used = 0;
+        if (_interned > 0) Array.Clear(_index);
+        _interned = 0;
+    }
+
+    /// <summary>
+    /// The id of the value that is the first <paramref name="length"/> bytes of <paramref name="rest"/>: a value interned
+    /// before keeps its id, so a column stored plainly, whose values repeat row after row, is numbered like a dictionary
+    /// and each distinct value is judged and packed once.
+    /// </summary>
+    public int Intern(ReadOnlySpan<byte> rest, int length)
+    {
+        ByteKeys.Words(rest, length, out ulong k0, out ulong k1);
+        var value = rest[..length];
+        ulong tagged = (ulong)ByteKeys.Tag(k0, k1, value) << 32;
+        if ((_interned + 1) * 2 > _index.Length) Reindex();
+        int mask = _index.Length - 1;
+        int slot = (int)(tagged >> 32) & mask;
+        while (_index[slot] is var e && e != 0)
+        {
+            if ((e & 0xFFFF_FFFF_0000_0000UL) == tagged && Equal((int)(uint)e - 1, value, k0, k1)) return (int)(uint)e - 1;
+            slot = (slot + 1) & mask;
+        }
+        int id = Add(value);
+        _index[slot] = tagged | (uint)(id + 1);
+        _interned++;
+        return id;
+    }
+
+    /// <summary>Whether value <paramref name="id"/> is <paramref name="value"/> (whose first 16 bytes are the words k0, k1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Equal(int id, ReadOnlySpan<byte> value, ulong k0, ulong k1)
+    {
+        if (_lengths[id] != value.Length) return false;
+        // The values keep slack after them, so a short one compares as its two words.
+        ByteKeys.Words(FromValue(id), value.Length, out ulong w0, out ulong w1);
+        return w0 == k0 && w1 == k1 && (value.Length <= ByteKeys.Inline || this[id].SequenceEqual(value));
+    }
+
+    private void Reindex()
+    {
+        var index = new ulong[_index.Length * 2];
+        int mask = index.Length - 1;
+        foreach (ulong e in _index)
+        {
+            if (e == 0) continue;
+            int slot = (int)(e >> 32) & mask;
+            while (index[slot] != 0) slot = (slot + 1) & mask;
+            index[slot] = e;
+        }
+        _index = index;
     }
 
     public int Add(ReadOnlySpan<byte> value)
@@ -66,6 +120,11 @@ internal sealed class ParquetValues
     /// <summary>Per row: the id of a byte-array column's value in <see cref="Values"/>.</summary>
     public int[] Ids = [];
     public ByteValues Values { get; } = new();
+    /// <summary>
+    /// Whether values stored plainly are numbered once each (<see cref="ByteValues.Intern"/>): for group keys, which are
+    /// packed and totalled per distinct value. A column that is only checked is cheaper numbered a value per row.
+    /// </summary>
+    public bool Distinct { get; set; }
 
     public bool IsBytes => Column.Type is ParquetType.ByteArray or ParquetType.FixedLengthByteArray;
 
@@ -311,7 +370,17 @@ internal sealed class ParquetColumnReader
             case Encoding.Plain:
             {
                 int at = 0;
-                for (int i = 0; i < rows; i++) ids[i] = defined[i] != 0 ? into.Values.Add(PlainBytes(data, ref at, column)) : -1;
+                if (!into.Distinct)
+                {
+                    for (int i = 0; i < rows; i++) ids[i] = defined[i] != 0 ? into.Values.Add(PlainBytes(data, ref at, column)) : -1;
+                    return;
+                }
+                for (int i = 0; i < rows; i++)
+                {
+                    if (defined[i] == 0) { ids[i] = -1; continue; }
+                    int n = PlainBytes(data, ref at, column).Length;
+                    ids[i] = into.Values.Intern(data[(at - n)..], n);
+                }
                 return;
             }
             case Encoding.PlainDictionary or Encoding.RleDictionary:

@@ -128,6 +128,9 @@ internal sealed class ParquetRowScan
         return Proved(c, chunk) ? ParquetNeed.None : ParquetNeed.Decode;
     }
 
+    /// <summary>Whether column <paramref name="k"/> is a group-by key (its values are wanted once each).</summary>
+    public bool Groups(int k) => _columns[k].Key;
+
     /// <summary>Whether a dictionary that holds every value of a checked text column's chunk proves each row valid and carried by a line.</summary>
     public bool Proves(int k, ParquetValues dictionary)
     {
@@ -159,6 +162,7 @@ internal sealed class ParquetRowScan
     /// Runs the rows of a row group whose needed columns were decoded into <paramref name="values"/> (the others are not
     /// looked at); <paramref name="lineBase"/> is the line number before its first row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scan(ParquetValues[] values, bool[] decoded, int rows, long lineBase)
     {
         bool odd = false;
@@ -171,6 +175,11 @@ internal sealed class ParquetRowScan
         foreach (var t in _tests) t.Prepare();
         _keyRoom = 8;
         foreach (int k in _keys) _keyRoom += _columns[k].KeyRoom;
+        if (_worker is not null && !odd && Clean(rows))
+        {
+            GroupColumns(rows, lineBase);
+            return;
+        }
         var tally = _tally;
         for (int row = 0; row < rows; row++)
         {
@@ -261,6 +270,120 @@ internal sealed class ParquetRowScan
         return true;
     }
 
+    /// <summary>Rows of a row group grouped at a time, column by column.</summary>
+    private const int Block = 256;
+    private int[] _selected = [];
+    private readonly int[] _blockRows = new int[Block];
+    private readonly ulong[] _k0 = new ulong[Block], _k1 = new ulong[Block];
+    private readonly int[] _lengths = new int[Block];
+
+    /// <summary>
+    /// Whether no row of the row group can fail <see cref="Group"/>: every key value packs (within 16 bytes in all) and every
+    /// count and time is one the text rule takes. Then the rows are grouped column by column (<see cref="GroupColumns"/>);
+    /// otherwise row by row, which finds each row's problem.
+    /// </summary>
+    private bool Clean(int rows)
+    {
+        if (!BitConverter.IsLittleEndian) return false;
+        int widest = _binMs > 0 ? 8 : 0;
+        foreach (int k in _keys)
+        {
+            int w = _columns[k].InlineKeyWidth(rows);
+            if (w < 0) return false;
+            widest += w;
+        }
+        if (widest > ByteKeys.Inline) return false;
+        foreach (int k in new[] { _packets, _bytes })
+            if (k >= 0 && !AllBelow(_columns[k].Values!.Numbers.AsSpan(0, rows), TextNumberLimit)) return false;
+        foreach (int k in new[] { _start, _end })
+            if (k >= 0 && !AllTimes(_columns[k].Values!.Numbers.AsSpan(0, rows))) return false;
+        return true;
+    }
+
+    /// <summary>Whether every value is in [0, limit) (a null's number is 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AllBelow(ReadOnlySpan<long> values, long limit)
+    {
+        ulong widest = 0;
+        foreach (long v in values) widest = Math.Max(widest, (ulong)v);
+        return widest < (ulong)limit;
+    }
+
+    /// <summary>Whether every value is a Unix time (seconds or milliseconds) the text rule takes: not negative, before the year 10000.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AllTimes(ReadOnlySpan<long> values)
+    {
+        foreach (long v in values)
+            if ((ulong)v >= TextNumberLimit || FlowText.ToMillisecondsFromUnix(v) > FlowText.MaxMilliseconds) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// A row group none of whose rows can fail the group-by (<see cref="Clean"/>): the filter's tests row by row as ever, then
+    /// the rows that pass in blocks, each key column appending its packed values to the block's key words in turn, and the
+    /// records added by their words (no key bytes written and read back).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void GroupColumns(int rows, long lineBase)
+    {
+        var tally = _tally;
+        tally.Lines += rows;
+        int count = rows;
+        int[]? selected = null;
+        if (_tests.Length > 0)
+        {
+            if (_selected.Length < rows) _selected = new int[Math.Max(rows, _selected.Length * 2)];
+            selected = _selected;
+            count = 0;
+            for (int row = 0; row < rows; row++)
+            {
+                string? problem = null;
+                bool matches = true;
+                foreach (var t in _tests)
+                    if (!t.Matches(row, ref problem)) { matches = false; break; }
+                if (matches) selected[count++] = row;
+                else if (problem is null) tally.Records++;
+                else tally.Skip(lineBase + row + 1, problem);
+            }
+        }
+        tally.Records += count;
+        tally.Matched += count;
+        var worker = _worker!;
+        var packets = _packets >= 0 ? _columns[_packets].Values!.Numbers : null;
+        var bytes = _bytes >= 0 ? _columns[_bytes].Values!.Numbers : null;
+        var start = _start >= 0 ? _columns[_start].Values! : null;
+        var end = _end >= 0 ? _columns[_end].Values! : null;
+        if (_keys.Length == 1 && _columns[_keys[0]] is { IsBytes: true } only && _binMs == 0 && only.Slots * 2 <= count)
+        {
+            only.Totals(selected, count, packets, bytes, start, end);
+            only.AddTotals(worker);
+            return;
+        }
+        for (int from = 0; from < count; from += Block)
+        {
+            int n = Math.Min(Block, count - from);
+            var at = _blockRows.AsSpan(0, n);
+            for (int i = 0; i < n; i++) at[i] = selected is null ? from + i : selected[from + i];
+            var k0 = _k0.AsSpan(0, n);
+            var k1 = _k1.AsSpan(0, n);
+            var lengths = _lengths.AsSpan(0, n);
+            k0.Clear(); k1.Clear(); lengths.Clear();
+            foreach (int k in _keys) _columns[k].AppendKeys(at, k0, k1, lengths);
+            for (int i = 0; i < n; i++)
+            {
+                int row = at[i];
+                long first = start is not null && start.Defined[row] != 0 ? FlowText.ToMillisecondsFromUnix(start.Numbers[row]) : long.MaxValue;
+                long last = end is not null && end.Defined[row] != 0 ? FlowText.ToMillisecondsFromUnix(end.Numbers[row]) : long.MinValue;
+                if (_binMs > 0)
+                {
+                    long bin = first == long.MaxValue ? long.MinValue : first - (((first % _binMs) + _binMs) % _binMs);
+                    KeyWords.Append(ref k0[i], ref k1[i], ref lengths[i], (ulong)bin, 0, 8);
+                }
+                worker.Add(k0[i], k1[i], lengths[i], 1, packets?[row] ?? 0, bytes?[row] ?? 0, first, last);
+            }
+        }
+    }
+
     /// <summary>A count: null is nothing (0), a value the text rule reads as a number is itself, anything else is a problem.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Number(Column c, int row, string name, ref long value, ref string? problem)
@@ -313,6 +436,9 @@ internal sealed class ParquetRowScan
         private bool[] _judged = [];
         private byte[] _keys = [];
         private int[] _keyAt = [], _keyLength = [];
+        /// <summary>Per slot: its packed key as two words (zero after its end), when every key of the row group is valid and inline.</summary>
+        private ulong[] _keyLo = [], _keyHi = [];
+        private bool _keysInline;
         private string?[] _keyProblems = [];
         public int KeyRoom;
         private int _slots;
@@ -325,7 +451,7 @@ internal sealed class ParquetRowScan
             if (values is null || !IsBytes) return;
             int slots = _slots = values.Values.Count + 1;
             if (Unusable.Length < slots) Unusable = new string?[slots * 2];
-            // Usually no value holds a space or line break: one search over all of them says so (a plain page has a value per row).
+            // Usually no value holds a space or line break: one search over all of them says so.
             // (Unusable is only looked at when Odd.)
             if (values.Values.All.IndexOfAny((byte)' ', (byte)'\n', (byte)'\r') >= 0 || (single && values.Values.AnyEmpty()))
                 for (int s = 0; s < slots; s++)
@@ -344,11 +470,12 @@ internal sealed class ParquetRowScan
         }
 
         /// <summary>Each value's packed key, as GroupKey writes it from the value's text (a space after it, as in a line).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Keys(int slots)
         {
             if (_keyAt.Length < slots) { _keyAt = new int[slots * 2]; _keyLength = new int[slots * 2]; _keyProblems = new string?[slots * 2]; }
-            // Room for every key at once: a key is at most its value and 5 bytes ('-' is slot 0).
-            int room = Values!.Values.All.Length + GroupKey.MaxLength(1) * slots;
+            // Room for every key at once: a key is at most its value and 5 bytes ('-' is slot 0), and whole words after the last.
+            int room = Values!.Values.All.Length + GroupKey.MaxLength(1) * slots + ByteKeys.Inline;
             if (_keys.Length < room) _keys = new byte[Math.Max(room, _keys.Length * 2)];
             int used = 0, widest = 1;
             var values = Values.Values;
@@ -364,6 +491,115 @@ internal sealed class ParquetRowScan
                 else _keyProblems[s] = problem;
             }
             KeyRoom = widest;
+            _keysInline = widest <= ByteKeys.Inline;
+            for (int s = 0; s < slots && _keysInline; s++) _keysInline = _keyLength[s] > 0;
+            if (!_keysInline) return;
+            if (_keyLo.Length < slots) { _keyLo = new ulong[slots * 2]; _keyHi = new ulong[slots * 2]; }
+            for (int s = 0; s < slots; s++) ByteKeys.Words(_keys.AsSpan(_keyAt[s]), _keyLength[s], out _keyLo[s], out _keyHi[s]);
+        }
+
+        /// <summary>
+        /// The most bytes a row's key value takes in this row group, or -1 when some value has no key of at most 16 bytes
+        /// (a problem, a long text, a number that is not a plain integer field's): such a row group is grouped row by row.
+        /// </summary>
+        public int InlineKeyWidth(int rows)
+        {
+            if (IsBytes) return _keysInline ? KeyRoom : -1;
+            if (Info?.Kind != FlowFieldKind.Integer) return -1;
+            ulong widest = 0;
+            foreach (long v in Values!.Numbers.AsSpan(0, rows)) widest = Math.Max(widest, (ulong)v);
+            // A port or protocol packs in 3 bytes (GroupKey.IntegerWord); a null in 1.
+            return widest <= ushort.MaxValue ? 3 : widest <= int.MaxValue ? 5 : -1;
+        }
+
+        private long[] _records = [], _packets = [], _bytes = [], _first = [], _last = [];
+
+        /// <summary>
+        /// The totals of the rows (the first <paramref name="count"/> of <paramref name="selected"/>, or rows 0 to count - 1
+        /// when null) per value: where a row group holds each value many times (an address per source), the group table is
+        /// then asked once per value instead of once per row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Totals(int[]? selected, int count, long[]? packets, long[]? bytes, ParquetValues? start, ParquetValues? end)
+        {
+            int slots = _slots;
+            if (_records.Length < slots)
+            {
+                int room = slots * 2;
+                (_records, _packets, _bytes, _first, _last) = (new long[room], new long[room], new long[room], new long[room], new long[room]);
+            }
+            _records.AsSpan(0, slots).Clear();
+            _packets.AsSpan(0, slots).Clear();
+            _bytes.AsSpan(0, slots).Clear();
+            _first.AsSpan(0, slots).Fill(long.MaxValue);
+            _last.AsSpan(0, slots).Fill(long.MinValue);
+            var defined = Values!.Defined;
+            var ids = Values.Ids;
+            // The rows' slots first, then one column at a time: short loops the compiler keeps in registers.
+            if (_rowSlots.Length < count) _rowSlots = new int[Math.Max(count, _rowSlots.Length * 2)];
+            var slotOf = _rowSlots.AsSpan(0, count);
+            for (int i = 0; i < count; i++)
+            {
+                int row = selected is null ? i : selected[i];
+                int slot = slotOf[i] = defined[row] == 0 ? 0 : ids[row] + 1;
+                _records[slot]++;
+            }
+            if (packets is not null) Sum(slotOf, selected, packets, _packets);
+            if (bytes is not null) Sum(slotOf, selected, bytes, _bytes);
+            if (start is not null)
+                for (int i = 0; i < count; i++)
+                {
+                    int row = selected is null ? i : selected[i];
+                    if (start.Defined[row] != 0) _first[slotOf[i]] = Math.Min(_first[slotOf[i]], FlowText.ToMillisecondsFromUnix(start.Numbers[row]));
+                }
+            if (end is not null)
+                for (int i = 0; i < count; i++)
+                {
+                    int row = selected is null ? i : selected[i];
+                    if (end.Defined[row] != 0) _last[slotOf[i]] = Math.Max(_last[slotOf[i]], FlowText.ToMillisecondsFromUnix(end.Numbers[row]));
+                }
+        }
+
+        /// <summary>Adds each row's count to its slot's total.</summary>
+        private static void Sum(ReadOnlySpan<int> slotOf, int[]? selected, long[] column, long[] totals)
+        {
+            for (int i = 0; i < slotOf.Length; i++) totals[slotOf[i]] = FlowText.Add(totals[slotOf[i]], column[selected is null ? i : selected[i]]);
+        }
+
+        private int[] _rowSlots = [];
+
+        /// <summary>Adds each value's totals from <see cref="Totals"/> to its group.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddTotals(GroupWorker worker)
+        {
+            for (int s = 0; s < _slots; s++)
+                if (_records[s] > 0) worker.Add(_keyLo[s], _keyHi[s], _keyLength[s], _records[s], _packets[s], _bytes[s], _first[s], _last[s]);
+        }
+
+        /// <summary>Appends each block row's packed key value to its key words (see <see cref="KeyWords.Append"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AppendKeys(ReadOnlySpan<int> rows, Span<ulong> k0, Span<ulong> k1, Span<int> lengths)
+        {
+            var values = Values!;
+            var defined = values.Defined;
+            if (IsBytes)
+            {
+                var ids = values.Ids;
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    int row = rows[i];
+                    int slot = defined[row] == 0 ? 0 : ids[row] + 1;
+                    KeyWords.Append(ref k0[i], ref k1[i], ref lengths[i], _keyLo[slot], _keyHi[slot], _keyLength[slot]);
+                }
+                return;
+            }
+            var numbers = values.Numbers;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                int row = rows[i];
+                int n = GroupKey.IntegerWord(defined[row] != 0, (int)numbers[row], out ulong word);
+                KeyWords.Append(ref k0[i], ref k1[i], ref lengths[i], word, 0, n);
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -550,5 +786,25 @@ internal sealed class ParquetRowScan
             problem = $"{name} '{Encoding.UTF8.GetString(c.Text(row))}' is not a Unix time";
             return false;
         }
+    }
+}
+
+/// <summary>A key of up to 16 bytes held as two little-endian words, assembled value by value.</summary>
+internal static class KeyWords
+{
+    /// <summary>
+    /// Appends a value of <paramref name="n"/> bytes (its words <paramref name="lo"/>, <paramref name="hi"/>, zero after its
+    /// end) to the key of <paramref name="length"/> bytes in <paramref name="k0"/>, <paramref name="k1"/>: the same words as
+    /// the key's bytes written one after another. The key must stay within 16 bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Append(ref ulong k0, ref ulong k1, ref int length, ulong lo, ulong hi, int n)
+    {
+        int shift = length * 8;
+        if (length == 0) { k0 = lo; k1 = hi; }
+        else if (length < 8) { k0 |= lo << shift; k1 |= (lo >> (64 - shift)) | (hi << shift); }
+        // From byte 8 on the value has at most 8 bytes left of the 16: all in its first word.
+        else k1 |= lo << (shift - 64);
+        length += n;
     }
 }
