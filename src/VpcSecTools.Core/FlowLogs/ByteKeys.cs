@@ -162,26 +162,38 @@ internal sealed class ByteKeyTable
             _present[bit >> 6] |= 1UL << bit;
         }
         // At most half full: a value that is absent (most lines, for an interface filter) usually meets an empty slot.
-        if (Count * 2 > _slots.Length)
-        {
-            var slots = new ulong[_slots.Length * 2];
-            foreach (ulong s in _slots) if (s != 0) Place(slots, (uint)(s >> 32), (int)(uint)s);
-            _slots = slots;
-        }
+        if (Count * 2 > _slots.Length) _slots = TaggedSlots.Respread(_slots, new ulong[_slots.Length * 2]);
         return Count - 1;
     }
 
     /// <summary>The bytes of value <paramref name="id"/>.</summary>
     public ReadOnlySpan<byte> this[int id] => _arena.AsSpan(_entries[id].Offset, _entries[id].Length);
 
-    private static void Place(ulong[] slots, uint tag, int idPlusOne)
-    {
-        int mask = slots.Length - 1, slot = (int)tag & mask;
-        while (slots[slot] != 0) slot = (slot + 1) & mask;
-        slots[slot] = ((ulong)tag << 32) | (uint)idPlusOne;
-    }
+    private static void Place(ulong[] slots, uint tag, int idPlusOne) => TaggedSlots.Place(slots, ((ulong)tag << 32) | (uint)idPlusOne);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint TagOf(int length, ulong k0, ulong k1, ulong last) =>
         (uint)(ByteKeys.HashShort(k0 ^ BitOperations.RotateLeft(last, 29), k1, length) >> 32);
+}
+
+/// <summary>
+/// Open-addressing slots of 8 bytes: a key's 32-bit hash tag in the upper half, an id + 1 in the lower (0: empty), each
+/// placed from the slot its tag's low bits name, on to the next free one.
+/// </summary>
+internal static class TaggedSlots
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Place(ulong[] slots, ulong entry)
+    {
+        int mask = slots.Length - 1, slot = (int)(entry >> 32) & mask;
+        while (slots[slot] != 0) slot = (slot + 1) & mask;
+        slots[slot] = entry;
+    }
+
+    /// <summary>The entries of <paramref name="from"/> placed in <paramref name="into"/>, a larger power of two: the tags place them, no key is read.</summary>
+    public static ulong[] Respread(ulong[] from, ulong[] into)
+    {
+        foreach (ulong entry in from) if (entry != 0) Place(into, entry);
+        return into;
+    }
 }

@@ -227,16 +227,7 @@ internal sealed class GroupTable
     private void Grow()
     {
         // A slot's home is its tag's low bits, so the slots re-spread without touching the groups.
-        var slots = Written(new ulong[_slots.Length * 2]);
-        int mask = slots.Length - 1;
-        foreach (ulong s in _slots)
-        {
-            if (s == 0) continue;
-            int slot = (int)(s >> 32) & mask;
-            while (slots[slot] != 0) slot = (slot + 1) & mask;
-            slots[slot] = s;
-        }
-        _slots = slots;
+        _slots = TaggedSlots.Respread(_slots, Written(new ulong[_slots.Length * 2]));
     }
 
     /// <summary>

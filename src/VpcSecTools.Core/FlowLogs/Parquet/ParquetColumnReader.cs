@@ -14,7 +14,7 @@ internal sealed class ByteValues
 
     public int Count { get; private set; }
 
-    /// <summary>Per slot: a value's hash tag (upper 32 bits) and id + 1 (0: empty); only values <see cref="Intern"/> added.</summary>
+    /// <summary>The values <see cref="Intern"/> added, as <see cref="TaggedSlots"/>.</summary>
     private ulong[] _index = new ulong[64];
     private int _interned;
 
@@ -60,19 +60,7 @@ internal sealed class ByteValues
         return w0 == k0 && w1 == k1 && (value.Length <= ByteKeys.Inline || this[id].SequenceEqual(value));
     }
 
-    private void Reindex()
-    {
-        var index = new ulong[_index.Length * 2];
-        int mask = index.Length - 1;
-        foreach (ulong e in _index)
-        {
-            if (e == 0) continue;
-            int slot = (int)(e >> 32) & mask;
-            while (index[slot] != 0) slot = (slot + 1) & mask;
-            index[slot] = e;
-        }
-        _index = index;
-    }
+    private void Reindex() => _index = TaggedSlots.Respread(_index, new ulong[_index.Length * 2]);
 
     public int Add(ReadOnlySpan<byte> value)
     {
