@@ -27,6 +27,8 @@ BeforeDiscovery {
            At80 = 'Key', 'Bytes', 'Count'; At120 = @('LastSeen (UTC)') }
         @{ Type = 'VpcSecTools.FlowLogs.FlowGroup#Attributed'
            At80 = 'Key', 'Owners', 'Bytes'; At120 = @('Count') }
+        @{ Type = 'VpcSecTools.FlowLogs.FlowGroup#Binned'
+           At80 = 'Bin (UTC)', 'Key', 'Bytes', 'Count'; At120 = 'FirstSeen (UTC)', 'LastSeen (UTC)' }
         @{ Type = 'VpcSecTools.FlowLogs.FlowLogResult'
            At80 = 'Matched', 'Records', 'SkippedLines', 'FileErrors'; At120 = @() }
         @{ Type = 'VpcSecTools.Endpoints.NatTrafficTotal'

@@ -144,7 +144,7 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
             var result = OnWorker(progress, (_, _) => run.Aggregate(Cancellation));
             report = result.Report;
             if (Count) WriteObject(result);
-            else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
+            else foreach (var g in result.Groups) WriteObject(ToObject(g, attribution, Bin is not null));
         }
         run.Finish(report);
     }
@@ -177,7 +177,7 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
         WriteVerbose($"{result.Engine} query {result.QueryId}: {result.QueryText}");
         // Remote groups have the local engine's shape, so -Attribute names their addresses the same way.
         var attribution = Attribute && query.IsAggregate ? new FlowAttribution(Index) : null;
-        if (query.IsAggregate) foreach (var g in result.Groups) WriteObject(ToObject(g, attribution));
+        if (query.IsAggregate) foreach (var g in result.Groups) WriteObject(ToObject(g, attribution, query.Bin is not null));
         else foreach (var row in result.Records) WriteObject(ToObject(row));
     }
 
@@ -222,15 +222,20 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
         return report;
     }
 
+    /// <summary>The type name of the groups of a -Bin query, whose view leads with the bin.</summary>
+    public static readonly string BinnedGroupTypeName = typeof(FlowGroup).FullName + "#Binned";
+
     /// <summary>
     /// A group with its field values as properties (SourceAddress, DestinationPort...) for Sort-Object and Export-Csv;
-    /// with attribution, each address field's owner after it (SourceAddressOwner...).
+    /// with attribution, each address field's owner after it (SourceAddressOwner...). Every group of a binned query has
+    /// the binned view (one table, even for a group of records without a start time and so without a bin).
     /// </summary>
-    private static PSObject ToObject(FlowGroup group, FlowAttribution? attribution = null)
+    private static PSObject ToObject(FlowGroup group, FlowAttribution? attribution, bool binned)
     {
         var o = new PSObject(group);
         var owners = attribution?.Of(group);
         if (owners is not null) o.TypeNames.Insert(0, FlowAttribution.GroupTypeName);
+        else if (binned) o.TypeNames.Insert(0, BinnedGroupTypeName);
         for (int i = 0; i < group.Fields.Count; i++)
         {
             var name = FlowFieldCatalog.Find(group.Fields[i])?.PropertyName ?? group.Fields[i];
