@@ -7,7 +7,7 @@ using VpcSecTools.FlowLogs.PushDown;
 namespace VpcSecTools.Commands;
 
 /// <summary>
-/// <para type="synopsis">Reads VPC flow logs (files, folders, wildcards; plain or .gz) and returns the matching records or aggregates.</para>
+/// <para type="synopsis">Reads VPC flow logs (files, folders, wildcards; plain, .gz or Parquet) and returns the matching records or aggregates.</para>
 /// <para type="description">Filters on addresses or CIDRs, ports, protocol, action, log status, interface, VPC, subnet,
 /// instance, flow direction and time window (which also limits the S3 prefixes listed for s3:// paths), evaluated on the raw text before anything is materialised. With -GroupBy
 /// or -Bin the engine aggregates (count, packets, bytes, first and last seen) and returns only the groups. With -VpcId or
