@@ -166,6 +166,9 @@ public sealed class FlowRecord
 /// </summary>
 public sealed record FlowGroup
 {
+    /// <summary>The PowerShell type name the groups of a binned query carry: their table leads with the bin.</summary>
+    public const string BinnedTypeName = "VpcSecTools.FlowLogs.FlowGroup#Binned";
+
     /// <summary>The group-by fields by AWS name, in query order.</summary>
     public ValueList<string> Fields { get; init; } = [];
     /// <summary>The group's value of each field in <see cref="Fields"/>; null where the records had '-'.</summary>

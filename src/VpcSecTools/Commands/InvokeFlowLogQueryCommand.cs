@@ -222,9 +222,6 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
         return report;
     }
 
-    /// <summary>The type name of the groups of a -Bin query, whose view leads with the bin.</summary>
-    public static readonly string BinnedGroupTypeName = typeof(FlowGroup).FullName + "#Binned";
-
     /// <summary>
     /// A group with its field values as properties (SourceAddress, DestinationPort...) for Sort-Object and Export-Csv;
     /// with attribution, each address field's owner after it (SourceAddressOwner...). Every group of a binned query has
@@ -235,7 +232,7 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
         var o = new PSObject(group);
         var owners = attribution?.Of(group);
         if (owners is not null) o.TypeNames.Insert(0, FlowAttribution.GroupTypeName);
-        else if (binned) o.TypeNames.Insert(0, BinnedGroupTypeName);
+        else if (binned) o.TypeNames.Insert(0, FlowGroup.BinnedTypeName);
         for (int i = 0; i < group.Fields.Count; i++)
         {
             var name = FlowFieldCatalog.Find(group.Fields[i])?.PropertyName ?? group.Fields[i];
