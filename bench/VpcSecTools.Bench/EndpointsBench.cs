@@ -74,17 +74,8 @@ public static class EndpointsBench
         if (chosen >= 0) steps = args[chosen + 1].Split(',').Select(k => steps[int.Parse(k, CultureInfo.InvariantCulture)]).ToArray();
         int runs = runsAt >= 0 ? int.Parse(args[runsAt + 1], CultureInfo.InvariantCulture) : 5;
         bool cold = args.Contains("--cold");
-        // Warm-up, then best of five of each, interleaved so the page cache and JIT treat them alike.
-        foreach (var step in steps) step.Body();
-        var best = steps.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue, Note: "")).ToArray();
-        for (int i = 0; i < runs; i++)
-            for (int k = 0; k < steps.Length; k++)
-            {
-                // --cold: the kernel's page cache is emptied before each run, so the input is read from the disk (Linux, as root).
-                if (cold) { using (var sync = Process.Start("sync")!) sync.WaitForExit(); File.WriteAllText("/proc/sys/vm/drop_caches", "3"); }
-                var (wall, cpu, note) = Time(steps[k].Body);
-                if (wall < best[k].Wall) best[k] = (wall, cpu, note);
-            }
+        // --cold: the kernel's page cache is emptied before each run, so the input is read from the disk (Linux, as root).
+        var best = StepTable.Best(steps, runs, cold ? () => { using (var sync = Process.Start("sync")!) sync.WaitForExit(); File.WriteAllText("/proc/sys/vm/drop_caches", "3"); } : null);
         var mb = new FileInfo(file).Length / 1e6;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}; {reader.GetType().Name} threads: default ({Environment.ProcessorCount})");
         Console.WriteLine("| step | wall s | MB/s | CPU s | vs plain read (wall) | vs plain read (CPU) | note |");

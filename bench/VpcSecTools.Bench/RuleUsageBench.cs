@@ -73,14 +73,7 @@ public static class RuleUsageBench
                 $"read {report.Read!.Elapsed.TotalSeconds:F2} s of it; {report.FlowKinds:N0} flow kinds; {report.Rules.Count(x => x.Verdict == UsageVerdict.Used):N0} used, {report.Rules.Count(x => x.Verdict == UsageVerdict.Unused):N0} unused, " +
                 $"{report.Rules.Count(x => x.Verdict == UsageVerdict.Unknown):N0} unknown; {report.Proposals.Count(p => p.Safe):N0} safe proposals, {report.Proposals.Count(p => !p.Safe):N0} withheld");
         }
-        foreach (var step in steps) step.Body();
-        var best = steps.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue, Note: "")).ToArray();
-        for (int i = 0; i < runs; i++)
-            for (int k = 0; k < steps.Count; k++)
-            {
-                var (wall, cpu, note) = EndpointsBench.Time(steps[k].Body);
-                if (wall < best[k].Wall) best[k] = (wall, cpu, note);
-            }
+        var best = StepTable.Best(steps, runs);
         double mb = files.Sum(f => new FileInfo(f).Length) / 1e6;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}; {counts.Enis:N0} ENIs, {counts.Groups:N0} groups, {counts.Rules:N0} rules; {mb:F0} MB"));

@@ -12,19 +12,30 @@ internal static class StepTable
     {
         int runsAt = Array.IndexOf(args, "--runs");
         int runs = runsAt >= 0 ? int.Parse(args[runsAt + 1], CultureInfo.InvariantCulture) : 5;
-        foreach (var step in steps) step.Body();
-        var best = steps.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue, Note: "")).ToArray();
-        for (int i = 0; i < runs; i++)
-            for (int k = 0; k < steps.Length; k++)
-            {
-                var (wall, cpu, note) = EndpointsBench.Time(steps[k].Body);
-                if (wall < best[k].Wall) best[k] = (wall, cpu, note);
-            }
+        var best = Best(steps, runs);
         var mb = new FileInfo(file).Length / 1e6;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}{machineNote}");
         Console.WriteLine("| step | wall s | MB/s | CPU s | vs group-by (wall) | vs group-by (CPU) | note |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
         for (int k = 0; k < steps.Length; k++)
             Console.WriteLine($"| {steps[k].Name} | {best[k].Wall:F3} | {mb / best[k].Wall:F0} | {best[k].Cpu:F3} | {best[k].Wall / best[1].Wall:F2}x | {best[k].Cpu / best[1].Cpu:F2}x | {best[k].Note} |");
+    }
+
+    /// <summary>
+    /// Each step warmed once, then timed <paramref name="runs"/> times, the steps interleaved so the page cache and JIT treat
+    /// them alike; the fastest run of each (wall, CPU, its note). <paramref name="beforeEach"/> runs before every timed run.
+    /// </summary>
+    public static (double Wall, double Cpu, string Note)[] Best(IReadOnlyList<(string Name, Func<string> Body)> steps, int runs, Action? beforeEach = null)
+    {
+        foreach (var step in steps) step.Body();
+        var best = steps.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue, Note: "")).ToArray();
+        for (int i = 0; i < runs; i++)
+            for (int k = 0; k < steps.Count; k++)
+            {
+                beforeEach?.Invoke();
+                var (wall, cpu, note) = EndpointsBench.Time(steps[k].Body);
+                if (wall < best[k].Wall) best[k] = (wall, cpu, note);
+            }
+        return best;
     }
 }
