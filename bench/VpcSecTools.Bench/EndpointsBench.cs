@@ -76,12 +76,7 @@ public static class EndpointsBench
         bool cold = args.Contains("--cold");
         // --cold: the kernel's page cache is emptied before each run, so the input is read from the disk (Linux, as root).
         var best = StepTable.Best(steps, runs, cold ? () => { using (var sync = Process.Start("sync")!) sync.WaitForExit(); File.WriteAllText("/proc/sys/vm/drop_caches", "3"); } : null);
-        var mb = new FileInfo(file).Length / 1e6;
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}; {reader.GetType().Name} threads: default ({Environment.ProcessorCount})");
-        Console.WriteLine("| step | wall s | MB/s | CPU s | vs plain read (wall) | vs plain read (CPU) | note |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
-        for (int k = 0; k < steps.Length; k++)
-            Console.WriteLine($"| {steps[k].Name} | {best[k].Wall:F3} | {mb / best[k].Wall:F0} | {best[k].Cpu:F3} | {best[k].Wall / best[0].Wall:F2}x | {best[k].Cpu / best[0].Cpu:F2}x | {best[k].Note} |");
+        StepTable.Table(steps, best, file, $"; {reader.GetType().Name} threads: default ({Environment.ProcessorCount})", baseline: 0, "plain read");
         if (!args.Contains("--keep")) File.Delete(file);
         return 0;
     }

@@ -12,13 +12,20 @@ internal static class StepTable
     {
         int runsAt = Array.IndexOf(args, "--runs");
         int runs = runsAt >= 0 ? int.Parse(args[runsAt + 1], CultureInfo.InvariantCulture) : 5;
-        var best = Best(steps, runs);
+        Table(steps, Best(steps, runs), file, machineNote, baseline: 1, "group-by");
+    }
+
+    /// <summary>The machine line and the Markdown table of the steps' best runs, each against step <paramref name="baseline"/>.</summary>
+    public static void Table(IReadOnlyList<(string Name, Func<string> Body)> steps, (double Wall, double Cpu, string Note)[] best, string file,
+        string machineNote, int baseline, string baselineName)
+    {
         var mb = new FileInfo(file).Length / 1e6;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}{machineNote}");
-        Console.WriteLine("| step | wall s | MB/s | CPU s | vs group-by (wall) | vs group-by (CPU) | note |");
+        Console.WriteLine($"| step | wall s | MB/s | CPU s | vs {baselineName} (wall) | vs {baselineName} (CPU) | note |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
-        for (int k = 0; k < steps.Length; k++)
-            Console.WriteLine($"| {steps[k].Name} | {best[k].Wall:F3} | {mb / best[k].Wall:F0} | {best[k].Cpu:F3} | {best[k].Wall / best[1].Wall:F2}x | {best[k].Cpu / best[1].Cpu:F2}x | {best[k].Note} |");
+        for (int k = 0; k < steps.Count; k++)
+            Console.WriteLine($"| {steps[k].Name} | {best[k].Wall:F3} | {mb / best[k].Wall:F0} | {best[k].Cpu:F3} | {best[k].Wall / best[baseline].Wall:F2}x | " +
+                $"{best[k].Cpu / best[baseline].Cpu:F2}x | {best[k].Note} |");
     }
 
     /// <summary>
