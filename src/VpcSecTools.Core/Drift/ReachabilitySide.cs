@@ -127,7 +127,7 @@ internal sealed class ReachabilitySide
     /// <summary>The verdicts of each VPC's sources (those given) towards the destination, one per VPC that has a candidate.</summary>
     public Dictionary<string, ClassVerdict> FromVpcs(NetworkInterface destination, Traffic traffic, IEnumerable<NetworkInterface> candidates)
     {
-        var rows = FanOut.WhoCanReach(destination.NetworkInterfaceId, traffic, candidates);
+        var rows = FanOut.WhoCanReach(destination, traffic, candidates);
         return rows.Where(r => r.VpcId is not null).GroupBy(r => r.VpcId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => new ClassVerdict(
             g.OrderBy(r => r.Source, StringComparer.Ordinal).Select(r => new ClassMember(r.Source, null, r.Source, Describe(r), r.Verdict,
                 r.Verdict == Verdict.Reachable ? null : Blocker(r.BlockingComponent, r.BlockingRule, r.ExplanationCode), r.AllowedBy)).ToArray()),
@@ -136,7 +136,7 @@ internal sealed class ReachabilitySide
 
     /// <summary>Each source's verdict (by ENI id, with its VPC) towards the destination, for the sources given alone.</summary>
     public Dictionary<string, (Verdict Verdict, string Vpc)> Members(NetworkInterface destination, Traffic traffic, IEnumerable<NetworkInterface> sources) =>
-        FanOut.WhoCanReach(destination.NetworkInterfaceId, traffic, sources).Where(r => r.VpcId is not null)
+        FanOut.WhoCanReach(destination, traffic, sources).Where(r => r.VpcId is not null)
             .ToDictionary(r => r.Source, r => (r.Verdict, r.VpcId!), StringComparer.Ordinal);
 
     /// <summary>
@@ -175,7 +175,7 @@ internal sealed class ReachabilitySide
 
     private ClassVerdict Ask(NetworkInterface destination, IpAddress address, Traffic traffic, IEnumerable<(Cidr? Range, IpAddress Witness)> ranges, EndpointKind kind)
     {
-        var target = new ReachabilityEndpoint(destination.NetworkInterfaceId, EndpointKind.NetworkInterface, destination, address, destination.Attachment?.InstanceId);
+        var target = ReachabilityEndpoint.Of(destination, address);
         var members = new List<ClassMember>();
         foreach (var (range, witness) in ranges)
         {
@@ -197,10 +197,10 @@ internal sealed class ReachabilitySide
         try
         {
             var source = witnessId.StartsWith("eni-", StringComparison.Ordinal)
-                ? Index.NetworkInterfaces.TryGetValue(witnessId, out var eni) ? new ReachabilityEndpoint(witnessId, EndpointKind.NetworkInterface, eni, null, eni.Attachment?.InstanceId) : null
+                ? Index.NetworkInterfaces.TryGetValue(witnessId, out var eni) ? ReachabilityEndpoint.Of(eni) : null
                 : IpAddress.TryParse(witnessId, out var ip) ? new ReachabilityEndpoint(witnessId, AddressScope.IsInternet(ip) ? EndpointKind.Internet : EndpointKind.Address, null, ip, null) : null;
             return source is null ? null
-                : Analyzer.Analyze(source, new ReachabilityEndpoint(destination.NetworkInterfaceId, EndpointKind.NetworkInterface, destination, address, destination.Attachment?.InstanceId), traffic);
+                : Analyzer.Analyze(source, ReachabilityEndpoint.Of(destination, address), traffic);
         }
         catch (ArgumentException)
         {

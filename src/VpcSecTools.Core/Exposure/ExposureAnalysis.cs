@@ -120,7 +120,7 @@ public sealed class ExposureAnalysis
         var traffic = Probe(eni, opening);
         var key = (eni.SubnetId, string.Join(",", eni.Groups.Select(g => g.GroupId).Order(StringComparer.Ordinal)), eni.DenyAllIgwTraffic == true, opening.IsIPv6, traffic.ToString());
         if (!_paths.TryGetValue(key, out var path))
-            _paths[key] = path = _analyzer.Analyze(Internet, new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, address, eni.Attachment?.InstanceId), traffic);
+            _paths[key] = path = _analyzer.Analyze(Internet, ReachabilityEndpoint.Of(eni, address), traffic);
 
         // The response leaves through the subnet's route table to the IGW: that route is the evidence.
         var route = path.ForwardPath.Concat(path.ReturnPath).Where(h => h.ComponentType is ComponentKind.RouteTable or ComponentKind.InternetGateway && h.Result == HopResult.Allowed)

@@ -117,7 +117,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         var key = (eni.NetworkInterfaceId, witness, traffic.Protocol.Number, traffic.Ports!.Value.From, outbound);
         if (_network.TryGetValue(key, out bool open)) return open;
         var internet = new ReachabilityEndpoint("Internet", EndpointKind.Internet, null, witness, null);
-        var self = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, address, eni.Attachment?.InstanceId);
+        var self = ReachabilityEndpoint.Of(eni, address);
         var result = outbound ? _analyzer.Path(self, internet, traffic, address, witness, securityGroups: false)
             : _analyzer.Path(internet, self, traffic, witness, address, securityGroups: false);
         return _network[key] = result.Verdict != Verdict.NotReachable;
@@ -229,7 +229,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
     {
         if (!shared || ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false) is not { } targetAddress) return candidates;
         var walked = new Dictionary<string, (IpAddress? Seen, bool ReferencesPreserved)>(StringComparer.Ordinal);
-        foreach (var (source, seen, preserved) in new ReachabilityFanOut(_analyzer).Requests(target.NetworkInterfaceId, traffic, candidates))
+        foreach (var (source, seen, preserved) in new ReachabilityFanOut(_analyzer).Requests(target, traffic, candidates))
             walked[source.NetworkInterfaceId] = (seen, preserved);
         var refused = new List<NetworkInterface>();
         foreach (var c in candidates)
@@ -255,7 +255,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
     private IEnumerable<(string Source, (IpAddress Address, bool ReferencesPreserved)? Walked)> Reaching(NetworkInterface target, Traffic traffic, List<NetworkInterface> candidates)
     {
         if (!shared)
-            return new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, candidates.Where(c => c != target))
+            return new ReachabilityFanOut(_analyzer).WhoCanReach(target, traffic, candidates.Where(c => c != target))
                 .Where(r => r.Verdict == Verdict.Reachable).Select(r => (r.Source, ((IpAddress, bool)?)null));
         // Bounded: past MaxDecided verdicts the memo starts again (the answers do not change, only the work).
         if (_decided > MaxDecided) { _reaches.Clear(); _decided = 0; }
@@ -267,7 +267,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         {
             _decided += asked.Count;
             foreach (var c in asked) known[c.NetworkInterfaceId] = default;
-            foreach (var r in new ReachabilityFanOut(_analyzer).WhoCanReach(target.NetworkInterfaceId, traffic, asked))
+            foreach (var r in new ReachabilityFanOut(_analyzer).WhoCanReach(target, traffic, asked))
                 known[r.Source] = new Reach(r.Verdict == Verdict.Reachable, r.SeenSourceAddress, r.ReferencesPreserved);
         }
         var reaching = new List<(string, (IpAddress, bool)?)>();
@@ -288,8 +288,8 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
             return (address, Identity(source, address, preserved));
         var key = (source.NetworkInterfaceId, target.NetworkInterfaceId, traffic);
         if (_seen.TryGetValue(key, out var known)) return known;
-        var from = new ReachabilityEndpoint(source.NetworkInterfaceId, EndpointKind.NetworkInterface, source, null, source.Attachment?.InstanceId);
-        var to = new ReachabilityEndpoint(target.NetworkInterfaceId, EndpointKind.NetworkInterface, target, null, target.Attachment?.InstanceId);
+        var from = ReachabilityEndpoint.Of(source);
+        var to = ReachabilityEndpoint.Of(target);
         // The seen address and whether the identity arrives are the request's walk's: the pairwise analysis's groups and
         // response are not needed (the addresses are those it picks; a VPC-provided service's address is left to it).
         var dst = ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false);

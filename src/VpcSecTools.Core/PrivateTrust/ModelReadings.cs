@@ -50,7 +50,7 @@ internal sealed class ModelReadings(SnapshotIndex index)
     private ModelReading Ask(IpAddress source, NetworkInterface eni, IpAddress address, IpProtocol protocol, int port, ConnectionOpener opener)
     {
         int? readPort = protocol.HasPorts ? port : null;
-        var local = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, address, eni.Attachment?.InstanceId);
+        var local = ReachabilityEndpoint.Of(eni, address);
         try
         {
             var remote = ReachabilityEndpoint.Resolve(index, source.ToString(), asSource: opener == ConnectionOpener.Source);

@@ -21,7 +21,7 @@ public sealed class ReachabilityAnalyzer
     /// <summary>"Is this ENI reachable from the internet on this traffic?" in one call.</summary>
     public ReachabilityResult FromInternet(NetworkInterface eni, Traffic traffic) =>
         Analyze(new ReachabilityEndpoint("Internet", EndpointKind.Internet, null, null, null),
-            new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, null, eni.Attachment?.InstanceId), traffic);
+            ReachabilityEndpoint.Of(eni), traffic);
 
     public ReachabilityResult Analyze(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic)
     {

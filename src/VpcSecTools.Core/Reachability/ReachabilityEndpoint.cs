@@ -24,6 +24,13 @@ public enum EndpointKind
 public sealed record ReachabilityEndpoint(string Text, EndpointKind Kind, NetworkInterface? NetworkInterface, IpAddress? Address, string? InstanceId)
 {
     /// <summary>
+    /// An ENI of the snapshot as an endpoint, optionally at one of its addresses. Callers that hold the ENI use this rather than
+    /// resolving its id as text: a damaged capture's id need not look like one ("10.0.0.5", "i-..." would resolve to something else).
+    /// </summary>
+    public static ReachabilityEndpoint Of(NetworkInterface eni, IpAddress? address = null) =>
+        new(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, address, eni.Attachment?.InstanceId);
+
+    /// <summary>
     /// Resolves an instance id (its primary ENI), an ENI id, a private or public IP, or <c>Internet</c>
     /// (any public address). A private address held by ENIs in several VPCs is ambiguous for a source
     /// (say which ENI); as a destination it is attributed by the route tables along the way.
@@ -44,7 +51,7 @@ public sealed record ReachabilityEndpoint(string Text, EndpointKind Kind, Networ
         if (t.StartsWith("eni-", StringComparison.Ordinal))
         {
             if (!index.NetworkInterfaces.TryGetValue(t, out var eni)) throw new EndpointNotFoundException(t, $"network interface '{t}' is not in the snapshot");
-            return new(t, EndpointKind.NetworkInterface, eni, null, eni.Attachment?.InstanceId);
+            return Of(eni);
         }
         if (!IpAddress.TryParse(t, out var ip, out var error))
             throw new ArgumentException($"'{t}' is not an instance id, ENI id, IP address or 'Internet' ({error})");

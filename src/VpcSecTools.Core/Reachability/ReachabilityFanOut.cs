@@ -70,9 +70,15 @@ public sealed class ReachabilityFanOut
     /// request (source groups, then routes and NACLs, then destination groups), else an unknown that stops the request, else
     /// the response, else the first unknown on the request.
     /// </summary>
-    public IReadOnlyList<ReachableSource> WhoCanReach(string destination, Traffic traffic, IEnumerable<NetworkInterface> sources, bool includeInternet = false)
+    public IReadOnlyList<ReachableSource> WhoCanReach(string destination, Traffic traffic, IEnumerable<NetworkInterface> sources, bool includeInternet = false) =>
+        WhoCanReach(ReachabilityEndpoint.Resolve(Index, destination, asSource: false), traffic, sources, includeInternet);
+
+    /// <summary>The same, towards an ENI of the snapshot.</summary>
+    public IReadOnlyList<ReachableSource> WhoCanReach(NetworkInterface destination, Traffic traffic, IEnumerable<NetworkInterface> sources) =>
+        WhoCanReach(ReachabilityEndpoint.Of(destination), traffic, sources, includeInternet: false);
+
+    private List<ReachableSource> WhoCanReach(ReachabilityEndpoint dst, Traffic traffic, IEnumerable<NetworkInterface> sources, bool includeInternet)
     {
-        var dst = ReachabilityEndpoint.Resolve(Index, destination, asSource: false);
         var results = new List<ReachableSource>();
         if (includeInternet)
         {
@@ -81,7 +87,7 @@ public sealed class ReachabilityFanOut
         }
         var dstEni = dst.NetworkInterface;
         var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(dstEni, ipv6: false));
-        if (dstAddress is null) throw new ArgumentException($"{destination} has no private address to reach");
+        if (dstAddress is null) throw new ArgumentException($"{dst.Text} has no private address to reach");
         var inbound = dstEni is null ? null : InboundSet.Of(Index, dstEni, traffic, dstAddress.Value.IsIPv6);
         var egressCache = new Dictionary<(string Groups, bool Refs), SecurityGroupDecision>();
         var forwardCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
@@ -103,7 +109,7 @@ public sealed class ReachabilityFanOut
                     });
                 continue;
             }
-            var source = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, srcAddress, eni.Attachment?.InstanceId);
+            var source = ReachabilityEndpoint.Of(eni, srcAddress);
             if (eni.SubnetId is null)
             {
                 // Its routes and NACL cannot be told: the pairwise answer (Unknown, naming the ENI).
@@ -163,22 +169,22 @@ public sealed class ReachabilityFanOut
 
     /// <summary>
     /// The request's walk alone (routes, NACLs, translations: no security group, no response) from each source that
-    /// <see cref="WhoCanReach"/> would walk, once per subnet and address class as it walks them: the address the
+    /// <see cref="WhoCanReach(NetworkInterface, Traffic, IEnumerable{NetworkInterface})"/> would walk, once per subnet and address class as it walks them: the address the
     /// destination's groups would see the source with (null when the request does not arrive) and whether its identity
     /// arrives. Sources it would not walk (no address of the destination's family, no subnet, not filtered) are left out.
     /// </summary>
-    internal IEnumerable<(NetworkInterface Source, IpAddress? Seen, bool ReferencesPreserved)> Requests(string destination, Traffic traffic, IEnumerable<NetworkInterface> sources)
+    internal IEnumerable<(NetworkInterface Source, IpAddress? Seen, bool ReferencesPreserved)> Requests(NetworkInterface destination, Traffic traffic, IEnumerable<NetworkInterface> sources)
     {
-        var dst = ReachabilityEndpoint.Resolve(Index, destination, asSource: false);
+        var dst = ReachabilityEndpoint.Of(destination);
         var dstEni = dst.NetworkInterface;
         var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(dstEni, ipv6: false))
-            ?? throw new ArgumentException($"{destination} has no private address to reach");
+            ?? throw new ArgumentException($"{dst.Text} has no private address to reach");
         var forwardCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
         foreach (var eni in sources)
         {
             if (dstEni is not null && eni.NetworkInterfaceId == dstEni.NetworkInterfaceId || SecurityGroupEvaluator.IsUnfiltered(eni) || eni.SubnetId is null) continue;
             if (ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.IsIPv6) is not { } srcAddress) continue;
-            var source = new ReachabilityEndpoint(eni.NetworkInterfaceId, EndpointKind.NetworkInterface, eni, srcAddress, eni.Attachment?.InstanceId);
+            var source = ReachabilityEndpoint.Of(eni, srcAddress);
             var request = Network(source, dst, traffic, srcAddress, dstAddress, forwardCache, returnPath: false);
             yield return (eni, SeenAs(request, srcAddress), request.ReferencesPreserved);
         }

@@ -41,6 +41,24 @@ public class PrivateLinkCandidateChecksTests
         Assert.Contains("tcp 9100 to prod-app-sg", f.Detail);
     }
 
+    [Theory]
+    [InlineData("0.0.0.0/33")]
+    [InlineData("monitoring")]
+    public void A_damaged_interface_id_does_not_change_the_candidates(string damaged)
+    {
+        // The checks hold the interface: its id is never read back as text (an address-like id threw; an instance's id
+        // would have asked about that instance's interface instead). Found by the snapshot fuzzer.
+        var db = DemoIndex.EnisInGroup(Id("sg", "db")).First().NetworkInterfaceId;
+        var id = damaged == "monitoring" ? Id("instance", "monitoring") : damaged;
+        var report = AuditWith(r => r with
+        {
+            NetworkInterfaces = r.NetworkInterfaces.Select(e => e.NetworkInterfaceId != db ? e : e with { NetworkInterfaceId = id }).ToArray(),
+        });
+        // The same findings, word for word, but for the interface's name.
+        Assert.Equal(Audit.Of("Design.PrivateLinkCandidate").Select(f => (f.ResourceId, f.Ports, f.Confirmed, f.Detail.Replace(db, id))).Order(),
+            report.Of("Design.PrivateLinkCandidate").Select(f => (f.ResourceId, f.Ports, f.Confirmed, f.Detail)).Order());
+    }
+
     [Fact]
     public void A_peering_that_is_not_active_offers_no_candidates()
     {

@@ -103,7 +103,7 @@ internal sealed class DbSubnetGroupChecks : IAuditCheck
             if (db.SubnetId is not { } home) continue;
             foreach (var (port, admitted) in PortsAndClients(audit, db))
             {
-                foreach (var client in fanOut.WhoCanReach(db.NetworkInterfaceId, Traffic.Tcp(port), admitted).Where(c => c.Verdict == Verdict.Reachable))
+                foreach (var client in fanOut.WhoCanReach(db, Traffic.Tcp(port), admitted).Where(c => c.Verdict == Verdict.Reachable))
                 {
                     if (client.PrivateIpAddress is null || !IpAddress.TryParse(client.PrivateIpAddress, out var address)) continue;
                     foreach (var other in subnets.Where(s => s != home && s != client.SubnetId))

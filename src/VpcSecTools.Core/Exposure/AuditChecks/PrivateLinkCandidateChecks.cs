@@ -40,7 +40,7 @@ internal sealed class PrivateLinkCandidateChecks : IAuditCheck
                 var sources = link.RemoteInSnapshot ? index.NetworkInterfaces.Values.Where(e => e.VpcId == link.RemoteVpc).ToArray() : [];
                 foreach (var port in rules.Select(r => r.Ports.From).Distinct().Order())
                 {
-                    var results = targets.SelectMany(t => fanOut.WhoCanReach(t.NetworkInterfaceId, Traffic.Tcp(port), sources)).ToArray();
+                    var results = targets.SelectMany(t => fanOut.WhoCanReach(t, Traffic.Tcp(port), sources)).ToArray();
                     var reaching = results.Where(r => r.Verdict == Verdict.Reachable).ToArray();
                     var unknown = results.Where(r => r.Verdict == Verdict.Unknown).ToArray();
                     if (link.RemoteInSnapshot && reaching.Length == 0 && unknown.Length == 0) continue;
