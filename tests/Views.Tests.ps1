@@ -29,6 +29,8 @@ BeforeDiscovery {
            At80 = 'Key', 'Owners', 'Bytes'; At120 = @('Count') }
         @{ Type = 'VpcSecTools.FlowLogs.FlowGroup#Binned'
            At80 = 'Bin (UTC)', 'Key', 'Bytes', 'Count'; At120 = 'FirstSeen (UTC)', 'LastSeen (UTC)' }
+        @{ Type = 'VpcSecTools.FlowLogs.FlowGroup#Binned#Attributed'
+           At80 = 'Bin (UTC)', 'Key', 'Bytes', 'Owners'; At120 = @() }
         @{ Type = 'VpcSecTools.FlowLogs.FlowLogResult'
            At80 = 'Matched', 'Records', 'SkippedLines', 'FileErrors'; At120 = @() }
         @{ Type = 'VpcSecTools.Endpoints.NatTrafficTotal'

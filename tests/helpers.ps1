@@ -45,6 +45,7 @@ $OutputTypeNames = @(
     'VpcSecTools.IpMap.PrivateIpMapEntry', 'VpcSecTools.IpMap.AddressAttribution', 'VpcSecTools.IpMap.CidrOverlap',
     'VpcSecTools.FlowLogs.FlowRecord', 'VpcSecTools.FlowLogs.FlowRecord#Attributed',
     'VpcSecTools.FlowLogs.FlowGroup', 'VpcSecTools.FlowLogs.FlowGroup#Attributed', 'VpcSecTools.FlowLogs.FlowGroup#Binned',
+    'VpcSecTools.FlowLogs.FlowGroup#Binned#Attributed',
     'VpcSecTools.FlowLogs.FlowLogResult',
     'VpcSecTools.Endpoints.NatTrafficTotal', 'VpcSecTools.FlowLogs.FlowLogCoverage',
     'VpcSecTools.Exposure.Finding', 'VpcSecTools.Exposure.AsffFinding', 'VpcSecTools.Exposure.OcsfFinding',
@@ -78,6 +79,7 @@ function Get-OutputSample {
         'VpcSecTools.FlowLogs.FlowGroup' { Invoke-FlowLogQuery -Path $logs -GroupBy SourceAddress, DestinationPort, Action -Top 5 }
         'VpcSecTools.FlowLogs.FlowGroup#Attributed' { Invoke-FlowLogQuery -Path $logs -GroupBy SourceAddress, Action -Top 5 -Attribute -Snapshot $demo }
         'VpcSecTools.FlowLogs.FlowGroup#Binned' { Invoke-FlowLogQuery -Path $logs -GroupBy SourceAddress, DestinationPort -Bin 1h -Top 5 }
+        'VpcSecTools.FlowLogs.FlowGroup#Binned#Attributed' { Invoke-FlowLogQuery -Path $logs -GroupBy SourceAddress, DestinationPort -Bin 1h -Top 5 -Attribute -Snapshot $demo }
         'VpcSecTools.FlowLogs.FlowLogResult' { Invoke-FlowLogQuery -Path $logs -Action REJECT -Count }
         'VpcSecTools.Endpoints.NatTrafficTotal' { Invoke-FlowLogQuery -Path $logs -ThroughNatGateway -Snapshot $demo }
         'VpcSecTools.FlowLogs.FlowLogCoverage' { Get-VpcFlowLogCoverage -Snapshot $demo }

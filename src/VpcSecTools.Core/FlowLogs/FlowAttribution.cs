@@ -25,9 +25,10 @@ public sealed class FlowAttribution(SnapshotIndex index, AwsIpRangeSet? ranges =
 
     /// <summary>
     /// The PowerShell type names of attributed records and groups (a FlowRecord or FlowGroup with owner properties
-    /// added), so the module's format file can show the owner columns.
+    /// added), so the module's format file can show the owner columns; binned groups show their bin as well.
     /// </summary>
-    public static readonly string RecordTypeName = typeof(FlowRecord).FullName + "#Attributed", GroupTypeName = typeof(FlowGroup).FullName + "#Attributed";
+    public static readonly string RecordTypeName = typeof(FlowRecord).FullName + "#Attributed", GroupTypeName = typeof(FlowGroup).FullName + "#Attributed",
+        BinnedGroupTypeName = FlowGroup.BinnedTypeName + "#Attributed";
 
     private readonly AddressAttributor _attributor = new(index, ranges ?? AwsIpRangeSet.Bundled);
     private readonly ConcurrentDictionary<(string Address, string? Vpc), AddressAttribution> _seen = new();

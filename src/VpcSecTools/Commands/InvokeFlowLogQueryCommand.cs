@@ -225,14 +225,20 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
     /// <summary>
     /// A group with its field values as properties (SourceAddress, DestinationPort...) for Sort-Object and Export-Csv;
     /// with attribution, each address field's owner after it (SourceAddressOwner...). Every group of a binned query has
-    /// the binned view (one table, even for a group of records without a start time and so without a bin).
+    /// the binned view, attributed or not (one table, even for a group of records without a start time and so without a bin).
     /// </summary>
     private static PSObject ToObject(FlowGroup group, FlowAttribution? attribution, bool binned)
     {
         var o = new PSObject(group);
         var owners = attribution?.Of(group);
-        if (owners is not null) o.TypeNames.Insert(0, FlowAttribution.GroupTypeName);
-        else if (binned) o.TypeNames.Insert(0, FlowGroup.BinnedTypeName);
+        var view = (owners is not null, binned) switch
+        {
+            (true, true) => FlowAttribution.BinnedGroupTypeName,
+            (true, false) => FlowAttribution.GroupTypeName,
+            (false, true) => FlowGroup.BinnedTypeName,
+            _ => null,
+        };
+        if (view is not null) o.TypeNames.Insert(0, view);
         for (int i = 0; i < group.Fields.Count; i++)
         {
             var name = FlowFieldCatalog.Find(group.Fields[i])?.PropertyName ?? group.Fields[i];
