@@ -316,6 +316,11 @@ internal sealed class PathWalk
             Block(Kind.VpcPeeringConnection, pcxId, $"{pcxId} is not in the snapshot (deleted)", ExplanationCodes.PeeringNotActive);
             return;
         }
+        if (pcx.StateProblem is { } unreadable)
+        {
+            Unknown(Kind.VpcPeeringConnection, pcxId, $"{pcxId}: {unreadable}", ExplanationCodes.UninterpretableEntry);
+            return;
+        }
         if (!pcx.IsActive)
         {
             Block(Kind.VpcPeeringConnection, pcxId, $"{pcxId} is {pcx.Connection.Status?.Code ?? "in an unknown state"}", ExplanationCodes.PeeringNotActive);

@@ -69,6 +69,26 @@ public class SemanticsTests
         Assert.Equal(ExplanationCodes.PeeringNotActive, Db(Build("deleted", null)).ExplanationCode);
     }
 
+    [Theory]
+    [InlineData(null, "Status.Code is missing")]
+    [InlineData("garbage", "Status.Code 'garbage' is not a peering state")]
+    public void S00_a_peering_whose_state_cannot_be_read_is_unknown_not_blocked(string? status, string why)
+    {
+        var n = new TestNetwork()
+            .Vpc("vpc-a", "10.0.0.0/16").Vpc("vpc-b", "10.1.0.0/16")
+            .Subnet("subnet-a", "vpc-a", "10.0.1.0/24").Subnet("subnet-b", "vpc-b", "10.1.1.0/24")
+            .Group("sg-client", "vpc-a").Group("sg-db", "vpc-b", [Tcp(5432, "10.0.0.0/16")])
+            .Eni("eni-a", "subnet-a", "10.0.1.10", ["sg-client"], "i-a").Eni("eni-b", "subnet-b", "10.1.1.20", ["sg-db"], "i-b")
+            .Peering("pcx-1", "vpc-a", "vpc-b", "provisioning")
+            .MainRoutes("vpc-a", To("10.1.0.0/16", pcx: "pcx-1")).MainRoutes("vpc-b", To("10.0.0.0/16", pcx: "pcx-1"));
+        // A state EC2 documents as carrying nothing blocks; one that is absent or not EC2's may be active: Unknown, naming it.
+        Assert.Equal(ExplanationCodes.PeeringNotActive, Db(n).ExplanationCode);
+        n.Peerings[0] = n.Peerings[0] with { Status = status is null ? null : new PeeringStatus { Code = status } };
+        var r = Db(n);
+        Assert.Equal((Verdict.Unknown, ExplanationCodes.UninterpretableEntry, "pcx-1"), (r.Verdict, r.ExplanationCode, r.BlockingComponent));
+        Assert.Contains(why, r.ForwardPath.Single(h => h.Result == HopResult.Unknown).Detail);
+    }
+
     [Fact]
     public void S04_group_reference_never_matches_a_public_address_and_unresolvable_references_are_unknown()
     {
