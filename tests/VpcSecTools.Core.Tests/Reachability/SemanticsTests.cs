@@ -54,6 +54,28 @@ public class SemanticsTests
         Assert.Equal(ExplanationCodes.SecurityGroupRules, Db(n).ExplanationCode);
     }
 
+    [Theory]
+    [InlineData("111111111111/sg-client", null, Verdict.Reachable)]
+    [InlineData("111111111111/sg-client", "111111111111", Verdict.Reachable)]
+    [InlineData("111111111111/sg-other", null, Verdict.NotReachable)]
+    [InlineData("222222222222/sg-client", "111111111111", Verdict.Unknown)]
+    [InlineData("111111111111/sg-client/x", null, Verdict.Unknown)]
+    public void S04_a_group_written_account_slash_id_is_that_group(string written, string? userId, Verdict expected)
+    {
+        // The console's way of writing another account's group: compared as text it matched no interface, and admitted nobody.
+        var n = TwoSubnets();
+        n.SecurityGroups[1] = n.SecurityGroups[1] with
+        {
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, UserIdGroupPairs = [new UserIdGroupPair { GroupId = written, UserId = userId }] }],
+        };
+        var r = Db(n);
+        Assert.Equal(expected, r.Verdict);
+        if (expected == Verdict.Unknown) Assert.Equal((ExplanationCodes.UninterpretableEntry, "sg-db"), (r.ExplanationCode, r.BlockingComponent));
+        // The fan-out reads the reference the same way.
+        var analyzer = n.Analyzer();
+        Assert.Equal(expected, new ReachabilityFanOut(analyzer).WhoCanReach("i-b", Traffic.Tcp(5432), [analyzer.Index.NetworkInterfaces["eni-a"]]).Single().Verdict);
+    }
+
     [Fact]
     public void S04_group_reference_across_peering_needs_an_active_peering_and_no_stale_rule()
     {
