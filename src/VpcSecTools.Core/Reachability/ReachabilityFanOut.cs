@@ -11,6 +11,7 @@ public sealed record ReachableSource
     /// <summary>The Name of what holds the ENI (an instance's Name tag, a load balancer's name...), to read a long list by.</summary>
     public string? SourceName { get; init; }
     public string? InstanceId { get; init; }
+    /// <summary>The source's private address of the destination's family (the one it was asked with).</summary>
     public string? PrivateIpAddress { get; init; }
     public string? VpcId { get; init; }
     public string? SubnetId { get; init; }
@@ -86,7 +87,7 @@ public sealed class ReachabilityFanOut
             results.Add(Entry("Internet", null, r, dst, traffic) with { AllowedBy = r.Verdict == Verdict.Reachable ? AllowedRule(r) : null });
         }
         var dstEni = dst.NetworkInterface;
-        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(dstEni, ipv6: false));
+        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.AddressToReach(dstEni));
         if (dstAddress is null) throw new ArgumentException($"{dst.Text} has no private address to reach");
         var inbound = dstEni is null ? null : InboundSet.Of(Index, dstEni, traffic, dstAddress.Value.IsIPv6);
         var egressCache = new Dictionary<(string Groups, bool Refs), SecurityGroupDecision>();
@@ -177,7 +178,7 @@ public sealed class ReachabilityFanOut
     {
         var dst = ReachabilityEndpoint.Of(destination);
         var dstEni = dst.NetworkInterface;
-        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(dstEni, ipv6: false))
+        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.AddressToReach(dstEni))
             ?? throw new ArgumentException($"{dst.Text} has no private address to reach");
         var forwardCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
         foreach (var eni in sources)
@@ -255,9 +256,14 @@ public sealed class ReachabilityFanOut
 
     private ReachableSource Row(string source, NetworkInterface? eni, ReachabilityEndpoint dst, Traffic traffic) => new()
     {
-        Source = source, SourceName = eni is null ? null : IpMap.EniOwnerRules.Detect(eni, Index).Name, InstanceId = eni?.Attachment?.InstanceId, PrivateIpAddress = eni?.PrivateIpAddress, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
+        Source = source, SourceName = eni is null ? null : IpMap.EniOwnerRules.Detect(eni, Index).Name, InstanceId = eni?.Attachment?.InstanceId, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
+        // The address the source was asked with (the destination's family), not its IPv4 text whatever the question.
+        PrivateIpAddress = eni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(eni, IsIPv6(dst))?.ToString() ?? eni.PrivateIpAddress,
         Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText,
     };
+
+    private static bool IsIPv6(ReachabilityEndpoint dst) =>
+        (dst.Address ?? (dst.NetworkInterface is { } eni ? ReachabilityAnalyzer.AddressToReach(eni) : null))?.IsIPv6 == true;
 
     private ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
     {

@@ -62,6 +62,25 @@ public class DbSubnetGroupChecksTests
         Assert.Contains(dbC, f.Detail);
     }
 
+    [Theory]
+    [InlineData("2600:1f18:4a3c:7e14::77")]
+    [InlineData(null)]
+    public void A_database_interface_without_an_ipv4_address_leaves_the_audit_running(string? ipv6)
+    {
+        // The fan-out refused an interface without an IPv4 address and the whole audit failed. IPv6-only, it is reached at its
+        // IPv6 address; with no address at all, the note names it.
+        var primary = Id("eni", "rds-primary");
+        var report = AuditWith(r => r with
+        {
+            NetworkInterfaces = r.NetworkInterfaces.Select(e => e.NetworkInterfaceId != primary ? e : e with
+            {
+                PrivateIpAddress = null, PrivateIpAddresses = [], Ipv6Addresses = ipv6 is null ? [] : [new NetworkInterfaceIpv6Address { Ipv6Address = ipv6 }],
+            }).ToArray(),
+        });
+        Assert.Equal(Audit.Of("RDS.SubnetGroupSingleAz").Select(f => f.ResourceId), report.Of("RDS.SubnetGroupSingleAz").Select(f => f.ResourceId));
+        if (ipv6 is null) Assert.Contains(report.Notes, n => n.Contains($"{primary} has no address in the snapshot", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Without_db_subnet_groups_the_checks_did_not_run_and_the_fix_is_the_rds_call()
     {

@@ -456,6 +456,24 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void S22_an_ipv6_only_interface_is_reached_at_its_ipv6_address()
+    {
+        // Refused before as having "no private address": by instance id, pairwise and as the fan-out's destination.
+        var n = new TestNetwork().Vpc("vpc-6", "10.6.0.0/16", "2600:1f18:1::/56")
+            .Subnet("subnet-a", "vpc-6", "10.6.1.0/24", ipv6: "2600:1f18:1:1::/64").Subnet("subnet-b", "vpc-6", "10.6.2.0/24", ipv6: "2600:1f18:1:2::/64")
+            .Group("sg-client", "vpc-6").Group("sg-web", "vpc-6", [new IpPermission { IpProtocol = "tcp", FromPort = 443, ToPort = 443, Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "2600:1f18:1:1::/64" }] }])
+            .Eni("eni-client", "subnet-a", "10.6.1.10", ["sg-client"], "i-client", ipv6: "2600:1f18:1:1::10")
+            .Eni("eni-web", "subnet-b", "10.6.2.20", ["sg-web"], "i-web", ipv6: "2600:1f18:1:2::20");
+        n.Enis[1] = n.Enis[1] with { PrivateIpAddress = null, PrivateIpAddresses = [] };
+        var a = n.Analyzer();
+        var r = a.Analyze("i-client", "i-web", Traffic.Tcp(443));
+        Assert.Equal((Verdict.Reachable, "2600:1f18:1:2::20"), (r.Verdict, r.DestinationAddress));
+        Assert.Equal(ExplanationCodes.SecurityGroupRules, a.Analyze("i-client", "i-web", Traffic.Tcp(22)).ExplanationCode);
+        var fan = new ReachabilityFanOut(a).WhoCanReach("i-web", Traffic.Tcp(443), a.Index.NetworkInterfaces.Values);
+        Assert.Equal(("eni-client", Verdict.Reachable, "2600:1f18:1:1::10"), (fan.Single().Source, fan.Single().Verdict, fan.Single().PrivateIpAddress));
+    }
+
+    [Fact]
     public void Missing_section_answers_unknown_naming_it()
     {
         var n = TwoSubnets();

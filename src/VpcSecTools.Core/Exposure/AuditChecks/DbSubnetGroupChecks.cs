@@ -100,7 +100,9 @@ internal sealed class DbSubnetGroupChecks : IAuditCheck
         var unknown = new List<string>();
         foreach (var db in databases)
         {
-            if (db.SubnetId is not { } home) continue;
+            if (db.SubnetId is not { } home) { unknown.Add($"{db.NetworkInterfaceId} has no SubnetId in the snapshot"); continue; }
+            // A damaged capture's interface without an address is reached by no client the fan-out could name (it refused it, and the audit failed).
+            if (ReachabilityAnalyzer.AddressToReach(db) is null) { unknown.Add($"{db.NetworkInterfaceId} has no address in the snapshot"); continue; }
             foreach (var (port, admitted) in PortsAndClients(audit, db))
             {
                 foreach (var client in fanOut.WhoCanReach(db, Traffic.Tcp(port), admitted).Where(c => c.Verdict == Verdict.Reachable))
