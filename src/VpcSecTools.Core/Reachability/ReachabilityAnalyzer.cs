@@ -245,7 +245,7 @@ public sealed class ReachabilityAnalyzer
     }
 
     /// <summary>The Amazon DNS resolver (VPC base + 2) and the AWS link-local services are not filtered by security groups or NACLs (SEMANTICS 10).</summary>
-    private bool IsVpcProvidedService(NetworkInterface eni, IpAddress dst) =>
+    internal bool IsVpcProvidedService(NetworkInterface eni, IpAddress dst) =>
         AddressScope.AwsLinkLocalService(dst) is not null || eni.VpcId is not null && Index.PrimaryCidr(eni.VpcId) is { } primary && AddressScope.ResolverOf(primary) == dst;
 
     private static ReachabilityResult VpcService(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic, IpAddress src, IpAddress dst)

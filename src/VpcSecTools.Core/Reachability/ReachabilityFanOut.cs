@@ -81,7 +81,8 @@ public sealed class ReachabilityFanOut
     private List<ReachableSource> WhoCanReach(ReachabilityEndpoint dst, Traffic traffic, IEnumerable<NetworkInterface> sources, bool includeInternet)
     {
         var results = new List<ReachableSource>();
-        if (includeInternet)
+        // "Who can reach 8.8.8.8?" asks the ENIs; the internet row would ask the internet about itself (and refused the whole question).
+        if (includeInternet && dst.Kind != EndpointKind.Internet)
         {
             var r = _analyzer.Analyze(new ReachabilityEndpoint("Internet", EndpointKind.Internet, null, null, null), dst, traffic);
             results.Add(Entry("Internet", null, r, dst, traffic) with { AllowedBy = r.Verdict == Verdict.Reachable ? AllowedRule(r) : null });
@@ -111,6 +112,12 @@ public sealed class ReachabilityFanOut
                 continue;
             }
             var source = ReachabilityEndpoint.Of(eni, srcAddress);
+            if (_analyzer.IsVpcProvidedService(eni, dstAddress.Value))
+            {
+                // The resolver and the link-local services answer inside the VPC, unfiltered: the pairwise answer, not a route's.
+                results.Add(Entry(eni.NetworkInterfaceId, eni, _analyzer.Analyze(source, dst, traffic), dst, traffic));
+                continue;
+            }
             if (eni.SubnetId is null)
             {
                 // Its routes and NACL cannot be told: the pairwise answer (Unknown, naming the ENI).
