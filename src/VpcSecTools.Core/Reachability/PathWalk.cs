@@ -175,6 +175,13 @@ internal sealed class PathWalk
             if (!Nacl(dstSubnet.SubnetId, false)) return;
         }
         var eni = _ix.EniAt(vpcId, Dst);
+        if (eni is not null && _ix.EnisAt(Dst).Where(e => e.VpcId == vpcId).Skip(1).Any())
+        {
+            // Two interfaces of one VPC holding one address (a capture taken while it moved): which one receives it cannot be told.
+            Unknown(Kind.Subnet, dstSubnet.SubnetId, $"{Dst} is held by {string.Join(", ", _ix.EnisAt(Dst).Where(e => e.VpcId == vpcId).Select(e => e.NetworkInterfaceId))} in {vpcId}: which one receives it cannot be told",
+                ExplanationCodes.UninterpretableEntry);
+            return;
+        }
         if (eni is null)
         {
             if (!SectionCaptured(vpcId, Section.NetworkInterfaces)) return;

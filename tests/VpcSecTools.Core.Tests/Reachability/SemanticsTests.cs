@@ -112,6 +112,22 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void S00_an_address_two_interfaces_of_one_vpc_hold_is_unknown_naming_both()
+    {
+        // A capture taken while the address moved: the first interface in the file received it, and its groups decided.
+        var n = TwoSubnets().Group("sg-other", "vpc-a").Eni("eni-moved", "subnet-b", "10.0.2.20", ["sg-other"]);
+        foreach (var destination in new[] { "10.0.2.20", "i-b", "eni-moved" })
+        {
+            var r = n.Analyzer().Analyze("i-a", destination, Traffic.Tcp(5432));
+            Assert.Equal((Verdict.Unknown, ExplanationCodes.UninterpretableEntry, "subnet-b"), (r.Verdict, r.ExplanationCode, r.BlockingComponent));
+            Assert.Contains("10.0.2.20 is held by eni-b, eni-moved in vpc-a", r.Reason);
+        }
+        var analyzer = n.Analyzer();
+        var fan = new ReachabilityFanOut(analyzer).WhoCanReach("i-b", Traffic.Tcp(5432), [analyzer.Index.NetworkInterfaces["eni-a"]]).Single();
+        Assert.Equal((Verdict.Unknown, "subnet-b"), (fan.Verdict, fan.BlockingComponent));
+    }
+
+    [Fact]
     public void S04_group_reference_never_matches_a_public_address_and_unresolvable_references_are_unknown()
     {
         var n = TwoSubnets().Igw("igw-1", "vpc-a").MainRoutes("vpc-a", To("0.0.0.0/0", gateway: "igw-1"));
