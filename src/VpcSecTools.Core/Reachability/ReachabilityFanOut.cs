@@ -99,6 +99,8 @@ public sealed class ReachabilityFanOut
         {
             // NAT gateways and TGW attachments forward other hosts' connections; they do not open their own.
             if (dstEni is not null && eni.NetworkInterfaceId == dstEni.NetworkInterfaceId || SecurityGroupEvaluator.IsUnfiltered(eni)) continue;
+            // An address several interfaces hold (overlapping VPCs): each holder is the destination, not a source of it.
+            if (dstEni is null && Index.EnisAt(dstAddress.Value).Contains(eni)) continue;
             var srcAddress = ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.Value.IsIPv6);
             if (srcAddress is null)
             {

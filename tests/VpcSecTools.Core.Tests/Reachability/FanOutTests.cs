@@ -87,4 +87,18 @@ public class FanOutTests
         Assert.Null(fan.SourcesMatching("i-a"));
         Assert.Throws<EndpointNotFoundException>(() => fan.SourcesMatching("sg-missing"));
     }
+
+    [Fact]
+    public void An_address_two_vpcs_hold_is_not_asked_of_its_own_holders()
+    {
+        // 10.0.2.20 is i-b's in vpc-a and eni-twin's in the overlapping vpc-b: the holders were listed as sources of their
+        // own address (the twin Reachable, i-b NotReachable: its groups do not admit itself).
+        var n = TwoSubnets().Vpc("vpc-b", "10.0.0.0/16").Subnet("subnet-twin", "vpc-b", "10.0.2.0/24")
+            .Group("sg-twin", "vpc-b", [Tcp(5432, "0.0.0.0/0")]).Eni("eni-twin", "subnet-twin", "10.0.2.20", ["sg-twin"]);
+        var index = n.Build();
+        var fan = new ReachabilityFanOut(new ReachabilityAnalyzer(index));
+        var results = fan.WhoCanReach("10.0.2.20", Traffic.Tcp(5432), fan.SourcesMatching("*")!);
+        Assert.Equal(["eni-a"], results.Select(r => r.Source));
+        Assert.Equal(Verdict.Reachable, results.Single().Verdict);
+    }
 }
