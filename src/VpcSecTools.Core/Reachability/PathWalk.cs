@@ -374,7 +374,10 @@ internal sealed class PathWalk
         var attachment = _ix.TransitGatewayAttachmentOf(tgwId, from.VpcId);
         if (attachment is null)
         {
-            Block(Kind.TransitGateway, tgwId, $"{from.VpcId} has no available attachment to {tgwId}", ExplanationCodes.TgwAttachmentMissing);
+            if (_ix.UnreadableAttachmentsOf(tgwId, from.VpcId) is [var unreadable, ..])
+                Unknown(Kind.TransitGateway, tgwId, $"{unreadable} is not one of EC2's attachment states: whether {from.VpcId} sends through it cannot be told",
+                    ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.TransitGateway, tgwId, $"{from.VpcId} has no available attachment to {tgwId}", ExplanationCodes.TgwAttachmentMissing);
             return;
         }
         var attachmentId = attachment.AttachmentId;
@@ -435,6 +438,12 @@ internal sealed class PathWalk
         {
             Unknown(Kind.TransitGatewayAttachment, choice.AttachmentId ?? tableId, "the target attachment is not in the snapshot",
                 ExplanationCodes.ComponentNotInSnapshot, rule);
+            return;
+        }
+        if (!SnapshotIndex.IsKnownAttachmentState(target.State))
+        {
+            Unknown(Kind.TransitGatewayAttachment, target.TransitGatewayAttachmentId, $"State '{target.State}' of {target.TransitGatewayAttachmentId} is not one of EC2's attachment states",
+                ExplanationCodes.UninterpretableEntry, rule);
             return;
         }
         if (!SnapshotIndex.IsUsableAttachmentState(target.State))

@@ -367,6 +367,28 @@ public class SemanticsTests
         Assert.Equal("tgw-attach-a", r.BlockingComponent);
     }
 
+    [Theory]
+    [InlineData(0, "garbage", Verdict.Unknown)]
+    [InlineData(1, "garbage", Verdict.Unknown)]
+    [InlineData(0, "deleted", Verdict.NotReachable)]
+    [InlineData(1, "pendingAcceptance", Verdict.NotReachable)]
+    [InlineData(0, "Available", Verdict.Reachable)]
+    public void S00_an_attachment_state_that_is_not_ec2s_is_unknown_not_missing(int which, string state, Verdict expected)
+    {
+        // The source side's attachment (0) or the target's (1), in a state EC2 does not have: it was TGW_ATTACHMENT_MISSING.
+        var n = TgwPair("disable");
+        n.TgwVpcAttachments[which] = n.TgwVpcAttachments[which] with { State = state };
+        n.TgwAttachments[which] = n.TgwAttachments[which] with { State = state };
+        var r = Db(n);
+        Assert.Equal(expected, r.Verdict);
+        if (expected == Verdict.Unknown)
+        {
+            Assert.Equal(ExplanationCodes.UninterpretableEntry, r.ExplanationCode);
+            Assert.Contains($"'{state}'", r.Reason);
+        }
+        if (expected == Verdict.NotReachable) Assert.Equal(ExplanationCodes.TgwAttachmentMissing, r.ExplanationCode);
+    }
+
     [Fact]
     public void S18_tgw_static_beats_propagated_and_blackholes_drop()
     {
