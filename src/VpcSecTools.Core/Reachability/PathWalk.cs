@@ -259,9 +259,11 @@ internal sealed class PathWalk
     private void ToNat(string natId, Subnet from)
     {
         if (!SectionCaptured(from.SubnetId, Section.NatGateways)) return;
-        if (!_ix.NatGateways.TryGetValue(natId, out var nat) || !ResourceState.Is(nat.State, "available"))
+        var carries = _ix.NatGateways.TryGetValue(natId, out var nat) ? ResourceState.Carries(nat.State, "available", "pending", "failed", "deleting", "deleted") : false;
+        if (carries != true || nat is null)
         {
-            Block(Kind.NatGateway, natId, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute);
+            if (carries is null) Unknown(Kind.NatGateway, natId, $"{natId}: {ResourceState.Unreadable(nat?.State, "NAT gateway")}: whether it forwards cannot be told", ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.NatGateway, natId, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute);
             return;
         }
         if (Traffic.Protocol.Number is not (6 or 17 or 1))
@@ -617,9 +619,13 @@ internal sealed class PathWalk
     {
         vpcId = null;
         if (!SectionCaptured(vgwId, Section.VpnGateways) || !SectionCaptured(vgwId, Section.VpnConnections)) return false;
-        if (!_ix.VpnGateways.TryGetValue(vgwId, out var vgw) || !ResourceState.Is(vgw.State, "available"))
+        var carries = _ix.VpnGateways.TryGetValue(vgwId, out var vgw) ? ResourceState.Carries(vgw.State, "available", "pending", "deleting", "deleted") : false;
+        if (carries != true || vgw is null)
         {
-            Block(Kind.VpnGateway, vgwId, $"{vgwId} is {(vgw is null ? "not in the snapshot" : vgw.State)}", ExplanationCodes.VpnNotAvailable);
+            if (carries is null)
+                Unknown(Kind.VpnGateway, vgwId, $"{vgwId}: {ResourceState.Unreadable(vgw?.State, "virtual private gateway")}: whether it carries traffic cannot be told",
+                    ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.VpnGateway, vgwId, $"{vgwId} is {(vgw is null ? "not in the snapshot" : vgw.State)}", ExplanationCodes.VpnNotAvailable);
             return false;
         }
         vpcId = vgw.VpcAttachments.FirstOrDefault(a => ResourceState.IsAbsentOr(a.State, "attached"))?.VpcId;
@@ -654,6 +660,12 @@ internal sealed class PathWalk
     {
         if (connections.Count == 0) { Block(kind, id, $"no VPN connection of {id} is in the snapshot", ExplanationCodes.VpnNotAvailable); return false; }
         var up = connections.Where(v => ResourceState.Is(v.State, "available")).ToList();
+        if (up.Count == 0 && connections.FirstOrDefault(v => ResourceState.Carries(v.State, "available", "pending", "deleting", "deleted") is null) is { } unread)
+        {
+            Unknown(kind, id, $"{unread.VpnConnectionId}: {ResourceState.Unreadable(unread.State, "VPN connection")}: whether it carries traffic cannot be told",
+                ExplanationCodes.UninterpretableEntry);
+            return false;
+        }
         if (up.Count == 0)
         {
             Block(kind, id, string.Join(", ", connections.Select(v => $"{v.VpnConnectionId} is {v.State ?? "in an unknown state"}")),

@@ -14,9 +14,8 @@ public sealed record Peering(VpcPeeringConnection Connection, PeeringSide Reques
     /// Whether the peering carries traffic: true when <c>Status.Code</c> is active, false in a state EC2 documents as not carrying
     /// it, null when the status is absent or not one of EC2's states (which of them it means cannot be told: SEMANTICS 0).
     /// </summary>
-    public bool? Active => ResourceState.Is(Connection.Status?.Code, "active") ? true
-        : ResourceState.IsAny(Connection.Status?.Code, "initiating-request", "pending-acceptance", "provisioning", "deleting", "deleted", "rejected", "failed", "expired") ? false
-        : null;
+    public bool? Active => ResourceState.Carries(Connection.Status?.Code, "active",
+        "initiating-request", "pending-acceptance", "provisioning", "deleting", "deleted", "rejected", "failed", "expired");
 
     /// <summary>Why <see cref="Active"/> cannot be told, naming the value (null when it can).</summary>
     public string? StateProblem => Active is not null ? null

@@ -438,6 +438,15 @@ public class SemanticsTests
             }));
         var ok = Build().Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
         Assert.Equal(Verdict.Reachable, ok.Verdict);
+        // A state that cannot be read is Unknown, naming it (it was BAD_STATE_ROUTE, "nat-1 is "); a documented one blocks.
+        foreach (var (state, verdict) in new[] { ((string?)null, Verdict.Unknown), ("garbage", Verdict.Unknown), ("deleted", Verdict.NotReachable) })
+        {
+            var changed = Build();
+            changed.NatGateways[0] = changed.NatGateways[0] with { State = state };
+            var stateOf = changed.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
+            Assert.Equal((verdict, "nat-1"), (stateOf.Verdict, stateOf.BlockingComponent));
+            Assert.Equal(verdict == Verdict.Unknown ? ExplanationCodes.UninterpretableEntry : ExplanationCodes.BadStateRoute, stateOf.ExplanationCode);
+        }
         Assert.Equal(ExplanationCodes.NatProtocol, Build().Analyzer().Analyze("i-a", "Internet", new Traffic(new IpProtocol(47))).ExplanationCode);
         var acl = Build().Acl("acl-pub", "vpc-a", ["subnet-pub"], Entry(100, false, "deny", "10.0.1.0/24"), Entry(200, false, "allow"), Entry(100, true, "allow"));
         var blocked = acl.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
