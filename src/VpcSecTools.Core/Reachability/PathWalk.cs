@@ -638,7 +638,13 @@ internal sealed class PathWalk
     private bool RemoteAttachmentUsable(string attachmentId, string? resourceType, string? resourceId, string tgwId, bool inbound)
     {
         var att = _ix.TransitGatewayAttachments.GetValueOrDefault(attachmentId);
-        if (att is not null && !ResourceState.Is(att.State, "available"))
+        // Read as every attachment's state is (SnapshotIndex): absent carries traffic, one EC2 does not have is Unknown.
+        if (att is not null && !SnapshotIndex.IsKnownAttachmentState(att.State))
+        {
+            Unknown(Kind.TransitGatewayAttachment, attachmentId, $"State '{att.State}' of {attachmentId} is not one of EC2's attachment states", ExplanationCodes.UninterpretableEntry);
+            return false;
+        }
+        if (att is not null && !SnapshotIndex.IsUsableAttachmentState(att.State))
         {
             Block(Kind.TransitGatewayAttachment, attachmentId, $"{attachmentId} is {att.State}", ExplanationCodes.VpnNotAvailable);
             return false;

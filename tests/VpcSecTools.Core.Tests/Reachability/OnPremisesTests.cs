@@ -80,6 +80,21 @@ public class OnPremisesTests
         Assert.Contains(why.Replace("VPN connection", "virtual private gateway"), g.Reason);
     }
 
+    [Theory]
+    [InlineData(null, Verdict.Reachable)]
+    [InlineData("garbage", Verdict.Unknown)]
+    [InlineData("deleting", Verdict.NotReachable)]
+    public void The_vpn_attachments_state_is_read_as_every_attachments(string? state, Verdict expected)
+    {
+        // Absent carries traffic on a VPC attachment (Batfish and older CLIs omit it): the VPN attachment blocked on it.
+        var n = TgwVpn();
+        var i = n.TgwAttachments.FindIndex(a => a.TransitGatewayAttachmentId == "tgw-attach-vpn");
+        n.TgwAttachments[i] = n.TgwAttachments[i] with { State = state };
+        var r = n.Analyzer().Analyze("172.16.5.5", "i-b", Traffic.Tcp(5432));
+        Assert.True(r.Verdict == expected, r.Explain());
+        if (expected != Verdict.Reachable) Assert.Equal("tgw-attach-vpn", r.BlockingComponent);
+    }
+
     [Fact]
     public void An_address_no_route_covers_is_unknown_with_the_reason()
     {
