@@ -210,7 +210,8 @@ internal sealed class PathWalk
         if (!SectionCaptured(from.SubnetId, Section.InternetGateways)) return;
         if (!_ix.InternetGateways.TryGetValue(igwId, out var igw) || !IsAttached(igw.Attachments, vpcId))
         {
-            Block(Kind.InternetGateway, igwId, $"{igwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
+            if (igw is not null && UnreadableAttachment(igw.Attachments, vpcId) is { } why) Unknown(Kind.InternetGateway, igwId, $"{igwId}: {why}", ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.InternetGateway, igwId, $"{igwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
             return;
         }
         if (!AddressScope.IsInternet(Dst)) { Block(Kind.InternetGateway, igwId, $"{Dst} is not an internet address", ExplanationCodes.NoRoute); return; }
@@ -242,7 +243,8 @@ internal sealed class PathWalk
         if (!SectionCaptured(from.SubnetId, Section.EgressOnlyInternetGateways)) return;
         if (!_ix.EgressOnlyInternetGateways.TryGetValue(eigwId, out var eigw) || !IsAttached(eigw.Attachments, vpcId))
         {
-            Block(Kind.EgressOnlyInternetGateway, eigwId, $"{eigwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
+            if (eigw is not null && UnreadableAttachment(eigw.Attachments, vpcId) is { } why) Unknown(Kind.EgressOnlyInternetGateway, eigwId, $"{eigwId}: {why}", ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.EgressOnlyInternetGateway, eigwId, $"{eigwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
             return;
         }
         if (!Dst.IsIPv6 || !AddressScope.IsInternet(Dst))
@@ -780,6 +782,11 @@ internal sealed class PathWalk
 
     private static bool IsAttached(IEnumerable<InternetGatewayAttachment> attachments, string vpcId) =>
         attachments.Any(a => a.VpcId == vpcId && ResourceState.IsAbsentOr(a.State, "available", "attached"));
+
+    /// <summary>Why an attachment to the VPC in a state EC2 does not have (attaching, detaching, detached) cannot be told attached.</summary>
+    private static string? UnreadableAttachment(IEnumerable<InternetGatewayAttachment> attachments, string vpcId) =>
+        attachments.FirstOrDefault(a => a.VpcId == vpcId && !ResourceState.IsAbsentOr(a.State, "available", "attached", "attaching", "detaching", "detached")) is { } a
+            ? $"its attachment to {vpcId} is in State '{a.State}', not one of EC2's: whether it is attached cannot be told" : null;
 
     private static bool Enabled(string? option) => ResourceState.Is(option, "enable");
 

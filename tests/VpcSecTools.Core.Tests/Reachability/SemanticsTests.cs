@@ -400,6 +400,21 @@ public class SemanticsTests
         Assert.Equal("tgw-rtb-1", r.BlockingComponent);
     }
 
+    [Theory]
+    [InlineData("garbage", Verdict.Unknown)]
+    [InlineData("detached", Verdict.NotReachable)]
+    [InlineData("Attached", Verdict.Reachable)]
+    public void S19_an_internet_gateway_attachment_in_a_state_ec2_does_not_have_is_unknown(string state, Verdict expected)
+    {
+        // It was "not attached" (BAD_STATE_ROUTE).
+        var n = TwoSubnets().Igw("igw-1", "vpc-a").MainRoutes("vpc-a", To("0.0.0.0/0", gateway: "igw-1"));
+        n.Enis[0] = n.Enis[0] with { Association = new NetworkInterfaceAssociation { PublicIp = "54.1.1.1" }, PrivateIpAddresses = [new NetworkInterfacePrivateIpAddress { PrivateIpAddress = "10.0.1.10", Association = new NetworkInterfaceAssociation { PublicIp = "54.1.1.1" } }] };
+        n.InternetGateways[0] = n.InternetGateways[0] with { Attachments = [new InternetGatewayAttachment { VpcId = "vpc-a", State = state }] };
+        var r = n.Analyzer().Analyze("i-a", "8.8.8.8", Traffic.Tcp(443));
+        Assert.True(r.Verdict == expected, r.Explain());
+        if (expected == Verdict.Unknown) Assert.Equal((ExplanationCodes.UninterpretableEntry, "igw-1"), (r.ExplanationCode, r.BlockingComponent));
+    }
+
     [Fact]
     public void S19_internet_gateway_needs_a_public_address_both_ways()
     {
