@@ -31,6 +31,24 @@ public class FlowLogsCommandTests
         Assert.Equal(3360, rows[0].GetProperty("Bytes").GetInt64());
     }
 
+    /// <remarks>
+    /// Grouped by bytes or packets, the key is the records' value and the totals are their sums: two records of 1680 bytes
+    /// and 20 packets are RecordBytes 1680 and Bytes 3360. The key took the totals' names (JSON failed on the second
+    /// "Bytes", CSV had two Bytes columns).
+    /// </remarks>
+    [Fact]
+    public void A_group_by_bytes_or_packets_keeps_the_totals_beside_the_key()
+    {
+        var path = FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log");
+        var (exit, json, err) = Query([path], new FlowQueryArguments { GroupBy = ["bytes,packets"], Top = 1 }, "json");
+        Assert.True(exit == 0, err);
+        var row = JsonDocument.Parse(json).RootElement.EnumerateArray().Single();
+        Assert.Equal((1680, 20, 2, 3360, 40), (row.GetProperty("RecordBytes").GetInt64(), row.GetProperty("RecordPackets").GetInt64(),
+            row.GetProperty("Count").GetInt64(), row.GetProperty("Bytes").GetInt64(), row.GetProperty("Packets").GetInt64()));
+        var (_, csv, _) = Query([path], new FlowQueryArguments { GroupBy = ["bytes"], Top = 1 }, "csv");
+        Assert.StartsWith("RecordBytes,Count,Packets,Bytes,", csv);
+    }
+
     [Fact]
     public void Records_csv_and_json_stream_the_matches()
     {
