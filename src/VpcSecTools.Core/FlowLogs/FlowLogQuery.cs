@@ -77,6 +77,9 @@ public sealed record FlowLogQuery
         foreach (var g in GroupBy)
             if (!FlowFieldCatalog.LooksLikeFieldName(FlowFieldCatalog.ToAwsName(g)))
                 return $"'{g}' is not a flow-log field name";
+        // A field twice would be two columns of one name (and one value) in every answer.
+        foreach (var same in GroupBy.GroupBy(FlowFieldCatalog.ToAwsName).Where(s => s.Count() > 1))
+            return $"GroupBy names '{same.Key}' more than once ({string.Join(", ", same)})";
         return null;
     }
 }

@@ -49,6 +49,18 @@ public class FlowLogsCommandTests
         Assert.StartsWith("RecordBytes,Count,Packets,Bytes,", csv);
     }
 
+    /// <remarks>A field named twice, by one name or two (srcaddr, SourceAddress), is refused before reading: JSON failed on the second SourceAddress key.</remarks>
+    [Fact]
+    public void A_group_by_that_names_a_field_twice_is_refused_before_reading()
+    {
+        var e = Assert.Throws<FormatException>(() => new FlowQueryArguments { GroupBy = ["srcaddr,dstport,SourceAddress"] }.ToQuery());
+        Assert.Equal("GroupBy names 'srcaddr' more than once (srcaddr, SourceAddress)", e.Message);
+        var (exit, output, err) = CliRunner.Run("flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"),
+            "--group-by", "srcaddr,srcaddr", "--format", "json");
+        Assert.Equal((2, ""), (exit, output));
+        Assert.Equal("vpcsec: InvalidArgument: GroupBy names 'srcaddr' more than once (srcaddr, srcaddr)", err.TrimEnd());
+    }
+
     [Fact]
     public void Records_csv_and_json_stream_the_matches()
     {
