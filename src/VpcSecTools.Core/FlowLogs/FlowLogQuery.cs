@@ -73,6 +73,8 @@ public sealed record FlowLogQuery
         if (Top is not null && !IsAggregate) return "Top ranks groups: give GroupBy fields or a Bin as well";
         if (Limit is < 0) return $"Limit must not be negative, not {Limit}";
         if (Bin is { } bin && bin <= TimeSpan.Zero) return $"Bin must be a positive duration, not {bin}";
+        // Bins are cut in whole milliseconds (record times are): a finer width would be cut to another, or to none.
+        if (Bin is { } width && width.Ticks % TimeSpan.TicksPerMillisecond != 0) return $"Bin must be a whole number of milliseconds, not {width}";
         if (Filter.Since is { } s && Filter.Until is { } u && u <= s) return $"Until ({u:u}) must be after Since ({s:u})";
         foreach (var g in GroupBy)
             if (!FlowFieldCatalog.LooksLikeFieldName(FlowFieldCatalog.ToAwsName(g)))

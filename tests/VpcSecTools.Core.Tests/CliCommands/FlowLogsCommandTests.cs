@@ -61,6 +61,17 @@ public class FlowLogsCommandTests
         Assert.Equal("vpcsec: InvalidArgument: GroupBy names 'srcaddr' more than once (srcaddr, srcaddr)", err.TrimEnd());
     }
 
+    /// <remarks>A bin under a millisecond made no bins at all (every record in one group without one), and 1.5 ms made bins of 1 ms.</remarks>
+    [Fact]
+    public void A_bin_that_is_not_whole_milliseconds_is_refused_before_reading()
+    {
+        var (exit, output, err) = CliRunner.Run("flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--bin", "00:00:00.0004");
+        Assert.Equal((2, ""), (exit, output));
+        Assert.Equal("vpcsec: InvalidArgument: Bin must be a whole number of milliseconds, not 00:00:00.0004000", err.TrimEnd());
+        Assert.Throws<FormatException>(() => new FlowQueryArguments { Bin = "00:00:00.0015", GroupBy = ["action"] }.ToQuery());
+        Assert.Equal(TimeSpan.FromMilliseconds(500), new FlowQueryArguments { Bin = "0.5s" }.ToQuery().Bin);
+    }
+
     [Fact]
     public void Records_csv_and_json_stream_the_matches()
     {
