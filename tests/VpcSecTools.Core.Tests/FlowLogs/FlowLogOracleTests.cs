@@ -107,13 +107,11 @@ public class FlowLogOracleTests
     private static readonly string[][] GroupBys =
         [["srcaddr", "dstaddr", "dstport"], ["srcaddr"], ["interface-id"], ["action", "srcaddr", "dstport"], ["protocol", "srcport"], ["dstport"]];
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Counts_and_group_bys_in_every_form_equal_linq_over_the_records(int seed)
+    [Fact]
+    public void Counts_and_group_bys_in_every_form_equal_linq_over_the_records()
     {
         using var dir = new TestPaths.TempDir();
-        var flows = Flows(2500, seed);
+        var flows = Flows(2500, seed: 1);
         foreach (var (form, path, options) in Forms(dir, flows))
         {
             var inputs = FlowLogPaths.Expand([path], out _);
