@@ -62,8 +62,9 @@ internal sealed class RuleUsageSink : RecordSink
         _direction = format.IndexOf(FlowField.FlowDirection);
         _pktSrc = format.IndexOf(FlowField.PacketSourceAddress);
         _pktDst = format.IndexOf(FlowField.PacketDestinationAddress);
-        // The typed fields read here, checked by listing's rule; addresses and the rest are parsed as they are read.
-        _check = new RecordCheck(format, new[] { _srcPort, _dstPort, _protocol, _packets, _bytes, _start, _end, _flags }.Where(i => i >= 0));
+        // The typed fields read here, checked by listing's rule: an address that is not one is a skipped line with its reason,
+        // not a record whose peer is unknown.
+        _check = new RecordCheck(format, new[] { _src, _dst, _srcPort, _dstPort, _protocol, _packets, _bytes, _start, _end, _flags, _pktSrc, _pktDst }.Where(i => i >= 0));
         _facts = Enumerable.Repeat(EniFacts.New, shared.Scope.Enis.Count).ToArray();
     }
 
