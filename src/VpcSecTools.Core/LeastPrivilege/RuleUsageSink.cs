@@ -103,13 +103,7 @@ internal sealed class RuleUsageSink : RecordSink
             problem = $"log-status '{FlowText.Describe(status)}' is not OK, NODATA or SKIPDATA";
             return false;
         }
-        var action = line.Field(_action);
-        bool accepted = action.SequenceEqual("ACCEPT"u8);
-        if (!accepted && !action.SequenceEqual("REJECT"u8))
-        {
-            problem = $"action '{FlowText.Describe(action)}' is neither ACCEPT nor REJECT";
-            return false;
-        }
+        if (FlowText.Accepted(line.Field(_action), ref problem) is not { } accepted) return false;
         if (!line.TryNumber(_protocol, out long protocol))
         {
             problem = "protocol '-' on a record with an action";
