@@ -62,6 +62,22 @@ public class DbSubnetGroupChecksTests
         Assert.Contains(dbC, f.Detail);
     }
 
+    /// <summary>Found by the snapshot fuzzer: a database interface without an address stopped the whole audit.</summary>
+    [Fact]
+    public void A_database_interface_captured_without_its_address_is_named_and_its_clients_are_not_compared()
+    {
+        var report = AuditWith(r => r with
+        {
+            NetworkInterfaces = r.NetworkInterfaces.Select(e => e.RequesterId != "amazon-rds" ? e : e with { PrivateIpAddress = null, PrivateIpAddresses = [] }).ToArray(),
+        });
+        var rds = DemoIndex.NetworkInterfaces.Values.Where(e => e.RequesterId == "amazon-rds").Select(e => e.NetworkInterfaceId).ToArray();
+        Assert.NotEmpty(rds);
+        Assert.All(rds, id => Assert.Contains(report.Notes, n => n.Contains($"{id} has no private IPv4 address in the snapshot")));
+        Assert.Empty(report.Of("RDS.SubnetGroupNaclBlocksClients"));
+        // The checks that need no address still answer.
+        Assert.Equal(Audit.Of("RDS.SubnetGroupPublicSubnet").Select(f => f.ResourceId), report.Of("RDS.SubnetGroupPublicSubnet").Select(f => f.ResourceId));
+    }
+
     [Fact]
     public void Without_db_subnet_groups_the_checks_did_not_run_and_the_fix_is_the_rds_call()
     {
