@@ -226,6 +226,34 @@ public class FlowLogQueryTests
         Assert.Equal(3, counted.Report.SkippedLines);
     }
 
+    /// <remarks>
+    /// Windows tools (Notepad, Windows PowerShell's Set-Content -Encoding UTF8) save text with a byte-order mark before the
+    /// header: the header still names the fields, plain, gzip or cut into slices. The mark hid the header, and every line of a
+    /// custom-format file was refused as having the wrong number of fields.
+    /// </remarks>
+    [Fact]
+    public void A_header_after_a_byte_order_mark_names_the_fields()
+    {
+        using var dir = new TestPaths.TempDir();
+        var lines = Lines(3000, 11);
+        // A custom order, so the file is wrong in the default format.
+        const string Header = "srcaddr dstaddr version account-id interface-id srcport dstport protocol packets bytes start end action log-status";
+        var text = Header + "\n" + string.Join('\n', lines.Select(l => { var f = F(l); return string.Join(' ', [f[3], f[4], f[0], f[1], f[2], .. f[5..]]); })) + "\n";
+        File.WriteAllText(dir.File("plain.log"), text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        File.WriteAllText(dir.File("marked.log"), text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        WriteGzip(dir.File("marked.log.gz"), "\uFEFF" + text);
+        var query = new FlowLogQuery { GroupBy = ["srcaddr", "dstport"], Filter = new FlowFilter { Action = ["REJECT"] } };
+        var options = new FlowLogReadOptions { Threads = 2, MinSplitBytes = 1000, ChunkSize = 4096 };
+        var expected = Run([dir.File("plain.log")], query, options);
+        Assert.Equal(0, expected.Report.SkippedLines);
+        foreach (var marked in new[] { "marked.log", "marked.log.gz" })
+        {
+            var result = Run([dir.File(marked)], query, options);
+            Assert.Equal((0L, expected.Matched, expected.Report.Records), (result.Report.SkippedLines, result.Matched, result.Report.Records));
+            Assert.Equal(expected.Groups.Select(g => (g.Key, g.Count, g.Bytes)), result.Groups.Select(g => (g.Key, g.Count, g.Bytes)));
+        }
+    }
+
     [Fact]
     public void Skipped_lines_in_parallel_slices_carry_file_line_numbers()
     {
