@@ -286,6 +286,20 @@ public class FlowLogQueryTests
     }
 
     [Fact]
+    public void An_empty_file_named_gzip_or_parquet_is_an_error_and_an_empty_text_file_is_not()
+    {
+        using var dir = new TestPaths.TempDir();
+        File.WriteAllBytes(dir.File("cut.log.gz"), []);
+        File.WriteAllBytes(dir.File("cut.log.parquet"), []);
+        File.WriteAllBytes(dir.File("quiet.log"), []);
+        File.WriteAllLines(dir.File("ok.log"), Lines(10, 7));
+        var result = Run([dir.Path], new FlowLogQuery());
+        Assert.Equal(10, result.Matched);
+        Assert.Equal(["cut.log.gz", "cut.log.parquet"], result.Report.FileErrors.Select(e => Path.GetFileName(e.File)).Order(StringComparer.Ordinal));
+        Assert.All(result.Report.FileErrors, e => Assert.Contains("the file is empty", e.Message));
+    }
+
+    [Fact]
     public void Truncated_gzip_is_an_error_for_that_file_after_its_good_records()
     {
         using var dir = new TestPaths.TempDir();
