@@ -31,6 +31,15 @@ Describe 'Invoke-FlowLogQuery' {
         $groups.Bytes | Should -Be 3360
     }
 
+    It 'keeps the totals beside a -GroupBy bytes or packets key (RecordBytes, RecordPackets)' {
+        $group = Invoke-FlowLogQuery -Path $V2 -GroupBy bytes, packets -Top 1
+        $group.RecordBytes | Should -Be 1680
+        $group.RecordPackets | Should -Be 20
+        $group.Count | Should -Be 2
+        $group.Bytes | Should -Be 3360
+        $group.Packets | Should -Be 40
+    }
+
     It 'reads header files, folders and reports malformed lines as warnings' {
         $records = Invoke-FlowLogQuery -Path (Join-Path $FlowLogs 'flowlogs-reader_v5.log') -WarningVariable warnings -WarningAction SilentlyContinue
         $records | Should -HaveCount 2

@@ -198,7 +198,7 @@ public static class FlowLogsCommand
     internal static void WriteGroups(IReadOnlyList<FlowGroup> groups, bool binned, string format, TextWriter w, FlowAttribution? attribution = null)
     {
         var fields = groups.FirstOrDefault()?.Fields ?? [];
-        var names = fields.Select(f => FlowFieldCatalog.Find(f)?.PropertyName ?? f).ToList();
+        var names = fields.Select(FlowGroup.ColumnName).ToList();
         // With attribution, each address field is followed by its owner (SourceAddressOwner...).
         bool IsAddress(int i) => attribution is not null && FlowAttribution.HasAddressField([fields[i]]);
         var fieldHeaders = names.SelectMany((n, i) => IsAddress(i) ? new[] { n, n + "Owner" } : [n]).ToList();

@@ -82,10 +82,9 @@ internal sealed class NatFlowSink : RecordSink
         _sourceService = format.IndexOf(FlowField.PacketSourceAwsService);
         _destinationService = format.IndexOf(FlowField.PacketDestinationAwsService);
         _eniBytes = new long[scope.Enis.Count];
-        // The fields the attribution reads, by listing's rule, as the group-by over GroupFieldSets checks them: the packet
-        // addresses when the format has them, else the addresses, and the packets (bytes and times are parsed here).
-        int[] addresses = _packetSource >= 0 && _packetDestination >= 0 ? [_packetSource, _packetDestination] : [_source, _destination];
-        _check = new RecordCheck(format, addresses.Append(format.IndexOf(FlowField.Packets)).Where(i => i >= 0));
+        // The fields the attribution reads, by listing's rule: the packet addresses and the addresses (read where the packet
+        // addresses are '-'), and the packets (bytes and times are parsed here).
+        _check = new RecordCheck(format, new[] { _packetSource, _packetDestination, _source, _destination, format.IndexOf(FlowField.Packets) }.Where(i => i >= 0));
     }
 
     /// <summary>Most lines are of other interfaces: the scanner turns them away before calling (see <see cref="Gate"/>).</summary>

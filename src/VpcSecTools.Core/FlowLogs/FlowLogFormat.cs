@@ -92,10 +92,12 @@ public sealed class FlowLogFormat
 
     /// <summary>
     /// A header line is one whose every token looks like a field name and at least one is a known field:
-    /// data values never do (numbers, addresses, '-', resource ids contain digits but never equal a name).
+    /// data values never do (numbers, addresses, '-', resource ids contain digits but never equal a name). A UTF-8
+    /// byte-order mark before it (Windows tools save text so) is not part of the first name.
     /// </summary>
     internal static FlowLogFormat? TryParseHeader(ReadOnlySpan<byte> line)
     {
+        if (line.StartsWith("\uFEFF"u8)) line = line[3..];
         if (line.IsEmpty || line[0] < 'a' || line[0] > 'z') return null;
         var text = Encoding.UTF8.GetString(line).TrimEnd('\r');
         var tokens = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);

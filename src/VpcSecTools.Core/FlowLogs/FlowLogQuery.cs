@@ -73,10 +73,15 @@ public sealed record FlowLogQuery
         if (Top is not null && !IsAggregate) return "Top ranks groups: give GroupBy fields or a Bin as well";
         if (Limit is < 0) return $"Limit must not be negative, not {Limit}";
         if (Bin is { } bin && bin <= TimeSpan.Zero) return $"Bin must be a positive duration, not {bin}";
+        // Bins are cut in whole milliseconds (record times are): a finer width would be cut to another, or to none.
+        if (Bin is { } width && width.Ticks % TimeSpan.TicksPerMillisecond != 0) return $"Bin must be a whole number of milliseconds, not {width}";
         if (Filter.Since is { } s && Filter.Until is { } u && u <= s) return $"Until ({u:u}) must be after Since ({s:u})";
         foreach (var g in GroupBy)
             if (!FlowFieldCatalog.LooksLikeFieldName(FlowFieldCatalog.ToAwsName(g)))
                 return $"'{g}' is not a flow-log field name";
+        // A field twice would be two columns of one name (and one value) in every answer.
+        foreach (var same in GroupBy.GroupBy(FlowFieldCatalog.ToAwsName).Where(s => s.Count() > 1))
+            return $"GroupBy names '{same.Key}' more than once ({string.Join(", ", same)})";
         return null;
     }
 }

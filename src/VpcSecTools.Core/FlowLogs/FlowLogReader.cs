@@ -256,6 +256,11 @@ public sealed class FlowLogReader
         catch (IOException) { return null; }
     }
 
+    private static string? EmptyFileError(string name) =>
+        name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "the file is empty, and a gzip file never is (a download or copy cut short?)"
+        : name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? "the file is empty, and a Parquet file never is (a download or copy cut short?)"
+        : null;
+
     private static bool IsGzip(ReadOnlySpan<byte> b) => b.Length >= 2 && b[0] == 0x1f && b[1] == 0x8b;
 
     private static byte FirstNonBlank(ReadOnlySpan<byte> b)
@@ -357,6 +362,8 @@ public sealed class FlowLogReader
             raw = null;
             var head = new byte[4];
             int n = counted.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            // Files are told by content, but an empty one named as compressed or Parquet is an aborted download, not a day without traffic.
+            if (item.Offset == 0 && n == 0 && EmptyFileError(item.Input.Name) is { } empty) { result.Error = empty; counted.Dispose(); counted = null; return null; }
             if (item.Offset == 0 && ParquetFooter.IsParquet(head.AsSpan(0, n)))
             {
                 // Parquet is read by offset: a local file in place (its first bytes were counted), anything else whole.

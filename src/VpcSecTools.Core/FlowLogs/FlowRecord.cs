@@ -203,6 +203,20 @@ public sealed record FlowGroup
         };
     }
 
+    /// <summary>
+    /// The name group-by field <paramref name="field"/> (an AWS name) goes by beside the group's own properties: its property
+    /// name (SourceAddress), or with "Record" before it where that is a total's name (grouped by bytes, RecordBytes is the
+    /// records' value and Bytes their sum), so the key never hides the totals.
+    /// </summary>
+    public static string ColumnName(string field)
+    {
+        var name = FlowFieldCatalog.Find(field)?.PropertyName ?? field;
+        return OwnNames.Contains(name) ? "Record" + name : name;
+    }
+
+    private static readonly HashSet<string> OwnNames = new(
+        typeof(FlowGroup).GetProperties().Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A field's value by any of its names, or null.</summary>
     public string? this[string field]
     {

@@ -174,6 +174,18 @@ internal static class FlowText
     public static string TimeProblem(string name, ReadOnlySpan<byte> raw) =>
         TryParseLong(raw, out _) ? $"{name} '{Describe(raw)}' is out of range (after the year 9999)" : $"{name} '{Describe(raw)}' is not a Unix time";
 
+    /// <summary>
+    /// Whether a record's action is ACCEPT (true) or REJECT (false); null, with <paramref name="problem"/> set, for anything
+    /// else: a record of unknown outcome is a skipped line, never taken as one or the other.
+    /// </summary>
+    public static bool? Accepted(ReadOnlySpan<byte> action, ref string? problem)
+    {
+        if (action.SequenceEqual("ACCEPT"u8)) return true;
+        if (action.SequenceEqual("REJECT"u8)) return false;
+        problem = $"action '{Describe(action)}' is neither ACCEPT nor REJECT";
+        return null;
+    }
+
     /// <summary>Adds counts that are never negative; a sum past the largest long stays there instead of wrapping negative.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Add(long total, long more)

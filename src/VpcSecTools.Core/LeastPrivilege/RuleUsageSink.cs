@@ -62,8 +62,9 @@ internal sealed class RuleUsageSink : RecordSink
         _direction = format.IndexOf(FlowField.FlowDirection);
         _pktSrc = format.IndexOf(FlowField.PacketSourceAddress);
         _pktDst = format.IndexOf(FlowField.PacketDestinationAddress);
-        // The typed fields read here, checked by listing's rule; addresses and the rest are parsed as they are read.
-        _check = new RecordCheck(format, new[] { _srcPort, _dstPort, _protocol, _packets, _bytes, _start, _end, _flags }.Where(i => i >= 0));
+        // The typed fields read here, checked by listing's rule: an address that is not one is a skipped line with its reason,
+        // not a record whose peer is unknown.
+        _check = new RecordCheck(format, new[] { _src, _dst, _srcPort, _dstPort, _protocol, _packets, _bytes, _start, _end, _flags, _pktSrc, _pktDst }.Where(i => i >= 0));
         _facts = Enumerable.Repeat(EniFacts.New, shared.Scope.Enis.Count).ToArray();
     }
 
@@ -102,13 +103,7 @@ internal sealed class RuleUsageSink : RecordSink
             problem = $"log-status '{FlowText.Describe(status)}' is not OK, NODATA or SKIPDATA";
             return false;
         }
-        var action = line.Field(_action);
-        bool accepted = action.SequenceEqual("ACCEPT"u8);
-        if (!accepted && !action.SequenceEqual("REJECT"u8))
-        {
-            problem = $"action '{FlowText.Describe(action)}' is neither ACCEPT nor REJECT";
-            return false;
-        }
+        if (FlowText.Accepted(line.Field(_action), ref problem) is not { } accepted) return false;
         if (!line.TryNumber(_protocol, out long protocol))
         {
             problem = "protocol '-' on a record with an action";

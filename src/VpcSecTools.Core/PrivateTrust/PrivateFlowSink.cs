@@ -109,9 +109,7 @@ internal sealed class PrivateFlowSink : RecordSink
             return false;
         }
         if (!_scope.Included[eni]) return false;
-        var action = line.Field(_action);
-        bool accepted = action.SequenceEqual("ACCEPT"u8);
-        if (!accepted && !action.SequenceEqual("REJECT"u8)) return false;
+        if (FlowText.Accepted(line.Field(_action), ref problem) is not { } accepted) return false;
 
         // The packet's own addresses (pkt-*) when the logs have them: a NAT gateway's records carry the client's there.
         int destination = Address(line, _packetDestination, _destination);

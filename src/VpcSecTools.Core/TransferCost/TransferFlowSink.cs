@@ -65,9 +65,11 @@ internal sealed class TransferFlowSink : RecordSink
         long bytes = 0;
         if (_bytes >= 0 && !line.TryNumber(_bytes, out bytes) && !GroupSink.Dash(line, _bytes, "bytes", "a number", out bytes, ref problem)) return false;
         if (!Times(line, ref problem)) return false;
+        // A format without the action is taken as ACCEPT: what the log shows was sent.
+        if ((_action >= 0 ? FlowText.Accepted(line.Field(_action), ref problem) : true) is not { } accepted) return false;
         if (eni < 0) { _unknownInterfaceBytes = FlowText.Add(_unknownInterfaceBytes, bytes); return true; }
         _seen[eni] = true;
-        if (bytes == 0 || (_action >= 0 && !line.Field(_action).SequenceEqual("ACCEPT"u8))) return true;
+        if (bytes == 0 || !accepted) return true;
         if (_paths.IsTransit[eni]) return true;
         if (_paths.IsNat[eni]) { Nat(line, eni, bytes); return true; }
 

@@ -241,7 +241,7 @@ public sealed class InvokeFlowLogQueryCommand : FlowLogCmdlet
         if (view is not null) o.TypeNames.Insert(0, view);
         for (int i = 0; i < group.Fields.Count; i++)
         {
-            var name = FlowFieldCatalog.Find(group.Fields[i])?.PropertyName ?? group.Fields[i];
+            var name = FlowGroup.ColumnName(group.Fields[i]);
             o.Properties.Add(new PSNoteProperty(name, group.TypedValue(i)));
             if (owners?[i] is { } owner) o.Properties.Add(new PSNoteProperty(name + "Owner", owner));
         }

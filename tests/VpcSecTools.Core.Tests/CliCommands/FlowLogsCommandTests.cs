@@ -31,6 +31,47 @@ public class FlowLogsCommandTests
         Assert.Equal(3360, rows[0].GetProperty("Bytes").GetInt64());
     }
 
+    /// <remarks>
+    /// Grouped by bytes or packets, the key is the records' value and the totals are their sums: two records of 1680 bytes
+    /// and 20 packets are RecordBytes 1680 and Bytes 3360. The key took the totals' names (JSON failed on the second
+    /// "Bytes", CSV had two Bytes columns).
+    /// </remarks>
+    [Fact]
+    public void A_group_by_bytes_or_packets_keeps_the_totals_beside_the_key()
+    {
+        var path = FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log");
+        var (exit, json, err) = Query([path], new FlowQueryArguments { GroupBy = ["bytes,packets"], Top = 1 }, "json");
+        Assert.True(exit == 0, err);
+        var row = JsonDocument.Parse(json).RootElement.EnumerateArray().Single();
+        Assert.Equal((1680, 20, 2, 3360, 40), (row.GetProperty("RecordBytes").GetInt64(), row.GetProperty("RecordPackets").GetInt64(),
+            row.GetProperty("Count").GetInt64(), row.GetProperty("Bytes").GetInt64(), row.GetProperty("Packets").GetInt64()));
+        var (_, csv, _) = Query([path], new FlowQueryArguments { GroupBy = ["bytes"], Top = 1 }, "csv");
+        Assert.StartsWith("RecordBytes,Count,Packets,Bytes,", csv);
+    }
+
+    /// <remarks>A field named twice, by one name or two (srcaddr, SourceAddress), is refused before reading: JSON failed on the second SourceAddress key.</remarks>
+    [Fact]
+    public void A_group_by_that_names_a_field_twice_is_refused_before_reading()
+    {
+        var e = Assert.Throws<FormatException>(() => new FlowQueryArguments { GroupBy = ["srcaddr,dstport,SourceAddress"] }.ToQuery());
+        Assert.Equal("GroupBy names 'srcaddr' more than once (srcaddr, SourceAddress)", e.Message);
+        var (exit, output, err) = CliRunner.Run("flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"),
+            "--group-by", "srcaddr,srcaddr", "--format", "json");
+        Assert.Equal((2, ""), (exit, output));
+        Assert.Equal("vpcsec: InvalidArgument: GroupBy names 'srcaddr' more than once (srcaddr, srcaddr)", err.TrimEnd());
+    }
+
+    /// <remarks>A bin under a millisecond made no bins at all (every record in one group without one), and 1.5 ms made bins of 1 ms.</remarks>
+    [Fact]
+    public void A_bin_that_is_not_whole_milliseconds_is_refused_before_reading()
+    {
+        var (exit, output, err) = CliRunner.Run("flowlogs", "query", FlowLogFixtureTests.Fixture("flowlogs-reader_v2_records.log"), "--bin", "00:00:00.0004");
+        Assert.Equal((2, ""), (exit, output));
+        Assert.Equal("vpcsec: InvalidArgument: Bin must be a whole number of milliseconds, not 00:00:00.0004000", err.TrimEnd());
+        Assert.Throws<FormatException>(() => new FlowQueryArguments { Bin = "00:00:00.0015", GroupBy = ["action"] }.ToQuery());
+        Assert.Equal(TimeSpan.FromMilliseconds(500), new FlowQueryArguments { Bin = "0.5s" }.ToQuery().Bin);
+    }
+
     [Fact]
     public void Records_csv_and_json_stream_the_matches()
     {

@@ -118,6 +118,23 @@ public class NatFlowSinkTests
         Assert.True(actual.Flows.Select(f => f.Service).Distinct().Count() > 1024);
     }
 
+    /// <remarks>
+    /// A record of nat-b to S3 whose packet addresses are '-' is counted by its addresses; with an address that is not one it
+    /// is a skipped line with its reason. It was read as a record and dropped: 58 MB gone with nothing said.
+    /// </remarks>
+    [Fact]
+    public void An_address_that_is_not_one_is_a_skipped_line_where_the_packet_addresses_are_missing()
+    {
+        using var dir = new TestPaths.TempDir();
+        string Line(string remote) => "5 111122223333 eni-0489471433c7defc2 10.0.1.168 " + remote +
+            " 41576 443 6 41612 58256575 1795219205 1795219787 ACCEPT OK vpc-04be895ea4d91bcbf subnet-03bf49f78ffdb58ee - 2 IPv4 - - us-east-1 use1-az2 - S3 egress 2";
+        File.WriteAllText(dir.File("nat.log"), string.Join(' ', V5) + "\n" + Line("54.231.130.9") + "\n" + Line("54.231.130.999") + "\n");
+        var (traffic, report) = NatTrafficAttribution.Observe(new FlowLogReader(), [FlowLogInput.FromFile(dir.File("nat.log"))], Demo, Ranges, new FlowFilter());
+        Assert.Equal(58256575, traffic.Flows.Sum(f => f.Bytes));
+        Assert.Equal((1L, 1L), (report.Records, report.SkippedLines));
+        Assert.Equal((3L, "dstaddr '54.231.130.999' is not an IP address"), (report.Skipped.Single().Line, report.Skipped.Single().Reason));
+    }
+
     [Fact]
     public void A_format_without_interface_id_is_a_file_error_not_a_guess()
     {

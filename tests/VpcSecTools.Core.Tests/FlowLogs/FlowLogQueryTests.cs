@@ -226,6 +226,34 @@ public class FlowLogQueryTests
         Assert.Equal(3, counted.Report.SkippedLines);
     }
 
+    /// <remarks>
+    /// Windows tools (Notepad, Windows PowerShell's Set-Content -Encoding UTF8) save text with a byte-order mark before the
+    /// header: the header still names the fields, plain, gzip or cut into slices. The mark hid the header, and every line of a
+    /// custom-format file was refused as having the wrong number of fields.
+    /// </remarks>
+    [Fact]
+    public void A_header_after_a_byte_order_mark_names_the_fields()
+    {
+        using var dir = new TestPaths.TempDir();
+        var lines = Lines(3000, 11);
+        // A custom order, so the file is wrong in the default format.
+        const string Header = "srcaddr dstaddr version account-id interface-id srcport dstport protocol packets bytes start end action log-status";
+        var text = Header + "\n" + string.Join('\n', lines.Select(l => { var f = F(l); return string.Join(' ', [f[3], f[4], f[0], f[1], f[2], .. f[5..]]); })) + "\n";
+        File.WriteAllText(dir.File("plain.log"), text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        File.WriteAllText(dir.File("marked.log"), text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        WriteGzip(dir.File("marked.log.gz"), "\uFEFF" + text);
+        var query = new FlowLogQuery { GroupBy = ["srcaddr", "dstport"], Filter = new FlowFilter { Action = ["REJECT"] } };
+        var options = new FlowLogReadOptions { Threads = 2, MinSplitBytes = 1000, ChunkSize = 4096 };
+        var expected = Run([dir.File("plain.log")], query, options);
+        Assert.Equal(0, expected.Report.SkippedLines);
+        foreach (var marked in new[] { "marked.log", "marked.log.gz" })
+        {
+            var result = Run([dir.File(marked)], query, options);
+            Assert.Equal((0L, expected.Matched, expected.Report.Records), (result.Report.SkippedLines, result.Matched, result.Report.Records));
+            Assert.Equal(expected.Groups.Select(g => (g.Key, g.Count, g.Bytes)), result.Groups.Select(g => (g.Key, g.Count, g.Bytes)));
+        }
+    }
+
     [Fact]
     public void Skipped_lines_in_parallel_slices_carry_file_line_numbers()
     {
@@ -255,6 +283,20 @@ public class FlowLogQueryTests
         Assert.Equal(2000, result.Matched);
         Assert.Equal(a.Concat(b).Count(l => F(l)[12] == "REJECT"), result.Groups.Single(g => g.Values[0] == "REJECT").Count);
         Assert.Empty(result.Report.FileErrors);
+    }
+
+    [Fact]
+    public void An_empty_file_named_gzip_or_parquet_is_an_error_and_an_empty_text_file_is_not()
+    {
+        using var dir = new TestPaths.TempDir();
+        File.WriteAllBytes(dir.File("cut.log.gz"), []);
+        File.WriteAllBytes(dir.File("cut.log.parquet"), []);
+        File.WriteAllBytes(dir.File("quiet.log"), []);
+        File.WriteAllLines(dir.File("ok.log"), Lines(10, 7));
+        var result = Run([dir.Path], new FlowLogQuery());
+        Assert.Equal(10, result.Matched);
+        Assert.Equal(["cut.log.gz", "cut.log.parquet"], result.Report.FileErrors.Select(e => Path.GetFileName(e.File)).Order(StringComparer.Ordinal));
+        Assert.All(result.Report.FileErrors, e => Assert.Contains("the file is empty", e.Message));
     }
 
     [Fact]

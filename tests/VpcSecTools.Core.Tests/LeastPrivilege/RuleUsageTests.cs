@@ -206,6 +206,23 @@ public sealed class RuleUsageTests
         Assert.Equal(UsageVerdict.Unused, lost.Rule("sg-x", "outbound allow all to 0.0.0.0/0").Verdict);
     }
 
+    /// <remarks>
+    /// An address that is not one (10.0.1.256) is a malformed line, skipped and named as listing names it: it was taken as a
+    /// record, and the rules of its interface were Unknown for "records with neither address its own".
+    /// </remarks>
+    [Fact]
+    public void A_record_whose_address_is_not_one_is_a_skipped_line_named_by_its_reason()
+    {
+        using var net = Database();
+        var report = Read(net.Index(), [net.Log("fl-1", [.. DatabaseDay(),
+            Record("eni-db", "10.0.1.256", "10.0.2.20", 40002, 22, 3, 180, 20, flags: 2, direction: "ingress")])]);
+        Assert.Equal(1L, report.Read!.SkippedLines);
+        Assert.Equal("srcaddr '10.0.1.256' is not an IP address", report.Read.Skipped.Single().Reason);
+        var ssh = report.Rule("sg-db", "inbound allow tcp 22 from 10.0.0.0/16");
+        Assert.Equal(UsageVerdict.Unknown, ssh.Verdict);
+        Assert.Contains("1 malformed flow-log line(s) were skipped", ssh.Reason);
+    }
+
     [Fact]
     public void Partial_coverage_makes_an_unseen_rule_unknown_and_withholds_the_proposals_of_its_group()
     {

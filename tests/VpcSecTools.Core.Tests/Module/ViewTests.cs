@@ -78,7 +78,7 @@ public sealed class ViewTests
     {
         var known = ModuleSurface.CoreAssembly.GetExportedTypes().Concat(ModuleSurface.CmdletAssembly.GetExportedTypes())
             .Select(t => t.FullName).Concat(VpcSecTools.Exposure.FindingExport.DocumentTypeNames)
-            .Concat([VpcSecTools.FlowLogs.FlowAttribution.RecordTypeName, VpcSecTools.FlowLogs.FlowAttribution.GroupTypeName, VpcSecTools.FlowLogs.FlowGroup.BinnedTypeName,
+            .Concat([VpcSecTools.FlowLogs.FlowAttribution.RecordTypeName, VpcSecTools.FlowLogs.FlowAttribution.GroupTypeName, VpcSecTools.FlowLogs.FlowGroup.BinnedTypeName, VpcSecTools.FlowLogs.FlowAttribution.BinnedGroupTypeName,
                 VpcSecTools.Exposure.FlowEvidence.FindingTypeName]).ToHashSet();
         foreach (var typeName in Views.SelectMany(v => v.Element("ViewSelectedBy")!.Elements("TypeName")))
             Assert.Contains(typeName.Value.Trim(), known);

@@ -89,6 +89,19 @@ public sealed class PrivateTrustTests
         Assert.Contains("The source opened it (SYN)", model.Detail);
     }
 
+    /// <remarks>A hand-converted log's 'accept' is neither outcome: a skipped line named by its reason, where the record was dropped with nothing said.</remarks>
+    [Fact]
+    public void A_record_whose_action_is_neither_accept_nor_reject_is_a_skipped_line_named_by_its_reason()
+    {
+        using var s = new TrustScenario();
+        var logs = s.Logs("vpn.log", Line("eni-b", "192.168.1.9", "10.0.2.20", 40001, 5432), Line("eni-b", "192.168.1.9", "10.0.2.20", 40002, 5432, action: "accept"));
+        var warnings = new List<string>();
+        var report = PrivateTrustAnalysis.Run(Vpn().Build(), new PrivateTrustRequest { Paths = [logs], Options = new PrivateTrustOptions() },
+            () => throw new InvalidOperationException("these tests never call AWS"), new VpcSecTools.FlowLogs.FlowLogRunEvents { Warning = warnings.Add });
+        Assert.Equal(1L, Assert.Single(report.Sources).Records);
+        Assert.Contains(warnings, w => w.EndsWith(":3: action 'accept' is neither ACCEPT nor REJECT", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_source_no_eni_holds_inside_the_vpc_is_unowned_and_an_unknown_interface_sending_from_it_is_named()
     {

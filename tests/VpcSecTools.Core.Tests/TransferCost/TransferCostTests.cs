@@ -62,6 +62,18 @@ public class TransferCostTests
         Assert.Equal(Expected.GetProperty("nat_bytes_by_service").EnumerateObject().Sum(s => s.Value.GetProperty("bytes").GetInt64()), Bytes(report, TransferPath.NatGateway));
     }
 
+    /// <remarks>A hand-converted log's 'accept' is neither outcome: a skipped line named by its reason, where its bytes went unbilled with nothing said.</remarks>
+    [Fact]
+    public void A_record_whose_action_is_neither_accept_nor_reject_is_a_skipped_line_not_an_unbilled_one()
+    {
+        var (app, db) = (Ip("app-2"), Ip("rds-primary"));
+        using var dir = new TestPaths.TempDir();
+        var path = Log(dir, "flow.log", V5Header, V5(Eni("app-2"), app, db, 1000, "egress"), V5(Eni("app-2"), db, app, 5000, "ingress", action: "accept"));
+        var (report, read) = TransferCosting.Read(new FlowLogReader(), FlowLogPaths.Expand([path], out _), new FlowFilter(), Demo, Ranges, PriceTable.Bundled(), PlanWindow.All);
+        Assert.Equal(1000, Bytes(report, TransferPath.CrossAz));
+        Assert.Equal((1L, "action 'accept' is neither ACCEPT nor REJECT"), (read.SkippedLines, read.Skipped.Single().Reason));
+    }
+
     [Theory]
     [InlineData("both")]
     [InlineData("client")]
