@@ -30,10 +30,11 @@ public static class IpMapCommand
             var addresses = parse.GetValue(ips) ?? [];
             if (!parse.GetValue(overlap) && addresses.Length == 0)
             {
+                var (vpcs, subnets, _) = ScopeIds.Held(index, vpcIds: parse.GetValue(vpcIds), subnetIds: parse.GetValue(subnetIds));
                 var map = new PrivateIpMap(index);
-                WriteMap(map.Select(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray(), json, stdout);
+                WriteMap(map.Select(vpcs.ToArray(), subnets.ToArray()).ToArray(), json, stdout);
                 // A region without its network interfaces is missing from the map, not empty: say so, exit Unknown.
-                var gaps = map.GapsFor(parse.GetValue(vpcIds), parse.GetValue(subnetIds)).ToArray();
+                var gaps = map.GapsFor(vpcs.ToArray(), subnets.ToArray()).ToArray();
                 foreach (var gap in gaps) stderr.WriteLine($"vpcsec: warning: {gap}");
                 return gaps.Length > 0 ? Program.Unknown : Program.Ok;
             }

@@ -30,11 +30,12 @@ public static class OpenPortsCommand
             Severity? gate = parse.GetValue(failOn) is { } f ? SeverityLabels.Parse(f) : null;
             var options = new AuditOptions();
             if (parse.GetValue(allowList) is { } path) options = options.WithFile(path);
-            var scope = new AuditScope { VpcIds = parse.GetValue(vpc) ?? [], GroupIds = parse.GetValue(group) ?? [] };
             var checks = CliOutput.Values(parse.GetValue(checkIds));
             foreach (var id in checks)
                 if (Checks.Find(id) is null) throw new ArgumentException($"'{id}' is not a check id ({string.Join(", ", Checks.All.Select(c => c.Id))})");
-            var report = OpenPortAudit.Run(new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!)), options, scope);
+            var index = new SnapshotIndex(SnapshotLoader.Load(parse.GetValue(snapshot)!));
+            var (vpcIds, _, groupIds) = ScopeIds.Held(index, vpcIds: parse.GetValue(vpc), groupIds: parse.GetValue(group));
+            var report = OpenPortAudit.Run(index, options, new AuditScope { VpcIds = vpcIds, GroupIds = groupIds });
             var findings = report.Select(minimum, parse.GetValue(includeSuppressed), checks).ToArray();
             var context = new ExportContext { AccountId = parse.GetValue(account), Region = parse.GetValue(region) };
             switch (parse.GetValue(format))

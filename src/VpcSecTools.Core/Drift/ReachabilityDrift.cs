@@ -42,7 +42,8 @@ internal static partial class ReachabilityDrift
         var destinations = before.NetworkInterfaces.Keys.Union(after.NetworkInterfaces.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(id => (Before: Destination(before, id), After: Destination(after, id))).Where(d => d.Before is not null || d.After is not null)
             // An ENI of a region that is a gap is not compared as a destination either: its verdicts would move only by what is missing.
-            .Where(d => (d.Before is null || Comparable(before, d.Before)) && (d.After is null || Comparable(after, d.After))).ToArray();
+            .Where(d => (d.Before is null || Comparable(before, d.Before)) && (d.After is null || Comparable(after, d.After)))
+            .Where(d => Addressed(d.Before, before, "reference", changes) & Addressed(d.After, after, "difference", changes)).ToArray();
         int recomputed = 0, verdicts = 0;
 
         Parallel.ForEach(destinations, d =>
@@ -143,6 +144,18 @@ internal static partial class ReachabilityDrift
                 $"{string.Join(", ", differing)} of {ConfigurationDiff.Where(b)} {(differing.Length == 1 ? "is" : "are")} in one snapshot only: reachability there is not compared (Unknown)"));
         }
         return comparable;
+    }
+
+    /// <summary>
+    /// Whether the destination has an address to be reached at on that side; a damaged capture's interface without one is a gap
+    /// naming it (who reaches it is Unknown), where the fan-out refused it and the whole comparison failed.
+    /// </summary>
+    private static bool Addressed(NetworkInterface? eni, SnapshotIndex index, string side, ConcurrentBag<DriftChange> changes)
+    {
+        if (eni is null || ReachabilityAnalyzer.AddressToReach(eni) is not null) return true;
+        changes.Add(ConfigurationDiff.Gap(DriftKind.Reachability, index.RegionOf(eni.NetworkInterfaceId)!, Section.NetworkInterfaces, side,
+            $"{eni.NetworkInterfaceId} has no private address in the {side} snapshot: who can reach it is not compared (Unknown)") with { Subject = eni.NetworkInterfaceId });
+        return false;
     }
 
     /// <summary>The ENI as a destination: an ENI that forwards others' traffic (NAT gateway, transit gateway) serves none.</summary>

@@ -96,7 +96,7 @@ public sealed record SecurityGroupRule(
                 var (pair, problem) = p.Reference(j);
                 // A stale reference (across a deleted peering) matches nothing: it is no rule.
                 if (pair is null && problem is null) continue;
-                var raw = permission.UserIdGroupPairs[j];
+                var raw = pair ?? permission.UserIdGroupPairs[j];
                 var source = raw.UserId is { } user && user != group.OwnerId ? $"{user}/{raw.GroupId}" : raw.GroupId ?? raw.GroupName ?? "?";
                 rules.Add(Rule($"UserIdGroupPairs[{j}]", RuleSourceKind.SecurityGroup, source, [], raw.Description, problem));
             }

@@ -181,7 +181,14 @@ public sealed class AddressAttributor
         var vpcId = vpc.Vpc.VpcId;
         var owner = vpc.Addresses.TryGetValue(address, out var exact) ? exact : Map.HasDelegatedPrefixes ? Map.At(vpcId, address) : null;
         if (owner is not null)
-            return start with { Scope = AttributionScope.ThisVpc, VpcId = vpcId, SubnetId = owner.SubnetId, Owner = owner };
+        {
+            var found = start with { Scope = AttributionScope.ThisVpc, VpcId = vpcId, SubnetId = owner.SubnetId, Owner = owner };
+            // Two interfaces of the VPC holding it (a capture taken while it moved): each is a candidate, none is picked.
+            var others = Map.At(address).Where(e => e.VpcId == vpcId && e.NetworkInterfaceId != owner.NetworkInterfaceId).ToArray();
+            return others.Length == 0 ? found
+                : Ambiguous(address, start.FromVpcId, others.Prepend(owner).Select(o => found with { SubnetId = o.SubnetId, Owner = o }).ToArray(),
+                    $"{1 + others.Length} interfaces of {vpcId} hold this address: {string.Join(", ", others.Prepend(owner).Select(o => o.NetworkInterfaceId))}");
+        }
         var subnet = _index.SubnetContaining(vpcId, address);
         var role = ReservedRole(address, subnet, vpc);
         if (role is not null)

@@ -175,6 +175,13 @@ internal sealed class PathWalk
             if (!Nacl(dstSubnet.SubnetId, false)) return;
         }
         var eni = _ix.EniAt(vpcId, Dst);
+        if (eni is not null && _ix.EnisAt(Dst).Where(e => e.VpcId == vpcId).Skip(1).Any())
+        {
+            // Two interfaces of one VPC holding one address (a capture taken while it moved): which one receives it cannot be told.
+            Unknown(Kind.Subnet, dstSubnet.SubnetId, $"{Dst} is held by {string.Join(", ", _ix.EnisAt(Dst).Where(e => e.VpcId == vpcId).Select(e => e.NetworkInterfaceId))} in {vpcId}: which one receives it cannot be told",
+                ExplanationCodes.UninterpretableEntry);
+            return;
+        }
         if (eni is null)
         {
             if (!SectionCaptured(vpcId, Section.NetworkInterfaces)) return;
@@ -203,7 +210,8 @@ internal sealed class PathWalk
         if (!SectionCaptured(from.SubnetId, Section.InternetGateways)) return;
         if (!_ix.InternetGateways.TryGetValue(igwId, out var igw) || !IsAttached(igw.Attachments, vpcId))
         {
-            Block(Kind.InternetGateway, igwId, $"{igwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
+            if (igw is not null && UnreadableAttachment(igw.Attachments, vpcId) is { } why) Unknown(Kind.InternetGateway, igwId, $"{igwId}: {why}", ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.InternetGateway, igwId, $"{igwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
             return;
         }
         if (!AddressScope.IsInternet(Dst)) { Block(Kind.InternetGateway, igwId, $"{Dst} is not an internet address", ExplanationCodes.NoRoute); return; }
@@ -235,7 +243,8 @@ internal sealed class PathWalk
         if (!SectionCaptured(from.SubnetId, Section.EgressOnlyInternetGateways)) return;
         if (!_ix.EgressOnlyInternetGateways.TryGetValue(eigwId, out var eigw) || !IsAttached(eigw.Attachments, vpcId))
         {
-            Block(Kind.EgressOnlyInternetGateway, eigwId, $"{eigwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
+            if (eigw is not null && UnreadableAttachment(eigw.Attachments, vpcId) is { } why) Unknown(Kind.EgressOnlyInternetGateway, eigwId, $"{eigwId}: {why}", ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.EgressOnlyInternetGateway, eigwId, $"{eigwId} is not attached to {vpcId}", ExplanationCodes.BadStateRoute);
             return;
         }
         if (!Dst.IsIPv6 || !AddressScope.IsInternet(Dst))
@@ -252,9 +261,11 @@ internal sealed class PathWalk
     private void ToNat(string natId, Subnet from)
     {
         if (!SectionCaptured(from.SubnetId, Section.NatGateways)) return;
-        if (!_ix.NatGateways.TryGetValue(natId, out var nat) || !ResourceState.Is(nat.State, "available"))
+        var carries = _ix.NatGateways.TryGetValue(natId, out var nat) ? ResourceState.Carries(nat.State, "available", "pending", "failed", "deleting", "deleted") : false;
+        if (carries != true || nat is null)
         {
-            Block(Kind.NatGateway, natId, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute);
+            if (carries is null) Unknown(Kind.NatGateway, natId, $"{natId}: {ResourceState.Unreadable(nat?.State, "NAT gateway")}: whether it forwards cannot be told", ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.NatGateway, natId, $"{natId} is {(nat is null ? "not in the snapshot" : nat.State)}", ExplanationCodes.BadStateRoute);
             return;
         }
         if (Traffic.Protocol.Number is not (6 or 17 or 1))
@@ -316,6 +327,11 @@ internal sealed class PathWalk
             Block(Kind.VpcPeeringConnection, pcxId, $"{pcxId} is not in the snapshot (deleted)", ExplanationCodes.PeeringNotActive);
             return;
         }
+        if (pcx.StateProblem is { } unreadable)
+        {
+            Unknown(Kind.VpcPeeringConnection, pcxId, $"{pcxId}: {unreadable}", ExplanationCodes.UninterpretableEntry);
+            return;
+        }
         if (!pcx.IsActive)
         {
             Block(Kind.VpcPeeringConnection, pcxId, $"{pcxId} is {pcx.Connection.Status?.Code ?? "in an unknown state"}", ExplanationCodes.PeeringNotActive);
@@ -362,7 +378,10 @@ internal sealed class PathWalk
         var attachment = _ix.TransitGatewayAttachmentOf(tgwId, from.VpcId);
         if (attachment is null)
         {
-            Block(Kind.TransitGateway, tgwId, $"{from.VpcId} has no available attachment to {tgwId}", ExplanationCodes.TgwAttachmentMissing);
+            if (_ix.UnreadableAttachmentsOf(tgwId, from.VpcId) is [var unreadable, ..])
+                Unknown(Kind.TransitGateway, tgwId, $"{unreadable} is not one of EC2's attachment states: whether {from.VpcId} sends through it cannot be told",
+                    ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.TransitGateway, tgwId, $"{from.VpcId} has no available attachment to {tgwId}", ExplanationCodes.TgwAttachmentMissing);
             return;
         }
         var attachmentId = attachment.AttachmentId;
@@ -423,6 +442,12 @@ internal sealed class PathWalk
         {
             Unknown(Kind.TransitGatewayAttachment, choice.AttachmentId ?? tableId, "the target attachment is not in the snapshot",
                 ExplanationCodes.ComponentNotInSnapshot, rule);
+            return;
+        }
+        if (!SnapshotIndex.IsKnownAttachmentState(target.State))
+        {
+            Unknown(Kind.TransitGatewayAttachment, target.TransitGatewayAttachmentId, $"State '{target.State}' of {target.TransitGatewayAttachmentId} is not one of EC2's attachment states",
+                ExplanationCodes.UninterpretableEntry, rule);
             return;
         }
         if (!SnapshotIndex.IsUsableAttachmentState(target.State))
@@ -596,9 +621,13 @@ internal sealed class PathWalk
     {
         vpcId = null;
         if (!SectionCaptured(vgwId, Section.VpnGateways) || !SectionCaptured(vgwId, Section.VpnConnections)) return false;
-        if (!_ix.VpnGateways.TryGetValue(vgwId, out var vgw) || !ResourceState.Is(vgw.State, "available"))
+        var carries = _ix.VpnGateways.TryGetValue(vgwId, out var vgw) ? ResourceState.Carries(vgw.State, "available", "pending", "deleting", "deleted") : false;
+        if (carries != true || vgw is null)
         {
-            Block(Kind.VpnGateway, vgwId, $"{vgwId} is {(vgw is null ? "not in the snapshot" : vgw.State)}", ExplanationCodes.VpnNotAvailable);
+            if (carries is null)
+                Unknown(Kind.VpnGateway, vgwId, $"{vgwId}: {ResourceState.Unreadable(vgw?.State, "virtual private gateway")}: whether it carries traffic cannot be told",
+                    ExplanationCodes.UninterpretableEntry);
+            else Block(Kind.VpnGateway, vgwId, $"{vgwId} is {(vgw is null ? "not in the snapshot" : vgw.State)}", ExplanationCodes.VpnNotAvailable);
             return false;
         }
         vpcId = vgw.VpcAttachments.FirstOrDefault(a => ResourceState.IsAbsentOr(a.State, "attached"))?.VpcId;
@@ -611,7 +640,13 @@ internal sealed class PathWalk
     private bool RemoteAttachmentUsable(string attachmentId, string? resourceType, string? resourceId, string tgwId, bool inbound)
     {
         var att = _ix.TransitGatewayAttachments.GetValueOrDefault(attachmentId);
-        if (att is not null && !ResourceState.Is(att.State, "available"))
+        // Read as every attachment's state is (SnapshotIndex): absent carries traffic, one EC2 does not have is Unknown.
+        if (att is not null && !SnapshotIndex.IsKnownAttachmentState(att.State))
+        {
+            Unknown(Kind.TransitGatewayAttachment, attachmentId, $"State '{att.State}' of {attachmentId} is not one of EC2's attachment states", ExplanationCodes.UninterpretableEntry);
+            return false;
+        }
+        if (att is not null && !SnapshotIndex.IsUsableAttachmentState(att.State))
         {
             Block(Kind.TransitGatewayAttachment, attachmentId, $"{attachmentId} is {att.State}", ExplanationCodes.VpnNotAvailable);
             return false;
@@ -633,6 +668,12 @@ internal sealed class PathWalk
     {
         if (connections.Count == 0) { Block(kind, id, $"no VPN connection of {id} is in the snapshot", ExplanationCodes.VpnNotAvailable); return false; }
         var up = connections.Where(v => ResourceState.Is(v.State, "available")).ToList();
+        if (up.Count == 0 && connections.FirstOrDefault(v => ResourceState.Carries(v.State, "available", "pending", "deleting", "deleted") is null) is { } unread)
+        {
+            Unknown(kind, id, $"{unread.VpnConnectionId}: {ResourceState.Unreadable(unread.State, "VPN connection")}: whether it carries traffic cannot be told",
+                ExplanationCodes.UninterpretableEntry);
+            return false;
+        }
         if (up.Count == 0)
         {
             Block(kind, id, string.Join(", ", connections.Select(v => $"{v.VpnConnectionId} is {v.State ?? "in an unknown state"}")),
@@ -741,6 +782,11 @@ internal sealed class PathWalk
 
     private static bool IsAttached(IEnumerable<InternetGatewayAttachment> attachments, string vpcId) =>
         attachments.Any(a => a.VpcId == vpcId && ResourceState.IsAbsentOr(a.State, "available", "attached"));
+
+    /// <summary>Why an attachment to the VPC in a state EC2 does not have (attaching, detaching, detached) cannot be told attached.</summary>
+    private static string? UnreadableAttachment(IEnumerable<InternetGatewayAttachment> attachments, string vpcId) =>
+        attachments.FirstOrDefault(a => a.VpcId == vpcId && !ResourceState.IsAbsentOr(a.State, "available", "attached", "attaching", "detaching", "detached")) is { } a
+            ? $"its attachment to {vpcId} is in State '{a.State}', not one of EC2's: whether it is attached cannot be told" : null;
 
     private static bool Enabled(string? option) => ResourceState.Is(option, "enable");
 

@@ -37,7 +37,7 @@ public sealed class ReachabilityAnalyzer
             dstAddress = pub.Value;
         }
         else if (destination.Kind == EndpointKind.NetworkInterface)
-            dstAddress = destination.Address ?? PrivateAddressOf(destination.NetworkInterface!, ipv6: false)
+            dstAddress = destination.Address ?? AddressToReach(destination.NetworkInterface!)
                 ?? throw new ArgumentException($"{destination.Text} has no private address in the snapshot");
         else dstAddress = destination.Address ?? AddressScope.DefaultInternetIPv4;
 
@@ -245,7 +245,7 @@ public sealed class ReachabilityAnalyzer
     }
 
     /// <summary>The Amazon DNS resolver (VPC base + 2) and the AWS link-local services are not filtered by security groups or NACLs (SEMANTICS 10).</summary>
-    private bool IsVpcProvidedService(NetworkInterface eni, IpAddress dst) =>
+    internal bool IsVpcProvidedService(NetworkInterface eni, IpAddress dst) =>
         AddressScope.AwsLinkLocalService(dst) is not null || eni.VpcId is not null && Index.PrimaryCidr(eni.VpcId) is { } primary && AddressScope.ResolverOf(primary) == dst;
 
     private static ReachabilityResult VpcService(ReachabilityEndpoint source, ReachabilityEndpoint destination, Traffic traffic, IpAddress src, IpAddress dst)
@@ -271,6 +271,12 @@ public sealed class ReachabilityAnalyzer
     }
 
     /// <summary>The ENI's primary private IPv4, or its first IPv6 address.</summary>
+    /// <summary>
+    /// The address a question reaches an ENI at when none is given: its private IPv4 address, else (an IPv6-only interface) its
+    /// IPv6 address, which it was refused for as having no address at all.
+    /// </summary>
+    public static IpAddress? AddressToReach(NetworkInterface eni) => PrivateAddressOf(eni, ipv6: false) ?? PrivateAddressOf(eni, ipv6: true);
+
     public static IpAddress? PrivateAddressOf(NetworkInterface eni, bool ipv6)
     {
         var text = ipv6 ? eni.Ipv6Addresses.FirstOrDefault()?.Ipv6Address : eni.PrivateIpAddress ?? eni.PrivateIpAddresses.FirstOrDefault()?.PrivateIpAddress;

@@ -11,6 +11,7 @@ public sealed record ReachableSource
     /// <summary>The Name of what holds the ENI (an instance's Name tag, a load balancer's name...), to read a long list by.</summary>
     public string? SourceName { get; init; }
     public string? InstanceId { get; init; }
+    /// <summary>The source's private address of the destination's family (the one it was asked with).</summary>
     public string? PrivateIpAddress { get; init; }
     public string? VpcId { get; init; }
     public string? SubnetId { get; init; }
@@ -80,13 +81,14 @@ public sealed class ReachabilityFanOut
     private List<ReachableSource> WhoCanReach(ReachabilityEndpoint dst, Traffic traffic, IEnumerable<NetworkInterface> sources, bool includeInternet)
     {
         var results = new List<ReachableSource>();
-        if (includeInternet)
+        // "Who can reach 8.8.8.8?" asks the ENIs; the internet row would ask the internet about itself (and refused the whole question).
+        if (includeInternet && dst.Kind != EndpointKind.Internet)
         {
             var r = _analyzer.Analyze(new ReachabilityEndpoint("Internet", EndpointKind.Internet, null, null, null), dst, traffic);
             results.Add(Entry("Internet", null, r, dst, traffic) with { AllowedBy = r.Verdict == Verdict.Reachable ? AllowedRule(r) : null });
         }
         var dstEni = dst.NetworkInterface;
-        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(dstEni, ipv6: false));
+        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.AddressToReach(dstEni));
         if (dstAddress is null) throw new ArgumentException($"{dst.Text} has no private address to reach");
         var inbound = dstEni is null ? null : InboundSet.Of(Index, dstEni, traffic, dstAddress.Value.IsIPv6);
         var egressCache = new Dictionary<(string Groups, bool Refs), SecurityGroupDecision>();
@@ -97,6 +99,8 @@ public sealed class ReachabilityFanOut
         {
             // NAT gateways and TGW attachments forward other hosts' connections; they do not open their own.
             if (dstEni is not null && eni.NetworkInterfaceId == dstEni.NetworkInterfaceId || SecurityGroupEvaluator.IsUnfiltered(eni)) continue;
+            // An address several interfaces hold (overlapping VPCs): each holder is the destination, not a source of it.
+            if (dstEni is null && Index.EnisAt(dstAddress.Value).Contains(eni)) continue;
             var srcAddress = ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.Value.IsIPv6);
             if (srcAddress is null)
             {
@@ -110,6 +114,12 @@ public sealed class ReachabilityFanOut
                 continue;
             }
             var source = ReachabilityEndpoint.Of(eni, srcAddress);
+            if (_analyzer.IsVpcProvidedService(eni, dstAddress.Value))
+            {
+                // The resolver and the link-local services answer inside the VPC, unfiltered: the pairwise answer, not a route's.
+                results.Add(Entry(eni.NetworkInterfaceId, eni, _analyzer.Analyze(source, dst, traffic), dst, traffic));
+                continue;
+            }
             if (eni.SubnetId is null)
             {
                 // Its routes and NACL cannot be told: the pairwise answer (Unknown, naming the ENI).
@@ -177,7 +187,7 @@ public sealed class ReachabilityFanOut
     {
         var dst = ReachabilityEndpoint.Of(destination);
         var dstEni = dst.NetworkInterface;
-        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(dstEni, ipv6: false))
+        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.AddressToReach(dstEni))
             ?? throw new ArgumentException($"{dst.Text} has no private address to reach");
         var forwardCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
         foreach (var eni in sources)
@@ -255,9 +265,14 @@ public sealed class ReachabilityFanOut
 
     private ReachableSource Row(string source, NetworkInterface? eni, ReachabilityEndpoint dst, Traffic traffic) => new()
     {
-        Source = source, SourceName = eni is null ? null : IpMap.EniOwnerRules.Detect(eni, Index).Name, InstanceId = eni?.Attachment?.InstanceId, PrivateIpAddress = eni?.PrivateIpAddress, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
+        Source = source, SourceName = eni is null ? null : IpMap.EniOwnerRules.Detect(eni, Index).Name, InstanceId = eni?.Attachment?.InstanceId, VpcId = eni?.VpcId, SubnetId = eni?.SubnetId,
+        // The address the source was asked with (the destination's family), not its IPv4 text whatever the question.
+        PrivateIpAddress = eni is null ? null : ReachabilityAnalyzer.PrivateAddressOf(eni, IsIPv6(dst))?.ToString() ?? eni.PrivateIpAddress,
         Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText,
     };
+
+    private static bool IsIPv6(ReachabilityEndpoint dst) =>
+        (dst.Address ?? (dst.NetworkInterface is { } eni ? ReachabilityAnalyzer.AddressToReach(eni) : null))?.IsIPv6 == true;
 
     private ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
     {

@@ -8,7 +8,19 @@ public sealed record Peering(VpcPeeringConnection Connection, PeeringSide Reques
     public string Id => Connection.VpcPeeringConnectionId;
 
     /// <summary>Only an active peering carries traffic.</summary>
-    public bool IsActive => ResourceState.Is(Connection.Status?.Code, "active");
+    public bool IsActive => Active == true;
+
+    /// <summary>
+    /// Whether the peering carries traffic: true when <c>Status.Code</c> is active, false in a state EC2 documents as not carrying
+    /// it, null when the status is absent or not one of EC2's states (which of them it means cannot be told: SEMANTICS 0).
+    /// </summary>
+    public bool? Active => ResourceState.Carries(Connection.Status?.Code, "active",
+        "initiating-request", "pending-acceptance", "provisioning", "deleting", "deleted", "rejected", "failed", "expired");
+
+    /// <summary>Why <see cref="Active"/> cannot be told, naming the value (null when it can).</summary>
+    public string? StateProblem => Active is not null ? null
+        : Connection.Status?.Code is { } code ? $"Status.Code '{code}' is not a peering state: whether it carries traffic cannot be told"
+        : "Status.Code is missing: whether it carries traffic cannot be told";
 
     /// <summary>Seen from <paramref name="vpcId"/>: its own side and the peer's; null when the peering does not connect it.</summary>
     public (PeeringSide Local, PeeringSide Remote)? From(string? vpcId) =>

@@ -15,6 +15,18 @@ public static class ResourceState
         return false;
     }
 
+    /// <summary>
+    /// Whether a resource in <paramref name="state"/> carries traffic: true in <paramref name="working"/>, false in one of the
+    /// states EC2 documents as not (<paramref name="notWorking"/>), null when the state is absent or none of them: which it
+    /// means cannot be told (SEMANTICS 0), and a verdict that depends on it is Unknown.
+    /// </summary>
+    public static bool? Carries(string? state, string working, params ReadOnlySpan<string> notWorking) =>
+        Is(state, working) ? true : IsAny(state, notWorking) ? false : null;
+
+    /// <summary>Why <see cref="Carries"/> could not tell, naming the value.</summary>
+    public static string Unreadable(string? state, string kind) =>
+        state is null ? "State is missing" : $"State '{state}' is not a {kind} state";
+
     /// <summary>True when the state is absent or one of <paramref name="expected"/>.</summary>
     public static bool IsAbsentOr(string? state, params ReadOnlySpan<string> expected) => state is null || IsAny(state, expected);
 }

@@ -132,15 +132,21 @@ public sealed class GroupPermission
 
     /// <summary>
     /// Entry <paramref name="j"/> of <c>UserIdGroupPairs</c>: the reference, or why it names no group (it may then be any group);
-    /// neither for a reference across a deleted peering, which is stale and matches nothing (SEMANTICS 4).
+    /// neither for a reference across a deleted peering, which is stale and matches nothing (SEMANTICS 4). A group id written as
+    /// the console writes another account's (<c>account/sg-…</c>) is read as that account's group: compared as text it matched
+    /// no interface's group, and the reference admitted nobody.
     /// </summary>
     public (UserIdGroupPair? Reference, Uninterpretable? Problem) Reference(int j)
     {
         var pair = Permission.UserIdGroupPairs[j];
         if (ResourceState.Is(pair.PeeringStatus, "deleted")) return (null, null);
-        return string.IsNullOrEmpty(pair.GroupId)
-            ? (null, Problem($"UserIdGroupPairs[{j}].GroupId", $"is missing (group name '{pair.GroupName}'): which group it means is unknown"))
-            : (pair, null);
+        if (string.IsNullOrEmpty(pair.GroupId))
+            return (null, Problem($"UserIdGroupPairs[{j}].GroupId", $"is missing (group name '{pair.GroupName}'): which group it means is unknown"));
+        if (pair.GroupId.IndexOf('/') is not (var slash and >= 0)) return (pair, null);
+        var (account, id) = (pair.GroupId[..slash], pair.GroupId[(slash + 1)..]);
+        if (account.Length == 0 || id.Length == 0 || id.Contains('/') || pair.UserId is { Length: > 0 } user && user != account)
+            return (null, Problem($"UserIdGroupPairs[{j}].GroupId", $"'{pair.GroupId}' is not a group id nor account/group id{(pair.UserId is { Length: > 0 } u ? $" of UserId {u}" : "")}: which group it means is unknown"));
+        return (pair with { UserId = account, GroupId = id }, null);
     }
 
     /// <summary>Whom the permission names, read entry by entry (<see cref="Range"/>, <see cref="PrefixList"/>, <see cref="Reference"/>).</summary>

@@ -98,6 +98,18 @@ public sealed partial class SnapshotIndex
     /// <summary>An attachment's state that carries traffic (absent counts: Batfish and older CLIs omit it).</summary>
     public static bool IsUsableAttachmentState(string? state) => ResourceState.IsAbsentOr(state, "available", "modifying");
 
+    /// <summary>Whether an attachment's state is one of EC2's (a state that is not cannot be told to carry traffic or not: SEMANTICS 0).</summary>
+    public static bool IsKnownAttachmentState(string? state) => IsUsableAttachmentState(state) || ResourceState.IsAny(state,
+        "initiating", "initiatingRequest", "pendingAcceptance", "rollingBack", "pending", "deleting", "deleted", "failed", "rejected", "rejecting", "failing");
+
+    /// <summary>The VPC's attachments to the transit gateway whose state is not one of EC2's, with it: any of them may carry traffic.</summary>
+    public IReadOnlyList<string> UnreadableAttachmentsOf(string transitGatewayId, string vpcId) =>
+        TransitGatewayVpcAttachments.Values.Where(a => a.TransitGatewayId == transitGatewayId && a.VpcId == vpcId && !IsKnownAttachmentState(a.State))
+            .Select(a => (a.TransitGatewayAttachmentId, a.State))
+            .Concat(TransitGatewayAttachments.Values.Where(a => ResourceState.Is(a.ResourceType, "vpc") && a.TransitGatewayId == transitGatewayId && a.ResourceId == vpcId
+                && !IsKnownAttachmentState(a.State)).Select(a => (a.TransitGatewayAttachmentId, a.State)))
+            .Select(a => $"{a.TransitGatewayAttachmentId} (State '{a.State}')").Distinct().ToArray();
+
     private TransitGatewayFacts Transit => _transit ?? LazyInitializer.EnsureInitialized(ref _transit, () => new TransitGatewayFacts(this));
 
     private sealed class TransitGatewayFacts

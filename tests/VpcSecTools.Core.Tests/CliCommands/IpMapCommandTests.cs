@@ -25,6 +25,22 @@ public class IpMapCommandTests
         Assert.Contains(entries, e => e.GetProperty("OwnerType").GetString() == "NatGateway");
     }
 
+    [Theory]
+    [InlineData("--vpc-id", "vpc-0000000000000typo", "VpcNotFound: VPC")]
+    [InlineData("--subnet-id", "subnet-0000000000typo", "SubnetNotFound: subnet")]
+    public void Cli_map_of_an_id_the_snapshot_lacks_is_an_error_naming_it_not_an_empty_map(string option, string id, string error)
+    {
+        // An empty map and exit 0, where Get-VpcPrivateIpMap says the id is not in the snapshot.
+        var (code, output, stderr) = CliRunner.Run("ipmap", "--snapshot", TestPaths.Demo, option, id);
+        Assert.Equal((Program.Error, ""), (code, output));
+        Assert.Equal($"vpcsec: {error} '{id}' is not in the snapshot.", stderr.Trim());
+        // Comma-separated ids are each one (read as one id, they matched nothing).
+        var (_, two, _) = CliRunner.Run("ipmap", "--snapshot", TestPaths.Demo, "--vpc-id", "vpc-04be895ea4d91bcbf,vpc-09d7bc1194c9e4030", "--format", "json");
+        var (_, each, _) = CliRunner.Run("ipmap", "--snapshot", TestPaths.Demo, "--vpc-id", "vpc-04be895ea4d91bcbf", "vpc-09d7bc1194c9e4030", "--format", "json");
+        Assert.Equal(each, two);
+        Assert.NotEmpty(JsonDocument.Parse(two).RootElement.EnumerateArray());
+    }
+
     [Fact]
     public void Cli_attributes_every_good_address_and_reports_each_bad_one()
     {

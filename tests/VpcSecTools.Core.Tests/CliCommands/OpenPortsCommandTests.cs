@@ -26,6 +26,28 @@ public class OpenPortsCommandTests
         Assert.Contains("are whole in --format json", stdout);
     }
 
+    [Theory]
+    [InlineData("--vpc-id", "vpc-0000000000000typo", "VpcNotFound")]
+    [InlineData("--group-id", "sg-0000000000000typo", "SecurityGroupNotFound")]
+    public void A_scope_id_the_snapshot_lacks_is_an_error_naming_it_not_a_clean_audit(string option, string id, string errorId)
+    {
+        // It audited nothing and passed the gate (no findings, exit 0), where the cmdlet says the id is not in the snapshot.
+        var (exit, stdout, stderr) = CliRunner.Run("open-ports", "--snapshot", Demo, option, id, "--fail-on", "low");
+        Assert.Equal((2, ""), (exit, stdout));
+        Assert.Equal($"vpcsec: {errorId}: {(option == "--vpc-id" ? "VPC" : "security group")} '{id}' is not in the snapshot.", stderr.Trim());
+    }
+
+    [Fact]
+    public void Comma_separated_scope_ids_are_each_audited()
+    {
+        // Read as one id "a,b", they matched nothing: no findings, exit 0.
+        var (exit, stdout, _) = CliRunner.Run("open-ports", "--snapshot", Demo, "--vpc-id", "vpc-04be895ea4d91bcbf,vpc-09d7bc1194c9e4030", "--format", "json");
+        var (bothExit, both, _) = CliRunner.Run("open-ports", "--snapshot", Demo, "--vpc-id", "vpc-04be895ea4d91bcbf", "vpc-09d7bc1194c9e4030", "--format", "json");
+        Assert.Equal(bothExit, exit);
+        Assert.NotEmpty(JsonDocument.Parse(stdout).RootElement.EnumerateArray());
+        Assert.Equal(both, stdout);
+    }
+
     [Fact]
     public void The_gate_passes_when_nothing_reaches_the_severity_after_suppression()
     {

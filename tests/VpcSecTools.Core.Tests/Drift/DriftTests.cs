@@ -183,4 +183,25 @@ public class DriftTests
         };
         return SnapshotDrift.Compare(new SnapshotIndex(Yesterday), new SnapshotIndex(today));
     }
+
+    [Fact]
+    public void A_destination_without_an_address_is_a_gap_naming_it_and_the_rest_is_compared()
+    {
+        // The fan-out refused the database's interface once its addresses were gone, and the whole comparison failed.
+        var today = Today with
+        {
+            Regions = Today.Regions.Select(r => r with
+            {
+                NetworkInterfaces = r.NetworkInterfaces.Select(e => e.NetworkInterfaceId != DbPrimary ? e : e with { PrivateIpAddress = null, PrivateIpAddresses = [] }).ToArray(),
+            }).ToArray(),
+        };
+        var report = SnapshotDrift.Compare(new SnapshotIndex(Yesterday), new SnapshotIndex(today));
+        var gap = report.Gaps.Single();
+        Assert.Equal((DriftKind.Reachability, DriftChangeKind.Unknown, DbPrimary, "difference"), (gap.Kind, gap.Change, gap.Subject, gap.MissingIn));
+        Assert.Contains("who can reach it is not compared (Unknown)", gap.Summary);
+        Assert.True(report.IsIncomplete);
+        // Every other change is still found.
+        Assert.Equal(Demo.Value.Reachability.Where(r => r.DestinationId != DbPrimary).Select(r => $"{r.Change} {r.Source} -> {r.DestinationId}").Order(StringComparer.Ordinal),
+            report.Reachability.Select(r => $"{r.Change} {r.Source} -> {r.DestinationId}").Order(StringComparer.Ordinal));
+    }
 }

@@ -62,6 +62,23 @@ public class DbSubnetGroupChecksTests
         Assert.Contains(dbC, f.Detail);
     }
 
+    [Fact]
+    public void A_database_interface_with_only_an_ipv6_address_is_asked_at_it()
+    {
+        // The fan-out refused an interface without an IPv4 address (and the whole audit failed; then it was left out as having
+        // no address): IPv6-only, it is reached at its IPv6 address, and is not named as unaskable.
+        var primary = Id("eni", "rds-primary");
+        var report = AuditWith(r => r with
+        {
+            NetworkInterfaces = r.NetworkInterfaces.Select(e => e.NetworkInterfaceId != primary ? e : e with
+            {
+                PrivateIpAddress = null, PrivateIpAddresses = [], Ipv6Addresses = [new NetworkInterfaceIpv6Address { Ipv6Address = "2600:1f18:4a3c:7e14::77" }],
+            }).ToArray(),
+        });
+        Assert.Equal(Audit.Of("RDS.SubnetGroupSingleAz").Select(f => f.ResourceId), report.Of("RDS.SubnetGroupSingleAz").Select(f => f.ResourceId));
+        Assert.DoesNotContain(report.Notes, n => n.Contains(primary, StringComparison.Ordinal));
+    }
+
     /// <summary>Found by the snapshot fuzzer: a database interface without an address stopped the whole audit.</summary>
     [Fact]
     public void A_database_interface_captured_without_its_address_is_named_and_its_clients_are_not_compared()

@@ -71,6 +71,32 @@ public class PrivateLinkCandidateChecksTests
     }
 
     [Fact]
+    public void A_peering_state_read_as_the_index_reads_it_gives_the_same_candidates()
+    {
+        // "Active" is active to reachability (ResourceState compares without case): the check read the code itself and found nothing.
+        var pcx = Id("pcx");
+        var report = AuditWith(r => r with
+        {
+            VpcPeeringConnections = r.VpcPeeringConnections.Select(p => p.VpcPeeringConnectionId != pcx ? p : p with { Status = new PeeringStatus { Code = "Active" } }).ToArray(),
+        });
+        Assert.Equal(Audit.Of("Design.PrivateLinkCandidate").Select(f => (f.ResourceId, f.Ports, f.Confirmed, f.Detail)).Order(),
+            report.Of("Design.PrivateLinkCandidate").Select(f => (f.ResourceId, f.Ports, f.Confirmed, f.Detail)).Order());
+    }
+
+    [Fact]
+    public void A_peering_whose_state_is_missing_gives_candidates_with_missing_data_not_none()
+    {
+        var pcx = Id("pcx");
+        var report = AuditWith(r => r with
+        {
+            VpcPeeringConnections = r.VpcPeeringConnections.Select(p => p.VpcPeeringConnectionId != pcx ? p : p with { Status = null }).ToArray(),
+        });
+        var found = report.Of("Design.PrivateLinkCandidate");
+        Assert.Equal(Audit.Of("Design.PrivateLinkCandidate").Select(f => (f.ResourceId, f.Ports)).Order(), found.Select(f => (f.ResourceId, f.Ports)).Order());
+        Assert.All(found, f => Assert.Contains($"{pcx} (UNINTERPRETABLE_ENTRY)", f.MissingData));
+    }
+
+    [Fact]
     public void A_peer_whose_interfaces_the_snapshot_lacks_gives_unconfirmed_candidates_for_the_rules_that_admit_it()
     {
         var shared = Id("vpc", "shared");

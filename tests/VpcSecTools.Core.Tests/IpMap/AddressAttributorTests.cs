@@ -102,6 +102,24 @@ public class AddressAttributorTests
     }
 
     [Fact]
+    public void Two_interfaces_of_one_vpc_holding_an_address_give_ambiguous_with_both()
+    {
+        // A capture taken while the address moved lists it on two interfaces: the first in the file was named as its owner.
+        var a = Edited("test-vpc-peering", region => region with
+        {
+            NetworkInterfaces = [.. region.NetworkInterfaces, region.NetworkInterfaces.Single(e => e.PrivateIpAddress == "192.168.1.106") with { NetworkInterfaceId = "eni-0moved", Attachment = null }],
+        });
+        foreach (var from in new[] { null, PeeringB })
+        {
+            var r = a.Attribute("192.168.1.106", from);
+            Assert.Equal(AttributionScope.Ambiguous, r.Scope);
+            Assert.Equal(new[] { "eni-0moved", r.Candidates[0].Owner!.NetworkInterfaceId }.Order(), r.Candidates.Select(c => c.Owner!.NetworkInterfaceId).Order());
+            Assert.All(r.Candidates, c => Assert.Equal((AttributionScope.ThisVpc, PeeringB), (c.Scope, c.VpcId)));
+            Assert.Contains("eni-0moved", r.Reason);
+        }
+    }
+
+    [Fact]
     public void The_owning_vpc_is_the_default_vantage_and_the_overlap_is_said()
     {
         var a = For("test-vpc-peering").Attribute("192.168.1.106");

@@ -46,6 +46,22 @@ public class FanOutTests
     }
 
     [Theory]
+    [InlineData("10.0.0.2", "udp", 53)]
+    [InlineData("169.254.169.254", "tcp", 80)]
+    [InlineData("8.8.8.8", "tcp", 443)]
+    public void Fan_out_matches_pairwise_towards_the_resolver_the_metadata_service_and_an_internet_address(string destination, string protocol, int port)
+    {
+        // The resolver and the link-local services are answered inside the VPC: the fan-out routed them, and found every
+        // source NotReachable (DESTINATION_ADDRESS_UNASSIGNED, NO_ROUTE_TO_DESTINATION) where the pairwise analysis says Reachable.
+        // "Who reaches 8.8.8.8?" was refused whole: the internet row asked the internet about itself.
+        var index = new SnapshotIndex(SnapshotLoader.Load(TestPaths.Demo));
+        var traffic = Traffic.Parse(protocol, port);
+        AssertSameAsPairwise(index, destination, traffic, "demo");
+        var app1 = new ReachabilityFanOut(new ReachabilityAnalyzer(index)).WhoCanReach(destination, traffic, [index.NetworkInterfaces["eni-000af2608bb0c3622"]], includeInternet: true);
+        Assert.Equal(("eni-000af2608bb0c3622", Verdict.Reachable), (app1.Single(r => r.Source != "Internet").Source, app1.Single(r => r.Source != "Internet").Verdict));
+    }
+
+    [Theory]
     [InlineData("test-nat-gateway", "i-0b31b509174d7f5de", 22)]
     [InlineData("test-nat-gateway", "i-0a128d26e59be60f3", 22)]
     [InlineData("test-transit-gateway", "i-0b14080af811fda3d", 22)]
@@ -70,5 +86,19 @@ public class FanOutTests
         Assert.Equal(2, fan.SourcesMatching("subnet-a")!.Count);
         Assert.Null(fan.SourcesMatching("i-a"));
         Assert.Throws<EndpointNotFoundException>(() => fan.SourcesMatching("sg-missing"));
+    }
+
+    [Fact]
+    public void An_address_two_vpcs_hold_is_not_asked_of_its_own_holders()
+    {
+        // 10.0.2.20 is i-b's in vpc-a and eni-twin's in the overlapping vpc-b: the holders were listed as sources of their
+        // own address (the twin Reachable, i-b NotReachable: its groups do not admit itself).
+        var n = TwoSubnets().Vpc("vpc-b", "10.0.0.0/16").Subnet("subnet-twin", "vpc-b", "10.0.2.0/24")
+            .Group("sg-twin", "vpc-b", [Tcp(5432, "0.0.0.0/0")]).Eni("eni-twin", "subnet-twin", "10.0.2.20", ["sg-twin"]);
+        var index = n.Build();
+        var fan = new ReachabilityFanOut(new ReachabilityAnalyzer(index));
+        var results = fan.WhoCanReach("10.0.2.20", Traffic.Tcp(5432), fan.SourcesMatching("*")!);
+        Assert.Equal(["eni-a"], results.Select(r => r.Source));
+        Assert.Equal(Verdict.Reachable, results.Single().Verdict);
     }
 }

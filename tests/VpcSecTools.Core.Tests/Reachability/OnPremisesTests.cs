@@ -56,6 +56,45 @@ public class OnPremisesTests
         ReachabilityAssert.Blocked(a.Analyze("i-b", "172.16.5.5", Traffic.Tcp(22)), ExplanationCodes.VpnNotAvailable, "tgw-attach-vpn");
     }
 
+    [Theory]
+    [InlineData(null, "State is missing")]
+    [InlineData("garbage", "State 'garbage' is not a VPN connection state")]
+    public void A_vpn_connection_whose_state_cannot_be_read_is_unknown_not_down(string? state, string why)
+    {
+        // It was VPN_CONNECTION_NOT_AVAILABLE ("in an unknown state"), both through a transit gateway and a virtual private gateway.
+        var n = TgwVpn();
+        n.VpnConnections[0] = n.VpnConnections[0] with { State = state };
+        var a = n.Analyzer();
+        foreach (var r in new[] { a.Analyze("172.16.5.5", "i-b", Traffic.Tcp(5432)), a.Analyze("i-b", "172.16.5.5", Traffic.Tcp(22)) })
+        {
+            ReachabilityAssert.Blocked(r, ExplanationCodes.UninterpretableEntry, "tgw-attach-vpn", verdict: Verdict.Unknown);
+            Assert.Contains(why, r.Reason);
+        }
+        var v = Vgw("available");
+        v.VpnConnections[0] = v.VpnConnections[0] with { State = state };
+        ReachabilityAssert.Blocked(v.Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432)), ExplanationCodes.UninterpretableEntry, "vgw-1", verdict: Verdict.Unknown);
+        v = Vgw("available");
+        v.VpnGateways[0] = v.VpnGateways[0] with { State = state };
+        var g = v.Analyzer().Analyze("192.168.1.9", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(g, ExplanationCodes.UninterpretableEntry, "vgw-1", verdict: Verdict.Unknown);
+        Assert.Contains(why.Replace("VPN connection", "virtual private gateway"), g.Reason);
+    }
+
+    [Theory]
+    [InlineData(null, Verdict.Reachable)]
+    [InlineData("garbage", Verdict.Unknown)]
+    [InlineData("deleting", Verdict.NotReachable)]
+    public void The_vpn_attachments_state_is_read_as_every_attachments(string? state, Verdict expected)
+    {
+        // Absent carries traffic on a VPC attachment (Batfish and older CLIs omit it): the VPN attachment blocked on it.
+        var n = TgwVpn();
+        var i = n.TgwAttachments.FindIndex(a => a.TransitGatewayAttachmentId == "tgw-attach-vpn");
+        n.TgwAttachments[i] = n.TgwAttachments[i] with { State = state };
+        var r = n.Analyzer().Analyze("172.16.5.5", "i-b", Traffic.Tcp(5432));
+        Assert.True(r.Verdict == expected, r.Explain());
+        if (expected != Verdict.Reachable) Assert.Equal("tgw-attach-vpn", r.BlockingComponent);
+    }
+
     [Fact]
     public void An_address_no_route_covers_is_unknown_with_the_reason()
     {

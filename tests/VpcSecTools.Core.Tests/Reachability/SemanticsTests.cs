@@ -54,6 +54,28 @@ public class SemanticsTests
         Assert.Equal(ExplanationCodes.SecurityGroupRules, Db(n).ExplanationCode);
     }
 
+    [Theory]
+    [InlineData("111111111111/sg-client", null, Verdict.Reachable)]
+    [InlineData("111111111111/sg-client", "111111111111", Verdict.Reachable)]
+    [InlineData("111111111111/sg-other", null, Verdict.NotReachable)]
+    [InlineData("222222222222/sg-client", "111111111111", Verdict.Unknown)]
+    [InlineData("111111111111/sg-client/x", null, Verdict.Unknown)]
+    public void S04_a_group_written_account_slash_id_is_that_group(string written, string? userId, Verdict expected)
+    {
+        // The console's way of writing another account's group: compared as text it matched no interface, and admitted nobody.
+        var n = TwoSubnets();
+        n.SecurityGroups[1] = n.SecurityGroups[1] with
+        {
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, UserIdGroupPairs = [new UserIdGroupPair { GroupId = written, UserId = userId }] }],
+        };
+        var r = Db(n);
+        Assert.Equal(expected, r.Verdict);
+        if (expected == Verdict.Unknown) Assert.Equal((ExplanationCodes.UninterpretableEntry, "sg-db"), (r.ExplanationCode, r.BlockingComponent));
+        // The fan-out reads the reference the same way.
+        var analyzer = n.Analyzer();
+        Assert.Equal(expected, new ReachabilityFanOut(analyzer).WhoCanReach("i-b", Traffic.Tcp(5432), [analyzer.Index.NetworkInterfaces["eni-a"]]).Single().Verdict);
+    }
+
     [Fact]
     public void S04_group_reference_across_peering_needs_an_active_peering_and_no_stale_rule()
     {
@@ -67,6 +89,42 @@ public class SemanticsTests
         Assert.Equal(Verdict.Reachable, Db(Build("active", "active")).Verdict);
         Assert.Equal(ExplanationCodes.SecurityGroupRules, Db(Build("active", "deleted")).ExplanationCode);
         Assert.Equal(ExplanationCodes.PeeringNotActive, Db(Build("deleted", null)).ExplanationCode);
+    }
+
+    [Theory]
+    [InlineData(null, "Status.Code is missing")]
+    [InlineData("garbage", "Status.Code 'garbage' is not a peering state")]
+    public void S00_a_peering_whose_state_cannot_be_read_is_unknown_not_blocked(string? status, string why)
+    {
+        var n = new TestNetwork()
+            .Vpc("vpc-a", "10.0.0.0/16").Vpc("vpc-b", "10.1.0.0/16")
+            .Subnet("subnet-a", "vpc-a", "10.0.1.0/24").Subnet("subnet-b", "vpc-b", "10.1.1.0/24")
+            .Group("sg-client", "vpc-a").Group("sg-db", "vpc-b", [Tcp(5432, "10.0.0.0/16")])
+            .Eni("eni-a", "subnet-a", "10.0.1.10", ["sg-client"], "i-a").Eni("eni-b", "subnet-b", "10.1.1.20", ["sg-db"], "i-b")
+            .Peering("pcx-1", "vpc-a", "vpc-b", "provisioning")
+            .MainRoutes("vpc-a", To("10.1.0.0/16", pcx: "pcx-1")).MainRoutes("vpc-b", To("10.0.0.0/16", pcx: "pcx-1"));
+        // A state EC2 documents as carrying nothing blocks; one that is absent or not EC2's may be active: Unknown, naming it.
+        Assert.Equal(ExplanationCodes.PeeringNotActive, Db(n).ExplanationCode);
+        n.Peerings[0] = n.Peerings[0] with { Status = status is null ? null : new PeeringStatus { Code = status } };
+        var r = Db(n);
+        Assert.Equal((Verdict.Unknown, ExplanationCodes.UninterpretableEntry, "pcx-1"), (r.Verdict, r.ExplanationCode, r.BlockingComponent));
+        Assert.Contains(why, r.ForwardPath.Single(h => h.Result == HopResult.Unknown).Detail);
+    }
+
+    [Fact]
+    public void S00_an_address_two_interfaces_of_one_vpc_hold_is_unknown_naming_both()
+    {
+        // A capture taken while the address moved: the first interface in the file received it, and its groups decided.
+        var n = TwoSubnets().Group("sg-other", "vpc-a").Eni("eni-moved", "subnet-b", "10.0.2.20", ["sg-other"]);
+        foreach (var destination in new[] { "10.0.2.20", "i-b", "eni-moved" })
+        {
+            var r = n.Analyzer().Analyze("i-a", destination, Traffic.Tcp(5432));
+            Assert.Equal((Verdict.Unknown, ExplanationCodes.UninterpretableEntry, "subnet-b"), (r.Verdict, r.ExplanationCode, r.BlockingComponent));
+            Assert.Contains("10.0.2.20 is held by eni-b, eni-moved in vpc-a", r.Reason);
+        }
+        var analyzer = n.Analyzer();
+        var fan = new ReachabilityFanOut(analyzer).WhoCanReach("i-b", Traffic.Tcp(5432), [analyzer.Index.NetworkInterfaces["eni-a"]]).Single();
+        Assert.Equal((Verdict.Unknown, "subnet-b"), (fan.Verdict, fan.BlockingComponent));
     }
 
     [Fact]
@@ -309,6 +367,28 @@ public class SemanticsTests
         Assert.Equal("tgw-attach-a", r.BlockingComponent);
     }
 
+    [Theory]
+    [InlineData(0, "garbage", Verdict.Unknown)]
+    [InlineData(1, "garbage", Verdict.Unknown)]
+    [InlineData(0, "deleted", Verdict.NotReachable)]
+    [InlineData(1, "pendingAcceptance", Verdict.NotReachable)]
+    [InlineData(0, "Available", Verdict.Reachable)]
+    public void S00_an_attachment_state_that_is_not_ec2s_is_unknown_not_missing(int which, string state, Verdict expected)
+    {
+        // The source side's attachment (0) or the target's (1), in a state EC2 does not have: it was TGW_ATTACHMENT_MISSING.
+        var n = TgwPair("disable");
+        n.TgwVpcAttachments[which] = n.TgwVpcAttachments[which] with { State = state };
+        n.TgwAttachments[which] = n.TgwAttachments[which] with { State = state };
+        var r = Db(n);
+        Assert.Equal(expected, r.Verdict);
+        if (expected == Verdict.Unknown)
+        {
+            Assert.Equal(ExplanationCodes.UninterpretableEntry, r.ExplanationCode);
+            Assert.Contains($"'{state}'", r.Reason);
+        }
+        if (expected == Verdict.NotReachable) Assert.Equal(ExplanationCodes.TgwAttachmentMissing, r.ExplanationCode);
+    }
+
     [Fact]
     public void S18_tgw_static_beats_propagated_and_blackholes_drop()
     {
@@ -318,6 +398,21 @@ public class SemanticsTests
         var r = Db(n);
         Assert.Equal(ExplanationCodes.BadStateRoute, r.ExplanationCode);
         Assert.Equal("tgw-rtb-1", r.BlockingComponent);
+    }
+
+    [Theory]
+    [InlineData("garbage", Verdict.Unknown)]
+    [InlineData("detached", Verdict.NotReachable)]
+    [InlineData("Attached", Verdict.Reachable)]
+    public void S19_an_internet_gateway_attachment_in_a_state_ec2_does_not_have_is_unknown(string state, Verdict expected)
+    {
+        // It was "not attached" (BAD_STATE_ROUTE).
+        var n = TwoSubnets().Igw("igw-1", "vpc-a").MainRoutes("vpc-a", To("0.0.0.0/0", gateway: "igw-1"));
+        n.Enis[0] = n.Enis[0] with { Association = new NetworkInterfaceAssociation { PublicIp = "54.1.1.1" }, PrivateIpAddresses = [new NetworkInterfacePrivateIpAddress { PrivateIpAddress = "10.0.1.10", Association = new NetworkInterfaceAssociation { PublicIp = "54.1.1.1" } }] };
+        n.InternetGateways[0] = n.InternetGateways[0] with { Attachments = [new InternetGatewayAttachment { VpcId = "vpc-a", State = state }] };
+        var r = n.Analyzer().Analyze("i-a", "8.8.8.8", Traffic.Tcp(443));
+        Assert.True(r.Verdict == expected, r.Explain());
+        if (expected == Verdict.Unknown) Assert.Equal((ExplanationCodes.UninterpretableEntry, "igw-1"), (r.ExplanationCode, r.BlockingComponent));
     }
 
     [Fact]
@@ -358,6 +453,15 @@ public class SemanticsTests
             }));
         var ok = Build().Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
         Assert.Equal(Verdict.Reachable, ok.Verdict);
+        // A state that cannot be read is Unknown, naming it (it was BAD_STATE_ROUTE, "nat-1 is "); a documented one blocks.
+        foreach (var (state, verdict) in new[] { ((string?)null, Verdict.Unknown), ("garbage", Verdict.Unknown), ("deleted", Verdict.NotReachable) })
+        {
+            var changed = Build();
+            changed.NatGateways[0] = changed.NatGateways[0] with { State = state };
+            var stateOf = changed.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
+            Assert.Equal((verdict, "nat-1"), (stateOf.Verdict, stateOf.BlockingComponent));
+            Assert.Equal(verdict == Verdict.Unknown ? ExplanationCodes.UninterpretableEntry : ExplanationCodes.BadStateRoute, stateOf.ExplanationCode);
+        }
         Assert.Equal(ExplanationCodes.NatProtocol, Build().Analyzer().Analyze("i-a", "Internet", new Traffic(new IpProtocol(47))).ExplanationCode);
         var acl = Build().Acl("acl-pub", "vpc-a", ["subnet-pub"], Entry(100, false, "deny", "10.0.1.0/24"), Entry(200, false, "allow"), Entry(100, true, "allow"));
         var blocked = acl.Analyzer().Analyze("i-a", "Internet", Traffic.Tcp(443));
@@ -411,6 +515,24 @@ public class SemanticsTests
         Assert.Equal(Verdict.Reachable, a.Analyze("Internet", "i-web", Traffic.Tcp(443)).Verdict);
         Assert.Equal(ExplanationCodes.SecurityGroupRules, a.Analyze("Internet", "i-web", Traffic.Tcp(80)).ExplanationCode);
         Assert.Equal(ExplanationCodes.SecurityGroupRules, a.Analyze("Internet", "2600:1f18:1:1::10", Traffic.Tcp(80)).ExplanationCode);
+    }
+
+    [Fact]
+    public void S22_an_ipv6_only_interface_is_reached_at_its_ipv6_address()
+    {
+        // Refused before as having "no private address": by instance id, pairwise and as the fan-out's destination.
+        var n = new TestNetwork().Vpc("vpc-6", "10.6.0.0/16", "2600:1f18:1::/56")
+            .Subnet("subnet-a", "vpc-6", "10.6.1.0/24", ipv6: "2600:1f18:1:1::/64").Subnet("subnet-b", "vpc-6", "10.6.2.0/24", ipv6: "2600:1f18:1:2::/64")
+            .Group("sg-client", "vpc-6").Group("sg-web", "vpc-6", [new IpPermission { IpProtocol = "tcp", FromPort = 443, ToPort = 443, Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "2600:1f18:1:1::/64" }] }])
+            .Eni("eni-client", "subnet-a", "10.6.1.10", ["sg-client"], "i-client", ipv6: "2600:1f18:1:1::10")
+            .Eni("eni-web", "subnet-b", "10.6.2.20", ["sg-web"], "i-web", ipv6: "2600:1f18:1:2::20");
+        n.Enis[1] = n.Enis[1] with { PrivateIpAddress = null, PrivateIpAddresses = [] };
+        var a = n.Analyzer();
+        var r = a.Analyze("i-client", "i-web", Traffic.Tcp(443));
+        Assert.Equal((Verdict.Reachable, "2600:1f18:1:2::20"), (r.Verdict, r.DestinationAddress));
+        Assert.Equal(ExplanationCodes.SecurityGroupRules, a.Analyze("i-client", "i-web", Traffic.Tcp(22)).ExplanationCode);
+        var fan = new ReachabilityFanOut(a).WhoCanReach("i-web", Traffic.Tcp(443), a.Index.NetworkInterfaces.Values);
+        Assert.Equal(("eni-client", Verdict.Reachable, "2600:1f18:1:1::10"), (fan.Single().Source, fan.Single().Verdict, fan.Single().PrivateIpAddress));
     }
 
     [Fact]

@@ -100,9 +100,10 @@ internal sealed class DbSubnetGroupChecks : IAuditCheck
         var unknown = new List<string>();
         foreach (var db in databases)
         {
-            if (db.SubnetId is not { } home) continue;
-            // A database interface captured without its address (a damaged capture): what reaches it cannot be asked.
-            if (ReachabilityAnalyzer.PrivateAddressOf(db, ipv6: false) is null) { unknown.Add($"{db.NetworkInterfaceId} has no private IPv4 address in the snapshot, so what reaches it is Unknown"); continue; }
+            if (db.SubnetId is not { } home) { unknown.Add($"{db.NetworkInterfaceId} has no SubnetId in the snapshot"); continue; }
+            // A database interface captured without its address (a damaged capture): what reaches it cannot be asked. An IPv6-only one is
+            // reached at its IPv6 address (ReachabilityAnalyzer.AddressToReach).
+            if (ReachabilityAnalyzer.AddressToReach(db) is null) { unknown.Add($"{db.NetworkInterfaceId} has no private IPv4 address in the snapshot (nor an IPv6 one), so what reaches it is Unknown"); continue; }
             foreach (var (port, admitted) in PortsAndClients(audit, db))
             {
                 foreach (var client in fanOut.WhoCanReach(db, Traffic.Tcp(port), admitted).Where(c => c.Verdict == Verdict.Reachable))

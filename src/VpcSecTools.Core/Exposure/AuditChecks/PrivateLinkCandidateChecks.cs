@@ -102,21 +102,22 @@ internal sealed class PrivateLinkCandidateChecks : IAuditCheck
         return r.Cidrs is { Count: > 0 } cidrs && cidrs.All(c => c.Prefix > 0) && cidrs.Any(c => link.RemoteCidrs.Any(c.Overlaps));
     }
 
-    /// <summary>Both directions of every active peering, and every pair of VPCs of the snapshot attached to one transit gateway.</summary>
+    /// <summary>Both directions of every peering that is or may be active, and every pair of VPCs of the snapshot attached to one transit gateway.</summary>
     private static IEnumerable<Link> Links(AuditContext audit)
     {
         var index = audit.Index;
         foreach (var p in index.VpcPeeringConnections.Values)
         {
-            if (p.Status?.Code != "active" || p.RequesterVpcInfo?.VpcId is not { } a || p.AccepterVpcInfo?.VpcId is not { } b) continue;
+            // The index's reading of the state (case, absent or unknown states): a peering that may be active is asked about.
+            if (index.PeeringOf(p.VpcPeeringConnectionId)?.Active == false || p.RequesterVpcInfo?.VpcId is not { } a || p.AccepterVpcInfo?.VpcId is not { } b) continue;
             foreach (var (service, remote) in new[] { (a, p.AccepterVpcInfo), (b, p.RequesterVpcInfo) })
                 if (index.Vpcs.ContainsKey(service))
                     yield return new Link(p.VpcPeeringConnectionId, "peering", service, remote.VpcId!, remote.OwnerId, CidrsOf(index, remote), index.Vpcs.ContainsKey(remote.VpcId!));
         }
         var attached = index.TransitGatewayAttachments.Values
-            .Where(t => t.ResourceType == "vpc" && t.State is null or "available" or "modifying" && t.TransitGatewayId is not null && t.ResourceId is not null)
+            .Where(t => ResourceState.Is(t.ResourceType, "vpc") && SnapshotIndex.IsUsableAttachmentState(t.State) && t.TransitGatewayId is not null && t.ResourceId is not null)
             .Select(t => (Tgw: t.TransitGatewayId!, Vpc: t.ResourceId!))
-            .Concat(index.TransitGatewayVpcAttachments.Values.Where(t => t.State is null or "available" or "modifying" && t.TransitGatewayId is not null && t.VpcId is not null)
+            .Concat(index.TransitGatewayVpcAttachments.Values.Where(t => SnapshotIndex.IsUsableAttachmentState(t.State) && t.TransitGatewayId is not null && t.VpcId is not null)
                 .Select(t => (Tgw: t.TransitGatewayId!, Vpc: t.VpcId!)))
             .Distinct().ToArray();
         foreach (var (tgw, service) in attached)
