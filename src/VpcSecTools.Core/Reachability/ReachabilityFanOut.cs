@@ -60,8 +60,10 @@ public sealed class ReachabilityFanOut
             return Index.Vpcs.ContainsKey(s) ? Index.NetworkInterfaces.Values.Where(e => e.VpcId == s).ToArray() : throw new EndpointNotFoundException(s, $"VPC '{s}' is not in the snapshot");
         if (s.StartsWith("subnet-", StringComparison.Ordinal))
             return Index.Subnets.ContainsKey(s) ? Index.EnisInSubnet(s) : throw new EndpointNotFoundException(s, $"subnet '{s}' is not in the snapshot");
+        // A group the capture lacks but interfaces carry still names them: asked, their missing group is Unknown, naming it.
         if (s.StartsWith("sg-", StringComparison.Ordinal))
-            return Index.SecurityGroups.ContainsKey(s) ? Index.EnisInGroup(s) : throw new EndpointNotFoundException(s, $"security group '{s}' is not in the snapshot");
+            return Index.SecurityGroups.ContainsKey(s) || Index.EnisInGroup(s).Count > 0 ? Index.EnisInGroup(s)
+                : throw new EndpointNotFoundException(s, $"security group '{s}' is not in the snapshot");
         return null;
     }
 
