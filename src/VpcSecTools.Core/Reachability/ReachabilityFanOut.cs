@@ -82,6 +82,10 @@ public sealed class ReachabilityFanOut
 
     private List<ReachableSource> WhoCanReach(ReachabilityEndpoint dst, Traffic traffic, IEnumerable<NetworkInterface> sources, bool includeInternet)
     {
+        // "Which interfaces reach the internet?" has no one address to ask: routes to public prefixes and the rules that name
+        // them differ by address, so a representative one would be a guess.
+        if (dst.Kind == EndpointKind.Internet && dst.Address is null)
+            throw new ArgumentException($"'{dst.Text}' names no one address, and which interfaces reach the internet depends on the address (routes and rules to public prefixes differ): give a public address as the destination (such as 8.8.8.8, or an address of the service the interfaces call)");
         var results = new List<ReachableSource>();
         // "Who can reach 8.8.8.8?" asks the ENIs; the internet row would ask the internet about itself (and refused the whole question).
         if (includeInternet && dst.Kind != EndpointKind.Internet)
