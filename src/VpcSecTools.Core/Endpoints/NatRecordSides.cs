@@ -38,7 +38,7 @@ internal sealed class NatRecordSides
 
     /// <summary>What the counts say of the bytes of REJECT records on NAT gateways' interfaces, which neither counts.</summary>
     public static string RejectedNote(long bytes) =>
-        $"{bytes} bytes of REJECT records on the NAT gateways' interfaces are not counted: dropped at the interface (its subnet's network ACL), they did not go through the NAT gateway";
+        $"{SaturatingSum.Text(bytes)} bytes of REJECT records on the NAT gateways' interfaces are not counted: dropped at the interface (its subnet's network ACL), they did not go through the NAT gateway";
 
     /// <summary>How many addresses are numbered.</summary>
     public int Count => _ips.Count;

@@ -234,7 +234,7 @@ public static class NatTrafficAttribution
                 allNotes.Add($"no records from the NAT gateways' ENIs ({string.Join(", ", natEnis.Order(StringComparer.Ordinal))}): the flow logs must cover the NAT gateways' subnets");
             if (_rejected > 0) allNotes.Add(NatRecordSides.RejectedNote(_rejected));
             if (_withoutClient > 0)
-                allNotes.Add($"{_withoutClient} bytes through NAT have no known client: the log format lacks pkt-srcaddr/pkt-dstaddr (v3), so only the NAT's internet side could be counted");
+                allNotes.Add($"{SaturatingSum.Text(_withoutClient)} bytes through NAT have no known client: the log format lacks pkt-srcaddr/pkt-dstaddr (v3), so only the NAT's internet side could be counted");
             return new ObservedTraffic
             {
                 Flows = _flows.Select(kv => new NatTraffic(kv.Key.Nat, null, kv.Key.Client, kv.Key.Service, kv.Key.Region, kv.Value, kv.Key.By))

@@ -75,7 +75,7 @@ internal sealed class TransferTally(TransferPaths paths)
         var factor = hours > 0 ? prices.HoursPerMonth / hours : 0m;
         var notes = new List<string>(_notes);
         if (_counted.Count > 0 && hours <= 0) notes.Add("the window is empty (one instant): bytes are shown, not scaled to a month");
-        if (_unknownInterfaceBytes > 0) notes.Add($"{_unknownInterfaceBytes} bytes were logged by interfaces that are not in the snapshot: their paths are unknown and they are not counted");
+        if (_unknownInterfaceBytes > 0) notes.Add($"{SaturatingSum.Text(_unknownInterfaceBytes)} bytes were logged by interfaces that are not in the snapshot: their paths are unknown and they are not counted");
         if (_rejectedNat > 0) notes.Add(NatRecordSides.RejectedNote(_rejectedNat));
         if (paths.IsNat.Any(n => n) && !paths.IsNat.Where((n, i) => n && _seen[i]).Any())
             notes.Add("no records from the NAT gateways' interfaces: their processing (and the legs to them) is not counted; the flow logs must cover the NAT gateways' subnets");
@@ -118,7 +118,7 @@ internal sealed class TransferTally(TransferPaths paths)
             });
         }
         if (lines.FirstOrDefault(l => l.Path == TransferPath.Unattributed) is { } unplaced)
-            notes.Add($"{unplaced.Bytes} bytes could not be placed on a path (the notes above say why): they are shown, not priced");
+            notes.Add($"{SaturatingSum.Text(unplaced.Bytes)} bytes could not be placed on a path (the notes above say why): they are shown, not priced");
         return new TransferCostReport
         {
             Lines = lines.OrderByDescending(l => l.CostPerMonth ?? -1).ThenByDescending(l => l.Bytes).ThenBy(l => l.Region, StringComparer.Ordinal).ThenBy(l => l.Path).ToArray(),
