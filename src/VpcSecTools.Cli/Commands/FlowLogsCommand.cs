@@ -13,7 +13,7 @@ public static class FlowLogsCommand
 {
     public static Command Create()
     {
-        var command = new Command("flowlogs", "Query VPC flow logs (files, folders, wildcards; plain, .gz or Parquet), or list flow-log coverage of a snapshot.");
+        var command = new Command("flowlogs", "Query VPC flow logs (files, folders, wildcards at any level of a local path; plain, .gz or Parquet), or list flow-log coverage of a snapshot.");
         command.Subcommands.Add(Query());
         command.Subcommands.Add(Coverage());
         return command;
