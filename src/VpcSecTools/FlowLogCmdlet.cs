@@ -15,7 +15,8 @@ namespace VpcSecTools.Commands;
 public abstract class FlowLogCmdlet : SnapshotCmdlet
 {
     /// <summary>
-    /// Flow-log files, folders (searched recursively), wildcards, or s3://bucket/prefix locations (listed for the window). From
+    /// Flow-log files, folders (searched recursively), wildcards at any level of a local path (AWSLogs/*/vpcflowlogs/us-east-1/2026/11/*),
+    /// or s3://bucket/prefix locations (listed for the window). From
     /// the pipeline by property name only (FullName, as Get-ChildItem gives): other objects are not file names.
     /// </summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -13,7 +13,7 @@ public static class FlowLogsCommand
 {
     public static Command Create()
     {
-        var command = new Command("flowlogs", "Query VPC flow logs (files, folders, wildcards; plain, .gz or Parquet), or list flow-log coverage of a snapshot.");
+        var command = new Command("flowlogs", "Query VPC flow logs (files, folders, wildcards at any level of a local path; plain, .gz or Parquet), or list flow-log coverage of a snapshot.");
         command.Subcommands.Add(Query());
         command.Subcommands.Add(Coverage());
         return command;
@@ -203,11 +203,13 @@ public static class FlowLogsCommand
         bool IsAddress(int i) => attribution is not null && FlowAttribution.HasAddressField([fields[i]]);
         var fieldHeaders = names.SelectMany((n, i) => IsAddress(i) ? new[] { n, n + "Owner" } : [n]).ToList();
         List<string> headers = [.. fieldHeaders, .. binned ? new[] { "Bin" } : [], "Count", "Packets", "Bytes", "FirstSeen", "LastSeen"];
-        IReadOnlyList<object?> Values(FlowGroup g)
+        // The table says a sum that saturated is at least that; JSON and CSV keep the number, as the cmdlet's objects do.
+        IReadOnlyList<object?> Values(FlowGroup g, bool table = false)
         {
             var owners = attribution?.Of(g);
             var values = g.Values.SelectMany((v, i) => IsAddress(i) ? new object?[] { v, owners![i]?.ToString() } : [g.TypedValue(i)]);
-            return [.. values, .. binned ? new object?[] { g.Bin } : [], g.Count, g.Packets, g.Bytes, g.FirstSeen, g.LastSeen];
+            object Sum(long sum) => table ? SaturatingSum.Text(sum) : sum;
+            return [.. values, .. binned ? new object?[] { g.Bin } : [], Sum(g.Count), Sum(g.Packets), Sum(g.Bytes), g.FirstSeen, g.LastSeen];
         }
         switch (format)
         {
@@ -218,7 +220,7 @@ public static class FlowLogsCommand
                 WriteCsv(headers, groups.Select(g => Values(g).Select(Text).ToList()), w);
                 break;
             default:
-                CliOutput.WriteTable(headers, groups.Select(g => (IReadOnlyList<string>)Values(g).Select(v => v is null ? "-" : Text(v)).ToList()), w);
+                CliOutput.WriteTable(headers, groups.Select(g => (IReadOnlyList<string>)Values(g, table: true).Select(v => v is null ? "-" : Text(v)).ToList()), w);
                 break;
         }
     }
@@ -226,13 +228,14 @@ public static class FlowLogsCommand
     private static void WriteNatTotals(IReadOnlyList<Endpoints.NatTrafficTotal> totals, string format, TextWriter w)
     {
         string[] headers = ["NatGatewayId", "Service", "Region", "NamedBy", "Clients", "Bytes", "Gigabytes"];
-        IReadOnlyList<string> Row(Endpoints.NatTrafficTotal t) =>
-            [t.NatGatewayId, t.Service, t.Region ?? "-", t.NamedBy.ToString(), Text(t.Clients), Text(t.Bytes), Text(t.Gigabytes)];
+        IReadOnlyList<string> Row(Endpoints.NatTrafficTotal t, bool table) =>
+            [t.NatGatewayId, t.Service, t.Region ?? "-", t.NamedBy.ToString(), Text(t.Clients),
+             table ? SaturatingSum.Text(t.Bytes) : Text(t.Bytes), table && SaturatingSum.Saturated(t.Bytes) ? SaturatingSum.AtLeast(Text(t.Gigabytes)) : Text(t.Gigabytes)];
         switch (format)
         {
             case "json": CliOutput.WriteJson(totals, w); break;
-            case "csv": WriteCsv(headers, totals.Select(Row), w); break;
-            default: CliOutput.WriteTable(headers, totals.Select(Row), w); break;
+            case "csv": WriteCsv(headers, totals.Select(t => Row(t, false)), w); break;
+            default: CliOutput.WriteTable(headers, totals.Select(t => Row(t, true)), w); break;
         }
     }
 

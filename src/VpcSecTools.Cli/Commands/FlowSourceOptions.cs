@@ -15,7 +15,8 @@ public sealed class FlowSourceOptions(string awsUsedFor = "For s3:// paths, log 
 {
     private readonly Argument<string[]> _paths = new("path")
     {
-        Description = "Flow-log files, folders (recursive), wildcards or s3://bucket/prefix locations (listed for the window). " +
+        Description = "Flow-log files, folders (recursive), wildcards (* and ?) at any level of a local path, quoted so that vpcsec expands them " +
+            "('AWSLogs/*/vpcflowlogs/us-east-1/2026/11/*': every account's day folders, each file read once), or s3://bucket/prefix locations (listed for the window). " +
             "Without any path, log group or flow-log id, the --vpc-id VPCs' own flow logs are read where the snapshot's describe-flow-logs says they go.",
         Arity = ArgumentArity.ZeroOrMore,
     };

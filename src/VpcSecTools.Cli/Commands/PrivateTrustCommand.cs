@@ -96,7 +96,7 @@ public static class PrivateTrustCommand
     [
         f.Severity.Label(), f.CheckId, f.Traffic?.SourceAddress ?? "", f.Traffic?.SourceOwner ?? "", f.Traffic?.NetworkInterfaceId ?? f.ResourceId,
         f.ResourceName ?? "", f.Protocol ?? "", f.Ports ?? "", f.Traffic?.Action ?? "", (f.Traffic?.Records ?? 0).ToString(CultureInfo.InvariantCulture),
-        (f.Traffic?.Bytes ?? 0).ToString(CultureInfo.InvariantCulture), Time(f.Traffic?.FirstSeen), Time(f.Traffic?.LastSeen), f.Rule ?? "",
+        SaturatingSum.Text(f.Traffic?.Bytes ?? 0), Time(f.Traffic?.FirstSeen), Time(f.Traffic?.LastSeen), f.Rule ?? "",
         f.Confirmed ? "true" : "false",
     ];
 
@@ -113,7 +113,7 @@ public static class PrivateTrustCommand
         CliOutput.WriteTable(["VpcId", "Zone", "Sources", "Interfaces", "Records", "Accepted", "Rejected", "Bytes", "Findings", "Top sources"],
             report.Zones.Select(z => (IReadOnlyList<string>)
             [
-                z.VpcId, z.Zone.ToString(), N(z.SourceCount), N(z.NetworkInterfaceCount), N(z.Records), N(z.AcceptedRecords), N(z.RejectedRecords), N(z.Bytes),
+                z.VpcId, z.Zone.ToString(), N(z.SourceCount), N(z.NetworkInterfaceCount), N(z.Records), N(z.AcceptedRecords), N(z.RejectedRecords), SaturatingSum.Text(z.Bytes),
                 N(z.FindingCount), string.Join("; ", z.Sources.Take(3).Select(s => s.Name == s.SourceAddress ? s.Name : $"{s.SourceAddress} {s.Name}")),
             ]), w);
         w.WriteLine();

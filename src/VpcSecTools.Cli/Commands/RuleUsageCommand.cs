@@ -69,6 +69,8 @@ public static class RuleUsageCommand
             case "terraform": stdout.Write(RuleUsageRendering.Terraform(report)); return;
         }
         static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        // A sum that saturated is at least that (FlowText.Add).
+        static string Sum(long n) => SaturatingSum.Saturated(n) ? SaturatingSum.AtLeast(N(n)) : N(n);
         if (proposals)
         {
             CliOutput.WriteTable(["Safe", "GroupId", "Action", "Dropped", "InternetPairs", "SourcesRemoved", "Change", "Withheld"],
@@ -80,7 +82,7 @@ public static class RuleUsageCommand
             CliOutput.WriteTable(["Verdict", "ResourceId", "Direction", "Rule", "Flows", "Bytes", "Peers", "LastSeen", "Reason"],
                 shown.Rules.Select(r => (IReadOnlyList<string>)[r.Verdict.ToString(), r.ResourceId, r.Direction.ToString(),
                     r.Kind == RuleKind.NetworkAcl ? $"{r.RuleNumber} {r.Action} {r.Protocol} {r.Ports} {r.Source}" : $"{r.Protocol} {r.Ports} {r.Source}",
-                    N(r.Flows), N(r.Bytes), N(r.PeerCount), r.LastSeen?.ToString("u", CultureInfo.InvariantCulture) ?? "", r.Reason]), stdout);
+                    Sum(r.Flows), Sum(r.Bytes), N(r.PeerCount), r.LastSeen?.ToString("u", CultureInfo.InvariantCulture) ?? "", r.Reason]), stdout);
         }
         stdout.WriteLine();
         stdout.WriteLine($"window {report.WindowStart:u} .. {report.WindowEnd:u}: {report.Rules.Count(r => r.Verdict == UsageVerdict.Used)} used, " +

@@ -50,11 +50,13 @@ public static class TransferCostCommand
     private static void Write(TransferCostReport report, TextWriter stdout)
     {
         static string N(decimal? d) => d is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+        // Figures drawn from a sum that saturated (FlowText.Add) are at least what they show.
+        static string From(bool saturated, decimal? d) => saturated && d is not null ? SaturatingSum.AtLeast(N(d)) : N(d);
         CliOutput.WriteTable(["Region", "Path", "GB", "GB/month", "PerGb", "Cost/month", "TopTalker"],
-            report.Lines.Select(l => (IReadOnlyList<string>)[l.Region, l.Path.ToString(), N(l.Gigabytes), N(l.GbPerMonth),
-                l.PricePerGb is { } p ? p.ToString("0.####", CultureInfo.InvariantCulture) : "-", N(l.CostPerMonth),
-                l.TopTalkers.FirstOrDefault()?.ToString() ?? "-"]), stdout);
+            report.Lines.Select(l => (IReadOnlyList<string>)[l.Region, l.Path.ToString(), From(SaturatingSum.Saturated(l.Bytes), l.Gigabytes),
+                From(SaturatingSum.Saturated(l.Bytes), l.GbPerMonth), l.PricePerGb is { } p ? p.ToString("0.####", CultureInfo.InvariantCulture) : "-",
+                From(SaturatingSum.Saturated(l.Bytes), l.CostPerMonth), l.TopTalkers.FirstOrDefault()?.ToString() ?? "-"]), stdout);
         stdout.WriteLine();
-        stdout.WriteLine($"Total: {N(report.TotalCostPerMonth)} per month; window {report.WindowStart:u} .. {report.WindowEnd:u} (x{report.MonthlyFactor} to a month); prices: {report.PriceSource}; ip-ranges: {report.IpRangesSource}");
+        stdout.WriteLine($"Total: {From(report.Lines.Any(l => SaturatingSum.Saturated(l.Bytes) && l.CostPerMonth is not null), report.TotalCostPerMonth)} per month; window {report.WindowStart:u} .. {report.WindowEnd:u} (x{report.MonthlyFactor} to a month); prices: {report.PriceSource}; ip-ranges: {report.IpRangesSource}");
     }
 }

@@ -1,3 +1,4 @@
+using VpcSecTools.FlowLogs;
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
@@ -34,7 +35,7 @@ public static class EndpointPlanner
         {
             if (!index.NatGateways.TryGetValue(flow.NatGatewayId, out var nat) || nat.VpcId is null)
             {
-                notes.Add($"{flow.NatGatewayId} is not in the snapshot: {flow.Bytes} bytes to {flow.Service} left out");
+                notes.Add($"{flow.NatGatewayId} is not in the snapshot: {SaturatingSum.Text(flow.Bytes)} bytes to {flow.Service} left out");
                 continue;
             }
             var region = index.RegionOf(nat.NatGatewayId)?.Region ?? "";

@@ -115,7 +115,10 @@ public static class EndpointPlanning
         if (list.Count > 0 && !list[0].Fields.Contains("interface-id"))
             throw new ArgumentException($"flow-log groups must be grouped by at least {string.Join(",", NatTrafficAttribution.GroupFieldSets[^1])}, not {string.Join(",", list[0].Fields)}");
         var (ranges, update, rangeNotes) = Ranges(ipRangesPath, download);
-        var traffic = NatTrafficAttribution.Attribute(index, list, ranges, [.. notes ?? [], .. rangeNotes], window);
+        // Without the action a REJECT group cannot be told apart, and would be counted as NAT traffic.
+        string[] action = list.Count > 0 && !list[0].Fields.Contains("action")
+            ? ["the groups are not grouped by action: any REJECT records among them are counted as NAT traffic (query with -Action ACCEPT, or group by action too)"] : [];
+        var traffic = NatTrafficAttribution.Attribute(index, list, ranges, [.. notes ?? [], .. rangeNotes, .. action], window);
         return Plan(index, traffic, ranges, update, pricePath);
     }
 

@@ -46,16 +46,15 @@ internal sealed class NatFlowSink : RecordSink
 
     private readonly Scope _scope;
     private readonly ByteKeyTable _interfaces;
-    private readonly int _eni, _bytes, _start, _end, _packetSource, _packetDestination, _source, _destination, _sourceService, _destinationService;
+    private readonly int _eni, _bytes, _start, _end, _action, _sourceService, _destinationService;
     private readonly long[] _eniBytes;
     private readonly RecordCheck _check;
-    private long _first = long.MaxValue, _last = long.MinValue;
+    private long _first = long.MaxValue, _last = long.MinValue, _rejected;
 
-    private readonly ByteKeyTable _addresses = new();
-    /// <summary>Per address number: what it is, and its remote prefix's number (read per record, so kept apart from the address).</summary>
-    private AddressRole[] _roles = new AddressRole[64];
+    private readonly NatRecordSides _addresses;
+    /// <summary>Per address number, its remote prefix's number (0: none); <see cref="_judged"/> addresses have one.</summary>
     private int[] _prefixOf = new int[64];
-    private readonly List<IpAddress> _ips = [];
+    private int _judged;
     /// <summary>The ip-ranges prefixes of the remotes seen; 0 stands for none (the internet).</summary>
     private readonly List<AwsIpPrefix?> _prefixes = [null];
     private readonly Dictionary<AwsIpPrefix, int> _prefixIds = new(ReferenceEqualityComparer.Instance);
@@ -75,16 +74,15 @@ internal sealed class NatFlowSink : RecordSink
         _bytes = format.IndexOf(FlowField.Bytes);
         _start = format.IndexOf(FlowField.Start);
         _end = format.IndexOf(FlowField.End);
-        _packetSource = format.IndexOf(FlowField.PacketSourceAddress);
-        _packetDestination = format.IndexOf(FlowField.PacketDestinationAddress);
-        _source = format.IndexOf(FlowField.SourceAddress);
-        _destination = format.IndexOf(FlowField.DestinationAddress);
+        _action = format.IndexOf(FlowField.Action);
+        _addresses = new NatRecordSides(format, scope.Sides);
         _sourceService = format.IndexOf(FlowField.PacketSourceAwsService);
         _destinationService = format.IndexOf(FlowField.PacketDestinationAwsService);
         _eniBytes = new long[scope.Enis.Count];
         // The fields the attribution reads, by listing's rule: the packet addresses and the addresses (read where the packet
         // addresses are '-'), and the packets (bytes and times are parsed here).
-        _check = new RecordCheck(format, new[] { _packetSource, _packetDestination, _source, _destination, format.IndexOf(FlowField.Packets) }.Where(i => i >= 0));
+        _check = new RecordCheck(format, new[] { FlowField.PacketSourceAddress, FlowField.PacketDestinationAddress, FlowField.SourceAddress, FlowField.DestinationAddress,
+            FlowField.Packets }.Select(format.IndexOf).Where(i => i >= 0));
     }
 
     /// <summary>Most lines are of other interfaces: the scanner turns them away before calling (see <see cref="Gate"/>).</summary>
@@ -117,63 +115,43 @@ internal sealed class NatFlowSink : RecordSink
             }
             else if (!GroupSink.Dash(line, _end, "end", "a Unix time", out _, ref problem)) return false;
         }
+        // A format without the action is taken as ACCEPT; a REJECT, or '-' (a NODATA line), is neither NAT traffic nor an
+        // endpoint's (NatRecordSides.Counted).
+        bool? accepted = _action < 0 || FlowText.IsDash(line.Field(_action)) ? _action < 0 : FlowText.Accepted(line.Field(_action), ref problem);
+        if (accepted is null) return false;
         if (bytes == 0) return true;
-        _eniBytes[eni] = FlowText.Add(_eniBytes[eni], bytes);
-        if (_scope.Nats[eni] is null) return true;
-
-        int a = Address(line, _packetSource), b = Address(line, _packetDestination);
-        var (ra, rb) = (Role(a), Role(b));
-        if (HasBoth(ra, rb))
+        if (accepted == false)
         {
-            if (!CountsPacketSide(ra, rb, out bool clientSends)) return true;
-            int service = Service(line, clientSends ? _destinationService : _sourceService);
-            Count(eni, clientSends ? a : b, _prefixOf[clientSends ? b : a], service, bytes);
+            if (_scope.Nats[eni] is not null) _rejected = FlowText.Add(_rejected, bytes);
             return true;
         }
-        a = Address(line, _source);
-        b = Address(line, _destination);
-        if (!CountsAddressSide(Role(a), Role(b), out bool remoteIsSource)) return true;
-        Count(eni, -1, _prefixOf[remoteIsSource ? a : b], -1, bytes);
+        _eniBytes[eni] = FlowText.Add(_eniBytes[eni], bytes);
+        if (_scope.Nats[eni] is null || !_addresses.Counted(line, out var side)) return true;
+        int service = side.Client < 0 ? -1 : Service(line, side.ClientSends ? _destinationService : _sourceService);
+        Count(eni, side.Client, PrefixOf(side.Remote), service, bytes);
         return true;
     }
 
-    /// <summary>The number of the address in field <paramref name="index"/> (-1: the format has no such field).</summary>
+    /// <summary>The remote prefix's number of an address; an address new since the last call is placed in ip-ranges once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Address(scoped in RawLine line, int index)
+    private int PrefixOf(int address)
     {
-        if (index < 0) return -1;
-        var rest = line.FieldAndRest(index, out int length);
-        int id = _addresses.Find(rest, length);
-        return id >= 0 ? id : NewAddress(rest[..length]);
+        while (_judged < _addresses.Count) Judge(_judged++);
+        return _prefixOf[address];
     }
 
-    private AddressRole Role(int address) => address < 0 ? AddressRole.None : _roles[address];
-
-    /// <summary>An address seen for the first time: parsed, judged (NAT, private) and placed in ip-ranges once.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int NewAddress(ReadOnlySpan<byte> text)
+    private void Judge(int address)
     {
-        int id = _addresses.Add(text);
-        if (id == _roles.Length)
+        if (address == _prefixOf.Length) Array.Resize(ref _prefixOf, address * 2);
+        // Not an address, or a private one: no prefix, as the array starts.
+        if (_addresses[address] is not { } ip || (_addresses.Role(address) & AddressRole.Private) != 0 || _scope.Ranges.Find(ip) is not { } p) return;
+        if (!_prefixIds.TryGetValue(p, out int prefix))
         {
-            Array.Resize(ref _roles, id * 2);
-            Array.Resize(ref _prefixOf, id * 2);
+            _prefixIds[p] = prefix = _prefixes.Count;
+            _prefixes.Add(p);
         }
-        bool parsed = FlowText.TryParseAddress(text, out var ip);
-        _ips.Add(ip);
-        // Not an address ('-', garbage): role None and no prefix, as the arrays start.
-        if (!parsed) return id;
-        var role = _roles[id] = _scope.Sides.Role(ip);
-        if ((role & AddressRole.Private) == 0 && _scope.Ranges.Find(ip) is { } p)
-        {
-            if (!_prefixIds.TryGetValue(p, out int prefix))
-            {
-                _prefixIds[p] = prefix = _prefixes.Count;
-                _prefixes.Add(p);
-            }
-            _prefixOf[id] = prefix;
-        }
-        return id;
+        _prefixOf[address] = prefix;
     }
 
     /// <summary>The number of the service name in field <paramref name="index"/> (-1: none, '-' included).</summary>
@@ -207,13 +185,14 @@ internal sealed class NatFlowSink : RecordSink
     public void AddTo(Tally tally)
     {
         tally.Seen(_first == long.MaxValue ? null : FlowText.FromMilliseconds(_first), _last == long.MinValue ? null : FlowText.FromMilliseconds(_last));
+        tally.Rejected(_rejected);
         for (int e = 0; e < _eniBytes.Length; e++)
             if (_eniBytes[e] != 0) tally.Interface(_scope.Enis[e], _eniBytes[e]);
         var services = Enumerable.Range(0, _services.Count).Select(i => Encoding.UTF8.GetString(_services[i])).ToArray();
         var flows = _flows.Entries().Select(kv => ((int)(kv.Key >> 52), (int)(kv.Key >> 26 & ((1 << 26) - 1)) - 1, (int)(kv.Key >> 10 & 0xFFFF), (int)(kv.Key & 0x3FF) - 1, kv.Sum))
             .Concat(_wideFlows.Select(kv => (kv.Key.Eni, kv.Key.Client, kv.Key.Prefix, kv.Key.Service, kv.Value)));
         foreach (var (eni, client, prefix, service, bytes) in flows)
-            tally.Flow(_scope.Nats[eni]!, client < 0 ? null : _ips[client].ToString(),
+            tally.Flow(_scope.Nats[eni]!, client < 0 ? null : _addresses[client]!.Value.ToString(),
                 NatTrafficAttribution.Name(_prefixes[prefix], service < 0 ? null : services[service]), bytes);
     }
 

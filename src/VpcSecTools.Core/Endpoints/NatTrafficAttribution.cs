@@ -84,7 +84,13 @@ public static class NatTrafficAttribution
             if (columns is null || !ReferenceEquals(columns.Fields, g.Fields)) columns = new Columns(g.Fields);
             tally.Seen(g.FirstSeen, g.LastSeen);
             var eni = columns.Get(g, columns.InterfaceId);
+            // Groups that carry the action are read by the lines' rule: a REJECT is not NAT traffic (NatRecordSides.Counted).
             if (eni is null || g.Bytes == 0) continue;
+            if (columns.Action >= 0 && columns.Get(g, columns.Action) != "ACCEPT")
+            {
+                if (sides.NatByEni.ContainsKey(eni)) tally.Rejected(g.Bytes);
+                continue;
+            }
             tally.Interface(eni, g.Bytes);
             if (!sides.NatByEni.TryGetValue(eni, out var nat)) continue;
             IpAddress? client;
@@ -201,13 +207,15 @@ public static class NatTrafficAttribution
         private readonly Dictionary<string, long> _bytesByInterface = new(StringComparer.Ordinal);
         private readonly Dictionary<(string Nat, string? Client, string Service, string? Region, ServiceNamedBy By), long> _flows = [];
         private DateTimeOffset? _first, _last;
-        private long _withoutClient;
+        private long _withoutClient, _rejected;
 
         public void Seen(DateTimeOffset? first, DateTimeOffset? last)
         {
             if (first is { } f && (_first is null || f < _first)) _first = f;
             if (last is { } l && (_last is null || l > _last)) _last = l;
         }
+
+        public void Rejected(long bytes) => _rejected = FlowText.Add(_rejected, bytes);
 
         public void Interface(string eni, long bytes) => _bytesByInterface[eni] = FlowText.Add(_bytesByInterface.GetValueOrDefault(eni), bytes);
 
@@ -224,8 +232,9 @@ public static class NatTrafficAttribution
             var natEnis = sides.NatByEni.Keys;
             if (natEnis.Count > 0 && !natEnis.Any(_bytesByInterface.ContainsKey))
                 allNotes.Add($"no records from the NAT gateways' ENIs ({string.Join(", ", natEnis.Order(StringComparer.Ordinal))}): the flow logs must cover the NAT gateways' subnets");
+            if (_rejected > 0) allNotes.Add(NatRecordSides.RejectedNote(_rejected));
             if (_withoutClient > 0)
-                allNotes.Add($"{_withoutClient} bytes through NAT have no known client: the log format lacks pkt-srcaddr/pkt-dstaddr (v3), so only the NAT's internet side could be counted");
+                allNotes.Add($"{SaturatingSum.Text(_withoutClient)} bytes through NAT have no known client: the log format lacks pkt-srcaddr/pkt-dstaddr (v3), so only the NAT's internet side could be counted");
             return new ObservedTraffic
             {
                 Flows = _flows.Select(kv => new NatTraffic(kv.Key.Nat, null, kv.Key.Client, kv.Key.Service, kv.Key.Region, kv.Value, kv.Key.By))
@@ -242,6 +251,7 @@ public static class NatTrafficAttribution
     {
         public IReadOnlyList<string> Fields { get; } = fields;
         public int InterfaceId { get; } = Position(fields, "interface-id");
+        public int Action { get; } = Position(fields, "action");
         public int Source { get; } = Position(fields, "srcaddr");
         public int Destination { get; } = Position(fields, "dstaddr");
         public int PacketSource { get; } = Position(fields, "pkt-srcaddr");

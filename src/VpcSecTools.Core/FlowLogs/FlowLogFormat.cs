@@ -10,6 +10,8 @@ public sealed class FlowLogFormat
 {
     private readonly int[] _indexOfKnown;
     private readonly FlowField[] _fieldAt;
+    /// <summary>The format this one takes its fields from (a Parquet file's columns, of which a read takes a few), or null.</summary>
+    private FlowLogFormat? _whole;
 
     /// <summary>The fields in order, by AWS name.</summary>
     public IReadOnlyList<string> Fields { get; }
@@ -107,8 +109,15 @@ public sealed class FlowLogFormat
         catch (FormatException) { return null; }
     }
 
+    /// <summary>
+    /// The format of the fields a reader takes from this one (the Parquet columns a query reads): its positions are theirs,
+    /// and it names this whole format, so a message about a field it lacks names the file's fields, not the ones read.
+    /// </summary>
+    public FlowLogFormat Projection(IEnumerable<string> fields) => new(fields) { _whole = _whole ?? this };
+
     /// <summary>The format as an AWS <c>LogFormat</c> string.</summary>
     public string ToLogFormat() => string.Join(' ', Fields.Select(f => "${" + f + "}"));
 
-    public override string ToString() => string.Join(' ', Fields);
+    /// <summary>The fields, by AWS name; of a <see cref="Projection"/>, the whole format's.</summary>
+    public override string ToString() => string.Join(' ', (_whole ?? this).Fields);
 }

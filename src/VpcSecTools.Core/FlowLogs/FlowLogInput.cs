@@ -41,7 +41,7 @@ public sealed class FlowLogInput
 public sealed record FlowLogFiles(IReadOnlyList<FlowLogInput> Inputs, IReadOnlyList<string> Unmatched, IReadOnlyList<string> Notes);
 
 /// <summary>
-/// Expands what a user types (files, folders searched recursively, wildcards, <c>-</c> for standard input) into inputs.
+/// Expands what a user types (files, folders searched recursively, wildcards at any level, <c>-</c> for standard input) into inputs.
 /// Each file is read once, however many paths or links lead to it (files and folders are compared by their real path,
 /// so a folder linked into itself is walked once); FIFOs, sockets and devices met inside folders are skipped with a
 /// note (opening one would wait for a writer), while one named explicitly, like <c>-</c>, is read as a stream.
@@ -69,13 +69,20 @@ public static class FlowLogPaths
         foreach (var path in paths)
         {
             int before = walk.Inputs.Count, notes = walk.Notes.Count;
+            // Files named (or matched by a wildcard) are read whatever they are; those found in folders only if regular.
             var files = new List<(string Shown, string? Real)>();
+            var walked = new List<(string Shown, string? Real)>();
             if (path == StandardInput) walk.Add(StandardInput, StandardInput, explicitly: true);
-            else if (Directory.Exists(path)) walk.Folder(Path.GetFullPath(path), files);
+            else if (Directory.Exists(path)) walk.Folder(Path.GetFullPath(path), walked);
             else if (File.Exists(path) || IsLink(path)) files.Add((Path.GetFullPath(path), LocalFiles.RealPath(path)));
-            else if (Path.GetFileName(path).IndexOfAny(['*', '?']) >= 0) walk.Wildcard(path, files);
+            else if (path.IndexOfAny(Wildcards) >= 0)
+                foreach (var match in Matches(path))
+                    if (Directory.Exists(match)) walk.Folder(Path.GetFullPath(match), walked);
+                    else files.Add((Path.GetFullPath(match), LocalFiles.RealPath(match)));
             foreach (var (shown, real) in files.OrderBy(f => f.Shown, StringComparer.Ordinal))
-                walk.Add(shown, real, explicitly: !Directory.Exists(path));
+                walk.Add(shown, real, explicitly: true);
+            foreach (var (shown, real) in walked.OrderBy(f => f.Shown, StringComparer.Ordinal))
+                walk.Add(shown, real, explicitly: false);
             if (walk.Inputs.Count == before && walk.Notes.Count == notes && path != StandardInput) walk.Unmatched.Add(path);
         }
         return new FlowLogFiles(walk.Inputs, walk.Unmatched, walk.Notes);
@@ -148,15 +155,44 @@ public static class FlowLogPaths
             }
         }
 
-        public void Wildcard(string path, List<(string Shown, string? Real)> files)
-        {
-            var dir = Path.GetDirectoryName(path);
-            dir = string.IsNullOrEmpty(dir) ? "." : dir;
-            if (!Directory.Exists(dir)) return;
-            foreach (var f in Directory.EnumerateFileSystemEntries(dir, Path.GetFileName(path), new EnumerationOptions { MatchType = MatchType.Simple, IgnoreInaccessible = true }))
-                if (!Directory.Exists(f)) files.Add((Path.GetFullPath(f), LocalFiles.RealPath(f)));
-        }
     }
+
+    private static readonly char[] Wildcards = ['*', '?'];
+
+    /// <summary>
+    /// The files and folders a path with wildcards (<c>*</c>, <c>?</c>) in any of its levels names, level by level as
+    /// PowerShell resolves a provider path: <c>AWSLogs/*/vpcflowlogs/us-east-1/2026/11/*</c> is every account's day folders
+    /// of November. Hidden entries are not matched, as they are not in folders.
+    /// </summary>
+    private static IEnumerable<string> Matches(string path)
+    {
+        var root = Path.GetPathRoot(path) ?? "";
+        var levels = path[root.Length..].Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries);
+        IEnumerable<string> found = [root.Length > 0 ? root : "."];
+        for (int i = 0; i < levels.Length; i++)
+        {
+            var (level, last) = (levels[i], i == levels.Length - 1);
+            found = found.SelectMany(folder => Level(folder, level, last)).ToList();
+        }
+        return found;
+    }
+
+    /// <summary>What one level names in a folder: the entry of that name, or those its wildcard matches; above the last level, folders only.</summary>
+    private static IEnumerable<string> Level(string folder, string level, bool last)
+    {
+        if (level.IndexOfAny(Wildcards) < 0)
+        {
+            var next = Path.Combine(folder, level);
+            return (last ? Path.Exists(next) || IsLink(next) : Directory.Exists(next)) ? [next] : [];
+        }
+        if (!Directory.Exists(folder)) return [];
+        return Directory.EnumerateFileSystemEntries(folder, level, WildcardLevel).Where(e => last || Directory.Exists(e)).Order(StringComparer.Ordinal);
+    }
+
+    private static readonly EnumerationOptions WildcardLevel = new()
+    {
+        MatchType = MatchType.Simple, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
+    };
 
     private static readonly EnumerationOptions Shallow = new() { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
 

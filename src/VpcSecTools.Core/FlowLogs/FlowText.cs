@@ -186,7 +186,7 @@ internal static class FlowText
         return null;
     }
 
-    /// <summary>Adds counts that are never negative; a sum past the largest long stays there instead of wrapping negative.</summary>
+    /// <summary>Adds counts that are never negative; a sum past the largest long stays there instead of wrapping negative (<see cref="SaturatingSum"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Add(long total, long more)
     {

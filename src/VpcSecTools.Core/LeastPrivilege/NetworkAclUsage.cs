@@ -162,7 +162,7 @@ internal sealed class NetworkAclUsage
     {
         bool allow = rule.Allow != false;
         if (t is { Flows: > 0 })
-            return (UsageVerdict.Used, $"{(allow ? "let through" : "stopped")} {t.Flows} flow(s), {t.Bytes} bytes, of {t.Peers.Count} peer(s) in {coverage.Window}");
+            return (UsageVerdict.Used, $"{(allow ? "let through" : "stopped")} {t.Flows} flow(s), {SaturatingSum.Text(t.Bytes)} bytes, of {t.Peers.Count} peer(s) in {coverage.Window}");
         if (rule.Problems.Count > 0) return (UsageVerdict.Unknown, $"the entry cannot be read: {rule.Problems[0]}");
         if (t is { Maybe: > 0 }) return (UsageVerdict.Unknown, $"{t.Maybe} flow(s) may have matched it first: {t.MaybeWhy}");
         if (missing.Count > 0) return (UsageVerdict.Unknown, $"{string.Join(" and ", missing)} of its region were not captured: which interfaces it filters is unknown");

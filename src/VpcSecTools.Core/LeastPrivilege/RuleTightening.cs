@@ -1,5 +1,6 @@
 using System.Globalization;
 using VpcSecTools.Exposure;
+using VpcSecTools.FlowLogs;
 using VpcSecTools.Net;
 using VpcSecTools.Snapshot;
 
@@ -98,12 +99,15 @@ internal sealed class RuleTightening(SnapshotIndex index, SourceRules book, Rule
         // A flow the rule may have admitted (its side uncertain, a peer whose groups cannot be seen) may be dropped too,
         // unless a rule that stays admits it, or may.
         var mayDrop = tally.MaybeIndexes.Select(i => attribution.MaybeFlows[i]).Where(f => !MayBeAdmitted(f, after, extra)).ToList();
-        long droppedFlows = dropped.Sum(f => f.Sums.Records) + mayDrop.Sum(f => f.Sums.Records), droppedBytes = dropped.Sum(f => f.Sums.Bytes) + mayDrop.Sum(f => f.Sums.Bytes);
+        // Sums that saturate (FlowText.Add) where LINQ's Sum throws past the largest long.
+        static long Total(IEnumerable<long> values) => values.Aggregate(0L, FlowText.Add);
+        long droppedFlows = FlowText.Add(Total(dropped.Select(f => f.Sums.Records)), Total(mayDrop.Select(f => f.Sums.Records)));
+        long droppedBytes = FlowText.Add(Total(dropped.Select(f => f.Sums.Bytes)), Total(mayDrop.Select(f => f.Sums.Bytes)));
         string? withheld = null;
         if (dropped.Count > 0)
-            withheld = $"it would have dropped {dropped.Sum(f => f.Sums.Records)} flow(s), {dropped.Sum(f => f.Sums.Bytes)} bytes, of {dropped.Select(f => f.Key.Peer).Distinct().Count()} peer(s) observed in the window";
+            withheld = $"it would have dropped {SaturatingSum.Text(Total(dropped.Select(f => f.Sums.Records)))} flow(s), {SaturatingSum.Text(Total(dropped.Select(f => f.Sums.Bytes)))} bytes, of {dropped.Select(f => f.Key.Peer).Distinct().Count()} peer(s) observed in the window";
         else if (mayDrop.Count > 0)
-            withheld = $"it may have dropped {mayDrop.Sum(f => f.Sums.Records)} flow(s) observed in the window that it may have admitted and no rule that stays admits: {tally.MaybeWhy}";
+            withheld = $"it may have dropped {SaturatingSum.Text(Total(mayDrop.Select(f => f.Sums.Records)))} flow(s) observed in the window that it may have admitted and no rule that stays admits: {tally.MaybeWhy}";
         else if (flows.FirstOrDefault(f => f.Peer.Kind == PeerKind.GoneEni && added.Count > 0) is { } gone)
             withheld = $"its peer {gone.Key.Peer} is held by no network interface of the snapshot now ({gone.Peer.Owner}): a short-lived interface (Lambda, ECS) gets another address";
         else withheld = Gap(rule) ?? caution;

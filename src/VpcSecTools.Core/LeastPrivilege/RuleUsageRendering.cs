@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VpcSecTools.Exposure;
+using VpcSecTools.FlowLogs;
 using VpcSecTools.Snapshot;
 
 namespace VpcSecTools.LeastPrivilege;
@@ -154,7 +155,7 @@ public static class RuleUsageRendering
 
     private static IEnumerable<string> Evidence(RuleProposal p)
     {
-        yield return $"seen: {p.Flows} flow(s), {p.Bytes} bytes; dropped by the change: {p.DroppedFlows}";
+        yield return $"seen: {SaturatingSum.Text(p.Flows)} flow(s), {SaturatingSum.Text(p.Bytes)} bytes; dropped by the change: {SaturatingSum.Text(p.DroppedFlows)}";
         yield return $"internet pairs {p.InternetPairsBefore} -> {p.InternetPairsAfter}; sources no longer admitted: {p.SourcesRemovedCount}";
     }
 

@@ -551,7 +551,7 @@ public static class PrivateTrustAnalysis
         {
             var action = _accepted && _rejected ? "ACCEPT, REJECT" : _accepted ? "ACCEPT" : "REJECT";
             var seen = string.Create(CultureInfo.InvariantCulture,
-                $"{action}: {_records} record(s), {_bytes} bytes, {Analysis.Time(_first)}..{Analysis.Time(_last)}, from {SourceText} to {NetworkInterfaceText}" +
+                $"{action}: {_records} record(s), {SaturatingSum.Text(_bytes)} bytes, {Analysis.Time(_first)}..{Analysis.Time(_last)}, from {SourceText} to {NetworkInterfaceText}" +
                 $"{(Ports is { Length: > 0 } p ? $" {Protocol ?? ""}{(Protocol is null ? "" : "/")}{p}" : Protocol is null ? "" : " " + Protocol)}.");
             var severity = Severity ?? Check.BaseSeverity;
             return new Finding

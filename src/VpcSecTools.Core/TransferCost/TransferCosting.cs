@@ -44,16 +44,18 @@ internal sealed class TransferTally(TransferPaths paths)
     private readonly List<((TransferPath Path, int Eni, IpAddress A, IpAddress B, string? To) Key, int Sender, long Bytes)> _pending = [];
     private readonly SortedSet<string> _notes = new(StringComparer.Ordinal);
     private long? _first, _last;
-    private long _unknownInterfaceBytes;
+    private long _unknownInterfaceBytes, _rejectedNat;
 
     public void Seen(long? first, long? last, bool[] seen, long unknownInterfaceBytes, IEnumerable<string> notes)
     {
         if (first is { } f && (_first is null || f < _first)) _first = f;
         if (last is { } l && (_last is null || l > _last)) _last = l;
         for (int i = 0; i < seen.Length; i++) _seen[i] |= seen[i];
-        _unknownInterfaceBytes += unknownInterfaceBytes;
+        _unknownInterfaceBytes = FlowText.Add(_unknownInterfaceBytes, unknownInterfaceBytes);
         _notes.UnionWith(notes);
     }
+
+    public void RejectedAtNat(long bytes) => _rejectedNat = FlowText.Add(_rejectedNat, bytes);
 
     public void Add(TransferPath path, int eni, IpAddress a, IpAddress b, int sender, string? to, long bytes)
     {
@@ -73,7 +75,8 @@ internal sealed class TransferTally(TransferPaths paths)
         var factor = hours > 0 ? prices.HoursPerMonth / hours : 0m;
         var notes = new List<string>(_notes);
         if (_counted.Count > 0 && hours <= 0) notes.Add("the window is empty (one instant): bytes are shown, not scaled to a month");
-        if (_unknownInterfaceBytes > 0) notes.Add($"{_unknownInterfaceBytes} bytes were logged by interfaces that are not in the snapshot: their paths are unknown and they are not counted");
+        if (_unknownInterfaceBytes > 0) notes.Add($"{SaturatingSum.Text(_unknownInterfaceBytes)} bytes were logged by interfaces that are not in the snapshot: their paths are unknown and they are not counted");
+        if (_rejectedNat > 0) notes.Add(NatRecordSides.RejectedNote(_rejectedNat));
         if (paths.IsNat.Any(n => n) && !paths.IsNat.Where((n, i) => n && _seen[i]).Any())
             notes.Add("no records from the NAT gateways' interfaces: their processing (and the legs to them) is not counted; the flow logs must cover the NAT gateways' subnets");
 
@@ -115,7 +118,7 @@ internal sealed class TransferTally(TransferPaths paths)
             });
         }
         if (lines.FirstOrDefault(l => l.Path == TransferPath.Unattributed) is { } unplaced)
-            notes.Add($"{unplaced.Bytes} bytes could not be placed on a path (the notes above say why): they are shown, not priced");
+            notes.Add($"{SaturatingSum.Text(unplaced.Bytes)} bytes could not be placed on a path (the notes above say why): they are shown, not priced");
         return new TransferCostReport
         {
             Lines = lines.OrderByDescending(l => l.CostPerMonth ?? -1).ThenByDescending(l => l.Bytes).ThenBy(l => l.Region, StringComparer.Ordinal).ThenBy(l => l.Path).ToArray(),

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
+using VpcSecTools.Endpoints;
 using VpcSecTools.FlowLogs;
 using VpcSecTools.Net;
-using static VpcSecTools.Endpoints.NatTrafficAttribution;
 
 namespace VpcSecTools.TransferCost;
 
@@ -18,9 +18,7 @@ internal sealed class TransferFlowSink : RecordSink
     private readonly ByteKeyTable _interfaces;
     private readonly int _eni, _bytes, _start, _end, _action, _status, _direction, _source, _destination, _packetSource, _packetDestination;
     private readonly RecordCheck _check;
-    private readonly ByteKeyTable _addresses = new();
-    private readonly List<IpAddress?> _ips = [];
-    private AddressRole[] _roles = new AddressRole[64];
+    private readonly NatRecordSides _addresses;
     /// <summary>The slot of an interface, its own address, the other end and the direction: decided once, then one lookup per record.</summary>
     private readonly Dictionary<long, int> _slotOf = [];
     private readonly Dictionary<(int Eni, int Local, int Remote, bool Egress), int> _wideSlotOf = [];
@@ -30,7 +28,7 @@ internal sealed class TransferFlowSink : RecordSink
     /// <summary>NAT gateway sums: path, interface, the two ends, the destination region.</summary>
     private readonly Dictionary<(TransferPath Path, int Eni, int A, int B, string? To), long> _natSums = [];
     private readonly bool[] _seen;
-    private long _first = long.MaxValue, _last = long.MinValue, _unknownInterfaceBytes;
+    private long _first = long.MaxValue, _last = long.MinValue, _unknownInterfaceBytes, _rejectedNat;
     private readonly HashSet<string> _notes = [];
 
     public TransferFlowSink(FlowLogFormat format, TransferPaths paths, ByteKeyTable interfaces)
@@ -51,6 +49,7 @@ internal sealed class TransferFlowSink : RecordSink
         _packetSource = format.IndexOf(FlowField.PacketSourceAddress);
         _packetDestination = format.IndexOf(FlowField.PacketDestinationAddress);
         _seen = new bool[paths.Enis.Count];
+        _addresses = new NatRecordSides(format, paths.Nats);
         // The fields read here, by listing's rule (bytes and times are parsed below).
         _check = new RecordCheck(format, new[] { _source, _destination, _packetSource, _packetDestination, format.IndexOf(FlowField.Packets) }.Where(i => i >= 0));
     }
@@ -69,13 +68,18 @@ internal sealed class TransferFlowSink : RecordSink
         if ((_action >= 0 ? FlowText.Accepted(line.Field(_action), ref problem) : true) is not { } accepted) return false;
         if (eni < 0) { _unknownInterfaceBytes = FlowText.Add(_unknownInterfaceBytes, bytes); return true; }
         _seen[eni] = true;
-        if (bytes == 0 || !accepted) return true;
+        if (bytes == 0) return true;
+        if (!accepted)
+        {
+            if (_paths.IsNat[eni]) _rejectedNat = FlowText.Add(_rejectedNat, bytes);
+            return true;
+        }
         if (_paths.IsTransit[eni]) return true;
         if (_paths.IsNat[eni]) { Nat(line, eni, bytes); return true; }
 
-        int src = Address(line, _packetSource >= 0 && !FlowText.IsDash(line.Field(_packetSource)) ? _packetSource : _source);
-        int dst = Address(line, _packetDestination >= 0 && !FlowText.IsDash(line.Field(_packetDestination)) ? _packetDestination : _destination);
-        if (_ips[src] is not { } s || _ips[dst] is not { } d) return true;
+        int src = _addresses.Number(line, _packetSource >= 0 && !FlowText.IsDash(line.Field(_packetSource)) ? _packetSource : _source);
+        int dst = _addresses.Number(line, _packetDestination >= 0 && !FlowText.IsDash(line.Field(_packetDestination)) ? _packetDestination : _destination);
+        if (_addresses[src] is not { } s || _addresses[dst] is not { } d) return true;
         bool egress = _direction >= 0 && line.Field(_direction) is var dir && !FlowText.IsDash(dir) ? dir.SequenceEqual("egress"u8) : _paths.Owns(eni, s);
         int slot = Slot(eni, egress ? src : dst, egress ? dst : src, egress ? d : s, egress);
         if (slot >= 0) _slotBytes[slot] = FlowText.Add(_slotBytes[slot], bytes);
@@ -131,25 +135,20 @@ internal sealed class TransferFlowSink : RecordSink
     /// <summary>A NAT gateway's record: its VPC side (client and real remote) is the NAT processing, and cross-AZ and cross-region legs.</summary>
     private void Nat(scoped in RawLine line, int eni, long bytes)
     {
-        int a = _packetSource >= 0 ? Address(line, _packetSource) : -1, b = _packetDestination >= 0 ? Address(line, _packetDestination) : -1;
-        var (ra, rb) = (Role(a), Role(b));
-        if (HasBoth(ra, rb))
+        if (!_addresses.Counted(line, out var side)) return;
+        var (client, remote, clientSends) = (side.Client, side.Remote, side.ClientSends);
+        if (client >= 0)
         {
-            if (!CountsPacketSide(ra, rb, out bool clientSends)) return;
-            var (client, remote) = clientSends ? (a, b) : (b, a);
             NatSum(TransferPath.NatGateway, eni, client, remote, null, bytes);
             // The leg between the client and the NAT gateway: cross-AZ when they are in different zones.
-            int natAddress = Address(line, clientSends ? _destination : _source);
-            int leg = Slot(eni, natAddress, client, _ips[client]!.Value, !clientSends);
+            int natAddress = _addresses.Number(line, clientSends ? _destination : _source);
+            int leg = Slot(eni, natAddress, client, _addresses[client]!.Value, !clientSends);
             if (leg >= 0 && _slots[leg].Decision.Path == TransferPath.CrossAz) _slotBytes[leg] = FlowText.Add(_slotBytes[leg], bytes);
-            if (clientSends && _paths.Ranges.Find(_ips[remote]!.Value) is { Region: var region } && region != _paths.RegionOf(eni) && region != "GLOBAL")
+            if (clientSends && _paths.Ranges.Find(_addresses[remote]!.Value) is { Region: var region } && region != _paths.RegionOf(eni) && region != "GLOBAL")
                 NatSum(TransferPath.CrossRegion, eni, client, remote, region, bytes);
             return;
         }
-        a = Address(line, _source);
-        b = Address(line, _destination);
-        if (!CountsAddressSide(Role(a), Role(b), out bool remoteIsSource)) return;
-        NatSum(TransferPath.NatGateway, eni, remoteIsSource ? b : a, remoteIsSource ? a : b, null, bytes);
+        NatSum(TransferPath.NatGateway, eni, side.Nat, remote, null, bytes);
         _notes.Add("the NAT gateways' records lack pkt-srcaddr/pkt-dstaddr: NAT bytes are counted on their internet side, whose client (and so its zone) is unknown");
     }
 
@@ -159,37 +158,17 @@ internal sealed class TransferFlowSink : RecordSink
         _natSums[key] = FlowText.Add(_natSums.GetValueOrDefault(key), bytes);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Address(scoped in RawLine line, int index)
-    {
-        var rest = line.FieldAndRest(index, out int length);
-        int id = _addresses.Find(rest, length);
-        return id >= 0 ? id : NewAddress(rest[..length]);
-    }
-
-    private AddressRole Role(int address) => address < 0 ? AddressRole.None : _roles[address];
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int NewAddress(ReadOnlySpan<byte> text)
-    {
-        int id = _addresses.Add(text);
-        if (id == _roles.Length) Array.Resize(ref _roles, id * 2);
-        bool parsed = FlowText.TryParseAddress(text, out var ip);
-        _ips.Add(parsed ? ip : null);
-        if (parsed) _roles[id] = _paths.Nats.Role(ip);
-        return id;
-    }
-
     /// <summary>Adds this sink's sums to the tally, turning address numbers back into addresses.</summary>
     public void AddTo(TransferTally tally)
     {
         tally.Seen(_first == long.MaxValue ? null : _first, _last == long.MinValue ? null : _last, _seen, _unknownInterfaceBytes, _notes);
+        tally.RejectedAtNat(_rejectedNat);
         for (int slot = 0; slot < _slots.Count; slot++)
         {
             var (decision, eni, a, b) = _slots[slot];
-            if (_slotBytes[slot] != 0) tally.Add(decision.Path!.Value, eni, _ips[a]!.Value, _ips[b]!.Value, decision.Sender, decision.DestinationRegion, _slotBytes[slot]);
+            if (_slotBytes[slot] != 0) tally.Add(decision.Path!.Value, eni, _addresses[a]!.Value, _addresses[b]!.Value, decision.Sender, decision.DestinationRegion, _slotBytes[slot]);
         }
         foreach (var ((path, eni, a, b, to), bytes) in _natSums)
-            tally.Add(path, eni, _ips[a]!.Value, _ips[b]!.Value, -1, to, bytes);
+            tally.Add(path, eni, _addresses[a]!.Value, _addresses[b]!.Value, -1, to, bytes);
     }
 }

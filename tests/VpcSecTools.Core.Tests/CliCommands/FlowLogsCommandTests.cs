@@ -32,6 +32,23 @@ public class FlowLogsCommandTests
     }
 
     /// <remarks>
+    /// A sum past the largest long stays there (FlowText.Add): the table printed it as if exact. It says "at least"; JSON
+    /// keeps the number, as the cmdlet's objects do.
+    /// </remarks>
+    [Fact]
+    public void A_group_whose_sums_saturated_says_at_least_in_the_table_and_keeps_the_number_in_json()
+    {
+        using var dir = new TestPaths.TempDir();
+        var line = "2 111122223333 eni-0a1b2c3d4e5f60718 10.0.1.5 10.0.2.6 40000 443 6 999999999999999999 999999999999999999 1795219205 1795219787 ACCEPT OK";
+        File.WriteAllLines(dir.File("big.log"), Enumerable.Repeat(line, 10));
+        var arguments = new FlowQueryArguments { GroupBy = ["srcaddr"] };
+        var (_, table, _) = Query([dir.File("big.log")], arguments);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(table, "at least 9223372036854775807").Count);
+        var (_, json, _) = Query([dir.File("big.log")], arguments, "json");
+        Assert.Equal(long.MaxValue, JsonDocument.Parse(json).RootElement[0].GetProperty("Bytes").GetInt64());
+    }
+
+    /// <remarks>
     /// Grouped by bytes or packets, the key is the records' value and the totals are their sums: two records of 1680 bytes
     /// and 20 packets are RecordBytes 1680 and Bytes 3360. The key took the totals' names (JSON failed on the second
     /// "Bytes", CSV had two Bytes columns).

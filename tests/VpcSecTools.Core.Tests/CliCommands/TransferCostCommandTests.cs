@@ -60,4 +60,30 @@ public class TransferCostCommandTests
         Assert.Equal(3, exit);
         Assert.Contains("bytes were logged by interfaces that are not in the snapshot", stderr);
     }
+
+    /// <remarks>
+    /// Sums saturate at the largest long (FlowText.Add): the note and the table said "9223372036854775807 bytes" and a cost
+    /// as if exact, where the logs held more.
+    /// </remarks>
+    [Fact]
+    public void A_sum_that_saturated_is_printed_as_at_least_that()
+    {
+        using var dir = new TestPaths.TempDir();
+        var nat = "eni-0489471433c7defc2";
+        string Line(string eni, string src, string dst) =>
+            $"5 111122223333 {eni} {src} {dst} 41576 443 6 41612 999999999999999999 1795219205 1795219787 ACCEPT OK vpc-04be895ea4d91bcbf subnet-x - 2 IPv4 {src} {dst} us-east-1 use1-az2 - - egress 2";
+        var header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
+        // Ten records of 10^18 - 1 bytes each: nine of an interface the snapshot lacks, ten through nat-b to S3.
+        File.WriteAllLines(dir.File("flow.log"), [header, .. Enumerable.Repeat(Line("eni-0ffee1234567890ab", "10.0.12.9", "52.94.1.9"), 10),
+            .. Enumerable.Repeat(Line(nat, "10.0.12.52", "54.231.130.9"), 10)]);
+        var (_, stdout, stderr) = CliRunner.Run("transfer-cost", "--snapshot", TestPaths.Demo, "--flow-logs", dir.File("flow.log"));
+        Assert.Contains("at least 9223372036854775807 bytes were logged by interfaces that are not in the snapshot", stderr);
+        var nating = stdout.Split('\n').Single(l => l.Contains("NatGateway", StringComparison.Ordinal));
+        Assert.Contains("at least 8589934592.00", nating);
+        Assert.Contains("Total: at least ", stdout);
+        // The NAT attribution's table reads the same records the same way.
+        var (_, through, _) = CliRunner.Run("flowlogs", "query", dir.File("flow.log"), "--snapshot", TestPaths.Demo, "--through-nat-gateway");
+        Assert.Contains("at least 9223372036854775807", through);
+        Assert.Contains("at least 8589934592", through);
+    }
 }

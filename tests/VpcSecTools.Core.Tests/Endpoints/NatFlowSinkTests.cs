@@ -135,6 +135,37 @@ public class NatFlowSinkTests
         Assert.Equal((3L, "dstaddr '54.231.130.999' is not an IP address"), (report.Skipped.Single().Line, report.Skipped.Single().Reason));
     }
 
+    /// <remarks>
+    /// A REJECT on a NAT gateway's interface is traffic the interface dropped (the NAT gateway has no security group: its
+    /// subnet's network ACL, or packets after the connection closed): it did not go through the NAT gateway. The NAT
+    /// attribution counted its bytes (-ThroughNatGateway, the endpoint plan) where the transfer cost did not.
+    /// </remarks>
+    [Fact]
+    public void A_reject_on_a_nat_gateways_interface_is_not_nat_traffic_to_the_attribution_nor_to_the_transfer_cost()
+    {
+        using var dir = new TestPaths.TempDir();
+        string Line(string action, long bytes) => "5 111122223333 eni-0489471433c7defc2 10.0.1.168 54.231.130.9" +
+            $" 41576 443 6 41612 {bytes} 1795219205 1795219787 {action} OK vpc-04be895ea4d91bcbf subnet-03bf49f78ffdb58ee - 2 IPv4 - - us-east-1 use1-az2 - S3 egress 2";
+        File.WriteAllText(dir.File("nat.log"), string.Join(' ', V5) + "\n" + Line("ACCEPT", 58256575) + "\n" + Line("REJECT", 7000000) + "\n");
+        var inputs = new[] { FlowLogInput.FromFile(dir.File("nat.log")) };
+
+        var (traffic, report) = NatTrafficAttribution.Observe(new FlowLogReader(), inputs, Demo, Ranges, new FlowFilter());
+        var (cost, _) = VpcSecTools.TransferCost.TransferCosting.Read(new FlowLogReader(), inputs, new FlowFilter(), Demo, Ranges, PriceTable.Bundled(), PlanWindow.All);
+        Assert.Equal((2L, 0L), (report.Records, report.SkippedLines));
+        Assert.Equal(58256575, traffic.Flows.Sum(f => f.Bytes));
+        Assert.Equal(58256575, cost.Lines.Single(l => l.Path == VpcSecTools.TransferCost.TransferPath.NatGateway).Bytes);
+        Assert.Equal(58256575, traffic.BytesByInterface["eni-0489471433c7defc2"]);
+        // Both say what they left out, in the same words.
+        Assert.Contains(NatRecordSides.RejectedNote(7000000), traffic.Notes);
+        Assert.Contains(NatRecordSides.RejectedNote(7000000), cost.Notes);
+
+        // Groups that carry the action are read by the same rule; a REJECT group is not NAT traffic.
+        var groups = new FlowLogReader().Run(inputs, new FlowLogQuery { GroupBy = ["interface-id", "srcaddr", "dstaddr", "action"] }).Groups;
+        var grouped = NatTrafficAttribution.Attribute(Demo, groups, Ranges);
+        Assert.Equal(58256575, grouped.Flows.Sum(f => f.Bytes));
+        Assert.Contains(NatRecordSides.RejectedNote(7000000), grouped.Notes);
+    }
+
     [Fact]
     public void A_format_without_interface_id_is_a_file_error_not_a_guess()
     {

@@ -51,6 +51,38 @@ public class FlowLogInputsTests
         Assert.Empty(files.Unmatched);
     }
 
+    /// <remarks>
+    /// S3-delivered logs are laid out by account, region and date, and users glob across those levels: a wildcard in a
+    /// folder level matched nothing (only the last level was matched, and only against files).
+    /// </remarks>
+    [Fact]
+    public void Wildcards_in_folder_levels_match_the_folders_and_each_file_is_read_once()
+    {
+        using var dir = new TestPaths.TempDir();
+        foreach (var (account, day) in new[] { ("111122223333", "21"), ("111122223333", "22"), ("444455556666", "21"), ("444455556666", "30") })
+        {
+            var folder = dir.File(Path.Combine("AWSLogs", account, "vpcflowlogs", "us-east-1", "2026", "11", day));
+            Directory.CreateDirectory(folder);
+            File.WriteAllLines(Path.Combine(folder, $"{account}_vpcflowlogs_us-east-1_fl-1_202611{day}T0000Z_a.log"), Lines);
+        }
+        Directory.CreateDirectory(dir.File(Path.Combine("AWSLogs", "111122223333", "vpcflowlogs", "eu-west-1", "2026", "11", "21")));
+        File.WriteAllLines(dir.File(Path.Combine("AWSLogs", "111122223333", "vpcflowlogs", "eu-west-1", "2026", "11", "21", "eu.log")), Lines);
+
+        var files = FlowLogPaths.Find([dir.File(Path.Combine("AWSLogs", "*", "vpcflowlogs", "us-east-1", "2026", "11", "*")),
+            dir.File(Path.Combine("AWSLogs", "111122223333", "vpcflowlogs", "us-east-1", "2026", "11", "21"))]);
+        Assert.Equal(4, files.Inputs.Count);
+        Assert.DoesNotContain(files.Inputs, i => i.Name.Contains("eu-west-1", StringComparison.Ordinal));
+        Assert.Equal(800, Count(files).Matched);
+        Assert.Empty(files.Unmatched);
+
+        // Wildcards at any level, down to the files; a level that matches nothing leaves the path unmatched, as before.
+        var named = FlowLogPaths.Find([dir.File(Path.Combine("AWSLogs", "4444*", "vpcflowlogs", "*", "2026", "1?", "3*", "*.log")),
+            dir.File(Path.Combine("AWSLogs", "*", "vpcflowlogs", "ap-*", "2026"))]);
+        Assert.Single(named.Inputs);
+        Assert.EndsWith("20261130T0000Z_a.log", named.Inputs[0].Name, StringComparison.Ordinal);
+        Assert.Equal([dir.File(Path.Combine("AWSLogs", "*", "vpcflowlogs", "ap-*", "2026"))], named.Unmatched);
+    }
+
     [Fact]
     public void A_file_reached_by_two_paths_or_a_link_is_read_once()
     {

@@ -250,6 +250,27 @@ public class ParquetFlowLogTests
         Assert.Equal(3000, result.Matched);
     }
 
+    /// <remarks>
+    /// A field the file lacks is named with the file's columns, as the text reader names its format's fields: the message
+    /// named only the columns the query read ('(bytes start packets)'), which are not the file's fields.
+    /// </remarks>
+    [Fact]
+    public void A_field_the_file_lacks_is_named_with_the_files_columns_not_the_ones_the_query_read()
+    {
+        using var dir = new TestPaths.TempDir();
+        string[] fields = ["version", "account-id", "interface-id", "srcaddr", "dstaddr", "packets", "bytes", "start", "end", "action", "log-status"];
+        var line = "2 111122223333 eni-0a1b2c3d4e5f60718 10.0.1.5 10.0.2.6 10 840 1795219205 1795219787 ACCEPT OK";
+        ParquetFiles.Write(dir.File("few.parquet"), fields, [line]);
+        File.WriteAllLines(dir.File("few.log"), [string.Join(' ', fields), line]);
+        foreach (var (query, what) in new[] { (new FlowLogQuery { GroupBy = ["dstport"] }, "group by"), (new FlowLogQuery { Filter = new FlowFilter { DestinationPort = [new VpcSecTools.Net.PortRange(22, 22)] } }, "filter") })
+        {
+            var text = new FlowLogReader().Run([FlowLogInput.FromFile(dir.File("few.log"))], query).Report.FileErrors.Single().Message;
+            var parquet = new FlowLogReader().Run([FlowLogInput.FromFile(dir.File("few.parquet"))], query).Report.FileErrors.Single().Message;
+            Assert.Contains("(" + string.Join(' ', fields) + ")", text);
+            Assert.True(text == parquet, $"{what}: text says '{text}', Parquet '{parquet}'");
+        }
+    }
+
     /// <summary>Where the last row group's first column chunk starts, from the footer.</summary>
     private static long LastRowGroupStart(string path)
     {

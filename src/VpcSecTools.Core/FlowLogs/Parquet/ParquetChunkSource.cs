@@ -41,7 +41,7 @@ internal sealed class ParquetChunkSource : ChunkSource
         _file = file;
         _log = log;
         _columns = log.Columns(needs);
-        Format = new FlowLogFormat(_columns.Select(i => log.Format.Fields[i]));
+        Format = log.Format.Projection(_columns.Select(i => log.Format.Fields[i]));
         _tally = tally;
         _chunkSize = chunkSize;
         _mayMatch = mayMatch;
