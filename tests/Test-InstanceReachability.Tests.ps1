@@ -58,6 +58,13 @@ Describe 'Test-InstanceReachability' {
         $text | Should -Match 'Forward path:'
     }
 
+    It 'refuses who reaches the internet, saying to give a public address' {
+        $r = Test-InstanceReachability -Snapshot $nat -Source * -Destination Internet -Port 443 -ErrorVariable err -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+        $err[0].Exception.Message | Should -Match 'give a public address as the destination'
+    }
+
     It 'writes an ErrorRecord with a stable id for an unknown instance' {
         Test-InstanceReachability -Snapshot $nat -Source i-missing -Destination Internet -Port 22 -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ReachabilityEndpointNotFound*'

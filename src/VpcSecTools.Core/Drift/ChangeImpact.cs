@@ -213,10 +213,13 @@ internal sealed class ChangeImpact
         foreach (var index in sides)
             foreach (var g in index.SecurityGroups.Values)
             {
-                if (g.IpPermissions.SelectMany(p => p.UserIdGroupPairs).Any(p => p.GroupId == c.ResourceId)) Add(_ingress, g.GroupId, null);
-                if (g.IpPermissionsEgress.SelectMany(p => p.UserIdGroupPairs).Any(p => p.GroupId == c.ResourceId)) Add(_egress, g.GroupId, null);
+                if (g.IpPermissions.SelectMany(p => p.UserIdGroupPairs).Any(p => MayName(p, c.ResourceId))) Add(_ingress, g.GroupId, null);
+                if (g.IpPermissionsEgress.SelectMany(p => p.UserIdGroupPairs).Any(p => MayName(p, c.ResourceId))) Add(_egress, g.GroupId, null);
             }
     }
+
+    /// <summary>Whether a reference may name the group: it does (<c>account/sg-…</c> too), or names none that can be read and may mean any.</summary>
+    private static bool MayName(UserIdGroupPair pair, string groupId) => GroupPermission.Named(pair) is not { } named || named.GroupId == groupId;
 
     /// <summary>A NACL's change: an entry, for each subnet using it; an association, for that subnet; anything else, for each subnet using it.</summary>
     private void Acl(ConfigurationChange c, SnapshotIndex[] sides)

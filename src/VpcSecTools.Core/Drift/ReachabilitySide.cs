@@ -196,8 +196,8 @@ internal sealed class ReachabilitySide
     {
         try
         {
-            var source = witnessId.StartsWith("eni-", StringComparison.Ordinal)
-                ? Index.NetworkInterfaces.TryGetValue(witnessId, out var eni) ? ReachabilityEndpoint.Of(eni) : null
+            // An ENI of the snapshot first, whatever its id looks like (as the causes look it up), else an address.
+            var source = Index.NetworkInterfaces.TryGetValue(witnessId, out var eni) ? ReachabilityEndpoint.Of(eni)
                 : IpAddress.TryParse(witnessId, out var ip) ? new ReachabilityEndpoint(witnessId, AddressScope.IsInternet(ip) ? EndpointKind.Internet : EndpointKind.Address, null, ip, null) : null;
             return source is null ? null
                 : Analyzer.Analyze(source, ReachabilityEndpoint.Of(destination, address), traffic);

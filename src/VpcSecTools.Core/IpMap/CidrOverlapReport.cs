@@ -40,7 +40,8 @@ public static class CidrOverlapReport
             if (!trie.TryGetExact(ranges[i].Cidr, out var list)) trie.Set(ranges[i].Cidr, list = []);
             list.Add(i);
         }
-        var reach = index.Vpcs.Keys.ToDictionary(v => v, v => Reach(v, attributor, index), StringComparer.Ordinal);
+        var reach = index.Vpcs.Keys.ToDictionary(v => v, v => Reach(v, attributor, index, p => p.IsActive), StringComparer.Ordinal);
+        var mayReach = index.Vpcs.Keys.ToDictionary(v => v, v => Reach(v, attributor, index, p => p.Active != false), StringComparer.Ordinal);
         var overlaps = new List<CidrOverlap>();
         for (int i = 0; i < ranges.Length; i++)
             foreach (var (_, others) in trie.Overlapping(ranges[i].Cidr))
@@ -48,20 +49,23 @@ public static class CidrOverlapReport
                 {
                     var (a, b) = (ranges[i], ranges[j]);
                     if (j <= i || a.Source == b.Source || (a.VpcId is not null && a.VpcId == b.VpcId)) continue;
-                    overlaps.Add(Describe(a, b, reach));
+                    overlaps.Add(Describe(a, b, reach, mayReach));
                 }
         return overlaps;
     }
 
-    private static CidrOverlap Describe(Range a, Range b, Dictionary<string, HashSet<string>> reach)
+    private static CidrOverlap Describe(Range a, Range b, Dictionary<string, HashSet<string>> reach, Dictionary<string, HashSet<string>> mayReach)
     {
         var overlap = a.Cidr.Prefix >= b.Cidr.Prefix ? a.Cidr : b.Cidr;
         var seenFrom = reach.Where(kv => Reaches(kv.Value, a) && Reaches(kv.Value, b)).Select(kv => kv.Key).Order().ToArray();
+        var maybeFrom = mayReach.Where(kv => !seenFrom.Contains(kv.Key) && Reaches(kv.Value, a) && Reaches(kv.Value, b)).Select(kv => kv.Key).Order().ToArray();
         var effects = new List<string>();
         if (a.Kind == "Vpc" && b.Kind == "Vpc")
             effects.Add($"without -FromVpcId an address in {overlap} that no ENI holds is Ambiguous between {a.Source} and {b.Source}");
         foreach (var v in seenFrom)
             effects.Add($"from {v} both are reachable: the route table decides, and where its tables disagree the answer is Ambiguous");
+        foreach (var v in maybeFrom)
+            effects.Add($"from {v} both may be reachable (a peering of it is in a state that cannot be read): the route table decides, and where its tables disagree the answer is Ambiguous");
         if (effects.Count == 0)
             effects.Add("no VPC of the snapshot reaches both, so attribution from any one VPC is unaffected; addresses in flow logs from elsewhere stay ambiguous");
         return new CidrOverlap
@@ -79,7 +83,8 @@ public static class CidrOverlapReport
     {
         foreach (var vpc in index.Vpcs.Values)
             foreach (var c in index.VpcCidrs(vpc.VpcId)) yield return new Range(c, "Vpc", vpc.VpcId, vpc.VpcId);
-        foreach (var pcx in index.Peerings.Where(p => p.IsActive))
+        // A peering in a state that cannot be read may be active: its peer's ranges are compared (Gaps names it).
+        foreach (var pcx in index.Peerings.Where(p => p.Active != false))
             foreach (var side in new[] { pcx.Requester, pcx.Accepter })
             {
                 if (side.VpcId is null || index.Vpcs.ContainsKey(side.VpcId)) continue;
@@ -99,11 +104,11 @@ public static class CidrOverlapReport
         foreach (var route in index.VpnRoutes) yield return new Range(route.Destination, "VpnRoute", route.Connection.VpnConnectionId, null);
     }
 
-    /// <summary>What a VPC can address: itself, active peers, and every attachment (and its VPC) its TGW route tables route to.</summary>
-    private static HashSet<string> Reach(string vpcId, AddressAttributor attributor, SnapshotIndex index)
+    /// <summary>What a VPC can address: itself, the peers of the peerings <paramref name="peered"/> takes, and every attachment (and its VPC) its TGW route tables route to.</summary>
+    private static HashSet<string> Reach(string vpcId, AddressAttributor attributor, SnapshotIndex index, Func<Peering, bool> peered)
     {
         var reached = new HashSet<string>(StringComparer.Ordinal) { vpcId };
-        foreach (var pcx in index.Peerings.Where(p => p.IsActive))
+        foreach (var pcx in index.Peerings.Where(peered))
             if (pcx.From(vpcId)?.Remote.VpcId is { } peer) reached.Add(peer);
         foreach (var table in attributor.TransitGatewayRouteTablesOf(vpcId))
             foreach (var route in table.Routes)
@@ -119,7 +124,8 @@ public static class CidrOverlapReport
     /// <summary>
     /// What the report cannot see, one sentence each: a region without its VPCs or route tables, peerings, VPN
     /// connections or transit-gateway attachments that its routes use but that were not captured, transit-gateway
-    /// route tables whose routes were not captured, and VPN connection routes that cannot be read. Ranges behind them may overlap unseen.
+    /// route tables whose routes were not captured, VPN connection routes that cannot be read, and peerings whose state cannot
+    /// be read. Ranges behind them may overlap unseen, or be reached unseen.
     /// </summary>
     public static IReadOnlyList<string> Gaps(AddressAttributor attributor)
     {
@@ -139,6 +145,8 @@ public static class CidrOverlapReport
         foreach (var table in attributor.TransitGatewayRouteTables.Values)
             if (table.Unreadable is { } why) gaps.Add($"{why}: the ranges behind its attachments are not compared");
         foreach (var route in attributor.Map.Index.UnreadableVpnRoutes) gaps.Add($"{route}: the range behind it is not compared");
+        foreach (var pcx in attributor.Map.Index.Peerings.Where(p => p.Active is null))
+            gaps.Add($"{pcx.Id} ({pcx.Requester.VpcId ?? "?"} to {pcx.Accepter.VpcId ?? "?"}): {pcx.StateProblem}; its peer's ranges are compared, but whether {pcx.Requester.VpcId ?? "?"} and {pcx.Accepter.VpcId ?? "?"} reach each other's cannot be told (SeenFrom leaves it out)");
         return gaps;
     }
 }

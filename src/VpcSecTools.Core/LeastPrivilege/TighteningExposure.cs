@@ -235,7 +235,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         foreach (var c in candidates)
         {
             // Not walked, or a VPC-provided service's address (the pairwise analysis says what it sees): the verdict decides.
-            if (!walked.TryGetValue(c.NetworkInterfaceId, out var request) || ProvidedService(c, targetAddress)) refused.Add(c);
+            if (!walked.TryGetValue(c.NetworkInterfaceId, out var request) || _analyzer.IsVpcProvidedService(c, targetAddress)) refused.Add(c);
             // The request does not arrive (it cannot reach), or arrives as an address the change still admits.
             else if (request.Seen is { } seen && !AdmittedAfter(target, c, seen, Identity(c, seen, request.ReferencesPreserved), traffic, exceptAfter, extraAfter)) refused.Add(c);
         }
@@ -284,7 +284,7 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
     private (IpAddress Seen, bool Identity)? Seen(NetworkInterface source, NetworkInterface target, Traffic traffic, (IpAddress Address, bool ReferencesPreserved)? walked)
     {
         // A VPC-provided service's address is left to the pairwise analysis, as below.
-        if (walked is var (address, preserved) && ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false) is { } targetAddress && !ProvidedService(source, targetAddress))
+        if (walked is var (address, preserved) && ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false) is { } targetAddress && !_analyzer.IsVpcProvidedService(source, targetAddress))
             return (address, Identity(source, address, preserved));
         var key = (source.NetworkInterfaceId, target.NetworkInterfaceId, traffic);
         if (_seen.TryGetValue(key, out var known)) return known;
@@ -294,16 +294,13 @@ internal sealed class TighteningExposure(SnapshotIndex index, SourceRules book, 
         // response are not needed (the addresses are those it picks; a VPC-provided service's address is left to it).
         var dst = ReachabilityAnalyzer.PrivateAddressOf(target, ipv6: false);
         var src = dst is null ? null : ReachabilityAnalyzer.PrivateAddressOf(source, dst.Value.IsIPv6);
-        var path = shared && src is not null && !ProvidedService(source, dst!.Value)
+        var path = shared && src is not null && !_analyzer.IsVpcProvidedService(source, dst!.Value)
             ? _analyzer.Path(from, to, traffic, src.Value, dst.Value, securityGroups: false, returnPath: false)
             : _analyzer.Analyze(from, to, traffic);
         (IpAddress, bool)? result = path.SeenSourceAddress is not null && IpAddress.TryParse(path.SeenSourceAddress, out var seen)
             ? (seen, Identity(source, seen, path.ReferencesPreserved)) : null;
         return _seen[key] = result;
     }
-
-    private bool ProvidedService(NetworkInterface eni, IpAddress address) =>
-        AddressScope.AwsLinkLocalService(address) is not null || eni.VpcId is not null && index.PrimaryCidr(eni.VpcId) is { } primary && AddressScope.ResolverOf(primary) == address;
 
     /// <summary>The ENIs of the snapshot the rule's source names: members of the referenced group, or holders of an address in its CIDRs.</summary>
     private IEnumerable<NetworkInterface> Named(SourceRule rule)

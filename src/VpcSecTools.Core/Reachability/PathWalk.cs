@@ -557,14 +557,18 @@ internal sealed class PathWalk
         // A peer VPC the snapshot does not hold: an active peering whose peer CIDRs hold the address and a route of its local side to it.
         foreach (var pcx in _ix.Peerings)
         {
-            if (!pcx.IsActive) continue;
+            if (pcx.Active == false) continue;
             foreach (var (local, remote) in new[] { (pcx.Requester, pcx.Accepter), (pcx.Accepter, pcx.Requester) })
             {
                 if (local.VpcId is null || remote.VpcId is null || _ix.Vpcs.ContainsKey(remote.VpcId) || !_ix.Vpcs.ContainsKey(local.VpcId)) continue;
                 if (remote.Holds(address) != true) continue;
                 bool routed = _ix.RouteTables.Values.Any(t => t.VpcId == local.VpcId
                     && _ix.RouteLookupOf(t).Routes.Any(r => r.TargetId == pcx.Id && r.Destination.Contains(address)));
-                if (routed && entries.All(e => e.Id != pcx.Id)) entries.Add(new(pcx.Id, null, "peering", local.VpcId, (pcx, local, remote)));
+                if (!routed) continue;
+                // A peering whose state cannot be read may be where the address enters: a doubt naming it, not an entry nor nothing.
+                if (pcx.StateProblem is { } unreadable)
+                    doubts.Add(new($"{pcx.Id}: {unreadable}, and {remote.VpcId} behind it holds {address}", ExplanationCodes.UninterpretableEntry));
+                else if (entries.All(e => e.Id != pcx.Id)) entries.Add(new(pcx.Id, null, "peering", local.VpcId, (pcx, local, remote)));
             }
         }
         foreach (var vgw in _ix.VpnGateways.Values)

@@ -60,8 +60,10 @@ public sealed class ReachabilityFanOut
             return Index.Vpcs.ContainsKey(s) ? Index.NetworkInterfaces.Values.Where(e => e.VpcId == s).ToArray() : throw new EndpointNotFoundException(s, $"VPC '{s}' is not in the snapshot");
         if (s.StartsWith("subnet-", StringComparison.Ordinal))
             return Index.Subnets.ContainsKey(s) ? Index.EnisInSubnet(s) : throw new EndpointNotFoundException(s, $"subnet '{s}' is not in the snapshot");
+        // A group the capture lacks but interfaces carry still names them: asked, their missing group is Unknown, naming it.
         if (s.StartsWith("sg-", StringComparison.Ordinal))
-            return Index.SecurityGroups.ContainsKey(s) ? Index.EnisInGroup(s) : throw new EndpointNotFoundException(s, $"security group '{s}' is not in the snapshot");
+            return Index.SecurityGroups.ContainsKey(s) || Index.EnisInGroup(s).Count > 0 ? Index.EnisInGroup(s)
+                : throw new EndpointNotFoundException(s, $"security group '{s}' is not in the snapshot");
         return null;
     }
 
@@ -80,6 +82,10 @@ public sealed class ReachabilityFanOut
 
     private List<ReachableSource> WhoCanReach(ReachabilityEndpoint dst, Traffic traffic, IEnumerable<NetworkInterface> sources, bool includeInternet)
     {
+        // "Which interfaces reach the internet?" has no one address to ask: routes to public prefixes and the rules that name
+        // them differ by address, so a representative one would be a guess.
+        if (dst.Kind == EndpointKind.Internet && dst.Address is null)
+            throw new ArgumentException($"'{dst.Text}' names no one address, and which interfaces reach the internet depends on the address (routes and rules to public prefixes differ): give a public address as the destination (such as 8.8.8.8, or an address of the service the interfaces call)");
         var results = new List<ReachableSource>();
         // "Who can reach 8.8.8.8?" asks the ENIs; the internet row would ask the internet about itself (and refused the whole question).
         if (includeInternet && dst.Kind != EndpointKind.Internet)

@@ -47,6 +47,35 @@ public sealed partial class InventoryBuilder
     public void AddMissing(MissingSection missing) => _missing.Add(missing);
 
     /// <summary>
+    /// Sections whose items exist in one region only: a cross-region peering (and a transit-gateway peering attachment) is
+    /// described in both of its regions, and DB subnet group names and prefix lists are not ids unique across regions.
+    /// </summary>
+    private static readonly Section[] Regional = Section.All.Where(s => s.Key is not (Section.VpcPeeringConnections or Section.TransitGatewayAttachments
+        or Section.DBSubnetGroups or Section.PrefixLists or Section.PrefixListEntries)).ToArray();
+
+    /// <summary>
+    /// The same id in two regions is an error naming it and both: AWS ids are unique across regions, so it is a damaged capture
+    /// or one region's files copied into another's, and keeping either copy would answer for a region with the other's
+    /// resource (or count it twice). Within one region the same item twice is kept once; here the region is part of the item.
+    /// </summary>
+    /// <param name="regions">Each region with its place (a folder, or a path in <paramref name="file"/>).</param>
+    /// <param name="file">The one file every place is in, when they are.</param>
+    public static void EnsureRegionalIdsUnique(IEnumerable<(RegionInventory Inventory, string Place)> regions, string? file = null)
+    {
+        var seen = new Dictionary<(string Section, string Id), (string Region, string Place)>();
+        foreach (var (inventory, place) in regions)
+            foreach (var section in Regional)
+                foreach (var item in section.Get(inventory))
+                {
+                    if (section.IdOf(item) is not { Length: > 0 } id) continue;
+                    if (!seen.TryGetValue((section.Key, id), out var first)) seen[(section.Key, id)] = (inventory.Region, place);
+                    else if (first.Region != inventory.Region)
+                        throw new SnapshotFormatException(file is null ? place : $"{file}: {place}", $"{section.IdName} {id} is in region {inventory.Region} and also in {first.Region} ({first.Place}): " +
+                            "AWS ids are unique across regions, so the capture is damaged or one region's copy of the other");
+                }
+    }
+
+    /// <summary>
     /// Reads the sections of one parsed AWS response (or of one region of a snapshot file, at <paramref name="path"/>);
     /// returns the keys it did not recognise. Section keys match without regard to case, like every member name.
     /// </summary>

@@ -142,11 +142,21 @@ public sealed class GroupPermission
         if (ResourceState.Is(pair.PeeringStatus, "deleted")) return (null, null);
         if (string.IsNullOrEmpty(pair.GroupId))
             return (null, Problem($"UserIdGroupPairs[{j}].GroupId", $"is missing (group name '{pair.GroupName}'): which group it means is unknown"));
-        if (pair.GroupId.IndexOf('/') is not (var slash and >= 0)) return (pair, null);
+        return Named(pair) is { } named ? (named, null)
+            : (null, Problem($"UserIdGroupPairs[{j}].GroupId", $"'{pair.GroupId}' is not a group id nor account/group id{(pair.UserId is { Length: > 0 } u ? $" of UserId {u}" : "")}: which group it means is unknown"));
+    }
+
+    /// <summary>
+    /// The group a reference names, its id read as <see cref="Reference"/> reads it (<c>account/sg-…</c> as that account's
+    /// group), whatever its peering's state; null when the id is missing or malformed (it may then mean any group).
+    /// </summary>
+    public static UserIdGroupPair? Named(UserIdGroupPair pair)
+    {
+        if (string.IsNullOrEmpty(pair.GroupId)) return null;
+        if (pair.GroupId.IndexOf('/') is not (var slash and >= 0)) return pair;
         var (account, id) = (pair.GroupId[..slash], pair.GroupId[(slash + 1)..]);
-        if (account.Length == 0 || id.Length == 0 || id.Contains('/') || pair.UserId is { Length: > 0 } user && user != account)
-            return (null, Problem($"UserIdGroupPairs[{j}].GroupId", $"'{pair.GroupId}' is not a group id nor account/group id{(pair.UserId is { Length: > 0 } u ? $" of UserId {u}" : "")}: which group it means is unknown"));
-        return (pair with { UserId = account, GroupId = id }, null);
+        if (account.Length == 0 || id.Length == 0 || id.Contains('/') || pair.UserId is { Length: > 0 } user && user != account) return null;
+        return pair with { UserId = account, GroupId = id };
     }
 
     /// <summary>Whom the permission names, read entry by entry (<see cref="Range"/>, <see cref="PrefixList"/>, <see cref="Reference"/>).</summary>

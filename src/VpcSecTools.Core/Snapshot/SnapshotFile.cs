@@ -108,6 +108,7 @@ public static class SnapshotFile
             inventories.Add(inventory);
         }
         if (unknown.Count > 0) verbose?.Invoke($"{file}: ignored members the model does not use: {string.Join(", ", unknown)}");
+        InventoryBuilder.EnsureRegionalIdsUnique(inventories.Select(r => (r, places[(r.AccountId, r.Region)])), file);
         return new VpcSnapshot
         {
             Metadata = new SnapshotMetadata

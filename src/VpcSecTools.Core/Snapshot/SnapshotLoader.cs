@@ -23,6 +23,7 @@ public static class SnapshotLoader
         walk.LoadRegionsOf(Directory.Exists(batfish) ? batfish : full, null);
         if (walk.Regions.Count == 0)
             throw new SnapshotFormatException(path, "no AWS describe output found (expected *.json files with keys such as \"Vpcs\" or \"SecurityGroups\", or a snapshot file)");
+        InventoryBuilder.EnsureRegionalIdsUnique(walk.Regions);
         return new VpcSnapshot
         {
             Metadata = new SnapshotMetadata { Source = path },

@@ -65,6 +65,19 @@ public class ReachCommandTests
     }
 
     [Fact]
+    public void Who_reaches_the_internet_is_refused_saying_to_give_a_public_address()
+    {
+        var (exit, stdout, error) = CliRunner.Run("reach", "--snapshot", Nat, "--source", "*", "--destination", "Internet", "--port", "443");
+        Assert.Equal((Program.Error, ""), (exit, stdout));
+        Assert.StartsWith("vpcsec: InvalidArgument: 'Internet' names no one address", error);
+        Assert.Contains("give a public address as the destination", error);
+        // Asked of a public address, the interfaces are answered.
+        var (ok, table) = Run("*", "8.8.8.8", Traffic.Tcp(443));
+        Assert.Equal(Program.Ok, ok);
+        Assert.Contains("eni-0e4ce6a7777b9bff8", table);
+    }
+
+    [Fact]
     public void A_rule_that_cannot_be_read_exits_unknown_and_names_it()
     {
         // The only group of i-0b31b509174d7f5de opens SSH to the world; its CIDR, made unreadable, may still do so.

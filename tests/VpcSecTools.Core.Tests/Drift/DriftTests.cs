@@ -69,6 +69,28 @@ public class DriftTests
         Assert.Null(peer.BlockedAfter);
     }
 
+    /// <summary>The witness is looked up as an ENI of the snapshot before it is read as an address, whatever its id looks like (a hand-made capture).</summary>
+    [Fact]
+    public void A_witness_interface_whose_id_lacks_the_eni_prefix_still_gives_the_cause()
+    {
+        static VpcSnapshot Renamed(VpcSnapshot s) => s with
+        {
+            Regions = s.Regions.Select(r => r with
+            {
+                NetworkInterfaces = r.NetworkInterfaces.Select(e => e.VpcId == SharedVpc ? e with { NetworkInterfaceId = "shared-" + e.NetworkInterfaceId } : e).ToArray(),
+            }).ToArray(),
+        };
+        var drift = SnapshotDrift.Compare(new SnapshotIndex(Renamed(Yesterday)), new SnapshotIndex(Renamed(Today)));
+        var peer = drift.Reachability.Single(r => r.Source == SharedVpc);
+        Assert.Equal(("shared-" + Monitoring, MainTable), (peer.Moved[0].Split(' ')[0], peer.CausingComponent));
+        // The path that names the causes along the way is the interface's own, not refused as an address that does not read.
+        var today = new SnapshotIndex(Renamed(Today));
+        var path = new ReachabilitySide(today, _ => true).PathOf("shared-" + Monitoring, today.NetworkInterfaces[Replica], null, Traffic.Tcp(5432));
+        Assert.NotNull(path);
+        Assert.Equal(Verdict.Reachable, path.Verdict);
+        Assert.Contains(path.ReturnPath, h => h.ComponentId == MainTable);
+    }
+
     [Fact]
     public void Each_opened_path_is_a_finding_to_export_and_a_closed_one_is_not()
     {

@@ -107,6 +107,28 @@ public class DbSubnetGroupChecksTests
     }
 
     [Fact]
+    public void A_subnet_status_is_read_whatever_its_case()
+    {
+        DBSubnetGroupSubnet Subnet(string key, string zone, string status) =>
+            new() { SubnetIdentifier = Id("subnet", key), SubnetAvailabilityZone = new DBSubnetAvailabilityZone { Name = zone }, SubnetStatus = status };
+        var report = AuditWith(r => r with
+        {
+            DBSubnetGroups = [new DBSubnetGroup
+            {
+                DBSubnetGroupName = "cased", VpcId = Id("vpc", "prod"),
+                Subnets = [Subnet("db-a", "us-east-1a", "active"), Subnet("db-b", "us-east-1b", "ACTIVE"), Subnet("db-c", "us-east-1c", "Inactive")],
+            }],
+        });
+        Assert.Empty(report.Of("RDS.SubnetGroupSingleAz", "cased"));
+        var single = AuditWith(r => r with { DBSubnetGroups = [new DBSubnetGroup
+        {
+            DBSubnetGroupName = "one", VpcId = Id("vpc", "prod"),
+            Subnets = [Subnet("db-a", "us-east-1a", "active"), Subnet("db-b", "us-east-1b", "inactive")],
+        }] }).Of("RDS.SubnetGroupSingleAz", "one").Single();
+        Assert.Contains("1 usable subnet(s) (1 more not Active)", single.Detail);
+    }
+
+    [Fact]
     public void A_subnet_the_snapshot_does_not_hold_leaves_the_public_subnet_question_unconfirmed()
     {
         var report = AuditWith(r => r with

@@ -35,6 +35,21 @@ public class DemoAuditTests
             Assert.Equal(["0.0.0.0/0", "::/0"], r.Of(check, "acl-03e400625f4e9af8c").Select(f => f.Source ?? "").Order(StringComparer.Ordinal).ToArray());
     }
 
+    /// <summary>A reference written as the console writes another account's group (<c>account/sg-…</c>) uses that group, as reachability reads it.</summary>
+    [Fact]
+    public void A_group_referenced_as_account_slash_group_is_not_unused()
+    {
+        const string unused = "sg-03b42c4d8a4e091f7", db = "sg-0c57b8d1b915ea066";
+        var r = DemoNetwork.AuditWith(region => region with
+        {
+            SecurityGroups = region.SecurityGroups.Select(g => g.GroupId != db ? g : g with
+            {
+                IpPermissions = [.. g.IpPermissions, new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, UserIdGroupPairs = [new UserIdGroupPair { GroupId = $"111122223333/{unused}" }] }],
+            }).ToArray(),
+        });
+        Assert.Empty(r.Of("SG.Unused", unused));
+    }
+
     /// <summary>expected.json's ratings of the legacy host's internet rules and the default group, against the audit's.</summary>
     [Fact]
     public void Severities_match_the_ground_truth()

@@ -50,6 +50,20 @@ public class InstanceMetadataChecksTests
         Assert.Empty(one.Of("EC2.ImdsHopLimitAboveOne", app1));
     }
 
+    /// <summary>EC2's states and options are read as the index reads states, whatever their case (a hand-edited or converted capture).</summary>
+    [Fact]
+    public void States_and_options_in_another_case_are_read_as_ec2_s()
+    {
+        var app1 = Id("instance", "app-1");
+        var report = AuditWith(r => r
+            .WithInstance(Legacy, i => i with { MetadataOptions = i.MetadataOptions! with { HttpTokens = "Required", HttpPutResponseHopLimit = 1 } })
+            .WithInstance(app1, i => i with { MetadataOptions = i.MetadataOptions! with { HttpEndpoint = "Disabled", HttpTokens = "optional" } })
+            .WithInstance(Id("terminated_instance"), i => i with { State = i.State! with { Name = "Terminated" } }));
+        Assert.Empty(report.Of("EC2.ImdsV1Allowed"));
+        Assert.Empty(report.Of("EC2.ImdsHopLimitAboveOne", app1));
+        Assert.Empty(report.Of("EC2.ImdsHopLimitAboveOne", Legacy));
+    }
+
     [Theory]
     [InlineData("app-1", Severity.High)]   // a global IPv6 address, but nothing open to the whole internet
     [InlineData("ecs-1", Severity.Medium)] // no public address at all

@@ -88,6 +88,24 @@ public class FanOutTests
         Assert.Throws<EndpointNotFoundException>(() => fan.SourcesMatching("sg-missing"));
     }
 
+    /// <summary>A group the capture lacks but interfaces carry names those interfaces; their own missing group is Unknown, naming it.</summary>
+    [Fact]
+    public void A_group_on_interfaces_but_missing_from_the_groups_selects_them_and_is_unknown_naming_it()
+    {
+        var n = TwoSubnets().Eni("eni-c", "subnet-a", "10.0.1.30", ["sg-gone"], "i-c");
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(5432, "10.0.1.0/24")] };
+        var index = n.Build();
+        Assert.False(index.SecurityGroups.ContainsKey("sg-gone"));
+        var fan = new ReachabilityFanOut(new ReachabilityAnalyzer(index));
+        var sources = fan.SourcesMatching("sg-gone")!;
+        Assert.Equal(["eni-c"], sources.Select(e => e.NetworkInterfaceId));
+        var row = Assert.Single(fan.WhoCanReach("i-b", Traffic.Tcp(5432), sources));
+        Assert.Equal(Verdict.Unknown, row.Verdict);
+        Assert.Contains("sg-gone", row.BlockingComponent + " " + row.BlockingRule);
+        // A group neither the groups nor any interface has is still not found.
+        Assert.Throws<EndpointNotFoundException>(() => fan.SourcesMatching("sg-missing"));
+    }
+
     [Fact]
     public void An_address_two_vpcs_hold_is_not_asked_of_its_own_holders()
     {

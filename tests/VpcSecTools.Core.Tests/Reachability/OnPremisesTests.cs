@@ -209,6 +209,29 @@ public class OnPremisesTests
         Assert.Equal(Verdict.Unknown, n.Analyzer().Analyze("i-b", "10.9.3.3", Traffic.Tcp(22)).Verdict);
     }
 
+    [Theory]
+    [InlineData("activ")]
+    [InlineData(null)]
+    public void Source_behind_a_peering_whose_state_cannot_be_read_is_unknown_naming_the_peering(string? code)
+    {
+        var n = TwoSubnets().MainRoutes("vpc-a", To("10.9.0.0/16", pcx: "pcx-x"));
+        n.SecurityGroups[1] = n.SecurityGroups[1] with { IpPermissions = [Tcp(5432, "10.9.0.0/16")] };
+        n.Peerings.Add(new VpcPeeringConnection
+        {
+            VpcPeeringConnectionId = "pcx-x", Status = code is null ? null : new PeeringStatus { Code = code },
+            RequesterVpcInfo = new VpcPeeringConnectionVpcInfo { VpcId = "vpc-x", OwnerId = "222222222222", Region = "us-east-1", CidrBlock = "10.9.0.0/16" },
+            AccepterVpcInfo = new VpcPeeringConnectionVpcInfo { VpcId = "vpc-a", OwnerId = "111111111111", Region = "us-east-1", CidrBlock = "10.0.0.0/16" },
+        });
+        var r = n.Analyzer().Analyze("10.9.3.3", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(r, ExplanationCodes.UninterpretableEntry, "10.9.3.3", verdict: Verdict.Unknown);
+        Assert.Contains("pcx-x: Status.Code", r.Reason);
+        // A peering EC2 says is deleted is no way in: where the address enters is unknown, and the peering is not named as one.
+        n.Peerings[0] = n.Peerings[0] with { Status = new PeeringStatus { Code = "deleted" } };
+        var deleted = n.Analyzer().Analyze("10.9.3.3", "i-b", Traffic.Tcp(5432));
+        ReachabilityAssert.Blocked(deleted, ExplanationCodes.ComponentNotInSnapshot, "10.9.3.3", verdict: Verdict.Unknown);
+        Assert.DoesNotContain("pcx-x", deleted.Reason);
+    }
+
     /// <summary><see cref="SemanticsTests.TgwPair"/> plus Site-to-Site VPN vpn-1 on tgw-1 (172.16.0.0/12, static) associated with the same TGW route table; vpc-b routes 172.16/12 to the TGW.</summary>
     private static TestNetwork TgwVpn()
     {

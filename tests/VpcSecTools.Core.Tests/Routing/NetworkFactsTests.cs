@@ -104,4 +104,25 @@ public class NetworkFactsTests
         Assert.Equal(("PeeredVpc", "PeeredVpc", "10.9.0.0/16"), (overlap.SourceKind, overlap.OtherSourceKind, overlap.Overlap));
         Assert.Equal(["vpc-a"], overlap.SeenFrom);
     }
+
+    [Fact]
+    public void A_peering_whose_state_cannot_be_read_is_compared_and_named_not_taken_for_inactive()
+    {
+        var n = new TestNetwork().Vpc("vpc-a", "10.0.0.0/16");
+        foreach (var (id, peer, code) in new[] { ("pcx-x", "vpc-x", "active"), ("pcx-y", "vpc-y", "activ") })
+            n.Peerings.Add(new VpcPeeringConnection
+            {
+                VpcPeeringConnectionId = id, Status = new PeeringStatus { Code = code },
+                RequesterVpcInfo = new VpcPeeringConnectionVpcInfo { VpcId = "vpc-a", CidrBlock = "10.0.0.0/16" },
+                AccepterVpcInfo = new VpcPeeringConnectionVpcInfo { VpcId = peer, CidrBlock = "10.9.0.0/16" },
+            });
+        var attributor = new AddressAttributor(n.Build(), Ranges);
+        var overlap = Assert.Single(CidrOverlapReport.Find(attributor));
+        Assert.Equal(new[] { "vpc-x", "vpc-y" }, new[] { overlap.Source, overlap.OtherSource }.Order());
+        Assert.Empty(overlap.SeenFrom);
+        Assert.Contains("from vpc-a both may be reachable", overlap.Effect);
+        Assert.DoesNotContain("no VPC of the snapshot reaches both", overlap.Effect);
+        var gap = Assert.Single(CidrOverlapReport.Gaps(attributor));
+        Assert.Contains("pcx-y (vpc-a to vpc-y): Status.Code 'activ' is not a peering state", gap);
+    }
 }

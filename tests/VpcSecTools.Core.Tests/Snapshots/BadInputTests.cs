@@ -65,6 +65,7 @@ public class BadInputTests
         { "a section both missing and captured", Utf8(Snapshot("""{"Region":"us-east-1","MissingSections":[{"Section":"Vpcs","ErrorCode":"X","Reason":"denied"}],"Vpcs":[]}""")), "$.Regions[0].MissingSections", "Vpcs is listed as missing and also holds items" },
         { "one region twice", Utf8("""{"SnapshotVersion":1,"Regions":[{"Region":"us-east-1","AccountId":"1","Vpcs":[]},{"Region":"us-east-1","AccountId":"1","Subnets":[]}]}"""), "$.Regions[1]", "also appears at $.Regions[0]" },
         { "bad item inside a snapshot file", Utf8(Snapshot("""{"Region":"us-east-1","SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[null]}]}""")), "$.Regions[0].SecurityGroups[0].IpPermissions[0]", "a list item is null" },
+        { "one id in two regions", Utf8("""{"SnapshotVersion":1,"Regions":[{"Region":"us-east-1","AccountId":"1","Vpcs":[{"VpcId":"vpc-1"}]},{"Region":"us-west-2","AccountId":"1","Vpcs":[{"VpcId":"vpc-1"}]}]}"""), "$.Regions[1]", "VpcId vpc-1 is in region us-west-2 and also in us-east-1 ($.Regions[0])" },
         { "Regions not an array", Utf8("""{"SnapshotVersion":1,"Regions":{}}"""), "$.Regions", "expected an array of regions" },
     };
 

@@ -101,6 +101,40 @@ public class FolderTests
 
 public class FolderCliTests
 {
+    /// <summary>One region's files copied into another's folder: the same ids twice, said once, where the index kept the first copy and the audit counted the rest twice.</summary>
+    [Fact]
+    public void A_region_copied_into_another_is_an_error_naming_an_id_and_both_regions()
+    {
+        using var dir = new TestPaths.TempDir();
+        foreach (var region in new[] { "us-east-1", "us-west-2" })
+        {
+            var folder = Path.Combine(dir.Path, "aws_configs", region);
+            Directory.CreateDirectory(folder);
+            foreach (var f in Directory.GetFiles(Path.Combine(TestPaths.Demo, "aws_configs", "us-east-1"))) File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
+        }
+        var (exit, stdout, stderr) = CliRunner.Run("open-ports", "--snapshot", dir.Path);
+        Assert.Equal((2, ""), (exit, stdout));
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("vpcsec: SnapshotInvalid: ", line);
+        Assert.Matches(@"Id \S+ is in region us-west-2 and also in us-east-1 \(.*us-east-1\)", line);
+        Assert.Contains("AWS ids are unique across regions", line);
+    }
+
+    /// <summary>A cross-region peering is described in both of its regions: the same pcx- id twice is no error.</summary>
+    [Fact]
+    public void A_peering_in_both_of_its_regions_loads()
+    {
+        using var dir = new TestPaths.TempDir();
+        var peering = File.ReadAllText(Path.Combine(TestPaths.Demo, "aws_configs", "us-east-1", "VpcPeeringConnections.json"));
+        foreach (var region in new[] { "us-east-1", "us-west-2" })
+        {
+            var folder = Path.Combine(dir.Path, "aws_configs", region);
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "VpcPeeringConnections.json"), peering);
+        }
+        Assert.Equal(2, SnapshotLoader.Load(dir.Path).Regions.Count);
+    }
+
     [Fact]
     public void Snapshot_show_counts_a_self_linked_region_once()
     {

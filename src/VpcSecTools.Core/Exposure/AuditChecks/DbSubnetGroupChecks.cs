@@ -28,7 +28,7 @@ internal sealed class DbSubnetGroupChecks : IAuditCheck
             foreach (var group in region.DBSubnetGroups)
             {
                 if (!audit.Scope.IncludesVpc(group.VpcId)) continue;
-                var usable = group.Subnets.Where(s => s.SubnetIdentifier is not null && s.SubnetStatus is null or "Active").ToArray();
+                var usable = group.Subnets.Where(s => s.SubnetIdentifier is not null && ResourceState.IsAbsentOr(s.SubnetStatus, "Active")).ToArray();
                 Zones(audit, region, group, usable);
                 PublicSubnets(audit, region, group, usable);
                 Clients(audit, region, group, usable, fanOut ??= new ReachabilityFanOut(new ReachabilityAnalyzer(audit.Index)));

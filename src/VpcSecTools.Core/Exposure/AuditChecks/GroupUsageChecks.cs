@@ -41,7 +41,7 @@ internal sealed class GroupUsageChecks : IAuditCheck
         return used;
     }
 
-    /// <summary>The groups a group's rules (either direction) reference.</summary>
+    /// <summary>The groups a group's rules (either direction) reference, <c>account/sg-…</c> read as that group.</summary>
     public static IEnumerable<string> ReferencedBy(SecurityGroup g) =>
-        g.IpPermissions.Concat(g.IpPermissionsEgress).SelectMany(p => p.UserIdGroupPairs).Select(u => u.GroupId).OfType<string>();
+        g.IpPermissions.Concat(g.IpPermissionsEgress).SelectMany(p => p.UserIdGroupPairs).Select(u => GroupPermission.Named(u)?.GroupId).OfType<string>();
 }

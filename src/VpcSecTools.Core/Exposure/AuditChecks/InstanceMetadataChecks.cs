@@ -18,20 +18,20 @@ internal sealed class InstanceMetadataChecks : IAuditCheck
         foreach (var instance in audit.Index.Instances.Values)
         {
             // A terminated instance (or one on its way) has no metadata service left to ask.
-            if (instance.State?.Name is "terminated" or "shutting-down" || !audit.Scope.IncludesVpc(instance.VpcId)) continue;
+            if (ResourceState.IsAny(instance.State?.Name, "terminated", "shutting-down") || !audit.Scope.IncludesVpc(instance.VpcId)) continue;
             var options = instance.MetadataOptions;
-            if (options?.HttpEndpoint == "disabled") continue;
+            if (ResourceState.Is(options?.HttpEndpoint, "disabled")) continue;
             var name = instance.Tags.NameTag();
             var who = $"{name ?? instance.InstanceId} ({instance.InstanceId}{(instance.State?.Name is { } state ? $", {state}" : "")})";
             var role = instance.IamInstanceProfile?.Arn is { } arn ? arn[(arn.LastIndexOf('/') + 1)..] : null;
-            var pending = options?.State == "pending" ? " (a change to these options is pending)" : "";
+            var pending = ResourceState.Is(options?.State, "pending") ? " (a change to these options is pending)" : "";
             var exposure = ExposureOf(audit, instance);
 
             string? missing = options is null ? $"the describe-instances item of {instance.InstanceId} has no MetadataOptions"
-                : options.HttpTokens is not ("optional" or "required") ? $"MetadataOptions.HttpTokens of {instance.InstanceId} is {Text(options.HttpTokens)}, not optional or required"
-                : options.HttpEndpoint is not (null or "enabled") ? $"MetadataOptions.HttpEndpoint of {instance.InstanceId} is {Text(options.HttpEndpoint)}, not enabled or disabled"
+                : !ResourceState.IsAny(options.HttpTokens, "optional", "required") ? $"MetadataOptions.HttpTokens of {instance.InstanceId} is {Text(options.HttpTokens)}, not optional or required"
+                : !ResourceState.IsAbsentOr(options.HttpEndpoint, "enabled") ? $"MetadataOptions.HttpEndpoint of {instance.InstanceId} is {Text(options.HttpEndpoint)}, not enabled or disabled"
                 : null;
-            if (options?.HttpTokens != "required")
+            if (options is null || !ResourceState.Is(options.HttpTokens, "required"))
             {
                 var credentials = role is null
                     ? "It has no instance profile today, but its user data and any role attached later are readable the same way."
