@@ -50,6 +50,23 @@ public class DemoAuditTests
         Assert.Empty(r.Of("SG.Unused", unused));
     }
 
+    [Fact]
+    public void A_reference_naming_no_readable_group_leaves_unused_groups_unconfirmed()
+    {
+        const string unused = "sg-03b42c4d8a4e091f7", db = "sg-0c57b8d1b915ea066";
+        Assert.True(Report.Value.Of("SG.Unused", unused).Single().Confirmed);
+        var r = DemoNetwork.AuditWith(region => region with
+        {
+            SecurityGroups = region.SecurityGroups.Select(g => g.GroupId != db ? g : g with
+            {
+                IpPermissions = [.. g.IpPermissions, new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, UserIdGroupPairs = [new UserIdGroupPair { GroupId = "a/b/c" }] }],
+            }).ToArray(),
+        });
+        var f = r.Of("SG.Unused", unused).Single();
+        Assert.False(f.Confirmed);
+        Assert.Contains($"'a/b/c' in {db}", f.MissingData);
+    }
+
     /// <summary>expected.json's ratings of the legacy host's internet rules and the default group, against the audit's.</summary>
     [Fact]
     public void Severities_match_the_ground_truth()
