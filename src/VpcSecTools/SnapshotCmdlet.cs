@@ -42,11 +42,10 @@ public abstract class SnapshotCmdlet : AwsCmdlet
     private protected IReadOnlyList<string>? Held<T>(ScopeIds ids, IReadOnlyDictionary<string, T> resources, string section, Func<string, Exception> notFound)
     {
         if (!ids.Given) return null;
-        if (Index.Snapshot.Regions.Any(r => !r.Has(section))) return ids.Distinct();
         var held = new List<string>();
         foreach (var id in ids.Distinct())
         {
-            if (resources.ContainsKey(id)) held.Add(id);
+            if (!Index.Lacks(id, resources, section)) held.Add(id);
             else WriteClassifiedError(notFound(id), id);
         }
         return held;

@@ -6,7 +6,7 @@ namespace VpcSecTools.Cli.Commands;
 /// <summary>
 /// The VPC, subnet and group ids a command is limited to, held to the snapshot as the cmdlets hold them (SnapshotCmdlet.Held):
 /// an id it lacks is an error naming it, where the command answered about nothing (no findings, an empty map, exit 0).
-/// Where a region did not capture the section, an id cannot be told missing and is kept. The ids are read as every list
+/// (SnapshotIndex.Lacks: where a region did not capture the section, an id cannot be told missing and is kept.) The ids are read as every list
 /// option is (<see cref="CliOutput.Values"/>: repeated, or comma-separated).
 /// </summary>
 internal static class ScopeIds
@@ -24,8 +24,7 @@ internal static class ScopeIds
 
     private static void Require<T>(SnapshotIndex index, IReadOnlyList<string> ids, IReadOnlyDictionary<string, T> held, string section, Func<string, Exception> notFound)
     {
-        if (index.Snapshot.Regions.Any(r => !r.Has(section))) return;
         foreach (var id in ids)
-            if (!held.ContainsKey(id)) throw notFound(id);
+            if (index.Lacks(id, held, section)) throw notFound(id);
     }
 }

@@ -108,6 +108,13 @@ public sealed partial class SnapshotIndex
     /// <summary>Whether the region holding <paramref name="id"/> captured <paramref name="section"/>.</summary>
     public bool Captured(string id, string section) => RegionOf(id)?.Has(section) ?? false;
 
+    /// <summary>
+    /// Whether an id a user gave (-VpcId, --subnet-id...) is known missing: every region captured the section and none holds it.
+    /// Where a region did not capture the section, the id cannot be told missing.
+    /// </summary>
+    public bool Lacks<T>(string id, IReadOnlyDictionary<string, T> held, string section) =>
+        !held.ContainsKey(id) && Snapshot.Regions.All(r => r.Has(section));
+
     /// <summary>ENIs holding this exact private address or a delegated prefix containing it (any VPC).</summary>
     public IReadOnlyList<NetworkInterface> EnisAt(IpAddress address)
     {
