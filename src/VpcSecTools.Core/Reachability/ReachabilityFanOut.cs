@@ -94,9 +94,10 @@ public sealed class ReachabilityFanOut
             results.Add(Entry("Internet", null, r, dst, traffic) with { AllowedBy = r.Verdict == Verdict.Reachable ? AllowedRule(r) : null });
         }
         var dstEni = dst.NetworkInterface;
-        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.AddressToReach(dstEni));
-        if (dstAddress is null) throw new ArgumentException($"{dst.Text} has no private address to reach");
-        var inbound = dstEni is null ? null : InboundSet.Of(Index, dstEni, traffic, dstAddress.Value.IsIPv6);
+        var dstAddress = AddressOf(dst);
+        // An address several interfaces hold (overlapping VPCs): each holder is the destination, not a source of it.
+        var holders = dstEni is null ? Index.EnisAt(dstAddress) : [];
+        var inbound = dstEni is null ? null : InboundSet.Of(Index, dstEni, traffic, dstAddress.IsIPv6);
         var egressCache = new Dictionary<(string Groups, bool Refs), SecurityGroupDecision>();
         var forwardCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
         var fullCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
@@ -105,9 +106,8 @@ public sealed class ReachabilityFanOut
         {
             // NAT gateways and TGW attachments forward other hosts' connections; they do not open their own.
             if (dstEni is not null && eni.NetworkInterfaceId == dstEni.NetworkInterfaceId || SecurityGroupEvaluator.IsUnfiltered(eni)) continue;
-            // An address several interfaces hold (overlapping VPCs): each holder is the destination, not a source of it.
-            if (dstEni is null && Index.EnisAt(dstAddress.Value).Contains(eni)) continue;
-            var srcAddress = ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.Value.IsIPv6);
+            if (holders.Contains(eni)) continue;
+            var srcAddress = ReachabilityAnalyzer.PrivateAddressOf(eni, dstAddress.IsIPv6);
             if (srcAddress is null)
             {
                 // No address of the destination's family: not a source of this question, unless one could not be read.
@@ -120,7 +120,7 @@ public sealed class ReachabilityFanOut
                 continue;
             }
             var source = ReachabilityEndpoint.Of(eni, srcAddress);
-            if (_analyzer.IsVpcProvidedService(eni, dstAddress.Value))
+            if (_analyzer.IsVpcProvidedService(eni, dstAddress))
             {
                 // The resolver and the link-local services answer inside the VPC, unfiltered: the pairwise answer, not a route's.
                 results.Add(Entry(eni.NetworkInterfaceId, eni, _analyzer.Analyze(source, dst, traffic), dst, traffic));
@@ -129,17 +129,17 @@ public sealed class ReachabilityFanOut
             if (eni.SubnetId is null)
             {
                 // Its routes and NACL cannot be told: the pairwise answer (Unknown, naming the ENI).
-                results.Add(Entry(eni.NetworkInterfaceId, eni, _analyzer.Path(source, dst, traffic, srcAddress.Value, dstAddress.Value), dst, traffic));
+                results.Add(Entry(eni.NetworkInterfaceId, eni, _analyzer.Path(source, dst, traffic, srcAddress.Value, dstAddress), dst, traffic));
                 continue;
             }
             // The request's routes and NACLs first; the response is walked only for sources the groups let through.
-            var network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, forwardCache, returnPath: false);
+            var network = Network(source, dst, traffic, srcAddress.Value, dstAddress, forwardCache, returnPath: false);
 
             // 1. The source's outbound groups, once per distinct group set.
             var groupsKey = string.Join(",", eni.Groups.Select(g => g.GroupId).Order(StringComparer.Ordinal));
             bool refs = network.ReferencesPreserved;
             if (!egressCache.TryGetValue((groupsKey, refs), out var egress))
-                egressCache[(groupsKey, refs)] = egress = SecurityGroupEvaluator.Evaluate(Index, eni, ingress: false, new SecurityGroupPeer(dstAddress.Value, dstEni, refs && dstEni is not null), traffic);
+                egressCache[(groupsKey, refs)] = egress = SecurityGroupEvaluator.Evaluate(Index, eni, ingress: false, new SecurityGroupPeer(dstAddress, dstEni, refs && dstEni is not null), traffic);
             if (egress.Result == HopResult.Denied) { results.Add(FromDecision(eni, egress, dst, traffic)); continue; }
 
             // 2. Routes and NACLs, once per subnet and address class.
@@ -167,7 +167,7 @@ public sealed class ReachabilityFanOut
                 continue;
             }
             var request = network;
-            network = Network(source, dst, traffic, srcAddress.Value, dstAddress.Value, fullCache, returnPath: true);
+            network = Network(source, dst, traffic, srcAddress.Value, dstAddress, fullCache, returnPath: true);
             var entry = Entry(eni.NetworkInterfaceId, eni, network, dst, traffic) with
             {
                 AllowedBy = ingress?.Result == HopResult.Allowed ? AllowedBy(ingress) : null,
@@ -193,8 +193,7 @@ public sealed class ReachabilityFanOut
     {
         var dst = ReachabilityEndpoint.Of(destination);
         var dstEni = dst.NetworkInterface;
-        var dstAddress = dst.Address ?? (dstEni is null ? null : ReachabilityAnalyzer.AddressToReach(dstEni))
-            ?? throw new ArgumentException($"{dst.Text} has no private address to reach");
+        var dstAddress = AddressOf(dst);
         var forwardCache = new Dictionary<string, (ReachabilityResult Result, Cidr[] Splitters)>();
         foreach (var eni in sources)
         {
@@ -277,8 +276,14 @@ public sealed class ReachabilityFanOut
         Destination = dst.Text, Protocol = traffic.Protocol.ToString(), Port = traffic.PortText,
     };
 
-    private static bool IsIPv6(ReachabilityEndpoint dst) =>
-        (dst.Address ?? (dst.NetworkInterface is { } eni ? ReachabilityAnalyzer.AddressToReach(eni) : null))?.IsIPv6 == true;
+    /// <summary>The address a question towards <paramref name="dst"/> asks about: the one given, or its ENI's to reach.</summary>
+    private static IpAddress AddressOf(ReachabilityEndpoint dst) =>
+        AddressOrNull(dst) ?? throw new ArgumentException($"{dst.Text} has no private address to reach");
+
+    private static IpAddress? AddressOrNull(ReachabilityEndpoint dst) =>
+        dst.Address ?? (dst.NetworkInterface is { } eni ? ReachabilityAnalyzer.AddressToReach(eni) : null);
+
+    private static bool IsIPv6(ReachabilityEndpoint dst) => AddressOrNull(dst)?.IsIPv6 == true;
 
     private ReachableSource Entry(string source, NetworkInterface? eni, ReachabilityResult r, ReachabilityEndpoint dst, Traffic traffic) => Row(source, eni, dst, traffic) with
     {
